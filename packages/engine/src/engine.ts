@@ -1,0 +1,271 @@
+import type { Actor } from './actor.ts';
+import { SYSTEM_ACTOR } from './actor.ts';
+import type { AuditEntry } from './audit-entry.ts';
+import { canonicalJson } from './canonical-json.ts';
+import type { ChainReport } from './chain-verification.ts';
+import { verifyChain } from './chain-verification.ts';
+import { IdempotencyKeyReused, InstanceConflict, InstanceNotFound, VersionConflict } from './errors.ts';
+import type { JsonObject } from './json.ts';
+import type { ReplayDifference } from './replay.ts';
+import { replayLog, sameState } from './replay.ts';
+import type { Step, StepResult } from './step.ts';
+import { allowedEvents, start, step } from './step.ts';
+import type { InstanceQuery, InstanceRecord, Store, StoreTransaction, StoredTimer } from './store/store.ts';
+import type { AnyWorkflowDefinition, TimerSpec } from './workflow-definition.ts';
+import { WorkflowRegistry } from './workflow-registry.ts';
+
+export interface CreateRequest {
+  readonly id: string;
+  readonly workflow: string;
+  readonly input: JsonObject;
+}
+
+export interface SendOptions {
+  /** Refuse with VersionConflict unless the instance is at this version. */
+  readonly expectedVersion?: number;
+  /** With `fingerprint`: a retry with the same key and fingerprint returns the first result. */
+  readonly idempotencyKey?: string;
+  readonly fingerprint?: string;
+}
+
+export interface SendResult {
+  readonly instance: InstanceRecord;
+  readonly entry: AuditEntry;
+  /** True when this is the stored answer to an earlier request with the same idempotency key. */
+  readonly replayed: boolean;
+}
+
+export interface ReplayReport {
+  readonly entries: number;
+  readonly instances: { instanceId: string; state: string; version: number }[];
+  readonly differences: ReplayDifference[];
+}
+
+const AUDIT_PAGE = 2000;
+const TIMER_BATCH = 200;
+
+/**
+ * The durable runtime: runs workflow instances through the pure core and commits every accepted event
+ * (state, audit entry, timers, tags, idempotency record) in one transaction. Time is always passed in.
+ */
+export class Engine {
+  readonly registry: WorkflowRegistry;
+
+  constructor(
+    readonly store: Store,
+    workflows: readonly AnyWorkflowDefinition[],
+  ) {
+    this.registry = new WorkflowRegistry(workflows);
+  }
+
+  /**
+   * Creates instances that do not exist yet; those that exist with the same workflow and input are left
+   * alone. If any exists with other content, nothing is created and InstanceConflict is thrown.
+   */
+  async create(requests: readonly CreateRequest[], actor: Actor, at: Date): Promise<{ created: string[]; existing: string[] }> {
+    const existing: string[] = [];
+    const conflicts: string[] = [];
+    const fresh: { request: CreateRequest; definition: AnyWorkflowDefinition }[] = [];
+    for (const request of requests) {
+      const definition = this.registry.latest(request.workflow);
+      const stored = await this.store.getInstance(request.id);
+      if (stored === undefined) fresh.push({ request, definition });
+      else if (await this.sameCreation(stored, request)) existing.push(request.id);
+      else conflicts.push(request.id);
+    }
+    if (conflicts.length > 0) throw new InstanceConflict(conflicts);
+
+    const steps = fresh.map(({ request, definition }) => ({ request, definition, result: start(definition, request.id, request.input, actor, at.getTime()) }));
+    for (const { result } of steps) if (!result.ok) throw result.error;
+    await this.store.transact(async (tx) => {
+      for (const { request, definition, result } of steps) {
+        const { snapshot, draft, timers, tags } = (result as Extract<StepResult, { ok: true }>).step;
+        const record: InstanceRecord = { id: request.id, workflowId: definition.id, workflowVersion: definition.version, snapshot, version: 1, createdAt: draft.at, updatedAt: draft.at };
+        await tx.insertInstance(record);
+        await tx.appendAudit(draft);
+        await tx.replaceTimers(request.id, [], timers);
+        await tx.replaceTags(request.id, [], tags);
+      }
+    });
+    return { created: fresh.map(({ request }) => request.id), existing };
+  }
+
+  /**
+   * Sends one event to an instance as `actor` at `at`. Resolves with the committed result, or rejects
+   * with an EngineError (InstanceNotFound, UnknownEvent, Forbidden, InvalidPayload, TransitionNotAllowed,
+   * VersionConflict, IdempotencyKeyReused, StoreUnavailable) having written nothing.
+   */
+  async send(instanceId: string, event: { type: string; payload?: unknown }, actor: Actor, at: Date, options: SendOptions = {}): Promise<SendResult> {
+    return this.store.transact(async (tx) => {
+      const { idempotencyKey, fingerprint = '' } = options;
+      if (idempotencyKey !== undefined) {
+        const earlier = await tx.getIdempotency(idempotencyKey);
+        if (earlier !== undefined) {
+          if (earlier.fingerprint !== fingerprint) throw new IdempotencyKeyReused(idempotencyKey);
+          return { ...(JSON.parse(earlier.outcome) as Omit<SendResult, 'replayed'>), replayed: true };
+        }
+      }
+      const instance = await tx.lockInstance(instanceId);
+      if (instance === undefined) throw new InstanceNotFound(instanceId);
+      if (options.expectedVersion !== undefined && options.expectedVersion !== instance.version) {
+        throw new VersionConflict(instanceId, options.expectedVersion, instance.version);
+      }
+      const definition = this.definitionOf(instance);
+      const result = step(definition, { instanceId, version: instance.version, snapshot: instance.snapshot }, event.type, event.payload, actor, at.getTime());
+      if (!result.ok) throw result.error;
+      const outcome = await this.commit(tx, definition, instance, result.step);
+      if (idempotencyKey !== undefined) {
+        await tx.putIdempotency({ key: idempotencyKey, fingerprint, outcome: JSON.stringify(outcome) }, outcome.entry.at);
+      }
+      return { ...outcome, replayed: false };
+    });
+  }
+
+  /**
+   * Fires every timer due by `now`, each exactly once, as a system event through the same path as `send`.
+   * A timer whose condition no longer holds is dropped. Returns the entries written and the timers dropped.
+   */
+  async fireDue(now: Date): Promise<{ fired: AuditEntry[]; dropped: StoredTimer[] }> {
+    const fired: AuditEntry[] = [];
+    const dropped: StoredTimer[] = [];
+    for (;;) {
+      const due = await this.store.dueTimers(now.getTime(), TIMER_BATCH);
+      if (due.length === 0) break;
+      for (const timer of due) {
+        const entry = await this.store.transact((tx) => this.fire(tx, timer, now));
+        if (entry === undefined) dropped.push(timer);
+        else fired.push(entry);
+      }
+    }
+    return { fired, dropped };
+  }
+
+  getInstance(id: string): Promise<InstanceRecord | undefined> {
+    return this.store.getInstance(id);
+  }
+
+  listInstances(query: InstanceQuery): Promise<InstanceRecord[]> {
+    return this.store.listInstances(query);
+  }
+
+  timers(instanceId: string): Promise<StoredTimer[]> {
+    return this.store.listTimers(instanceId);
+  }
+
+  /** The events `actor` may send to this instance at `at`. Pure. */
+  allowedEvents(instance: InstanceRecord, actor: Actor, at: Date): string[] {
+    return allowedEvents(this.definitionOf(instance), instance.snapshot, actor, at.getTime());
+  }
+
+  visibleTo(instance: InstanceRecord, actor: Actor): boolean {
+    return this.definitionOf(instance).visibleTo(actor, instance.snapshot);
+  }
+
+  definitionOf(instance: Pick<InstanceRecord, 'workflowId' | 'workflowVersion'>): AnyWorkflowDefinition {
+    return this.registry.get(instance.workflowId, instance.workflowVersion);
+  }
+
+  async history(instanceId: string): Promise<AuditEntry[]> {
+    const entries: AuditEntry[] = [];
+    for await (const entry of this.entries({ instanceId })) entries.push(entry);
+    return entries;
+  }
+
+  readAudit(afterSeq: number, limit: number): Promise<AuditEntry[]> {
+    return this.store.readAudit({ afterSeq, limit });
+  }
+
+  /** The whole log (or one instance's part of it) in seq order, read page by page. */
+  async *entries(filter: { instanceId?: string } = {}): AsyncGenerator<AuditEntry> {
+    let afterSeq = 0;
+    for (;;) {
+      const page = await this.store.readAudit({ afterSeq, limit: AUDIT_PAGE, ...filter });
+      yield* page;
+      if (page.length < AUDIT_PAGE) return;
+      afterSeq = page[page.length - 1]!.seq;
+    }
+  }
+
+  /** Checks the log's hash chain from the first entry; names the first bad seq. */
+  verify(): Promise<ChainReport> {
+    return verifyChain(this.entries());
+  }
+
+  /**
+   * Rebuilds every instance from the log. Without `asOf`, compares each with its stored snapshot and
+   * version and reports every difference; with `asOf`, returns the states as they stood then.
+   */
+  async replay(asOf?: Date): Promise<ReplayReport> {
+    const result = await replayLog(this.registry, this.entries(), asOf?.getTime());
+    const differences = [...result.differences];
+    if (asOf === undefined) {
+      let afterId: string | undefined;
+      const seen = new Set<string>();
+      for (;;) {
+        const page = await this.store.listInstances({ limit: AUDIT_PAGE, ...(afterId === undefined ? {} : { afterId }) });
+        for (const stored of page) {
+          seen.add(stored.id);
+          const replayed = result.instances.get(stored.id);
+          if (replayed === undefined) differences.push({ instanceId: stored.id, reason: 'stored instance has no entries in the log' });
+          else if (!sameState(stored, replayed)) {
+            differences.push({ instanceId: stored.id, reason: `stored ${stored.snapshot.value} v${stored.version} differs from replayed ${replayed.snapshot.value} v${replayed.version}` });
+          }
+        }
+        if (page.length < AUDIT_PAGE) break;
+        afterId = page[page.length - 1]!.id;
+      }
+      for (const id of result.instances.keys()) if (!seen.has(id)) differences.push({ instanceId: id, reason: 'logged instance is missing from the store' });
+    }
+    const instances = [...result.instances.values()]
+      .map((i) => ({ instanceId: i.instanceId, state: i.snapshot.value, version: i.version }))
+      .sort((a, b) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0));
+    return { entries: result.entries, instances, differences };
+  }
+
+  /** The instances as they stood at `asOf`, with their full snapshots. */
+  async snapshotsAt(asOf: Date) {
+    return (await replayLog(this.registry, this.entries(), asOf.getTime())).instances;
+  }
+
+  close(): Promise<void> {
+    return this.store.close();
+  }
+
+  private async fire(tx: StoreTransaction, timer: StoredTimer, now: Date): Promise<AuditEntry | undefined> {
+    const instance = await tx.lockInstance(timer.instanceId);
+    if (instance === undefined) return undefined;
+    const definition = this.definitionOf(instance);
+    const armed = definition.timers(instance.snapshot);
+    const wanted = armed.find((t) => t.key === timer.key && t.dueAt === timer.dueAt);
+    const result = wanted === undefined
+      ? undefined
+      : step(definition, { instanceId: instance.id, version: instance.version, snapshot: instance.snapshot }, timer.event.type, timer.event.payload ?? {}, SYSTEM_ACTOR, now.getTime());
+    if (result === undefined || !result.ok) {
+      // Its condition no longer holds: drop it, never fire it.
+      await tx.replaceTimers(instance.id, [timer], []);
+      return undefined;
+    }
+    // The fired timer is spent even if the definition would arm it again unchanged.
+    const next = { ...result.step, timers: result.step.timers.filter((t) => !(t.key === timer.key && t.dueAt === timer.dueAt)) };
+    const outcome = await this.commit(tx, definition, instance, next, [...armed, timer]);
+    return outcome.entry;
+  }
+
+  private async commit(tx: StoreTransaction, definition: AnyWorkflowDefinition, instance: InstanceRecord, next: Step, armedBefore?: readonly TimerSpec[]) {
+    const entry = await tx.appendAudit(next.draft);
+    const record: InstanceRecord = { ...instance, snapshot: next.snapshot, version: next.draft.version, updatedAt: next.draft.at };
+    if (!(await tx.updateInstance(record, instance.version))) throw new VersionConflict(instance.id, instance.version, -1);
+    await tx.replaceTimers(instance.id, armedBefore ?? definition.timers(instance.snapshot), next.timers);
+    await tx.replaceTags(instance.id, definition.tags(instance.snapshot), next.tags);
+    return { instance: record, entry };
+  }
+
+  private async sameCreation(stored: InstanceRecord, request: CreateRequest): Promise<boolean> {
+    if (stored.workflowId !== request.workflow) return false;
+    const [creation] = await this.store.readAudit({ instanceId: stored.id, limit: 1 });
+    const input = (creation?.payload as { input?: JsonObject } | undefined)?.input;
+    if (input === undefined) return false;
+    const parsed = this.definitionOf(stored).input.safeParse(request.input);
+    return parsed.success && canonicalJson(parsed.data) === canonicalJson(input);
+  }
+}

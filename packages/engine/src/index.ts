@@ -1,0 +1,38 @@
+export type { Actor } from './actor.ts';
+export { SYSTEM_ACTOR } from './actor.ts';
+export type { Json, JsonObject } from './json.ts';
+export type {
+  AnyWorkflowDefinition,
+  EventSpec,
+  MachineEvent,
+  StoredSnapshot,
+  TimerSpec,
+  WorkflowDefinition,
+} from './workflow-definition.ts';
+export type { AuditDraft, AuditEntry } from './audit-entry.ts';
+export { CREATE_EVENT, GENESIS_HASH, hashEntry, sealEntry } from './audit-entry.ts';
+export { canonicalJson } from './canonical-json.ts';
+export type { InstanceState, Step, StepResult } from './step.ts';
+export { allowedEvents, start, step } from './step.ts';
+export {
+  EngineError,
+  Forbidden,
+  IdempotencyKeyReused,
+  InstanceConflict,
+  InstanceNotFound,
+  InvalidPayload,
+  StoreUnavailable,
+  TransitionNotAllowed,
+  UnknownEvent,
+  VersionConflict,
+} from './errors.ts';
+export type { CreateRequest, ReplayReport, SendOptions, SendResult } from './engine.ts';
+export { Engine } from './engine.ts';
+export type { ChainReport } from './chain-verification.ts';
+export { verifyChain } from './chain-verification.ts';
+export type { ReplayDifference, ReplayedInstance, ReplayResult } from './replay.ts';
+export { replayLog } from './replay.ts';
+export { WorkflowRegistry } from './workflow-registry.ts';
+export type { AuditQuery, Dialect, InstanceQuery, InstanceRecord, Store, StoreTransaction, StoredTimer } from './store/store.ts';
+export { KyselyStore } from './store/kysely-store.ts';
+export { isPostgresUrl, openStore } from './store/open-store.ts';

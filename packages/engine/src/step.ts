@@ -1,0 +1,104 @@
+import type { AnyMachineSnapshot } from 'xstate';
+import { initialTransition, transition } from 'xstate';
+import type { z } from 'zod';
+import type { Actor } from './actor.ts';
+import type { AuditDraft } from './audit-entry.ts';
+import { CREATE_EVENT } from './audit-entry.ts';
+import { Forbidden, InvalidPayload, TransitionNotAllowed, UnknownEvent } from './errors.ts';
+import type { EngineError } from './errors.ts';
+import type { JsonObject } from './json.ts';
+import type { AnyWorkflowDefinition, MachineEvent, StoredSnapshot, TimerSpec } from './workflow-definition.ts';
+
+/** What one accepted event produces: the next snapshot, its audit entry (unsealed) and its timers. */
+export interface Step {
+  readonly snapshot: StoredSnapshot;
+  readonly draft: AuditDraft;
+  readonly timers: TimerSpec[];
+  readonly tags: string[];
+}
+
+export type StepResult = { ok: true; step: Step } | { ok: false; error: EngineError };
+
+/** An instance as the pure core sees it. */
+export interface InstanceState {
+  readonly instanceId: string;
+  readonly version: number;
+  readonly snapshot: StoredSnapshot;
+}
+
+/** Create an instance: validate its input, run the machine's initial transition. Pure. */
+export function start(definition: AnyWorkflowDefinition, instanceId: string, input: unknown, actor: Actor, at: number): StepResult {
+  const parsed = definition.input.safeParse(input);
+  if (!parsed.success) return { ok: false, error: new InvalidPayload(CREATE_EVENT, zodIssues(parsed.error)) };
+  const [initial] = initialTransition(definition.machine, parsed.data);
+  const snapshot = toStored(initial);
+  const payload: JsonObject = { workflow: definition.id, workflowVersion: definition.version, input: parsed.data };
+  return ok(definition, snapshot, { instanceId, version: 1, type: CREATE_EVENT, actor, payload, from: null, to: snapshot.value, at: iso(at) });
+}
+
+/**
+ * Apply one event to an instance. Pure: the refusal order is role (403), payload (422), state (409);
+ * a refusal returns the error and nothing else.
+ */
+export function step(definition: AnyWorkflowDefinition, current: InstanceState, type: string, payload: unknown, actor: Actor, at: number): StepResult {
+  const spec = definition.events[type];
+  if (spec === undefined || type === CREATE_EVENT) {
+    return { ok: false, error: new UnknownEvent(type, Object.keys(definition.events)) };
+  }
+  if ((spec.systemOnly === true) !== (actor.role === 'system') || !definition.authorize(actor, type, current.snapshot)) {
+    return { ok: false, error: new Forbidden(type, actor.role) };
+  }
+  const parsed = spec.payload.safeParse(payload ?? {});
+  if (!parsed.success) return { ok: false, error: new InvalidPayload(type, zodIssues(parsed.error)) };
+  const issues = spec.check?.(parsed.data, current.snapshot) ?? [];
+  if (issues.length > 0) return { ok: false, error: new InvalidPayload(type, issues) };
+
+  const before = toMachine(definition, current.snapshot);
+  const event: MachineEvent = { type, payload: parsed.data, actor, at };
+  if (current.snapshot.status !== 'active' || !before.can(event)) {
+    return { ok: false, error: new TransitionNotAllowed(type, current.snapshot.value, allowedEvents(definition, current.snapshot, actor, at)) };
+  }
+  const [after] = transition(definition.machine, before, event);
+  const snapshot = toStored(after);
+  return ok(definition, snapshot, {
+    instanceId: current.instanceId,
+    version: current.version + 1,
+    type,
+    actor,
+    payload: parsed.data,
+    from: current.snapshot.value,
+    to: snapshot.value,
+    at: iso(at),
+  });
+}
+
+/** The event types this actor may send now, in the definition's order. Pure. */
+export function allowedEvents(definition: AnyWorkflowDefinition, snapshot: StoredSnapshot, actor: Actor, at: number): string[] {
+  if (snapshot.status !== 'active') return [];
+  const machineSnapshot = toMachine(definition, snapshot);
+  return Object.entries(definition.events)
+    .filter(([type, spec]) => (spec.systemOnly === true) === (actor.role === 'system') && definition.authorize(actor, type, snapshot))
+    .filter(([type]) => machineSnapshot.can({ type, payload: {}, actor, at } satisfies MachineEvent))
+    .map(([type]) => type);
+}
+
+function ok(definition: AnyWorkflowDefinition, snapshot: StoredSnapshot, draft: AuditDraft): StepResult {
+  return { ok: true, step: { snapshot, draft, timers: definition.timers(snapshot), tags: definition.tags(snapshot) } };
+}
+
+function toMachine(definition: AnyWorkflowDefinition, snapshot: StoredSnapshot): AnyMachineSnapshot {
+  return definition.machine.resolveState({ value: snapshot.value, context: snapshot.context });
+}
+
+function toStored(snapshot: AnyMachineSnapshot): StoredSnapshot {
+  if (typeof snapshot.value !== 'string') throw new Error('workflow machines must be flat: state value must be a string');
+  return { value: snapshot.value, context: snapshot.context as JsonObject, status: snapshot.status === 'done' ? 'done' : 'active' };
+}
+
+function iso(at: number): string {
+  return new Date(at).toISOString();
+}
+
+function zodIssues(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+}

@@ -1,0 +1,249 @@
+import type { Kysely, Transaction } from 'kysely';
+import { sql } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import type { Actor } from '../actor.ts';
+import type { AuditDraft, AuditEntry } from '../audit-entry.ts';
+import { GENESIS_HASH, sealEntry } from '../audit-entry.ts';
+import { StoreUnavailable } from '../errors.ts';
+import type { TimerSpec } from '../workflow-definition.ts';
+import { migrationsFor } from './migrations.ts';
+import type { AuditLogTable, Database, TimerTable, WorkflowInstanceTable } from './schema.ts';
+import { isSqliteUnavailable } from './sqlite.ts';
+import type {
+  AuditQuery,
+  Dialect,
+  IdempotencyRecord,
+  InstanceQuery,
+  InstanceRecord,
+  Store,
+  StoreTransaction,
+  StoredTimer,
+} from './store.ts';
+
+/** Arbitrary constant that names the audit chain's append lock on PostgreSQL. */
+const AUDIT_CHAIN_LOCK = 0x64756261;
+
+/** The store over kysely: SQLite (one serialized connection) or PostgreSQL (a pool). */
+export class KyselyStore implements Store {
+  private constructor(
+    private readonly db: Kysely<Database>,
+    readonly dialect: Dialect,
+  ) {}
+
+  /** Opens the store and brings its schema up to date. */
+  static async open(db: Kysely<Database>, dialect: Dialect): Promise<KyselyStore> {
+    const migrator = new Migrator({ db, provider: migrationsFor(dialect), migrationTableName: 'schema_migration', migrationLockTableName: 'schema_migration_lock' });
+    const { error } = await migrator.migrateToLatest();
+    if (error !== undefined) throw new Error('database migration failed', { cause: error });
+    return new KyselyStore(db, dialect);
+  }
+
+  async transact<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    try {
+      return await this.db.connection().execute(async (connection) => {
+        // IMMEDIATE takes SQLite's write lock up front, so a transaction never fails half-way on upgrade.
+        await sql.raw(this.dialect === 'sqlite' ? 'BEGIN IMMEDIATE' : 'BEGIN').execute(connection);
+        try {
+          const result = await work(new KyselyTransaction(connection as Transaction<Database>, this.dialect));
+          await sql.raw('COMMIT').execute(connection);
+          return result;
+        } catch (error) {
+          await sql.raw('ROLLBACK').execute(connection).catch(() => undefined);
+          throw error;
+        }
+      });
+    } catch (error) {
+      throw this.translate(error);
+    }
+  }
+
+  async getInstance(id: string): Promise<InstanceRecord | undefined> {
+    const row = await this.db.selectFrom('workflow_instance').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toInstance(row);
+  }
+
+  async listInstances(query: InstanceQuery): Promise<InstanceRecord[]> {
+    let select = this.db.selectFrom('workflow_instance').selectAll('workflow_instance');
+    for (const tag of query.allTags ?? []) {
+      select = select.where((eb) =>
+        eb.exists(eb.selectFrom('instance_tag').select('tag').where('instance_tag.tag', '=', tag).whereRef('instance_tag.instance_id', '=', 'workflow_instance.id')),
+      );
+    }
+    if (query.anyTags !== undefined) {
+      const anyTags = [...query.anyTags];
+      if (anyTags.length === 0) return [];
+      select = select.where((eb) =>
+        eb.exists(eb.selectFrom('instance_tag').select('tag').where('instance_tag.tag', 'in', anyTags).whereRef('instance_tag.instance_id', '=', 'workflow_instance.id')),
+      );
+    }
+    if (query.afterId !== undefined) select = select.where('workflow_instance.id', '>', query.afterId);
+    const rows = await select.orderBy('workflow_instance.id').limit(query.limit).execute();
+    return rows.map(toInstance);
+  }
+
+  async readAudit(query: AuditQuery): Promise<AuditEntry[]> {
+    let select = this.db.selectFrom('audit_log').selectAll();
+    if (query.afterSeq !== undefined) select = select.where('seq', '>', query.afterSeq);
+    if (query.instanceId !== undefined) select = select.where('instance_id', '=', query.instanceId);
+    const rows = await select.orderBy('seq').limit(query.limit).execute();
+    return rows.map(toEntry);
+  }
+
+  async dueTimers(now: number, limit: number): Promise<StoredTimer[]> {
+    const rows = await this.db.selectFrom('timer').selectAll().where('due_at', '<=', now).orderBy('due_at').orderBy('instance_id').limit(limit).execute();
+    return rows.map(toTimer);
+  }
+
+  async listTimers(instanceId: string): Promise<StoredTimer[]> {
+    const rows = await this.db.selectFrom('timer').selectAll().where('instance_id', '=', instanceId).orderBy('due_at').execute();
+    return rows.map(toTimer);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  private translate(error: unknown): unknown {
+    if (isSqliteUnavailable(error)) return new StoreUnavailable(`database unavailable: ${(error as Error).message}`, { cause: error });
+    return error;
+  }
+}
+
+class KyselyTransaction implements StoreTransaction {
+  private chainLocked = false;
+
+  constructor(
+    private readonly db: Transaction<Database>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  async lockInstance(id: string): Promise<InstanceRecord | undefined> {
+    let select = this.db.selectFrom('workflow_instance').selectAll().where('id', '=', id);
+    if (this.dialect === 'postgres') select = select.forUpdate();
+    const row = await select.executeTakeFirst();
+    return row && toInstance(row);
+  }
+
+  async insertInstance(record: InstanceRecord): Promise<void> {
+    await this.db.insertInto('workflow_instance').values(fromInstance(record)).execute();
+  }
+
+  async updateInstance(record: InstanceRecord, expectedVersion: number): Promise<boolean> {
+    const { id, ...values } = fromInstance(record);
+    const result = await this.db.updateTable('workflow_instance').set(values).where('id', '=', id).where('version', '=', expectedVersion).executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  async appendAudit(draft: AuditDraft): Promise<AuditEntry> {
+    if (this.dialect === 'postgres' && !this.chainLocked) {
+      // Servers sharing one database append one at a time, so the chain stays one line.
+      await sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`.execute(this.db);
+      this.chainLocked = true;
+    }
+    const head = await this.db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    const entry = sealEntry(draft, head === undefined ? 1 : Number(head.seq) + 1, head?.hash ?? GENESIS_HASH);
+    await this.db.insertInto('audit_log').values(fromEntry(entry)).execute();
+    return entry;
+  }
+
+  async replaceTimers(instanceId: string, before: readonly TimerSpec[], after: readonly TimerSpec[]): Promise<void> {
+    const wanted = new Map(after.map((t) => [t.key, t]));
+    const had = new Map(before.map((t) => [t.key, t]));
+    const gone = before.filter((t) => !sameTimer(t, wanted.get(t.key))).map((t) => t.key);
+    const added = after.filter((t) => !sameTimer(t, had.get(t.key)));
+    if (gone.length > 0) await this.db.deleteFrom('timer').where('instance_id', '=', instanceId).where('key', 'in', gone).execute();
+    if (added.length > 0) {
+      await this.db
+        .insertInto('timer')
+        .values(added.map((t) => ({ instance_id: instanceId, key: t.key, due_at: t.dueAt, event: JSON.stringify(t.event) })))
+        .onConflict((oc) => oc.columns(['instance_id', 'key']).doUpdateSet((eb) => ({ due_at: eb.ref('excluded.due_at'), event: eb.ref('excluded.event') })))
+        .execute();
+    }
+  }
+
+  async replaceTags(instanceId: string, before: readonly string[], after: readonly string[]): Promise<void> {
+    const gone = before.filter((t) => !after.includes(t));
+    const added = [...new Set(after.filter((t) => !before.includes(t)))];
+    if (gone.length > 0) await this.db.deleteFrom('instance_tag').where('instance_id', '=', instanceId).where('tag', 'in', gone).execute();
+    if (added.length > 0) {
+      await this.db
+        .insertInto('instance_tag')
+        .values(added.map((tag) => ({ instance_id: instanceId, tag })))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    }
+  }
+
+  async getIdempotency(key: string): Promise<IdempotencyRecord | undefined> {
+    return this.db.selectFrom('idempotency').select(['key', 'fingerprint', 'outcome']).where('key', '=', key).executeTakeFirst();
+  }
+
+  async putIdempotency(record: IdempotencyRecord, at: string): Promise<void> {
+    await this.db.insertInto('idempotency').values({ ...record, created_at: at }).execute();
+  }
+}
+
+function sameTimer(a: TimerSpec, b: TimerSpec | undefined): boolean {
+  return b !== undefined && a.dueAt === b.dueAt && JSON.stringify(a.event) === JSON.stringify(b.event);
+}
+
+function toInstance(row: WorkflowInstanceTable): InstanceRecord {
+  return {
+    id: row.id,
+    workflowId: row.workflow_id,
+    workflowVersion: Number(row.workflow_version),
+    snapshot: JSON.parse(row.snapshot),
+    version: Number(row.version),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function fromInstance(record: InstanceRecord): WorkflowInstanceTable {
+  return {
+    id: record.id,
+    workflow_id: record.workflowId,
+    workflow_version: record.workflowVersion,
+    state: record.snapshot.value,
+    snapshot: JSON.stringify(record.snapshot),
+    version: record.version,
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+  };
+}
+
+function toEntry(row: AuditLogTable): AuditEntry {
+  return {
+    seq: Number(row.seq),
+    instanceId: row.instance_id,
+    version: Number(row.version),
+    type: row.type,
+    actor: JSON.parse(row.actor) as Actor,
+    payload: JSON.parse(row.payload),
+    from: row.from_state,
+    to: row.to_state,
+    at: row.at,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+function fromEntry(entry: AuditEntry): AuditLogTable {
+  return {
+    seq: entry.seq,
+    instance_id: entry.instanceId,
+    version: entry.version,
+    type: entry.type,
+    actor: JSON.stringify(entry.actor),
+    payload: JSON.stringify(entry.payload),
+    from_state: entry.from,
+    to_state: entry.to,
+    at: entry.at,
+    prev_hash: entry.prevHash,
+    hash: entry.hash,
+  };
+}
+
+function toTimer(row: TimerTable): StoredTimer {
+  return { instanceId: row.instance_id, key: row.key, dueAt: Number(row.due_at), event: JSON.parse(row.event) };
+}

@@ -1,0 +1,33 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Database } from './schema.ts';
+
+/**
+ * Opens (creating if needed) a SQLite database file for the store: WAL journal, synchronous=FULL
+ * (an acknowledged commit survives power loss), foreign keys on, and a busy timeout. The settings
+ * are read back and checked: a database that will not take them is refused.
+ * This is the only file that knows better-sqlite3.
+ */
+export function openSqlite(file: string): Kysely<Database> {
+  const db = new BetterSqlite3(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    const journal = String(db.pragma('journal_mode', { simple: true }));
+    const synchronous = Number(db.pragma('synchronous', { simple: true }));
+    if (file !== ':memory:' && journal !== 'wal') throw new Error(`SQLite ${file}: journal_mode is ${journal}, expected wal`);
+    if (synchronous !== 2) throw new Error(`SQLite ${file}: synchronous is ${synchronous}, expected 2 (FULL)`);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: db }) });
+}
+
+/** Whether an error from the SQLite driver means "try again later" rather than a bug. */
+export function isSqliteUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN|READONLY)/.test(code);
+}

@@ -1,0 +1,73 @@
+import type { AuditDraft, AuditEntry } from '../audit-entry.ts';
+import type { StoredSnapshot, TimerSpec } from '../workflow-definition.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** A workflow instance as stored. */
+export interface InstanceRecord {
+  readonly id: string;
+  readonly workflowId: string;
+  readonly workflowVersion: number;
+  readonly snapshot: StoredSnapshot;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** An armed timer. */
+export interface StoredTimer extends TimerSpec {
+  readonly instanceId: string;
+}
+
+/** What a committed request answered, kept so that a retry with the same key gets the same answer. */
+export interface IdempotencyRecord {
+  readonly key: string;
+  readonly fingerprint: string;
+  readonly outcome: string;
+}
+
+export interface InstanceQuery {
+  /** Every one of these tags. */
+  readonly allTags?: readonly string[];
+  /** At least one of these tags (a visibility scope). */
+  readonly anyTags?: readonly string[];
+  /** Ids strictly greater than this (keyset paging). */
+  readonly afterId?: string;
+  readonly limit: number;
+}
+
+export interface AuditQuery {
+  readonly afterSeq?: number;
+  readonly instanceId?: string;
+  readonly limit: number;
+}
+
+/**
+ * The engine's port to a database. Reads outside a transaction see committed data only.
+ * Implementations: `KyselyStore` over SQLite (better-sqlite3) or PostgreSQL.
+ */
+export interface Store {
+  readonly dialect: Dialect;
+  /** Runs `work` in one database transaction, serialized with every other writer; rolls back if it throws. */
+  transact<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  getInstance(id: string): Promise<InstanceRecord | undefined>;
+  listInstances(query: InstanceQuery): Promise<InstanceRecord[]>;
+  readAudit(query: AuditQuery): Promise<AuditEntry[]>;
+  dueTimers(now: number, limit: number): Promise<StoredTimer[]>;
+  listTimers(instanceId: string): Promise<StoredTimer[]>;
+  close(): Promise<void>;
+}
+
+export interface StoreTransaction {
+  /** Reads an instance and holds it against concurrent writers until the transaction ends. */
+  lockInstance(id: string): Promise<InstanceRecord | undefined>;
+  insertInstance(record: InstanceRecord): Promise<void>;
+  /** Writes the instance only if it is still at `expectedVersion`; false (and nothing written) otherwise. */
+  updateInstance(record: InstanceRecord, expectedVersion: number): Promise<boolean>;
+  /** Seals the draft after the current head of the chain and appends it. */
+  appendAudit(draft: AuditDraft): Promise<AuditEntry>;
+  replaceTimers(instanceId: string, before: readonly TimerSpec[], after: readonly TimerSpec[]): Promise<void>;
+  replaceTags(instanceId: string, before: readonly string[], after: readonly string[]): Promise<void>;
+  getIdempotency(key: string): Promise<IdempotencyRecord | undefined>;
+  putIdempotency(record: IdempotencyRecord, at: string): Promise<void>;
+}
