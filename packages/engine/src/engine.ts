@@ -41,6 +41,13 @@ export interface ReplayReport {
   readonly differences: ReplayDifference[];
 }
 
+/** Called inside the transaction of every committed entry (creation, event, timer); throwing rolls it all back. */
+export type CommitHook = (tx: StoreTransaction, committed: { instance: InstanceRecord; entry: AuditEntry }) => Promise<void>;
+
+export interface EngineOptions {
+  readonly onCommit?: CommitHook;
+}
+
 const AUDIT_PAGE = 2000;
 const TIMER_BATCH = 200;
 
@@ -54,6 +61,7 @@ export class Engine {
   constructor(
     readonly store: Store,
     workflows: readonly AnyWorkflowDefinition[],
+    private readonly options: EngineOptions = {},
   ) {
     this.registry = new WorkflowRegistry(workflows);
   }
@@ -82,9 +90,10 @@ export class Engine {
         const { snapshot, draft, timers, tags } = (result as Extract<StepResult, { ok: true }>).step;
         const record: InstanceRecord = { id: request.id, workflowId: definition.id, workflowVersion: definition.version, snapshot, version: 1, createdAt: draft.at, updatedAt: draft.at };
         await tx.insertInstance(record);
-        await tx.appendAudit(draft);
+        const entry = await tx.appendAudit(draft);
         await tx.replaceTimers(request.id, [], timers);
         await tx.replaceTags(request.id, [], tags);
+        await this.options.onCommit?.(tx, { instance: record, entry });
       }
     });
     return { created: fresh.map(({ request }) => request.id), existing };
@@ -257,6 +266,7 @@ export class Engine {
     if (!(await tx.updateInstance(record, instance.version))) throw new VersionConflict(instance.id, instance.version, -1);
     await tx.replaceTimers(instance.id, armedBefore ?? definition.timers(instance.snapshot), next.timers);
     await tx.replaceTags(instance.id, definition.tags(instance.snapshot), next.tags);
+    await this.options.onCommit?.(tx, { instance: record, entry });
     return { instance: record, entry };
   }
 

@@ -26,7 +26,7 @@ export {
   UnknownEvent,
   VersionConflict,
 } from './errors.ts';
-export type { CreateRequest, ReplayReport, SendOptions, SendResult } from './engine.ts';
+export type { CommitHook, CreateRequest, EngineOptions, ReplayReport, SendOptions, SendResult } from './engine.ts';
 export { Engine } from './engine.ts';
 export type { ChainReport } from './chain-verification.ts';
 export { verifyChain } from './chain-verification.ts';

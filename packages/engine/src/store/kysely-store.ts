@@ -30,6 +30,10 @@ export class KyselyStore implements Store {
     readonly dialect: Dialect,
   ) {}
 
+  get kysely(): Kysely<any> {
+    return this.db;
+  }
+
   /** Opens the store and brings its schema up to date. */
   static async open(db: Kysely<Database>, dialect: Dialect): Promise<KyselyStore> {
     const migrator = new Migrator({ db, provider: migrationsFor(dialect), migrationTableName: 'schema_migration', migrationLockTableName: 'schema_migration_lock' });
@@ -116,6 +120,10 @@ class KyselyTransaction implements StoreTransaction {
     private readonly db: Transaction<Database>,
     private readonly dialect: Dialect,
   ) {}
+
+  get kysely(): Kysely<any> {
+    return this.db;
+  }
 
   async lockInstance(id: string): Promise<InstanceRecord | undefined> {
     let select = this.db.selectFrom('workflow_instance').selectAll().where('id', '=', id);

@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import type { AuditDraft, AuditEntry } from '../audit-entry.ts';
 import type { StoredSnapshot, TimerSpec } from '../workflow-definition.ts';
 
@@ -48,6 +49,8 @@ export interface AuditQuery {
  */
 export interface Store {
   readonly dialect: Dialect;
+  /** The database, for an application's own tables (with its own migrations). */
+  readonly kysely: Kysely<any>;
   /** Runs `work` in one database transaction, serialized with every other writer; rolls back if it throws. */
   transact<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
   getInstance(id: string): Promise<InstanceRecord | undefined>;
@@ -59,6 +62,8 @@ export interface Store {
 }
 
 export interface StoreTransaction {
+  /** This transaction's connection, for writes to an application's own tables in the same commit. */
+  readonly kysely: Kysely<any>;
   /** Reads an instance and holds it against concurrent writers until the transaction ends. */
   lockInstance(id: string): Promise<InstanceRecord | undefined>;
   insertInstance(record: InstanceRecord): Promise<void>;
