@@ -1,11 +1,17 @@
+import type { KeyObject } from 'node:crypto';
 import type { Actor } from './actor.ts';
 import { SYSTEM_ACTOR } from './actor.ts';
 import type { AuditEntry } from './audit-entry.ts';
 import { canonicalJson } from './canonical-json.ts';
+import type { SignedCheckpoint } from './checkpoint.ts';
+import { signCheckpoint } from './checkpoint.ts';
 import type { ChainReport } from './chain-verification.ts';
 import { verifyChain } from './chain-verification.ts';
 import { IdempotencyKeyReused, InstanceConflict, InstanceNotFound, VersionConflict } from './errors.ts';
 import type { JsonObject } from './json.ts';
+import type { LogVerification } from './log-verification.ts';
+import { verifyLog } from './log-verification.ts';
+import { consistencyProof, inclusionProof, MerkleFrontier, merkleRoot } from './merkle-tree.ts';
 import type { ReplayDifference } from './replay.ts';
 import { replayLog, sameState } from './replay.ts';
 import type { Step, StepResult } from './step.ts';
@@ -35,6 +41,28 @@ export interface SendResult {
   readonly replayed: boolean;
 }
 
+/** Who signs checkpoints: the log's name and an Ed25519 private key. */
+export interface CheckpointSigner {
+  readonly origin: string;
+  readonly privateKey: KeyObject;
+}
+
+export interface InclusionProof {
+  readonly seq: number;
+  readonly size: number;
+  readonly leafHash: string;
+  readonly rootHash: string;
+  readonly proof: string[];
+}
+
+export interface ConsistencyProof {
+  readonly from: number;
+  readonly to: number;
+  readonly fromRoot: string;
+  readonly toRoot: string;
+  readonly proof: string[];
+}
+
 export interface ReplayReport {
   readonly entries: number;
   readonly instances: { instanceId: string; state: string; version: number }[];
@@ -57,6 +85,8 @@ const TIMER_BATCH = 200;
  */
 export class Engine {
   readonly registry: WorkflowRegistry;
+  /** Merkle frontier of the log as far as this process has read it, so each checkpoint reads only new hashes. */
+  private readonly frontier = new MerkleFrontier();
 
   constructor(
     readonly store: Store,
@@ -236,8 +266,70 @@ export class Engine {
     return (await replayLog(this.registry, this.entries(), asOf.getTime())).instances;
   }
 
+  /**
+   * Signs and stores a checkpoint of the whole log, unless the latest checkpoint already covers it.
+   * Returns the new checkpoint, or undefined when there was nothing new.
+   */
+  async issueCheckpoint(signer: CheckpointSigner, at: Date): Promise<SignedCheckpoint | undefined> {
+    for (;;) {
+      const hashes = await this.store.readHashes(this.frontier.size, AUDIT_PAGE);
+      for (const hash of hashes) this.frontier.append(hash);
+      if (hashes.length < AUDIT_PAGE) break;
+    }
+    const size = this.frontier.size;
+    const rootHash = this.frontier.root();
+    return this.store.transact(async (tx) => {
+      const latest = await tx.latestCheckpoint();
+      if (size === 0 || (latest !== undefined && latest.size >= size)) return undefined;
+      const checkpoint = signCheckpoint({ origin: signer.origin, size, rootHash, time: at.toISOString() }, signer.privateKey);
+      await tx.insertCheckpoint(checkpoint);
+      return checkpoint;
+    });
+  }
+
+  checkpoints(): Promise<SignedCheckpoint[]> {
+    return this.store.checkpoints();
+  }
+
+  /** Proof that entry `seq` is in the log's first `size` entries (default: all). */
+  async inclusionProof(seq: number, size?: number): Promise<InclusionProof> {
+    const leaves = await this.leaves(size);
+    if (!Number.isInteger(seq) || seq < 1 || seq > leaves.length) throw new RangeError(`seq ${seq} is outside a log of size ${leaves.length}`);
+    return { seq, size: leaves.length, leafHash: leaves[seq - 1]!, rootHash: merkleRoot(leaves), proof: inclusionProof(seq - 1, leaves) };
+  }
+
+  /** Proof that the log's first `from` entries are a prefix of its first `to` entries. */
+  async consistencyProof(from: number, to?: number): Promise<ConsistencyProof> {
+    const leaves = await this.leaves(to);
+    if (!Number.isInteger(from) || from < 1 || from > leaves.length) throw new RangeError(`size ${from} is outside 1..${leaves.length}`);
+    return { from, to: leaves.length, fromRoot: merkleRoot(leaves.slice(0, from)), toRoot: merkleRoot(leaves), proof: consistencyProof(from, leaves) };
+  }
+
+  /** Verifies the stored log against its own chain and every stored checkpoint, trusting only `publicKey`. */
+  async verifyWithCheckpoints(publicKey: KeyObject, extraCheckpoints: readonly string[] = [], origin?: string): Promise<LogVerification> {
+    const stored = (await this.store.checkpoints()).map((c) => c.text);
+    return verifyLog(this.entries(), [...stored, ...extraCheckpoints], publicKey, origin);
+  }
+
+  auditSize(): Promise<number> {
+    return this.store.auditSize();
+  }
+
   close(): Promise<void> {
     return this.store.close();
+  }
+
+  private async leaves(size?: number): Promise<string[]> {
+    const total = await this.store.auditSize();
+    const wanted = size ?? total;
+    if (!Number.isInteger(wanted) || wanted < 1 || wanted > total) throw new RangeError(`size ${wanted} is outside 1..${total}`);
+    const leaves: string[] = [];
+    while (leaves.length < wanted) {
+      const page = await this.store.readHashes(leaves.length, Math.min(AUDIT_PAGE * 10, wanted - leaves.length));
+      if (page.length === 0) break;
+      leaves.push(...page);
+    }
+    return leaves;
   }
 
   private async fire(tx: StoreTransaction, timer: StoredTimer, now: Date): Promise<AuditEntry | undefined> {

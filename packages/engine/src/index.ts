@@ -26,7 +26,7 @@ export {
   UnknownEvent,
   VersionConflict,
 } from './errors.ts';
-export type { CommitHook, CreateRequest, EngineOptions, ReplayReport, SendOptions, SendResult } from './engine.ts';
+export type { CheckpointSigner, CommitHook, ConsistencyProof, CreateRequest, EngineOptions, InclusionProof, ReplayReport, SendOptions, SendResult } from './engine.ts';
 export { Engine } from './engine.ts';
 export type { ChainReport } from './chain-verification.ts';
 export { verifyChain } from './chain-verification.ts';
@@ -36,3 +36,8 @@ export { WorkflowRegistry } from './workflow-registry.ts';
 export type { AuditQuery, Dialect, InstanceQuery, InstanceRecord, Store, StoreTransaction, StoredTimer } from './store/store.ts';
 export { KyselyStore } from './store/kysely-store.ts';
 export { isPostgresUrl, openStore } from './store/open-store.ts';
+export type { Checkpoint, CheckpointCheck, SignedCheckpoint } from './checkpoint.ts';
+export { checkpointBody, keyName, openCheckpoint, signCheckpoint } from './checkpoint.ts';
+export type { LogVerification } from './log-verification.ts';
+export { verifyLog } from './log-verification.ts';
+export { consistencyProof, inclusionProof, MerkleFrontier, merkleRoot, verifyConsistency, verifyInclusion } from './merkle-tree.ts';

@@ -144,3 +144,33 @@ export function verifyConsistency(size1: number, size2: number, root1: string, r
 function isPowerOfTwo(n: number): boolean {
   return n > 0 && (n & (n - 1)) === 0;
 }
+
+/**
+ * The root of a growing tree in O(log n) memory: keeps the roots of its perfect subtrees, largest first.
+ * `root()` equals `merkleRoot` of every leaf appended so far.
+ */
+export class MerkleFrontier {
+  private readonly stack: { height: number; hash: string }[] = [];
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  append(leafHash: string): void {
+    let top = { height: 0, hash: leafHash };
+    while (this.stack.length > 0 && this.stack[this.stack.length - 1]!.height === top.height) {
+      const left = this.stack.pop()!;
+      top = { height: top.height + 1, hash: nodeHash(left.hash, top.hash) };
+    }
+    this.stack.push(top);
+    this.count += 1;
+  }
+
+  root(): string {
+    if (this.stack.length === 0) return EMPTY_ROOT;
+    let hash = this.stack[this.stack.length - 1]!.hash;
+    for (let i = this.stack.length - 2; i >= 0; i--) hash = nodeHash(this.stack[i]!.hash, hash);
+    return hash;
+  }
+}

@@ -35,7 +35,7 @@ describe('chain verification', () => {
 
   const tamperings: [string, (log: AuditEntry[]) => AuditEntry[], number][] = [
     ['a field edited', (log) => log.map((e) => (e.seq === 4 ? { ...e, payload: { text: '伪造' } } : e)), 4],
-    ['a field edited and its hash recomputed', (log) => log.map((e) => (e.seq === 4 ? rehash({ ...e, actor: { role: 'office', unit: null } }) : e)), 5],
+    ['a field edited and its hash recomputed', (log) => log.map((e) => (e.seq === 4 ? rehash({ ...e, actor: { role: 'office', unit: null } }) : e)), 4],
     ['an entry deleted', (log) => log.filter((e) => e.seq !== 3), 3],
     ['an entry inserted', (log) => [...log.slice(0, 2), log[1]!, ...log.slice(2)], 3],
     ['two entries swapped', (log) => [log[0]!, log[1]!, log[3]!, log[2]!, log[4]!], 3],

@@ -1,13 +1,14 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import type { Actor } from '../actor.ts';
 import type { AuditDraft, AuditEntry } from '../audit-entry.ts';
+import type { SignedCheckpoint } from '../checkpoint.ts';
 import { GENESIS_HASH, sealEntry } from '../audit-entry.ts';
 import { StoreUnavailable } from '../errors.ts';
 import type { TimerSpec } from '../workflow-definition.ts';
 import { migrationsFor } from './migrations.ts';
-import type { AuditLogTable, Database, TimerTable, WorkflowInstanceTable } from './schema.ts';
+import type { AuditLogTable, CheckpointTable, Database, TimerTable, WorkflowInstanceTable } from './schema.ts';
 import { isSqliteUnavailable } from './sqlite.ts';
 import type {
   AuditQuery,
@@ -91,6 +92,21 @@ export class KyselyStore implements Store {
     if (query.instanceId !== undefined) select = select.where('instance_id', '=', query.instanceId);
     const rows = await select.orderBy('seq').limit(query.limit).execute();
     return rows.map(toEntry);
+  }
+
+  async readHashes(afterSeq: number, limit: number): Promise<string[]> {
+    const rows = await this.db.selectFrom('audit_log').select('hash').where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+    return rows.map((r) => r.hash);
+  }
+
+  async auditSize(): Promise<number> {
+    const row = await this.db.selectFrom('audit_log').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    return row === undefined ? 0 : Number(row.seq);
+  }
+
+  async checkpoints(): Promise<SignedCheckpoint[]> {
+    const rows = await this.db.selectFrom('checkpoint').selectAll().orderBy('id').execute();
+    return rows.map(toCheckpoint);
   }
 
   async dueTimers(now: number, limit: number): Promise<StoredTimer[]> {
@@ -189,6 +205,19 @@ class KyselyTransaction implements StoreTransaction {
   async putIdempotency(record: IdempotencyRecord, at: string): Promise<void> {
     await this.db.insertInto('idempotency').values({ ...record, created_at: at }).execute();
   }
+
+  async latestCheckpoint(): Promise<SignedCheckpoint | undefined> {
+    if (this.dialect === 'postgres' && !this.chainLocked) {
+      await sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`.execute(this.db);
+      this.chainLocked = true;
+    }
+    const row = await this.db.selectFrom('checkpoint').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirst();
+    return row && toCheckpoint(row);
+  }
+
+  async insertCheckpoint(checkpoint: SignedCheckpoint): Promise<void> {
+    await this.db.insertInto('checkpoint').values({ size: checkpoint.size, root_hash: checkpoint.rootHash, time: checkpoint.time, text: checkpoint.text }).execute();
+  }
 }
 
 function sameTimer(a: TimerSpec, b: TimerSpec | undefined): boolean {
@@ -250,6 +279,10 @@ function fromEntry(entry: AuditEntry): AuditLogTable {
     prev_hash: entry.prevHash,
     hash: entry.hash,
   };
+}
+
+function toCheckpoint(row: Selectable<CheckpointTable>): SignedCheckpoint {
+  return { origin: row.text.split('\n')[0] ?? '', size: Number(row.size), rootHash: row.root_hash, time: row.time, text: row.text };
 }
 
 function toTimer(row: TimerTable): StoredTimer {

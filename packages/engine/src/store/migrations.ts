@@ -82,6 +82,20 @@ export function migrationsFor(dialect: Dialect): MigrationProvider {
         }
       },
     },
+    '0002-checkpoints': {
+      async up(db: Kysely<any>) {
+        const bigint = dialect === 'postgres' ? 'bigint' : 'integer';
+        await db.schema
+          .createTable('checkpoint')
+          .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) => c.primaryKey())
+          .addColumn('size', bigint, (c) => c.notNull())
+          .addColumn('root_hash', 'text', (c) => c.notNull())
+          .addColumn('time', 'text', (c) => c.notNull())
+          .addColumn('text', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('checkpoint_size').on('checkpoint').columns(['size']).execute();
+      },
+    },
   };
   return { getMigrations: async () => migrations };
 }

@@ -7,6 +7,15 @@ export interface Database {
   audit_log: AuditLogTable;
   timer: TimerTable;
   idempotency: IdempotencyTable;
+  checkpoint: CheckpointTable;
+}
+
+export interface CheckpointTable {
+  id: Generated<number>;
+  size: number;
+  root_hash: string;
+  time: string;
+  text: string;
 }
 
 export interface WorkflowInstanceTable {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AuditDraft, AuditEntry } from '../audit-entry.ts';
+import type { SignedCheckpoint } from '../checkpoint.ts';
 import type { StoredSnapshot, TimerSpec } from '../workflow-definition.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -56,6 +57,10 @@ export interface Store {
   getInstance(id: string): Promise<InstanceRecord | undefined>;
   listInstances(query: InstanceQuery): Promise<InstanceRecord[]>;
   readAudit(query: AuditQuery): Promise<AuditEntry[]>;
+  /** Entry hashes (Merkle leaves) in seq order, after `afterSeq`. */
+  readHashes(afterSeq: number, limit: number): Promise<string[]>;
+  auditSize(): Promise<number>;
+  checkpoints(): Promise<SignedCheckpoint[]>;
   dueTimers(now: number, limit: number): Promise<StoredTimer[]>;
   listTimers(instanceId: string): Promise<StoredTimer[]>;
   close(): Promise<void>;
@@ -75,4 +80,7 @@ export interface StoreTransaction {
   replaceTags(instanceId: string, before: readonly string[], after: readonly string[]): Promise<void>;
   getIdempotency(key: string): Promise<IdempotencyRecord | undefined>;
   putIdempotency(record: IdempotencyRecord, at: string): Promise<void>;
+  /** The latest checkpoint, read under the transaction's lock so only one writer issues the next. */
+  latestCheckpoint(): Promise<SignedCheckpoint | undefined>;
+  insertCheckpoint(checkpoint: SignedCheckpoint): Promise<void>;
 }
