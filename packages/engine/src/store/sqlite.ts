@@ -23,7 +23,27 @@ export function openSqlite(file: string): Kysely<Database> {
     db.close();
     throw error;
   }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: db }) });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(db) }) });
+}
+
+/**
+ * kysely prepares every query anew; preparing costs more than running our small statements. Queries are
+ * serialized on this one connection and each statement is run to completion, so reusing one is safe.
+ */
+function withStatementCache(db: BetterSqlite3.Database) {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => db.close(),
+    prepare(sql: string) {
+      let statement = cache.get(sql);
+      if (statement === undefined) {
+        statement = db.prepare(sql);
+        // Ad hoc SQL (IN lists of varying length, migrations) must not grow the cache without bound.
+        if (cache.size < 500) cache.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 /** Whether an error from the SQLite driver means "try again later" rather than a bug. */
