@@ -45,7 +45,7 @@ export function step(definition: AnyWorkflowDefinition, current: InstanceState, 
   if (spec === undefined || type === CREATE_EVENT) {
     return { ok: false, error: new UnknownEvent(type, Object.keys(definition.events)) };
   }
-  if ((spec.systemOnly === true) !== (actor.role === 'system') || !definition.authorize(actor, type, current.snapshot)) {
+  if ((spec.systemOnly === true && actor.role !== 'system') || !definition.authorize(actor, type, current.snapshot)) {
     return { ok: false, error: new Forbidden(type, actor.role) };
   }
   const parsed = spec.payload.safeParse(payload ?? {});
@@ -77,7 +77,7 @@ export function allowedEvents(definition: AnyWorkflowDefinition, snapshot: Store
   if (snapshot.status !== 'active') return [];
   const machineSnapshot = toMachine(definition, snapshot);
   return Object.entries(definition.events)
-    .filter(([type, spec]) => (spec.systemOnly === true) === (actor.role === 'system') && definition.authorize(actor, type, snapshot))
+    .filter(([type, spec]) => (spec.systemOnly !== true || actor.role === 'system') && definition.authorize(actor, type, snapshot))
     .filter(([type]) => machineSnapshot.can({ type, payload: {}, actor, at } satisfies MachineEvent))
     .map(([type]) => type);
 }

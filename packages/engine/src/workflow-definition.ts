@@ -21,7 +21,7 @@ export interface TimerSpec {
 export interface EventSpec {
   /** Strict schema of the payload (everything but `type`). */
   readonly payload: z.ZodType<JsonObject>;
-  /** Only the system (timers) may send it. */
+  /** Only the system (timers) may send it. Other events are open to whoever `authorize` admits, the system included. */
   readonly systemOnly?: boolean;
   /** Payload rules that need the instance (e.g. a date after its deadline); each issue refuses with 422. */
   readonly check?: (payload: JsonObject, snapshot: StoredSnapshot) => { path: string; message: string }[];

@@ -55,7 +55,7 @@ function definition(version: 1 | 2): WorkflowDefinition<TicketContext, z.infer<t
       DONE: { payload: z.strictObject({}) },
       LATE: { payload: z.strictObject({}), systemOnly: true },
     },
-    authorize: (actor, type, snapshot) => actor.role === 'system' || (actor.role === 'unit' && actor.unit === snapshot.context.owner && type !== 'LATE'),
+    authorize: (actor, type, snapshot) => (actor.role === 'system' ? type === 'LATE' : actor.role === 'unit' && actor.unit === snapshot.context.owner),
     visibleTo: (actor, snapshot) => actor.role !== 'unit' || actor.unit === snapshot.context.owner,
     timers: (snapshot: StoredSnapshot<TicketContext>) =>
       snapshot.status === 'active' && !snapshot.context.late && snapshot.context.dueAt !== null

@@ -1,0 +1,28 @@
+export { calendarDate, DAY_MS, endOfDayShanghai, isCalendarDate } from './calendar-date.ts';
+export type { ReformTaskInput } from './reform-task-input.ts';
+export { reformTaskInput } from './reform-task-input.ts';
+export type { ReformTaskEventType, ReformTaskPayloads } from './reform-task-events.ts';
+export { reformTaskEventPayloads, reformTaskEventTypes, systemOnlyEvents } from './reform-task-events.ts';
+export type { ReformTaskState } from './reform-task-states.ts';
+export { activeStates, isActiveState, reformTaskStates, timedStates } from './reform-task-states.ts';
+export { eventFieldLabels, eventLabels, evidenceFieldLabels, lightLabels, stateLabels } from './reform-task-labels.ts';
+export type { ExtensionRequest, GrantedExtension, InterviewRecord, ReformTaskContext } from './reform-task-context.ts';
+export { initialContext } from './reform-task-context.ts';
+export type { ReformTaskEvent } from './reform-task-machine.ts';
+export { reformTaskMachine } from './reform-task-machine.ts';
+export type { DueEscalation } from './reform-task-schedule.ts';
+export { deadlineDueAt, escalationDue, warningDueAt } from './reform-task-schedule.ts';
+export type { Light, ReformTaskSnapshot } from './reform-task-policy.ts';
+export { authorize, eventSenders, isOverdue, light, overdueDays, tags, timers, visibleTo } from './reform-task-policy.ts';
+export { isLeadActor, isPartyActor, partyUnits } from './task-parties.ts';
+export { reformTaskV1 } from './reform-task-definition.ts';
+export type {
+  InstancesFromPlanOptions,
+  PlanLike,
+  PlannedInstance,
+  PlanTaskLike,
+  UnitRegistryLike,
+} from './instances-from-plan.ts';
+export { instancesFromPlan } from './instances-from-plan.ts';
+export type { TaskView } from './task-view.ts';
+export { taskView } from './task-view.ts';

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { calendarDate } from './calendar-date.ts';
+import { unitNames } from './unit-name.ts';
+
+function text(max: number) {
+  return z.string().trim().min(1).max(max);
+}
+
+/** Strict payload schema of every reform-task event, in the order of the lifecycle table. */
+export const reformTaskEventPayloads = {
+  START: z.strictObject({ note: text(500).optional() }),
+  PROGRESS: z.strictObject({
+    summary: text(2000),
+    percent: z.number().int().min(0).max(100).optional(),
+  }),
+  REPORT: z.strictObject({
+    summary: text(2000),
+    evidence: z.array(z.strictObject({ title: text(200), ref: text(500).optional() })).min(1).max(50),
+  }),
+  VERIFY: z.strictObject({ opinion: text(1000).optional() }),
+  REJECT: z.strictObject({ reason: text(1000) }),
+  CLOSE: z.strictObject({ note: text(500).optional(), commend: z.boolean().optional() }),
+  URGE: z.strictObject({ message: text(1000) }),
+  ESCALATE: z.strictObject({ reason: text(1000) }),
+  RECORD_INTERVIEW: z
+    .strictObject({
+      heldOn: calendarDate,
+      attendees: z.array(text(100)).min(1).max(50),
+      findings: text(4000),
+      rectifyBy: calendarDate,
+    })
+    // Same-format YYYY-MM-DD strings order as the dates do.
+    .refine((p) => p.rectifyBy > p.heldOn, { path: ['rectifyBy'], message: '整改期限须晚于约谈日期' }),
+  REFER: z.strictObject({ reason: text(1000), referredTo: text(200) }),
+  REQUEST_EXTENSION: z.strictObject({ until: calendarDate, reason: text(1000) }),
+  DECIDE_EXTENSION: z
+    .strictObject({ approve: z.boolean(), until: calendarDate.optional(), note: text(1000).optional() })
+    .refine((p) => p.approve || p.until === undefined, { path: ['until'], message: '不批准时不得指定延期日期' }),
+  REASSIGN: z.strictObject({ leadUnits: unitNames(1, 50) }),
+  CANCEL: z.strictObject({ reason: text(1000) }),
+  WARN: z.strictObject({}),
+  DEADLINE_PASSED: z.strictObject({}),
+};
+
+export type ReformTaskEventType = keyof typeof reformTaskEventPayloads;
+
+/** The validated payload of each event type. */
+export type ReformTaskPayloads = { [K in ReformTaskEventType]: z.output<(typeof reformTaskEventPayloads)[K]> };
+
+/** Every event type, in the order of the lifecycle table. */
+export const reformTaskEventTypes = Object.keys(reformTaskEventPayloads) as ReformTaskEventType[];
+
+/** Events only the system (timers) sends. */
+export const systemOnlyEvents: ReadonlySet<ReformTaskEventType> = new Set(['WARN', 'DEADLINE_PASSED']);

@@ -1,0 +1,227 @@
+import type { Actor } from '@duban/engine';
+import { and, assertEvent, assign, not, setup } from 'xstate';
+import { endOfDayShanghai } from './calendar-date.ts';
+import type { ReformTaskContext } from './reform-task-context.ts';
+import { initialContext } from './reform-task-context.ts';
+import type { ReformTaskEventType, ReformTaskPayloads } from './reform-task-events.ts';
+import type { ReformTaskInput } from './reform-task-input.ts';
+import { deadlineDueAt, escalationDue, warningDueAt } from './reform-task-schedule.ts';
+import { isLeadActor, isPartyActor } from './task-parties.ts';
+
+/** The event the machine receives: a validated payload, who sent it and when (epoch ms). */
+export type ReformTaskEvent = {
+  [K in ReformTaskEventType]: { type: K; payload: ReformTaskPayloads[K]; actor: Actor; at: number };
+}[ReformTaskEventType];
+
+/**
+ * The reform-task lifecycle (DESIGN "The reform-task lifecycle"). Flat, JSON context, pure `assign`
+ * actions only. Guards read the actor, the time and the context, never the payload.
+ */
+export const reformTaskMachine = setup({
+  types: {} as { context: ReformTaskContext; events: ReformTaskEvent; input: ReformTaskInput },
+  guards: {
+    isLeadUnit: ({ context, event }) => isLeadActor(context, event.actor),
+    isPartyUnit: ({ context, event }) => isPartyActor(context, event.actor),
+    isOffice: ({ event }) => event.actor.role === 'office',
+    isSystem: ({ event }) => event.actor.role === 'system',
+    isOngoing: ({ context }) => context.deadline.ongoing,
+    beforeDeadline: ({ context, event }) => context.deadlineAt !== null && event.at < context.deadlineAt,
+    hadInterview: ({ context }) => context.interviews.length > 0,
+    hasPendingExtension: ({ context }) => context.pendingExtension !== null,
+    warningIsDue: ({ context, event }) => isDue(warningDueAt(context), event.at),
+    deadlineIsDue: ({ context, event }) => isDue(deadlineDueAt(context), event.at),
+    escalationIsDue: ({ context, event }) => isDue(escalationDue(context)?.dueAt ?? null, event.at),
+  },
+  actions: {
+    enterState: assign({ stateSince: ({ event }) => event.at }),
+    recordStart: assign(({ event }) => {
+      assertEvent(event, 'START');
+      return { startedAt: event.at };
+    }),
+    recordProgress: assign(({ event }) => {
+      assertEvent(event, 'PROGRESS');
+      const { summary, percent } = event.payload;
+      return { lastProgress: { summary, percent: percent ?? null, at: event.at, by: event.actor.unit } };
+    }),
+    recordReport: assign(({ event }) => {
+      assertEvent(event, 'REPORT');
+      const { summary, evidence } = event.payload;
+      return {
+        reportedAt: event.at,
+        lastReport: { summary, evidence: evidence.map((e) => ({ title: e.title, ref: e.ref ?? null })), at: event.at, by: event.actor.unit },
+      };
+    }),
+    recordVerification: assign(({ event }) => {
+      assertEvent(event, 'VERIFY');
+      return { verifiedAt: event.at, lastVerification: { opinion: event.payload.opinion ?? null, at: event.at } };
+    }),
+    recordRejection: assign(({ context, event }) => {
+      assertEvent(event, 'REJECT');
+      return {
+        rejections: context.rejections + 1,
+        rejectionsSinceInterview: context.rejectionsSinceInterview + 1,
+        lastRejection: { reason: event.payload.reason, at: event.at },
+      };
+    }),
+    recordClose: assign(({ event }) => {
+      assertEvent(event, 'CLOSE');
+      return { closedAt: event.at, closeNote: event.payload.note ?? null, commended: event.payload.commend ?? false };
+    }),
+    recordUrge: assign(({ context, event }) => {
+      assertEvent(event, 'URGE');
+      return { urges: context.urges + 1, lastUrge: { message: event.payload.message, at: event.at } };
+    }),
+    recordEscalation: assign(({ event }) => {
+      assertEvent(event, 'ESCALATE');
+      return { escalatedBy: event.actor.role, escalationReason: event.payload.reason };
+    }),
+    recordInterview: assign(({ context, event }) => {
+      assertEvent(event, 'RECORD_INTERVIEW');
+      const { heldOn, attendees, findings, rectifyBy } = event.payload;
+      return {
+        interviews: [...context.interviews, { heldOn, attendees, findings, rectifyBy, recordedAt: event.at }],
+        // The rectification date becomes the limit in force; the task starts a fresh clock.
+        dueDate: rectifyBy,
+        deadlineAt: endOfDayShanghai(rectifyBy),
+        warned: false,
+        overdue: false,
+        overdueSince: null,
+        rejectionsSinceInterview: 0,
+      };
+    }),
+    recordReferral: assign(({ event }) => {
+      assertEvent(event, 'REFER');
+      return { referral: { reason: event.payload.reason, referredTo: event.payload.referredTo, at: event.at } };
+    }),
+    recordExtensionRequest: assign(({ event }) => {
+      assertEvent(event, 'REQUEST_EXTENSION');
+      return {
+        pendingExtension: { until: event.payload.until, reason: event.payload.reason, requestedBy: event.actor.unit, requestedAt: event.at },
+      };
+    }),
+    recordExtensionDecision: assign(({ context, event }) => {
+      assertEvent(event, 'DECIDE_EXTENSION');
+      const { approve, note } = event.payload;
+      const pending = context.pendingExtension;
+      if (pending === null) throw new Error('DECIDE_EXTENSION without a pending request (guard hasPendingExtension)');
+      if (!approve) {
+        return { pendingExtension: null, lastExtensionDecision: { approve, until: null, note: note ?? null, at: event.at } };
+      }
+      const until = event.payload.until ?? pending.until;
+      return {
+        pendingExtension: null,
+        lastExtensionDecision: { approve, until, note: note ?? null, at: event.at },
+        extensions: [...context.extensions, { from: context.dueDate, until, requested: pending.until, note: note ?? null, grantedAt: event.at }],
+        dueDate: until,
+        deadlineAt: endOfDayShanghai(until),
+        warned: false,
+        overdue: false,
+        overdueSince: null,
+      };
+    }),
+    recordReassignment: assign(({ event }) => {
+      assertEvent(event, 'REASSIGN');
+      return { leadUnits: event.payload.leadUnits };
+    }),
+    recordCancellation: assign(({ event }) => {
+      assertEvent(event, 'CANCEL');
+      return { cancelledReason: event.payload.reason };
+    }),
+    recordWarning: assign({ warned: true }),
+    recordOverdue: assign(({ context }) => ({
+      warned: true,
+      overdue: true,
+      // The task became overdue at its deadline, however late the timer fired.
+      overdueSince: context.deadlineAt,
+    })),
+  },
+}).createMachine({
+  id: 'reform-task',
+  initial: 'assigned',
+  context: ({ input }) => initialContext(input),
+  states: {
+    assigned: {
+      on: {
+        START: { guard: 'isLeadUnit', target: 'in_progress', actions: 'recordStart' },
+        URGE: { guard: 'isOffice', actions: 'recordUrge' },
+        ESCALATE: [
+          { guard: 'isOffice', target: 'interview', actions: 'recordEscalation' },
+          { guard: and(['isSystem', 'escalationIsDue']), target: 'interview', actions: 'recordEscalation' },
+        ],
+        REQUEST_EXTENSION: {
+          guard: and(['isLeadUnit', 'beforeDeadline', not('hasPendingExtension')]),
+          actions: 'recordExtensionRequest',
+        },
+        DECIDE_EXTENSION: { guard: and(['isOffice', 'hasPendingExtension']), actions: 'recordExtensionDecision' },
+        REASSIGN: { guard: 'isOffice', actions: 'recordReassignment' },
+        CANCEL: { guard: 'isOffice', target: 'cancelled', actions: 'recordCancellation' },
+        WARN: { guard: and(['isSystem', 'warningIsDue']), actions: 'recordWarning' },
+        DEADLINE_PASSED: { guard: and(['isSystem', 'deadlineIsDue']), actions: 'recordOverdue' },
+      },
+    },
+    in_progress: {
+      entry: 'enterState',
+      on: {
+        PROGRESS: { guard: 'isPartyUnit', actions: 'recordProgress' },
+        REPORT: { guard: 'isLeadUnit', target: 'reported', actions: 'recordReport' },
+        URGE: { guard: 'isOffice', actions: 'recordUrge' },
+        ESCALATE: [
+          { guard: 'isOffice', target: 'interview', actions: 'recordEscalation' },
+          { guard: and(['isSystem', 'escalationIsDue']), target: 'interview', actions: 'recordEscalation' },
+        ],
+        REFER: { guard: and(['isOffice', 'hadInterview']), target: 'accountability', actions: 'recordReferral' },
+        REQUEST_EXTENSION: {
+          guard: and(['isLeadUnit', 'beforeDeadline', not('hasPendingExtension')]),
+          actions: 'recordExtensionRequest',
+        },
+        DECIDE_EXTENSION: { guard: and(['isOffice', 'hasPendingExtension']), actions: 'recordExtensionDecision' },
+        REASSIGN: { guard: 'isOffice', actions: 'recordReassignment' },
+        CANCEL: { guard: 'isOffice', target: 'cancelled', actions: 'recordCancellation' },
+        WARN: { guard: and(['isSystem', 'warningIsDue']), actions: 'recordWarning' },
+        DEADLINE_PASSED: { guard: and(['isSystem', 'deadlineIsDue']), actions: 'recordOverdue' },
+      },
+    },
+    reported: {
+      entry: 'enterState',
+      on: {
+        VERIFY: { guard: 'isOffice', target: 'verified', actions: 'recordVerification' },
+        REJECT: { guard: 'isOffice', target: 'in_progress', actions: 'recordRejection' },
+        URGE: { guard: 'isOffice', actions: 'recordUrge' },
+        // The system escalates only tasks that have not reported: none from here.
+        ESCALATE: { guard: 'isOffice', target: 'interview', actions: 'recordEscalation' },
+        DECIDE_EXTENSION: { guard: and(['isOffice', 'hasPendingExtension']), actions: 'recordExtensionDecision' },
+        REASSIGN: { guard: 'isOffice', actions: 'recordReassignment' },
+        CANCEL: { guard: 'isOffice', target: 'cancelled', actions: 'recordCancellation' },
+      },
+    },
+    verified: {
+      entry: 'enterState',
+      on: {
+        CLOSE: { guard: 'isOffice', target: 'closed', actions: 'recordClose' },
+        PROGRESS: { guard: and(['isPartyUnit', 'isOngoing']), actions: 'recordProgress' },
+        URGE: { guard: 'isOffice', actions: 'recordUrge' },
+        DECIDE_EXTENSION: { guard: and(['isOffice', 'hasPendingExtension']), actions: 'recordExtensionDecision' },
+        REASSIGN: { guard: 'isOffice', actions: 'recordReassignment' },
+        CANCEL: { guard: 'isOffice', target: 'cancelled', actions: 'recordCancellation' },
+      },
+    },
+    interview: {
+      entry: 'enterState',
+      on: {
+        RECORD_INTERVIEW: { guard: 'isOffice', target: 'in_progress', actions: 'recordInterview' },
+        REFER: { guard: 'isOffice', target: 'accountability', actions: 'recordReferral' },
+        URGE: { guard: 'isOffice', actions: 'recordUrge' },
+        DECIDE_EXTENSION: { guard: and(['isOffice', 'hasPendingExtension']), actions: 'recordExtensionDecision' },
+        REASSIGN: { guard: 'isOffice', actions: 'recordReassignment' },
+        CANCEL: { guard: 'isOffice', target: 'cancelled', actions: 'recordCancellation' },
+      },
+    },
+    closed: { type: 'final', entry: 'enterState' },
+    accountability: { type: 'final', entry: 'enterState' },
+    cancelled: { type: 'final', entry: 'enterState' },
+  },
+});
+
+function isDue(dueAt: number | null, at: number): boolean {
+  return dueAt !== null && at >= dueAt;
+}
