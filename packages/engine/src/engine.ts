@@ -7,6 +7,7 @@ import type { SignedCheckpoint } from './checkpoint.ts';
 import { signCheckpoint } from './checkpoint.ts';
 import type { ChainReport } from './chain-verification.ts';
 import { verifyChain } from './chain-verification.ts';
+import { GroupCommit } from './group-commit.ts';
 import { IdempotencyKeyReused, InstanceConflict, InstanceNotFound, VersionConflict } from './errors.ts';
 import type { JsonObject } from './json.ts';
 import type { LogVerification } from './log-verification.ts';
@@ -74,6 +75,8 @@ export type CommitHook = (tx: StoreTransaction, committed: { instance: InstanceR
 
 export interface EngineOptions {
   readonly onCommit?: CommitHook;
+  /** Gather concurrent sends into one transaction (one fsync). Default true. */
+  readonly groupCommit?: boolean;
 }
 
 const AUDIT_PAGE = 2000;
@@ -87,6 +90,7 @@ export class Engine {
   readonly registry: WorkflowRegistry;
   /** Merkle frontier of the log as far as this process has read it, so each checkpoint reads only new hashes. */
   private readonly frontier = new MerkleFrontier();
+  private readonly commits: GroupCommit | undefined;
 
   constructor(
     readonly store: Store,
@@ -94,6 +98,7 @@ export class Engine {
     private readonly options: EngineOptions = {},
   ) {
     this.registry = new WorkflowRegistry(workflows);
+    this.commits = options.groupCommit === false ? undefined : new GroupCommit(store);
   }
 
   /**
@@ -135,7 +140,8 @@ export class Engine {
    * VersionConflict, IdempotencyKeyReused, StoreUnavailable) having written nothing.
    */
   async send(instanceId: string, event: { type: string; payload?: unknown }, actor: Actor, at: Date, options: SendOptions = {}): Promise<SendResult> {
-    return this.store.transact(async (tx) => {
+    const transact = this.commits === undefined ? this.store.transact.bind(this.store) : this.commits.run.bind(this.commits);
+    return transact(async (tx): Promise<SendResult> => {
       const { idempotencyKey, fingerprint = '' } = options;
       if (idempotencyKey !== undefined) {
         const earlier = await tx.getIdempotency(idempotencyKey);

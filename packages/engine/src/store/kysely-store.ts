@@ -131,6 +131,9 @@ export class KyselyStore implements Store {
 
 class KyselyTransaction implements StoreTransaction {
   private chainLocked = false;
+  /** The chain's head as this transaction last wrote it: later appends in a batch need no query. */
+  private head: { seq: number; hash: string } | undefined;
+  writes = 0;
 
   constructor(
     private readonly db: Transaction<Database>,
@@ -149,11 +152,13 @@ class KyselyTransaction implements StoreTransaction {
   }
 
   async insertInstance(record: InstanceRecord): Promise<void> {
+    this.writes += 1;
     await this.db.insertInto('workflow_instance').values(fromInstance(record)).execute();
   }
 
   async updateInstance(record: InstanceRecord, expectedVersion: number): Promise<boolean> {
     const { id, ...values } = fromInstance(record);
+    this.writes += 1;
     const result = await this.db.updateTable('workflow_instance').set(values).where('id', '=', id).where('version', '=', expectedVersion).executeTakeFirst();
     return result.numUpdatedRows === 1n;
   }
@@ -164,9 +169,14 @@ class KyselyTransaction implements StoreTransaction {
       await sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`.execute(this.db);
       this.chainLocked = true;
     }
-    const head = await this.db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-    const entry = sealEntry(draft, head === undefined ? 1 : Number(head.seq) + 1, head?.hash ?? GENESIS_HASH);
+    if (this.head === undefined) {
+      const row = await this.db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      this.head = row === undefined ? { seq: 0, hash: GENESIS_HASH } : { seq: Number(row.seq), hash: row.hash };
+    }
+    const entry = sealEntry(draft, this.head.seq + 1, this.head.hash);
+    this.writes += 1;
     await this.db.insertInto('audit_log').values(fromEntry(entry)).execute();
+    this.head = { seq: entry.seq, hash: entry.hash };
     return entry;
   }
 
@@ -175,6 +185,7 @@ class KyselyTransaction implements StoreTransaction {
     const had = new Map(before.map((t) => [t.key, t]));
     const gone = before.filter((t) => !sameTimer(t, wanted.get(t.key))).map((t) => t.key);
     const added = after.filter((t) => !sameTimer(t, had.get(t.key)));
+    if (gone.length + added.length > 0) this.writes += 1;
     if (gone.length > 0) await this.db.deleteFrom('timer').where('instance_id', '=', instanceId).where('key', 'in', gone).execute();
     if (added.length > 0) {
       await this.db
@@ -188,6 +199,7 @@ class KyselyTransaction implements StoreTransaction {
   async replaceTags(instanceId: string, before: readonly string[], after: readonly string[]): Promise<void> {
     const gone = before.filter((t) => !after.includes(t));
     const added = [...new Set(after.filter((t) => !before.includes(t)))];
+    if (gone.length + added.length > 0) this.writes += 1;
     if (gone.length > 0) await this.db.deleteFrom('instance_tag').where('instance_id', '=', instanceId).where('tag', 'in', gone).execute();
     if (added.length > 0) {
       await this.db
@@ -203,6 +215,7 @@ class KyselyTransaction implements StoreTransaction {
   }
 
   async putIdempotency(record: IdempotencyRecord, at: string): Promise<void> {
+    this.writes += 1;
     await this.db.insertInto('idempotency').values({ ...record, created_at: at }).execute();
   }
 
@@ -216,6 +229,7 @@ class KyselyTransaction implements StoreTransaction {
   }
 
   async insertCheckpoint(checkpoint: SignedCheckpoint): Promise<void> {
+    this.writes += 1;
     await this.db.insertInto('checkpoint').values({ size: checkpoint.size, root_hash: checkpoint.rootHash, time: checkpoint.time, text: checkpoint.text }).execute();
   }
 }

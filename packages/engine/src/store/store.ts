@@ -69,6 +69,8 @@ export interface Store {
 export interface StoreTransaction {
   /** This transaction's connection, for writes to an application's own tables in the same commit. */
   readonly kysely: Kysely<any>;
+  /** How many writes this transaction has made so far (group commit tells a refusal from a partial write). */
+  readonly writes: number;
   /** Reads an instance and holds it against concurrent writers until the transaction ends. */
   lockInstance(id: string): Promise<InstanceRecord | undefined>;
   insertInstance(record: InstanceRecord): Promise<void>;

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { Engine, Forbidden, openStore, TransitionNotAllowed } from '../src/index.ts';
+import type { Store } from '../src/index.ts';
+import { admin, ownerA, ownerB, t } from './support/engine-fixture.ts';
+import { ticketV1 } from './support/ticket-workflow.ts';
+
+/** A store that counts its transactions. */
+async function countingStore(): Promise<{ store: Store; transactions: () => number }> {
+  const store = await openStore(':memory:');
+  let count = 0;
+  const transact = store.transact.bind(store);
+  store.transact = (work) => {
+    count += 1;
+    return transact(work);
+  };
+  return { store, transactions: () => count };
+}
+
+async function engineWithTickets(n: number, onCommit?: ConstructorParameters<typeof Engine>[2]) {
+  const { store, transactions } = await countingStore();
+  const engine = new Engine(store, [ticketV1], onCommit);
+  await engine.create(Array.from({ length: n }, (_, i) => ({ id: `t${i}`, workflow: 'ticket', input: { owner: 'A', dueAt: null } })), admin, t('2023-05-10T00:00:00Z'));
+  return { engine, transactions };
+}
+
+describe('group commit', () => {
+  it('given 50 concurrent sends, then they commit in far fewer transactions, each with its own entry', async () => {
+    const { engine, transactions } = await engineWithTickets(50);
+    const before = transactions();
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => engine.send(`t${i}`, { type: 'WORK' }, ownerA, t('2023-05-11T00:00:00Z'))));
+    expect(transactions() - before).toBeLessThan(5);
+    expect(new Set(results.map((r) => r.entry.seq)).size).toBe(50);
+    expect((await engine.verify()).ok).toBe(true);
+    expect((await engine.replay()).differences).toEqual([]);
+  });
+
+  it('given refusals mixed into a batch, then the others commit and the refusals write nothing', async () => {
+    const { engine } = await engineWithTickets(10);
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => engine.send(`t${i}`, { type: i % 3 === 0 ? 'DONE' : 'WORK' }, i % 4 === 0 ? ownerB : ownerA, t('2023-05-11T00:00:00Z'))),
+    );
+    const refused = outcomes.map((o, i) => (o.status === 'rejected' ? i : -1)).filter((i) => i >= 0);
+    expect(refused).toEqual([0, 3, 4, 6, 8, 9]);
+    expect((outcomes[4] as PromiseRejectedResult).reason).toBeInstanceOf(Forbidden);
+    expect((outcomes[3] as PromiseRejectedResult).reason).toBeInstanceOf(TransitionNotAllowed);
+    for (let i = 0; i < 10; i++) expect((await engine.getInstance(`t${i}`))?.version).toBe(refused.includes(i) ? 1 : 2);
+    expect((await engine.readAudit(0, 100)).length).toBe(10 + 4);
+  });
+
+  it('given a job that fails after writing, then only it fails and the batch is otherwise committed', async () => {
+    const { engine } = await engineWithTickets(8, {
+      onCommit: async (_tx, { entry }) => {
+        if (entry.instanceId === 't5' && entry.type === 'WORK') throw new Error('disk trouble for t5');
+      },
+    });
+    const outcomes = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => engine.send(`t${i}`, { type: 'WORK' }, ownerA, t('2023-05-11T00:00:00Z'))));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect((await engine.getInstance('t5'))?.version).toBe(1);
+    expect((await engine.history('t5')).map((e) => e.type)).toEqual(['CREATE']);
+    expect((await engine.verify())).toMatchObject({ ok: true, entries: 8 + 7 });
+    expect((await engine.replay()).differences).toEqual([]);
+  });
+});
