@@ -51,7 +51,7 @@ function apply(registry: WorkflowRegistry, instances: Map<string, ReplayedInstan
     const definition = registry.get(workflow, workflowVersion);
     const result = start(definition, entry.instanceId, input, entry.actor, at);
     if (!result.ok) return `creation refused on replay: ${result.error.message}`;
-    instances.set(entry.instanceId, { instanceId: entry.instanceId, workflowId: workflow, workflowVersion, version: 1, snapshot: result.step.snapshot });
+    instances.set(entry.instanceId, { instanceId: entry.instanceId, workflowId: workflow, workflowVersion, version: 1, snapshot: result.step.snapshot, machineSnapshot: result.step.machineSnapshot });
     return result.step.snapshot.value === entry.to ? undefined : `logged state ${entry.to}, replayed ${result.step.snapshot.value}`;
   }
   if (current === undefined) return `${entry.type} before the instance was created`;
@@ -59,7 +59,7 @@ function apply(registry: WorkflowRegistry, instances: Map<string, ReplayedInstan
   const definition = registry.get(current.workflowId, current.workflowVersion);
   const result = step(definition, current, entry.type, entry.payload, entry.actor, at);
   if (!result.ok) return `${entry.type} refused on replay: ${result.error.message}`;
-  instances.set(entry.instanceId, { ...current, version: entry.version, snapshot: result.step.snapshot });
+  instances.set(entry.instanceId, { ...current, version: entry.version, snapshot: result.step.snapshot, machineSnapshot: result.step.machineSnapshot });
   if (entry.from !== current.snapshot.value) return `logged from ${entry.from}, replayed from ${current.snapshot.value}`;
   return result.step.snapshot.value === entry.to ? undefined : `logged state ${entry.to}, replayed ${result.step.snapshot.value}`;
 }

@@ -13,8 +13,11 @@ import type { AnyWorkflowDefinition, MachineEvent, StoredSnapshot, TimerSpec } f
 export interface Step {
   readonly snapshot: StoredSnapshot;
   readonly draft: AuditDraft;
+  /** Computed on first read: replay never needs them. */
   readonly timers: TimerSpec[];
   readonly tags: string[];
+  /** The XState snapshot behind `snapshot`, so a caller stepping again need not rebuild it. */
+  readonly machineSnapshot: AnyMachineSnapshot;
 }
 
 export type StepResult = { ok: true; step: Step } | { ok: false; error: EngineError };
@@ -24,6 +27,8 @@ export interface InstanceState {
   readonly instanceId: string;
   readonly version: number;
   readonly snapshot: StoredSnapshot;
+  /** The XState snapshot for `snapshot`, when the caller still has it (it must match `snapshot`). */
+  readonly machineSnapshot?: AnyMachineSnapshot;
 }
 
 /** Create an instance: validate its input, run the machine's initial transition. Pure. */
@@ -33,7 +38,7 @@ export function start(definition: AnyWorkflowDefinition, instanceId: string, inp
   const [initial] = initialTransition(definition.machine, parsed.data);
   const snapshot = toStored(initial);
   const payload: JsonObject = { workflow: definition.id, workflowVersion: definition.version, input: parsed.data };
-  return ok(definition, snapshot, { instanceId, version: 1, type: CREATE_EVENT, actor, payload, from: null, to: snapshot.value, at: iso(at) });
+  return ok(definition, initial, snapshot, { instanceId, version: 1, type: CREATE_EVENT, actor, payload, from: null, to: snapshot.value, at: iso(at) });
 }
 
 /**
@@ -53,14 +58,17 @@ export function step(definition: AnyWorkflowDefinition, current: InstanceState, 
   const issues = spec.check?.(parsed.data, current.snapshot) ?? [];
   if (issues.length > 0) return { ok: false, error: new InvalidPayload(type, issues) };
 
-  const before = toMachine(definition, current.snapshot);
+  const before = current.machineSnapshot ?? toMachine(definition, current.snapshot);
   const event: MachineEvent = { type, payload: parsed.data, actor, at };
-  if (current.snapshot.status !== 'active' || !before.can(event)) {
+  const after = current.snapshot.status === 'active' ? transition(definition.machine, before, event)[0] : before;
+  // XState returns the very same snapshot when no transition was taken; only then is can() needed
+  // to tell a refusal from an accepted transition that changed nothing.
+  if (after === before && (current.snapshot.status !== 'active' || !before.can(event))) {
     return { ok: false, error: new TransitionNotAllowed(type, current.snapshot.value, allowedEvents(definition, current.snapshot, actor, at)) };
   }
-  const [after] = transition(definition.machine, before, event);
+  if (after.status === 'error') throw new Error(`workflow ${definition.id}@${definition.version} failed on ${type}`, { cause: after.error });
   const snapshot = toStored(after);
-  return ok(definition, snapshot, {
+  return ok(definition, after, snapshot, {
     instanceId: current.instanceId,
     version: current.version + 1,
     type,
@@ -82,8 +90,21 @@ export function allowedEvents(definition: AnyWorkflowDefinition, snapshot: Store
     .map(([type]) => type);
 }
 
-function ok(definition: AnyWorkflowDefinition, snapshot: StoredSnapshot, draft: AuditDraft): StepResult {
-  return { ok: true, step: { snapshot, draft, timers: definition.timers(snapshot), tags: definition.tags(snapshot) } };
+function ok(definition: AnyWorkflowDefinition, machineSnapshot: AnyMachineSnapshot, snapshot: StoredSnapshot, draft: AuditDraft): StepResult {
+  let timers: TimerSpec[] | undefined;
+  let tags: string[] | undefined;
+  const step: Step = {
+    snapshot,
+    draft,
+    machineSnapshot,
+    get timers() {
+      return (timers ??= definition.timers(snapshot));
+    },
+    get tags() {
+      return (tags ??= definition.tags(snapshot));
+    },
+  };
+  return { ok: true, step };
 }
 
 function toMachine(definition: AnyWorkflowDefinition, snapshot: StoredSnapshot): AnyMachineSnapshot {

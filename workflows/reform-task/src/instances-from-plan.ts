@@ -3,8 +3,9 @@ import type { ReformTaskInput } from './reform-task-input.ts';
 /** The parts of a Plan JSON task (DESIGN "Plan JSON") that become an instance. */
 export interface PlanTaskLike {
   readonly number: number;
-  readonly part: string;
-  readonly measure: string;
+  /** Null where the document has no such heading level; the instance then holds an empty string. */
+  readonly part: string | null;
+  readonly measure: string | null;
   readonly text: string;
   readonly leadUnits: readonly string[];
   readonly responsibleUnits: readonly string[];
@@ -57,8 +58,8 @@ export function instancesFromPlan(plan: PlanLike, registry: UnitRegistryLike, op
       input: {
         planId: options.planId,
         number: task.number,
-        part: task.part,
-        measure: task.measure,
+        part: task.part ?? '',
+        measure: task.measure ?? '',
         text: task.text,
         leadUnits: [...task.leadUnits],
         responsibleUnits: [...task.responsibleUnits],
