@@ -1,0 +1,17 @@
+export { parsePlan, NO_TASKS_MESSAGE } from './parse-plan.ts';
+export type { ParsePlanOptions } from './parse-plan.ts';
+export { planSchema, planTaskSchema, planDeadlineSchema, planWarningSchema } from './plan-schema.ts';
+export type { Plan, PlanTask, PlanDeadline, PlanWarning } from './plan-schema.ts';
+export { decodePlanFile } from './decode-plan-file.ts';
+export { PlanInputError } from './plan-input-error.ts';
+export type { PlanInputErrorCode } from './plan-input-error.ts';
+export { assertHasTasks } from './assert-has-tasks.ts';
+export { UnitRegistry, loadUnitRegistry, unitsFileSchema, unitRecordSchema, unitKindSchema } from './unit-registry.ts';
+export type { UnitKind, UnitRecord } from './unit-registry.ts';
+export { karamayUnits } from './karamay-units.ts';
+export { readDeadline } from './read-deadline.ts';
+export type { DeadlineReading } from './read-deadline.ts';
+export { splitUnitList } from './split-unit-list.ts';
+export { summarizePlan } from './summarize-plan.ts';
+export type { PlanSummaryRow } from './summarize-plan.ts';
+export { formatPlanSummary } from './format-plan-summary.ts';

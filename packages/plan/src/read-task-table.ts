@@ -1,0 +1,88 @@
+import { buildTask } from './build-task.ts';
+import type { FieldAt, TaskContext } from './build-task.ts';
+import type { ClassifiedLine } from './classify-line.ts';
+import { cleanMarkdownLine } from './clean-markdown-line.ts';
+import { foldText } from './fold-text.ts';
+import { parseChineseNumeral } from './parse-chinese-numeral.ts';
+import type { PlanTask, PlanWarning } from './plan-schema.ts';
+
+interface TableColumns {
+  number: number | null;
+  text: number;
+  lead: number | null;
+  responsible: number | null;
+  deadline: number | null;
+}
+
+/**
+ * Reads a Markdown task table (| 序号 | 重点任务 | 牵头单位 | 责任单位 | 完成时限 |), one task per
+ * row. Rows without a number in a 序号 column are numbered on from `nextNumber`. Null when the
+ * rows are not a task table (no task column, or no unit or deadline column).
+ */
+export function readTaskTable(
+  rows: readonly ClassifiedLine[],
+  context: TaskContext,
+  nextNumber: number,
+): { tasks: Array<{ task: PlanTask; line: number }>; warnings: PlanWarning[] } | null {
+  const [header, ...body] = rows;
+  const columns = header ? tableColumns(splitRow(header.text)) : null;
+  if (!columns) return null;
+  const tasks: Array<{ task: PlanTask; line: number }> = [];
+  const warnings: PlanWarning[] = [];
+  let number = nextNumber;
+  for (const row of body) {
+    const cells = splitRow(row.text);
+    if (cells.every((cell) => cell === '' || /^:?-{2,}:?$/.test(cell))) continue;
+    const written = columns.number === null ? null : readNumber(cells[columns.number] ?? '');
+    number = written ?? number;
+    const fields: FieldAt[] = [];
+    const addField = (column: number | null, role: FieldAt['role'], label: string): void => {
+      const value = column === null ? '' : (cells[column] ?? '');
+      if (value !== '') fields.push({ role, label, value, line: row.line });
+    };
+    addField(columns.lead, 'lead', '牵头单位');
+    addField(columns.responsible, 'responsible', '责任单位');
+    addField(columns.deadline, 'deadline', '完成时限');
+    const built = buildTask(
+      { number, line: row.line, text: cells[columns.text] ?? '', textLine: row.line, fields },
+      context,
+    );
+    tasks.push({ task: built.task, line: row.line });
+    for (const warning of built.warnings) warnings.push(warning);
+    number += 1;
+  }
+  return { tasks, warnings };
+}
+
+/** True when the rows start with the header of a task table. */
+export function isTaskTable(rows: readonly ClassifiedLine[]): boolean {
+  const header = rows[0];
+  return header !== undefined && tableColumns(splitRow(header.text)) !== null;
+}
+
+function tableColumns(headers: readonly string[]): TableColumns | null {
+  const folded = headers.map((cell) => foldText(cell));
+  const find = (pattern: RegExp, taken: ReadonlyArray<number | null>): number | null => {
+    const index = folded.findIndex((cell, column) => pattern.test(cell) && !taken.includes(column));
+    return index === -1 ? null : index;
+  };
+  const number = find(/^(?:序号|编号|序|no\.?)$/i, []);
+  const lead = find(/牵头|负责单位|负责部门|主责/, [number]);
+  const responsible = find(/责任|配合|协办|参与|协同/, [number, lead]);
+  const deadline = find(/时限|时间|期限|节点|日期/, [number, lead, responsible]);
+  const taken = [number, lead, responsible, deadline];
+  const text = find(/任务|内容|措施|事项|工作|要点/, taken) ?? find(/./, taken);
+  if (text === null || (lead === null && responsible === null && deadline === null)) return null;
+  return { number, text, lead, responsible, deadline };
+}
+
+function splitRow(row: string): string[] {
+  const inner = row.trim().replace(/^\|/, '').replace(/(?<!\\)\|$/, '');
+  return inner.split(/(?<!\\)\|/).map((cell) => cleanMarkdownLine(cell.replace(/\\\|/g, '|')));
+}
+
+function readNumber(cell: string): number | null {
+  const folded = foldText(cell).replace(/[（）.、\s]/g, '');
+  if (/^\d{1,3}$/.test(folded)) return Number(folded);
+  return folded.length <= 5 ? parseChineseNumeral(folded) : null;
+}
