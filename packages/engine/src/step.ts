@@ -1,5 +1,5 @@
-import type { AnyMachineSnapshot } from 'xstate';
-import { initialTransition, transition } from 'xstate';
+import type { AnyActorScope, AnyMachineSnapshot, AnyStateMachine } from 'xstate';
+import { createActor, initialTransition } from 'xstate';
 import type { z } from 'zod';
 import type { Actor } from './actor.ts';
 import type { AuditDraft } from './audit-entry.ts';
@@ -60,7 +60,7 @@ export function step(definition: AnyWorkflowDefinition, current: InstanceState, 
 
   const before = current.machineSnapshot ?? toMachine(definition, current.snapshot);
   const event: MachineEvent = { type, payload: parsed.data, actor, at };
-  const after = current.snapshot.status === 'active' ? transition(definition.machine, before, event)[0] : before;
+  const after = current.snapshot.status === 'active' ? definition.machine.transition(before, event, inertScope(definition.machine)) : before;
   // XState returns the very same snapshot when no transition was taken; only then is can() needed
   // to tell a refusal from an accepted transition that changed nothing.
   if (after === before && (current.snapshot.status !== 'active' || !before.can(event))) {
@@ -105,6 +105,24 @@ function ok(definition: AnyWorkflowDefinition, machineSnapshot: AnyMachineSnapsh
     },
   };
   return { ok: true, step };
+}
+
+const scopes = new WeakMap<AnyStateMachine, AnyActorScope>();
+
+/**
+ * What XState's pure `transition()` builds on every call: an actor scope that executes nothing.
+ * Building it creates an actor (which evaluates the machine's initial context), so it is built once per
+ * machine; with only `assign` actions and no child actors nothing in it changes between calls.
+ */
+function inertScope(machine: AnyStateMachine): AnyActorScope {
+  let scope = scopes.get(machine);
+  if (scope === undefined) {
+    const self = createActor(machine);
+    const noop = () => {};
+    scope = { self, id: '', sessionId: '', system: self.system, logger: noop, defer: noop, emit: noop, stopChild: noop, actionExecutor: noop } as AnyActorScope;
+    scopes.set(machine, scope);
+  }
+  return scope;
 }
 
 function toMachine(definition: AnyWorkflowDefinition, snapshot: StoredSnapshot): AnyMachineSnapshot {
