@@ -1,0 +1,52 @@
+import type { StoredSnapshot } from '@duban/engine';
+import type { ReformTaskContext, ReformTaskSnapshot } from '@duban/reform-task';
+
+/**
+ * A task instance as reports read it: an entry of `engine.snapshotsAt(asOf)` (`instanceId`) or a
+ * stored `InstanceRecord` (`id`). Instances of other workflows are ignored when `workflowId` says so.
+ */
+export type ReportTaskSource =
+  | { readonly instanceId: string; readonly workflowId?: string; readonly snapshot: StoredSnapshot }
+  | { readonly id: string; readonly workflowId?: string; readonly snapshot: StoredSnapshot };
+
+/** The tasks of a report: a list, or the Map `engine.snapshotsAt` returns. */
+export type ReportTasks = Iterable<ReportTaskSource> | ReadonlyMap<string, ReportTaskSource>;
+
+/** A reform task ready for reporting. */
+export interface ReportTask {
+  readonly id: string;
+  readonly snapshot: ReformTaskSnapshot;
+  readonly task: ReformTaskContext;
+}
+
+const REFORM_TASK = 'reform-task';
+
+/** The reform tasks among `tasks`, in plan order (plan id, then task number, then id). Pure. */
+export function reportTasks(tasks: ReportTasks): ReportTask[] {
+  const sources = isMap(tasks) ? [...tasks.values()] : [...tasks];
+  return sources
+    .filter((source) => source.workflowId === undefined || source.workflowId === REFORM_TASK)
+    .map((source) => {
+      const snapshot = source.snapshot as ReformTaskSnapshot;
+      return { id: 'instanceId' in source ? source.instanceId : source.id, snapshot, task: snapshot.context };
+    })
+    .sort(
+      (a, b) =>
+        compareText(a.task.planId, b.task.planId) || a.task.number - b.task.number || compareText(a.id, b.id),
+    );
+}
+
+function isMap(tasks: ReportTasks): tasks is ReadonlyMap<string, ReportTaskSource> {
+  return typeof (tasks as ReadonlyMap<string, ReportTaskSource>).get === 'function' && !Array.isArray(tasks);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const unitCollator = new Intl.Collator('zh-Hans-CN');
+
+/** Orders unit names as Chinese readers expect (by pinyin). Pure. */
+export function compareUnits(a: string, b: string): number {
+  return unitCollator.compare(a, b) || compareText(a, b);
+}

@@ -1,0 +1,142 @@
+import type { AuditEntry } from '@duban/engine';
+import { CREATE_EVENT } from '@duban/engine';
+import { endOfDayShanghai } from '@duban/reform-task';
+
+/** What the office's supervision counts, each read from one audit entry. */
+export type SupervisionKind = 'verified' | 'overdue' | 'rejected' | 'urge' | 'interview' | 'referral' | 'commendation';
+
+/** One supervision fact, with the task's parties as they stood when the entry was written. */
+export interface SupervisionEvent {
+  readonly kind: SupervisionKind;
+  readonly seq: number;
+  /** Epoch ms. */
+  readonly at: number;
+  readonly taskId: string;
+  readonly number: number;
+  readonly leadUnits: readonly string[];
+  readonly responsibleUnits: readonly string[];
+  /** Members of each collective unit named on the task (e.g. 各区人民政府). */
+  readonly collectives: Readonly<Record<string, readonly string[]>>;
+  /**
+   * For `verified`: the verified report came within the limit in force (extensions count) and the task
+   * had never gone overdue nor been escalated to an interview before it. False for every other kind.
+   */
+  readonly onTime: boolean;
+  /** The reason, message or receiving body the entry carries, when it carries one. */
+  readonly detail: string | null;
+}
+
+interface Tracked {
+  readonly number: number;
+  leadUnits: readonly string[];
+  readonly responsibleUnits: readonly string[];
+  readonly collectives: Readonly<Record<string, readonly string[]>>;
+  deadlineAt: number | null;
+  pendingUntil: string | null;
+  lastReportAt: number | null;
+  /** Went overdue or was escalated: nothing it completes later counts as on time. */
+  blemished: boolean;
+}
+
+interface CreateInput {
+  number: number;
+  leadUnits: string[];
+  responsibleUnits: string[];
+  collectives?: Record<string, string[]>;
+  deadline: { date: string | null };
+}
+
+/**
+ * Folds the audit log into supervision facts, in seq order, keeping only reform-task instances and
+ * entries at or before `asOf` (epoch ms). Each instance's lead units (REASSIGN) and limit in force
+ * (approved extensions, interview rectification dates) are followed entry by entry. Pure.
+ */
+export function supervisionEvents(entries: Iterable<AuditEntry>, asOf: number): SupervisionEvent[] {
+  const tracked = new Map<string, Tracked>();
+  const events: SupervisionEvent[] = [];
+  const ordered = [...entries].filter((entry) => Date.parse(entry.at) <= asOf).sort((a, b) => a.seq - b.seq);
+  for (const entry of ordered) {
+    const at = Date.parse(entry.at);
+    const payload = entry.payload as Record<string, unknown>;
+    if (entry.type === CREATE_EVENT) {
+      if (payload['workflow'] !== 'reform-task') continue;
+      const input = payload['input'] as CreateInput;
+      tracked.set(entry.instanceId, {
+        number: input.number,
+        leadUnits: input.leadUnits,
+        responsibleUnits: input.responsibleUnits,
+        collectives: input.collectives ?? {},
+        deadlineAt: input.deadline.date === null ? null : endOfDayShanghai(input.deadline.date),
+        pendingUntil: null,
+        lastReportAt: null,
+        blemished: false,
+      });
+      continue;
+    }
+    const task = tracked.get(entry.instanceId);
+    if (task === undefined) continue;
+    const emit = (kind: SupervisionKind, detail: string | null, onTime = false) =>
+      events.push({
+        kind,
+        seq: entry.seq,
+        at,
+        taskId: entry.instanceId,
+        number: task.number,
+        leadUnits: task.leadUnits,
+        responsibleUnits: task.responsibleUnits,
+        collectives: task.collectives,
+        onTime,
+        detail,
+      });
+    switch (entry.type) {
+      case 'REPORT':
+        task.lastReportAt = at;
+        break;
+      case 'VERIFY': {
+        const inTime = task.deadlineAt === null || (task.lastReportAt !== null && task.lastReportAt < task.deadlineAt);
+        emit('verified', text(payload['opinion']), inTime && !task.blemished);
+        break;
+      }
+      case 'REJECT':
+        emit('rejected', text(payload['reason']));
+        break;
+      case 'CLOSE':
+        if (payload['commend'] === true) emit('commendation', text(payload['note']));
+        break;
+      case 'URGE':
+        emit('urge', text(payload['message']));
+        break;
+      case 'DEADLINE_PASSED':
+        task.blemished = true;
+        emit('overdue', null);
+        break;
+      case 'ESCALATE':
+        task.blemished = true;
+        emit('interview', text(payload['reason']));
+        break;
+      case 'RECORD_INTERVIEW':
+        task.deadlineAt = endOfDayShanghai(String(payload['rectifyBy']));
+        break;
+      case 'REFER':
+        emit('referral', text(payload['referredTo']));
+        break;
+      case 'REQUEST_EXTENSION':
+        task.pendingUntil = text(payload['until']);
+        break;
+      case 'DECIDE_EXTENSION': {
+        const until = payload['approve'] === true ? (text(payload['until']) ?? task.pendingUntil) : null;
+        if (until !== null) task.deadlineAt = endOfDayShanghai(until);
+        task.pendingUntil = null;
+        break;
+      }
+      case 'REASSIGN':
+        task.leadUnits = payload['leadUnits'] as string[];
+        break;
+    }
+  }
+  return events;
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
