@@ -1,0 +1,77 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { EngineError, InstanceConflict } from '@duban/engine';
+import { PlanInputError } from '@duban/plan';
+import { auditCommand } from './cli/audit-command.ts';
+import type { CliIo } from './cli/cli-io.ts';
+import { processIo } from './cli/cli-io.ts';
+import { demoCommand } from './cli/demo-command.ts';
+import { planCommand } from './cli/plan-command.ts';
+import { replayCommand } from './cli/replay-command.ts';
+import { serveCommand } from './cli/serve-command.ts';
+import { startCommand } from './cli/start-command.ts';
+import { timersCommand } from './cli/timers-command.ts';
+import { tokenCommand } from './cli/token-command.ts';
+import { USAGE } from './cli/usage.ts';
+import { UsageError } from './cli/usage-error.ts';
+import { UserError } from './user-error.ts';
+
+const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<number>> = {
+  plan: planCommand,
+  serve: serveCommand,
+  start: startCommand,
+  demo: demoCommand,
+  token: tokenCommand,
+  timers: timersCommand,
+  audit: auditCommand,
+  replay: replayCommand,
+};
+
+/**
+ * The `duban` command line. Returns the exit code: 0 done, 1 failed (a message for people, never a
+ * stack trace), 2 bad arguments (one line and the usage).
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const [command, ...args] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    io.out(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  try {
+    const run = COMMANDS[command];
+    if (run === undefined) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    return await run(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`duban: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    io.err(`duban: ${failureMessage(error)}`);
+    if (process.env['DUBAN_DEBUG'] === '1' && error instanceof Error) io.err(error.stack ?? '');
+    return 1;
+  }
+}
+
+function failureMessage(error: unknown): string {
+  if (error instanceof InstanceConflict) {
+    return `the plan differs from the one imported into this database before (tasks ${error.instanceIds.slice(0, 5).join(', ')}${error.instanceIds.length > 5 ? ', …' : ''} have other content); nothing was imported. Import a changed plan under another file name (its plan id) or into a new database.`;
+  }
+  if (error instanceof UserError || error instanceof PlanInputError || error instanceof EngineError) return error.message;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
+    return `${(error as Error).message.replace(/^[A-Z]+: /, '')}`;
+  }
+  if (code === 'EADDRINUSE') return `the port is already in use: ${(error as Error).message}`;
+  return `unexpected error: ${error instanceof Error ? error.message : String(error)} (set DUBAN_DEBUG=1 for the stack)`;
+}
+
+// Run only as the program, not when imported by tests.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main(process.argv.slice(2)).then(
+    (code) => process.stdout.write('', () => process.exit(code)),
+    (error: unknown) => {
+      process.stderr.write(`duban: unexpected error: ${(error as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,43 @@
+import { isPostgresUrl } from '@duban/engine';
+import { SimulatedClock, systemClock } from '../clock.ts';
+import { loadPlanFile } from '../load-plan-file.ts';
+import { runServer } from '../run-server.ts';
+import { instant, integer, parseCommandArgs, required } from './cli-args.ts';
+import type { CliIo } from './cli-io.ts';
+import { envLogger } from './env-logger.ts';
+import { serveUntilSignal } from './serve-until-signal.ts';
+import { UsageError } from './usage-error.ts';
+
+/** Default requests per token per minute. */
+export const DEFAULT_RATE_LIMIT = 600;
+
+/** `serve --db … [--port N] [--host ADDR] [--plan FILE] [--clock ISO] [--rate-limit N] [--timer-interval S]`. */
+export async function serveCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs(
+    args,
+    {
+      db: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      plan: { type: 'string' },
+      clock: { type: 'string' },
+      'rate-limit': { type: 'string' },
+      'timer-interval': { type: 'string' },
+    },
+    { min: 0, max: 0, names: '' },
+  );
+  const db = required(values.db, '--db');
+  if (db === ':memory:') throw new UsageError('--db must be a file or a postgres:// URL');
+  const port = integer(values.port, '--port', 0, 65535, 3000);
+  const host = values.host ?? '127.0.0.1';
+  if (!/^[A-Za-z0-9.:[\]-]{1,255}$/.test(host)) throw new UsageError(`--host must be an address or host name, got ${JSON.stringify(host)}`);
+  const rateLimit = integer(values['rate-limit'], '--rate-limit', 0, 1_000_000, DEFAULT_RATE_LIMIT);
+  const timerIntervalMs = integer(values['timer-interval'], '--timer-interval', 1, 86_400, 30) * 1000;
+  const clock = values.clock === undefined ? systemClock : new SimulatedClock(instant(values.clock, '--clock').toISOString());
+  const logger = envLogger();
+  const plan = values.plan === undefined ? undefined : await loadPlanFile(values.plan);
+  const server = await runServer({ db, port, host, clock, logger, rateLimit, timerIntervalMs, ...(plan === undefined ? {} : { plan }) });
+  const where = isPostgresUrl(db) ? 'PostgreSQL' : db;
+  io.err(`duban: serving ${where} at ${server.url}${server.imported === undefined ? '' : ` (plan ${plan?.planId}: ${server.imported.created.length} tasks created, ${server.imported.existing.length} already there)`}`);
+  return serveUntilSignal(server, io);
+}

@@ -1,0 +1,34 @@
+import { systemClock } from '../clock.ts';
+import { loadPlanFile } from '../load-plan-file.ts';
+import { repoPaths } from '../repo-paths.ts';
+import { runServer } from '../run-server.ts';
+import { ensureStarterTokens } from '../starter-tokens.ts';
+import { integer, parseCommandArgs } from './cli-args.ts';
+import type { CliIo } from './cli-io.ts';
+import { envLogger } from './env-logger.ts';
+import { DEFAULT_RATE_LIMIT } from './serve-command.ts';
+import { serveUntilSignal } from './serve-until-signal.ts';
+
+/**
+ * `start` (what `pnpm start` runs): data/duban.db with the Karamay plan on 127.0.0.1:3000 (PORT
+ * overrides), tokens for admin, office, reviewer and every lead unit in data/secrets/tokens.json.
+ */
+export async function startCommand(args: readonly string[], io: CliIo): Promise<number> {
+  parseCommandArgs(args, {}, { min: 0, max: 0, names: '' });
+  const port = integer(process.env['PORT'], 'PORT', 0, 65535, 3000);
+  const logger = envLogger();
+  const plan = await loadPlanFile(repoPaths.karamayPlan);
+  const server = await runServer({ db: repoPaths.startDb, port, host: '127.0.0.1', clock: systemClock, logger, rateLimit: DEFAULT_RATE_LIMIT, plan });
+  const leadUnits = plan.plan.tasks.flatMap((task) => task.leadUnits);
+  const { tokens, reused } = await ensureStarterTokens(repoPaths.startTokens, server.tokens, leadUnits, server.url, systemClock.now());
+  io.err(
+    [
+      `duban 督办 is running at ${server.url}`,
+      `  database: ${repoPaths.startDb} (${plan.plan.tasks.length} tasks of ${plan.planId})`,
+      `  tokens:   ${repoPaths.startTokens} (${tokens.tokens.length} tokens, ${reused ? 'reused' : 'newly issued'}; keep it secret)`,
+      `  try:      curl -H "Authorization: Bearer <office token>" ${server.url}/api/tasks?limit=5`,
+      '  Ctrl-C stops it.',
+    ].join('\n'),
+  );
+  return serveUntilSignal(server, io);
+}

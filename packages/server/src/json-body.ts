@@ -1,0 +1,27 @@
+import express from 'express';
+import type { RequestHandler } from 'express';
+import { HttpProblem } from './http-problem.ts';
+
+/** The largest request body accepted: 64 KiB. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+const JSON_TYPES = ['application/json', 'application/*+json'];
+
+/**
+ * For POST/PUT/PATCH: 415 unless the body is declared JSON, then parses it (JSON objects and arrays
+ * only, at most 64 KiB; 400 when malformed, 413 when too large).
+ */
+export function jsonBody(): RequestHandler[] {
+  const parse = express.json({ limit: BODY_LIMIT_BYTES, strict: true, type: JSON_TYPES });
+  const requireJson: RequestHandler = (req, _res, next) => {
+    if (!['POST', 'PUT', 'PATCH'].includes(req.method)) {
+      next();
+      return;
+    }
+    if (!req.is(JSON_TYPES)) {
+      throw new HttpProblem(415, 'unsupported-media-type', '请求体须为 JSON', `the request body must be application/json, not ${req.get('Content-Type') ?? 'absent'}`);
+    }
+    next();
+  };
+  return [requireJson, parse];
+}

@@ -1,0 +1,176 @@
+import type { AnyWorkflowDefinition } from '@duban/engine';
+import { eventLabels } from '@duban/reform-task';
+import { z } from 'zod';
+import {
+  auditPageResponse,
+  auditQuery,
+  auditEntrySchema,
+  eventResponse,
+  healthResponse,
+  historyResponse,
+  idempotencyKeyHeader,
+  ifMatchHeader,
+  problemSchema,
+  replayQuery,
+  replayResponse,
+  taskListQuery,
+  taskListResponse,
+  taskViewSchema,
+  verifyResponse,
+} from './api-schemas.ts';
+
+type JsonSchema = Record<string, unknown>;
+
+function schemaOf(schema: z.ZodType, io: 'input' | 'output' = 'output'): JsonSchema {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+}
+
+function ref(name: string): JsonSchema {
+  return { $ref: `#/components/schemas/${name}` };
+}
+
+function queryParameters(schema: z.ZodType): JsonSchema[] {
+  const json = schemaOf(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: json.required?.includes(name) ?? false,
+    ...(typeof property['description'] === 'string' ? { description: property['description'] } : {}),
+    schema: property,
+  }));
+}
+
+const problems = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((status) => [String(status), { $ref: `#/components/responses/Problem${status}` }]));
+
+const PROBLEM_TITLES: Record<number, string> = {
+  400: 'malformed JSON',
+  401: 'no or bad token',
+  403: 'the role may not do this',
+  404: 'unknown, or not visible to the caller',
+  409: 'not allowed in the current state; lists allowedEvents',
+  412: 'If-Match is stale; carries the current ETag',
+  413: 'body larger than 64 KiB',
+  415: 'body is not JSON',
+  422: 'fails its schema; errors name the fields',
+  429: 'rate limited; see Retry-After',
+  503: 'store unavailable; see Retry-After',
+};
+
+const ok = (schema: string, description: string, headers?: JsonSchema) => ({
+  '200': { description, content: { 'application/json': { schema: ref(schema) } }, ...(headers === undefined ? {} : { headers }) },
+});
+
+const etagHeader = { ETag: { description: 'the task version, "<version>"', schema: { type: 'string' } } };
+const taskId = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'task id, e.g. karamay-2023-fangguanfu.008' };
+
+/**
+ * The OpenAPI 3.1 document of the HTTP API, generated from the schemas the routes validate with and
+ * the workflow's own event payload schemas. Pure.
+ */
+export function openApiDocument(workflow: AnyWorkflowDefinition): JsonSchema {
+  const sendable = Object.entries(workflow.events).filter(([, spec]) => spec.systemOnly !== true);
+  const eventSchemas = Object.fromEntries(
+    sendable.map(([type, spec]) => {
+      const payload = schemaOf(spec.payload, 'input') as { properties?: JsonSchema; required?: string[] };
+      return [
+        `Event_${type}`,
+        {
+          type: 'object',
+          title: `${type} ${(eventLabels as Record<string, string>)[type] ?? ''}`.trim(),
+          properties: { type: { const: type }, ...(payload.properties ?? {}) },
+          required: ['type', ...(payload.required ?? [])],
+          additionalProperties: false,
+        },
+      ];
+    }),
+  );
+  const security = [{ bearer: [] }];
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'duban 督办 API',
+      version: '1',
+      description: 'Reform-task supervision: tasks, their events, the audit log. Errors are RFC 9457 application/problem+json.',
+    },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'dbn_<role>_<secret>, from `duban token create`' } },
+      schemas: {
+        TaskView: schemaOf(taskViewSchema),
+        AuditEntry: schemaOf(auditEntrySchema),
+        TaskList: schemaOf(taskListResponse),
+        EventResult: schemaOf(eventResponse),
+        History: schemaOf(historyResponse),
+        AuditPage: schemaOf(auditPageResponse),
+        AuditVerification: schemaOf(verifyResponse),
+        Replay: schemaOf(replayResponse),
+        Health: schemaOf(healthResponse),
+        Problem: schemaOf(problemSchema),
+        Event: { oneOf: Object.keys(eventSchemas).map(ref), discriminator: { propertyName: 'type' } },
+        ...eventSchemas,
+      },
+      responses: Object.fromEntries(
+        Object.entries(PROBLEM_TITLES).map(([status, description]) => [
+          `Problem${status}`,
+          { description, content: { 'application/problem+json': { schema: ref('Problem') } } },
+        ]),
+      ),
+    },
+    paths: {
+      '/healthz': { get: { summary: 'liveness', responses: ok('Health', 'up') } },
+      '/api/openapi.json': { get: { summary: 'this document', responses: { '200': { description: 'OpenAPI 3.1 document' } } } },
+      '/api/tasks': {
+        get: {
+          summary: 'tasks the caller may see, a page at a time',
+          security,
+          parameters: queryParameters(taskListQuery),
+          responses: { ...ok('TaskList', 'a page of tasks'), ...problems(401, 422, 429, 503) },
+        },
+      },
+      '/api/tasks/{id}': {
+        get: {
+          summary: 'one task',
+          security,
+          parameters: [taskId],
+          responses: { ...ok('TaskView', 'the task', etagHeader), ...problems(401, 404, 429, 503) },
+        },
+      },
+      '/api/tasks/{id}/events': {
+        post: {
+          summary: 'send an event to a task',
+          security,
+          parameters: [
+            taskId,
+            { name: 'If-Match', in: 'header', required: false, schema: schemaOf(ifMatchHeader, 'input'), description: 'refuse with 412 unless the task is at this version' },
+            { name: 'Idempotency-Key', in: 'header', required: false, schema: schemaOf(idempotencyKeyHeader, 'input'), description: 'a retry with the same key and body gets the first answer' },
+          ],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('Event') } } },
+          responses: { ...ok('EventResult', 'committed', etagHeader), ...problems(400, 401, 403, 404, 409, 412, 413, 415, 422, 429, 503) },
+        },
+      },
+      '/api/tasks/{id}/history': {
+        get: { summary: "a task's audit entries", security, parameters: [taskId], responses: { ...ok('History', 'entries, oldest first'), ...problems(401, 404, 429, 503) } },
+      },
+      '/api/audit': {
+        get: {
+          summary: 'the audit log, a page at a time (office, reviewer, admin)',
+          security,
+          parameters: queryParameters(auditQuery),
+          responses: { ...ok('AuditPage', 'entries by seq'), ...problems(401, 403, 422, 429, 503) },
+        },
+      },
+      '/api/audit/verify': {
+        get: { summary: "check the log's hash chain", security, responses: { ...ok('AuditVerification', 'the verdict'), ...problems(401, 403, 429, 503) } },
+      },
+      '/api/replay': {
+        get: {
+          summary: 'states recomputed from the log',
+          security,
+          parameters: queryParameters(replayQuery),
+          responses: { ...ok('Replay', 'replayed states'), ...problems(401, 403, 422, 429, 503) },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import type { RouteModule } from '../app-deps.ts';
+import { auditQuery, noQuery } from '../api-schemas.ts';
+import { toAuditEntryView } from '../audit-entry-view.ts';
+import { requireRole } from '../require-role.ts';
+import { validateInput } from '../validate-input.ts';
+
+const DEFAULT_LIMIT = 100;
+
+/** Who may read the whole log: it names every task, so not a unit. */
+export const AUDIT_READERS = ['office', 'reviewer', 'admin'] as const;
+
+/** `GET /audit` (the log page by page) and `GET /audit/verify` (its hash chain checked). */
+export const auditRoutes: RouteModule = ({ engine }) => (router) => {
+  router.get('/audit', requireRole(AUDIT_READERS, 'read the audit log'), async (req, res) => {
+    const query = validateInput(auditQuery, req.query, 'query');
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const entries = await engine.readAudit(query.after ?? 0, limit);
+    const last = entries[entries.length - 1];
+    res.json({ items: entries.map(toAuditEntryView), next: entries.length === limit && last !== undefined ? last.seq : null });
+  });
+
+  router.get('/audit/verify', requireRole(AUDIT_READERS, 'verify the audit log'), async (req, res) => {
+    validateInput(noQuery, req.query, 'query');
+    const report = await engine.verify();
+    res.json({
+      ok: report.ok,
+      entries: report.entries,
+      ...(report.firstBadSeq === undefined ? {} : { firstBadSeq: report.firstBadSeq }),
+      ...(report.reason === undefined ? {} : { reason: report.reason }),
+    });
+  });
+};

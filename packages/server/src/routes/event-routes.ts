@@ -1,0 +1,55 @@
+import type { Json, SendResult } from '@duban/engine';
+import type { RouteModule } from '../app-deps.ts';
+import { eventBody, idempotencyKeyHeader, ifMatchHeader, noQuery } from '../api-schemas.ts';
+import { toAuditEntryView } from '../audit-entry-view.ts';
+import { findVisibleTask } from '../find-visible-task.ts';
+import { HttpProblem } from '../http-problem.ts';
+import { presentTask, taskEtag } from '../present-task.ts';
+import { actorOf, principalOf } from '../principal.ts';
+import { TASK_NOT_FOUND } from '../problem-details.ts';
+import { requestFingerprint } from '../request-fingerprint.ts';
+import { SingleFlight } from '../single-flight.ts';
+import { validateInput } from '../validate-input.ts';
+
+/**
+ * `POST /tasks/:id/events`: one event, body `{ type, ...payload }`. The edge checks the shape and
+ * the caller; the engine checks role, payload and state, and commits (with the idempotency record)
+ * in one transaction. `If-Match: "<version>"` refuses a stale write with 412; an `Idempotency-Key`
+ * repeated with the same body gets the first answer again, with another body a 422.
+ */
+export const eventRoutes: RouteModule = ({ engine, clock }) => (router) => {
+  const flights = new SingleFlight<SendResult>();
+
+  router.post('/tasks/:id/events', async (req, res) => {
+    validateInput(noQuery, req.query, 'query');
+    const principal = principalOf(res);
+    const actor = actorOf(principal);
+    const keyHeader = req.get('Idempotency-Key');
+    const key = keyHeader === undefined ? undefined : validateInput(idempotencyKeyHeader, keyHeader, 'header.Idempotency-Key');
+    const ifMatch = req.get('If-Match');
+    const match = ifMatch === undefined ? undefined : validateInput(ifMatchHeader, ifMatch.trim(), 'header.If-Match');
+    const { type, ...payload } = validateInput(eventBody, req.body, 'body');
+
+    if (principal.role === 'reviewer') {
+      throw new HttpProblem(403, 'forbidden', '无权执行此操作', 'reviewers have read-only access and may send no event');
+    }
+    const instance = await findVisibleTask(engine, req.params.id, actor);
+    if (instance === undefined) throw TASK_NOT_FOUND;
+
+    const path = `${req.baseUrl}${req.path}`;
+    const fingerprint = requestFingerprint(req.method, path, req.body as Json);
+    const at = clock.now();
+    const send = () =>
+      engine.send(instance.id, { type, payload }, actor, at, {
+        ...(match === undefined || match === '*' ? {} : { expectedVersion: Number(match.slice(1, -1)) }),
+        // Keys are the caller's own: two tokens may use the same key for different requests.
+        ...(key === undefined ? {} : { idempotencyKey: `${principal.tokenId}:${key}`, fingerprint }),
+      });
+    const result = key === undefined ? await send() : await flights.run(`${principal.tokenId}:${key}`, fingerprint, send);
+
+    // Computed as at the commit, so a replayed answer is the first answer, byte for byte.
+    const committedAt = new Date(result.entry.at);
+    res.setHeader('ETag', taskEtag(result.instance.version));
+    res.json({ task: presentTask(engine, result.instance, actor, committedAt), entry: toAuditEntryView(result.entry) });
+  });
+};

@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli.ts';
+import { openDuban } from '../src/open-duban.ts';
+
+async function run(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (t) => void out.push(t), err: (t) => void err.push(t) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('duban CLI (in process)', () => {
+  let dir: string;
+  let db: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'duban-cli-'));
+    db = join(dir, 'cli.db');
+    await (await openDuban(db, { create: true })).close();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('every bad argument: one line naming it, the usage, exit 2, no stack', async () => {
+    const cases: [string[], RegExp][] = [
+      [['fly'], /unknown command "fly"/],
+      [['serve'], /--db is required/],
+      [['serve', '--db', db, '--port', '99999'], /--port must be an integer from 0 to 65535/],
+      [['serve', '--db', db, '--clock', '2023-02-30'], /--clock must be an ISO 8601 instant/],
+      [['serve', '--db', db, '--bogus'], /Unknown option '--bogus'/],
+      [['token'], /token needs a subcommand/],
+      [['token', 'create', '--db', db, '--role', 'king'], /--role must be one of office, reviewer, unit, admin/],
+      [['token', 'create', '--db', db, '--role', 'unit'], /a unit token needs --unit/],
+      [['token', 'create', '--db', db, '--role', 'office', '--unit', '市水务局'], /acts for no unit/],
+      [['token', 'create', '--db', db, '--role', 'unit', '--unit', '火星局'], /unknown unit "火星局"/],
+      [['token', 'create', '--db', db, '--role', 'unit', '--unit', '各区人民政府'], /stands for several units/],
+      [['token', 'revoke', 'abc', '--db', db], /token ID must be a number/],
+      [['timers', 'run', '--db', db, '--now', 'tomorrow'], /--now must be an ISO 8601 instant/],
+      [['timers', 'run', '--db', db], /--now is required/],
+      [['replay', '--db', db, '--as-of', '2023-13-01'], /--as-of must be an ISO 8601 instant/],
+      [['plan', 'parse'], /missing FILE/],
+      [['plan', 'parse', 'a', 'b'], /unexpected argument "b"/],
+    ];
+    for (const [argv, message] of cases) {
+      const { code, err } = await run(...argv);
+      expect(code, argv.join(' ')).toBe(2);
+      const [first, ...rest] = err.split('\n');
+      expect(first, argv.join(' ')).toMatch(message);
+      expect(first).toMatch(/^duban: /);
+      expect(rest.join('\n')).toContain('Usage: duban <command>');
+      expect(err).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('failures that are not about arguments: a message, exit 1, no stack', async () => {
+    const missing = await run('audit', 'verify', '--db', join(dir, 'nope.db'));
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/no database at .*nope\.db/);
+    const empty = join(dir, 'empty.md');
+    writeFileSync(empty, '# 没有任务的文件\n\n只有一段话。\n');
+    const none = await run('plan', 'parse', empty);
+    expect(none.code).toBe(1);
+    expect(none.err).toMatch(/未找到任何任务/);
+    const utf16 = join(dir, 'utf16.md');
+    writeFileSync(utf16, Buffer.from([0xff, 0xfe, 0x31, 0x00]));
+    const bad = await run('plan', 'parse', utf16);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/UTF-16/);
+    for (const r of [missing, none, bad]) expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('token create prints the token last; an alias is stored under its canonical name; list shows no secret; revoke', async () => {
+    const created = await run('token', 'create', '--db', db, '--role', 'unit', '--unit', '市住房公积金中心', '--label', '联络员');
+    expect(created.code).toBe(0);
+    const token = created.out.trim().split('\n').at(-1)!;
+    expect(token).toMatch(/^dbn_unit_[A-Za-z0-9_-]{32}$/);
+    const listed = await run('token', 'list', '--db', db);
+    expect(listed.code).toBe(0);
+    expect(listed.out).toContain('市住房公积金管理中心');
+    expect(listed.out).not.toContain(token.slice(9));
+    const id = /created token (\d+)/.exec(created.out)?.[1];
+    expect((await run('token', 'revoke', id!, '--db', db)).code).toBe(0);
+    const again = await run('token', 'revoke', id!, '--db', db);
+    expect(again.code).toBe(1);
+    expect(again.err).toMatch(/no live token/);
+  });
+
+  it('plan parse prints Plan JSON with the 71 tasks of the Karamay plan', async () => {
+    const parsed = await run('plan', 'parse', join(import.meta.dirname, '..', '..', '..', 'data', 'plans', 'karamay-2023-fangguanfu.md'));
+    expect(parsed.code).toBe(0);
+    const plan = JSON.parse(parsed.out) as { tasks: unknown[]; issuedOn: string };
+    expect(plan.tasks).toHaveLength(71);
+    expect(plan.issuedOn).toBe('2023-05-10');
+  });
+});

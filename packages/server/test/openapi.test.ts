@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestServer } from './support/test-server.ts';
+import { auditEntrySchema, eventResponse, taskListResponse, taskViewSchema } from '../src/api-schemas.ts';
+import { startTestServer, taskId } from './support/test-server.ts';
+
+describe('GET /api/openapi.json', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer();
+  });
+  afterAll(() => s.close());
+
+  it('is valid JSON, public, with a path for every route and a request schema for every event a person may send', async () => {
+    const response = await s.request('/api/openapi.json');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    const doc = JSON.parse(await response.text()) as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
+    };
+    expect(doc.openapi).toMatch(/^3\.1/);
+    expect(Object.keys(doc.paths).sort()).toEqual(
+      ['/healthz', '/api/openapi.json', '/api/tasks', '/api/tasks/{id}', '/api/tasks/{id}/events', '/api/tasks/{id}/history', '/api/audit', '/api/audit/verify', '/api/replay'].sort(),
+    );
+    expect(doc.paths['/api/tasks/{id}/events']).toHaveProperty('post');
+    const events = Object.keys(doc.components.schemas).filter((name) => name.startsWith('Event_'));
+    expect(events).toContain('Event_REPORT');
+    expect(events).not.toContain('Event_WARN');
+    expect(events).not.toContain('Event_DEADLINE_PASSED');
+    // From the workflow's own schema: REPORT needs summary and evidence.
+    expect(doc.components.schemas['Event_REPORT']?.required).toEqual(expect.arrayContaining(['type', 'summary', 'evidence']));
+    expect(doc.components.schemas['TaskView']?.properties).toHaveProperty('allowedEvents');
+    expect(doc.components.schemas['AuditEntry']?.properties).toHaveProperty('taskId');
+    const listParams = (doc.paths['/api/tasks']?.['get'] as { parameters: { name: string }[] }).parameters.map((p) => p.name);
+    expect(listParams).toEqual(['state', 'unit', 'light', 'limit', 'cursor']);
+  });
+
+  it('describes what the routes really answer: responses parse with the same schemas', async () => {
+    const water = await s.token('unit', '市水务局');
+    const sent = (await (await s.send(water, taskId(7), { type: 'START' })).json()) as unknown;
+    expect(eventResponse.safeParse(sent).error).toBeUndefined();
+    const task = (await (await s.request(`/api/tasks/${taskId(7)}`, { token: water })).json()) as unknown;
+    expect(taskViewSchema.safeParse(task).error).toBeUndefined();
+    const list = (await (await s.request('/api/tasks?limit=1000', { token: water })).json()) as unknown;
+    expect(taskListResponse.safeParse(list).error).toBeUndefined();
+    const history = (await (await s.request(`/api/tasks/${taskId(7)}/history`, { token: water })).json()) as { items: unknown[] };
+    for (const entry of history.items) expect(auditEntrySchema.safeParse(entry).error).toBeUndefined();
+  });
+});

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { TestServer } from './support/test-server.ts';
+import { startTestServer, taskId } from './support/test-server.ts';
+
+describe('request ids and logs', () => {
+  let s: TestServer;
+  const lines: string[] = [];
+  beforeAll(async () => {
+    s = await startTestServer({ logLines: lines });
+  });
+  afterAll(() => s.close());
+
+  it('echoes a sane X-Request-Id and makes one up otherwise', async () => {
+    expect((await s.request('/healthz', { headers: { 'X-Request-Id': 'abc-123' } })).headers.get('x-request-id')).toBe('abc-123');
+    const made = (await s.request('/healthz', { headers: { 'X-Request-Id': 'bad id with spaces' } })).headers.get('x-request-id');
+    expect(made).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('logs one line per request with its id and status, and never the token', async () => {
+    const token = await s.token('unit', '市水务局');
+    lines.length = 0;
+    await s.request(`/api/tasks/${taskId(7)}`, { token, headers: { 'X-Request-Id': 'req-1' } });
+    await s.send(token, taskId(7), { type: 'START', note: 'x' }, { 'X-Request-Id': 'req-2' });
+    await s.request('/api/tasks', { token: `${token}tampered`, headers: { 'X-Request-Id': 'req-3' } });
+    const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logged.map((l) => [l['reqId'], l['status']])).toEqual([
+      ['req-1', 200],
+      ['req-2', 200],
+      ['req-3', 401],
+    ]);
+    const text = lines.join('\n');
+    expect(text).not.toContain(token.slice(-32));
+    expect(text.toLowerCase()).not.toContain('authorization');
+  });
+
+  it('logs a 500 with the request id and the error, which the client never sees', async () => {
+    const token = await s.token('office');
+    lines.length = 0;
+    const spy = vi.spyOn(s.engine, 'listInstances').mockRejectedValueOnce(new Error('kaboom in the store'));
+    try {
+      const response = await s.request('/api/tasks', { token, headers: { 'X-Request-Id': 'req-500' } });
+      expect(response.status).toBe(500);
+      expect(await response.text()).not.toContain('kaboom');
+    } finally {
+      spy.mockRestore();
+    }
+    const failure = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['msg'] === 'request failed');
+    expect(failure).toMatchObject({ reqId: 'req-500', status: 500 });
+    expect(JSON.stringify(failure)).toContain('kaboom in the store');
+  });
+});

@@ -1,0 +1,63 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TestServer } from './support/test-server.ts';
+import { startTestServer } from './support/test-server.ts';
+
+describe('API tokens', () => {
+  let s: TestServer | undefined;
+  let dir: string | undefined;
+  afterEach(async () => {
+    await s?.close();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    s = undefined;
+    dir = undefined;
+  });
+
+  it('given tokens issued into a database file, then no raw token appears in its bytes, only its SHA-256', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'duban-tokens-'));
+    s = await startTestServer({ db: join(dir, 'test.db') });
+    const issued = [await s.token('office'), await s.token('unit', '市水务局'), await s.token('admin')];
+    for (const token of issued) expect(token).toMatch(/^dbn_(office|unit|admin)_[A-Za-z0-9_-]{32}$/);
+    expect((await s.request('/api/tasks?limit=1', { token: issued[0] })).status).toBe(200);
+    await s.close();
+    s = undefined;
+    const bytes = Buffer.concat(readdirSync(dir).map((name) => readFileSync(join(dir!, name))));
+    for (const token of issued) {
+      expect(bytes.includes(Buffer.from(token))).toBe(false);
+      // Not even the secret part alone.
+      expect(bytes.includes(Buffer.from(token.slice(-24)))).toBe(false);
+    }
+  });
+
+  it('given a revoked token, then requests with it get 401', async () => {
+    s = await startTestServer();
+    const { token, record } = await s.tokens.create({ role: 'office' }, s.clock.now());
+    expect((await s.request('/api/tasks?limit=1', { token })).status).toBe(200);
+    expect(await s.tokens.revoke(record.id, s.clock.now())).toBe(true);
+    expect(await s.tokens.revoke(record.id, s.clock.now())).toBe(false);
+    expect((await s.request('/api/tasks?limit=1', { token })).status).toBe(401);
+  });
+
+  it('lists tokens without their secrets', async () => {
+    s = await startTestServer();
+    const { token } = await s.tokens.create({ role: 'unit', unit: '市水务局', label: '水务局联络员' }, s.clock.now());
+    const listed = await s.tokens.list();
+    expect(listed).toEqual([expect.objectContaining({ role: 'unit', unit: '市水务局', label: '水务局联络员', revokedAt: null })]);
+    expect(JSON.stringify(listed)).not.toContain(token.slice(-28));
+  });
+
+  it('a token whose role part was edited does not authenticate', async () => {
+    s = await startTestServer();
+    const token = await s.token('unit', '市水务局');
+    const forged = token.replace('dbn_unit_', 'dbn_office_');
+    expect((await s.request('/api/tasks?limit=1', { token: forged })).status).toBe(401);
+  });
+
+  it('refuses a unit token without a unit and a unit on another role', async () => {
+    s = await startTestServer();
+    await expect(s.tokens.create({ role: 'unit' }, s.clock.now())).rejects.toThrow(/needs a unit/);
+    await expect(s.tokens.create({ role: 'office', unit: '市水务局' }, s.clock.now())).rejects.toThrow(/acts for no unit/);
+  });
+});

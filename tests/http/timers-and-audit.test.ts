@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditTypes, tamperAuditPayload, tamperInstanceState } from '../../packages/server/test/support/sqlite-tamper.ts';
+import { client, createToken, duban, karamayPlanJson, serve, taskId } from './support/duban-process.ts';
+
+const plan = (await import('../../data/plans/karamay-2023-fangguanfu.json', { with: { type: 'json' } })).default as {
+  tasks: { number: number; deadline: { date: string | null } }[];
+};
+
+describe('`duban timers run`, `audit verify` and `replay` on a served database', () => {
+  let dir: string;
+  let db: string;
+
+  beforeAll(async () => {
+    // Given a database served once with the plan, where 市水务局 started task 7 and reported it.
+    dir = mkdtempSync(join(tmpdir(), 'duban-e2e-timers-'));
+    db = join(dir, 'timers.db');
+    const server = await serve(db, ['--plan', karamayPlanJson, '--clock', '2023-05-10T09:00:00+08:00']);
+    const water = client(server.url, await createToken(db, 'unit', '市水务局'));
+    expect((await water.event(taskId(7), { type: 'START' })).status).toBe(200);
+    expect((await water.event(taskId(7), { type: 'REPORT', summary: '完成', evidence: [{ title: '总结' }] })).status).toBe(200);
+    expect(await server.stop()).toBe(0);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('timers run --now 2023-07-01T00:00:00+08:00 marks every unreported task due by June overdue, once', async () => {
+    const result = await duban('timers', 'run', '--db', db, '--now', '2023-07-01T00:00:00+08:00');
+    expect(result.code, result.stderr).toBe(0);
+    const overdue = new Set([...result.stdout.matchAll(/fired\s+#\d+ (\S+) DEADLINE_PASSED/g)].map((m) => m[1]));
+    const dueByJune = plan.tasks.filter((t) => t.deadline.date !== null && t.deadline.date <= '2023-06-30').map((t) => taskId(t.number));
+    // Task 7 was reported before its deadline: it is not overdue.
+    expect([...overdue].sort()).toEqual(dueByJune.filter((id) => id !== taskId(7)).sort());
+    expect(result.stdout).toMatch(/(\d+) fired, (\d+) dropped, as of 2023-06-30T16:00:00.000Z/);
+
+    const again = await duban('timers', 'run', '--db', db, '--now', '2023-07-01T00:00:00+08:00');
+    expect(again.stdout.trim()).toBe('0 fired, 0 dropped, as of 2023-06-30T16:00:00.000Z');
+
+    // and the server shows them red
+    const server = await serve(db, ['--clock', '2023-07-01T00:00:00+08:00']);
+    try {
+      const office = client(server.url, await createToken(db, 'office'));
+      const red = await office.get('/api/tasks?light=red&limit=1000');
+      expect(red.body.items.map((t: { id: string }) => t.id).sort()).toEqual([...overdue].sort());
+      expect(red.body.items.every((t: { overdue: boolean }) => t.overdue)).toBe(true);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  });
+
+  it('audit verify exits 0 on the intact log, 1 naming the first bad seq once an entry is edited', async () => {
+    const intact = await duban('audit', 'verify', '--db', db);
+    expect(intact.code, intact.stderr).toBe(0);
+    expect(intact.stdout).toMatch(/audit log intact: \d+ entries/);
+
+    const start = auditTypes(db).find((e) => e.type === 'START' && e.instance_id === taskId(7))!;
+    tamperAuditPayload(db, start.seq, { note: '事后篡改' });
+    const broken = await duban('audit', 'verify', '--db', db);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toContain(`seq ${start.seq}`);
+    expect(broken.stdout).toMatch(/altered/);
+    expect(broken.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('replay exits 0 while stored states match the log, 1 listing the task whose state was changed behind its back', async () => {
+    const matching = await duban('replay', '--db', db);
+    expect(matching.code, matching.stdout + matching.stderr).toBe(0);
+    // The first run's clock started at 09:00 on 2023-05-10 and task 7 was reported right away.
+    const noon = await duban('replay', '--db', db, '--as-of', '2023-05-10T12:00:00+08:00');
+    expect(noon.code).toBe(0);
+    expect(noon.stdout).toContain(`${taskId(7)}\treported\tv3`);
+    expect(noon.stdout).toContain(`${taskId(8)}\tassigned\tv1`);
+    const before = await duban('replay', '--db', db, '--as-of', '2023-05-09');
+    expect(before.stdout).toMatch(/replayed 0 entries into 0 tasks/);
+
+    tamperInstanceState(db, taskId(9), 'closed');
+    const differs = await duban('replay', '--db', db);
+    expect(differs.code).toBe(1);
+    expect(differs.stdout).toMatch(new RegExp(`DIFFERS\\s+${taskId(9).replace(/\./g, '\\.')}`));
+  });
+});
