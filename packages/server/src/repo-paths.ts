@@ -11,6 +11,8 @@ const dataDir = resolve(process.env['DUBAN_DATA_DIR'] ?? join(repoRoot, 'data'))
 export const repoPaths = {
   dataDir,
   startDb: join(dataDir, 'duban.db'),
+  /** Anchors the plan's calendar to real time for `start` (see plan-clock.ts). */
+  startClock: join(dataDir, 'duban.clock.json'),
   demoDb: join(dataDir, 'demo.db'),
   startTokens: join(dataDir, 'secrets', 'tokens.json'),
   /** The parsed Karamay plan, always from the repository. */

@@ -1,5 +1,4 @@
 import { KyselyStore } from './kysely-store.ts';
-import { openPostgres } from './postgres.ts';
 import { openSqlite } from './sqlite.ts';
 
 /** Whether a `--db` value names a PostgreSQL database rather than a SQLite file. */
@@ -12,6 +11,10 @@ export function isPostgresUrl(location: string): boolean {
  * and brings its schema up to date.
  */
 export async function openStore(location: string): Promise<KyselyStore> {
-  if (isPostgresUrl(location)) return KyselyStore.open(openPostgres(location), 'postgres');
+  if (isPostgresUrl(location)) {
+    // Loaded only when asked for: `pg` costs every SQLite start (and every CLI call) a second.
+    const { openPostgres } = await import('./postgres.ts');
+    return KyselyStore.open(openPostgres(location), 'postgres');
+  }
   return KyselyStore.open(openSqlite(location), 'sqlite');
 }

@@ -1,4 +1,5 @@
 import { systemClock } from '../clock.ts';
+import { planClock } from '../plan-clock.ts';
 import { loadPlanFile } from '../load-plan-file.ts';
 import { repoPaths } from '../repo-paths.ts';
 import { runServer } from '../run-server.ts';
@@ -18,13 +19,20 @@ export async function startCommand(args: readonly string[], io: CliIo): Promise<
   const port = integer(process.env['PORT'], 'PORT', 0, 65535, 3000);
   const logger = envLogger();
   const plan = await loadPlanFile(repoPaths.karamayPlan);
-  const server = await runServer({ db: repoPaths.startDb, port, host: '127.0.0.1', clock: systemClock, logger, rateLimit: DEFAULT_RATE_LIMIT, plan });
+  // The plan's calendar by default (its deadlines are in 2023); DUBAN_REAL_CLOCK=1 runs on today's.
+  const realClock = process.env['DUBAN_REAL_CLOCK'] === '1';
+  const issuedOn = plan.plan.issuedOn ?? '2023-05-10';
+  const { clock, planTime } = realClock ? { clock: systemClock, planTime: systemClock.now() } : planClock(repoPaths.startClock, `${issuedOn}T09:00:00+08:00`, systemClock.now());
+  const server = await runServer({ db: repoPaths.startDb, port, host: '127.0.0.1', clock, logger, rateLimit: DEFAULT_RATE_LIMIT, plan });
   const leadUnits = plan.plan.tasks.flatMap((task) => task.leadUnits);
-  const { tokens, reused } = await ensureStarterTokens(repoPaths.startTokens, server.tokens, leadUnits, server.url, systemClock.now());
+  const { tokens, reused } = await ensureStarterTokens(repoPaths.startTokens, server.tokens, leadUnits, server.url, clock.now());
   io.err(
     [
       `duban 督办 is running at ${server.url}`,
       `  database: ${repoPaths.startDb} (${plan.plan.tasks.length} tasks of ${plan.planId})`,
+      realClock
+        ? `  clock:    today's (DUBAN_REAL_CLOCK=1)`
+        : `  clock:    the plan's calendar, now ${planTime.toISOString()} (runs in real time from ${issuedOn}; DUBAN_REAL_CLOCK=1 for today's)`,
       `  tokens:   ${repoPaths.startTokens} (${tokens.tokens.length} tokens, ${reused ? 'reused' : 'newly issued'}; keep it secret)`,
       `  try:      curl -H "Authorization: Bearer <office token>" ${server.url}/api/tasks?limit=5`,
       '  Ctrl-C stops it.',
