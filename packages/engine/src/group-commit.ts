@@ -9,9 +9,10 @@ type Job<T> = {
 /**
  * Group commit: work submitted while the event loop is busy is gathered and run in ONE transaction,
  * so one fsync makes a whole batch durable. Every promise settles only after that commit.
- * A job that throws before writing (a refusal) fails alone. If anything fails after a job has written,
- * the batch is rolled back and each of its jobs is run again in a transaction of its own, so one job's
- * failure never fails or changes another's outcome.
+ * A job that throws before writing (a refusal) fails alone. If a job fails after it has written, the
+ * batch is rolled back and each of its jobs is run again in a transaction of its own, so one job's
+ * failure never fails or changes another's outcome. If the transaction itself fails (busy, disk full),
+ * nothing was committed and every job gets that error.
  */
 export class GroupCommit {
   private queue: Job<any>[] = [];
@@ -67,8 +68,11 @@ export class GroupCommit {
         }
         return results;
       });
-    } catch {
-      for (const job of batch) await this.runAlone(job);
+    } catch (error) {
+      // One job failed after writing: rerun each alone. Anything else (the database busy or full at
+      // BEGIN or COMMIT) failed the batch as a whole, and would fail each job again: report it to all.
+      if (error instanceof PartialWrite) for (const job of batch) await this.runAlone(job);
+      else for (const job of batch) job.reject(error);
       return;
     }
     outcomes.forEach((outcome, i) => (outcome.ok ? batch[i]!.resolve(outcome.value) : batch[i]!.reject(outcome.error)));
