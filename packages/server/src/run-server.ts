@@ -2,6 +2,9 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { openAuditSigner } from './audit/audit-signer.ts';
+import type { CheckpointPolicy } from './audit/checkpoint-issuer.ts';
+import { CheckpointIssuer } from './audit/checkpoint-issuer.ts';
 import type { Clock } from './clock.ts';
 import { createApp } from './create-app.ts';
 import { FixedWindowRateLimiter } from './fixed-window-rate-limiter.ts';
@@ -25,12 +28,18 @@ export interface ServerOptions {
   /** Imported (idempotently) before the server listens. */
   readonly plan?: LoadedPlan;
   readonly timerIntervalMs?: number;
+  /** Where the audit signing key lives (required for PostgreSQL); by default `<db>.keys/`. */
+  readonly keyDir?: string;
+  /** When to sign checkpoints; by default every 1000 entries and every 10 minutes. */
+  readonly checkpoints?: CheckpointPolicy;
 }
 
 /** A server that is listening. */
 export interface RunningServer extends Duban {
   readonly url: string;
   readonly scheduler: Scheduler;
+  /** Signs the audit log's checkpoints (its `signer` holds the public key reviewers keep). */
+  readonly checkpoints: CheckpointIssuer;
   readonly imported?: { created: string[]; existing: string[] };
   /** Stops accepting, finishes requests in flight, stops the scheduler, closes the database. */
   close(): Promise<void>;
@@ -44,16 +53,21 @@ const DRAIN_MS = 10_000;
  * (catch-up), then serves the API on host:port. Does IO.
  */
 export async function runServer(options: ServerOptions): Promise<RunningServer> {
-  const duban = await openDuban(options.db, { create: true });
+  let checkpoints: CheckpointIssuer | undefined;
+  const duban = await openDuban(options.db, { create: true, onCommit: async () => checkpoints?.noteCommit() });
   const { engine, tokens } = duban;
   let server: Server | undefined;
   let scheduler: Scheduler | undefined;
   try {
+    const signer = await openAuditSigner(engine, options.db, { keyDir: options.keyDir, create: true });
+    checkpoints = new CheckpointIssuer(engine, signer, options.clock, options.logger, options.checkpoints);
     const imported = options.plan === undefined ? undefined : await importPlan(engine, options.plan.plan, options.plan.planId, options.clock.now());
     if (imported !== undefined) options.logger.info({ planId: options.plan?.planId, created: imported.created.length, existing: imported.existing.length }, 'plan imported');
     scheduler = new Scheduler(engine, options.clock, options.logger, options.timerIntervalMs);
     await scheduler.start();
+    await checkpoints.start();
     const app = createApp({
+      auditKey: signer,
       engine,
       clock: options.clock,
       logger: options.logger,
@@ -62,6 +76,9 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
       units: karamayUnits,
     });
     server = app.listen(options.port, options.host);
+    // A client that trickles its headers or body is cut off instead of holding a socket forever.
+    server.headersTimeout = 10_000;
+    server.requestTimeout = 30_000;
     await once(server, 'listening');
     const address = server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -69,24 +86,27 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
     options.logger.info({ url }, 'listening');
     const listening = server;
     const running = scheduler;
+    const signing = checkpoints;
     let closing: Promise<void> | undefined;
     return {
       engine,
       tokens,
       url,
       scheduler: running,
+      checkpoints: signing,
       ...(imported === undefined ? {} : { imported }),
-      close: () => (closing ??= shutdown(listening, running, duban, options.logger)),
+      close: () => (closing ??= shutdown(listening, running, signing, duban, options.logger)),
     };
   } catch (error) {
     await scheduler?.stop();
+    await checkpoints?.stop();
     server?.close();
     await duban.close();
     throw error;
   }
 }
 
-async function shutdown(server: Server, scheduler: Scheduler, duban: Duban, logger: Logger): Promise<void> {
+async function shutdown(server: Server, scheduler: Scheduler, checkpoints: CheckpointIssuer, duban: Duban, logger: Logger): Promise<void> {
   logger.info('shutting down: no new connections, finishing requests in flight');
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   // Keep-alive connections turn idle as their last request finishes; cut them as they do.
@@ -97,6 +117,8 @@ async function shutdown(server: Server, scheduler: Scheduler, duban: Duban, logg
   clearInterval(sweep);
   clearTimeout(force);
   await scheduler.stop();
+  // The last entries get a signed checkpoint before the database closes.
+  await checkpoints.stop();
   await duban.close();
   logger.info('stopped');
 }
