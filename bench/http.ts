@@ -1,0 +1,97 @@
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { openDuban } from '../packages/server/src/open-duban.ts';
+import { karamayInstances } from './support/karamay.ts';
+import { freePort, startProcess, stopProcess } from './support/processes.ts';
+
+export interface HttpSide {
+  requestsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+}
+
+export interface HttpResult {
+  connections: number;
+  durationSec: number;
+  bareExpress: HttpSide;
+  duban: HttpSide;
+  ratio: number;
+}
+
+const connections = 32;
+
+async function load(url: string, pairs: { id: string; token: string }[], durationSec: number): Promise<HttpSide> {
+  let next = 0;
+  const result = await autocannon({
+    url,
+    connections,
+    duration: durationSec,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (request) => {
+          const { id, token } = pairs[next++ % pairs.length]!;
+          return {
+            ...request,
+            path: `/api/tasks/${encodeURIComponent(id)}/events`,
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+            body: JSON.stringify({ type: 'PROGRESS', summary: `第${next}次进展：按计划推进`, percent: 50 }),
+          };
+        },
+      },
+    ],
+  });
+  return {
+    requestsPerSec: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+/**
+ * PROGRESS transitions over loopback at 32 connections against duban's real server (SQLite file,
+ * synchronous=FULL, each response after its commit, rate limit off, request logs at warn), and
+ * against a bare Express 5 JSON POST endpoint in the same run.
+ */
+export async function httpBench(durationSec = 10, copies = 6): Promise<HttpResult> {
+  const db = join(tmpdir(), 'duban-bench-http.db');
+  for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
+
+  // Given: the plan imported (copies of it, so requests spread over many tasks), every task started,
+  // and a token per lead unit.
+  const duban = await openDuban(db, { create: true });
+  const instances = karamayInstances(copies);
+  await duban.engine.create(instances, { role: 'admin', unit: null }, new Date('2023-05-10T01:00:00Z'));
+  const tokens = new Map<string, string>();
+  for (const unit of new Set(instances.map((i) => i.input.leadUnits[0]!))) {
+    tokens.set(unit, (await duban.tokens.create({ role: 'unit', unit, label: 'bench' }, new Date('2023-05-10T01:00:00Z'))).token);
+  }
+  await Promise.all(instances.map((i) => duban.engine.send(i.id, { type: 'START' }, { role: 'unit', unit: i.input.leadUnits[0]! }, new Date('2023-05-11T01:00:00Z'))));
+  await duban.close();
+  const pairs = instances.map((i) => ({ id: i.id, token: tokens.get(i.input.leadUnits[0]!)! }));
+
+  const bare = await startProcess(['bench/support/bare-express.ts'], /port (\d+)/);
+  const bareSide = await load(`http://127.0.0.1:${bare.match[1]}`, pairs, durationSec);
+  await stopProcess(bare.child);
+
+  const port = await freePort();
+  const server = await startProcess(
+    ['packages/server/src/cli.ts', 'serve', '--db', db, '--port', String(port), '--rate-limit', '0', '--clock', '2023-05-12T09:00:00+08:00'],
+    /listening/,
+    { LOG_LEVEL: 'info' },
+  );
+  const dubanSide = await load(`http://127.0.0.1:${port}`, pairs, durationSec);
+  await stopProcess(server.child);
+
+  return { connections, durationSec, bareExpress: bareSide, duban: dubanSide, ratio: dubanSide.requestsPerSec / bareSide.requestsPerSec };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(await httpBench(), null, 2));

@@ -1,0 +1,2 @@
+import { httpBench } from './http.ts';
+console.log(JSON.stringify(await httpBench(8, 6)));
