@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { openDuban } from '../packages/server/src/open-duban.ts';
 import { karamayInstances } from './support/karamay.ts';
-import { freePort, startProcess, stopProcess } from './support/processes.ts';
+import { startProcess, startServer, stopProcess } from './support/processes.ts';
 
 export interface HttpSide {
   requestsPerSec: number;
@@ -82,13 +82,8 @@ export async function httpBench(durationSec = 10, copies = 6): Promise<HttpResul
   const bareSide = await load(`http://127.0.0.1:${bare.match[1]}`, pairs, durationSec);
   await stopProcess(bare.child);
 
-  const port = await freePort();
-  const server = await startProcess(
-    ['packages/server/src/cli.ts', 'serve', '--db', db, '--port', String(port), '--rate-limit', '0', '--clock', '2023-05-12T09:00:00+08:00'],
-    /listening/,
-    { LOG_LEVEL: 'info' },
-  );
-  const dubanSide = await load(`http://127.0.0.1:${port}`, pairs, durationSec);
+  const server = await startServer(['--db', db, '--rate-limit', '0', '--clock', '2023-05-12T09:00:00+08:00'], { LOG_LEVEL: 'info' });
+  const dubanSide = await load(server.url, pairs, durationSec);
   await stopProcess(server.child);
 
   return { connections, durationSec, bareExpress: bareSide, duban: dubanSide, ratio: dubanSide.requestsPerSec / bareSide.requestsPerSec };

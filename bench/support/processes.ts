@@ -34,7 +34,7 @@ export function startProcess(args: string[], ready: RegExp, env: Record<string, 
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code} before it was ready:\n${output}`)));
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code} before it was ready:\n${output}`)));
   });
 }
 
@@ -44,4 +44,19 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
+}
+
+/** Starts `duban serve` on a free port and waits until /healthz answers. */
+export async function startServer(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const { child } = await startProcess(['packages/server/src/cli.ts', 'serve', '--port', String(port), ...args], /./, env);
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`duban serve exited with ${child.exitCode}`);
+    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    if (ok) return { child, url };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error('duban serve did not answer /healthz within 60 s');
 }

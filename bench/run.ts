@@ -1,0 +1,47 @@
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { appendBench } from './append.ts';
+import { httpBench } from './http.ts';
+import { replayBench } from './replay.ts';
+import { scaleBench } from './scale.ts';
+
+/**
+ * `pnpm bench`: every benchmark against its baseline in the same run, a table on stdout and
+ * bench/results.json. Not a test: nothing here passes or fails, it measures.
+ * BENCH_ONLY=http,replay,append,scale picks some; BENCH_SCALE=TASKS,ENTRIES shrinks the scale run.
+ */
+const only = new Set((process.env['BENCH_ONLY'] ?? 'http,replay,append,scale').split(','));
+const [scaleTasks, scaleEntries] = (process.env['BENCH_SCALE'] ?? '100000,2000000').split(',').map(Number);
+const results: Record<string, unknown> = {
+  machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+  at: new Date().toISOString(),
+};
+const rows: [string, string, string, string][] = [];
+const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+
+if (only.has('http')) {
+  const r = await httpBench();
+  results['http'] = r;
+  rows.push(['HTTP PROGRESS, 32 conns (req/s)', `duban ${fmt(r.duban.requestsPerSec)} (p50 ${r.duban.p50Ms} ms, p99 ${r.duban.p99Ms} ms)`, `bare Express ${fmt(r.bareExpress.requestsPerSec)}`, `${fmt(r.ratio)} (target >= 0.6)`]);
+}
+if (only.has('replay')) {
+  const r = await replayBench();
+  results['replay'] = r;
+  rows.push(['Replay, hashes checked (entries/s)', `duban ${fmt(r.replayFromDatabasePerSec)} from db, ${fmt(r.replayInMemoryPerSec)} in memory`, `XState transition() ${fmt(r.rawTransitionsPerSec)}`, `${fmt(r.ratioFromDatabase)} from db (target >= 0.7)`]);
+}
+if (only.has('append')) {
+  const r = await appendBench();
+  results['append'] = r;
+  rows.push(['Append with expected version (events/s)', `duban ${fmt(r.dubanConcurrentPerSec)} (32 in flight), ${fmt(r.dubanSequentialPerSec)} one at a time`, `emmett-sqlite ${fmt(r.emmettPerSec)}`, `${fmt(r.ratio)} (target >= 10)`]);
+}
+if (only.has('scale')) {
+  const r = await scaleBench(scaleTasks, scaleEntries);
+  results['scale'] = r;
+  rows.push([`Scale: ${fmt(r.tasks)} tasks, ${fmt(r.entries)} entries`, `list p95 ${r.listP95Ms} ms, unit list p95 ${r.unitListP95Ms} ms, summary p95 ${r.summaryP95Ms ?? 'n/a'} ms, units report p95 ${r.unitsReportP95Ms ?? 'n/a'} ms`, `replay ${r.replaySec} s, RSS ${r.serverRssMb} MB`, 'list < 50 ms, report < 200 ms, RSS < 300 MB']);
+}
+
+const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), 10));
+console.log(rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')).join('\n'));
+writeFileSync(join(import.meta.dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nwritten: bench/results.json`);
