@@ -62,8 +62,8 @@ export async function scaleDatabase(tasks: number, entries: number, log: (line: 
       }
       const last = drafts[drafts.length - 1]!;
       insertInstance.run(id, reformTaskV1.id, reformTaskV1.version, current.snapshot.value, JSON.stringify(current.snapshot), current.version, drafts[0]!.at, last.at);
-      for (const tag of new Set(reformTaskV1.tags(current.snapshot))) insertTag.run(id, tag);
-      for (const timer of reformTaskV1.timers(current.snapshot)) insertTimer.run(id, timer.key, timer.dueAt, JSON.stringify(timer.event));
+      for (const tag of new Set(reformTaskV1.tags(current.snapshot as never))) insertTag.run(id, tag);
+      for (const timer of reformTaskV1.timers(current.snapshot as never)) insertTimer.run(id, timer.key, timer.dueAt, JSON.stringify(timer.event));
     }
   });
   for (let from = 0; from < tasks; from += 1000) {
