@@ -21,7 +21,12 @@ export interface ChainBreak {
  * and re-hashed (this entry still records its original hash), so the blame goes there.
  */
 export function checkLink(entry: AuditEntry, expectedSeq: number, prevHash: string): ChainBreak | undefined {
-  if (entry.seq !== expectedSeq) return { badSeq: expectedSeq, reason: `expected seq ${expectedSeq}, found ${entry.seq} (an entry is missing, inserted or moved)` };
+  if (entry.seq < expectedSeq) {
+    if (entry.hash === prevHash) return { badSeq: expectedSeq, reason: `entry ${expectedSeq} is a copy of entry ${expectedSeq - 1} (inserted)` };
+    // A forged entry linked in correctly before this one pushed it down a place: blame the forgery.
+    return { badSeq: expectedSeq - 1, reason: `entry ${expectedSeq - 1} was inserted: the entry after it also claims seq ${entry.seq}` };
+  }
+  if (entry.seq !== expectedSeq) return { badSeq: expectedSeq, reason: `expected seq ${expectedSeq}, found ${entry.seq} (an entry is missing or moved)` };
   if (hashEntry(entry) !== entry.hash) return { badSeq: expectedSeq, reason: "hash does not match the entry's content (the entry was altered)" };
   if (entry.prevHash !== prevHash) {
     return { badSeq: expectedSeq - 1, reason: `entry ${expectedSeq - 1} was altered and re-hashed: entry ${expectedSeq} records another hash for it` };

@@ -1,0 +1,104 @@
+import type { AuditEntry } from '@duban/engine';
+import { GENESIS_HASH, hashEntry } from '@duban/engine';
+import BetterSqlite3 from 'better-sqlite3';
+
+/**
+ * Test-only: what an intruder with write access to the SQLite file can do to the audit log and its
+ * checkpoints, the append-only triggers dropped first. Each call opens and closes the file.
+ */
+
+interface Row {
+  seq: number;
+  instance_id: string;
+  version: number;
+  type: string;
+  actor: string;
+  payload: string;
+  from_state: string | null;
+  to_state: string;
+  at: string;
+  prev_hash: string;
+  hash: string;
+}
+
+function toEntry(row: Row): AuditEntry {
+  return {
+    seq: row.seq,
+    instanceId: row.instance_id,
+    version: row.version,
+    type: row.type,
+    actor: JSON.parse(row.actor),
+    payload: JSON.parse(row.payload),
+    from: row.from_state,
+    to: row.to_state,
+    at: row.at,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+function toRow(entry: AuditEntry): Row {
+  return {
+    seq: entry.seq,
+    instance_id: entry.instanceId,
+    version: entry.version,
+    type: entry.type,
+    actor: JSON.stringify(entry.actor),
+    payload: JSON.stringify(entry.payload),
+    from_state: entry.from,
+    to_state: entry.to,
+    at: entry.at,
+    prev_hash: entry.prevHash,
+    hash: entry.hash,
+  };
+}
+
+function withDatabase<T>(file: string, work: (db: BetterSqlite3.Database) => T): T {
+  const db = new BetterSqlite3(file);
+  try {
+    db.exec('DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete;');
+    return db.transaction(() => work(db))();
+  } finally {
+    db.close();
+  }
+}
+
+const COLUMNS = 'seq, instance_id, version, type, actor, payload, from_state, to_state, at, prev_hash, hash';
+const readAll = (db: BetterSqlite3.Database) => (db.prepare(`SELECT ${COLUMNS} FROM audit_log ORDER BY seq`).all() as Row[]).map(toEntry);
+
+/** Replaces the whole log with `edit(entries)`, row for row. */
+export function rewriteLog(file: string, edit: (entries: AuditEntry[]) => AuditEntry[]): void {
+  withDatabase(file, (db) => {
+    const entries = edit(readAll(db));
+    db.prepare('DELETE FROM audit_log').run();
+    const insert = db.prepare(`INSERT INTO audit_log (${COLUMNS}) VALUES (@seq, @instance_id, @version, @type, @actor, @payload, @from_state, @to_state, @at, @prev_hash, @hash)`);
+    for (const entry of entries) insert.run(toRow(entry));
+  });
+}
+
+/** Recomputes every hash and prevHash from `fromIndex` on, as someone without the signing key would. */
+export function rehashFrom(entries: AuditEntry[], fromIndex: number): AuditEntry[] {
+  let prev = fromIndex === 0 ? GENESIS_HASH : entries[fromIndex - 1]!.hash;
+  return entries.map((e, i) => {
+    if (i < fromIndex) return e;
+    const unsealed = { ...e, seq: i + 1, prevHash: prev };
+    const sealed = { ...unsealed, hash: hashEntry(unsealed) };
+    prev = sealed.hash;
+    return sealed;
+  });
+}
+
+/** Runs SQL against the checkpoint table (or anything else) with the triggers gone. */
+export function runSql(file: string, sql: string, ...params: unknown[]): void {
+  withDatabase(file, (db) => db.prepare(sql).run(...params));
+}
+
+/** The stored checkpoint texts, oldest first. */
+export function storedCheckpoints(file: string): { id: number; size: number; text: string }[] {
+  const db = new BetterSqlite3(file, { readonly: true });
+  try {
+    return db.prepare('SELECT id, size, text FROM checkpoint ORDER BY id').all() as { id: number; size: number; text: string }[];
+  } finally {
+    db.close();
+  }
+}
