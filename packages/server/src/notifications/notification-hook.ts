@@ -1,0 +1,49 @@
+import type { CommitHook } from '@duban/engine';
+import type { ReformTaskContext } from '@duban/reform-task';
+import type { Kysely } from 'kysely';
+import { notificationMessage } from './notification-message.ts';
+import { isNotifiedEvent, notificationRecipients } from './notification-recipients.ts';
+import type { NotificationDatabase } from './notification-tables.ts';
+
+/**
+ * The engine's commit hook for notifications: for each notified reform-task entry, one `notification`
+ * row per unit concerned and one `webhook_delivery` row per new notification whose unit has a webhook,
+ * written with the transition's own transaction (`tx.kysely`), so a refused or rolled-back transition
+ * leaves none. Running twice for one entry adds nothing (UNIQUE (entry_seq, unit)). `next`, if given,
+ * runs after it in the same transaction. Does IO only through `tx`.
+ */
+export function notificationHook(next?: CommitHook): CommitHook {
+  return async (tx, committed) => {
+    await recordNotifications(tx.kysely as Kysely<NotificationDatabase>, committed);
+    await next?.(tx, committed);
+  };
+}
+
+async function recordNotifications(db: Kysely<NotificationDatabase>, { instance, entry }: Parameters<CommitHook>[1]): Promise<void> {
+  if (instance.workflowId !== 'reform-task' || !isNotifiedEvent(entry.type)) return;
+  const task = instance.snapshot.context as ReformTaskContext;
+  const units = notificationRecipients(entry.type, task);
+  if (units.length === 0) return;
+  const { title, body } = notificationMessage(entry.type, entry, task);
+  const inserted = await db
+    .insertInto('notification')
+    .values(units.map((unit) => ({ unit, task_id: instance.id, entry_seq: entry.seq, type: entry.type, title, body, created_at: entry.at, acknowledged_at: null })))
+    .onConflict((conflict) => conflict.columns(['entry_seq', 'unit']).doNothing())
+    .returning(['id', 'unit'])
+    .execute();
+  if (inserted.length === 0) return;
+  const webhooks = await db.selectFrom('webhook').select(['id', 'unit']).where('unit', 'in', inserted.map((row) => row.unit)).execute();
+  const webhookOf = new Map(webhooks.map((webhook) => [webhook.unit, Number(webhook.id)]));
+  const deliveries = inserted.flatMap((row) => {
+    const webhookId = webhookOf.get(row.unit);
+    return webhookId === undefined
+      ? []
+      : [{ notification_id: Number(row.id), webhook_id: webhookId, status: 'pending' as const, attempts: 0, next_attempt_at: entry.at, last_attempt_at: null, last_error: null, delivered_at: null, created_at: entry.at }];
+  });
+  if (deliveries.length === 0) return;
+  await db
+    .insertInto('webhook_delivery')
+    .values(deliveries)
+    .onConflict((conflict) => conflict.columns(['notification_id', 'webhook_id']).doNothing())
+    .execute();
+}

@@ -1,0 +1,40 @@
+import type { ReformTaskContext } from '@duban/reform-task';
+import { defaultAssessmentRules } from '../reports/assessment-rules.ts';
+
+/**
+ * The reform-task events that notify units, and whom: `lead` the task's lead units (REJECT, interview
+ * decisions), `parties` every unit named on it (supervision signals every party must act on).
+ */
+export const notifiedEvents = {
+  URGE: 'parties',
+  WARN: 'parties',
+  DEADLINE_PASSED: 'parties',
+  ESCALATE: 'parties',
+  REJECT: 'lead',
+  RECORD_INTERVIEW: 'lead',
+  REFER: 'lead',
+} as const;
+
+export type NotifiedEvent = keyof typeof notifiedEvents;
+
+export function isNotifiedEvent(type: string): type is NotifiedEvent {
+  return Object.hasOwn(notifiedEvents, type);
+}
+
+/** Wordings that name no accountable unit (市级各有关部门 …): nobody can read a notice sent to them. */
+const UNNAMED: ReadonlySet<string> = new Set(defaultAssessmentRules.notAssessed);
+
+/**
+ * The units an event notifies, as the task stands after it (so REASSIGN is followed): lead units
+ * first, then responsible units, each once. A collective resolved at import (各区人民政府) is replaced
+ * by its members — it is shorthand for them and no token acts for it; wordings that name no one are
+ * left out. Pure.
+ */
+export function notificationRecipients(type: NotifiedEvent, task: Pick<ReformTaskContext, 'leadUnits' | 'responsibleUnits' | 'collectives'>): string[] {
+  const named = notifiedEvents[type] === 'lead' ? task.leadUnits : [...task.leadUnits, ...task.responsibleUnits];
+  const units = named.flatMap((unit) => {
+    const members = task.collectives[unit] ?? [];
+    return members.length > 0 ? members : [unit];
+  });
+  return [...new Set(units)].filter((unit) => !UNNAMED.has(unit));
+}

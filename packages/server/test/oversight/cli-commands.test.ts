@@ -1,0 +1,118 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.ts';
+import { reopenableDatabase } from '../support/test-server.ts';
+import { END_A, END_B, playScenario } from './support/oversight-scenario.ts';
+import { startOversightServer } from './support/oversight-server.ts';
+import { readSheet } from './support/read-xlsx.ts';
+
+async function run(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (t) => void out.push(t), err: (t) => void err.push(t) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('`duban report` and `duban webhook` (in process)', () => {
+  let dir: string;
+  let db: string;
+  beforeAll(async () => {
+    // Given a database where the scenario was played through the API
+    dir = mkdtempSync(join(tmpdir(), 'duban-oversight-cli-'));
+    db = await reopenableDatabase();
+    const s = await startOversightServer({ db });
+    await playScenario(s);
+    await s.close();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('report summary and units print the JSON the API serves', async () => {
+    const summary = await run('report', 'summary', '--db', db, '--as-of', '2023-08-20');
+    expect(summary.code, summary.err).toBe(0);
+    const parsed = JSON.parse(summary.out);
+    expect(parsed).toMatchObject({ asOf: END_A, total: 4, completion: { done: 2, base: 4, percent: '50.0%' } });
+    expect(parsed.overdue.map((t: { number: number; days: number }) => [t.number, t.days])).toEqual([[3, 20]]);
+
+    const units = await run('report', 'units', '--db', db, '--as-of', '2023-09-30T23:59:59.999+08:00');
+    expect(units.code, units.err).toBe(0);
+    const assessment = JSON.parse(units.out);
+    expect(assessment.asOf).toBe(END_B);
+    expect(assessment.units.at(-1)).toMatchObject({ unit: '市司法局', score: 81 });
+  });
+
+  it('report ledger prints CSV or JSON rows, and writes an xlsx only to a file', async () => {
+    const csv = await run('report', 'ledger', '--db', db, '--as-of', '2023-08-20');
+    expect(csv.code).toBe(0);
+    const lines = csv.out.split('\r\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[0]!.startsWith('\uFEFF序号,')).toBe(true);
+    expect(lines[3]).toBe('3,二、不断创新监管机制,（七）推进公正监管。,全面推行“双随机、一公开”监管。,市司法局,各区人民政府,2023年7月底前,推进中,红灯,,,20,无');
+
+    const json = JSON.parse((await run('report', 'ledger', '--db', db, '--as-of', '2023-09-30', '--format', 'json')).out);
+    expect(json.map((row: Record<string, unknown>) => [row['序号'], row['当前状态']])).toEqual([[1, '已核验'], [2, '已销号'], [3, '已移交问责'], [4, '推进中']]);
+
+    const file = join(dir, '台账-2023-09-30.xlsx');
+    const written = await run('report', 'ledger', '--db', db, '--as-of', '2023-09-30', '--format', 'xlsx', '--out', file);
+    expect(written.code, written.err).toBe(0);
+    expect(written.out).toBe('');
+    const { rows } = await readSheet(file, '台账');
+    expect(rows.slice(2).map((row) => [row[0], row[7], row[8]])).toEqual([[1, '已核验', '绿灯'], [2, '已销号', '绿灯'], [3, '已移交问责', '红灯'], [4, '推进中', '绿灯']]);
+  });
+
+  it('report circular prints Markdown, HTML or JSON for a period', async () => {
+    const md = await run('report', 'circular', '--db', db, '--from', '2023-08', '--to', '2023-08');
+    expect(md.code, md.err).toBe(0);
+    expect(md.out.split('\n')[0]).toBe('# 关于2023年8月“放管服”改革工作推进情况的通报');
+    const json = JSON.parse((await run('report', 'circular', '--db', db, '--from', '2023-06-01', '--to', '2023-07-31', '--format', 'json')).out);
+    expect(json.sections.commended.units).toEqual([{ unit: '市市场监管局', reasons: ['第2项按时完成', '第2项获表扬'] }]);
+    const html = await run('report', 'circular', '--db', db, '--from', '2023-08', '--to', '2023-08', '--format', 'html');
+    expect(html.out).toMatch(/^<!DOCTYPE html>/);
+  });
+
+  it('every bad argument: exit 2 naming it; a file it cannot write: exit 1', async () => {
+    const cases: [string[], string][] = [
+      [['report'], 'report needs one of: summary, units, ledger, circular'],
+      [['report', 'bogus', '--db', db], 'unknown report "bogus"'],
+      [['report', 'summary'], '--db is required'],
+      [['report', 'ledger', '--db', db, '--format', 'xlsx'], '--format xlsx needs --out FILE'],
+      [['report', 'summary', '--db', db, '--format', 'csv'], '--format for summary must be json, got "csv"'],
+      [['report', 'units', '--db', db, '--as-of', 'someday'], '--as-of must be an ISO 8601 instant such as 2023-08-31T18:00:00+08:00 or a date such as 2023-08-31, got "someday"'],
+      [['report', 'units', '--db', db, '--as-of', '2999-01-01'], "--as-of must not be after the server's current time"],
+      [['report', 'circular', '--db', db, '--from', '2023-07', '--to', '2023-06'], '--from must not be after to'],
+      [['report', 'circular', '--db', db, '--from', '2023-07', '--to', '2999-01'], '--to must not be after today'],
+      [['report', 'circular', '--db', db, '--from', '2023-07'], '--to is required'],
+      [['report', 'circular', '--db', db, '--from', '2023-07', '--to', '2023-07', '--as-of', '2023-07-01'], 'use --from and --to, not --as-of'],
+      [['report', 'summary', '--db', db, '--from', '2023-07'], '--from and --to are for the circular'],
+      [['webhook'], 'webhook needs a subcommand: set, list or remove'],
+      [['webhook', 'set', '--db', db, '--unit', '火星局', '--url', 'http://127.0.0.1:1/hook', '--secret', 'x'.repeat(16)], 'unknown unit "火星局"'],
+      [['webhook', 'set', '--db', db, '--unit', '各区人民政府', '--url', 'http://127.0.0.1:1/hook', '--secret', 'x'.repeat(16)], '各区人民政府 stands for several units'],
+      [['webhook', 'set', '--db', db, '--unit', '市水务局', '--url', 'ftp://127.0.0.1/hook', '--secret', 'x'.repeat(16)], '--url: the webhook URL must use http or https, not ftp'],
+      [['webhook', 'set', '--db', db, '--unit', '市水务局', '--url', 'http://127.0.0.1:1/hook', '--secret', 'short'], '--secret must be 16 to 256 printable ASCII characters'],
+    ];
+    for (const [args, message] of cases) {
+      const result = await run(...args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.err.split('\n')[0]).toContain(message);
+    }
+    const unwritable = await run('report', 'summary', '--db', db, '--out', join(dir, 'no-such-dir', 'summary.json'));
+    expect(unwritable.code).toBe(1);
+    expect(unwritable.err).toMatch(/^duban: no such file or directory, open '.*summary\.json'$/);
+  });
+
+  it('webhook set, list (no secret) and remove', async () => {
+    const secret = 'cli-secret-0123456789';
+    const set = await run('webhook', 'set', '--db', db, '--unit', '市住房公积金中心', '--url', 'http://127.0.0.1:8999/hook', '--secret', secret);
+    expect(set.code, set.err).toBe(0);
+    // The alias resolves to the canonical name.
+    expect(set.out).toBe('set the webhook of 市住房公积金管理中心: http://127.0.0.1:8999/hook');
+    const list = await run('webhook', 'list', '--db', db);
+    expect(list.out.split('\n')).toEqual(['unit\turl\tpending\tdelivered\tfailed\tupdated', expect.stringMatching(/^市住房公积金管理中心\thttp:\/\/127\.0\.0\.1:8999\/hook\t0\t0\t0\t/)]);
+    expect(list.out + list.err).not.toContain(secret);
+    expect((await run('webhook', 'remove', '--db', db, '--unit', '市住房公积金管理中心')).code).toBe(0);
+    const again = await run('webhook', 'remove', '--db', db, '--unit', '市住房公积金管理中心');
+    expect(again.code).toBe(1);
+    expect(again.err).toBe('duban: 市住房公积金管理中心 has no webhook (see duban webhook list)');
+  });
+});
