@@ -1,0 +1,86 @@
+import type { FormEventType, FormField } from './event-forms.ts';
+import { eventForms } from './event-forms.ts';
+
+/** What the person typed, by input name, to show again when the form comes back with errors. */
+export type FormValues = Readonly<Record<string, string>>;
+
+/** A form turned into an event payload. */
+export interface FormPayload {
+  readonly payload: Record<string, unknown>;
+  readonly values: FormValues;
+  /** For each evidence item sent, the form row it came from (empty rows are skipped). */
+  readonly evidenceRows: readonly number[];
+}
+
+const EVIDENCE_INPUT = /^evidence\.(\d{1,2})\.(title|ref)$/;
+
+function text(value: unknown): string {
+  if (typeof value === 'string') return value;
+  // A name sent twice: keep the last, as a browser's single field would.
+  if (Array.isArray(value)) return text(value[value.length - 1]);
+  return '';
+}
+
+/** Splits a list typed one item per line (also 、 or ，-separated), dropping empty items. Pure. */
+export function splitLines(value: string): string[] {
+  return value
+    .split(/[\r\n、，,；;]+/)
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function fieldValue(field: FormField, raw: string): unknown {
+  const trimmed = raw.trim();
+  switch (field.kind) {
+    case 'text':
+    case 'textarea':
+    case 'date':
+      // A required field left empty is sent empty, so the workflow's schema names it.
+      return trimmed === '' && !field.required ? undefined : trimmed;
+    case 'percent':
+      if (trimmed === '') return undefined;
+      return /^-?\d+$/.test(trimmed) ? Number(trimmed) : trimmed;
+    case 'checkbox':
+      return raw === 'true' ? true : undefined;
+    case 'approve':
+      return raw === 'true' ? true : raw === 'false' ? false : undefined;
+    case 'lines':
+      return splitLines(raw);
+    case 'evidence':
+      throw new Error('fieldValue: evidence is read from its rows');
+  }
+}
+
+/**
+ * Reads an event's form into its payload: only the form's own fields, optional ones left empty
+ * omitted, numbers and yes/no turned into JSON values; whether the payload is valid is the
+ * workflow's to say. Pure.
+ */
+export function payloadFromForm(type: FormEventType, form: Readonly<Record<string, unknown>>): FormPayload {
+  const payload: Record<string, unknown> = {};
+  const values: Record<string, string> = {};
+  let evidenceRows: number[] = [];
+  for (const field of eventForms[type] as readonly FormField[]) {
+    if (field.kind === 'evidence') {
+      const rows = new Map<number, { title: string; ref: string }>();
+      for (const [name, value] of Object.entries(form)) {
+        const match = EVIDENCE_INPUT.exec(name);
+        if (match === null) continue;
+        const row = Number(match[1]);
+        const item = rows.get(row) ?? { title: '', ref: '' };
+        item[match[2] as 'title' | 'ref'] = text(value);
+        rows.set(row, item);
+        values[name] = text(value);
+      }
+      const filled = [...rows].filter(([, item]) => item.title.trim() !== '' || item.ref.trim() !== '').sort(([a], [b]) => a - b);
+      evidenceRows = filled.map(([row]) => row);
+      payload[field.name] = filled.map(([, item]) => (item.ref.trim() === '' ? { title: item.title.trim() } : { title: item.title.trim(), ref: item.ref.trim() }));
+      continue;
+    }
+    const raw = text(form[field.name]);
+    values[field.name] = raw;
+    const value = fieldValue(field, raw);
+    if (value !== undefined) payload[field.name] = value;
+  }
+  return { payload, values, evidenceRows };
+}

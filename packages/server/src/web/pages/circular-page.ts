@@ -1,0 +1,31 @@
+import type { Circular } from '../../reports/index.ts';
+import { html } from '../html.ts';
+import type { SafeHtml } from '../html.ts';
+import { layout } from '../layout.ts';
+import type { Viewer } from '../web-viewer.ts';
+
+/** The circular page: a period form and, once chosen, the circular's overview with a link to the printable text. Pure. */
+export function circularPage(model: { viewer: Viewer; from: string; to: string; today: string; circular?: Circular }): SafeHtml {
+  const { circular } = model;
+  const query = `from=${encodeURIComponent(model.from)}&to=${encodeURIComponent(model.to)}`;
+  return layout({
+    title: '情况通报',
+    viewer: model.viewer,
+    current: '/circular',
+    body: html`<form class="filters" method="get" action="/circular">
+<div class="field"><label for="from">起始日期</label><input type="date" id="from" name="from" max="${model.today}" value="${model.from}" required></div>
+<div class="field"><label for="to">截止日期</label><input type="date" id="to" name="to" max="${model.today}" value="${model.to}" required></div>
+<div class="actions"><button type="submit" class="primary">生成通报</button></div>
+</form>
+${
+  circular === undefined
+    ? html`<p class="muted">选择通报期间后生成。通报依据审计日志，按截止日期日终的情况统计。</p>`
+    : html`<section aria-labelledby="circular-h" class="card">
+<h2 id="circular-h">${circular.title}</h2>
+${circular.sections.overview.map((p) => html`<p>${p}</p>`)}
+<p>已完成任务 ${circular.sections.completed.tasks.length} 项；逾期未完成 ${circular.sections.overdue.tasks.length} 项；表扬单位 ${circular.sections.commended.units.length} 个；通报批评单位 ${circular.sections.criticised.units.length} 个。</p>
+<p><a class="button primary" href="/circular/view?${query}">查看通报全文（可打印）</a></p>
+</section>`
+}`,
+  });
+}

@@ -1,0 +1,88 @@
+import { lightLabels, reformTaskStates, stateLabels } from '@duban/reform-task';
+import type { ReportTask, Summary, Tally } from '../../reports/index.ts';
+import { brief, taskHref } from '../badges.ts';
+import { barChart } from '../bar-chart.ts';
+import { filterForm } from '../filter-form.ts';
+import { html } from '../html.ts';
+import type { SafeHtml } from '../html.ts';
+import { stateLabel } from '../labels.ts';
+import { layout } from '../layout.ts';
+import type { TaskFilter } from '../plan-tasks.ts';
+import { taskTable } from '../task-table.ts';
+import type { Viewer } from '../web-viewer.ts';
+
+/** What the dashboard shows. */
+export interface DashboardModel {
+  readonly viewer: Viewer;
+  /** Every task at the instant, for the filter's choices. */
+  readonly all: readonly ReportTask[];
+  /** The tasks the filter keeps; the summary is of these. */
+  readonly shown: readonly ReportTask[];
+  readonly summary: Summary;
+  readonly filter: TaskFilter & { asOf?: string | undefined };
+  /** Today (Asia/Shanghai), the latest day to look at. */
+  readonly today: string;
+  /** The instant shown, epoch ms. */
+  readonly at: number;
+  /** The day shown, when it is not now. */
+  readonly asOfDay?: string | undefined;
+  /** Tasks waiting for verification (office). */
+  readonly waiting?: number;
+}
+
+function tallyTable(caption: string, head: string, rows: readonly ({ name: string } & Tally)[]): SafeHtml {
+  return html`<table class="stack tally">
+<caption>${caption}</caption>
+<thead><tr><th scope="col">${head}</th><th scope="col">任务数</th><th scope="col">已销号</th><th scope="col">已核验</th><th scope="col">逾期</th><th scope="col">红灯</th><th scope="col">黄灯</th><th scope="col">绿灯</th></tr></thead>
+<tbody>${rows.map(
+    (r) => html`<tr><th scope="row" data-label="${head}">${r.name}</th><td data-label="任务数">${r.total}</td><td data-label="已销号">${r.closed}</td><td data-label="已核验">${r.verified}</td><td data-label="逾期">${r.overdue}</td><td data-label="红灯">${r.red}</td><td data-label="黄灯">${r.yellow}</td><td data-label="绿灯">${r.green}</td></tr>`,
+  )}</tbody>
+</table>`;
+}
+
+function filtered(filter: TaskFilter): boolean {
+  return filter.state !== undefined || filter.light !== undefined || filter.unit !== undefined || filter.part !== undefined;
+}
+
+function card(label: string, value: string | number, className = ''): SafeHtml {
+  return html`<div class="stat ${className}"><span class="stat-value">${value}</span><span class="stat-label">${label}</span></div>`;
+}
+
+/** The plan at a glance: counts, charts, tallies by part and lead unit, the overdue list, the filtered tasks. Pure. */
+export function dashboardPage(model: DashboardModel): SafeHtml {
+  const { summary } = model;
+  const a = summary.activity;
+  const links = html`<p class="downloads">下载台账：<a href="/ledger.csv${model.asOfDay === undefined ? '' : `?asOf=${model.asOfDay}`}">CSV</a> · <a href="/ledger.xlsx${model.asOfDay === undefined ? '' : `?asOf=${model.asOfDay}`}">Excel</a></p>`;
+  return layout({
+    title: model.asOfDay === undefined ? '全局看板' : `全局看板（截至${model.asOfDay}）`,
+    viewer: model.viewer,
+    current: '/dashboard',
+    notices: model.asOfDay === undefined ? [] : [{ kind: 'info', text: `以下为根据审计日志重放的 ${model.asOfDay} 日终情况。` }],
+    body: html`${filterForm('/dashboard', model.all, model.filter, { asOf: { max: model.today } })}
+<section aria-labelledby="stats-h"><h2 id="stats-h">总体情况</h2>
+<div class="stats">${card('任务总数', summary.total)}${card('完成率', summary.completion.percent)}${card('逾期', summary.overdue.length, 'stat-red')}${card('红灯', summary.byLight.red, 'stat-red')}${card('黄灯', summary.byLight.yellow, 'stat-yellow')}${card('绿灯', summary.byLight.green, 'stat-green')}${
+      model.waiting === undefined ? '' : html`<a class="stat stat-link" href="/queue"><span class="stat-value">${model.waiting}</span><span class="stat-label">待核验</span></a>`
+    }</div>
+<div class="charts">
+${barChart('chart-state', '按状态统计', reformTaskStates.map((s) => ({ label: stateLabels[s], value: summary.byState[s], className: `bar-${s}` })))}
+${barChart('chart-light', '按红黄绿灯统计', (['red', 'yellow', 'green', 'none'] as const).map((l) => ({ label: lightLabels[l], value: summary.byLight[l], className: `bar-light-${l}` })))}
+</div>
+<p class="activity">督办 ${a.urges} 次 · 预警 ${a.warnings} 次 · 逾期 ${a.deadlinesPassed} 次 · 退回 ${a.rejections} 次 · 启动约谈 ${a.interviewsStarted} 次 · 约谈记录 ${a.interviewsHeld} 次 · 移交问责 ${a.referrals} 次 · 表扬 ${a.commendations} 次</p>
+${links}
+</section>
+<section aria-labelledby="overdue-h"><h2 id="overdue-h">逾期任务</h2>${
+      summary.overdue.length === 0
+        ? html`<p class="empty">没有逾期任务。</p>`
+        : html`<table class="stack"><caption>逾期任务（${summary.overdue.length} 项，逾期最久者在前）</caption><thead><tr><th scope="col">序号</th><th scope="col">任务内容</th><th scope="col">牵头单位</th><th scope="col">现行时限</th><th scope="col">逾期天数</th><th scope="col">状态</th></tr></thead><tbody>${summary.overdue.map(
+            (t) => html`<tr><td data-label="序号">${t.number}</td><td data-label="任务内容"><a href="${taskHref(t.id)}">${brief(t.text)}</a></td><td data-label="牵头单位">${t.leadUnits.join('、')}</td><td data-label="现行时限">${t.dueDate ?? '—'}</td><td data-label="逾期天数"><span class="overdue">${t.days}</span></td><td data-label="状态">${stateLabel(t.state)}</td></tr>`,
+          )}</tbody></table>`
+    }</section>
+<section aria-labelledby="part-h"><h2 id="part-h">按所属部分</h2>${tallyTable('按所属部分统计', '所属部分', summary.byPart.map((p) => ({ name: p.part, ...p })))}</section>
+<section aria-labelledby="lead-h"><h2 id="lead-h">按牵头单位</h2>${tallyTable('按牵头单位统计（一项任务有多个牵头单位时各计一次）', '牵头单位', summary.byLeadUnit.map((u) => ({ name: u.unit, ...u })))}</section>
+<section aria-labelledby="list-h"><h2 id="list-h">任务清单</h2>${
+      filtered(model.filter)
+        ? taskTable(model.shown, model.at, '符合筛选条件的任务')
+        : html`<p>共 ${model.shown.length} 项任务。按状态、红黄绿灯、单位或所属部分筛选后在此列出，或<a href="/tasks">查看全部任务</a>。</p>`
+    }</section>`,
+  });
+}

@@ -1,0 +1,37 @@
+import { brief, lightBadge, stateBadge, taskHref } from '../badges.ts';
+import { html } from '../html.ts';
+import type { SafeHtml } from '../html.ts';
+import { layout } from '../layout.ts';
+import type { Viewer } from '../web-viewer.ts';
+
+/** One task that moved between the two days. */
+export interface TaskChange {
+  readonly id: string;
+  readonly number: number;
+  readonly text: string;
+  /** Null when the task did not exist yet on the first day. */
+  readonly before: { readonly state: string; readonly light: string; readonly version: number } | null;
+  readonly after: { readonly state: string; readonly light: string; readonly version: number };
+}
+
+/** The difference between the plan at the end of two days: each task whose state, light or record changed. Pure. */
+export function diffPage(model: { viewer: Viewer; from: string; to: string; today: string; changes: readonly TaskChange[]; unchanged: number }): SafeHtml {
+  return layout({
+    title: '两日对比',
+    viewer: model.viewer,
+    current: '/history/diff',
+    body: html`<form class="filters" method="get" action="/history/diff">
+<div class="field"><label for="diff-from">较早日期</label><input type="date" id="diff-from" name="from" max="${model.today}" value="${model.from}" required></div>
+<div class="field"><label for="diff-to">较晚日期</label><input type="date" id="diff-to" name="to" max="${model.today}" value="${model.to}" required></div>
+<div class="actions"><button type="submit" class="primary">对比</button></div>
+</form>
+<p class="lead">${model.from} 日终至 ${model.to} 日终：${model.changes.length} 项任务有变化，${model.unchanged} 项没有新的办理记录。</p>
+${
+  model.changes.length === 0
+    ? html`<p class="empty">两日之间没有任务发生变化。</p>`
+    : html`<table class="stack"><caption>有变化的任务（${model.changes.length} 项）</caption><thead><tr><th scope="col">序号</th><th scope="col">任务内容</th><th scope="col">状态变化</th><th scope="col">红黄绿灯变化</th><th scope="col">新增办理记录</th></tr></thead><tbody>${model.changes.map(
+        (c) => html`<tr><td data-label="序号">${c.number}</td><td data-label="任务内容"><a href="${taskHref(c.id)}">${brief(c.text)}</a></td><td data-label="状态变化">${c.before === null ? html`（新建）` : stateBadge(c.before.state)} → ${stateBadge(c.after.state)}</td><td data-label="红黄绿灯变化">${c.before === null ? '—' : lightBadge(c.before.light)} → ${lightBadge(c.after.light)}</td><td data-label="新增办理记录">${c.after.version - (c.before?.version ?? 0)} 条</td></tr>`,
+      )}</tbody></table>`
+}`,
+  });
+}

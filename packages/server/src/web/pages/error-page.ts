@@ -1,0 +1,35 @@
+import type { HttpProblem } from '../../http-problem.ts';
+import { html } from '../html.ts';
+import type { SafeHtml } from '../html.ts';
+import { layout } from '../layout.ts';
+import type { Viewer } from '../web-viewer.ts';
+import { chineseMessage } from '../field-errors.ts';
+
+/** What a person reads for each kind of refusal, beyond the problem's title. */
+const advice: Readonly<Record<number, string>> = {
+  400: '请求无法识别，请返回上一页重试。',
+  403: '您当前的身份无权进行此操作。如需办理，请联系领导小组办公室。',
+  404: '找不到该页面或任务，或您无权查看。请从任务列表进入。',
+  413: '提交的内容过长，请精简后重试。',
+  415: '请通过页面上的表单提交。',
+  422: '请求参数不符合要求，请检查后重试。',
+  429: '操作过于频繁，请一分钟后再试。',
+  503: '系统暂时繁忙，请稍后重试；您的操作没有被保存。',
+};
+
+/** The 404 page: the same for a task that does not exist and one the viewer may not see. */
+export const NOT_FOUND_TITLE = '页面不存在';
+
+/** A refusal or failure as a page, in Chinese, with a way back. Pure. */
+export function errorPage(problem: HttpProblem, viewer: Viewer | undefined): SafeHtml {
+  const title = problem.status === 404 ? NOT_FOUND_TITLE : problem.title;
+  const errors = (problem.extensions['errors'] as { path: string; message: string }[] | undefined) ?? [];
+  const text = advice[problem.status] ?? (problem.status >= 500 ? '系统出现意外错误，已记录。请稍后重试；如仍失败，请联系管理员。' : '请求未能完成。');
+  return layout({
+    title,
+    ...(viewer === undefined ? {} : { viewer }),
+    notices: [{ kind: 'error', text, details: errors.map((e) => `${e.path.replace(/^query\./, '')}：${chineseMessage(e.message)}`) }],
+    body: html`<p class="error-code">错误代码 ${problem.status}${problem.status === 404 ? '' : html` · ${problem.code}`}</p>
+<p><a class="button primary" href="/">返回首页</a></p>`,
+  });
+}

@@ -1,0 +1,23 @@
+import type { ReportTask } from '../../reports/index.ts';
+import { html } from '../html.ts';
+import type { SafeHtml } from '../html.ts';
+import { layout } from '../layout.ts';
+import { taskTable } from '../task-table.ts';
+import type { Viewer } from '../web-viewer.ts';
+import { stateLabel } from '../labels.ts';
+
+/** The plan as it stood at the end of a day, replayed from the log. Pure. */
+export function historyPage(model: { viewer: Viewer; asOfDay: string; time?: string | undefined; today: string; tasks: readonly ReportTask[]; at: number }): SafeHtml {
+  const when = model.time === undefined ? `${model.asOfDay} 日终` : `${model.asOfDay} ${model.time}`;
+  const counts = new Map<string, number>();
+  for (const { snapshot } of model.tasks) counts.set(snapshot.value, (counts.get(snapshot.value) ?? 0) + 1);
+  return layout({
+    title: `历史看板（截至${when}）`,
+    viewer: model.viewer,
+    current: '/history',
+    notices: [{ kind: 'info', text: `以下为根据审计日志重放得到的 ${when}各任务状态，不读取当前存储的状态。` }],
+    body: html`<form class="filters" method="get" action="/history"><div class="field"><label for="asOf">查看日期</label><input type="date" id="asOf" name="asOf" max="${model.today}" value="${model.asOfDay}" required></div><div class="field"><label for="time">时刻（选填，不填为当日日终）</label><input type="time" id="time" name="time" step="1" value="${model.time ?? ''}"></div><div class="actions"><button type="submit" class="primary">查看</button><a class="button secondary" href="/history/diff?to=${model.asOfDay}">与其他日期对比</a></div></form>
+<p class="lead">${[...counts].map(([state, n]) => `${stateLabel(state)} ${n} 项`).join('，') || '当日尚无任务'}。</p>
+${taskTable(model.tasks, model.at, `${when}的任务`)}`,
+  });
+}

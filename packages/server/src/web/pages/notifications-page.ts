@@ -1,0 +1,33 @@
+import type { Notification } from '../../notifications/notification-store.ts';
+import { taskHref } from '../badges.ts';
+import { CSRF_FIELD } from '../csrf.ts';
+import { shanghaiDateTime, shanghaiIso } from '../format.ts';
+import { html } from '../html.ts';
+import type { SafeHtml } from '../html.ts';
+import { eventLabel } from '../labels.ts';
+import { layout } from '../layout.ts';
+import type { Viewer } from '../web-viewer.ts';
+
+/** A unit's notifications, newest first, unread ones marked, each linking to its task and with a form to mark it read. Pure. */
+export function notificationsPage(viewer: Viewer, notifications: readonly Notification[]): SafeHtml {
+  const unread = notifications.filter((n) => n.acknowledgedAt === null).length;
+  return layout({
+    title: '我的通知',
+    viewer,
+    current: '/notifications',
+    body:
+      notifications.length === 0
+        ? html`<p class="empty">暂无通知。</p>`
+        : html`<p class="muted">督办、退回、预警、逾期、约谈和问责通知，最新的在前；未读 ${unread} 条。</p><ol class="notices">${notifications.map(
+            (n) => html`<li class="notice-item notice-${n.type.toLowerCase().replace(/_/g, '-')}${n.acknowledgedAt === null ? ' unread' : ''}">
+<p class="notice-head">${n.acknowledgedAt === null ? html`<span class="tag late">未读</span> ` : ''}<span class="event">${n.title}</span> <time datetime="${shanghaiIso(n.createdAt)}">${shanghaiDateTime(n.createdAt)}</time></p>
+<p>${n.body}</p>
+<div class="notice-actions"><a href="${taskHref(n.taskId)}">查看任务<span class="visually-hidden">（${eventLabel(n.type)}，${n.title}）</span></a>${
+              n.acknowledgedAt === null
+                ? html`<form method="post" action="/notifications/${n.id}/read" class="inline-form"><input type="hidden" name="${CSRF_FIELD}" value="${viewer.csrf}"><button type="submit" class="secondary small-button">标为已读<span class="visually-hidden">：${n.title}</span></button></form>`
+                : html`<span class="muted">已读于 ${shanghaiDateTime(n.acknowledgedAt)}</span>`
+            }</div>
+</li>`,
+          )}</ol>`,
+  });
+}

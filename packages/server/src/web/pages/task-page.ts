@@ -1,0 +1,93 @@
+import type { AuditEntry } from '@duban/engine';
+import type { TaskView } from '@duban/reform-task';
+import { auditPayloadView } from '../audit-payload-view.ts';
+import { lightBadge, stateBadge } from '../badges.ts';
+import type { FormEventType } from '../event-forms.ts';
+import { hasForm } from '../event-forms.ts';
+import type { EventFormState } from '../event-form-view.ts';
+import { eventFormView } from '../event-form-view.ts';
+import { shanghaiDateTime, shanghaiIso } from '../format.ts';
+import { html } from '../html.ts';
+import type { SafeHtml } from '../html.ts';
+import { actorLabel, eventLabel, stateLabel } from '../labels.ts';
+import type { Notice } from '../layout.ts';
+import { layout } from '../layout.ts';
+import type { Viewer } from '../web-viewer.ts';
+
+/** Everything the task page shows. */
+export interface TaskPageModel {
+  readonly viewer: Viewer;
+  readonly task: TaskView;
+  readonly history: readonly AuditEntry[];
+  readonly diagram: SafeHtml;
+  /** The workflow's transitions in words, for readers of the diagram who need text. */
+  readonly transitions: readonly string[];
+  /** The form that came back with errors, if any. */
+  readonly refused?: { readonly type: FormEventType; readonly state: EventFormState };
+  readonly notices?: readonly Notice[];
+  /** Where the viewer came from in the navigation. */
+  readonly current?: string;
+}
+
+function deadlineText(task: TaskView): string {
+  const written = task.deadline.text || '未规定';
+  return task.dueDate !== null && task.dueDate !== task.deadline.date ? `${written}（现行时限：${task.dueDate}）` : written;
+}
+
+function timeline(history: readonly AuditEntry[]): SafeHtml {
+  return html`<ol class="timeline">${history.map(
+    (entry) => html`<li id="entry-${entry.seq}">
+<div class="timeline-head"><span class="event">${eventLabel(entry.type)}</span><span class="actor">${actorLabel(entry.actor)}</span><time datetime="${shanghaiIso(entry.at)}">${shanghaiDateTime(entry.at)}</time></div>
+<p class="transition">${entry.from === null ? html`创建为 ${stateLabel(entry.to)}` : entry.from === entry.to ? html`状态不变（${stateLabel(entry.to)}）` : html`${stateLabel(entry.from)} → ${stateLabel(entry.to)}`}<span class="seq">日志序号 ${entry.seq}</span></p>
+${auditPayloadView(entry)}
+</li>`,
+  )}</ol>`;
+}
+
+function latest(history: readonly AuditEntry[], type: string): AuditEntry | undefined {
+  return [...history].reverse().find((entry) => entry.type === type);
+}
+
+function facts(task: TaskView, history: readonly AuditEntry[]): SafeHtml {
+  const report = latest(history, 'REPORT');
+  const rejection = latest(history, 'REJECT');
+  return html`<dl class="facts">
+<dt>所属部分</dt><dd>${task.part}</dd>
+<dt>具体举措</dt><dd>${task.measure}</dd>
+<dt>任务内容</dt><dd class="task-text">${task.text}</dd>
+<dt>牵头单位</dt><dd>${task.leadUnits.join('、')}</dd>
+<dt>责任单位</dt><dd>${task.responsibleUnits.length === 0 ? '—' : task.responsibleUnits.join('、')}</dd>
+<dt>完成时限</dt><dd>${deadlineText(task)}</dd>
+<dt>当前状态</dt><dd>${stateBadge(task.state)}</dd>
+<dt>红黄绿灯</dt><dd>${lightBadge(task.light)}${task.overdueDays > 0 ? html` <span class="overdue">已逾期 ${task.overdueDays} 天</span>` : ''}</dd>
+<dt>退回 / 督办</dt><dd>退回 ${task.rejections} 次，督办 ${task.urges} 次</dd>
+${task.lastProgress === null ? '' : html`<dt>最新进展</dt><dd>${task.lastProgress.summary}${task.lastProgress.percent === null ? '' : `（完成 ${task.lastProgress.percent}%）`}<span class="muted"> · ${shanghaiDateTime(task.lastProgress.at)}</span></dd>`}
+${report === undefined ? '' : html`<dt>办结报送</dt><dd>${shanghaiDateTime(report.at)} 报送${auditPayloadView(report)}</dd>`}
+${rejection === undefined ? '' : html`<dt>最近退回</dt><dd>${shanghaiDateTime(rejection.at)} 退回${auditPayloadView(rejection)}</dd>`}
+${task.pendingExtension === null ? '' : html`<dt>延期申请</dt><dd>申请延期至 ${task.pendingExtension.until}：${task.pendingExtension.reason}（待审批）</dd>`}
+</dl>`;
+}
+
+/** A task's page: its facts, the forms of the events the viewer may send now, the diagram, the timeline. Pure. */
+export function taskPage(model: TaskPageModel): SafeHtml {
+  const { task, viewer } = model;
+  const forms = task.allowedEvents.filter(hasForm);
+  const actions =
+    forms.length === 0
+      ? html`<p class="muted">${viewer.principal.role === 'reviewer' ? '审查人员为只读身份，不办理任务。' : '您当前没有可办理的事项。'}</p>`
+      : forms.map((type) => eventFormView(task.id, task.version, type, viewer.csrf, model.refused?.type === type ? model.refused.state : {}));
+  return layout({
+    title: `第${task.number}项任务`,
+    viewer,
+    ...(model.current === undefined ? {} : { current: model.current }),
+    notices: model.notices ?? [],
+    body: html`<p class="task-summary">${lightBadge(task.light)} ${stateBadge(task.state)} <span class="muted">任务编号 ${task.id} · 版本 ${task.version}</span></p>
+<section aria-labelledby="facts-h"><h2 id="facts-h">任务信息</h2>${facts(task, model.history)}</section>
+<section aria-labelledby="actions-h" class="actions-section"><h2 id="actions-h">可办理事项</h2>${actions}</section>
+<section aria-labelledby="diagram-h"><h2 id="diagram-h">流程图</h2>
+<figure class="diagram" tabindex="0" aria-label="任务流程图（窄屏时可左右滚动）">${model.diagram}<figcaption>高亮为当前状态“${stateLabel(task.state)}”。</figcaption></figure>
+<details class="transitions"><summary>以文字查看全部状态转换</summary><ul>${model.transitions.map((t) => html`<li>${t}</li>`)}</ul></details>
+</section>
+<section aria-labelledby="timeline-h"><h2 id="timeline-h">办理记录</h2>${timeline(model.history)}</section>`,
+  });
+}

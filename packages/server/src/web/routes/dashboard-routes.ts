@@ -1,0 +1,46 @@
+import type { Router } from 'express';
+import type { AppDeps } from '../../app-deps.ts';
+import { actorOf } from '../../principal.ts';
+import { summarize } from '../../reports/index.ts';
+import { validateInput } from '../../validate-input.ts';
+import { entriesUpTo } from '../audit-log.ts';
+import { shanghaiDay } from '../format.ts';
+import { PLAN_READERS } from '../page-readers.ts';
+import { dashboardPage } from '../pages/dashboard-page.ts';
+import { asOfInstant, filterTasks, planTasks } from '../plan-tasks.ts';
+import { dashboardQuery } from '../web-queries.ts';
+import { requireViewer, signedIn } from '../web-viewer.ts';
+
+/**
+ * `GET /dashboard?asOf=&state=&light=&unit=&part=`: the plan at a glance, now or at the end of a past
+ * day (replayed from the log with `snapshotsAt`), narrowed by the filters.
+ */
+export const dashboardRoutes = (deps: AppDeps) => (router: Router) => {
+  const { engine, clock } = deps;
+
+  router.get('/dashboard', requireViewer(PLAN_READERS), async (req, res) => {
+    const query = validateInput(dashboardQuery, req.query, 'query');
+    const viewer = signedIn(res);
+    const actor = actorOf(viewer.principal);
+    const now = clock.now();
+    const at = query.asOf === undefined ? now : asOfInstant(query.asOf, now);
+    const all = await planTasks(engine, query.asOf === undefined ? undefined : at);
+    const filter = { ...query, ...(query.unit === undefined ? {} : { unit: deps.units?.canonical(query.unit) ?? query.unit }) };
+    const shown = filterTasks(all, filter, actor);
+    const summary = summarize(shown, await entriesUpTo(engine, at), at);
+    const waiting = viewer.principal.role === 'office' ? (await planTasks(engine)).filter((t) => t.snapshot.value === 'reported').length : undefined;
+    res.type('html').send(
+      dashboardPage({
+        viewer,
+        all,
+        shown,
+        summary,
+        filter,
+        today: shanghaiDay(now.getTime()),
+        at: at.getTime(),
+        asOfDay: query.asOf,
+        ...(waiting === undefined ? {} : { waiting }),
+      }).text,
+    );
+  });
+};

@@ -1,0 +1,90 @@
+import { verifyInclusion } from '@duban/engine';
+import { DAY_MS } from '@duban/reform-task';
+import type { Router } from 'express';
+import type { AppDeps } from '../../app-deps.ts';
+import { HttpProblem } from '../../http-problem.ts';
+import { actorOf } from '../../principal.ts';
+import { validateInput } from '../../validate-input.ts';
+import { shanghaiDay } from '../format.ts';
+import { checkLog } from '../log-check.ts';
+import { AUDIT_READERS } from '../page-readers.ts';
+import { auditPage } from '../pages/audit-page.ts';
+import { diffPage } from '../pages/diff-page.ts';
+import { historyPage } from '../pages/history-page.ts';
+import { proofPage } from '../pages/proof-page.ts';
+import { planDiff } from '../plan-diff.ts';
+import { asOfInstant, asOfMoment, filterTasks, planTasks } from '../plan-tasks.ts';
+import { diffQuery, emptyQuery, historyQuery, proofQuery } from '../web-queries.ts';
+import { requireViewer, signedIn } from '../web-viewer.ts';
+
+/**
+ * The reviewer's pages: `GET /audit` (hash chain and checkpoints verified, the checkpoints),
+ * `/audit/proof?seq=&size=` (an entry's inclusion proof, checked), `/history?asOf=&time=` (the plan
+ * as replayed at the end of a day, or at a moment of it) and `/history/diff?from=&to=` (what changed between two days).
+ */
+export const reviewPageRoutes = (deps: AppDeps) => (router: Router) => {
+  const { engine, clock } = deps;
+  const readers = requireViewer(AUDIT_READERS);
+
+  router.get('/audit', readers, async (req, res) => {
+    validateInput(emptyQuery, req.query, 'query');
+    res.type('html').send(auditPage(signedIn(res), await checkLog(engine, deps.auditKey)).text);
+  });
+
+  router.get('/audit/proof', readers, async (req, res) => {
+    const query = validateInput(proofQuery, req.query, 'query');
+    const viewer = signedIn(res);
+    const logSize = await engine.auditSize();
+    const values = { ...(query.seq === undefined ? {} : { seq: String(query.seq) }), ...(query.size === undefined ? {} : { size: String(query.size) }) };
+    // The empty form first; then each number checked against the log, the error beside its field.
+    if (query.seq === undefined && query.size === undefined) {
+      res.type('html').send(proofPage({ viewer, logSize, values }).text);
+      return;
+    }
+    const size = query.size ?? logSize;
+    const errors: Record<string, string> = {};
+    if (size < 1 || size > logSize) errors['size'] = `日志规模须在 1 到 ${logSize} 之间`;
+    if (query.seq === undefined) errors['seq'] = '请填写日志序号';
+    else if (query.seq < 1 || query.seq > Math.min(size, logSize)) errors['seq'] = `日志序号须在 1 到 ${Math.min(size, logSize)} 之间`;
+    if (query.seq === undefined || Object.keys(errors).length > 0) {
+      res.status(422).type('html').send(proofPage({ viewer, logSize, values, errors }).text);
+      return;
+    }
+    const proof = await engine.inclusionProof(query.seq, size);
+    const [entry] = await engine.readAudit(query.seq - 1, 1);
+    if (entry === undefined) throw new Error(`audit entry ${query.seq} vanished while proving it`);
+    // Checked here as a reviewer's own tool would: the entry's hash is the leaf, and the path leads to the root.
+    const verified = entry.hash === proof.leafHash && verifyInclusion(proof.leafHash, proof.seq - 1, proof.size, proof.proof, proof.rootHash);
+    const checkpoint = (await engine.checkpoints()).find((c) => c.size === proof.size);
+    res.type('html').send(proofPage({ viewer, logSize, values, proof: { proof, entry, verified, ...(checkpoint === undefined ? {} : { checkpoint }) } }).text);
+  });
+
+  router.get('/history', readers, async (req, res) => {
+    const query = validateInput(historyQuery, req.query, 'query');
+    const viewer = signedIn(res);
+    const now = clock.now();
+    const today = shanghaiDay(now.getTime());
+    const asOfDay = query.asOf ?? today;
+    const dayEnd = asOfInstant(asOfDay, now);
+    const at = query.time === undefined ? dayEnd : asOfMoment(asOfDay, query.time, now);
+    const tasks = filterTasks(await planTasks(engine, at), {}, actorOf(viewer.principal));
+    res.type('html').send(historyPage({ viewer, asOfDay, time: query.time, today, tasks, at: at.getTime() }).text);
+  });
+
+  router.get('/history/diff', readers, async (req, res) => {
+    const query = validateInput(diffQuery, req.query, 'query');
+    const now = clock.now();
+    const today = shanghaiDay(now.getTime());
+    const to = query.to ?? today;
+    // By default the week before `to`.
+    const from = query.from ?? shanghaiDay(asOfInstant(to, now, 'to').getTime() - 7 * DAY_MS);
+    const [atFrom, atTo] = [asOfInstant(from, now, 'from'), asOfInstant(to, now, 'to')];
+    if (from > to) {
+      throw new HttpProblem(422, 'invalid-request', '日期范围不符合要求', `query.from ${from} is after query.to ${to}`, {
+        errors: [{ path: 'query.from', message: '较早日期不能晚于较晚日期' }],
+      });
+    }
+    const { changes, unchanged } = planDiff(await engine.snapshotsAt(atFrom), await engine.snapshotsAt(atTo));
+    res.type('html').send(diffPage({ viewer: signedIn(res), from, to, today, changes, unchanged }).text);
+  });
+};

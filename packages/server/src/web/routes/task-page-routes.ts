@@ -1,0 +1,114 @@
+import type { InstanceRecord } from '@duban/engine';
+import type { Router } from 'express';
+import { z } from 'zod';
+import type { AppDeps } from '../../app-deps.ts';
+import { findVisibleTask } from '../../find-visible-task.ts';
+import type { FieldIssue, HttpProblem } from '../../http-problem.ts';
+import { presentTask } from '../../present-task.ts';
+import { actorOf } from '../../principal.ts';
+import { toProblem } from '../../problem-details.ts';
+import { validateInput } from '../../validate-input.ts';
+import { taskHref } from '../badges.ts';
+import type { FormEventType } from '../event-forms.ts';
+import { hasForm } from '../event-forms.ts';
+import type { EventFormState } from '../event-form-view.ts';
+import { VERSION_FIELD } from '../event-form-view.ts';
+import { formErrors } from '../field-errors.ts';
+import { formOf } from '../form-body.ts';
+import { payloadFromForm } from '../form-payload.ts';
+import { eventLabel, stateLabel } from '../labels.ts';
+import type { Notice } from '../layout.ts';
+import { startPage } from '../layout.ts';
+import { taskListPage } from '../pages/task-list-page.ts';
+import { taskPage } from '../pages/task-page.ts';
+import { filterTasks, planTasks } from '../plan-tasks.ts';
+import { PAGE_NOT_FOUND } from '../web-errors.ts';
+import { taskListQuery, taskPageQuery } from '../web-queries.ts';
+import type { Viewer } from '../web-viewer.ts';
+import { requireViewer, signedIn } from '../web-viewer.ts';
+import { workflowDiagram } from '../workflow-diagram.ts';
+
+/** What the banner says when the engine refuses a form: the fields (422), the state (409), a stale page (412), the role (403). Pure. */
+function refusalNotice(problem: HttpProblem, type: FormEventType, state: string): Notice {
+  switch (problem.status) {
+    case 422:
+      return { kind: 'error', text: `“${eventLabel(type)}”未提交：请按提示修改后重新提交。` };
+    case 409:
+      return { kind: 'error', text: `${problem.title}：任务当前为“${stateLabel(state)}”，不能${eventLabel(type)}。` };
+    case 412:
+      return { kind: 'error', text: `${problem.title}。页面已显示最新情况，您填写的内容已保留。` };
+    default:
+      return { kind: 'error', text: `${problem.title}。` };
+  }
+}
+
+const versionField = z.strictObject({ [VERSION_FIELD]: z.string().regex(/^\d{1,9}$/, 'must be the task version the form was made for').transform(Number) });
+
+/**
+ * `GET /tasks` (filtered list), `GET /tasks/:id` (facts, forms of the events the viewer may send now,
+ * diagram, timeline) and `POST /tasks/:id/events/:type`: the form becomes a payload and goes through
+ * `engine.send` exactly as the API's events do, with the viewer as actor and the server's clock; a
+ * refusal shows the page again with the typed values and the errors, success redirects (303) back.
+ */
+export const taskPageRoutes = (deps: AppDeps) => (router: Router) => {
+  const { engine, clock } = deps;
+
+  const render = async (viewer: Viewer, instance: InstanceRecord, extra: { refused?: { type: FormEventType; state: EventFormState }; notices?: Notice[] } = {}) => {
+    const actor = actorOf(viewer.principal);
+    const task = presentTask(engine, instance, actor, clock.now());
+    const { svg, transitions } = workflowDiagram(engine.definitionOf(instance), instance.snapshot.value);
+    return taskPage({
+      viewer,
+      task,
+      history: await engine.history(instance.id),
+      diagram: svg,
+      transitions,
+      current: viewer.principal.role === 'unit' ? startPage('unit') : '/tasks',
+      ...extra,
+    }).text;
+  };
+
+  router.get('/tasks', requireViewer(), async (req, res) => {
+    const query = validateInput(taskListQuery, req.query, 'query');
+    const viewer = signedIn(res);
+    const actor = actorOf(viewer.principal);
+    const filter = { ...query, ...(query.unit === undefined ? {} : { unit: deps.units?.canonical(query.unit) ?? query.unit }) };
+    const now = clock.now();
+    const visible = filterTasks(await planTasks(engine), {}, actor);
+    res.type('html').send(taskListPage({ viewer, visible, shown: filterTasks(visible, filter, actor), filter, at: now.getTime() }).text);
+  });
+
+  router.get('/tasks/:id', requireViewer(), async (req, res) => {
+    const query = validateInput(taskPageQuery, req.query, 'query');
+    const viewer = signedIn(res);
+    const instance = await findVisibleTask(engine, String(req.params['id']), actorOf(viewer.principal));
+    if (instance === undefined) throw PAGE_NOT_FOUND;
+    const notices: Notice[] = query.done === undefined ? [] : [{ kind: 'success', text: `已提交“${eventLabel(query.done)}”，办理记录已更新。` }];
+    res.type('html').send(await render(viewer, instance, { notices }));
+  });
+
+  router.post('/tasks/:id/events/:type', requireViewer(), async (req, res) => {
+    const viewer = signedIn(res);
+    const actor = actorOf(viewer.principal);
+    const instance = await findVisibleTask(engine, String(req.params['id']), actor);
+    const type = String(req.params['type']);
+    if (instance === undefined || !hasForm(type)) throw PAGE_NOT_FOUND;
+    const form = formOf(req.body);
+    const expectedVersion = validateInput(versionField, { [VERSION_FIELD]: form[VERSION_FIELD] }, 'form')[VERSION_FIELD];
+    const { payload, values, evidenceRows } = payloadFromForm(type, form);
+    try {
+      await engine.send(instance.id, { type, payload }, actor, clock.now(), { expectedVersion });
+    } catch (error) {
+      const problem = toProblem(error);
+      if (problem.status >= 500) throw error;
+      const fresh = await findVisibleTask(engine, instance.id, actor);
+      if (fresh === undefined) throw PAGE_NOT_FOUND;
+      const issues = (problem.extensions['errors'] as FieldIssue[] | undefined) ?? [];
+      const errors = problem.status === 422 ? formErrors(type, issues, evidenceRows) : { byInput: {}, general: [] };
+      const notice = refusalNotice(problem, type, fresh.snapshot.value);
+      res.status(problem.status).type('html').send(await render(viewer, fresh, { refused: { type, state: { values, errors } }, notices: [notice] }));
+      return;
+    }
+    res.redirect(303, `${taskHref(instance.id)}?done=${encodeURIComponent(type)}`);
+  });
+};

@@ -1,0 +1,38 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { HttpProblem } from '../http-problem.ts';
+import { toProblem } from '../problem-details.ts';
+import { requestIdOf } from '../request-id.ts';
+import { errorPage } from './pages/error-page.ts';
+import { viewerOf } from './web-viewer.ts';
+
+/** The web's 404, for a path of no page (and for a task the viewer may not see). */
+export const PAGE_NOT_FOUND = new HttpProblem(404, 'not-found', '页面不存在', 'no page at this address is visible to the viewer');
+
+/**
+ * The web pages' error middleware: every refusal and failure as a Chinese HTML page with the
+ * problem's status (5xx logged with the request id, never shown).
+ */
+export function webErrors(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, _req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const problem = toProblem(error);
+    if (problem.status >= 500) logger.error({ reqId: requestIdOf(res), err: error, status: problem.status }, 'page failed');
+    for (const [name, value] of Object.entries(problem.headers)) if (name !== 'WWW-Authenticate') res.setHeader(name, value);
+    res.status(problem.status).type('html').send(errorPage(problem, viewerOf(res)).text);
+  };
+}
+
+/** For a browser asking for a page no route serves (outside /api): the Chinese 404 page. */
+export function pageNotFound(): RequestHandler {
+  return (req, _res, next) => {
+    if (req.path === '/api' || req.path.startsWith('/api/') || req.accepts(['json', 'html']) !== 'html') {
+      next();
+      return;
+    }
+    throw PAGE_NOT_FOUND;
+  };
+}
