@@ -18,7 +18,7 @@ export function freePort(): Promise<number> {
 
 /** Starts a TypeScript entry with tsx; resolves once `ready` matches its output. */
 export function startProcess(args: string[], ready: RegExp, env: Record<string, string> = {}): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
-  const child = spawn(process.execPath, [...(process.env.BENCH_PROF && args[0]?.includes('cli') ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof-http'] : []), '--import', 'tsx', ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(process.env['BENCH_CPU_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROFILE']}`] : []), '--import', 'tsx', ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let output = '';
     const onData = (data: Buffer) => {

@@ -66,7 +66,7 @@ describe('a real first run: `duban serve` as a child process, tokens from the CL
     const before = (await client(server!.url, office).get('/api/audit/verify')).body.entries;
     expect((await client(server!.url, water).event(taskId(28), { type: 'VERIFY' })).status).toBe(404);
     expect((await client(server!.url, 'dbn_office_' + 'x'.repeat(32)).get('/api/tasks')).status).toBe(401);
-    expect((await client(server!.url, office).get('/api/audit/verify')).body).toEqual({ ok: true, entries: before });
+    expect((await client(server!.url, office).get('/api/audit/verify')).body).toEqual({ ok: true, entries: before, checkpoints: 1 });
   });
 
   it('SIGTERM exits 0; a restart (with the plan as Markdown this time) keeps everything', async () => {

@@ -17,6 +17,7 @@ import type { ReplayDifference } from './replay.ts';
 import { replayLog, sameState } from './replay.ts';
 import type { Step, StepResult } from './step.ts';
 import { allowedEvents, start, step } from './step.ts';
+import { DuplicateKey } from './store/duplicate-key.ts';
 import type { InstanceQuery, InstanceRecord, Store, StoreTransaction, StoredTimer } from './store/store.ts';
 import type { AnyWorkflowDefinition, TimerSpec } from './workflow-definition.ts';
 import { WorkflowRegistry } from './workflow-registry.ts';
@@ -106,6 +107,16 @@ export class Engine {
    * alone. If any exists with other content, nothing is created and InstanceConflict is thrown.
    */
   async create(requests: readonly CreateRequest[], actor: Actor, at: Date): Promise<{ created: string[]; existing: string[] }> {
+    try {
+      return await this.createOnce(requests, actor, at);
+    } catch (error) {
+      // Another server imported some of them at the same moment: look again, they now exist.
+      if (DuplicateKey.in(error, 'workflow_instance')) return this.createOnce(requests, actor, at);
+      throw error;
+    }
+  }
+
+  private async createOnce(requests: readonly CreateRequest[], actor: Actor, at: Date): Promise<{ created: string[]; existing: string[] }> {
     const existing: string[] = [];
     const conflicts: string[] = [];
     const fresh: { request: CreateRequest; definition: AnyWorkflowDefinition }[] = [];
@@ -140,6 +151,18 @@ export class Engine {
    * VersionConflict, IdempotencyKeyReused, StoreUnavailable) having written nothing.
    */
   async send(instanceId: string, event: { type: string; payload?: unknown }, actor: Actor, at: Date, options: SendOptions = {}): Promise<SendResult> {
+    try {
+      return await this.sendOnce(instanceId, event, actor, at, options);
+    } catch (error) {
+      // Another server stored this key between our check and our insert: run again, which finds its answer.
+      if (DuplicateKey.in(error, 'idempotency')) {
+        return this.sendOnce(instanceId, event, actor, at, options);
+      }
+      throw error;
+    }
+  }
+
+  private sendOnce(instanceId: string, event: { type: string; payload?: unknown }, actor: Actor, at: Date, options: SendOptions): Promise<SendResult> {
     const transact = this.commits === undefined ? this.store.transact.bind(this.store) : this.commits.run.bind(this.commits);
     return transact(async (tx): Promise<SendResult> => {
       const { idempotencyKey, fingerprint = '' } = options;
@@ -168,19 +191,24 @@ export class Engine {
 
   /**
    * Fires every timer due by `now`, each exactly once, as a system event through the same path as `send`.
-   * A timer whose condition no longer holds is dropped. Returns the entries written and the timers dropped.
+   * A timer whose condition no longer holds is dropped. Returns the entries written and the timers dropped
+   * by this call; a timer another engine on the same database fired or dropped first is in neither.
    */
   async fireDue(now: Date): Promise<{ fired: AuditEntry[]; dropped: StoredTimer[] }> {
     const fired: AuditEntry[] = [];
     const dropped: StoredTimer[] = [];
     for (;;) {
       const due = await this.store.dueTimers(now.getTime(), TIMER_BATCH);
-      if (due.length === 0) break;
+      let claimed = 0;
       for (const timer of due) {
-        const entry = await this.store.transact((tx) => this.fire(tx, timer, now));
-        if (entry === undefined) dropped.push(timer);
-        else fired.push(entry);
+        const outcome = await this.store.transact(async (tx) => ((await tx.claimTimer(timer)) ? { entry: await this.fire(tx, timer, now) } : undefined));
+        if (outcome === undefined) continue;
+        claimed += 1;
+        if (outcome.entry === undefined) dropped.push(timer);
+        else fired.push(outcome.entry);
       }
+      // Nothing left, or everything due is being fired elsewhere (it is not ours to wait for).
+      if (claimed === 0) break;
     }
     return { fired, dropped };
   }

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { Engine, Forbidden, openStore, TransitionNotAllowed } from '../src/index.ts';
 import type { Store } from '../src/index.ts';
 import { admin, ownerA, ownerB, t } from './support/engine-fixture.ts';
+import { freshDatabase } from './support/test-database.ts';
 import { ticketV1 } from './support/ticket-workflow.ts';
 
 /** A store that counts its transactions. */
 async function countingStore(): Promise<{ store: Store; transactions: () => number }> {
-  const store = await openStore(':memory:');
+  const store = await openStore(await freshDatabase());
   let count = 0;
   const transact = store.transact.bind(store);
   store.transact = (work) => {

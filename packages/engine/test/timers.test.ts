@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admin, newEngine, ownerA, t, tempDbFile } from './support/engine-fixture.ts';
+import { admin, newEngine, ownerA, reopenableDatabase, t } from './support/engine-fixture.ts';
 
 const due = Date.parse('2023-06-30T16:00:00Z');
 
@@ -31,7 +31,7 @@ describe('durable timers', () => {
   });
 
   it('given a restart between arming and the due time, then the timer still fires once after reopening', async () => {
-    const file = tempDbFile();
+    const file = await reopenableDatabase();
     const first = await newEngine({ file });
     await first.create([{ id: 't1', workflow: 'ticket', input: { owner: 'A', dueAt: due } }], admin, t('2023-05-10T00:00:00Z'));
     await first.close();

@@ -1,6 +1,8 @@
+import type { KeyObject } from 'node:crypto';
 import type { Engine } from '@duban/engine';
 import type { Router } from 'express';
 import type { Logger } from 'pino';
+import type { AccessLog } from './audit/access-log.ts';
 import type { TokenAuthenticator } from './authenticate.ts';
 import type { Clock } from './clock.ts';
 import type { RateLimiter } from './rate-limiter.ts';
@@ -14,6 +16,10 @@ export interface AppDeps {
   readonly rateLimit: RateLimiter;
   /** Resolves a unit name or alias in `?unit=` to the name tasks carry; the name as given by default. */
   readonly units?: { canonical(name: string): string };
+  /** The audit log's name and the public key its checkpoints are verified with; without it `/audit/verify` checks the hash chain only. */
+  readonly auditKey?: { readonly origin: string; readonly publicKey: KeyObject };
+  /** Where reads by reviewers, the office and admins are recorded; createApp makes one on the engine's database if not given. */
+  readonly accessLog?: AccessLog;
 }
 
 /** A route module: registers its routes on a router. */

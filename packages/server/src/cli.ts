@@ -6,8 +6,11 @@ import { auditCommand } from './cli/audit-command.ts';
 import type { CliIo } from './cli/cli-io.ts';
 import { processIo } from './cli/cli-io.ts';
 import { demoCommand } from './cli/demo-command.ts';
+import { migrateDbCommand } from './cli/migrate-db-command.ts';
 import { planCommand } from './cli/plan-command.ts';
 import { replayCommand } from './cli/replay-command.ts';
+import { reportCommand } from './cli/report-command.ts';
+import { webhookCommand } from './cli/webhook-command.ts';
 import { serveCommand } from './cli/serve-command.ts';
 import { startCommand } from './cli/start-command.ts';
 import { timersCommand } from './cli/timers-command.ts';
@@ -25,6 +28,9 @@ const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<n
   timers: timersCommand,
   audit: auditCommand,
   replay: replayCommand,
+  report: reportCommand,
+  webhook: webhookCommand,
+  'migrate-db': migrateDbCommand,
 };
 
 /**

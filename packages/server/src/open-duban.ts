@@ -3,6 +3,8 @@ import { dirname, resolve } from 'node:path';
 import { Engine, isPostgresUrl, openStore } from '@duban/engine';
 import type { CommitHook } from '@duban/engine';
 import { reformTaskV1 } from '@duban/reform-task';
+import { notificationHook } from './notifications/notification-hook.ts';
+import { poolSizeFromEnv } from './pool-size.ts';
 import { TokenStore } from './token-store.ts';
 import { UserError } from './user-error.ts';
 
@@ -28,11 +30,12 @@ export async function openDuban(location: string, options: { create: boolean; on
   }
   let store;
   try {
-    store = await openStore(location);
+    store = await openStore(location, poolSizeFromEnv());
   } catch (error) {
     throw new UserError(`cannot open the database ${redactUrl(location)}: ${describe(error)}`);
   }
-  const engine = new Engine(store, [reformTaskV1], options.onCommit === undefined ? {} : { onCommit: options.onCommit });
+  // Notifications are written in the transaction of the transition that causes them.
+  const engine = new Engine(store, [reformTaskV1], { onCommit: notificationHook(options.onCommit) });
   try {
     const tokens = await TokenStore.open(store);
     return { engine, tokens, close: () => engine.close() };

@@ -18,6 +18,19 @@ import {
   taskViewSchema,
   verifyResponse,
 } from './api-schemas.ts';
+import { assessmentResponse, circularQuery, notificationListQuery, notificationListResponse, notificationSchema, reportQuery, summaryResponse } from './api-schemas.ts';
+import { XLSX_TYPE } from './routes/report-routes.ts';
+import {
+  accessLogQuery,
+  accessLogResponse,
+  checkpointListResponse,
+  consistencyProofResponse,
+  consistencyQuery,
+  inclusionProofQuery,
+  inclusionProofResponse,
+  replayDiffQuery,
+  replayDiffResponse,
+} from './api-schemas.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -105,6 +118,15 @@ export function openApiDocument(workflow: AnyWorkflowDefinition): JsonSchema {
         AuditPage: schemaOf(auditPageResponse),
         AuditVerification: schemaOf(verifyResponse),
         Replay: schemaOf(replayResponse),
+        Checkpoints: schemaOf(checkpointListResponse),
+        InclusionProof: schemaOf(inclusionProofResponse),
+        ConsistencyProof: schemaOf(consistencyProofResponse),
+        ReplayDiff: schemaOf(replayDiffResponse),
+        AccessLog: schemaOf(accessLogResponse),
+        Summary: schemaOf(summaryResponse),
+        Assessment: schemaOf(assessmentResponse),
+        Notification: schemaOf(notificationSchema),
+        NotificationList: schemaOf(notificationListResponse),
         Health: schemaOf(healthResponse),
         Problem: schemaOf(problemSchema),
         Event: { oneOf: Object.keys(eventSchemas).map(ref), discriminator: { propertyName: 'type' } },
@@ -161,7 +183,7 @@ export function openApiDocument(workflow: AnyWorkflowDefinition): JsonSchema {
         },
       },
       '/api/audit/verify': {
-        get: { summary: "check the log's hash chain", security, responses: { ...ok('AuditVerification', 'the verdict'), ...problems(401, 403, 429, 503) } },
+        get: { summary: "check the log's hash chain and its signed checkpoints with the server's key (office, reviewer, admin)", security, responses: { ...ok('AuditVerification', 'the verdict'), ...problems(401, 403, 429, 503) } },
       },
       '/api/replay': {
         get: {
@@ -170,6 +192,98 @@ export function openApiDocument(workflow: AnyWorkflowDefinition): JsonSchema {
           parameters: queryParameters(replayQuery),
           responses: { ...ok('Replay', 'replayed states'), ...problems(401, 403, 422, 429, 503) },
         },
+      },
+      ...oversightPaths(security),
+      ...accountabilityPaths(security),
+    },
+  };
+}
+
+/** The office's reports and the units' notifications. */
+function oversightPaths(security: JsonSchema[]): Record<string, JsonSchema> {
+  const download = (type: string, description: string) => ({
+    '200': {
+      description,
+      headers: { 'Content-Disposition': { description: "attachment; filename=\"ledger-<date>.<ext>\"; filename*=UTF-8''台账-<date>.<ext> (RFC 6266)", schema: { type: 'string' } } },
+      content: { [type]: { schema: { type: 'string', format: 'binary' } } },
+    },
+  });
+  const report = (summary: string, responses: JsonSchema) => ({
+    get: { summary: `${summary} (office, reviewer, admin)`, security, parameters: queryParameters(reportQuery), responses: { ...responses, ...problems(401, 403, 422, 429, 503) } },
+  });
+  return {
+    '/api/reports/summary': report('counts by state, light, part and lead unit; completion; overdue tasks; supervision activity', ok('Summary', 'the summary')),
+    '/api/reports/units': report('unit assessment (考核): every unit’s score with a reason per point', ok('Assessment', 'scores, highest first')),
+    '/api/reports/ledger.csv': report('the ledger (台账) as CSV with a BOM, for Excel and WPS', download('text/csv; charset=utf-8', 'one row per task')),
+    '/api/reports/ledger.xlsx': report('the ledger (台账) as an Excel workbook', download(XLSX_TYPE, 'one row per task, lights coloured')),
+    '/api/reports/circular': {
+      get: {
+        summary: 'a circular (通报) on a period (office, reviewer, admin)',
+        security,
+        parameters: queryParameters(circularQuery),
+        responses: {
+          '200': { description: 'the circular', content: { 'text/markdown; charset=utf-8': { schema: { type: 'string' } }, 'text/html; charset=utf-8': { schema: { type: 'string' } } } },
+          ...problems(401, 403, 422, 429, 503),
+        },
+      },
+    },
+    '/api/notifications': {
+      get: {
+        summary: "notifications, newest first: a unit its own, the office, reviewers and admins any unit's",
+        security,
+        parameters: queryParameters(notificationListQuery),
+        responses: { ...ok('NotificationList', 'a page of notifications'), ...problems(401, 403, 422, 429, 503) },
+      },
+    },
+    '/api/notifications/{id}/ack': {
+      post: {
+        summary: 'mark a notification read (only the unit it is for; again is a no-op)',
+        security,
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' }, description: 'notification id' }],
+        requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', additionalProperties: false } } } },
+        responses: { ...ok('Notification', 'the notification, acknowledgedAt set'), ...problems(401, 403, 404, 415, 422, 429, 503) },
+      },
+    },
+  };
+}
+
+/** The accountability review: signed checkpoints, Merkle proofs, the time-travel diff, the access log. */
+function accountabilityPaths(security: JsonSchema[]): Record<string, JsonSchema> {
+  const readers = '(office, reviewer, admin)';
+  return {
+    '/api/audit/checkpoints': {
+      get: { summary: `the signed checkpoints of the audit log, oldest first ${readers}`, security, responses: { ...ok('Checkpoints', 'checkpoints'), ...problems(401, 403, 429, 503) } },
+    },
+    '/api/audit/entries/{seq}/proof': {
+      get: {
+        summary: `RFC 9162 proof that an entry is in the log of a given size ${readers}; check it with \`duban audit prove\``,
+        security,
+        parameters: [{ name: 'seq', in: 'path', required: true, schema: { type: 'integer', minimum: 1 }, description: "the entry's seq" }, ...queryParameters(inclusionProofQuery)],
+        responses: { ...ok('InclusionProof', 'the proof and the entry'), ...problems(401, 403, 422, 429, 503) },
+      },
+    },
+    '/api/audit/consistency': {
+      get: {
+        summary: `RFC 9162 proof that the log of size \`to\` extends the one of size \`from\` ${readers}; check it with \`duban audit consistency\``,
+        security,
+        parameters: queryParameters(consistencyQuery),
+        responses: { ...ok('ConsistencyProof', 'the proof'), ...problems(401, 403, 422, 429, 503) },
+      },
+    },
+    '/api/audit/access-log': {
+      get: {
+        summary: 'who read what: requests by reviewers, the office and admins to /api/audit*, /api/replay*, /api/tasks* (reviewer, admin)',
+        security,
+        parameters: queryParameters(accessLogQuery),
+        responses: { ...ok('AccessLog', 'records by id'), ...problems(401, 403, 422, 429, 503) },
+      },
+    },
+    '/api/replay/diff': {
+      get: {
+        summary: `tasks whose state, light or deadline changed between two instants, replayed from the log ${readers}`,
+        security,
+        parameters: queryParameters(replayDiffQuery),
+        responses: { ...ok('ReplayDiff', 'the changed tasks'), ...problems(401, 403, 422, 429, 503) },
       },
     },
   };

@@ -55,7 +55,8 @@ export function writeProblem(req: Request, res: Response, problem: HttpProblem):
   res.status(problem.status).type('application/problem+json').send(JSON.stringify(body));
 }
 
-function toProblem(error: unknown): HttpProblem {
+/** The problem an error is answered with (also for the web pages, which show it as HTML). Pure. */
+export function toProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
   if (error instanceof EngineError) return fromEngine(error);
   const bodyProblem = fromBodyParser(error);

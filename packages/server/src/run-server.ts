@@ -7,8 +7,10 @@ import type { CheckpointPolicy } from './audit/checkpoint-issuer.ts';
 import { CheckpointIssuer } from './audit/checkpoint-issuer.ts';
 import type { Clock } from './clock.ts';
 import { createApp } from './create-app.ts';
+import { DbRateLimiter } from './db-rate-limiter.ts';
 import { FixedWindowRateLimiter } from './fixed-window-rate-limiter.ts';
 import { importPlan } from './import-plan.ts';
+import { WebhookDispatcher } from './notifications/webhook-dispatcher.ts';
 import type { LoadedPlan } from './load-plan-file.ts';
 import { openDuban } from './open-duban.ts';
 import type { Duban } from './open-duban.ts';
@@ -40,6 +42,8 @@ export interface RunningServer extends Duban {
   readonly scheduler: Scheduler;
   /** Signs the audit log's checkpoints (its `signer` holds the public key reviewers keep). */
   readonly checkpoints: CheckpointIssuer;
+  /** Sends the webhook outbox (notifications to units' endpoints). */
+  readonly webhooks: WebhookDispatcher;
   readonly imported?: { created: string[]; existing: string[] };
   /** Stops accepting, finishes requests in flight, stops the scheduler, closes the database. */
   close(): Promise<void>;
@@ -58,6 +62,7 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
   const { engine, tokens } = duban;
   let server: Server | undefined;
   let scheduler: Scheduler | undefined;
+  let webhooks: WebhookDispatcher | undefined;
   try {
     const signer = await openAuditSigner(engine, options.db, { keyDir: options.keyDir, create: true });
     checkpoints = new CheckpointIssuer(engine, signer, options.clock, options.logger, options.checkpoints);
@@ -66,13 +71,21 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
     scheduler = new Scheduler(engine, options.clock, options.logger, options.timerIntervalMs);
     await scheduler.start();
     await checkpoints.start();
+    webhooks = new WebhookDispatcher(engine.store.kysely, options.clock, options.logger);
+    webhooks.start();
     const app = createApp({
       auditKey: signer,
       engine,
       clock: options.clock,
       logger: options.logger,
       tokens,
-      rateLimit: options.rateLimit > 0 ? new FixedWindowRateLimiter(options.rateLimit) : unlimited,
+      // On PostgreSQL several servers may share the database, so they share each token's count there too.
+      rateLimit:
+        options.rateLimit <= 0
+          ? unlimited
+          : engine.store.dialect === 'postgres'
+            ? new DbRateLimiter(engine.store.kysely, options.rateLimit)
+            : new FixedWindowRateLimiter(options.rateLimit),
       units: karamayUnits,
     });
     server = app.listen(options.port, options.host);
@@ -87,6 +100,7 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
     const listening = server;
     const running = scheduler;
     const signing = checkpoints;
+    const dispatching = webhooks;
     let closing: Promise<void> | undefined;
     return {
       engine,
@@ -95,9 +109,12 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
       scheduler: running,
       checkpoints: signing,
       ...(imported === undefined ? {} : { imported }),
-      close: () => (closing ??= shutdown(listening, running, signing, duban, options.logger)),
+      webhooks: dispatching,
+      // The webhook dispatcher stops first: what it has not sent stays in the outbox for the next start.
+      close: () => (closing ??= dispatching.stop().then(() => shutdown(listening, running, signing, duban, options.logger))),
     };
   } catch (error) {
+    await webhooks?.stop();
     await scheduler?.stop();
     await checkpoints?.stop();
     server?.close();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.ts';
 import { openDuban } from '../src/open-duban.ts';
+import { reopenableDatabase } from './support/test-server.ts';
 
 async function run(...argv: string[]) {
   const out: string[] = [];
@@ -17,7 +18,8 @@ describe('duban CLI (in process)', () => {
   let db: string;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'duban-cli-'));
-    db = join(dir, 'cli.db');
+    // A SQLite file, or under DUBAN_TEST_DB=postgres a postgres:// URL, which every --db takes.
+    db = await reopenableDatabase();
     await (await openDuban(db, { create: true })).close();
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -9,6 +9,7 @@ import { loadPlanFile } from '../src/load-plan-file.ts';
 import { repoPaths } from '../src/repo-paths.ts';
 import { Scheduler } from '../src/scheduler.ts';
 import { ManualClock } from './support/manual-clock.ts';
+import { freshDatabase } from '../../engine/test/support/test-database.ts';
 
 describe('SimulatedClock', () => {
   it('starts at the given instant, runs with real time and moves forward on advance', () => {
@@ -40,7 +41,7 @@ describe('FixedWindowRateLimiter', () => {
 
 describe('Scheduler', () => {
   async function given() {
-    const engine = new Engine(await openStore(':memory:'), [reformTaskV1]);
+    const engine = new Engine(await openStore(await freshDatabase()), [reformTaskV1]);
     const { plan, planId } = await loadPlanFile(repoPaths.karamayPlan);
     await importPlan(engine, plan, planId, new Date('2023-05-10T01:00:00Z'));
     return engine;

@@ -10,6 +10,9 @@ import type { TimerSpec } from '../workflow-definition.ts';
 import { migrationsFor } from './migrations.ts';
 import type { AuditLogTable, CheckpointTable, Database, TimerTable, WorkflowInstanceTable } from './schema.ts';
 import { isSqliteUnavailable } from './sqlite.ts';
+import { isPostgresUnavailable } from './postgres-unavailable.ts';
+import { DuplicateKey } from './duplicate-key.ts';
+import { isUniqueViolation } from './unique-violation.ts';
 import type {
   AuditQuery,
   Dialect,
@@ -21,7 +24,10 @@ import type {
   StoredTimer,
 } from './store.ts';
 
-/** Arbitrary constant that names the audit chain's append lock on PostgreSQL. */
+/**
+ * Arbitrary constant that names the audit chain's lock on PostgreSQL; the second key is the schema's, so
+ * two installations in two schemas of one database do not wait for each other.
+ */
 const AUDIT_CHAIN_LOCK = 0x64756261;
 
 /** The store over kysely: SQLite (one serialized connection) or PostgreSQL (a pool). */
@@ -37,7 +43,16 @@ export class KyselyStore implements Store {
 
   /** Opens the store and brings its schema up to date. */
   static async open(db: Kysely<Database>, dialect: Dialect): Promise<KyselyStore> {
-    const migrator = new Migrator({ db, provider: migrationsFor(dialect), migrationTableName: 'schema_migration', migrationLockTableName: 'schema_migration_lock' });
+    if (dialect === 'postgres') await checkDurability(db);
+    // Without a schema kysely's migrator takes a migration table in ANY schema of the database for ours.
+    const schema = dialect === 'postgres' ? await currentSchema(db) : undefined;
+    const migrator = new Migrator({
+      db,
+      provider: migrationsFor(dialect),
+      migrationTableName: 'schema_migration',
+      migrationLockTableName: 'schema_migration_lock',
+      ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+    });
     const { error } = await migrator.migrateToLatest();
     if (error !== undefined) throw new Error('database migration failed', { cause: error });
     return new KyselyStore(db, dialect);
@@ -49,7 +64,13 @@ export class KyselyStore implements Store {
         // IMMEDIATE takes SQLite's write lock up front, so a transaction never fails half-way on upgrade.
         await sql.raw(this.dialect === 'sqlite' ? 'BEGIN IMMEDIATE' : 'BEGIN').execute(connection);
         try {
+          // Every write appends to the one chain, so servers sharing the database take its lock FIRST: a
+          // transaction never holds a row lock while it waits for the chain, and so never deadlocks.
+          if (this.dialect === 'postgres') await lockChain(connection);
           const result = await work(new KyselyTransaction(connection as Transaction<Database>, this.dialect));
+          // PostgreSQL answers COMMIT after a failed statement with a silent ROLLBACK; a probe that fails
+          // instead turns such a transaction into an error rather than a write reported but not kept.
+          if (this.dialect === 'postgres') await sql`SELECT 1`.execute(connection);
           await sql.raw('COMMIT').execute(connection);
           return result;
         } catch (error) {
@@ -124,13 +145,12 @@ export class KyselyStore implements Store {
   }
 
   private translate(error: unknown): unknown {
-    if (isSqliteUnavailable(error)) return new StoreUnavailable(`database unavailable: ${(error as Error).message}`, { cause: error });
+    if (isSqliteUnavailable(error) || isPostgresUnavailable(error)) return new StoreUnavailable(`database unavailable: ${(error as Error).message}`, { cause: error });
     return error;
   }
 }
 
 class KyselyTransaction implements StoreTransaction {
-  private chainLocked = false;
   /** The chain's head as this transaction last wrote it: later appends in a batch need no query. */
   private head: { seq: number; hash: string } | undefined;
   writes = 0;
@@ -153,7 +173,12 @@ class KyselyTransaction implements StoreTransaction {
 
   async insertInstance(record: InstanceRecord): Promise<void> {
     this.writes += 1;
-    await this.db.insertInto('workflow_instance').values(fromInstance(record)).execute();
+    try {
+      await this.db.insertInto('workflow_instance').values(fromInstance(record)).execute();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DuplicateKey('workflow_instance', record.id, { cause: error });
+      throw error;
+    }
   }
 
   async updateInstance(record: InstanceRecord, expectedVersion: number): Promise<boolean> {
@@ -164,11 +189,8 @@ class KyselyTransaction implements StoreTransaction {
   }
 
   async appendAudit(draft: AuditDraft): Promise<AuditEntry> {
-    if (this.dialect === 'postgres' && !this.chainLocked) {
-      // Servers sharing one database append one at a time, so the chain stays one line.
-      await sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`.execute(this.db);
-      this.chainLocked = true;
-    }
+    // The head is read under the chain lock (taken at BEGIN on PostgreSQL; SQLite has one writer), so the
+    // chain stays one line however many servers append.
     if (this.head === undefined) {
       const row = await this.db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
       this.head = row === undefined ? { seq: 0, hash: GENESIS_HASH } : { seq: Number(row.seq), hash: row.hash };
@@ -216,14 +238,23 @@ class KyselyTransaction implements StoreTransaction {
 
   async putIdempotency(record: IdempotencyRecord, at: string): Promise<void> {
     this.writes += 1;
-    await this.db.insertInto('idempotency').values({ ...record, created_at: at }).execute();
+    try {
+      await this.db.insertInto('idempotency').values({ ...record, created_at: at }).execute();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DuplicateKey('idempotency', record.key, { cause: error });
+      throw error;
+    }
+  }
+
+  async claimTimer(timer: StoredTimer): Promise<boolean> {
+    let select = this.db.selectFrom('timer').select('event').where('instance_id', '=', timer.instanceId).where('key', '=', timer.key).where('due_at', '=', timer.dueAt);
+    // SQLite has one writer at a time; on PostgreSQL a row another server is firing is passed over.
+    if (this.dialect === 'postgres') select = select.forUpdate().skipLocked();
+    const row = await select.executeTakeFirst();
+    return row !== undefined && JSON.stringify(JSON.parse(row.event)) === JSON.stringify(timer.event);
   }
 
   async latestCheckpoint(): Promise<SignedCheckpoint | undefined> {
-    if (this.dialect === 'postgres' && !this.chainLocked) {
-      await sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`.execute(this.db);
-      this.chainLocked = true;
-    }
     const row = await this.db.selectFrom('checkpoint').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirst();
     return row && toCheckpoint(row);
   }
@@ -232,6 +263,28 @@ class KyselyTransaction implements StoreTransaction {
     this.writes += 1;
     await this.db.insertInto('checkpoint').values({ size: checkpoint.size, root_hash: checkpoint.rootHash, time: checkpoint.time, text: checkpoint.text }).execute();
   }
+}
+
+/**
+ * Refuses a PostgreSQL server that may lose acknowledged commits: fsync off, or synchronous_commit off for
+ * this connection (the URL's options or the role's settings apply to every connection of the pool alike).
+ */
+async function checkDurability(db: Kysely<Database>): Promise<void> {
+  const { rows } = await sql<{ fsync: string; commit: string }>`SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS commit`.execute(db);
+  const settings = rows[0];
+  if (settings?.fsync !== 'on') throw new Error(`PostgreSQL runs with fsync=${settings?.fsync}: an acknowledged commit could be lost on power loss; turn fsync on`);
+  if (settings.commit === 'off') throw new Error('PostgreSQL synchronous_commit is off for this connection: an acknowledged commit could be lost on a crash; leave it on');
+}
+
+async function currentSchema(db: Kysely<Database>): Promise<string> {
+  const { rows } = await sql<{ schema: string | null }>`SELECT current_schema() AS schema`.execute(db);
+  const schema = rows[0]?.schema;
+  if (schema === null || schema === undefined) throw new Error('the search_path names no schema that exists: create it first, or fix options=-c search_path=… in the URL');
+  return schema;
+}
+
+async function lockChain(connection: Kysely<Database>): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}, hashtext(current_schema()))`.execute(connection);
 }
 
 function sameTimer(a: TimerSpec, b: TimerSpec | undefined): boolean {

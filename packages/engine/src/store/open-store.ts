@@ -8,13 +8,19 @@ export function isPostgresUrl(location: string): boolean {
 
 /**
  * Opens the store at `location`: a `postgres://` URL or a SQLite file path (`:memory:` for tests),
- * and brings its schema up to date.
+ * and brings its schema up to date. `poolSize` is the most connections to PostgreSQL (default 10).
  */
-export async function openStore(location: string): Promise<KyselyStore> {
+export async function openStore(location: string, options: { poolSize?: number } = {}): Promise<KyselyStore> {
   if (isPostgresUrl(location)) {
     // Loaded only when asked for: `pg` costs every SQLite start (and every CLI call) a second.
     const { openPostgres } = await import('./postgres.ts');
-    return KyselyStore.open(openPostgres(location), 'postgres');
+    const db = openPostgres(location, options);
+    try {
+      return await KyselyStore.open(db, 'postgres');
+    } catch (error) {
+      await db.destroy();
+      throw error;
+    }
   }
   return KyselyStore.open(openSqlite(location), 'sqlite');
 }

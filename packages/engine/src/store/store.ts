@@ -73,6 +73,7 @@ export interface StoreTransaction {
   readonly writes: number;
   /** Reads an instance and holds it against concurrent writers until the transaction ends. */
   lockInstance(id: string): Promise<InstanceRecord | undefined>;
+  /** Inserts a new instance; DuplicateKey when another transaction inserted one with its id first. */
   insertInstance(record: InstanceRecord): Promise<void>;
   /** Writes the instance only if it is still at `expectedVersion`; false (and nothing written) otherwise. */
   updateInstance(record: InstanceRecord, expectedVersion: number): Promise<boolean>;
@@ -81,7 +82,14 @@ export interface StoreTransaction {
   replaceTimers(instanceId: string, before: readonly TimerSpec[], after: readonly TimerSpec[]): Promise<void>;
   replaceTags(instanceId: string, before: readonly string[], after: readonly string[]): Promise<void>;
   getIdempotency(key: string): Promise<IdempotencyRecord | undefined>;
+  /** Stores the record; DuplicateKey when another transaction stored one with its key first. */
   putIdempotency(record: IdempotencyRecord, at: string): Promise<void>;
+  /**
+   * Claims a due timer for firing in this transaction: true while it is still stored exactly as read (and,
+   * on PostgreSQL, not being fired by another server); false when another transaction fired, dropped or
+   * re-armed it since.
+   */
+  claimTimer(timer: StoredTimer): Promise<boolean>;
   /** The latest checkpoint, read under the transaction's lock so only one writer issues the next. */
   latestCheckpoint(): Promise<SignedCheckpoint | undefined>;
   insertCheckpoint(checkpoint: SignedCheckpoint): Promise<void>;

@@ -23,7 +23,8 @@ export async function demoCommand(args: readonly string[], io: CliIo): Promise<n
   const port = integer(values.port, '--port', 0, 65535, exit ? 0 : 3000);
   const logger = envLogger('warn');
   const plan = await loadPlanFile(repoPaths.karamayPlan);
-  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${repoPaths.demoDb}${suffix}`, { force: true });
+  // The checkpoint file belongs to the log being thrown away (the signing key in demo.db.keys/ stays).
+  for (const suffix of ['', '-wal', '-shm', '-journal', '.checkpoints']) rmSync(`${repoPaths.demoDb}${suffix}`, { force: true });
 
   const clock = new SimulatedClock(DEMO_START);
   const server = await runServer({ db: repoPaths.demoDb, port, host: '127.0.0.1', clock, logger, rateLimit: DEFAULT_RATE_LIMIT, plan });

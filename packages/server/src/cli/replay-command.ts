@@ -1,14 +1,17 @@
 import { openDuban } from '../open-duban.ts';
-import { instant, parseCommandArgs, required } from './cli-args.ts';
+import { instant, parseCommandArgs } from './cli-args.ts';
+import { databaseOption } from './database-option.ts';
 import type { CliIo } from './cli-io.ts';
+import { replayDiffCommand } from './replay-diff-command.ts';
 
 /**
- * `replay --db FILE [--as-of ISO]`: recompute every task from the log. Without --as-of, compare with
+ * `replay --db FILE [--as-of ISO]` (and `replay diff …`, see replay-diff-command.ts): recompute every task from the log. Without --as-of, compare with
  * the stored states and exit 1 listing each difference; with it, print the states as they stood then.
  */
 export async function replayCommand(args: readonly string[], io: CliIo): Promise<number> {
+  if (args[0] === 'diff') return replayDiffCommand(args.slice(1), io);
   const { values } = parseCommandArgs(args, { db: { type: 'string' }, 'as-of': { type: 'string' } }, { min: 0, max: 0, names: '' });
-  const db = required(values.db, '--db');
+  const db = databaseOption(values.db);
   const asOf = values['as-of'] === undefined ? undefined : instant(values['as-of'], '--as-of');
   const duban = await openDuban(db, { create: false });
   try {

@@ -1,5 +1,6 @@
 import { openDuban } from '../open-duban.ts';
 import { instant, parseCommandArgs, required } from './cli-args.ts';
+import { databaseOption } from './database-option.ts';
 import type { CliIo } from './cli-io.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -10,7 +11,7 @@ export async function timersCommand(args: readonly string[], io: CliIo): Promise
     throw new UsageError(sub === undefined ? 'timers needs a subcommand: run' : `unknown timers subcommand ${JSON.stringify(sub)}`);
   }
   const { values } = parseCommandArgs(rest, { db: { type: 'string' }, now: { type: 'string' } }, { min: 0, max: 0, names: '' });
-  const db = required(values.db, '--db');
+  const db = databaseOption(values.db);
   const now = instant(required(values.now, '--now'), '--now');
   const duban = await openDuban(db, { create: false });
   try {

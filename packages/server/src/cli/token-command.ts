@@ -4,6 +4,7 @@ import { openDuban } from '../open-duban.ts';
 import { isRole, roles } from '../role.ts';
 import { UserError } from '../user-error.ts';
 import { parseCommandArgs, required } from './cli-args.ts';
+import { databaseOption } from './database-option.ts';
 import type { CliIo } from './cli-io.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -24,7 +25,7 @@ export async function tokenCommand(args: readonly string[], io: CliIo): Promise<
 
 async function create(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(args, { db: { type: 'string' }, role: { type: 'string' }, unit: { type: 'string' }, label: { type: 'string' } }, { min: 0, max: 0, names: '' });
-  const db = required(values.db, '--db');
+  const db = databaseOption(values.db);
   const role = required(values.role, '--role');
   if (!isRole(role)) throw new UsageError(`--role must be one of ${roles.join(', ')}, got ${JSON.stringify(role)}`);
   if (role === 'unit' && values.unit === undefined) throw new UsageError('a unit token needs --unit NAME');
@@ -53,7 +54,7 @@ function knownUnit(name: string): string {
 
 async function list(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(args, { db: { type: 'string' } }, { min: 0, max: 0, names: '' });
-  const duban = await openDuban(required(values.db, '--db'), { create: false });
+  const duban = await openDuban(databaseOption(values.db), { create: false });
   try {
     const tokens = await duban.tokens.list();
     io.out(['id', 'prefix', 'role', 'unit', 'label', 'created', 'revoked'].join('\t'));
@@ -69,7 +70,7 @@ async function revoke(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { db: { type: 'string' } }, { min: 1, max: 1, names: 'ID' });
   const id = positionals[0]!;
   if (!/^\d{1,9}$/.test(id)) throw new UsageError(`token ID must be a number (see token list), got ${JSON.stringify(id)}`);
-  const duban = await openDuban(required(values.db, '--db'), { create: false });
+  const duban = await openDuban(databaseOption(values.db), { create: false });
   try {
     if (!(await duban.tokens.revoke(Number(id), systemClock.now()))) throw new UserError(`no live token ${id} (see duban token list)`);
     io.out(`revoked token ${id}`);

@@ -4,7 +4,10 @@ export const USAGE = `Usage: duban <command> [options]
   plan parse FILE                    Plan JSON of a plan document (.md/.txt) on stdout
   serve --db FILE|postgres://… [--port N] [--host ADDR] [--plan FILE] [--clock ISO]
         [--rate-limit N] [--timer-interval SECONDS]
-                                     serve the HTTP API (port 3000, host 127.0.0.1 by default)
+        [--checkpoint-every N] [--checkpoint-minutes T] [--key-dir DIR]
+                                     serve the HTTP API (port 3000, host 127.0.0.1 by default);
+                                     signs an audit checkpoint every N entries (default 1000),
+                                     every T minutes with new entries (default 10), at shutdown
   start                              serve data/duban.db with the Karamay plan on 127.0.0.1:3000
                                      (PORT overrides); tokens go to data/secrets/tokens.json
   demo [--port N] [--exit]           play a scripted demo (演示数据) over HTTP on data/demo.db,
@@ -14,12 +17,42 @@ export const USAGE = `Usage: duban <command> [options]
   token list --db FILE               list tokens (never their secrets)
   token revoke ID --db FILE          revoke a token
   timers run --db FILE --now ISO     fire every timer due by ISO
-  audit verify --db FILE             check the audit log's hash chain (exit 1 if broken)
+  audit verify --db FILE [--checkpoint FILE]… [--pubkey FILE] [--key-dir DIR]
+  audit verify --log DIR [--checkpoint FILE]… [--pubkey FILE]
+                                     check the hash chain and every signed checkpoint (the
+                                     database's, <db>.checkpoints, the export's, yours); exit 1
+                                     naming the first bad seq or the bad checkpoint
+  audit export --db FILE --out DIR [--key-dir DIR]
+                                     entries.jsonl, checkpoints.txt, pubkey.pem, README.txt
+  audit pubkey --db FILE [--key-dir DIR]
+                                     the PEM public key that verifies the checkpoints (keep it)
+  audit prove --entry FILE.json --checkpoint FILE --pubkey FILE
+                                     check an inclusion proof from the API (exit 1 if invalid)
+  audit consistency --proof FILE.json --old CHECKPOINT --new CHECKPOINT --pubkey FILE
+                                     check a consistency proof from the API (exit 1 if invalid)
   replay --db FILE [--as-of ISO]     recompute states from the log (exit 1 where they differ)
+  replay diff --db FILE --from ISO --to ISO
+                                     tasks whose state, light or deadline changed in between
+  report summary|units|ledger|circular --db FILE [--as-of ISO] [--from DATE --to DATE]
+        [--format csv|xlsx|md|html|json] [--out FILE]
+                                     the office's reports: summary, units (json); ledger (csv,
+                                     xlsx, json); circular --from --to (md, html, json); xlsx
+                                     needs --out; --as-of DATE means the end of that day
+  webhook set --db FILE --unit NAME --url http(s)://… --secret S
+                                     send the unit's notifications to URL, signed with S (16+ chars)
+  webhook list --db FILE             list webhooks and their deliveries (never their secrets)
+  webhook remove --db FILE --unit NAME
+                                     remove a unit's webhook; undelivered notifications are dropped
+  migrate-db --from FILE|URL --to FILE|URL
+                                     copy a whole database into an empty one (SQLite to
+                                     PostgreSQL or back), then verify the chain and replay there
   help                               this text
 
 ISO is an ISO 8601 instant, e.g. 2023-07-01T00:00:00+08:00; a bare date (2023-07-01) means
 00:00 in Asia/Shanghai. --plan takes a plan document (.md/.txt) or Plan JSON (.json).
 --rate-limit is requests per token per minute (default 600; 0 turns it off).
 Environment: PORT (start), LOG_LEVEL (trace|debug|info|warn|error|silent; default info),
-DUBAN_DATA_DIR (where start and demo keep their files; default data/).`;
+DUBAN_DATA_DIR (where start and demo keep their files; default data/), DUBAN_KEY_DIR (as
+--key-dir: the audit signing key's directory, default <db>.keys/; required for postgres://),
+DATABASE_URL (the --db of every command that takes one, when --db is not given).
+Every --db FILE also takes a postgres://user@host/db URL.`;

@@ -9,8 +9,11 @@ const DEFAULT_LIMIT = 100;
 /** Who may read the whole log: it names every task, so not a unit. */
 export const AUDIT_READERS = ['office', 'reviewer', 'admin'] as const;
 
-/** `GET /audit` (the log page by page) and `GET /audit/verify` (its hash chain checked). */
-export const auditRoutes: RouteModule = ({ engine }) => (router) => {
+/**
+ * `GET /audit` (the log page by page) and `GET /audit/verify` (its hash chain checked, and every
+ * stored checkpoint against it with the server's public key).
+ */
+export const auditRoutes: RouteModule = ({ engine, auditKey }) => (router) => {
   router.get('/audit', requireRole(AUDIT_READERS, 'read the audit log'), async (req, res) => {
     const query = validateInput(auditQuery, req.query, 'query');
     const limit = query.limit ?? DEFAULT_LIMIT;
@@ -21,12 +24,13 @@ export const auditRoutes: RouteModule = ({ engine }) => (router) => {
 
   router.get('/audit/verify', requireRole(AUDIT_READERS, 'verify the audit log'), async (req, res) => {
     validateInput(noQuery, req.query, 'query');
-    const report = await engine.verify();
+    const report = auditKey === undefined ? { ...(await engine.verify()), checkpoints: 0 } : await engine.verifyWithCheckpoints(auditKey.publicKey, [], auditKey.origin);
     res.json({
       ok: report.ok,
       entries: report.entries,
       ...(report.firstBadSeq === undefined ? {} : { firstBadSeq: report.firstBadSeq }),
       ...(report.reason === undefined ? {} : { reason: report.reason }),
+      checkpoints: report.checkpoints,
     });
   });
 };

@@ -2,6 +2,7 @@ import type { Actor, AuditEntry, Engine as EngineType, JsonObject } from '@duban
 import { Engine, openStore } from '@duban/engine';
 import { instancesFromPlan, reformTaskV1 } from '@duban/reform-task';
 import type { PlanTaskLike } from '@duban/reform-task';
+import { freshDatabase } from '../../../engine/test/support/test-database.ts';
 
 export const PLAN_ID = 'test-2023';
 export const DISTRICTS = ['独山子区人民政府', '克拉玛依区人民政府', '白碱滩区人民政府', '乌尔禾区人民政府'];
@@ -47,7 +48,7 @@ export const id = (n: number): string => `${PLAN_ID}.${String(n).padStart(3, '0'
  * All times are UTC; 02:00Z is 10:00 in Karamay's offices.
  */
 export async function runScenario(): Promise<EngineType> {
-  const engine = new Engine(await openStore(':memory:'), [reformTaskV1]);
+  const engine = new Engine(await openStore(await freshDatabase()), [reformTaskV1]);
   const send = async (n: number, actor: Actor, at: string, type: string, payload: JsonObject = {}) => {
     await engine.send(id(n), { type, payload }, actor, new Date(at));
   };

@@ -4,8 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { Engine, openStore } from '@duban/engine';
 import { karamayUnits } from '@duban/plan';
 import { reformTaskV1 } from '@duban/reform-task';
+import type { AppDeps } from '../../src/app-deps.ts';
 import { createApp } from '../../src/create-app.ts';
 import { createLogger } from '../../src/create-logger.ts';
+import { DbRateLimiter } from '../../src/db-rate-limiter.ts';
 import { FixedWindowRateLimiter } from '../../src/fixed-window-rate-limiter.ts';
 import { importPlan } from '../../src/import-plan.ts';
 import { loadPlanFile } from '../../src/load-plan-file.ts';
@@ -13,7 +15,10 @@ import { unlimited } from '../../src/rate-limiter.ts';
 import { repoPaths } from '../../src/repo-paths.ts';
 import type { Role } from '../../src/role.ts';
 import { TokenStore } from '../../src/token-store.ts';
+import { freshDatabase, onPostgres } from '../../../engine/test/support/test-database.ts';
 import { ManualClock } from './manual-clock.ts';
+
+export { onPostgres, reopenableDatabase } from '../../../engine/test/support/test-database.ts';
 
 export const PLAN_ID = 'karamay-2023-fangguanfu';
 export const taskId = (n: number) => `${PLAN_ID}.${String(n).padStart(3, '0')}`;
@@ -34,11 +39,12 @@ export interface TestServer {
 }
 
 /**
- * Given an in-memory database with the Karamay plan imported on 2023-05-10 and an app on a free
+ * Given an in-memory database (a fresh schema of its own under DUBAN_TEST_DB=postgres, where the rate
+ * limiter is the database's, as in `serve`) with the Karamay plan imported on 2023-05-10 and an app on a free
  * loopback port, with a clock the test moves by hand.
  */
-export async function startTestServer(options: { rateLimit?: number; db?: string; logLines?: string[] } = {}): Promise<TestServer> {
-  const store = await openStore(options.db ?? ':memory:');
+export async function startTestServer(options: { rateLimit?: number; db?: string; logLines?: string[]; auditKey?: AppDeps['auditKey'] } = {}): Promise<TestServer> {
+  const store = await openStore(options.db ?? (await freshDatabase()));
   const engine = new Engine(store, [reformTaskV1]);
   const tokens = await TokenStore.open(store);
   const clock = new ManualClock('2023-05-10T09:00:00+08:00');
@@ -52,8 +58,9 @@ export async function startTestServer(options: { rateLimit?: number; db?: string
         ? createLogger({ level: 'silent' })
         : createLogger({ level: 'info', destination: { write: (line: string) => void options.logLines?.push(line) } }),
     tokens,
-    rateLimit: options.rateLimit === undefined ? unlimited : new FixedWindowRateLimiter(options.rateLimit),
+    rateLimit: options.rateLimit === undefined ? unlimited : onPostgres ? new DbRateLimiter(store.kysely, options.rateLimit) : new FixedWindowRateLimiter(options.rateLimit),
     units: karamayUnits,
+    ...(options.auditKey === undefined ? {} : { auditKey: options.auditKey }),
   });
   const server: Server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');

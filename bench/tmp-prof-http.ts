@@ -1,2 +1,0 @@
-import { httpBench } from './http.ts';
-console.log(JSON.stringify(await httpBench(8, 6)));
