@@ -1,9 +1,9 @@
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appendToStream, createEventStoreSchema, sqliteConnection } from '@event-driven-io/emmett-sqlite';
 import { Engine, openStore } from '../packages/engine/src/index.ts';
 import { reformTaskV1 } from '../workflows/reform-task/src/index.ts';
+import { loadEmmettSqlite } from './support/emmett.ts';
 import { karamayInstances } from './support/karamay.ts';
 
 export interface AppendResult {
@@ -27,6 +27,7 @@ function freshFile(name: string): string {
  * same count. duban runs twice: one at a time, and 32 in flight (what its server does under load).
  */
 export async function appendBench(events = 3000, streams = 213): Promise<AppendResult> {
+  const { appendToStream, createEventStoreSchema, sqliteConnection } = await loadEmmettSqlite();
   const emmettFile = freshFile('emmett');
   const connection = sqliteConnection({ fileName: emmettFile });
   await connection.command('PRAGMA journal_mode = WAL');
