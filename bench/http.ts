@@ -25,11 +25,11 @@ export interface HttpResult {
 
 const connections = 32;
 
-async function load(url: string, pairs: { id: string; token: string }[], durationSec: number): Promise<HttpSide> {
+export async function load(url: string, pairs: { id: string; token: string }[], durationSec: number, conns = connections): Promise<HttpSide> {
   let next = 0;
   const result = await autocannon({
     url,
-    connections,
+    connections: conns,
     duration: durationSec,
     requests: [
       {

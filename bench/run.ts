@@ -1,17 +1,19 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { appendBench } from './append.ts';
 import { httpBench } from './http.ts';
+import { postgresBench } from './postgres.ts';
 import { replayBench } from './replay.ts';
 import { scaleBench } from './scale.ts';
 
 /**
  * `pnpm bench`: every benchmark against its baseline in the same run, a table on stdout and
  * bench/results.json. Not a test: nothing here passes or fails, it measures.
- * BENCH_ONLY=http,replay,append,scale picks some; BENCH_SCALE=TASKS,ENTRIES shrinks the scale run.
+ * BENCH_ONLY=http,replay,append,scale,postgres picks some; BENCH_SCALE=TASKS,ENTRIES shrinks the scale run.
+ * The PostgreSQL run needs DUBAN_TEST_PG_URL: `.ci/postgres.sh npx -y pnpm@10 bench` starts a throwaway cluster.
  */
-const only = new Set((process.env['BENCH_ONLY'] ?? 'http,replay,append,scale').split(','));
+const only = new Set((process.env['BENCH_ONLY'] ?? 'http,replay,append,scale,postgres').split(','));
 const [scaleTasks, scaleEntries] = (process.env['BENCH_SCALE'] ?? '100000,2000000').split(',').map(Number);
 const results: Record<string, unknown> = {
   machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
@@ -24,6 +26,17 @@ if (only.has('http')) {
   const r = await httpBench();
   results['http'] = r;
   rows.push(['HTTP PROGRESS, 32 conns (req/s)', `duban ${fmt(r.duban.requestsPerSec)} (p50 ${r.duban.p50Ms} ms, p99 ${r.duban.p99Ms} ms)`, `bare Express ${fmt(r.bareExpress.requestsPerSec)}`, `${fmt(r.ratio)} (target >= 0.6)`]);
+}
+if (only.has('postgres')) {
+  const url = process.env['DUBAN_TEST_PG_URL'];
+  if (url === undefined) {
+    rows.push(['HTTP PROGRESS on PostgreSQL', 'skipped: DUBAN_TEST_PG_URL not set', 'run: .ci/postgres.sh npx -y pnpm@10 bench', '']);
+  } else {
+    const r = await postgresBench(url);
+    results['postgres'] = r;
+    const sqlite = (results['http'] as { duban?: { requestsPerSec: number } } | undefined)?.duban?.requestsPerSec;
+    rows.push(['HTTP PROGRESS on PostgreSQL (req/s)', `one server ${fmt(r.oneServer.requestsPerSec)} (p99 ${r.oneServer.p99Ms} ms), two servers ${fmt(r.twoServers.requestsPerSec)}`, sqlite === undefined ? '' : `SQLite, one server ${fmt(sqlite)}`, '']);
+  }
 }
 if (only.has('replay')) {
   const r = await replayBench();
@@ -43,5 +56,8 @@ if (only.has('scale')) {
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), 10));
 console.log(rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')).join('\n'));
-writeFileSync(join(import.meta.dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+// A partial run (BENCH_ONLY) updates its sections and keeps the others from earlier runs.
+const file = join(import.meta.dirname, 'results.json');
+const earlier = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+writeFileSync(file, `${JSON.stringify({ ...earlier, ...results }, null, 2)}\n`);
 console.log(`\nwritten: bench/results.json`);

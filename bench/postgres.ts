@@ -1,0 +1,56 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { openStore } from '../packages/engine/src/index.ts';
+import { openDuban } from '../packages/server/src/open-duban.ts';
+import type { HttpSide } from './http.ts';
+import { load } from './http.ts';
+import { karamayInstances } from './support/karamay.ts';
+import { startServer, stopProcess } from './support/processes.ts';
+
+export interface PostgresResult {
+  oneServer: HttpSide;
+  twoServers: { requestsPerSec: number; sides: HttpSide[] };
+}
+
+/**
+ * PROGRESS transitions over HTTP at 32 connections on PostgreSQL: one server, then two servers on the
+ * same database with the load split between them. Needs a PostgreSQL URL: run under .ci/postgres.sh.
+ */
+export async function postgresBench(baseUrl: string, durationSec = 10, copies = 6): Promise<PostgresResult> {
+  const schema = `bench_${Date.now().toString(36)}`;
+  const admin = await openStore(baseUrl);
+  await sql.raw(`CREATE SCHEMA ${schema}`).execute(admin.kysely);
+  await admin.close();
+  const url = new URL(baseUrl);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  const db = url.toString();
+
+  const duban = await openDuban(db, { create: true });
+  const instances = karamayInstances(copies);
+  await duban.engine.create(instances, { role: 'admin', unit: null }, new Date('2023-05-10T01:00:00Z'));
+  const tokens = new Map<string, string>();
+  for (const unit of new Set(instances.map((i) => i.input.leadUnits[0]!))) {
+    tokens.set(unit, (await duban.tokens.create({ role: 'unit', unit, label: 'bench' }, new Date('2023-05-10T01:00:00Z'))).token);
+  }
+  await Promise.all(instances.map((i) => duban.engine.send(i.id, { type: 'START' }, { role: 'unit', unit: i.input.leadUnits[0]! }, new Date('2023-05-11T01:00:00Z'))));
+  await duban.close();
+  const pairs = instances.map((i) => ({ id: i.id, token: tokens.get(i.input.leadUnits[0]!)! }));
+  const keyDir = mkdtempSync(join(tmpdir(), 'duban-bench-keys-'));
+  const serve = () => startServer(['--db', db, '--rate-limit', '0', '--clock', '2023-05-12T09:00:00+08:00', '--key-dir', keyDir], { LOG_LEVEL: 'warn' });
+
+  const first = await serve();
+  const oneServer = await load(first.url, pairs, durationSec);
+  const second = await serve();
+  const half = Math.ceil(pairs.length / 2);
+  const sides = await Promise.all([load(first.url, pairs.slice(0, half), durationSec, 16), load(second.url, pairs.slice(half), durationSec, 16)]);
+  await Promise.all([stopProcess(first.child), stopProcess(second.child)]);
+  return { oneServer, twoServers: { requestsPerSec: sides.reduce((sum, s) => sum + s.requestsPerSec, 0), sides } };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const base = process.env['DUBAN_TEST_PG_URL'];
+  if (base === undefined) throw new Error('set DUBAN_TEST_PG_URL, e.g. run: .ci/postgres.sh npx tsx bench/postgres.ts');
+  console.log(JSON.stringify(await postgresBench(base), null, 2));
+}
