@@ -2,9 +2,9 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { openDuban } from '../packages/server/src/open-duban.ts';
-import { karamayInstances } from './support/karamay.ts';
 import { startProcess, startServer, stopProcess } from './support/processes.ts';
+import type { LoadTarget } from './support/started-tasks.ts';
+import { startedTasks } from './support/started-tasks.ts';
 
 export interface HttpSide {
   requestsPerSec: number;
@@ -25,7 +25,7 @@ export interface HttpResult {
 
 const connections = 32;
 
-export async function load(url: string, pairs: { id: string; token: string }[], durationSec: number, conns = connections): Promise<HttpSide> {
+export async function load(url: string, pairs: LoadTarget[], durationSec: number, conns = connections): Promise<HttpSide> {
   let next = 0;
   const result = await autocannon({
     url,
@@ -65,18 +65,7 @@ export async function httpBench(durationSec = 10, copies = 6): Promise<HttpResul
   const db = join(tmpdir(), 'duban-bench-http.db');
   for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
 
-  // Given: the plan imported (copies of it, so requests spread over many tasks), every task started,
-  // and a token per lead unit.
-  const duban = await openDuban(db, { create: true });
-  const instances = karamayInstances(copies);
-  await duban.engine.create(instances, { role: 'admin', unit: null }, new Date('2023-05-10T01:00:00Z'));
-  const tokens = new Map<string, string>();
-  for (const unit of new Set(instances.map((i) => i.input.leadUnits[0]!))) {
-    tokens.set(unit, (await duban.tokens.create({ role: 'unit', unit, label: 'bench' }, new Date('2023-05-10T01:00:00Z'))).token);
-  }
-  await Promise.all(instances.map((i) => duban.engine.send(i.id, { type: 'START' }, { role: 'unit', unit: i.input.leadUnits[0]! }, new Date('2023-05-11T01:00:00Z'))));
-  await duban.close();
-  const pairs = instances.map((i) => ({ id: i.id, token: tokens.get(i.input.leadUnits[0]!)! }));
+  const pairs = await startedTasks(db, copies);
 
   const bare = await startProcess(['bench/support/bare-express.ts'], /port (\d+)/);
   const bareSide = await load(`http://127.0.0.1:${bare.match[1]}`, pairs, durationSec);

@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { openStore } from '../packages/engine/src/index.ts';
-import { openDuban } from '../packages/server/src/open-duban.ts';
 import type { HttpSide } from './http.ts';
 import { load } from './http.ts';
-import { karamayInstances } from './support/karamay.ts';
 import { startServer, stopProcess } from './support/processes.ts';
+import { startedTasks } from './support/started-tasks.ts';
 
 export interface PostgresResult {
   oneServer: HttpSide;
@@ -27,16 +26,7 @@ export async function postgresBench(baseUrl: string, durationSec = 10, copies = 
   url.searchParams.set('options', `-c search_path=${schema}`);
   const db = url.toString();
 
-  const duban = await openDuban(db, { create: true });
-  const instances = karamayInstances(copies);
-  await duban.engine.create(instances, { role: 'admin', unit: null }, new Date('2023-05-10T01:00:00Z'));
-  const tokens = new Map<string, string>();
-  for (const unit of new Set(instances.map((i) => i.input.leadUnits[0]!))) {
-    tokens.set(unit, (await duban.tokens.create({ role: 'unit', unit, label: 'bench' }, new Date('2023-05-10T01:00:00Z'))).token);
-  }
-  await Promise.all(instances.map((i) => duban.engine.send(i.id, { type: 'START' }, { role: 'unit', unit: i.input.leadUnits[0]! }, new Date('2023-05-11T01:00:00Z'))));
-  await duban.close();
-  const pairs = instances.map((i) => ({ id: i.id, token: tokens.get(i.input.leadUnits[0]!)! }));
+  const pairs = await startedTasks(db, copies);
   const keyDir = mkdtempSync(join(tmpdir(), 'duban-bench-keys-'));
   const serve = () => startServer(['--db', db, '--rate-limit', '0', '--clock', '2023-05-12T09:00:00+08:00', '--key-dir', keyDir], { LOG_LEVEL: 'warn' });
 
