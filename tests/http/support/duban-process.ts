@@ -60,7 +60,7 @@ export async function serve(db: string, extra: string[] = []): Promise<ServeProc
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const exited = once(child, 'exit');
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`duban serve exited with ${child.exitCode}:\n${output}`);
     try {
@@ -70,7 +70,7 @@ export async function serve(db: string, extra: string[] = []): Promise<ServeProc
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`duban serve did not answer within 30 s:\n${output}`);
+      throw new Error(`duban serve did not answer within 60 s:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
