@@ -1,6 +1,7 @@
 import type { AuditEntry, Engine, StoredTimer } from '@duban/engine';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.ts';
+import { PeriodicRounds } from './periodic-rounds.ts';
 
 /** What one round of timer firing did. */
 export interface FireReport {
@@ -14,44 +15,33 @@ export interface FireReport {
  * one tries again, so the server never dies of it.
  */
 export class Scheduler {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<FireReport | undefined> | undefined;
+  private readonly rounds: PeriodicRounds<FireReport | undefined>;
 
   constructor(
     private readonly engine: Engine,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    private readonly intervalMs = 30_000,
+    intervalMs = 30_000,
   ) {
-    if (!Number.isFinite(intervalMs) || intervalMs < 10) throw new Error(`Scheduler: intervalMs must be >= 10, got ${intervalMs}`);
+    this.rounds = new PeriodicRounds('Scheduler', () => this.fire(), intervalMs);
   }
 
   /** Runs the catch-up round, then starts the interval. */
   async start(): Promise<FireReport | undefined> {
-    if (this.timer !== undefined) throw new Error('Scheduler: already started');
+    if (this.rounds.started) throw new Error('Scheduler: already started');
     const report = await this.tick();
-    // A round still running when the interval comes round is not doubled.
-    this.timer = setInterval(() => {
-      if (this.running === undefined) void this.tick();
-    }, this.intervalMs);
+    this.rounds.start();
     return report;
   }
 
   /** One round at the clock's time, after any round in progress; undefined when it failed. */
   tick(): Promise<FireReport | undefined> {
-    const round = (this.running ?? Promise.resolve(undefined)).then(() => this.fire());
-    this.running = round;
-    void round.finally(() => {
-      if (this.running === round) this.running = undefined;
-    });
-    return round;
+    return this.rounds.tick();
   }
 
   /** Stops the interval and waits for a round in progress. */
-  async stop(): Promise<void> {
-    if (this.timer !== undefined) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.rounds.stop();
   }
 
   private async fire(): Promise<FireReport | undefined> {

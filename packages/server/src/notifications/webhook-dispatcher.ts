@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
+import { PeriodicRounds } from '../periodic-rounds.ts';
 import type { NotificationDatabase } from './notification-tables.ts';
 import { DEFAULT_BACKOFF_MS, DEFAULT_MAX_ATTEMPTS, retryDelayMs } from './webhook-backoff.ts';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, webhookSignature } from './webhook-signature.ts';
@@ -49,9 +50,7 @@ const CLAIM_MARGIN_MS = 60_000;
  * insert outbox rows; nothing here runs inside them. Rounds never overlap; a failed round is logged.
  */
 export class WebhookDispatcher {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<DispatchReport> | undefined;
-  private readonly intervalMs: number;
+  private readonly rounds: PeriodicRounds<DispatchReport>;
   private readonly timeoutMs: number;
   private readonly batchSize: number;
   private readonly backoffMs: readonly number[];
@@ -63,39 +62,28 @@ export class WebhookDispatcher {
     private readonly logger: Logger,
     options: WebhookDispatcherOptions = {},
   ) {
-    this.intervalMs = options.intervalMs ?? 1_000;
+    this.rounds = new PeriodicRounds('WebhookDispatcher', () => this.round(), options.intervalMs ?? 1_000);
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.batchSize = options.batchSize ?? 20;
     this.backoffMs = options.backoffMs ?? DEFAULT_BACKOFF_MS;
     this.maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-    if (!Number.isFinite(this.intervalMs) || this.intervalMs < 10) throw new Error(`WebhookDispatcher: intervalMs must be >= 10, got ${this.intervalMs}`);
     if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) throw new Error(`WebhookDispatcher: maxAttempts must be an integer >= 1, got ${this.maxAttempts}`);
     if (this.backoffMs.length === 0 || this.backoffMs.some((ms) => !Number.isFinite(ms) || ms < 0)) throw new Error('WebhookDispatcher: backoffMs must be a non-empty list of waits >= 0');
   }
 
   /** Starts polling every `intervalMs`. */
   start(): void {
-    if (this.timer !== undefined) throw new Error('WebhookDispatcher: already started');
-    this.timer = setInterval(() => {
-      if (this.running === undefined) void this.tick();
-    }, this.intervalMs);
+    this.rounds.start();
   }
 
   /** One round at the clock's time, after any round in progress. */
   tick(): Promise<DispatchReport> {
-    const round = (this.running ?? Promise.resolve(undefined)).then(() => this.round());
-    this.running = round;
-    void round.finally(() => {
-      if (this.running === round) this.running = undefined;
-    });
-    return round;
+    return this.rounds.tick();
   }
 
   /** Stops polling and waits for a round in progress. */
-  async stop(): Promise<void> {
-    if (this.timer !== undefined) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.rounds.stop();
   }
 
   private async round(): Promise<DispatchReport> {
