@@ -2,21 +2,10 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { AuditEntry } from '@duban/engine';
 import { z } from 'zod';
+import { auditEntryFields } from './audit-entry-fields.ts';
 
 /** An entries.jsonl line: an AuditEntry exactly as the engine hashes it, plus its hash. */
-const entryLine = z.strictObject({
-  seq: z.number().int(),
-  instanceId: z.string(),
-  version: z.number().int(),
-  type: z.string(),
-  actor: z.strictObject({ role: z.string(), unit: z.string().nullable() }),
-  payload: z.record(z.string(), z.json()),
-  from: z.string().nullable(),
-  to: z.string(),
-  at: z.string(),
-  prevHash: z.string(),
-  hash: z.string(),
-});
+const entryLine = z.strictObject({ ...auditEntryFields, instanceId: z.string() });
 
 /** A line of entries.jsonl that is not an audit entry. */
 export class MalformedLogLine extends Error {

@@ -2,26 +2,14 @@ import { readFile } from 'node:fs/promises';
 import type { AuditEntry } from '@duban/engine';
 import { z } from 'zod';
 import { UserError } from '../user-error.ts';
+import { auditEntryFields } from './audit-entry-fields.ts';
 
 const hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
 const count = z.number().int().min(1);
 
 /** The entry of an inclusion proof, as the API shows it (`taskId`) or as the engine hashes it (`instanceId`). */
 const proofEntry = z
-  .looseObject({
-    seq: z.number().int(),
-    taskId: z.string().optional(),
-    instanceId: z.string().optional(),
-    version: z.number().int(),
-    type: z.string(),
-    actor: z.strictObject({ role: z.string(), unit: z.string().nullable() }),
-    payload: z.record(z.string(), z.json()),
-    from: z.string().nullable(),
-    to: z.string(),
-    at: z.string(),
-    prevHash: z.string(),
-    hash: z.string(),
-  })
+  .looseObject({ ...auditEntryFields, taskId: z.string().optional(), instanceId: z.string().optional() })
   .refine((e) => (e.taskId ?? e.instanceId) !== undefined, 'needs taskId or instanceId');
 
 /** `GET /api/audit/entries/:seq/proof` as saved by a reviewer. */
