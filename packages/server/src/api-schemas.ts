@@ -131,6 +131,11 @@ const reportAsOfParam = z
 
 export const reportQuery = z.strictObject({ asOf: reportAsOfParam.optional() });
 
+export const unitsReportQuery = z.strictObject({
+  asOf: reportAsOfParam.optional(),
+  unit: z.string().trim().min(1).max(100).optional().describe('only this unit, with every reason for its score (each scored audit entry)'),
+});
+
 const periodParam = z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, 'must be a date YYYY-MM-DD or a month YYYY-MM');
 
 export const circularQuery = z.strictObject({
@@ -186,6 +191,9 @@ export const assessmentResponse = z.strictObject({
       score: z.number(),
       gained: z.number(),
       lost: z.number(),
+      byRule: z
+        .array(z.strictObject({ ruleId: z.string(), text: z.string().describe('the rule, in Chinese'), count, points: z.number() }))
+        .describe('the rules that scored the unit, how often, and their points in all'),
       reasons: z.array(
         z.strictObject({
           ruleId: z.string(),
@@ -197,7 +205,7 @@ export const assessmentResponse = z.strictObject({
           at: z.string(),
           via: z.string().nullable().describe('the collective the unit was named through, e.g. 各区人民政府'),
         }),
-      ),
+      ).optional().describe('with ?unit= only: one per scored audit entry, in seq order'),
     }),
   ).describe('highest score first, then by name'),
 });
@@ -206,7 +214,7 @@ export const assessmentResponse = z.strictObject({
 const summaryMatches: Same<keyof z.output<typeof summaryResponse>, keyof Summary> = true;
 const assessmentMatches: Same<keyof z.output<typeof assessmentResponse>, keyof Assessment> = true;
 const unitMatches: Same<keyof z.output<typeof assessmentResponse>['units'][number], keyof UnitAssessment> = true;
-const reasonMatches: Same<keyof z.output<typeof assessmentResponse>['units'][number]['reasons'][number], keyof AssessmentReason> = true;
+const reasonMatches: Same<keyof NonNullable<z.output<typeof assessmentResponse>['units'][number]['reasons']>[number], keyof AssessmentReason> = true;
 void [summaryMatches, assessmentMatches, unitMatches, reasonMatches];
 
 export const notificationListQuery = z.strictObject({

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { AccessLog } from './audit/access-log.ts';
 import type { TokenAuthenticator } from './authenticate.ts';
 import type { Clock } from './clock.ts';
+import type { CurrentPlan } from './reports/current-plan.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
 /** Everything the HTTP app needs, passed in. */
@@ -20,6 +21,8 @@ export interface AppDeps {
   readonly auditKey?: { readonly origin: string; readonly publicKey: KeyObject };
   /** Where reads by reviewers, the office and admins are recorded; createApp makes one on the engine's database if not given. */
   readonly accessLog?: AccessLog;
+  /** The read model of reports as of now; createApp makes one on the engine if not given. */
+  readonly currentPlan?: CurrentPlan;
 }
 
 /** A route module: registers its routes on a router. */

@@ -2,6 +2,7 @@ import express from 'express';
 import type { Express } from 'express';
 import helmet from 'helmet';
 import type { AppDeps } from './app-deps.ts';
+import { CurrentPlan } from './reports/current-plan.ts';
 import { AccessLog } from './audit/access-log.ts';
 import { recordAccess } from './audit/record-access.ts';
 import { authenticate } from './authenticate.ts';
@@ -32,7 +33,8 @@ import { webRoutes } from './web/web-routes.ts';
  */
 export function createApp(deps: AppDeps): Express {
   const accessLog = deps.accessLog ?? new AccessLog(deps.engine.store.kysely, deps.logger);
-  deps = { ...deps, accessLog };
+  const currentPlan = deps.currentPlan ?? new CurrentPlan(deps.engine);
+  deps = { ...deps, accessLog, currentPlan };
   const app = express();
   app.disable('x-powered-by');
   // ETags are the task versions we set, not hashes of bodies.

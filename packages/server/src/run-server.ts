@@ -7,6 +7,7 @@ import type { CheckpointPolicy } from './audit/checkpoint-issuer.ts';
 import { CheckpointIssuer } from './audit/checkpoint-issuer.ts';
 import type { Clock } from './clock.ts';
 import { createApp } from './create-app.ts';
+import { CurrentPlan } from './reports/current-plan.ts';
 import { DbRateLimiter } from './db-rate-limiter.ts';
 import { FixedWindowRateLimiter } from './fixed-window-rate-limiter.ts';
 import { importPlan } from './import-plan.ts';
@@ -73,7 +74,14 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
     await checkpoints.start();
     webhooks = new WebhookDispatcher(engine.store.kysely, options.clock, options.logger);
     webhooks.start();
+    // Reports as of now read this; it starts reading the log now rather than at the first report.
+    const currentPlan = new CurrentPlan(engine);
+    currentPlan.catchUp().then(
+      () => options.logger.info('report read model current'),
+      (error: unknown) => options.logger.error({ err: error }, 'report read model: reading the log failed; the next report retries'),
+    );
     const app = createApp({
+      currentPlan,
       auditKey: signer,
       engine,
       clock: options.clock,

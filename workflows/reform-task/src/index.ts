@@ -12,7 +12,7 @@ export type { ReformTaskEvent } from './reform-task-machine.ts';
 export { reformTaskMachine } from './reform-task-machine.ts';
 export type { DueEscalation } from './reform-task-schedule.ts';
 export { deadlineDueAt, escalationDue, warningDueAt } from './reform-task-schedule.ts';
-export type { Light, ReformTaskSnapshot } from './reform-task-policy.ts';
+export type { Light, LightFacts, ReformTaskSnapshot } from './reform-task-policy.ts';
 export { authorize, eventSenders, isOverdue, light, overdueDays, tags, timers, visibleTo } from './reform-task-policy.ts';
 export { isLeadActor, isPartyActor, partyUnits } from './task-parties.ts';
 export { reformTaskV1 } from './reform-task-definition.ts';

@@ -10,6 +10,11 @@ import { isLeadActor, isPartyActor, partyUnits } from './task-parties.ts';
 /** A stored reform-task snapshot. */
 export type ReformTaskSnapshot = StoredSnapshot<ReformTaskContext>;
 
+/** What a task's light and overdue days are read from: its state and a few fields of its context. */
+export type LightFacts = Pick<ReformTaskSnapshot, 'value' | 'status'> & {
+  readonly context: Pick<ReformTaskContext, 'deadlineAt' | 'overdue' | 'warned' | 'rejections' | 'reportedAt'>;
+};
+
 /** 红黄绿灯; `none` for a cancelled task. */
 export type Light = 'green' | 'yellow' | 'red' | 'none';
 
@@ -76,7 +81,7 @@ export function timers(snapshot: ReformTaskSnapshot): TimerSpec[] {
 }
 
 /** Is the task overdue now? A task reported late stays overdue until verified; done tasks are not. Pure. */
-export function isOverdue(snapshot: ReformTaskSnapshot): boolean {
+export function isOverdue(snapshot: LightFacts): boolean {
   return snapshot.context.overdue && ['assigned', 'in_progress', 'reported', 'interview'].includes(snapshot.value);
 }
 
@@ -84,7 +89,7 @@ export function isOverdue(snapshot: ReformTaskSnapshot): boolean {
  * Calendar days (Asia/Shanghai) the task is past its limit in force at `now`: 1 on the first day
  * after the deadline. A reported task stops counting when it reported; a done task counts 0. Pure.
  */
-export function overdueDays(snapshot: ReformTaskSnapshot, now: number): number {
+export function overdueDays(snapshot: LightFacts, now: number): number {
   const task = snapshot.context;
   if (task.deadlineAt === null) return 0;
   // The clock may run ahead of the DEADLINE_PASSED timer; unreported tasks count from the deadline anyway.
@@ -98,7 +103,7 @@ export function overdueDays(snapshot: ReformTaskSnapshot, now: number): number {
  * 红黄绿灯: red when overdue, in interview or referred for accountability; yellow inside the warning
  * window or while reworking a rejected report; green otherwise; none once cancelled. Pure.
  */
-export function light(snapshot: ReformTaskSnapshot): Light {
+export function light(snapshot: LightFacts): Light {
   const state = snapshot.value as ReformTaskState;
   const task = snapshot.context;
   switch (state) {
@@ -135,6 +140,6 @@ export function tags(snapshot: ReformTaskSnapshot): string[] {
   ];
 }
 
-function isTimed(snapshot: ReformTaskSnapshot): boolean {
+function isTimed(snapshot: Pick<ReformTaskSnapshot, 'value' | 'status'>): boolean {
   return snapshot.status === 'active' && (timedStates as readonly string[]).includes(snapshot.value);
 }

@@ -70,13 +70,13 @@ export async function reportCommand(args: readonly string[], io: CliIo): Promise
   let output: string | Buffer;
   try {
     const input = await reportInputAt(duban.engine, period === undefined ? asOf! : periodEnd(period));
-    if (report === 'summary') output = json(summarize(input.tasks, input.entries, input.asOf));
-    else if (report === 'units') output = json(assessUnits(defaultAssessmentRules, input.tasks, input.entries, input.asOf));
+    if (report === 'summary') output = json(summarize(input.tasks, input.events, input.asOf));
+    else if (report === 'units') output = json(assessUnits(defaultAssessmentRules, input.tasks, input.events, input.asOf));
     else if (report === 'ledger') {
       const rows = ledgerRows(input.tasks, input.asOf);
       output = format === 'xlsx' ? await ledgerXlsx(rows, { title: LEDGER_TITLE, asOf: input.asOf }) : format === 'json' ? json(rows) : ledgerCsv(rows);
     } else {
-      const text = circular(period!, input.tasks, input.entries);
+      const text = circular(period!, input.tasks, input.events);
       output = format === 'html' ? circularHtml(text) : format === 'json' ? json(text) : circularMarkdown(text);
     }
   } finally {

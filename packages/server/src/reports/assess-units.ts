@@ -1,11 +1,9 @@
-import type { AuditEntry } from '@duban/engine';
 import type { AssessmentRule, AssessmentRules, AssessmentTrigger } from './assessment-rules.ts';
-import type { ReportTasks } from './report-task.ts';
-import { compareUnits, reportTasks } from './report-task.ts';
+import type { TaskFacts } from './report-task.ts';
+import { compareUnits } from './report-task.ts';
 import type { Instant } from './report-time.ts';
 import { instantMs } from './report-time.ts';
 import type { SupervisionEvent } from './supervision-events.ts';
-import { supervisionEvents } from './supervision-events.ts';
 
 /** One scored item: which rule, for which task, from which audit entry. */
 export interface AssessmentReason {
@@ -22,14 +20,30 @@ export interface AssessmentReason {
   readonly via: string | null;
 }
 
-/** One unit's score and every reason for it. */
+/** How often one rule scored a unit, and the points it gave in all. */
+export interface RuleTally {
+  readonly ruleId: string;
+  /** The rule's Chinese description. */
+  readonly text: string;
+  count: number;
+  points: number;
+}
+
+/** One unit's score, by rule, and (when asked for) every reason for it. */
 export interface UnitAssessment {
   readonly unit: string;
   readonly score: number;
   readonly gained: number;
   readonly lost: number;
-  /** In seq order. */
-  readonly reasons: AssessmentReason[];
+  /** The rules that scored the unit, in the order of the rules. */
+  readonly byRule: RuleTally[];
+  /** In seq order; absent when not asked for (see `AssessOptions.reasonsFor`). */
+  readonly reasons?: AssessmentReason[];
+}
+
+export interface AssessOptions {
+  /** Which units' reasons to list; every unit's by default. The scores do not depend on it. */
+  readonly reasonsFor?: (unit: string) => boolean;
 }
 
 export interface Assessment {
@@ -43,42 +57,91 @@ export interface Assessment {
 
 /**
  * Scores every unit named on the tasks (lead or responsible, as of `asOf`) and every unit a rule
- * reached earlier: `rules.base` plus the points of each rule each audit entry up to `asOf` triggers.
- * A collective named on a task (input.collectives, e.g. 各区人民政府) passes each of its points to every
- * member and is not scored itself; names in `rules.notAssessed` are never scored. A unit that both
- * leads and supports a task is scored as lead only. Pure.
+ * reached earlier: `rules.base` plus the points of each rule each supervision fact up to `asOf`
+ * triggers. A collective named on a task (input.collectives, e.g. 各区人民政府) passes each of its
+ * points to every member and is not scored itself; names in `rules.notAssessed` are never scored. A
+ * unit that both leads and supports a task is scored as lead only. Pure.
  */
-export function assessUnits(rules: AssessmentRules, tasks: ReportTasks, entries: Iterable<AuditEntry>, asOf: Instant): Assessment {
+export function assessUnits(
+  rules: AssessmentRules,
+  tasks: readonly TaskFacts[],
+  events: readonly SupervisionEvent[],
+  asOf: Instant,
+  options: AssessOptions = {},
+): Assessment {
   const now = instantMs(asOf);
   const skip = new Set(rules.notAssessed);
-  const reasons = new Map<string, AssessmentReason[]>();
-  const ensure = (unit: string) => {
-    let list = reasons.get(unit);
-    if (list === undefined) reasons.set(unit, (list = []));
-    return list;
+  const listReasons = options.reasonsFor ?? (() => true);
+  const scores = new Map<string, UnitScore>();
+  const scoreOf = (unit: string) => {
+    let score = scores.get(unit);
+    if (score === undefined) scores.set(unit, (score = { byRule: new Map(), reasons: listReasons(unit) ? [] : undefined }));
+    return score;
   };
+  const parties = new PartyCache(skip);
 
-  for (const { task } of reportTasks(tasks)) {
-    for (const { unit } of assessedUnits([...task.leadUnits, ...task.responsibleUnits], task.collectives, skip)) ensure(unit);
+  for (const { task } of tasks) {
+    for (const { unit } of parties.of(task.leadUnits, task.responsibleUnits, task.collectives).all) scoreOf(unit);
   }
-  for (const event of supervisionEvents(entries, now)) {
-    const leads = assessedUnits(event.leadUnits, event.collectives, skip);
-    const leadNames = new Set(leads.map(({ unit }) => unit));
-    const supporting = assessedUnits(event.responsibleUnits, event.collectives, skip).filter(({ unit }) => !leadNames.has(unit));
+  for (const event of events) {
+    if (event.at > now) continue;
+    const { leads, supporting } = parties.of(event.leadUnits, event.responsibleUnits, event.collectives);
     for (const rule of rules.rules) {
       if (!triggers(rule.trigger, event)) continue;
-      for (const { unit, via } of rule.appliesTo === 'lead' ? leads : supporting) ensure(unit).push(reason(rule, event, via));
+      for (const { unit, via } of rule.appliesTo === 'lead' ? leads : supporting) {
+        const score = scoreOf(unit);
+        let tally = score.byRule.get(rule);
+        if (tally === undefined) score.byRule.set(rule, (tally = { ruleId: rule.id, text: rule.description, count: 0, points: 0 }));
+        tally.count += 1;
+        tally.points += rule.points;
+        score.reasons?.push(reason(rule, event, via));
+      }
     }
   }
 
-  const units = [...reasons].map(([unit, list]): UnitAssessment => {
-    const ordered = list.sort((a, b) => a.seq - b.seq);
-    const gained = sum(ordered.filter((r) => r.points > 0));
-    const lost = sum(ordered.filter((r) => r.points < 0));
-    return { unit, score: round(rules.base + gained + lost), gained, lost, reasons: ordered };
+  const units = [...scores].map(([unit, score]): UnitAssessment => {
+    const byRule = rules.rules.flatMap((rule) => {
+      const tally = score.byRule.get(rule);
+      return tally === undefined ? [] : [{ ...tally, points: round(tally.points) }];
+    });
+    const gained = round(byRule.reduce((total, t) => total + Math.max(0, t.points), 0));
+    const lost = round(byRule.reduce((total, t) => total + Math.min(0, t.points), 0));
+    const assessed = { unit, score: round(rules.base + gained + lost), gained, lost, byRule };
+    return score.reasons === undefined ? assessed : { ...assessed, reasons: score.reasons.sort((a, b) => a.seq - b.seq) };
   });
   units.sort((a, b) => b.score - a.score || compareUnits(a.unit, b.unit));
   return { rulesVersion: rules.version, base: rules.base, asOf: new Date(now).toISOString(), units };
+}
+
+interface UnitScore {
+  readonly byRule: Map<AssessmentRule, RuleTally>;
+  readonly reasons: AssessmentReason[] | undefined;
+}
+
+type Assessed = { readonly unit: string; readonly via: string | null };
+
+/**
+ * The assessed lead and supporting units of a task's parties, worked out once per party list: the
+ * facts of one task share their lists, so most lookups are hits.
+ */
+class PartyCache {
+  private readonly byLeads = new WeakMap<readonly string[], WeakMap<readonly string[], { leads: Assessed[]; supporting: Assessed[]; all: Assessed[] }>>();
+
+  constructor(private readonly skip: ReadonlySet<string>) {}
+
+  of(leadUnits: readonly string[], responsibleUnits: readonly string[], collectives: Readonly<Record<string, readonly string[]>>) {
+    let byResponsible = this.byLeads.get(leadUnits);
+    if (byResponsible === undefined) this.byLeads.set(leadUnits, (byResponsible = new WeakMap()));
+    let found = byResponsible.get(responsibleUnits);
+    if (found === undefined) {
+      const leads = assessedUnits(leadUnits, collectives, this.skip);
+      const leadNames = new Set(leads.map(({ unit }) => unit));
+      const supporting = assessedUnits(responsibleUnits, collectives, this.skip).filter(({ unit }) => !leadNames.has(unit));
+      found = { leads, supporting, all: [...leads, ...supporting] };
+      byResponsible.set(responsibleUnits, found);
+    }
+    return found;
+  }
 }
 
 function triggers(trigger: AssessmentTrigger, event: SupervisionEvent): boolean {
@@ -121,10 +184,6 @@ function reason(rule: AssessmentRule, event: SupervisionEvent, via: string | nul
     at: new Date(event.at).toISOString(),
     via,
   };
-}
-
-function sum(reasons: readonly AssessmentReason[]): number {
-  return round(reasons.reduce((total, r) => total + r.points, 0));
 }
 
 // Points may be fractional (0.5); keep sums free of binary noise.

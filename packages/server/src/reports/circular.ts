@@ -1,12 +1,10 @@
-import type { AuditEntry } from '@duban/engine';
 import { light, overdueDays, stateLabels } from '@duban/reform-task';
 import type { ReformTaskState } from '@duban/reform-task';
-import type { ReportTasks } from './report-task.ts';
-import { compareUnits, reportTasks } from './report-task.ts';
+import type { TaskFacts } from './report-task.ts';
+import { compareUnits } from './report-task.ts';
 import type { Period } from './report-time.ts';
 import { chineseDate, chineseDateRange, periodBounds, shanghaiDate } from './report-time.ts';
 import { formatPercent } from './summary.ts';
-import { supervisionEvents } from './supervision-events.ts';
 import type { SupervisionEvent } from './supervision-events.ts';
 
 export interface CircularOptions {
@@ -84,19 +82,19 @@ const BRIEF_CHARS = 40;
 
 /**
  * The circular over `period`, from the log as of the period's last millisecond (`periodEnd(period)`):
- * `tasks` must be the instances as of that instant; `entries` may run past it (later ones are ignored).
+ * `tasks` must be the tasks as of that instant, in plan order; `events` may run past it (later ones are ignored).
  * Lead units are criticised for a task overdue at the period's end, or an interview started or an
  * accountability referral within the period; they are commended for a commendation within the period,
  * and, unless criticised in the same circular, for a task verified on time within it. Pure; throws on
  * a malformed period.
  */
-export function circular(period: Period, tasks: ReportTasks, entries: Iterable<AuditEntry>, options: CircularOptions = {}): Circular {
+export function circular(period: Period, tasks: readonly TaskFacts[], events: readonly SupervisionEvent[], options: CircularOptions = {}): Circular {
   const bounds = periodBounds(period);
   const { end } = bounds;
   const subject = options.subject ?? DEFAULTS.subject;
   const issuer = options.issuer ?? DEFAULTS.issuer;
-  const list = reportTasks(tasks);
-  const inPeriod = supervisionEvents(entries, end).filter((event) => event.at >= bounds.start);
+  const list = tasks;
+  const inPeriod = events.filter((event) => event.at >= bounds.start && event.at <= end);
   const asOfDate = chineseDate(bounds.toDate);
 
   const states = new Map<ReformTaskState, number>();

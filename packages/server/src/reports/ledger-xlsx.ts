@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import type { LedgerColumn, LedgerRow } from './ledger.ts';
 import { ledgerColumns } from './ledger.ts';
 import type { Instant } from './report-time.ts';
@@ -45,6 +44,8 @@ const border = { top: thin, left: thin, bottom: thin, right: thin };
  */
 export async function ledgerXlsx(rows: readonly LedgerRow[], options: LedgerXlsxOptions): Promise<Buffer> {
   const asOf = instantMs(options.asOf);
+  // Loaded on first use: exceljs alone would add some 27 MB to every server that never writes a workbook.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'duban';
   // Fixed times keep the file a function of its inputs.

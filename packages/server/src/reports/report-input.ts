@@ -1,24 +1,29 @@
-import type { AuditEntry, Engine, ReplayedInstance } from '@duban/engine';
+import type { AuditEntry, Engine } from '@duban/engine';
 import { replayLog } from '@duban/engine';
+import type { ReportTask } from './report-task.ts';
+import { reportTasks } from './report-task.ts';
 import type { Instant } from './report-time.ts';
 import { instantMs } from './report-time.ts';
+import type { SupervisionEvent } from './supervision-events.ts';
+import { supervisionEvents } from './supervision-events.ts';
 
-/** What every report takes: the instances as of an instant, the log up to it, and the instant. */
+/** What every report takes: the tasks as of an instant (in plan order), the supervision facts up to it, and the instant. */
 export interface ReportInput {
-  readonly tasks: ReplayedInstance[];
-  readonly entries: AuditEntry[];
+  readonly tasks: ReportTask[];
+  readonly events: SupervisionEvent[];
   /** Epoch ms. */
   readonly asOf: number;
 }
 
 /**
- * Reads the log once and rebuilds every instance as it stood at `asOf` (entries at or before it).
- * Does IO (reads the whole audit log through the engine); everything after it is pure.
+ * Reads the log once and rebuilds every task as it stood at `asOf` (entries at or before it): the
+ * way to a report as of a past instant. A report as of now reads `CurrentPlan` instead. Does IO
+ * (reads the whole audit log through the engine); everything after it is pure.
  */
-export async function reportInputAt(engine: Engine, asOf: Instant): Promise<ReportInput> {
+export async function reportInputAt(engine: Engine, asOf: Instant): Promise<ReportInput & { readonly entries: AuditEntry[] }> {
   const at = instantMs(asOf);
   const entries: AuditEntry[] = [];
   for await (const entry of engine.entries()) if (Date.parse(entry.at) <= at) entries.push(entry);
   const { instances } = await replayLog(engine.registry, entries, at);
-  return { tasks: [...instances.values()].filter((instance) => instance.workflowId === 'reform-task'), entries, asOf: at };
+  return { tasks: reportTasks(instances), entries, events: supervisionEvents(entries, at), asOf: at };
 }

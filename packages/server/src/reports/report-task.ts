@@ -1,5 +1,5 @@
 import type { StoredSnapshot } from '@duban/engine';
-import type { ReformTaskContext, ReformTaskSnapshot } from '@duban/reform-task';
+import type { LightFacts, ReformTaskContext, ReformTaskSnapshot } from '@duban/reform-task';
 
 /**
  * A task instance as reports read it: an entry of `engine.snapshotsAt(asOf)` (`instanceId`) or a
@@ -19,6 +19,36 @@ export interface ReportTask {
   readonly task: ReformTaskContext;
 }
 
+/** The fields of a task the summary, the assessment and the circular read. */
+const factFields = [
+  'planId', 'number', 'part', 'text', 'leadUnits', 'responsibleUnits', 'collectives',
+  'dueDate', 'deadlineAt', 'warned', 'overdue', 'rejections', 'reportedAt', 'verifiedAt',
+] as const satisfies readonly (keyof ReformTaskContext)[];
+
+export type TaskFactsContext = Pick<ReformTaskContext, (typeof factFields)[number]>;
+
+/**
+ * What the summary, the assessment and the circular read of a task: its plan fields and what its
+ * light and overdue days follow from. A `ReportTask` is one; `taskFacts` keeps only these fields,
+ * so that the whole plan can be held in memory (see CurrentPlan).
+ */
+export interface TaskFacts {
+  readonly id: string;
+  readonly snapshot: LightFacts & { readonly context: TaskFactsContext };
+  readonly task: TaskFactsContext;
+}
+
+/** `task` with only the fields its reports read. Pure. */
+export function taskFacts({ id, snapshot }: ReportTask): TaskFacts {
+  const context = Object.fromEntries(factFields.map((field) => [field, snapshot.context[field]])) as TaskFactsContext;
+  return { id, snapshot: { value: snapshot.value, status: snapshot.status, context }, task: context };
+}
+
+/** Plan order: plan id, then task number, then id. Pure. */
+export function comparePlanOrder(a: TaskFacts, b: TaskFacts): number {
+  return compareText(a.task.planId, b.task.planId) || a.task.number - b.task.number || compareText(a.id, b.id);
+}
+
 const REFORM_TASK = 'reform-task';
 
 /** The reform tasks among `tasks`, in plan order (plan id, then task number, then id). Pure. */
@@ -30,10 +60,7 @@ export function reportTasks(tasks: ReportTasks): ReportTask[] {
       const snapshot = source.snapshot as ReformTaskSnapshot;
       return { id: 'instanceId' in source ? source.instanceId : source.id, snapshot, task: snapshot.context };
     })
-    .sort(
-      (a, b) =>
-        compareText(a.task.planId, b.task.planId) || a.task.number - b.task.number || compareText(a.id, b.id),
-    );
+    .sort(comparePlanOrder);
 }
 
 function isMap(tasks: ReportTasks): tasks is ReadonlyMap<string, ReportTaskSource> {

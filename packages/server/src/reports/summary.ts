@@ -1,10 +1,10 @@
-import type { AuditEntry } from '@duban/engine';
 import { light, overdueDays, reformTaskStates, stateLabels } from '@duban/reform-task';
 import type { Light, ReformTaskState } from '@duban/reform-task';
-import type { ReportTask, ReportTasks } from './report-task.ts';
-import { compareUnits, reportTasks } from './report-task.ts';
+import type { TaskFacts } from './report-task.ts';
+import { compareUnits } from './report-task.ts';
 import type { Instant } from './report-time.ts';
 import { instantMs } from './report-time.ts';
+import type { SupervisionEvent, SupervisionKind } from './supervision-events.ts';
 
 /** Counts of one group of tasks. `verified` is verified and not yet closed; `overdue` is past its limit now. */
 export interface Tally {
@@ -63,12 +63,12 @@ export interface Summary {
 }
 
 /**
- * Summarizes the tasks as they stood at `asOf` (`tasks` must be the instances as of that instant;
- * `entries` may run past it — later ones are ignored). Pure.
+ * Summarizes the tasks as they stood at `asOf`: `tasks` must be the tasks as of that instant, in plan
+ * order; `events` the supervision facts of these tasks (later ones are ignored). Pure.
  */
-export function summarize(tasks: ReportTasks, entries: Iterable<AuditEntry>, asOf: Instant): Summary {
+export function summarize(tasks: readonly TaskFacts[], events: readonly SupervisionEvent[], asOf: Instant): Summary {
   const now = instantMs(asOf);
-  const list = reportTasks(tasks);
+  const list = tasks;
   const byState = Object.fromEntries(reformTaskStates.map((state) => [state, 0])) as Record<ReformTaskState, number>;
   const byLight: Record<Light, number> = { red: 0, yellow: 0, green: 0, none: 0 };
   const parts = new Map<string, Tally>();
@@ -97,7 +97,7 @@ export function summarize(tasks: ReportTasks, entries: Iterable<AuditEntry>, asO
     byLeadUnit: [...leads].sort(([a], [b]) => compareUnits(a, b)).map(([unit, tally]) => ({ unit, ...tally })),
     completion: { done, base, rate, percent: formatPercent(rate) },
     overdue: overdue.sort((a, b) => b.days - a.days || a.number - b.number),
-    activity: activity(entries, new Set(list.map((item) => item.id)), now),
+    activity: activity(events, now),
   };
 }
 
@@ -123,7 +123,7 @@ function count(tally: Tally, state: ReformTaskState, lit: Light, days: number): 
   if (lit !== 'none') tally[lit] += 1;
 }
 
-function overdueTask({ id, snapshot, task }: ReportTask, days: number): OverdueTask {
+function overdueTask({ id, snapshot, task }: TaskFacts, days: number): OverdueTask {
   return {
     id,
     number: task.number,
@@ -137,20 +137,20 @@ function overdueTask({ id, snapshot, task }: ReportTask, days: number): OverdueT
   };
 }
 
-// Which entries each activity count counts; CLOSE and DECIDE_EXTENSION only with their flag set.
-const activityOf: Readonly<Record<string, { readonly key: keyof Activity; readonly when?: string }>> = {
-  URGE: { key: 'urges' },
-  WARN: { key: 'warnings' },
-  DEADLINE_PASSED: { key: 'deadlinesPassed' },
-  REJECT: { key: 'rejections' },
-  ESCALATE: { key: 'interviewsStarted' },
-  RECORD_INTERVIEW: { key: 'interviewsHeld' },
-  REFER: { key: 'referrals' },
-  CLOSE: { key: 'commendations', when: 'commend' },
-  DECIDE_EXTENSION: { key: 'extensionsApproved', when: 'approve' },
+// Which supervision facts each activity count counts.
+const activityOf: Readonly<Partial<Record<SupervisionKind, keyof Activity>>> = {
+  urge: 'urges',
+  warning: 'warnings',
+  overdue: 'deadlinesPassed',
+  rejected: 'rejections',
+  interview: 'interviewsStarted',
+  'interview-held': 'interviewsHeld',
+  referral: 'referrals',
+  commendation: 'commendations',
+  'extension-approved': 'extensionsApproved',
 };
 
-function activity(entries: Iterable<AuditEntry>, taskIds: ReadonlySet<string>, now: number): Activity {
+function activity(events: readonly SupervisionEvent[], now: number): Activity {
   const counts: Activity = {
     urges: 0,
     warnings: 0,
@@ -162,10 +162,9 @@ function activity(entries: Iterable<AuditEntry>, taskIds: ReadonlySet<string>, n
     commendations: 0,
     extensionsApproved: 0,
   };
-  for (const entry of entries) {
-    const counted = Object.hasOwn(activityOf, entry.type) ? activityOf[entry.type] : undefined;
-    if (counted === undefined || !taskIds.has(entry.instanceId) || Date.parse(entry.at) > now) continue;
-    if (counted.when === undefined || entry.payload[counted.when] === true) counts[counted.key] += 1;
+  for (const event of events) {
+    const key = activityOf[event.kind];
+    if (key !== undefined && event.at <= now) counts[key] += 1;
   }
   return counts;
 }

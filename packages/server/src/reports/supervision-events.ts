@@ -3,7 +3,17 @@ import { CREATE_EVENT } from '@duban/engine';
 import { endOfDayShanghai } from '@duban/reform-task';
 
 /** What the office's supervision counts, each read from one audit entry. */
-export type SupervisionKind = 'verified' | 'overdue' | 'rejected' | 'urge' | 'interview' | 'referral' | 'commendation';
+export type SupervisionKind =
+  | 'verified'
+  | 'overdue'
+  | 'rejected'
+  | 'urge'
+  | 'interview'
+  | 'referral'
+  | 'commendation'
+  | 'warning'
+  | 'interview-held'
+  | 'extension-approved';
 
 /** One supervision fact, with the task's parties as they stood when the entry was written. */
 export interface SupervisionEvent {
@@ -47,36 +57,40 @@ interface CreateInput {
 }
 
 /**
- * Folds the audit log into supervision facts, in seq order, keeping only reform-task instances and
- * entries at or before `asOf` (epoch ms). Each instance's lead units (REASSIGN) and limit in force
- * (approved extensions, interview rectification dates) are followed entry by entry. Pure.
+ * The audit log folded into supervision facts, in seq order, keeping only reform-task instances.
+ * Each instance's lead units (REASSIGN) and limit in force (approved extensions, interview
+ * rectification dates) are followed entry by entry. Entries must be added in seq order; a fold can
+ * be fed the log's tail as it grows. Pure (no IO).
  */
-export function supervisionEvents(entries: Iterable<AuditEntry>, asOf: number): SupervisionEvent[] {
-  const tracked = new Map<string, Tracked>();
-  const events: SupervisionEvent[] = [];
-  const ordered = [...entries].filter((entry) => Date.parse(entry.at) <= asOf).sort((a, b) => a.seq - b.seq);
-  for (const entry of ordered) {
+export class SupervisionFold {
+  readonly events: SupervisionEvent[] = [];
+  private readonly tracked = new Map<string, Tracked>();
+  /** One copy of each distinct list of units and of collectives: many tasks name the same. */
+  private readonly shared = new Map<string, unknown>();
+
+  /** Folds one entry in; returns whether it belongs to a reform task. */
+  add(entry: AuditEntry): boolean {
     const at = Date.parse(entry.at);
     const payload = entry.payload as Record<string, unknown>;
     if (entry.type === CREATE_EVENT) {
-      if (payload['workflow'] !== 'reform-task') continue;
+      if (payload['workflow'] !== 'reform-task') return false;
       const input = payload['input'] as CreateInput;
-      tracked.set(entry.instanceId, {
+      this.tracked.set(entry.instanceId, {
         number: input.number,
-        leadUnits: input.leadUnits,
-        responsibleUnits: input.responsibleUnits,
-        collectives: input.collectives ?? {},
+        leadUnits: this.share(input.leadUnits),
+        responsibleUnits: this.share(input.responsibleUnits),
+        collectives: this.share(input.collectives ?? {}),
         deadlineAt: input.deadline.date === null ? null : endOfDayShanghai(input.deadline.date),
         pendingUntil: null,
         lastReportAt: null,
         blemished: false,
       });
-      continue;
+      return true;
     }
-    const task = tracked.get(entry.instanceId);
-    if (task === undefined) continue;
+    const task = this.tracked.get(entry.instanceId);
+    if (task === undefined) return false;
     const emit = (kind: SupervisionKind, detail: string | null, onTime = false) =>
-      events.push({
+      this.events.push({
         kind,
         seq: entry.seq,
         at,
@@ -106,6 +120,9 @@ export function supervisionEvents(entries: Iterable<AuditEntry>, asOf: number): 
       case 'URGE':
         emit('urge', text(payload['message']));
         break;
+      case 'WARN':
+        emit('warning', null);
+        break;
       case 'DEADLINE_PASSED':
         task.blemished = true;
         emit('overdue', null);
@@ -116,6 +133,7 @@ export function supervisionEvents(entries: Iterable<AuditEntry>, asOf: number): 
         break;
       case 'RECORD_INTERVIEW':
         task.deadlineAt = endOfDayShanghai(String(payload['rectifyBy']));
+        emit('interview-held', text(payload['findings']));
         break;
       case 'REFER':
         emit('referral', text(payload['referredTo']));
@@ -124,17 +142,35 @@ export function supervisionEvents(entries: Iterable<AuditEntry>, asOf: number): 
         task.pendingUntil = text(payload['until']);
         break;
       case 'DECIDE_EXTENSION': {
-        const until = payload['approve'] === true ? (text(payload['until']) ?? task.pendingUntil) : null;
+        const approved = payload['approve'] === true;
+        const until = approved ? (text(payload['until']) ?? task.pendingUntil) : null;
         if (until !== null) task.deadlineAt = endOfDayShanghai(until);
+        if (approved) emit('extension-approved', until);
         task.pendingUntil = null;
         break;
       }
       case 'REASSIGN':
-        task.leadUnits = payload['leadUnits'] as string[];
+        task.leadUnits = this.share(payload['leadUnits'] as string[]);
         break;
     }
+    return true;
   }
-  return events;
+
+  private share<T extends object>(value: T): T {
+    const key = JSON.stringify(value);
+    const known = this.shared.get(key) as T | undefined;
+    if (known !== undefined) return known;
+    this.shared.set(key, value);
+    return value;
+  }
+}
+
+/** The supervision facts of the log's entries at or before `asOf` (epoch ms), in seq order. Pure. */
+export function supervisionEvents(entries: Iterable<AuditEntry>, asOf: number): SupervisionEvent[] {
+  const fold = new SupervisionFold();
+  const ordered = [...entries].filter((entry) => Date.parse(entry.at) <= asOf).sort((a, b) => a.seq - b.seq);
+  for (const entry of ordered) fold.add(entry);
+  return fold.events;
 }
 
 function text(value: unknown): string | null {

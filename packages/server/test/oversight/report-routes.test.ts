@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assessmentResponse, summaryResponse } from '../../src/api-schemas.ts';
 import { problemOf } from '../support/test-server.ts';
 import { DATE_A, DATE_B, END_A, END_B, playScenario } from './support/oversight-scenario.ts';
+import { accepted } from './support/oversight-server.ts';
 import type { OversightServer } from './support/oversight-server.ts';
 import { DISTRICTS, id, shanghai, startOversightServer } from './support/oversight-server.ts';
 
@@ -96,14 +97,26 @@ describe('the office reports through the HTTP API', () => {
         ['市司法局', 96],
         ['市发改委', 92],
       ]);
+      // Scores by rule for every unit; the reasons only for the unit asked for.
       const market = atA.units.find((u: { unit: string }) => u.unit === '市市场监管局');
-      expect(market.reasons.map((r: { ruleId: string; seq: number; points: number }) => [r.ruleId, r.seq, r.points])).toEqual([
+      expect(market.reasons).toBeUndefined();
+      expect(market.byRule.map((r: { ruleId: string; count: number; points: number }) => [r.ruleId, r.count, r.points])).toEqual([
+        ['verified-on-time-lead', 1, 2],
+        ['commendation', 1, 3],
+        ['rejected', 1, -2],
+      ]);
+      const marketAlone = await (await get(`/api/reports/units?asOf=${DATE_A}&unit=${encodeURIComponent('市市场监管局')}`)).json();
+      expect(assessmentResponse.safeParse(marketAlone).error).toBeUndefined();
+      expect(marketAlone.units).toHaveLength(1);
+      expect(marketAlone.units[0].score).toBe(103);
+      expect(marketAlone.units[0].reasons.map((r: { ruleId: string; seq: number; points: number }) => [r.ruleId, r.seq, r.points])).toEqual([
         ['rejected', 11, -2],
         ['verified-on-time-lead', 13, 2],
         ['commendation', 16, 3],
       ]);
-      const district = atA.units.find((u: { unit: string }) => u.unit === DISTRICTS[0]);
+      const district = (await (await get(`/api/reports/units?asOf=${DATE_A}&unit=${encodeURIComponent(DISTRICTS[0]!)}`)).json()).units[0];
       expect(district.reasons.map((r: { seq: number; via: string | null }) => [r.seq, r.via])).toEqual([[15, '各区人民政府'], [20, '各区人民政府']]);
+      expect((await (await get(`/api/reports/units?asOf=${DATE_A}&unit=${encodeURIComponent('不存在的单位')}`)).json()).units).toEqual([]);
 
       // At B the system's interview (−5) and the referral (−10) have cost 市司法局 15 more.
       const atB = await (await get(`/api/reports/units?asOf=${DATE_B}`)).json();
@@ -243,6 +256,51 @@ describe('the office reports through the HTTP API', () => {
       await refused('/api/reports/circular?from=2023-13&to=2023-10', 'query.from');
       await refused('/api/reports/circular?from=2023-08&to=2023-08&format=pdf', 'query.format');
       await refused('/api/reports/circular?from=2023-08', 'query.to');
+    });
+  });
+
+  // Runs last: it writes to the log.
+  describe('as of now, from the read model kept current from the log', () => {
+    const nowAndReplayed = async (path: string) => {
+      const live = await (await get(path)).json();
+      const replayed = await (await get(`${path}${path.includes('?') ? '&' : '?'}asOf=${encodeURIComponent(s.clock.now().toISOString())}`)).json();
+      return { live, replayed };
+    };
+
+    it('answers what replaying the log to the same instant answers, before and after new entries', async () => {
+      for (const path of ['/api/reports/summary', '/api/reports/units', `/api/reports/units?unit=${encodeURIComponent('市司法局')}`]) {
+        const { live, replayed } = await nowAndReplayed(path);
+        expect(live, path).toEqual(replayed);
+      }
+      const before = await (await get('/api/reports/summary')).json();
+
+      // When the office urges a task still in progress and a unit starts one still assigned
+      const tasks = (await (await get('/api/tasks')).json()).items as { number: number; allowedEvents: string[] }[];
+      const urged = tasks.find((task) => task.allowedEvents.includes('URGE'));
+      expect(urged, 'a task the office may urge').toBeDefined();
+      await accepted(s.send('2023-10-08 10:30', office, urged!.number, { type: 'URGE', message: '请于本周内报送进展' }));
+
+      // Then the reports as of now count it, and still equal the replayed ones
+      const after = await (await get('/api/reports/summary')).json();
+      expect(after.activity.urges).toBe(before.activity.urges + 1);
+      for (const path of ['/api/reports/summary', '/api/reports/units']) {
+        const { live, replayed } = await nowAndReplayed(path);
+        expect(live, path).toEqual(replayed);
+      }
+    });
+
+    it('falls back to replaying when the clock stands before the log’s last entry', async () => {
+      const latest = s.clock.now();
+      s.clock.set(new Date(latest.getTime() - 60_000).toISOString());
+      try {
+        const summary = await (await get('/api/reports/summary')).json();
+        // The urge of 10:30 is after the clock: not counted.
+        const replayed = await (await get(`/api/reports/summary?asOf=${encodeURIComponent(s.clock.now().toISOString())}`)).json();
+        expect(summary).toEqual(replayed);
+        expect(summary.asOf).toBe(s.clock.now().toISOString());
+      } finally {
+        s.clock.set(latest.toISOString());
+      }
     });
   });
 });

@@ -33,7 +33,7 @@ describe('unit assessment (考核)', () => {
   afterAll(() => engine.close());
 
   it('scores every unit at date A, highest first, then by name', () => {
-    const assessment = assessUnits(defaultAssessmentRules, atA.tasks, atA.entries, DATE_A);
+    const assessment = assessUnits(defaultAssessmentRules, atA.tasks, atA.events, DATE_A);
 
     expect(assessment.rulesVersion).toBe('2023.1');
     expect(assessment.units.map((u) => [u.unit, u.score])).toEqual([
@@ -55,43 +55,43 @@ describe('unit assessment (考核)', () => {
   });
 
   it('traces every point at date A to a rule, a task and an audit entry', () => {
-    const units = new Map(assessUnits(defaultAssessmentRules, atA.tasks, atA.entries, DATE_A).units.map((u) => [u.unit, u]));
+    const units = new Map(assessUnits(defaultAssessmentRules, atA.tasks, atA.events, DATE_A).units.map((u) => [u.unit, u]));
 
-    expect(units.get('市发改委')!.reasons).toEqual([
+    expect(units.get('市发改委')!.reasons!).toEqual([
       reason('verified-on-time-lead', 1, 2, 23, '2023-06-25T02:00:00.000Z'),
       reason('commendation', 1, 3, 29, '2023-07-05T02:00:00.000Z'),
     ]);
     // Task 7 went overdue before its (late) report, so its verification earns nothing.
-    expect(units.get('市市场监管局')!.reasons).toEqual([
+    expect(units.get('市市场监管局')!.reasons!).toEqual([
       reason('overdue-lead', 7, -3, 16, '2023-06-01T01:00:00.000Z'),
       reason('rejected', 2, -2, 20, '2023-06-15T02:00:00.000Z'),
       reason('verified-on-time-lead', 2, 2, 28, '2023-07-03T02:00:00.000Z'),
     ]);
     expect(units.get('市司法局')).toMatchObject({ score: 92, gained: 1, lost: -9 });
-    expect(units.get('市司法局')!.reasons).toEqual([
+    expect(units.get('市司法局')!.reasons!).toEqual([
       reason('urge', 3, -1, 25, '2023-06-26T03:00:00.000Z'),
       reason('overdue-lead', 3, -3, 27, '2023-07-01T01:00:00.000Z'),
       reason('verified-on-time-responsible', 2, 1, 28, '2023-07-03T02:00:00.000Z'),
       reason('interview', 3, -5, 31, '2023-07-31T01:00:00.000Z'),
     ]);
     // Each district answers for 各区人民政府; 市级各有关部门 names no one and is not scored.
-    expect(units.get('白碱滩区人民政府')!.reasons).toEqual([
+    expect(units.get('白碱滩区人民政府')!.reasons!).toEqual([
       reason('verified-on-time-responsible', 1, 1, 23, '2023-06-25T02:00:00.000Z', '各区人民政府'),
       reason('overdue-responsible', 3, -1, 27, '2023-07-01T01:00:00.000Z', '各区人民政府'),
     ]);
     expect(units.has('各区人民政府')).toBe(false);
     expect(units.has('市级各有关部门')).toBe(false);
-    expect(units.get('市自然资源局')!.reasons).toEqual([
+    expect(units.get('市自然资源局')!.reasons!).toEqual([
       reason('overdue-lead', 8, -3, 34, '2023-08-16T01:00:00.000Z'),
       reason('urge', 8, -1, 35, '2023-08-20T02:00:00.000Z'),
     ]);
-    expect(units.get('市住建局')!.reasons).toEqual([reason('overdue-responsible', 8, -1, 34, '2023-08-16T01:00:00.000Z')]);
-    expect(units.get('市税务局')!.reasons).toEqual([reason('overdue-responsible', 7, -1, 16, '2023-06-01T01:00:00.000Z')]);
-    expect(units.get('市人社局')!.reasons).toEqual([]);
+    expect(units.get('市住建局')!.reasons!).toEqual([reason('overdue-responsible', 8, -1, 34, '2023-08-16T01:00:00.000Z')]);
+    expect(units.get('市税务局')!.reasons!).toEqual([reason('overdue-responsible', 7, -1, 16, '2023-06-01T01:00:00.000Z')]);
+    expect(units.get('市人社局')!.reasons!).toEqual([]);
   });
 
   it('scores every unit at date B, counting an extension as on time and a referral heavily', () => {
-    const assessment = assessUnits(defaultAssessmentRules, atB.tasks, atB.entries, DATE_B);
+    const assessment = assessUnits(defaultAssessmentRules, atB.tasks, atB.events, DATE_B);
     const units = new Map(assessment.units.map((u) => [u.unit, u]));
 
     expect(assessment.units.map((u) => [u.unit, u.score])).toEqual([
@@ -110,19 +110,19 @@ describe('unit assessment (考核)', () => {
       ['市自然资源局', 91],
       ['市司法局', 79],
     ]);
-    expect(units.get('市人社局')!.reasons).toEqual([reason('verified-on-time-lead', 4, 2, 46, '2023-10-25T02:00:00.000Z')]);
-    expect(units.get('市财政局')!.reasons).toEqual([reason('verified-on-time-responsible', 4, 1, 46, '2023-10-25T02:00:00.000Z')]);
-    expect(units.get('市司法局')!.reasons.slice(4)).toEqual([
+    expect(units.get('市人社局')!.reasons!).toEqual([reason('verified-on-time-lead', 4, 2, 46, '2023-10-25T02:00:00.000Z')]);
+    expect(units.get('市财政局')!.reasons!).toEqual([reason('verified-on-time-responsible', 4, 1, 46, '2023-10-25T02:00:00.000Z')]);
+    expect(units.get('市司法局')!.reasons!.slice(4)).toEqual([
       reason('overdue-lead', 3, -3, 43, '2023-10-01T01:00:00.000Z'),
       reason('referral', 3, -10, 44, '2023-10-10T02:00:00.000Z'),
     ]);
-    expect(units.get('市自然资源局')!.reasons.at(-1)).toEqual(reason('interview', 8, -5, 41, '2023-09-15T01:00:00.000Z'));
-    expect(units.get('乌尔禾区人民政府')!.reasons.at(-1)).toEqual(reason('overdue-responsible', 3, -1, 43, '2023-10-01T01:00:00.000Z', '各区人民政府'));
+    expect(units.get('市自然资源局')!.reasons!.at(-1)).toEqual(reason('interview', 8, -5, 41, '2023-09-15T01:00:00.000Z'));
+    expect(units.get('乌尔禾区人民政府')!.reasons!.at(-1)).toEqual(reason('overdue-responsible', 3, -1, 43, '2023-10-01T01:00:00.000Z', '各区人民政府'));
   });
 
   it('adds up each unit so that score = base + the points of its reasons', () => {
-    for (const u of assessUnits(defaultAssessmentRules, atB.tasks, atB.entries, DATE_B).units) {
-      expect(u.score).toBe(100 + u.reasons.reduce((sum, r) => sum + r.points, 0));
+    for (const u of assessUnits(defaultAssessmentRules, atB.tasks, atB.events, DATE_B).units) {
+      expect(u.score).toBe(100 + u.reasons!.reduce((sum, r) => sum + r.points, 0));
     }
   });
 
@@ -160,7 +160,7 @@ describe('unit assessment (考核)', () => {
     it('can change a rule as data', () => {
       const strict = { ...defaultAssessmentRules, rules: defaultAssessmentRules.rules.map((r) => (r.id === 'urge' ? { ...r, points: -2 } : r)) };
 
-      const units = new Map(assessUnits(strict, atA.tasks, atA.entries, DATE_A).units.map((u) => [u.unit, u.score]));
+      const units = new Map(assessUnits(strict, atA.tasks, atA.events, DATE_A).units.map((u) => [u.unit, u.score]));
 
       expect(units.get('市自然资源局')).toBe(95);
       expect(units.get('市司法局')).toBe(91);

@@ -14,8 +14,8 @@ const REQUIREMENTS_2_3 = [
 describe('the circular (通报)', () => {
   let engine: Engine;
   const at = async (period: { from: string; to: string }) => {
-    const { tasks, entries } = await reportInputAt(engine, periodEnd(period));
-    return circular(period, tasks, entries, { planTitle: PLAN_TITLE });
+    const { tasks, events } = await reportInputAt(engine, periodEnd(period));
+    return circular(period, tasks, events, { planTitle: PLAN_TITLE });
   };
   beforeAll(async () => {
     engine = await runScenario();

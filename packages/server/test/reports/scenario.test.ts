@@ -25,10 +25,10 @@ describe('the scripted scenario the report tests read', () => {
     ]);
     expect(atA.entries.map((e) => e.seq).at(-1)).toBe(38);
     expect(atB.entries).toHaveLength(46);
-    expect(atA.tasks.map((t) => `${t.instanceId.slice(-1)} ${t.snapshot.value}`).sort()).toEqual([
+    expect(atA.tasks.map((t) => `${t.id.slice(-1)} ${t.snapshot.value}`).sort()).toEqual([
       '1 closed', '2 verified', '3 in_progress', '4 in_progress', '5 in_progress', '6 cancelled', '7 verified', '8 assigned',
     ]);
-    expect(atB.tasks.map((t) => `${t.instanceId.slice(-1)} ${t.snapshot.value}`).sort()).toEqual([
+    expect(atB.tasks.map((t) => `${t.id.slice(-1)} ${t.snapshot.value}`).sort()).toEqual([
       '1 closed', '2 verified', '3 accountability', '4 verified', '5 in_progress', '6 cancelled', '7 verified', '8 interview',
     ]);
     await engine.close();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '@duban/engine';
 import type { ReportInput } from '../../src/reports/index.ts';
-import { reportInputAt, summarize } from '../../src/reports/index.ts';
+import { reportInputAt, reportTasks, summarize } from '../../src/reports/index.ts';
 import { DATE_A, DATE_B, runScenario } from './scenario.ts';
 
 const tally = (total: number, closed: number, verified: number, overdue: number, red: number, yellow: number, green: number) =>
@@ -20,7 +20,7 @@ describe('summarize', () => {
 
   it('counts the tasks as of date A (end of 2023-08-31)', () => {
     // When the office asks for the summary at A
-    const summary = summarize(atA.tasks, atA.entries, DATE_A);
+    const summary = summarize(atA.tasks, atA.events, DATE_A);
 
     // Then the figures are those worked out by hand from the scenario
     expect(summary.asOf).toBe('2023-08-31T15:59:59.999Z');
@@ -64,7 +64,7 @@ describe('summarize', () => {
   });
 
   it('counts the tasks as of date B (end of 2023-10-31)', () => {
-    const summary = summarize(atB.tasks, atB.entries, DATE_B.getTime());
+    const summary = summarize(atB.tasks, atB.events, DATE_B.getTime());
 
     expect(summary.byState).toEqual({ assigned: 0, in_progress: 1, reported: 0, verified: 3, closed: 1, interview: 1, accountability: 1, cancelled: 1 });
     expect(summary.byLight).toEqual({ red: 2, yellow: 0, green: 5, none: 1 });
@@ -91,10 +91,10 @@ describe('summarize', () => {
     });
   });
 
-  it('ignores entries after the instant and accepts the Map snapshotsAt returns', async () => {
+  it('ignores supervision facts after the instant', async () => {
     const snapshots = await engine.snapshotsAt(DATE_A);
 
-    const summary = summarize(snapshots, atB.entries, DATE_A);
+    const summary = summarize(reportTasks(snapshots), atB.events, DATE_A);
 
     expect(summary.byState.assigned).toBe(1);
     expect(summary.activity.referrals).toBe(0);

@@ -30,12 +30,16 @@ export function assessmentPage(model: { viewer: Viewer; assessment: Assessment; 
 <td data-label="加分">${points(unit.gained)}</td>
 <td data-label="扣分">${points(unit.lost)}</td>
 <td data-label="明细">${
-        unit.reasons.length === 0
+        unit.byRule.length === 0
           ? html`<span class="muted">无加减分</span>`
-          : html`<details><summary>明细（${unit.reasons.length} 项）</summary><ul class="reasons">${unit.reasons.map((r) => {
-              const id = model.taskIds.get(r.taskNumber);
-              return html`<li><span class="points ${r.points < 0 ? 'minus' : 'plus'}">${points(r.points)}</span> ${id === undefined ? `第${r.taskNumber}项` : html`<a href="${taskHref(id)}">第${r.taskNumber}项</a>`}：${r.text}${r.via === null ? '' : `（经${r.via}）`}<span class="muted"> · ${shanghaiDateTime(r.at)} · 日志序号 ${r.seq}</span></li>`;
-            })}</ul></details>`
+          : html`<details><summary>明细（${unit.byRule.reduce((n, rule) => n + rule.count, 0)} 项）</summary><ul class="reasons">${
+              unit.reasons === undefined
+                ? unit.byRule.map((rule) => html`<li><span class="points ${rule.points < 0 ? 'minus' : 'plus'}">${points(rule.points)}</span> ${rule.text} × ${rule.count}</li>`)
+                : unit.reasons.map((r) => {
+                    const id = model.taskIds.get(r.taskNumber);
+                    return html`<li><span class="points ${r.points < 0 ? 'minus' : 'plus'}">${points(r.points)}</span> ${id === undefined ? `第${r.taskNumber}项` : html`<a href="${taskHref(id)}">第${r.taskNumber}项</a>`}：${r.text}${r.via === null ? '' : `（经${r.via}）`}<span class="muted"> · ${shanghaiDateTime(r.at)} · 日志序号 ${r.seq}</span></li>`;
+                  })
+            }</ul></details>`
       }</td>
 </tr>`,
     )}</tbody>

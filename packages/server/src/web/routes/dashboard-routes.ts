@@ -3,10 +3,10 @@ import type { AppDeps } from '../../app-deps.ts';
 import { actorOf } from '../../principal.ts';
 import { summarize } from '../../reports/index.ts';
 import { validateInput } from '../../validate-input.ts';
-import { entriesUpTo } from '../audit-log.ts';
 import { shanghaiDay } from '../format.ts';
 import { PLAN_READERS } from '../page-readers.ts';
 import { dashboardPage } from '../pages/dashboard-page.ts';
+import { supervisionAt } from '../supervision-at.ts';
 import { asOfInstant, filterTasks, planTasks } from '../plan-tasks.ts';
 import { dashboardQuery } from '../web-queries.ts';
 import { requireViewer, signedIn } from '../web-viewer.ts';
@@ -27,7 +27,9 @@ export const dashboardRoutes = (deps: AppDeps) => (router: Router) => {
     const all = await planTasks(engine, query.asOf === undefined ? undefined : at);
     const filter = { ...query, ...(query.unit === undefined ? {} : { unit: deps.units?.canonical(query.unit) ?? query.unit }) };
     const shown = filterTasks(all, filter, actor);
-    const summary = summarize(shown, await entriesUpTo(engine, at), at);
+    const shownIds = new Set(shown.map((task) => task.id));
+    const events = (await supervisionAt(deps, at, query.asOf === undefined)).filter((event) => shownIds.has(event.taskId));
+    const summary = summarize(shown, events, at);
     const waiting = viewer.principal.role === 'office' ? (await planTasks(engine)).filter((t) => t.snapshot.value === 'reported').length : undefined;
     res.type('html').send(
       dashboardPage({

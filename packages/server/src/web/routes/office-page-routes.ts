@@ -8,7 +8,6 @@ import type { Period } from '../../reports/index.ts';
 import { assessUnits, circular, circularHtml, defaultAssessmentRules, ledgerCsv, ledgerRows, ledgerXlsx, periodEnd, reportInputAt, reportTasks } from '../../reports/index.ts';
 import { LEDGER_TITLE, XLSX_TYPE } from '../../routes/report-routes.ts';
 import { validateInput } from '../../validate-input.ts';
-import { entriesUpTo } from '../audit-log.ts';
 import { shanghaiDay } from '../format.ts';
 import { PLAN_READERS, QUEUE_READERS } from '../page-readers.ts';
 import { assessmentPage } from '../pages/assessment-page.ts';
@@ -17,6 +16,7 @@ import { ledgerPage } from '../pages/ledger-page.ts';
 import { queuePage } from '../pages/queue-page.ts';
 import { allInstances, asOfInstant, planTasks } from '../plan-tasks.ts';
 import { asOfQuery, emptyQuery, periodQuery } from '../web-queries.ts';
+import { supervisionAt } from '../supervision-at.ts';
 import { requireViewer, signedIn } from '../web-viewer.ts';
 
 /** A period `reportPeriod` refused, as a 422 naming the query field, in Chinese. */
@@ -67,14 +67,14 @@ export const officePageRoutes = (deps: AppDeps) => (router: Router) => {
     const today = shanghaiDay(now.getTime());
     const at = query.asOf === undefined ? now : asOfInstant(query.asOf, now);
     const tasks = await planTasks(engine, query.asOf === undefined ? undefined : at);
-    const assessment = assessUnits(defaultAssessmentRules, tasks, await entriesUpTo(engine, at), at);
+    const assessment = assessUnits(defaultAssessmentRules, tasks, await supervisionAt(deps, at, query.asOf === undefined), at);
     const taskIds = new Map(tasks.map((t) => [t.task.number, t.id]));
     res.type('html').send(assessmentPage({ viewer: signedIn(res), assessment, asOfDay: query.asOf ?? today, today, taskIds }).text);
   });
 
   const circularOf = async (period: Period) => {
     const input = await reportInputAt(engine, periodEnd(period));
-    return circular(period, input.tasks, input.entries);
+    return circular(period, input.tasks, input.events);
   };
 
   router.get('/circular', requireViewer(PLAN_READERS), async (req, res) => {

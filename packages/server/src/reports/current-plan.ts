@@ -1,0 +1,144 @@
+import type { Engine, InstanceRecord } from '@duban/engine';
+import type { TaskFacts } from './report-task.ts';
+import { comparePlanOrder, reportTasks, taskFacts } from './report-task.ts';
+import type { SupervisionEvent } from './supervision-events.ts';
+import { SupervisionFold } from './supervision-events.ts';
+
+/** The plan as a report "as of now" reads it. */
+export interface PlanNow {
+  /** In plan order. */
+  readonly tasks: readonly TaskFacts[];
+  /** Every supervision fact so far, in seq order. */
+  readonly events: readonly SupervisionEvent[];
+  /** Epoch ms. */
+  readonly asOf: number;
+}
+
+const AUDIT_PAGE = 5000;
+const INSTANCE_PAGE = 1000;
+/** Above this many touched tasks, reading every task page by page beats reading them one by one. */
+const REREAD_ONE_BY_ONE = 2000;
+
+/**
+ * The read model behind every report "as of now": each reform task's facts (`TaskFacts`) and the
+ * supervision facts of the whole log, kept current from the audit log's tail. Each report first
+ * folds in the entries written since the last one (and re-reads the tasks they touched), then reads
+ * memory: no report replays the log. A report as of a past instant still replays (`reportInputAt`).
+ *
+ * The log is the only source: several servers on one database each keep their own, each as fresh as
+ * the log when its report began. Memory: a few hundred bytes per task and per supervision fact.
+ */
+export class CurrentPlan {
+  private readonly fold = new SupervisionFold();
+  private ordered: TaskFacts[] = [];
+  private positions = new Map<string, number>();
+  /** Tasks whose entries were folded in but whose facts are not yet re-read. */
+  private readonly stale = new Set<string>();
+  private seq = 0;
+  private latestAt = Number.NEGATIVE_INFINITY;
+  private readonly values = new Map<string, unknown>();
+  private running: Promise<void> | undefined;
+  private pending: Promise<void> | undefined;
+
+  constructor(private readonly engine: Engine) {}
+
+  /**
+   * The plan as of `now` (epoch ms), including every entry committed before the call; undefined when
+   * the log holds entries stamped after `now` (a clock set back): such a report must replay.
+   */
+  async at(now: number): Promise<PlanNow | undefined> {
+    await this.catchUp();
+    if (this.latestAt > now) return undefined;
+    return { tasks: this.ordered, events: this.fold.events, asOf: now };
+  }
+
+  /**
+   * Folds in the entries written since the last catch-up. Calls during a catch-up join the next one,
+   * which starts after it: every caller sees every entry committed before its call.
+   */
+  catchUp(): Promise<void> {
+    this.pending ??= (this.running ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => {
+        this.pending = undefined;
+        const run = this.readTail().finally(() => {
+          if (this.running === run) this.running = undefined;
+        });
+        this.running = run;
+        return run;
+      });
+    return this.pending;
+  }
+
+  private async readTail(): Promise<void> {
+    for (;;) {
+      const page = await this.engine.readAudit(this.seq, AUDIT_PAGE);
+      for (const entry of page) {
+        if (this.fold.add(entry)) this.stale.add(entry.instanceId);
+        this.seq = entry.seq;
+        this.latestAt = Math.max(this.latestAt, Date.parse(entry.at));
+      }
+      if (page.length < AUDIT_PAGE) break;
+    }
+    if (this.stale.size > 0) await this.reread();
+  }
+
+  /** Re-reads the stale tasks' stored snapshots (which may already be newer than the entries folded in). */
+  private async reread(): Promise<void> {
+    const records: InstanceRecord[] = [];
+    if (this.stale.size > REREAD_ONE_BY_ONE) {
+      for (let afterId: string | undefined; ; ) {
+        const page = await this.engine.listInstances({ limit: INSTANCE_PAGE, ...(afterId === undefined ? {} : { afterId }) });
+        for (const record of page) if (this.stale.has(record.id)) records.push(record);
+        if (page.length < INSTANCE_PAGE) break;
+        afterId = page[page.length - 1]!.id;
+      }
+    } else {
+      for (const id of this.stale) {
+        const record = await this.engine.getInstance(id);
+        if (record !== undefined) records.push(record);
+      }
+    }
+    // Readers may still hold the current array: changes go to a copy.
+    const ordered = [...this.ordered];
+    let added = false;
+    for (const task of reportTasks(records)) {
+      const facts = this.shared(taskFacts(task));
+      const position = this.positions.get(facts.id);
+      if (position === undefined) {
+        ordered.push(facts);
+        added = true;
+      } else {
+        ordered[position] = facts;
+      }
+      this.stale.delete(facts.id);
+    }
+    if (added) {
+      // New tasks (a plan import): the order changes.
+      ordered.sort(comparePlanOrder);
+      this.positions = new Map(ordered.map((facts, i) => [facts.id, i]));
+    }
+    this.ordered = ordered;
+  }
+
+  /** The facts with one copy of each value many tasks share (unit lists, collectives, part, plan). */
+  private shared(facts: TaskFacts): TaskFacts {
+    const context = facts.task as Mutable<TaskFacts['task']>;
+    context.planId = this.share(context.planId);
+    context.part = this.share(context.part);
+    context.leadUnits = this.share(context.leadUnits);
+    context.responsibleUnits = this.share(context.responsibleUnits);
+    context.collectives = this.share(context.collectives);
+    return facts;
+  }
+
+  private share<T>(value: T): T {
+    const key = typeof value === 'string' ? `s${value}` : `j${JSON.stringify(value)}`;
+    const known = this.values.get(key) as T | undefined;
+    if (known !== undefined) return known;
+    this.values.set(key, value);
+    return value;
+  }
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
