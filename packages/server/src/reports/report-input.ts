@@ -1,4 +1,4 @@
-import type { AuditEntry, Engine } from '@duban/engine';
+import type { AuditEntry, Engine, InstanceRecord } from '@duban/engine';
 import { replayLog } from '@duban/engine';
 import type { ReportTask } from './report-task.ts';
 import { reportTasks } from './report-task.ts';
@@ -26,4 +26,23 @@ export async function reportInputAt(engine: Engine, asOf: Instant): Promise<Repo
   for await (const entry of engine.entries()) if (Date.parse(entry.at) <= at) entries.push(entry);
   const { instances } = await replayLog(engine.registry, entries, at);
   return { tasks: reportTasks(instances), entries, events: supervisionEvents(entries, at), asOf: at };
+}
+
+const INSTANCE_PAGE = 1000;
+
+/** Every stored instance (narrowed by tags), page by page. Does IO. */
+export async function allInstances(engine: Engine, query: { anyTags?: string[]; allTags?: string[] } = {}): Promise<InstanceRecord[]> {
+  const all: InstanceRecord[] = [];
+  let afterId: string | undefined;
+  for (;;) {
+    const page = await engine.listInstances({ ...query, limit: INSTANCE_PAGE, ...(afterId === undefined ? {} : { afterId }) });
+    all.push(...page);
+    if (page.length < INSTANCE_PAGE) return all;
+    afterId = page[page.length - 1]!.id;
+  }
+}
+
+/** The plan's tasks, in plan order, as stored now or as they stood at `asOf` (rebuilt from the log). Does IO. */
+export async function planTasks(engine: Engine, asOf?: Date): Promise<ReportTask[]> {
+  return reportTasks(asOf === undefined ? await allInstances(engine) : await engine.snapshotsAt(asOf));
 }

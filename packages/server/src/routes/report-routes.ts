@@ -1,5 +1,5 @@
 import type { RouteModule } from '../app-deps.ts';
-import { circularQuery, reportQuery } from '../api-schemas.ts';
+import { circularQuery, reportQuery, unitsReportQuery } from '../api-schemas.ts';
 import { attachmentDisposition } from '../content-disposition.ts';
 import { HttpProblem } from '../http-problem.ts';
 import { ReportInstantError, reportAsOf, reportPeriod } from '../report-instant.ts';
@@ -13,6 +13,7 @@ import {
   ledgerRows,
   ledgerXlsx,
   periodEnd,
+  planTasks,
   reportInputAt,
   shanghaiDate,
   summarize,
@@ -29,41 +30,56 @@ export const LEDGER_TITLE = '“放管服”改革任务督办台账';
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /**
- * The office's reports, each from ONE read of the audit log (`reportInputAt`) as of `asOf` (default
- * now): `GET /reports/summary`, `/reports/units` (assessment with every reason), `/reports/ledger.csv`
- * and `/reports/ledger.xlsx` (downloads named 台账-<date>), and `/reports/circular?from=&to=&format=`.
+ * The office's reports as of `asOf` (default now): `GET /reports/summary`, `/reports/units` (the
+ * assessment: scores by rule; `?unit=` one unit with every reason), `/reports/ledger.csv` and
+ * `/reports/ledger.xlsx` (downloads named 台账-<date>), and `/reports/circular?from=&to=&format=`.
+ * As of now, summary and units read the CurrentPlan read model and the ledger the stored tasks; as
+ * of a past instant they, like the circular, rebuild the plan from ONE read of the log (`reportInputAt`).
  */
-export const reportRoutes: RouteModule = ({ engine, clock }) => (router) => {
+export const reportRoutes: RouteModule = ({ engine, clock, currentPlan, units }) => (router) => {
+  if (currentPlan === undefined) throw new Error('reportRoutes: createApp provides the current plan');
   const readers = requireRole(REPORT_READERS, 'read plan-wide reports');
 
-  /** The validated `asOf` and the report input as of it. */
-  const inputAt = async (query: unknown) => {
-    const { asOf } = validateInput(reportQuery, query, 'query');
-    return reportInputAt(engine, checked(() => reportAsOf(asOf, clock.now())));
+  /** The tasks and supervision facts as of `asOf`: from the read model for now, else replayed. */
+  const factsAt = async (asOf: string | undefined) => {
+    const at = checked(() => reportAsOf(asOf, clock.now()));
+    return (asOf === undefined ? await currentPlan.at(at.getTime()) : undefined) ?? reportInputAt(engine, at);
   };
 
   router.get('/reports/summary', readers, async (req, res) => {
-    const input = await inputAt(req.query);
-    res.json(summarize(input.tasks, input.entries, input.asOf));
+    const { asOf } = validateInput(reportQuery, req.query, 'query');
+    const plan = await factsAt(asOf);
+    res.json(summarize(plan.tasks, plan.events, plan.asOf));
   });
 
   router.get('/reports/units', readers, async (req, res) => {
-    const input = await inputAt(req.query);
-    res.json(assessUnits(defaultAssessmentRules, input.tasks, input.entries, input.asOf));
+    const query = validateInput(unitsReportQuery, req.query, 'query');
+    const plan = await factsAt(query.asOf);
+    const unit = query.unit === undefined ? undefined : (units?.canonical(query.unit) ?? query.unit);
+    const assessment = assessUnits(defaultAssessmentRules, plan.tasks, plan.events, plan.asOf, { reasonsFor: (name) => name === unit });
+    res.json(unit === undefined ? assessment : { ...assessment, units: assessment.units.filter((scored) => scored.unit === unit) });
   });
 
+  /** The ledger's rows and instant: as stored now, or replayed to `asOf`. */
+  const ledgerAt = async (query: unknown) => {
+    const { asOf } = validateInput(reportQuery, query, 'query');
+    const at = checked(() => reportAsOf(asOf, clock.now()));
+    const tasks = asOf === undefined ? await planTasks(engine) : (await reportInputAt(engine, at)).tasks;
+    return { rows: ledgerRows(tasks, at), asOf: at.getTime() };
+  };
+
   router.get('/reports/ledger.csv', readers, async (req, res) => {
-    const input = await inputAt(req.query);
-    const date = shanghaiDate(input.asOf);
+    const ledger = await ledgerAt(req.query);
+    const date = shanghaiDate(ledger.asOf);
     res.setHeader('Content-Disposition', attachmentDisposition(`台账-${date}.csv`, `ledger-${date}.csv`));
     res.setHeader('Cache-Control', 'private, no-store');
-    res.type('text/csv; charset=utf-8').send(ledgerCsv(ledgerRows(input.tasks, input.asOf)));
+    res.type('text/csv; charset=utf-8').send(ledgerCsv(ledger.rows));
   });
 
   router.get('/reports/ledger.xlsx', readers, async (req, res) => {
-    const input = await inputAt(req.query);
-    const date = shanghaiDate(input.asOf);
-    const file = await ledgerXlsx(ledgerRows(input.tasks, input.asOf), { title: LEDGER_TITLE, asOf: input.asOf });
+    const ledger = await ledgerAt(req.query);
+    const date = shanghaiDate(ledger.asOf);
+    const file = await ledgerXlsx(ledger.rows, { title: LEDGER_TITLE, asOf: ledger.asOf });
     res.setHeader('Content-Disposition', attachmentDisposition(`台账-${date}.xlsx`, `ledger-${date}.xlsx`));
     res.setHeader('Cache-Control', 'private, no-store');
     res.type(XLSX_TYPE).send(file);
@@ -73,7 +89,7 @@ export const reportRoutes: RouteModule = ({ engine, clock }) => (router) => {
     const query = validateInput(circularQuery, req.query, 'query');
     const period = checked(() => reportPeriod(query.from, query.to, clock.now()));
     const input = await reportInputAt(engine, periodEnd(period));
-    const report = circular(period, input.tasks, input.entries);
+    const report = circular(period, input.tasks, input.events);
     if (query.format === 'html') res.type('text/html; charset=utf-8').send(circularHtml(report));
     else res.type('text/markdown; charset=utf-8').send(circularMarkdown(report));
   });

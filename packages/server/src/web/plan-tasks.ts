@@ -1,29 +1,11 @@
-import type { Actor, Engine, InstanceRecord } from '@duban/engine';
+import type { Actor } from '@duban/engine';
 import { endOfDayShanghai, light, partyUnits, visibleTo } from '@duban/reform-task';
 import type { Light, ReformTaskState } from '@duban/reform-task';
 import { HttpProblem } from '../http-problem.ts';
 import type { ReportTask } from '../reports/index.ts';
-import { reportTasks } from '../reports/index.ts';
 import { shanghaiDay } from './format.ts';
 
-const PAGE = 1000;
-
-/** Every stored instance, page by page. Does IO. */
-export async function allInstances(engine: Engine, query: { anyTags?: string[]; allTags?: string[] } = {}): Promise<InstanceRecord[]> {
-  const all: InstanceRecord[] = [];
-  let afterId: string | undefined;
-  for (;;) {
-    const page = await engine.listInstances({ ...query, limit: PAGE, ...(afterId === undefined ? {} : { afterId }) });
-    all.push(...page);
-    if (page.length < PAGE) return all;
-    afterId = page[page.length - 1]!.id;
-  }
-}
-
-/** The plan's tasks as stored now, or as they stood at `asOf` (rebuilt from the log). Does IO. */
-export async function planTasks(engine: Engine, asOf?: Date): Promise<ReportTask[]> {
-  return reportTasks(asOf === undefined ? await allInstances(engine) : await engine.snapshotsAt(asOf));
-}
+export { allInstances, planTasks } from '../reports/index.ts';
 
 /** Narrowing of a task list: each given criterion must hold. */
 export interface TaskFilter {

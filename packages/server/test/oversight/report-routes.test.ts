@@ -272,6 +272,9 @@ describe('the office reports through the HTTP API', () => {
         const { live, replayed } = await nowAndReplayed(path);
         expect(live, path).toEqual(replayed);
       }
+      // The ledger as of now reads the stored tasks: the same rows as the replayed ones.
+      const ledgerNow = await (await get('/api/reports/ledger.csv')).text();
+      expect(ledgerNow).toBe(await (await get(`/api/reports/ledger.csv?asOf=${encodeURIComponent(s.clock.now().toISOString())}`)).text());
       const before = await (await get('/api/reports/summary')).json();
 
       // When the office urges a task still in progress and a unit starts one still assigned
