@@ -83,27 +83,32 @@ export class CurrentPlan {
     if (this.stale.size > 0) await this.reread();
   }
 
-  /** Re-reads the stale tasks' stored snapshots (which may already be newer than the entries folded in). */
+  /**
+   * Re-reads the stale tasks' stored snapshots (which may already be newer than the entries folded
+   * in), keeping only their facts page by page: a full snapshot is several times their size.
+   */
   private async reread(): Promise<void> {
-    const records: InstanceRecord[] = [];
+    const fresh: TaskFacts[] = [];
+    const keep = (records: readonly InstanceRecord[]) => {
+      for (const task of reportTasks(records)) fresh.push(this.shared(taskFacts(task)));
+    };
     if (this.stale.size > REREAD_ONE_BY_ONE) {
       for (let afterId: string | undefined; ; ) {
         const page = await this.engine.listInstances({ limit: INSTANCE_PAGE, ...(afterId === undefined ? {} : { afterId }) });
-        for (const record of page) if (this.stale.has(record.id)) records.push(record);
+        keep(page.filter((record) => this.stale.has(record.id)));
         if (page.length < INSTANCE_PAGE) break;
         afterId = page[page.length - 1]!.id;
       }
     } else {
       for (const id of this.stale) {
         const record = await this.engine.getInstance(id);
-        if (record !== undefined) records.push(record);
+        if (record !== undefined) keep([record]);
       }
     }
     // Readers may still hold the current array: changes go to a copy.
     const ordered = [...this.ordered];
     let added = false;
-    for (const task of reportTasks(records)) {
-      const facts = this.shared(taskFacts(task));
+    for (const facts of fresh) {
       const position = this.positions.get(facts.id);
       if (position === undefined) {
         ordered.push(facts);
