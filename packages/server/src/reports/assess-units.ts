@@ -70,7 +70,6 @@ export function assessUnits(
   options: AssessOptions = {},
 ): Assessment {
   const now = instantMs(asOf);
-  const skip = new Set(rules.notAssessed);
   const listReasons = options.reasonsFor ?? (() => true);
   const scores = new Map<string, UnitScore>();
   const scoreOf = (unit: string) => {
@@ -78,23 +77,39 @@ export function assessUnits(
     if (score === undefined) scores.set(unit, (score = { byRule: new Map(), reasons: listReasons(unit) ? [] : undefined }));
     return score;
   };
-  const parties = new PartyCache(skip);
+  const parties = new PartyCache(new Set(rules.notAssessed));
+  // The units of each party list whose reasons are listed (none, usually).
+  const listed = new Map<Parties, { lead: Assessed[]; responsible: Assessed[] }>();
+  const listedOf = (party: Parties) => {
+    let found = listed.get(party);
+    if (found === undefined) listed.set(party, (found = { lead: party.leads.filter(({ unit }) => listReasons(unit)), responsible: party.supporting.filter(({ unit }) => listReasons(unit)) }));
+    return found;
+  };
+  const rulesOf = rulesByFact(rules);
 
-  for (const { task } of tasks) {
-    for (const { unit } of parties.of(task.leadUnits, task.responsibleUnits, task.collectives).all) scoreOf(unit);
-  }
+  // Facts of one task share its party lists: count per (parties, rule), then score each unit once per pair.
+  const counted = new Map<Parties, Map<AssessmentRule, number>>();
+  const named = new Set<Parties>();
+  for (const { task } of tasks) named.add(parties.of(task.leadUnits, task.responsibleUnits, task.collectives));
+  for (const party of named) for (const { unit } of party.all) scoreOf(unit);
   for (const event of events) {
     if (event.at > now) continue;
-    const { leads, supporting } = parties.of(event.leadUnits, event.responsibleUnits, event.collectives);
-    for (const rule of rules.rules) {
-      if (!triggers(rule.trigger, event)) continue;
-      for (const { unit, via } of rule.appliesTo === 'lead' ? leads : supporting) {
+    const party = parties.of(event.leadUnits, event.responsibleUnits, event.collectives);
+    let byRule = counted.get(party);
+    if (byRule === undefined) counted.set(party, (byRule = new Map()));
+    for (const rule of rulesOf(event)) {
+      byRule.set(rule, (byRule.get(rule) ?? 0) + 1);
+      for (const { unit, via } of listedOf(party)[rule.appliesTo]) scoreOf(unit).reasons!.push(reason(rule, event, via));
+    }
+  }
+  for (const [party, byRule] of counted) {
+    for (const [rule, count] of byRule) {
+      for (const { unit } of rule.appliesTo === 'lead' ? party.leads : party.supporting) {
         const score = scoreOf(unit);
         let tally = score.byRule.get(rule);
         if (tally === undefined) score.byRule.set(rule, (tally = { ruleId: rule.id, text: rule.description, count: 0, points: 0 }));
-        tally.count += 1;
-        tally.points += rule.points;
-        score.reasons?.push(reason(rule, event, via));
+        tally.count += count;
+        tally.points += count * rule.points;
       }
     }
   }
@@ -120,16 +135,23 @@ interface UnitScore {
 
 type Assessed = { readonly unit: string; readonly via: string | null };
 
+/** A task's assessed units: lead, supporting (not also lead), and both. */
+interface Parties {
+  readonly leads: Assessed[];
+  readonly supporting: Assessed[];
+  readonly all: Assessed[];
+}
+
 /**
  * The assessed lead and supporting units of a task's parties, worked out once per party list: the
  * facts of one task share their lists, so most lookups are hits.
  */
 class PartyCache {
-  private readonly byLeads = new WeakMap<readonly string[], WeakMap<readonly string[], { leads: Assessed[]; supporting: Assessed[]; all: Assessed[] }>>();
+  private readonly byLeads = new WeakMap<readonly string[], WeakMap<readonly string[], Parties>>();
 
   constructor(private readonly skip: ReadonlySet<string>) {}
 
-  of(leadUnits: readonly string[], responsibleUnits: readonly string[], collectives: Readonly<Record<string, readonly string[]>>) {
+  of(leadUnits: readonly string[], responsibleUnits: readonly string[], collectives: Readonly<Record<string, readonly string[]>>): Parties {
     let byResponsible = this.byLeads.get(leadUnits);
     if (byResponsible === undefined) this.byLeads.set(leadUnits, (byResponsible = new WeakMap()));
     let found = byResponsible.get(responsibleUnits);
@@ -144,15 +166,14 @@ class PartyCache {
   }
 }
 
-function triggers(trigger: AssessmentTrigger, event: SupervisionEvent): boolean {
-  switch (trigger) {
-    case 'verified-on-time':
-      return event.kind === 'verified' && event.onTime;
-    case 'verified-late':
-      return event.kind === 'verified' && !event.onTime;
-    default:
-      return event.kind === trigger;
-  }
+/** The rules each supervision fact triggers, looked up by its kind (and for `verified`, whether on time). */
+function rulesByFact(rules: AssessmentRules): (event: SupervisionEvent) => readonly AssessmentRule[] {
+  const byTrigger = new Map<AssessmentTrigger, AssessmentRule[]>();
+  for (const rule of rules.rules) byTrigger.set(rule.trigger, [...(byTrigger.get(rule.trigger) ?? []), rule]);
+  return (event) => {
+    const trigger = event.kind === 'verified' ? (event.onTime ? 'verified-on-time' : 'verified-late') : (event.kind as AssessmentTrigger);
+    return byTrigger.get(trigger) ?? [];
+  };
 }
 
 /** The units that answer for `names`: each collective replaced by its members, unassessed names dropped. */
