@@ -31,6 +31,18 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 /** SHA-256 over 0x00 and the canonical JSON of the entry without `hash` (an RFC 6962 leaf hash). Pure. */
 export function hashEntry(entry: Omit<AuditEntry, 'hash'>): string {
+  return createHash('sha256').update(LEAF_PREFIX).update(canonicalBody(entry), 'utf8').digest('hex');
+}
+
+const LEAF_PREFIX = Buffer.from([0]);
+
+/** The canonical JSON that `hashEntry` hashes. Pure. */
+function canonicalBody(entry: Omit<AuditEntry, 'hash'>): string {
+  const { seq, instanceId, version, type, actor, payload, from, to, at, prevHash } = entry;
+  // Every field present (the usual case): written with its keys already in canonical order.
+  if ([seq, instanceId, version, type, actor.role, actor.unit, payload, from, to, at, prevHash].every((v) => v !== undefined)) {
+    return `{"actor":{"role":${canonicalJson(actor.role)},"unit":${canonicalJson(actor.unit)}},"at":${canonicalJson(at)},"from":${canonicalJson(from)},"instanceId":${canonicalJson(instanceId)},"payload":${canonicalJson(payload)},"prevHash":${canonicalJson(prevHash)},"seq":${canonicalJson(seq)},"to":${canonicalJson(to)},"type":${canonicalJson(type)},"version":${canonicalJson(version)}}`;
+  }
   const body: JsonObject = {
     seq: entry.seq,
     instanceId: entry.instanceId,
@@ -43,7 +55,7 @@ export function hashEntry(entry: Omit<AuditEntry, 'hash'>): string {
     at: entry.at,
     prevHash: entry.prevHash,
   };
-  return createHash('sha256').update(Buffer.from([0])).update(canonicalJson(body), 'utf8').digest('hex');
+  return canonicalJson(body);
 }
 
 /** Give a draft its place after `prevHash` at `seq`, and seal it. Pure. */

@@ -34,6 +34,8 @@ export interface SendOptions {
   /** With `fingerprint`: a retry with the same key and fingerprint returns the first result. */
   readonly idempotencyKey?: string;
   readonly fingerprint?: string;
+  /** Answer InstanceNotFound, before anything else, when the instance is not visible to the actor. */
+  readonly onlyIfVisible?: boolean;
 }
 
 export interface SendResult {
@@ -166,6 +168,10 @@ export class Engine {
     const transact = this.commits === undefined ? this.store.transact.bind(this.store) : this.commits.run.bind(this.commits);
     return transact(async (tx): Promise<SendResult> => {
       const { idempotencyKey, fingerprint = '' } = options;
+      const instance = await tx.lockInstance(instanceId);
+      if (instance === undefined) throw new InstanceNotFound(instanceId);
+      const definition = this.definitionOf(instance);
+      if (options.onlyIfVisible === true && !definition.visibleTo(actor, instance.snapshot)) throw new InstanceNotFound(instanceId);
       if (idempotencyKey !== undefined) {
         const earlier = await tx.getIdempotency(idempotencyKey);
         if (earlier !== undefined) {
@@ -173,12 +179,9 @@ export class Engine {
           return { ...(JSON.parse(earlier.outcome) as Omit<SendResult, 'replayed'>), replayed: true };
         }
       }
-      const instance = await tx.lockInstance(instanceId);
-      if (instance === undefined) throw new InstanceNotFound(instanceId);
       if (options.expectedVersion !== undefined && options.expectedVersion !== instance.version) {
         throw new VersionConflict(instanceId, options.expectedVersion, instance.version);
       }
-      const definition = this.definitionOf(instance);
       const result = step(definition, { instanceId, version: instance.version, snapshot: instance.snapshot }, event.type, event.payload, actor, at.getTime());
       if (!result.ok) throw result.error;
       const outcome = await this.commit(tx, definition, instance, result.step);

@@ -91,6 +91,7 @@ export function allowedEvents(definition: AnyWorkflowDefinition, snapshot: Store
 }
 
 function ok(definition: AnyWorkflowDefinition, machineSnapshot: AnyMachineSnapshot, snapshot: StoredSnapshot, draft: AuditDraft): StepResult {
+  machineSnapshots.set(snapshot, { machine: definition.machine, machineSnapshot });
   let timers: TimerSpec[] | undefined;
   let tags: string[] | undefined;
   const step: Step = {
@@ -125,7 +126,12 @@ function inertScope(machine: AnyStateMachine): AnyActorScope {
   return scope;
 }
 
+/** The XState snapshot each stored snapshot a step produced came from (the answer lists its allowed events). */
+const machineSnapshots = new WeakMap<StoredSnapshot, { machine: AnyStateMachine; machineSnapshot: AnyMachineSnapshot }>();
+
 function toMachine(definition: AnyWorkflowDefinition, snapshot: StoredSnapshot): AnyMachineSnapshot {
+  const known = machineSnapshots.get(snapshot);
+  if (known !== undefined && known.machine === definition.machine) return known.machineSnapshot;
   return definition.machine.resolveState({ value: snapshot.value, context: snapshot.context });
 }
 

@@ -72,6 +72,16 @@ describe('sending events', () => {
     expect(await auditCount(engine)).toBe(1);
   });
 
+  it('given onlyIfVisible, when the actor may not see the instance, then InstanceNotFound before any other refusal and nothing written', async () => {
+    const engine = await engineWithTicket();
+    const at = t('2023-05-12T08:00:00Z');
+    await expect(engine.send('t1', { type: 'WORK' }, ownerB, at, { onlyIfVisible: true, expectedVersion: 7, idempotencyKey: 'k' })).rejects.toBeInstanceOf(InstanceNotFound);
+    await expect(engine.send('t1', { type: 'WORK' }, ownerB, at)).rejects.toBeInstanceOf(Forbidden);
+    expect(await auditCount(engine)).toBe(1);
+    await engine.send('t1', { type: 'WORK' }, ownerA, at, { onlyIfVisible: true });
+    expect(await auditCount(engine)).toBe(2);
+  });
+
   it('given a refusal for state, then it lists the events the actor may send now', async () => {
     const engine = await engineWithTicket();
     const error = await engine.send('t1', { type: 'DONE' }, ownerA, t('2023-05-12T08:00:00Z')).catch((e: unknown) => e);

@@ -39,10 +39,22 @@ function sha256(text: string): Buffer {
 }
 
 /**
+ * How long a live token's principal is remembered (real time, not the plan clock). A revocation through
+ * this store takes effect at once; one made by another process (`duban token revoke`) within this time.
+ */
+export const TOKEN_CACHE_MS = 2000;
+const TOKEN_CACHE_SIZE = 10_000;
+
+/**
  * API tokens in the `api_token` table: created with a random secret shown once, stored as its
  * SHA-256 only, looked up by hash and compared in constant time. Does IO on the store's database.
  */
 export class TokenStore {
+  /** Live tokens seen lately, by hex SHA-256 (never the secret): the hot path skips the lookup. */
+  private readonly recent = new Map<string, { principal: Principal; until: number }>();
+  /** Bumped by every revocation, so a lookup that raced one is not remembered. */
+  private revocations = 0;
+
   private constructor(private readonly db: Kysely<{ api_token: ApiTokenTable }>) {}
 
   /** Opens the token table of a store, migrating the server schema first. */
@@ -79,6 +91,8 @@ export class TokenStore {
   /** Revokes a token; false when there is no such token or it was revoked already. */
   async revoke(id: number, at: Date): Promise<boolean> {
     const result = await this.db.updateTable('api_token').set({ revoked_at: at.toISOString() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+    this.revocations += 1;
+    this.recent.clear();
     return result.numUpdatedRows === 1n;
   }
 
@@ -87,12 +101,21 @@ export class TokenStore {
     const match = TOKEN_FORMAT.exec(token);
     if (match === null) return undefined;
     const digest = sha256(token);
-    const row = await this.db.selectFrom('api_token').selectAll().where('hash', '=', digest.toString('hex')).executeTakeFirst();
+    const hash = digest.toString('hex');
+    const now = performance.now();
+    const cached = this.recent.get(hash);
+    if (cached !== undefined && cached.until > now) return cached.principal;
+    const revocations = this.revocations;
+    const row = await this.db.selectFrom('api_token').selectAll().where('hash', '=', hash).executeTakeFirst();
     if (row === undefined || row.revoked_at !== null) return undefined;
     const stored = Buffer.from(row.hash, 'hex');
     if (stored.length !== digest.length || !timingSafeEqual(stored, digest)) return undefined;
     if (row.role !== match[1] || !isRole(row.role)) return undefined;
-    return { tokenId: Number(row.id), role: row.role, unit: row.role === 'unit' ? row.unit : null };
+    const principal: Principal = { tokenId: Number(row.id), role: row.role, unit: row.role === 'unit' ? row.unit : null };
+    if (revocations !== this.revocations) return principal;
+    if (this.recent.size >= TOKEN_CACHE_SIZE) this.recent.clear();
+    this.recent.set(hash, { principal, until: now + TOKEN_CACHE_MS });
+    return principal;
   }
 }
 

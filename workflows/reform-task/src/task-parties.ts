@@ -19,5 +19,9 @@ export function isLeadActor(task: Parties, actor: Actor): boolean {
 
 /** Is the actor a unit that is a party to the task? Pure. */
 export function isPartyActor(task: Parties, actor: Actor): boolean {
-  return actor.role === 'unit' && actor.unit !== null && partyUnits(task).includes(actor.unit);
+  const unit = actor.role === 'unit' ? actor.unit : null;
+  if (unit === null) return false;
+  // partyUnits(task).includes(unit), without building the list: it runs on every request.
+  const named = (u: string) => u === unit || (Object.hasOwn(task.collectives, u) && task.collectives[u]!.includes(unit));
+  return task.leadUnits.some(named) || task.responsibleUnits.some(named);
 }

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import type { Actor } from '../actor.ts';
 import type { AuditDraft, AuditEntry } from '../audit-entry.ts';
@@ -13,6 +13,7 @@ import { isSqliteUnavailable } from './sqlite.ts';
 import { isPostgresUnavailable } from './postgres-unavailable.ts';
 import { DuplicateKey } from './duplicate-key.ts';
 import { isUniqueViolation } from './unique-violation.ts';
+import { PrecompiledQuery } from './precompiled-query.ts';
 import type {
   AuditQuery,
   Dialect,
@@ -30,12 +31,43 @@ import type {
  */
 const AUDIT_CHAIN_LOCK = 0x64756261;
 
+const INSTANCE_COLUMNS = ['workflow_id', 'workflow_version', 'state', 'snapshot', 'version', 'created_at', 'updated_at'] as const;
+const AUDIT_COLUMNS = ['seq', 'instance_id', 'version', 'type', 'actor', 'payload', 'from_state', 'to_state', 'at', 'prev_hash', 'hash'] as const;
+const BEGIN = { sqlite: CompiledQuery.raw('BEGIN IMMEDIATE'), postgres: CompiledQuery.raw('BEGIN') };
+const COMMIT = CompiledQuery.raw('COMMIT');
+const ROLLBACK = CompiledQuery.raw('ROLLBACK');
+
+/** The statements every transition runs, compiled once per store. */
+function hotQueries(db: Kysely<Database>, dialect: Dialect) {
+  const byId = (id: unknown) => db.selectFrom('workflow_instance').selectAll().where('id', '=', id as string);
+  return {
+    getInstance: new PrecompiledQuery((arg) => byId(arg('id'))),
+    // Held against other writers until the transaction ends: SQLite has one writer; PostgreSQL locks the row.
+    lockInstance: new PrecompiledQuery((arg) => (dialect === 'postgres' ? byId(arg('id')).forUpdate() : byId(arg('id')))),
+    updateInstance: new PrecompiledQuery((arg) =>
+      db
+        .updateTable('workflow_instance')
+        .set(Object.fromEntries(INSTANCE_COLUMNS.map((column) => [column, arg(column)])))
+        .where('id', '=', arg('id'))
+        .where('version', '=', arg('expected_version')),
+    ),
+    chainHead: new PrecompiledQuery(() => db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1)),
+    appendAudit: new PrecompiledQuery((arg) => db.insertInto('audit_log').values(Object.fromEntries(AUDIT_COLUMNS.map((column) => [column, arg(column)])) as unknown as AuditLogTable)),
+  };
+}
+
+type HotQueries = ReturnType<typeof hotQueries>;
+
 /** The store over kysely: SQLite (one serialized connection) or PostgreSQL (a pool). */
 export class KyselyStore implements Store {
+  private readonly hot: HotQueries;
+
   private constructor(
     private readonly db: Kysely<Database>,
     readonly dialect: Dialect,
-  ) {}
+  ) {
+    this.hot = hotQueries(db, dialect);
+  }
 
   get kysely(): Kysely<any> {
     return this.db;
@@ -62,19 +94,19 @@ export class KyselyStore implements Store {
     try {
       return await this.db.connection().execute(async (connection) => {
         // IMMEDIATE takes SQLite's write lock up front, so a transaction never fails half-way on upgrade.
-        await sql.raw(this.dialect === 'sqlite' ? 'BEGIN IMMEDIATE' : 'BEGIN').execute(connection);
+        await connection.executeQuery(BEGIN[this.dialect]);
         try {
           // Every write appends to the one chain, so servers sharing the database take its lock FIRST: a
           // transaction never holds a row lock while it waits for the chain, and so never deadlocks.
           if (this.dialect === 'postgres') await lockChain(connection);
-          const result = await work(new KyselyTransaction(connection as Transaction<Database>, this.dialect));
+          const result = await work(new KyselyTransaction(connection as Transaction<Database>, this.dialect, this.hot));
           // PostgreSQL answers COMMIT after a failed statement with a silent ROLLBACK; a probe that fails
           // instead turns such a transaction into an error rather than a write reported but not kept.
           if (this.dialect === 'postgres') await sql`SELECT 1`.execute(connection);
-          await sql.raw('COMMIT').execute(connection);
+          await connection.executeQuery(COMMIT);
           return result;
         } catch (error) {
-          await sql.raw('ROLLBACK').execute(connection).catch(() => undefined);
+          await connection.executeQuery(ROLLBACK).catch(() => undefined);
           throw error;
         }
       });
@@ -84,7 +116,7 @@ export class KyselyStore implements Store {
   }
 
   async getInstance(id: string): Promise<InstanceRecord | undefined> {
-    const row = await this.db.selectFrom('workflow_instance').selectAll().where('id', '=', id).executeTakeFirst();
+    const [row] = (await this.hot.getInstance.run(this.db, { id })).rows;
     return row && toInstance(row);
   }
 
@@ -158,6 +190,7 @@ class KyselyTransaction implements StoreTransaction {
   constructor(
     private readonly db: Transaction<Database>,
     private readonly dialect: Dialect,
+    private readonly hot: HotQueries,
   ) {}
 
   get kysely(): Kysely<any> {
@@ -165,9 +198,7 @@ class KyselyTransaction implements StoreTransaction {
   }
 
   async lockInstance(id: string): Promise<InstanceRecord | undefined> {
-    let select = this.db.selectFrom('workflow_instance').selectAll().where('id', '=', id);
-    if (this.dialect === 'postgres') select = select.forUpdate();
-    const row = await select.executeTakeFirst();
+    const [row] = (await this.hot.lockInstance.run(this.db, { id })).rows;
     return row && toInstance(row);
   }
 
@@ -182,22 +213,21 @@ class KyselyTransaction implements StoreTransaction {
   }
 
   async updateInstance(record: InstanceRecord, expectedVersion: number): Promise<boolean> {
-    const { id, ...values } = fromInstance(record);
     this.writes += 1;
-    const result = await this.db.updateTable('workflow_instance').set(values).where('id', '=', id).where('version', '=', expectedVersion).executeTakeFirst();
-    return result.numUpdatedRows === 1n;
+    const result = await this.hot.updateInstance.run(this.db, { ...fromInstance(record), expected_version: expectedVersion });
+    return result.numAffectedRows === 1n;
   }
 
   async appendAudit(draft: AuditDraft): Promise<AuditEntry> {
     // The head is read under the chain lock (taken at BEGIN on PostgreSQL; SQLite has one writer), so the
     // chain stays one line however many servers append.
     if (this.head === undefined) {
-      const row = await this.db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      const [row] = (await this.hot.chainHead.run(this.db, {})).rows;
       this.head = row === undefined ? { seq: 0, hash: GENESIS_HASH } : { seq: Number(row.seq), hash: row.hash };
     }
     const entry = sealEntry(draft, this.head.seq + 1, this.head.hash);
     this.writes += 1;
-    await this.db.insertInto('audit_log').values(fromEntry(entry)).execute();
+    await this.hot.appendAudit.run(this.db, fromEntry(entry));
     this.head = { seq: entry.seq, hash: entry.hash };
     return entry;
   }

@@ -1,19 +1,17 @@
-import type { Json, SendResult } from '@duban/engine';
+import type { Json, SendOptions, SendResult } from '@duban/engine';
 import type { RouteModule } from '../app-deps.ts';
 import { eventBody, idempotencyKeyHeader, ifMatchHeader, noQuery } from '../api-schemas.ts';
 import { toAuditEntryView } from '../audit-entry-view.ts';
-import { findVisibleTask } from '../find-visible-task.ts';
 import { HttpProblem } from '../http-problem.ts';
 import { presentTask, taskEtag } from '../present-task.ts';
 import { actorOf, principalOf } from '../principal.ts';
-import { TASK_NOT_FOUND } from '../problem-details.ts';
 import { requestFingerprint } from '../request-fingerprint.ts';
 import { SingleFlight } from '../single-flight.ts';
 import { validateInput } from '../validate-input.ts';
 
 /**
  * `POST /tasks/:id/events`: one event, body `{ type, ...payload }`. The edge checks the shape and
- * the caller; the engine checks role, payload and state, and commits (with the idempotency record)
+ * the caller; the engine checks visibility (404), role, payload and state, and commits (with the idempotency record)
  * in one transaction. `If-Match: "<version>"` refuses a stale write with 412; an `Idempotency-Key`
  * repeated with the same body gets the first answer again, with another body a 422.
  */
@@ -33,19 +31,18 @@ export const eventRoutes: RouteModule = ({ engine, clock }) => (router) => {
     if (principal.role === 'reviewer') {
       throw new HttpProblem(403, 'forbidden', '无权执行此操作', 'reviewers have read-only access and may send no event');
     }
-    const instance = await findVisibleTask(engine, req.params.id, actor);
-    if (instance === undefined) throw TASK_NOT_FOUND;
-
-    const path = `${req.baseUrl}${req.path}`;
-    const fingerprint = requestFingerprint(req.method, path, req.body as Json);
     const at = clock.now();
-    const send = () =>
-      engine.send(instance.id, { type, payload }, actor, at, {
-        ...(match === undefined || match === '*' ? {} : { expectedVersion: Number(match.slice(1, -1)) }),
-        // Keys are the caller's own: two tokens may use the same key for different requests.
-        ...(key === undefined ? {} : { idempotencyKey: `${principal.tokenId}:${key}`, fingerprint }),
-      });
-    const result = key === undefined ? await send() : await flights.run(`${principal.tokenId}:${key}`, fingerprint, send);
+    // An unknown task and one the caller may not see are the same 404 (InstanceNotFound).
+    const options: SendOptions = { onlyIfVisible: true, ...(match === undefined || match === '*' ? {} : { expectedVersion: Number(match.slice(1, -1)) }) };
+    const send = (extra: SendOptions = {}) => engine.send(req.params.id, { type, payload }, actor, at, { ...options, ...extra });
+    let result: SendResult;
+    if (key === undefined) result = await send();
+    else {
+      // Keys are the caller's own: two tokens may use the same key for different requests.
+      const idempotencyKey = `${principal.tokenId}:${key}`;
+      const fingerprint = requestFingerprint(req.method, `${req.baseUrl}${req.path}`, req.body as Json);
+      result = await flights.run(idempotencyKey, fingerprint, () => send({ idempotencyKey, fingerprint }));
+    }
 
     // Computed as at the commit, so a replayed answer is the first answer, byte for byte.
     const committedAt = new Date(result.entry.at);
