@@ -1,10 +1,11 @@
 import type { KeyObject } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import type { Actor } from './actor.ts';
 import { SYSTEM_ACTOR } from './actor.ts';
 import type { AuditEntry } from './audit-entry.ts';
 import { canonicalJson } from './canonical-json.ts';
 import type { SignedCheckpoint } from './checkpoint.ts';
-import { signCheckpoint } from './checkpoint.ts';
+import { openCheckpoint, signCheckpoint } from './checkpoint.ts';
 import type { ChainReport } from './chain-verification.ts';
 import { verifyChain } from './chain-verification.ts';
 import { GroupCommit } from './group-commit.ts';
@@ -92,7 +93,7 @@ const TIMER_BATCH = 200;
 export class Engine {
   readonly registry: WorkflowRegistry;
   /** Merkle frontier of the log as far as this process has read it, so each checkpoint reads only new hashes. */
-  private readonly frontier = new MerkleFrontier();
+  private frontier = new MerkleFrontier();
   private readonly commits: GroupCommit | undefined;
 
   constructor(
@@ -308,6 +309,7 @@ export class Engine {
    * Returns the new checkpoint, or undefined when there was nothing new.
    */
   async issueCheckpoint(signer: CheckpointSigner, at: Date): Promise<SignedCheckpoint | undefined> {
+    if (this.frontier.size === 0) this.frontier = await this.resumedFrontier(signer);
     for (;;) {
       const hashes = await this.store.readHashes(this.frontier.size, AUDIT_PAGE);
       for (const hash of hashes) this.frontier.append(hash);
@@ -315,13 +317,32 @@ export class Engine {
     }
     const size = this.frontier.size;
     const rootHash = this.frontier.root();
+    const nodes = this.frontier.nodes();
     return this.store.transact(async (tx) => {
       const latest = await tx.latestCheckpoint();
       if (size === 0 || (latest !== undefined && latest.size >= size)) return undefined;
       const checkpoint = signCheckpoint({ origin: signer.origin, size, rootHash, time: at.toISOString() }, signer.privateKey);
-      await tx.insertCheckpoint(checkpoint);
+      await tx.insertCheckpoint(checkpoint, nodes);
       return checkpoint;
     });
+  }
+
+  /**
+   * The frontier kept with the latest checkpoint, when that checkpoint bears the signer's signature and
+   * its root is the frontier's: new checkpoints then extend what was signed, and the log's hashes are
+   * read from there on rather than from the first. Otherwise an empty frontier (everything is read).
+   */
+  private async resumedFrontier(signer: CheckpointSigner): Promise<MerkleFrontier> {
+    const kept = await this.store.latestFrontier();
+    if (kept === undefined) return new MerkleFrontier();
+    const opened = openCheckpoint(kept.checkpoint.text, createPublicKey(signer.privateKey));
+    if (!opened.ok || opened.checkpoint.origin !== signer.origin) return new MerkleFrontier();
+    try {
+      const frontier = MerkleFrontier.restore(opened.checkpoint.size, kept.nodes);
+      return frontier.root() === opened.checkpoint.rootHash ? frontier : new MerkleFrontier();
+    } catch {
+      return new MerkleFrontier();
+    }
   }
 
   checkpoints(): Promise<SignedCheckpoint[]> {

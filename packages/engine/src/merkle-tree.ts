@@ -153,8 +153,28 @@ export class MerkleFrontier {
   private readonly stack: { height: number; hash: string }[] = [];
   private count = 0;
 
+  /**
+   * The frontier of a tree of `size` leaves from its subtree roots (`nodes()` of such a frontier): one
+   * per 1-bit of `size`, largest first. Throws when there are not as many as `size` needs.
+   */
+  static restore(size: number, nodes: readonly string[]): MerkleFrontier {
+    const heights = [...size.toString(2)].flatMap((bit, i, bits) => (bit === '1' ? [bits.length - 1 - i] : []));
+    if (!Number.isSafeInteger(size) || size < 0 || heights.length !== nodes.length) {
+      throw new RangeError(`a frontier of ${size} leaves has ${heights.length} nodes, not ${nodes.length}`);
+    }
+    const frontier = new MerkleFrontier();
+    heights.forEach((height, i) => frontier.stack.push({ height, hash: nodes[i]! }));
+    frontier.count = size;
+    return frontier;
+  }
+
   get size(): number {
     return this.count;
+  }
+
+  /** The roots of its perfect subtrees, largest first: what `restore` takes. */
+  nodes(): string[] {
+    return this.stack.map(({ hash }) => hash);
   }
 
   append(leafHash: string): void {

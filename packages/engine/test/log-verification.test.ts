@@ -4,7 +4,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry, Engine } from '../src/index.ts';
 import { GENESIS_HASH, hashEntry, merkleRoot, signCheckpoint, verifyLog } from '../src/index.ts';
-import { admin, newEngine, onPostgres, ownerA, t, tempDbFile } from './support/engine-fixture.ts';
+import { Engine as EngineClass, openStore } from '../src/index.ts';
+import { admin, newEngine, onPostgres, ownerA, reopenableDatabase, t, tempDbFile } from './support/engine-fixture.ts';
+import { ticketV1 } from './support/ticket-workflow.ts';
 
 const key = generateKeyPairSync('ed25519');
 const otherKey = generateKeyPairSync('ed25519');
@@ -49,6 +51,18 @@ const rehashFrom = (entries: AuditEntry[], fromIndex: number): AuditEntry[] => {
   return out;
 };
 
+/** An engine on `db` whose store notes where each read of leaf hashes starts. */
+async function spiedEngine(db: string): Promise<{ engine: Engine; readFrom: number[] }> {
+  const store = await openStore(db);
+  const readFrom: number[] = [];
+  const readHashes = store.readHashes.bind(store);
+  store.readHashes = (after, limit) => {
+    readFrom.push(after);
+    return readHashes(after, limit);
+  };
+  return { engine: new EngineClass(store, [ticketV1]), readFrom };
+}
+
 describe('checkpoints', () => {
   it('given a log, then one signed checkpoint per growth, none when nothing is new', async () => {
     const engine = await loggedEngine();
@@ -56,6 +70,38 @@ describe('checkpoints', () => {
     expect(await engine.issueCheckpoint(signer, t('2023-06-30T00:00:00Z'))).toBeUndefined();
     const leaves = (await engine.readAudit(0, 100)).map((e) => e.hash);
     expect((await engine.checkpoints())[1]?.rootHash).toBe(merkleRoot(leaves.slice(0, 8)));
+  });
+
+  it('given a restart, then the next checkpoint resumes from the stored frontier and reads only newer hashes', async () => {
+    const db = await reopenableDatabase();
+    const first = await loggedEngine(db);
+    await first.send('t1', { type: 'NOTE', payload: { text: '重启前' } }, ownerA, t('2023-06-01T00:00:00Z'));
+    await first.close();
+
+    const { engine, readFrom } = await spiedEngine(db);
+    const checkpoint = await engine.issueCheckpoint(signer, t('2023-06-02T00:00:00Z'));
+    const leaves = (await engine.readAudit(0, 100)).map((e) => e.hash);
+    expect(checkpoint?.size).toBe(13);
+    expect(checkpoint?.rootHash).toBe(merkleRoot(leaves));
+    // Entries 1..12 are covered by the checkpoint at 12: only the 13th is read.
+    expect(readFrom).toEqual([12]);
+    expect((await engine.verifyWithCheckpoints(key.publicKey)).ok).toBe(true);
+    await engine.close();
+  });
+
+  it('given a stored frontier that does not give its signed root, then the next checkpoint hashes the whole log', async () => {
+    const db = await reopenableDatabase();
+    await (await loggedEngine(db)).close();
+    const forged = await openStore(db);
+    await forged.kysely.updateTable('checkpoint').set({ frontier: JSON.stringify(['f'.repeat(64), 'e'.repeat(64)]) }).where('size', '=', 12).execute();
+    await forged.close();
+
+    const { engine, readFrom } = await spiedEngine(db);
+    await engine.send('t1', { type: 'NOTE', payload: { text: '又一次' } }, ownerA, t('2023-06-01T00:00:00Z'));
+    const checkpoint = await engine.issueCheckpoint(signer, t('2023-06-02T00:00:00Z'));
+    expect(readFrom[0]).toBe(0);
+    expect(checkpoint?.rootHash).toBe(merkleRoot((await engine.readAudit(0, 100)).map((e) => e.hash)));
+    await engine.close();
   });
 
   it('given an intact log, then it verifies against its checkpoints', async () => {

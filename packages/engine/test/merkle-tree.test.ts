@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { consistencyProof, inclusionProof, merkleRoot, verifyConsistency, verifyInclusion } from '../src/merkle-tree.ts';
+import { consistencyProof, inclusionProof, MerkleFrontier, merkleRoot, verifyConsistency, verifyInclusion } from '../src/merkle-tree.ts';
 
 const leaf = (i: number) => createHash('sha256').update(Buffer.from([0])).update(`leaf ${i}`).digest('hex');
 const leaves = (n: number) => Array.from({ length: n }, (_, i) => leaf(i));
@@ -55,5 +55,18 @@ describe('Merkle tree (RFC 9162)', () => {
         return verifyInclusion(d[index]!, index, n, proof, merkleRoot(d)) && !verifyInclusion(d[index]!, index, n, forged, merkleRoot(d));
       }),
     );
+  });
+  it('restores a frontier from its nodes at any size, and grows it as if never stopped', () => {
+    const all = Array.from({ length: 40 }, (_, i) => leaf(i));
+    for (let size = 0; size <= 33; size++) {
+      const grown = new MerkleFrontier();
+      for (const hash of all.slice(0, size)) grown.append(hash);
+      const restored = MerkleFrontier.restore(size, grown.nodes());
+      expect(restored.root()).toBe(merkleRoot(all.slice(0, size)));
+      for (const hash of all.slice(size)) restored.append(hash);
+      expect(restored.size).toBe(all.length);
+      expect(restored.root()).toBe(merkleRoot(all));
+    }
+    expect(() => MerkleFrontier.restore(6, [leaf(0)])).toThrow(RangeError);
   });
 });

@@ -162,6 +162,11 @@ export class KyselyStore implements Store {
     return rows.map(toCheckpoint);
   }
 
+  async latestFrontier(): Promise<{ checkpoint: SignedCheckpoint; nodes: string[] } | undefined> {
+    const row = await this.db.selectFrom('checkpoint').selectAll().where('frontier', 'is not', null).orderBy('size', 'desc').limit(1).executeTakeFirst();
+    return row === undefined ? undefined : { checkpoint: toCheckpoint(row), nodes: JSON.parse(row.frontier!) as string[] };
+  }
+
   async dueTimers(now: number, limit: number): Promise<StoredTimer[]> {
     const rows = await this.db.selectFrom('timer').selectAll().where('due_at', '<=', now).orderBy('due_at').orderBy('instance_id').limit(limit).execute();
     return rows.map(toTimer);
@@ -289,9 +294,12 @@ class KyselyTransaction implements StoreTransaction {
     return row && toCheckpoint(row);
   }
 
-  async insertCheckpoint(checkpoint: SignedCheckpoint): Promise<void> {
+  async insertCheckpoint(checkpoint: SignedCheckpoint, frontier?: readonly string[]): Promise<void> {
     this.writes += 1;
-    await this.db.insertInto('checkpoint').values({ size: checkpoint.size, root_hash: checkpoint.rootHash, time: checkpoint.time, text: checkpoint.text }).execute();
+    await this.db
+      .insertInto('checkpoint')
+      .values({ size: checkpoint.size, root_hash: checkpoint.rootHash, time: checkpoint.time, text: checkpoint.text, frontier: frontier === undefined ? null : JSON.stringify(frontier) })
+      .execute();
   }
 }
 

@@ -96,6 +96,13 @@ export function migrationsFor(dialect: Dialect): MigrationProvider {
         await db.schema.createIndex('checkpoint_size').on('checkpoint').columns(['size']).execute();
       },
     },
+    // The Merkle frontier at each checkpoint (JSON array of subtree roots), so a process resumes
+    // from the latest one instead of hashing the whole log again.
+    '0003-checkpoint-frontier': {
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable('checkpoint').addColumn('frontier', 'text').execute();
+      },
+    },
   };
   return { getMigrations: async () => migrations };
 }

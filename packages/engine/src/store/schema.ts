@@ -16,6 +16,8 @@ export interface CheckpointTable {
   root_hash: string;
   time: string;
   text: string;
+  /** JSON array of the Merkle frontier's nodes at `size`; null on checkpoints issued before it was kept. */
+  frontier: string | null;
 }
 
 export interface WorkflowInstanceTable {

@@ -61,6 +61,8 @@ export interface Store {
   readHashes(afterSeq: number, limit: number): Promise<string[]>;
   auditSize(): Promise<number>;
   checkpoints(): Promise<SignedCheckpoint[]>;
+  /** The latest checkpoint stored with its Merkle frontier, and that frontier's nodes. */
+  latestFrontier(): Promise<{ readonly checkpoint: SignedCheckpoint; readonly nodes: string[] } | undefined>;
   dueTimers(now: number, limit: number): Promise<StoredTimer[]>;
   listTimers(instanceId: string): Promise<StoredTimer[]>;
   close(): Promise<void>;
@@ -92,5 +94,6 @@ export interface StoreTransaction {
   claimTimer(timer: StoredTimer): Promise<boolean>;
   /** The latest checkpoint, read under the transaction's lock so only one writer issues the next. */
   latestCheckpoint(): Promise<SignedCheckpoint | undefined>;
-  insertCheckpoint(checkpoint: SignedCheckpoint): Promise<void>;
+  /** Stores a checkpoint, with the Merkle frontier it was computed from (so the next process resumes there). */
+  insertCheckpoint(checkpoint: SignedCheckpoint, frontier?: readonly string[]): Promise<void>;
 }
