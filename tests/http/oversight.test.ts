@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,8 +29,11 @@ describe('`duban webhook` and `duban report` on a served database', () => {
   });
 
   it('webhook set gives 市水务局 an endpoint; a running server delivers its notices there, signed; list and remove', async () => {
-    const set = await duban('webhook', 'set', '--db', db, '--unit', '市水务局', '--url', receiver.url, '--secret', SECRET);
+    const secretFile = join(dir, 'webhook-secret');
+    writeFileSync(secretFile, `${SECRET}\n`, { mode: 0o600 });
+    const set = await duban('webhook', 'set', '--db', db, '--unit', '市水务局', '--url', receiver.url, '--secret-file', secretFile);
     expect(set.code, set.stderr).toBe(0);
+    expect(set.stderr).toBe('');
     expect(set.stdout.trim()).toBe(`set the webhook of 市水务局: ${receiver.url}`);
 
     // When the office urges task 7 on a served database

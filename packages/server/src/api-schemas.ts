@@ -250,7 +250,14 @@ export const checkpointSchema = z.strictObject({
   time: z.string().describe('ISO 8601 instant it was signed'),
   text: z.string().describe('the signed checkpoint text, to keep and verify with the public key'),
 });
-export const checkpointListResponse = z.strictObject({ items: z.array(checkpointSchema).describe('oldest first') });
+export const checkpointListQuery = z.strictObject({
+  after: z.string().regex(/^\d{1,15}$/, 'must be a non-negative integer (a log size)').transform(Number).optional().describe('checkpoints of a log size greater than this'),
+  limit: limitParam.optional().describe('page size, default 100, at most 1000'),
+});
+export const checkpointListResponse = z.strictObject({
+  items: z.array(checkpointSchema).describe('oldest first'),
+  next: z.number().int().nullable().describe('pass as `after` for the next page; null at the end'),
+});
 
 export const inclusionProofParams = z.strictObject({ seq: sizeParam('a seq') });
 export const inclusionProofQuery = z.strictObject({

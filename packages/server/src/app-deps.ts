@@ -23,6 +23,11 @@ export interface AppDeps {
   readonly accessLog?: AccessLog;
   /** The read model of reports as of now; createApp makes one on the engine if not given. */
   readonly currentPlan?: CurrentPlan;
+  /**
+   * Express's `trust proxy`: a hop count, or addresses, subnets and names (loopback, …) separated by
+   * commas, whose X-Forwarded-Proto and X-Forwarded-For are believed (Secure cookies, req.ip). Off when absent.
+   */
+  readonly trustProxy?: number | string;
 }
 
 /** A route module: registers its routes on a router. */

@@ -39,6 +39,8 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   // ETags are the task versions we set, not hashes of bodies.
   app.set('etag', false);
+  // Behind a TLS-terminating proxy: req.secure and req.ip as the proxy saw them, from the proxies named only.
+  if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
   app.use(requestId(), requestLog(deps.logger), helmet());
 
   const open = express.Router();

@@ -23,6 +23,7 @@ import { XLSX_TYPE } from './routes/report-routes.ts';
 import {
   accessLogQuery,
   accessLogResponse,
+  checkpointListQuery,
   checkpointListResponse,
   consistencyProofResponse,
   consistencyQuery,
@@ -252,7 +253,12 @@ function accountabilityPaths(security: JsonSchema[]): Record<string, JsonSchema>
   const readers = '(office, reviewer, admin)';
   return {
     '/api/audit/checkpoints': {
-      get: { summary: `the signed checkpoints of the audit log, oldest first ${readers}`, security, responses: { ...ok('Checkpoints', 'checkpoints'), ...problems(401, 403, 429, 503) } },
+      get: {
+        summary: `the signed checkpoints of the audit log, oldest first, page by page ${readers}`,
+        security,
+        parameters: queryParameters(checkpointListQuery),
+        responses: { ...ok('Checkpoints', 'checkpoints by size'), ...problems(401, 403, 422, 429, 503) },
+      },
     },
     '/api/audit/entries/{seq}/proof': {
       get: {

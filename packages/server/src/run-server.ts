@@ -35,6 +35,8 @@ export interface ServerOptions {
   readonly keyDir?: string;
   /** When to sign checkpoints; by default every 1000 entries and every 10 minutes. */
   readonly checkpoints?: CheckpointPolicy;
+  /** Express's `trust proxy` (see AppDeps.trustProxy); off by default. */
+  readonly trustProxy?: number | string;
 }
 
 /** A server that is listening. */
@@ -95,6 +97,7 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
             ? new DbRateLimiter(engine.store.kysely, options.rateLimit)
             : new FixedWindowRateLimiter(options.rateLimit),
       units: karamayUnits,
+      ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
     });
     server = app.listen(options.port, options.host);
     // A client that trickles its headers or body is cut off instead of holding a socket forever.

@@ -36,6 +36,11 @@ describe('GET /api/openapi.json', () => {
     expect(doc.components.schemas['AuditEntry']?.properties).toHaveProperty('taskId');
     const listParams = (doc.paths['/api/tasks']?.['get'] as { parameters: { name: string }[] }).parameters.map((p) => p.name);
     expect(listParams).toEqual(['state', 'unit', 'light', 'limit', 'cursor']);
+    const pageParams = (path: string) => (doc.paths[path]?.['get'] as { parameters: { name: string }[] }).parameters.map((p) => p.name);
+    // The checkpoints page like the log itself.
+    expect(pageParams('/api/audit/checkpoints')).toEqual(['after', 'limit']);
+    expect(pageParams('/api/audit/checkpoints')).toEqual(pageParams('/api/audit'));
+    expect(doc.components.schemas['Checkpoints']?.required).toEqual(['items', 'next']);
   });
 
   it('describes what the routes really answer: responses parse with the same schemas', async () => {

@@ -9,6 +9,7 @@ import type { CliIo } from './cli-io.ts';
 import { keyDirOption } from './key-dir-option.ts';
 import { envLogger } from './env-logger.ts';
 import { serveUntilSignal } from './serve-until-signal.ts';
+import { trustedProxies, trustProxyOption } from './trust-proxy-option.ts';
 import { UsageError } from './usage-error.ts';
 
 /** Default requests per token per minute. */
@@ -16,7 +17,7 @@ export const DEFAULT_RATE_LIMIT = 600;
 
 /**
  * `serve --db … [--port N] [--host ADDR] [--plan FILE] [--clock ISO] [--rate-limit N] [--timer-interval S]
- * [--checkpoint-every N] [--checkpoint-minutes T] [--key-dir DIR]`.
+ * [--checkpoint-every N] [--checkpoint-minutes T] [--key-dir DIR] [--trust-proxy VALUE]`.
  */
 export async function serveCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(
@@ -32,6 +33,7 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
       'checkpoint-every': { type: 'string' },
       'checkpoint-minutes': { type: 'string' },
       'key-dir': { type: 'string' },
+      'trust-proxy': { type: 'string' },
     },
     { min: 0, max: 0, names: '' },
   );
@@ -47,12 +49,26 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
     intervalMs: integer(values['checkpoint-minutes'], '--checkpoint-minutes', 0, 10_080, DEFAULT_CHECKPOINT_POLICY.intervalMs / 60_000) * 60_000,
   };
   const keyDir = keyDirOption(values['key-dir']);
+  const trustProxy = trustProxyOption(values['trust-proxy']);
   const clock = values.clock === undefined ? systemClock : new SimulatedClock(instant(values.clock, '--clock').toISOString());
   const logger = envLogger();
   const plan = values.plan === undefined ? undefined : await loadPlanFile(values.plan);
-  const server = await runServer({ db, port, host, clock, logger, rateLimit, timerIntervalMs, checkpoints, ...(keyDir === undefined ? {} : { keyDir }), ...(plan === undefined ? {} : { plan }) });
+  const server = await runServer({
+    db,
+    port,
+    host,
+    clock,
+    logger,
+    rateLimit,
+    timerIntervalMs,
+    checkpoints,
+    ...(keyDir === undefined ? {} : { keyDir }),
+    ...(plan === undefined ? {} : { plan }),
+    ...(trustProxy === undefined ? {} : { trustProxy }),
+  });
   const where = isPostgresUrl(db) ? 'PostgreSQL' : db;
   io.err(`duban: serving ${where} at ${server.url}${server.imported === undefined ? '' : ` (plan ${plan?.planId}: ${server.imported.created.length} tasks created, ${server.imported.existing.length} already there)`}`);
+  if (trustProxy !== undefined) io.err(`duban: ${trustedProxies(trustProxy)}`);
   io.err(`duban: audit checkpoints are signed by key ${server.checkpoints.signer.keyName}; reviewers keep its public key (duban audit pubkey --db …)`);
   return serveUntilSignal(server, io);
 }

@@ -4,11 +4,11 @@ export const USAGE = `Usage: duban <command> [options]
   plan parse FILE                    Plan JSON of a plan document (.md/.txt) on stdout
   serve --db FILE|postgres://… [--port N] [--host ADDR] [--plan FILE] [--clock ISO]
         [--rate-limit N] [--timer-interval SECONDS]
-        [--checkpoint-every N] [--checkpoint-minutes T] [--key-dir DIR]
+        [--checkpoint-every N] [--checkpoint-minutes T] [--key-dir DIR] [--trust-proxy VALUE]
                                      serve the HTTP API (port 3000, host 127.0.0.1 by default);
                                      signs an audit checkpoint every N entries (default 1000),
                                      every T minutes with new entries (default 10), at shutdown
-  start                              serve data/duban.db with the Karamay plan on 127.0.0.1:3000
+  start [--trust-proxy VALUE]        serve data/duban.db with the Karamay plan on 127.0.0.1:3000
                                      (PORT overrides); tokens go to data/secrets/tokens.json
   demo [--port N] [--exit]           play a scripted demo (演示数据) over HTTP on data/demo.db,
                                      then keep serving until Ctrl-C (--exit: stop at once)
@@ -38,8 +38,11 @@ export const USAGE = `Usage: duban <command> [options]
                                      the office's reports: summary, units (json); ledger (csv,
                                      xlsx, json); circular --from --to (md, html, json); xlsx
                                      needs --out; --as-of DATE means the end of that day
-  webhook set --db FILE --unit NAME --url http(s)://… --secret S
-                                     send the unit's notifications to URL, signed with S (16+ chars)
+  webhook set --db FILE --unit NAME --url http(s)://… --secret-file FILE
+                                     send the unit's notifications to URL, signed with the secret
+                                     in FILE (16+ chars; a trailing newline is dropped); or give
+                                     it in DUBAN_WEBHOOK_SECRET; --secret S still works, but other
+                                     users of the machine can see it (exactly one of the three)
   webhook list --db FILE             list webhooks and their deliveries (never their secrets)
   webhook remove --db FILE --unit NAME
                                      remove a unit's webhook; undelivered notifications are dropped
@@ -51,8 +54,13 @@ export const USAGE = `Usage: duban <command> [options]
 ISO is an ISO 8601 instant, e.g. 2023-07-01T00:00:00+08:00; a bare date (2023-07-01) means
 00:00 in Asia/Shanghai. --plan takes a plan document (.md/.txt) or Plan JSON (.json).
 --rate-limit is requests per token per minute (default 600; 0 turns it off).
+--trust-proxy names the reverse proxies whose X-Forwarded-Proto/-For are believed (off by
+default): a hop count, or addresses and subnets separated by commas, or loopback (a proxy on
+this machine); see docs/DEPLOYMENT.md. \`true\` is refused: clients could forge their address.
 Environment: PORT (start), LOG_LEVEL (trace|debug|info|warn|error|silent; default info),
 DUBAN_DATA_DIR (where start and demo keep their files; default data/), DUBAN_KEY_DIR (as
 --key-dir: the audit signing key's directory, default <db>.keys/; required for postgres://),
-DATABASE_URL (the --db of every command that takes one, when --db is not given).
+DATABASE_URL (the --db of every command that takes one, when --db is not given),
+DUBAN_WEBHOOK_SECRET (the secret of webhook set, instead of --secret-file),
+DUBAN_TRUST_PROXY (as --trust-proxy of serve and start).
 Every --db FILE also takes a postgres://user@host/db URL.`;

@@ -1,6 +1,6 @@
 import { karamayUnits } from '@duban/plan';
 import { systemClock } from '../clock.ts';
-import { MIN_SECRET_LENGTH, WebhookStore } from '../notifications/webhook-store.ts';
+import { WebhookStore } from '../notifications/webhook-store.ts';
 import { webhookUrl } from '../notifications/webhook-url.ts';
 import { openDuban } from '../open-duban.ts';
 import { UserError } from '../user-error.ts';
@@ -8,10 +8,12 @@ import { parseCommandArgs, required } from './cli-args.ts';
 import { databaseOption } from './database-option.ts';
 import type { CliIo } from './cli-io.ts';
 import { UsageError } from './usage-error.ts';
+import { webhookSecretOption } from './webhook-secret-option.ts';
 
 /**
  * `webhook set|list|remove`: a unit's outbound endpoint for its notifications. A running server sends
- * every notification created after `set` to it, signed with the secret (X-Duban-Signature).
+ * every notification created after `set` to it, signed with the secret (X-Duban-Signature), which `set`
+ * takes from `--secret-file FILE`, DUBAN_WEBHOOK_SECRET or (warned against) `--secret S`.
  */
 export async function webhookCommand(args: readonly string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
@@ -28,7 +30,11 @@ export async function webhookCommand(args: readonly string[], io: CliIo): Promis
 }
 
 async function set(args: readonly string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs(args, { db: { type: 'string' }, unit: { type: 'string' }, url: { type: 'string' }, secret: { type: 'string' } }, { min: 0, max: 0, names: '' });
+  const { values } = parseCommandArgs(
+    args,
+    { db: { type: 'string' }, unit: { type: 'string' }, url: { type: 'string' }, secret: { type: 'string' }, 'secret-file': { type: 'string' } },
+    { min: 0, max: 0, names: '' },
+  );
   const db = databaseOption(values.db);
   const unit = knownUnit(required(values.unit, '--unit'));
   let url: string;
@@ -38,10 +44,7 @@ async function set(args: readonly string[], io: CliIo): Promise<number> {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`--url: ${(error as Error).message}`);
   }
-  const secret = required(values.secret, '--secret');
-  if (secret.length < MIN_SECRET_LENGTH || secret.length > 256 || !/^[\x21-\x7E]+$/.test(secret)) {
-    throw new UsageError(`--secret must be ${MIN_SECRET_LENGTH} to 256 printable ASCII characters without spaces`);
-  }
+  const secret = await webhookSecretOption(values, io);
   const duban = await openDuban(db, { create: false });
   try {
     const { record, replaced } = await new WebhookStore(duban.engine.store.kysely).set(unit, url, secret, systemClock.now());

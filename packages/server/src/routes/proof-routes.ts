@@ -1,20 +1,27 @@
 import type { RouteModule } from '../app-deps.ts';
-import { consistencyQuery, inclusionProofParams, inclusionProofQuery, noQuery } from '../api-schemas.ts';
+import { checkpointListQuery, consistencyQuery, inclusionProofParams, inclusionProofQuery } from '../api-schemas.ts';
 import { toAuditEntryView } from '../audit-entry-view.ts';
 import { invalidField } from '../invalid-field.ts';
 import { requireRole } from '../require-role.ts';
 import { validateInput } from '../validate-input.ts';
 import { AUDIT_READERS } from './audit-routes.ts';
 
+const DEFAULT_LIMIT = 100;
+
 /**
  * The signed checkpoints and the Merkle proofs a reviewer checks against them:
- * `GET /audit/checkpoints`, `GET /audit/entries/:seq/proof?size=`, `GET /audit/consistency?from=&to=`.
+ * `GET /audit/checkpoints?after=&limit=`, `GET /audit/entries/:seq/proof?size=`, `GET /audit/consistency?from=&to=`.
  */
 export const proofRoutes: RouteModule = ({ engine }) => (router) => {
   router.get('/audit/checkpoints', requireRole(AUDIT_READERS, 'read the signed checkpoints'), async (req, res) => {
-    validateInput(noQuery, req.query, 'query');
-    const checkpoints = await engine.checkpoints();
-    res.json({ items: checkpoints.map((c) => ({ size: c.size, rootHash: c.rootHash, time: c.time, text: c.text })) });
+    const query = validateInput(checkpointListQuery, req.query, 'query');
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const after = query.after ?? 0;
+    // Keyed by size, which grows with every checkpoint. The engine reads them all; the page is cut here.
+    const page = (await engine.checkpoints()).filter((c) => c.size > after).slice(0, limit);
+    const last = page[page.length - 1];
+    const items = page.map((c) => ({ size: c.size, rootHash: c.rootHash, time: c.time, text: c.text }));
+    res.json({ items, next: page.length === limit && last !== undefined ? last.size : null });
   });
 
   router.get('/audit/entries/:seq/proof', requireRole(AUDIT_READERS, 'read inclusion proofs'), async (req, res) => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { openCheckpoint, signCheckpoint, verifyConsistency, verifyInclusion } from '@duban/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publicKeyPem } from '../../src/audit/audit-signing-key.ts';
-import { consistencyProofResponse, inclusionProofResponse } from '../../src/api-schemas.ts';
+import { checkpointListResponse, consistencyProofResponse, inclusionProofResponse } from '../../src/api-schemas.ts';
 import type { TestServer } from '../support/test-server.ts';
 import { problemOf, startTestServer, taskId } from '../support/test-server.ts';
 import { runCli } from './support/run-cli.ts';
@@ -15,6 +15,7 @@ const signer = { origin: 'duban/test', privateKey: key.privateKey, publicKey: ke
 
 interface Checkpoints {
   items: { size: number; rootHash: string; time: string; text: string }[];
+  next: number | null;
 }
 interface InclusionProof {
   seq: number;
@@ -71,6 +72,24 @@ describe('the proof endpoints', () => {
     for (const c of items) expect(openCheckpoint(c.text, key.publicKey)).toEqual({ ok: true, checkpoint: { origin: 'duban/test', size: c.size, rootHash: c.rootHash, time: c.time } });
   });
 
+  it('GET /api/audit/checkpoints?after=&limit= pages by size, as /api/audit pages by seq', async () => {
+    const all = await get<Checkpoints>('/api/audit/checkpoints');
+    expect(checkpointListResponse.safeParse(all).error).toBeUndefined();
+    // Fewer than the default limit (100): one page, no next.
+    expect(all.next).toBeNull();
+
+    const first = await get<Checkpoints>('/api/audit/checkpoints?limit=1');
+    expect(first).toEqual({ items: [all.items[0]], next: 73 });
+    const second = await get<Checkpoints>(`/api/audit/checkpoints?after=${first.next}&limit=1`);
+    expect(second).toEqual({ items: [all.items[1]], next: 75 });
+    // A full page may be the last: the next one is empty and ends the walk.
+    expect(await get<Checkpoints>(`/api/audit/checkpoints?after=${second.next}&limit=1`)).toEqual({ items: [], next: null });
+
+    // `after` is a log size, not a position: checkpoints of larger logs than it.
+    expect((await get<Checkpoints>('/api/audit/checkpoints?after=74')).items.map((c) => c.size)).toEqual([75]);
+    expect(await get<Checkpoints>('/api/audit/checkpoints?after=0&limit=2')).toEqual({ items: all.items, next: 75 });
+  });
+
   it('GET /api/audit/entries/:seq/proof proves an entry against the latest checkpoint holding it, or ?size=', async () => {
     const { items } = await get<Checkpoints>('/api/audit/checkpoints');
     const byDefault = await get<InclusionProof>('/api/audit/entries/72/proof');
@@ -113,6 +132,10 @@ describe('the proof endpoints', () => {
       ['/api/audit/consistency?from=1&to=77', 'query.to', /from 1 to 76/],
       ['/api/audit/consistency?from=1.5', 'query.from', /positive integer/],
       ['/api/audit/checkpoints?all=1', 'query.all', /unknown field/],
+      ['/api/audit/checkpoints?limit=0', 'query.limit', /from 1 to 1000/],
+      ['/api/audit/checkpoints?limit=1001', 'query.limit', /from 1 to 1000/],
+      ['/api/audit/checkpoints?after=-1', 'query.after', /non-negative integer \(a log size\)/],
+      ['/api/audit/checkpoints?after=73.5', 'query.after', /non-negative integer/],
     ];
     for (const [path, field, message] of cases) {
       const response = await s.request(path, { token: reviewer });

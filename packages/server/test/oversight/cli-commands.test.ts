@@ -1,8 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Kysely } from 'kysely';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.ts';
+import type { NotificationDatabase } from '../../src/notifications/notification-tables.ts';
+import { openDuban } from '../../src/open-duban.ts';
 import { reopenableDatabase } from '../support/test-server.ts';
 import { END_A, END_B, playScenario } from './support/oversight-scenario.ts';
 import { startOversightServer } from './support/oversight-server.ts';
@@ -90,6 +93,9 @@ describe('`duban report` and `duban webhook` (in process)', () => {
       [['webhook', 'set', '--db', db, '--unit', '各区人民政府', '--url', 'http://127.0.0.1:1/hook', '--secret', 'x'.repeat(16)], '各区人民政府 stands for several units'],
       [['webhook', 'set', '--db', db, '--unit', '市水务局', '--url', 'ftp://127.0.0.1/hook', '--secret', 'x'.repeat(16)], '--url: the webhook URL must use http or https, not ftp'],
       [['webhook', 'set', '--db', db, '--unit', '市水务局', '--url', 'http://127.0.0.1:1/hook', '--secret', 'short'], '--secret must be 16 to 256 printable ASCII characters'],
+      [['webhook', 'set', '--db', db, '--unit', '市水务局', '--url', 'http://127.0.0.1:1/hook'], 'the webhook secret is required: --secret-file FILE (or DUBAN_WEBHOOK_SECRET)'],
+      [['webhook', 'set', '--db', db, '--unit', '市水务局', '--url', 'http://127.0.0.1:1/hook', '--secret', 'x'.repeat(16), '--secret-file', join(dir, 'x')], 'give the webhook secret one way only, not --secret-file and --secret'],
+      [['webhook', 'set', '--db', db, '--unit', '市水务局', '--url', 'http://127.0.0.1:1/hook', '--secret-file', ''], '--secret-file needs a file name'],
     ];
     for (const [args, message] of cases) {
       const result = await run(...args);
@@ -99,6 +105,99 @@ describe('`duban report` and `duban webhook` (in process)', () => {
     const unwritable = await run('report', 'summary', '--db', db, '--out', join(dir, 'no-such-dir', 'summary.json'));
     expect(unwritable.code).toBe(1);
     expect(unwritable.err).toMatch(/^duban: no such file or directory, open '.*summary\.json'$/);
+  });
+
+  describe('where webhook set takes the secret from', () => {
+    const set = (...source: string[]) => run('webhook', 'set', '--db', db, '--unit', '市水务局', '--url', 'http://127.0.0.1:8999/hook', ...source);
+    const storedSecret = async () => {
+      const duban = await openDuban(db, { create: false });
+      try {
+        const row = await (duban.engine.store.kysely as unknown as Kysely<NotificationDatabase>).selectFrom('webhook').select('secret').where('unit', '=', '市水务局').executeTakeFirst();
+        return row?.secret;
+      } finally {
+        await duban.close();
+      }
+    };
+    const file = (name: string, content: string) => {
+      const path = join(dir, name);
+      writeFileSync(path, content, { mode: 0o600 });
+      return path;
+    };
+    const saved = process.env['DUBAN_WEBHOOK_SECRET'];
+    afterEach(async () => {
+      if (saved === undefined) delete process.env['DUBAN_WEBHOOK_SECRET'];
+      else process.env['DUBAN_WEBHOOK_SECRET'] = saved;
+      await run('webhook', 'remove', '--db', db, '--unit', '市水务局');
+    });
+
+    it('--secret-file: the file\'s content without its trailing newline, and no warning', async () => {
+      const result = await set('--secret-file', file('secret.txt', 'from-a-file-0123456789\n'));
+      expect(result.code, result.err).toBe(0);
+      expect(result.out).toBe('set the webhook of 市水务局: http://127.0.0.1:8999/hook');
+      expect(result.err).toBe('');
+      expect(await storedSecret()).toBe('from-a-file-0123456789');
+      // CRLF too, as a Windows editor writes it.
+      expect((await set('--secret-file', file('crlf.txt', 'from-a-crlf-file-0123456789\r\n'))).code).toBe(0);
+      expect(await storedSecret()).toBe('from-a-crlf-file-0123456789');
+    });
+
+    it('DUBAN_WEBHOOK_SECRET, with no warning', async () => {
+      process.env['DUBAN_WEBHOOK_SECRET'] = 'from-the-environment-42';
+      const result = await set();
+      expect(result.code, result.err).toBe(0);
+      expect(result.err).toBe('');
+      expect(await storedSecret()).toBe('from-the-environment-42');
+    });
+
+    it('--secret still works, with a warning that other users can see it', async () => {
+      const result = await set('--secret', 'on-the-command-line-42');
+      expect(result.code, result.err).toBe(0);
+      expect(result.err).toBe('duban: warning: --secret is visible to other users of this machine (process list, shell history); use --secret-file FILE or DUBAN_WEBHOOK_SECRET');
+      expect(await storedSecret()).toBe('on-the-command-line-42');
+    });
+
+    it('two sources are a usage error (exit 2), and the stored secret is left as it was', async () => {
+      expect((await set('--secret-file', file('first.txt', 'the-first-secret-0123'))).code).toBe(0);
+      process.env['DUBAN_WEBHOOK_SECRET'] = 'from-the-environment-42';
+      for (const [source, named] of [
+        [['--secret-file', file('second.txt', 'the-second-secret-0123')], '--secret-file and DUBAN_WEBHOOK_SECRET'],
+        [['--secret', 'the-second-secret-0123'], 'DUBAN_WEBHOOK_SECRET and --secret'],
+      ] as const) {
+        const result = await set(...source);
+        expect(result.code).toBe(2);
+        expect(result.err.split('\n')[0]).toBe(`duban: give the webhook secret one way only, not ${named}`);
+        expect(result.err).toContain('Usage: duban <command>');
+      }
+      process.env['DUBAN_WEBHOOK_SECRET'] = 'short';
+      const bad = await set();
+      expect(bad.code).toBe(2);
+      expect(bad.err.split('\n')[0]).toBe('duban: DUBAN_WEBHOOK_SECRET must be 16 to 256 printable ASCII characters without spaces');
+      expect(await storedSecret()).toBe('the-first-secret-0123');
+    });
+
+    it('a missing, empty, unreadable or bad secret file: a message naming it, exit 1, nothing stored', async () => {
+      mkdirSync(join(dir, 'a-directory'), { recursive: true });
+      const cases: [string, string][] = [
+        [join(dir, 'no-such-secret.txt'), `duban: --secret-file ${join(dir, 'no-such-secret.txt')}: no such file`],
+        [file('empty.txt', ''), `duban: --secret-file ${join(dir, 'empty.txt')} is empty; write the secret into it`],
+        [file('newline.txt', '\n'), `duban: --secret-file ${join(dir, 'newline.txt')} is empty; write the secret into it`],
+        [join(dir, 'a-directory'), `duban: --secret-file ${join(dir, 'a-directory')}: is a directory, not a file`],
+        [file('short.txt', 'short\n'), `duban: the secret in --secret-file ${join(dir, 'short.txt')} must be 16 to 256 printable ASCII characters without spaces`],
+        [file('spaces.txt', 'a secret with spaces in it\n'), `duban: the secret in --secret-file ${join(dir, 'spaces.txt')} must be 16 to 256 printable ASCII characters without spaces`],
+      ];
+      for (const [path, message] of cases) {
+        const result = await set('--secret-file', path);
+        expect(result.code, path).toBe(1);
+        expect(result.err, path).toBe(message);
+      }
+      expect(await storedSecret()).toBeUndefined();
+    });
+
+    it('the usage names --secret-file and DUBAN_WEBHOOK_SECRET', async () => {
+      const help = await run('help');
+      expect(help.out).toContain('webhook set --db FILE --unit NAME --url http(s)://… --secret-file FILE');
+      expect(help.out).toContain('DUBAN_WEBHOOK_SECRET');
+    });
   });
 
   it('webhook set, list (no secret) and remove', async () => {

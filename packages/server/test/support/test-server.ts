@@ -43,7 +43,9 @@ export interface TestServer {
  * limiter is the database's, as in `serve`) with the Karamay plan imported on 2023-05-10 and an app on a free
  * loopback port, with a clock the test moves by hand.
  */
-export async function startTestServer(options: { rateLimit?: number; db?: string; logLines?: string[]; auditKey?: AppDeps['auditKey'] } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { rateLimit?: number; db?: string; logLines?: string[]; auditKey?: AppDeps['auditKey']; trustProxy?: AppDeps['trustProxy'] } = {},
+): Promise<TestServer> {
   const store = await openStore(options.db ?? (await freshDatabase()));
   const engine = new Engine(store, [reformTaskV1]);
   const tokens = await TokenStore.open(store);
@@ -61,6 +63,7 @@ export async function startTestServer(options: { rateLimit?: number; db?: string
     rateLimit: options.rateLimit === undefined ? unlimited : onPostgres ? new DbRateLimiter(store.kysely, options.rateLimit) : new FixedWindowRateLimiter(options.rateLimit),
     units: karamayUnits,
     ...(options.auditKey === undefined ? {} : { auditKey: options.auditKey }),
+    ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
   });
   const server: Server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
