@@ -7,6 +7,7 @@ import type { CheckpointPolicy } from './audit/checkpoint-issuer.ts';
 import { CheckpointIssuer } from './audit/checkpoint-issuer.ts';
 import type { Clock } from './clock.ts';
 import { createApp } from './create-app.ts';
+import { PeriodicRounds } from './periodic-rounds.ts';
 import { CurrentPlan } from './reports/current-plan.ts';
 import { DbRateLimiter } from './db-rate-limiter.ts';
 import { FixedWindowRateLimiter } from './fixed-window-rate-limiter.ts';
@@ -54,6 +55,8 @@ export interface RunningServer extends Duban {
 
 /** How long in-flight requests get to finish on shutdown before their connections are cut. */
 const DRAIN_MS = 10_000;
+/** How often the report read model reads the log's tail between reports. */
+const READ_MODEL_INTERVAL_MS = 5_000;
 
 /**
  * Opens the database (creating and migrating it), imports the plan if given, fires the timers due
@@ -66,6 +69,7 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
   let server: Server | undefined;
   let scheduler: Scheduler | undefined;
   let webhooks: WebhookDispatcher | undefined;
+  let readModel: PeriodicRounds<void> | undefined;
   try {
     const signer = await openAuditSigner(engine, options.db, { keyDir: options.keyDir, create: true });
     checkpoints = new CheckpointIssuer(engine, signer, options.clock, options.logger, options.checkpoints);
@@ -76,12 +80,19 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
     await checkpoints.start();
     webhooks = new WebhookDispatcher(engine.store.kysely, options.clock, options.logger);
     webhooks.start();
-    // Reports as of now read this; it starts reading the log now rather than at the first report.
+    // Reports as of now read this. It reads the whole log now rather than at the first report, then
+    // the log's tail every few seconds, so that a report after a busy spell finds little left to read.
     const currentPlan = new CurrentPlan(engine);
     currentPlan.catchUp().then(
       () => options.logger.info('report read model current'),
       (error: unknown) => options.logger.error({ err: error }, 'report read model: reading the log failed; the next report retries'),
     );
+    readModel = new PeriodicRounds(
+      'report read model',
+      () => currentPlan.catchUp().catch((error: unknown) => options.logger.warn({ err: error }, 'report read model: reading the log’s tail failed; the next round retries')),
+      READ_MODEL_INTERVAL_MS,
+    );
+    readModel.start();
     const app = createApp({
       currentPlan,
       auditKey: signer,
@@ -112,6 +123,7 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
     const running = scheduler;
     const signing = checkpoints;
     const dispatching = webhooks;
+    const reading = readModel;
     let closing: Promise<void> | undefined;
     return {
       engine,
@@ -122,9 +134,10 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
       ...(imported === undefined ? {} : { imported }),
       webhooks: dispatching,
       // The webhook dispatcher stops first: what it has not sent stays in the outbox for the next start.
-      close: () => (closing ??= dispatching.stop().then(() => shutdown(listening, running, signing, duban, options.logger))),
+      close: () => (closing ??= Promise.all([dispatching.stop(), reading.stop()]).then(() => shutdown(listening, running, signing, duban, options.logger))),
     };
   } catch (error) {
+    await readModel?.stop();
     await webhooks?.stop();
     await scheduler?.stop();
     await checkpoints?.stop();
