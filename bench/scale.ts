@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { openDuban } from '../packages/server/src/open-duban.ts';
 import { scaleDatabase } from './support/scale-database.ts';
 import { startServer, stopProcess } from './support/processes.ts';
@@ -17,7 +18,15 @@ export interface ScaleResult {
   /** One unit (市司法局) with every reason for its score. */
   oneUnitReportP95Ms: number | null;
   replaySec: number;
+  /** The server's peak RSS (VmHWM) over start, lists, summary and units reports. */
   serverRssMb: number;
+  /** The same after 50 reports of one unit with every reason (15,000 or so, 3 MB of JSON each). */
+  serverRssWithReasonsMb: number;
+}
+
+/** A process's peak resident set so far (VmHWM), in MB. */
+function peakRssMb(pid: number): number {
+  return Math.round(Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmHWM:\s+(\d+)/)?.[1] ?? 0) / 1024);
 }
 
 function p95(samples: number[]): number {
@@ -68,11 +77,11 @@ export async function scaleBench(tasks = 100_000, entries = 2_000_000, log: (lin
     const firstReportSec = Math.round((performance.now() - s0) / 100) / 10;
     const summaryP95Ms = await timed(url, office, () => '/api/reports/summary', 50, 60_000).catch(() => null);
     const unitsReportP95Ms = await timed(url, office, () => '/api/reports/units', 50, 60_000).catch(() => null);
+    // The peak so far: everything the issue lists. One unit's report with all its reasons comes after.
+    const rss = peakRssMb(server.child.pid!);
     const oneUnitReportP95Ms = await timed(url, office, () => `/api/reports/units?unit=${encodeURIComponent('市司法局')}`, 50, 60_000).catch(() => null);
-    const status = await fetch(`${url}/healthz`);
-    await status.arrayBuffer();
-    const rss = Number((await import('node:fs')).readFileSync(`/proc/${server.child.pid}/status`, 'utf8').match(/VmHWM:\s+(\d+)/)?.[1] ?? 0) / 1024;
-    return { tasks, entries: entryCount, listP95Ms, unitListP95Ms, startSec, firstReportSec, summaryP95Ms, unitsReportP95Ms, oneUnitReportP95Ms, replaySec: Math.round(replaySec * 10) / 10, serverRssMb: Math.round(rss) };
+    const rssWithReasons = peakRssMb(server.child.pid!);
+    return { tasks, entries: entryCount, listP95Ms, unitListP95Ms, startSec, firstReportSec, summaryP95Ms, unitsReportP95Ms, oneUnitReportP95Ms, replaySec: Math.round(replaySec * 10) / 10, serverRssMb: rss, serverRssWithReasonsMb: rssWithReasons };
   } finally {
     await stopProcess(server.child);
   }

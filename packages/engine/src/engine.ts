@@ -19,7 +19,7 @@ import { replayLog, sameState } from './replay.ts';
 import type { Step, StepResult } from './step.ts';
 import { allowedEvents, start, step } from './step.ts';
 import { DuplicateKey } from './store/duplicate-key.ts';
-import type { InstanceQuery, InstanceRecord, Store, StoreTransaction, StoredTimer } from './store/store.ts';
+import type { InstanceQuery, InstanceRecord, LeanEntry, Store, StoreTransaction, StoredTimer } from './store/store.ts';
 import type { AnyWorkflowDefinition, TimerSpec } from './workflow-definition.ts';
 import { WorkflowRegistry } from './workflow-registry.ts';
 
@@ -252,6 +252,11 @@ export class Engine {
     return this.store.readAudit({ afterSeq, limit });
   }
 
+  /** Entries after `afterSeq`, without actor and hashes, with payloads of `payloadTypes` only (see LeanEntry). */
+  readLean(afterSeq: number, limit: number, payloadTypes: readonly string[]): Promise<LeanEntry[]> {
+    return this.store.readLean(afterSeq, limit, payloadTypes);
+  }
+
   /** The whole log (or one instance's part of it) in seq order, read page by page. */
   async *entries(filter: { instanceId?: string } = {}): AsyncGenerator<AuditEntry> {
     let afterSeq = 0;
@@ -320,6 +325,8 @@ export class Engine {
     const nodes = this.frontier.nodes();
     return this.store.transact(async (tx) => {
       const latest = await tx.latestCheckpoint();
+      // Nothing new to sign; a checkpoint from before frontiers were kept gets this one, for the next start.
+      if (latest !== undefined && latest.size === size) await tx.keepFrontier(size, nodes);
       if (size === 0 || (latest !== undefined && latest.size >= size)) return undefined;
       const checkpoint = signCheckpoint({ origin: signer.origin, size, rootHash, time: at.toISOString() }, signer.privateKey);
       await tx.insertCheckpoint(checkpoint, nodes);

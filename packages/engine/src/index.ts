@@ -33,7 +33,7 @@ export { verifyChain } from './chain-verification.ts';
 export type { ReplayDifference, ReplayedInstance, ReplayResult } from './replay.ts';
 export { replayLog } from './replay.ts';
 export { WorkflowRegistry } from './workflow-registry.ts';
-export type { AuditQuery, Dialect, InstanceQuery, InstanceRecord, Store, StoreTransaction, StoredTimer } from './store/store.ts';
+export type { AuditQuery, Dialect, InstanceQuery, InstanceRecord, LeanEntry, Store, StoreTransaction, StoredTimer } from './store/store.ts';
 export { KyselyStore } from './store/kysely-store.ts';
 export { isPostgresUrl, openStore } from './store/open-store.ts';
 export type { Checkpoint, CheckpointCheck, SignedCheckpoint } from './checkpoint.ts';

@@ -80,19 +80,8 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
     await checkpoints.start();
     webhooks = new WebhookDispatcher(engine.store.kysely, options.clock, options.logger);
     webhooks.start();
-    // Reports as of now read this. It reads the whole log now rather than at the first report, then
-    // the log's tail every few seconds, so that a report after a busy spell finds little left to read.
+    // Reports as of now read this (see below).
     const currentPlan = new CurrentPlan(engine);
-    currentPlan.catchUp().then(
-      () => options.logger.info('report read model current'),
-      (error: unknown) => options.logger.error({ err: error }, 'report read model: reading the log failed; the next report retries'),
-    );
-    readModel = new PeriodicRounds(
-      'report read model',
-      () => currentPlan.catchUp().catch((error: unknown) => options.logger.warn({ err: error }, 'report read model: reading the log’s tail failed; the next round retries')),
-      READ_MODEL_INTERVAL_MS,
-    );
-    readModel.start();
     const app = createApp({
       currentPlan,
       auditKey: signer,
@@ -119,6 +108,19 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
     options.logger.info({ url }, 'listening');
+    // The report read model reads the whole log once listening (its reads share SQLite's one connection
+    // with everything else, so not before), then the log's tail every few seconds, so that a report
+    // after a busy spell finds little left to read.
+    currentPlan.catchUp().then(
+      () => options.logger.info('report read model current'),
+      (error: unknown) => options.logger.error({ err: error }, 'report read model: reading the log failed; the next report retries'),
+    );
+    readModel = new PeriodicRounds(
+      'report read model',
+      () => currentPlan.catchUp().catch((error: unknown) => options.logger.warn({ err: error }, 'report read model: reading the log’s tail failed; the next round retries')),
+      READ_MODEL_INTERVAL_MS,
+    );
+    readModel.start();
     const listening = server;
     const running = scheduler;
     const signing = checkpoints;

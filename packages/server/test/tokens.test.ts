@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openStore } from '@duban/engine';
+import { TOKEN_CACHE_MS, TokenStore } from '../src/token-store.ts';
 import type { TestServer } from './support/test-server.ts';
 import { onPostgres, startTestServer } from './support/test-server.ts';
 
@@ -38,6 +40,23 @@ describe('API tokens', () => {
     expect((await s.request('/api/tasks?limit=1', { token })).status).toBe(200);
     expect(await s.tokens.revoke(record.id, s.clock.now())).toBe(true);
     expect(await s.tokens.revoke(record.id, s.clock.now())).toBe(false);
+    expect((await s.request('/api/tasks?limit=1', { token })).status).toBe(401);
+  });
+
+  // SQLite-only: a second process is played by a second connection to the same file.
+  it.skipIf(onPostgres)('given a token revoked by another process, then the server refuses it within TOKEN_CACHE_MS', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'duban-tokens-'));
+    const db = join(dir, 'test.db');
+    s = await startTestServer({ db });
+    const { token, record } = await s.tokens.create({ role: 'office' }, s.clock.now());
+    expect((await s.request('/api/tasks?limit=1', { token })).status).toBe(200);
+
+    const store = await openStore(db);
+    const elsewhere = await TokenStore.open(store);
+    expect(await elsewhere.revoke(record.id, s.clock.now())).toBe(true);
+    await store.close();
+
+    await new Promise((resolve) => setTimeout(resolve, TOKEN_CACHE_MS + 100));
     expect((await s.request('/api/tasks?limit=1', { token })).status).toBe(401);
   });
 

@@ -6,6 +6,7 @@ import type { AuditDraft, AuditEntry } from '../audit-entry.ts';
 import type { SignedCheckpoint } from '../checkpoint.ts';
 import { GENESIS_HASH, sealEntry } from '../audit-entry.ts';
 import { StoreUnavailable } from '../errors.ts';
+import type { JsonObject } from '../json.ts';
 import type { TimerSpec } from '../workflow-definition.ts';
 import { migrationsFor } from './migrations.ts';
 import type { AuditLogTable, CheckpointTable, Database, TimerTable, WorkflowInstanceTable } from './schema.ts';
@@ -20,6 +21,7 @@ import type {
   IdempotencyRecord,
   InstanceQuery,
   InstanceRecord,
+  LeanEntry,
   Store,
   StoreTransaction,
   StoredTimer,
@@ -145,6 +147,19 @@ export class KyselyStore implements Store {
     if (query.instanceId !== undefined) select = select.where('instance_id', '=', query.instanceId);
     const rows = await select.orderBy('seq').limit(query.limit).execute();
     return rows.map(toEntry);
+  }
+
+  async readLean(afterSeq: number, limit: number, payloadTypes: readonly string[]): Promise<LeanEntry[]> {
+    const payload =
+      payloadTypes.length === 0 ? sql<string | null>`NULL` : sql<string | null>`CASE WHEN type IN (${sql.join(payloadTypes)}) THEN payload END`;
+    const rows = await this.db
+      .selectFrom('audit_log')
+      .select(['seq', 'instance_id', 'type', 'at', payload.as('payload')])
+      .where('seq', '>', afterSeq)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ seq: Number(row.seq), instanceId: row.instance_id, type: row.type, at: row.at, payload: row.payload === null ? null : (JSON.parse(row.payload) as JsonObject) }));
   }
 
   async readHashes(afterSeq: number, limit: number): Promise<string[]> {
@@ -292,6 +307,11 @@ class KyselyTransaction implements StoreTransaction {
   async latestCheckpoint(): Promise<SignedCheckpoint | undefined> {
     const row = await this.db.selectFrom('checkpoint').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirst();
     return row && toCheckpoint(row);
+  }
+
+  async keepFrontier(size: number, frontier: readonly string[]): Promise<void> {
+    this.writes += 1;
+    await this.db.updateTable('checkpoint').set({ frontier: JSON.stringify(frontier) }).where('size', '=', size).where('frontier', 'is', null).execute();
   }
 
   async insertCheckpoint(checkpoint: SignedCheckpoint, frontier?: readonly string[]): Promise<void> {

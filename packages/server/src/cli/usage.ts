@@ -15,7 +15,7 @@ export const USAGE = `Usage: duban <command> [options]
   token create --db FILE --role office|reviewer|unit|admin [--unit NAME] [--label TEXT]
                                      issue a token; the token is printed on the last line
   token list --db FILE               list tokens (never their secrets)
-  token revoke ID --db FILE          revoke a token
+  token revoke ID --db FILE          revoke a token (running servers stop accepting it within 2 s)
   timers run --db FILE --now ISO     fire every timer due by ISO
   audit verify --db FILE [--checkpoint FILE]… [--pubkey FILE] [--key-dir DIR]
   audit verify --log DIR [--checkpoint FILE]… [--pubkey FILE]

@@ -14,8 +14,8 @@ export interface PlanNow {
   readonly asOf: number;
 }
 
-const AUDIT_PAGE = 5000;
-const INSTANCE_PAGE = 1000;
+const AUDIT_PAGE = 1000;
+const INSTANCE_PAGE = 250;
 /** Above this many touched tasks, reading every task page by page beats reading them one by one. */
 const REREAD_ONE_BY_ONE = 2000;
 
@@ -72,7 +72,8 @@ export class CurrentPlan {
 
   private async readTail(): Promise<void> {
     for (;;) {
-      const page = await this.engine.readAudit(this.seq, AUDIT_PAGE);
+      // Lean: without actors, hashes and the payloads the fold does not read (most of the log's bytes).
+      const page = await this.engine.readLean(this.seq, AUDIT_PAGE, SupervisionFold.payloadTypes);
       for (const entry of page) {
         if (this.fold.add(entry)) this.stale.add(entry.instanceId);
         this.seq = entry.seq;

@@ -1,4 +1,4 @@
-import type { AuditEntry } from '@duban/engine';
+import type { AuditEntry, LeanEntry } from '@duban/engine';
 import { CREATE_EVENT } from '@duban/engine';
 import { endOfDayShanghai } from '@duban/reform-task';
 
@@ -63,15 +63,20 @@ interface CreateInput {
  * be fed the log's tail as it grows. Pure (no IO).
  */
 export class SupervisionFold {
+  /** The entry types whose payload `add` reads: a reader of the log may leave out every other's (LeanEntry). */
+  static readonly payloadTypes: readonly string[] = [
+    CREATE_EVENT, 'VERIFY', 'REJECT', 'CLOSE', 'URGE', 'ESCALATE', 'RECORD_INTERVIEW', 'REFER', 'REQUEST_EXTENSION', 'DECIDE_EXTENSION', 'REASSIGN',
+  ];
+
   readonly events: SupervisionEvent[] = [];
   private readonly tracked = new Map<string, Tracked>();
   /** One copy of each distinct list of units and of collectives: many tasks name the same. */
   private readonly shared = new Map<string, unknown>();
 
-  /** Folds one entry in; returns whether it belongs to a reform task. */
-  add(entry: AuditEntry): boolean {
+  /** Folds one entry in (an AuditEntry, or a LeanEntry with the payloads of `payloadTypes`); returns whether it belongs to a reform task. */
+  add(entry: LeanEntry): boolean {
     const at = Date.parse(entry.at);
-    const payload = entry.payload as Record<string, unknown>;
+    const payload = (entry.payload ?? {}) as Record<string, unknown>;
     if (entry.type === CREATE_EVENT) {
       if (payload['workflow'] !== 'reform-task') return false;
       const input = payload['input'] as CreateInput;

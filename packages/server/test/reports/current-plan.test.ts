@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '@duban/engine';
 import { instancesFromPlan } from '@duban/reform-task';
-import { assessUnits, CurrentPlan, defaultAssessmentRules, reportInputAt, summarize, taskFacts } from '../../src/reports/index.ts';
+import { assessUnits, CurrentPlan, defaultAssessmentRules, reportInputAt, summarize, SupervisionFold, taskFacts } from '../../src/reports/index.ts';
 import { DATE_B, DISTRICTS, id, office, plan, runScenario } from './scenario.ts';
 
 const AFTER_B = new Date(DATE_B.getTime() + 1);
@@ -34,7 +34,9 @@ describe('CurrentPlan, the read model of reports as of now', () => {
     const cold = await bothWays(engine, model, AFTER_B);
     expect(cold.live).toEqual(cold.replayed);
 
-    // When the office urges task 5 and a plan that sorts first (by plan id) brings one more task
+    // When the office hands task 5 to another lead unit and urges it, and a plan that sorts first
+    // (by plan id) brings one more task
+    await engine.send(id(5), { type: 'REASSIGN', payload: { leadUnits: ['市发改委'] } }, office, new Date(AFTER_B.getTime() + 500));
     await engine.send(id(5), { type: 'URGE', payload: { message: '请加快' } }, office, new Date(AFTER_B.getTime() + 1000));
     const extra = { tasks: [{ ...plan.tasks[0]!, text: '新增任务。' }] };
     await engine.create(instancesFromPlan(extra, registry, { planId: 'a-2023' }), { role: 'admin', unit: null }, new Date(AFTER_B.getTime() + 2000));
@@ -45,6 +47,15 @@ describe('CurrentPlan, the read model of reports as of now', () => {
     expect(warm.live).toEqual(warm.replayed);
     expect(warm.live.tasks.map((task) => `${task.task.planId}/${task.task.number}`)).toEqual(['a-2023/1', ...[1, 2, 3, 4, 5, 6, 7, 8].map((n) => `test-2023/${n}`)]);
     expect(warm.live.summary.activity.urges).toBe(cold.live.summary.activity.urges + 1);
+  });
+
+  it('folds lean entries (payloads of its payload types only) as it folds whole ones', async () => {
+    const whole = new SupervisionFold();
+    for (const entry of await engine.readAudit(0, 1000)) whole.add(entry);
+    const lean = new SupervisionFold();
+    for (const entry of await engine.readLean(0, 1000, SupervisionFold.payloadTypes)) lean.add(entry);
+    expect(whole.events.map((event) => event.kind)).toEqual(expect.arrayContaining(['verified', 'rejected', 'urge', 'interview', 'interview-held', 'referral', 'commendation', 'extension-approved']));
+    expect(lean.events).toEqual(whole.events);
   });
 
   it('lets every caller see every entry committed before its call, also while a catch-up runs', async () => {
