@@ -31,7 +31,6 @@ const REREAD_ONE_BY_ONE = 2000;
 export class CurrentPlan {
   private readonly fold = new SupervisionFold();
   private ordered: TaskFacts[] = [];
-  private positions = new Map<string, number>();
   /** Tasks whose entries were folded in but whose facts are not yet re-read. */
   private readonly stale = new Set<string>();
   private seq = 0;
@@ -108,9 +107,10 @@ export class CurrentPlan {
     }
     // Readers may still hold the current array: changes go to a copy.
     const ordered = [...this.ordered];
+    const sorted = ordered.length;
     let added = false;
     for (const facts of fresh) {
-      const position = this.positions.get(facts.id);
+      const position = positionOf(ordered, sorted, facts);
       if (position === undefined) {
         ordered.push(facts);
         added = true;
@@ -119,11 +119,8 @@ export class CurrentPlan {
       }
       this.stale.delete(facts.id);
     }
-    if (added) {
-      // New tasks (a plan import): the order changes.
-      ordered.sort(comparePlanOrder);
-      this.positions = new Map(ordered.map((facts, i) => [facts.id, i]));
-    }
+    // New tasks (a plan import): the order changes.
+    if (added) ordered.sort(comparePlanOrder);
     this.ordered = ordered;
   }
 
@@ -148,3 +145,17 @@ export class CurrentPlan {
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Where the task `facts` stands among the first `sorted` of `ordered` (in plan order), by binary search. */
+function positionOf(ordered: readonly TaskFacts[], sorted: number, facts: TaskFacts): number | undefined {
+  let low = 0;
+  let high = sorted - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const order = comparePlanOrder(ordered[middle]!, facts);
+    if (order === 0) return middle;
+    if (order < 0) low = middle + 1;
+    else high = middle - 1;
+  }
+  return undefined;
+}
