@@ -55,7 +55,7 @@ export function authorize(actor: Actor, type: string, snapshot: ReformTaskSnapsh
 }
 
 /** Office, reviewers, admins and the system see every task; a unit sees the tasks it is a party to. Pure. */
-export function visibleTo(actor: Actor, snapshot: ReformTaskSnapshot): boolean {
+export function visibleTo(actor: Actor, snapshot: { readonly context: Pick<ReformTaskContext, 'leadUnits' | 'responsibleUnits' | 'collectives'> }): boolean {
   if (actor.role === 'unit') return isPartyActor(snapshot.context, actor);
   return ['office', 'reviewer', 'admin', 'system'].includes(actor.role);
 }

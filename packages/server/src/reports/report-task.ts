@@ -19,9 +19,9 @@ export interface ReportTask {
   readonly task: ReformTaskContext;
 }
 
-/** The fields of a task the summary, the assessment and the circular read. */
+/** The fields of a task the summary, the assessment, the circular and the task tables read. */
 const factFields = [
-  'planId', 'number', 'part', 'text', 'leadUnits', 'responsibleUnits', 'collectives',
+  'planId', 'number', 'part', 'text', 'leadUnits', 'responsibleUnits', 'collectives', 'deadline',
   'dueDate', 'deadlineAt', 'warned', 'overdue', 'rejections', 'reportedAt', 'verifiedAt',
 ] as const satisfies readonly (keyof ReformTaskContext)[];
 

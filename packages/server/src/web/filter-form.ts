@@ -1,5 +1,5 @@
 import { lightLabels, partyUnits, reformTaskStates, stateLabels } from '@duban/reform-task';
-import type { ReportTask } from '../reports/index.ts';
+import type { TaskFacts } from '../reports/index.ts';
 import { compareUnits } from '../reports/index.ts';
 import { html } from './html.ts';
 import type { SafeHtml } from './html.ts';
@@ -15,7 +15,7 @@ function select(name: string, label: string, options: readonly (readonly [string
  * The filter form of the dashboard and the task list (GET, so a filtered view has an address):
  * state, light, unit and part chosen from what the tasks hold, and optionally the day to look at. Pure.
  */
-export function filterForm(action: string, tasks: readonly ReportTask[], filter: TaskFilter & { asOf?: string | undefined }, options: { asOf?: { max: string } } = {}): SafeHtml {
+export function filterForm(action: string, tasks: readonly TaskFacts[], filter: TaskFilter & { asOf?: string | undefined }, options: { asOf?: { max: string } } = {}): SafeHtml {
   const units = [...new Set(tasks.flatMap(({ task }) => partyUnits(task)))].sort(compareUnits);
   const parts = [...new Set(tasks.map(({ task }) => task.part))];
   return html`<form class="filters" method="get" action="${action}" role="search" aria-label="筛选">

@@ -1,11 +1,19 @@
 import type { Actor } from '@duban/engine';
+import type { AppDeps } from '../app-deps.ts';
 import { endOfDayShanghai, light, partyUnits, visibleTo } from '@duban/reform-task';
 import type { Light, ReformTaskState } from '@duban/reform-task';
 import { HttpProblem } from '../http-problem.ts';
-import type { ReportTask } from '../reports/index.ts';
+import type { TaskFacts } from '../reports/index.ts';
 import { shanghaiDay } from './format.ts';
 
+import { planTasks } from '../reports/index.ts';
+
 export { allInstances, planTasks } from '../reports/index.ts';
+
+/** The plan's tasks now, in plan order: the report read model's, when it answers for `now`, else as stored. Does IO. */
+export async function tasksNow({ engine, currentPlan }: AppDeps, now: Date): Promise<readonly TaskFacts[]> {
+  return (await currentPlan?.at(now.getTime()))?.tasks ?? planTasks(engine);
+}
 
 /** Narrowing of a task list: each given criterion must hold. */
 export interface TaskFilter {
@@ -17,7 +25,7 @@ export interface TaskFilter {
 }
 
 /** The tasks `actor` may see that match `filter`, in plan order. Pure. */
-export function filterTasks(tasks: readonly ReportTask[], filter: TaskFilter, actor: Actor): ReportTask[] {
+export function filterTasks<T extends TaskFacts>(tasks: readonly T[], filter: TaskFilter, actor: Actor): T[] {
   return tasks.filter(
     ({ snapshot, task }) =>
       visibleTo(actor, snapshot) &&

@@ -19,7 +19,7 @@ const filters = {
 
 /** `/dashboard` and `/tasks`: filters, and for the dashboard the day it is as of. */
 export const dashboardQuery = z.strictObject({ asOf: optional(day), ...filters });
-export const taskListQuery = z.strictObject(filters);
+export const taskListQuery = z.strictObject({ ...filters, page: optional(z.coerce.number().int().min(1).max(1_000_000)) });
 
 /** `/tasks/:id`: which event was just recorded (after Post/Redirect/Get). */
 export const taskPageQuery = z.strictObject({ done: optional(z.enum(reformTaskEventTypes)) });

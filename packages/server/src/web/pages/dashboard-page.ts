@@ -1,5 +1,5 @@
 import { lightLabels, reformTaskStates, stateLabels } from '@duban/reform-task';
-import type { ReportTask, Summary, Tally } from '../../reports/index.ts';
+import type { Summary, TaskFacts, Tally } from '../../reports/index.ts';
 import { brief, taskHref } from '../badges.ts';
 import { barChart } from '../bar-chart.ts';
 import { filterForm } from '../filter-form.ts';
@@ -8,16 +8,16 @@ import type { SafeHtml } from '../html.ts';
 import { stateLabel } from '../labels.ts';
 import { layout } from '../layout.ts';
 import type { TaskFilter } from '../plan-tasks.ts';
-import { taskTable } from '../task-table.ts';
+import { TASKS_PER_PAGE, taskListHref, taskTable } from '../task-table.ts';
 import type { Viewer } from '../web-viewer.ts';
 
 /** What the dashboard shows. */
 export interface DashboardModel {
   readonly viewer: Viewer;
   /** Every task at the instant, for the filter's choices. */
-  readonly all: readonly ReportTask[];
+  readonly all: readonly TaskFacts[];
   /** The tasks the filter keeps; the summary is of these. */
-  readonly shown: readonly ReportTask[];
+  readonly shown: readonly TaskFacts[];
   readonly summary: Summary;
   readonly filter: TaskFilter & { asOf?: string | undefined };
   /** Today (Asia/Shanghai), the latest day to look at. */
@@ -81,8 +81,11 @@ ${links}
 <section aria-labelledby="lead-h"><h2 id="lead-h">按牵头单位</h2>${tallyTable('按牵头单位统计（一项任务有多个牵头单位时各计一次）', '牵头单位', summary.byLeadUnit.map((u) => ({ name: u.unit, ...u })))}</section>
 <section aria-labelledby="list-h"><h2 id="list-h">任务清单</h2>${
       filtered(model.filter)
-        ? taskTable(model.shown, model.at, '符合筛选条件的任务')
+        ? html`${taskTable(model.shown.slice(0, TASKS_PER_PAGE), model.at, '符合筛选条件的任务', { page: { number: 1, pages: Math.ceil(model.shown.length / TASKS_PER_PAGE), total: model.shown.length } })}${
+            model.shown.length > TASKS_PER_PAGE && model.asOfDay === undefined ? html`<p><a href="${taskListHref(model.filter)}">在任务列表中查看全部 ${model.shown.length} 项</a></p>` : ''
+          }`
         : html`<p>共 ${model.shown.length} 项任务。按状态、红黄绿灯、单位或所属部分筛选后在此列出，或<a href="/tasks">查看全部任务</a>。</p>`
     }</section>`,
   });
 }
+

@@ -1,19 +1,26 @@
-import type { ReportTask } from '../../reports/index.ts';
+import type { TaskFacts } from '../../reports/index.ts';
 import { filterForm } from '../filter-form.ts';
 import { html } from '../html.ts';
 import type { SafeHtml } from '../html.ts';
 import { layout } from '../layout.ts';
 import type { TaskFilter } from '../plan-tasks.ts';
-import { taskTable } from '../task-table.ts';
+import type { ListPage } from '../task-table.ts';
+import { taskListHref, taskTable } from '../task-table.ts';
 import type { Viewer } from '../web-viewer.ts';
 
-/** The task list: the filter form over the tasks the viewer may see, and the matching ones. Pure. */
-export function taskListPage(model: { viewer: Viewer; visible: readonly ReportTask[]; shown: readonly ReportTask[]; filter: TaskFilter; at: number }): SafeHtml {
+/**
+ * The task list: the filter form over the tasks the viewer may see, and one page of the matching
+ * ones with links to the pages before and after (the filters kept). Pure.
+ */
+export function taskListPage(model: { viewer: Viewer; visible: readonly TaskFacts[]; shown: readonly TaskFacts[]; page: ListPage; filter: TaskFilter; at: number }): SafeHtml {
+  const { page } = model;
   return layout({
     title: '任务列表',
     viewer: model.viewer,
     current: '/tasks',
     body: html`${filterForm('/tasks', model.visible, model.filter)}
-${taskTable(model.shown, model.at, '任务')}`,
+${taskTable(model.shown, model.at, '任务', { page })}
+${page.pages === 1 ? '' : html`<nav class="pager" aria-label="分页">${page.number > 1 ? html`<a href="${taskListHref(model.filter, page.number - 1)}" rel="prev">上一页</a>` : ''} <span>第 ${page.number}/${page.pages} 页</span> ${page.number < page.pages ? html`<a href="${taskListHref(model.filter, page.number + 1)}" rel="next">下一页</a>` : ''}</nav>`}`,
   });
 }
+

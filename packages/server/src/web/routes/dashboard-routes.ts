@@ -7,7 +7,7 @@ import { shanghaiDay } from '../format.ts';
 import { PLAN_READERS } from '../page-readers.ts';
 import { dashboardPage } from '../pages/dashboard-page.ts';
 import { supervisionAt } from '../supervision-at.ts';
-import { asOfInstant, filterTasks, planTasks } from '../plan-tasks.ts';
+import { asOfInstant, filterTasks, planTasks, tasksNow } from '../plan-tasks.ts';
 import { dashboardQuery } from '../web-queries.ts';
 import { requireViewer, signedIn } from '../web-viewer.ts';
 
@@ -24,13 +24,14 @@ export const dashboardRoutes = (deps: AppDeps) => (router: Router) => {
     const actor = actorOf(viewer.principal);
     const now = clock.now();
     const at = query.asOf === undefined ? now : asOfInstant(query.asOf, now);
-    const all = await planTasks(engine, query.asOf === undefined ? undefined : at);
+    const isNow = query.asOf === undefined;
+    const all = isNow ? await tasksNow(deps, now) : await planTasks(engine, at);
     const filter = { ...query, ...(query.unit === undefined ? {} : { unit: deps.units?.canonical(query.unit) ?? query.unit }) };
     const shown = filterTasks(all, filter, actor);
     const shownIds = new Set(shown.map((task) => task.id));
     const events = (await supervisionAt(deps, at, query.asOf === undefined)).filter((event) => shownIds.has(event.taskId));
     const summary = summarize(shown, events, at);
-    const waiting = viewer.principal.role === 'office' ? (await planTasks(engine)).filter((t) => t.snapshot.value === 'reported').length : undefined;
+    const waiting = viewer.principal.role === 'office' ? (isNow ? all : await tasksNow(deps, now)).filter((t) => t.snapshot.value === 'reported').length : undefined;
     res.type('html').send(
       dashboardPage({
         viewer,

@@ -21,7 +21,8 @@ import type { Notice } from '../layout.ts';
 import { startPage } from '../layout.ts';
 import { taskListPage } from '../pages/task-list-page.ts';
 import { taskPage } from '../pages/task-page.ts';
-import { filterTasks, planTasks } from '../plan-tasks.ts';
+import { filterTasks, tasksNow } from '../plan-tasks.ts';
+import { pageOf } from '../task-table.ts';
 import { PAGE_NOT_FOUND } from '../web-errors.ts';
 import { taskListQuery, taskPageQuery } from '../web-queries.ts';
 import type { Viewer } from '../web-viewer.ts';
@@ -74,8 +75,10 @@ export const taskPageRoutes = (deps: AppDeps) => (router: Router) => {
     const actor = actorOf(viewer.principal);
     const filter = { ...query, ...(query.unit === undefined ? {} : { unit: deps.units?.canonical(query.unit) ?? query.unit }) };
     const now = clock.now();
-    const visible = filterTasks(await planTasks(engine), {}, actor);
-    res.type('html').send(taskListPage({ viewer, visible, shown: filterTasks(visible, filter, actor), filter, at: now.getTime() }).text);
+    const visible = filterTasks(await tasksNow(deps, now), {}, actor);
+    const shown = pageOf(filterTasks(visible, filter, actor), query.page ?? 1);
+    if (shown === undefined) throw PAGE_NOT_FOUND;
+    res.type('html').send(taskListPage({ viewer, visible, shown: shown.items, page: shown.page, filter, at: now.getTime() }).text);
   });
 
   router.get('/tasks/:id', requireViewer(), async (req, res) => {
