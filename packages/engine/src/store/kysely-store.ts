@@ -117,6 +117,15 @@ export class KyselyStore implements Store {
     }
   }
 
+  /**
+   * better-sqlite3 answers synchronously, so a loop of awaited reads (a replay, a verification, the
+   * report read model's catch-up) would run to its end in microtasks, never letting a request in.
+   * Each page of a bulk read lets the event loop take a turn first. PostgreSQL reads are truly async.
+   */
+  private async yieldAfterBulkRead(): Promise<void> {
+    if (this.dialect === 'sqlite') await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+
   async getInstance(id: string): Promise<InstanceRecord | undefined> {
     const [row] = (await this.hot.getInstance.run(this.db, { id })).rows;
     return row && toInstance(row);
@@ -138,6 +147,7 @@ export class KyselyStore implements Store {
     }
     if (query.afterId !== undefined) select = select.where('workflow_instance.id', '>', query.afterId);
     const rows = await select.orderBy('workflow_instance.id').limit(query.limit).execute();
+    await this.yieldAfterBulkRead();
     return rows.map(toInstance);
   }
 
@@ -146,6 +156,7 @@ export class KyselyStore implements Store {
     if (query.afterSeq !== undefined) select = select.where('seq', '>', query.afterSeq);
     if (query.instanceId !== undefined) select = select.where('instance_id', '=', query.instanceId);
     const rows = await select.orderBy('seq').limit(query.limit).execute();
+    await this.yieldAfterBulkRead();
     return rows.map(toEntry);
   }
 
@@ -159,11 +170,13 @@ export class KyselyStore implements Store {
       .orderBy('seq')
       .limit(limit)
       .execute();
+    await this.yieldAfterBulkRead();
     return rows.map((row) => ({ seq: Number(row.seq), instanceId: row.instance_id, type: row.type, at: row.at, payload: row.payload === null ? null : (JSON.parse(row.payload) as JsonObject) }));
   }
 
   async readHashes(afterSeq: number, limit: number): Promise<string[]> {
     const rows = await this.db.selectFrom('audit_log').select('hash').where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+    await this.yieldAfterBulkRead();
     return rows.map((r) => r.hash);
   }
 
