@@ -2,35 +2,27 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EngineError, InstanceConflict } from '@duban/engine';
 import { PlanInputError } from '@duban/plan';
-import { auditCommand } from './cli/audit-command.ts';
 import type { CliIo } from './cli/cli-io.ts';
 import { processIo } from './cli/cli-io.ts';
-import { demoCommand } from './cli/demo-command.ts';
-import { migrateDbCommand } from './cli/migrate-db-command.ts';
-import { planCommand } from './cli/plan-command.ts';
-import { replayCommand } from './cli/replay-command.ts';
-import { reportCommand } from './cli/report-command.ts';
-import { webhookCommand } from './cli/webhook-command.ts';
-import { serveCommand } from './cli/serve-command.ts';
-import { startCommand } from './cli/start-command.ts';
-import { timersCommand } from './cli/timers-command.ts';
-import { tokenCommand } from './cli/token-command.ts';
 import { USAGE } from './cli/usage.ts';
 import { UsageError } from './cli/usage-error.ts';
 import { UserError } from './user-error.ts';
 
-const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<number>> = {
-  plan: planCommand,
-  serve: serveCommand,
-  start: startCommand,
-  demo: demoCommand,
-  token: tokenCommand,
-  timers: timersCommand,
-  audit: auditCommand,
-  replay: replayCommand,
-  report: reportCommand,
-  webhook: webhookCommand,
-  'migrate-db': migrateDbCommand,
+type Command = (args: readonly string[], io: CliIo) => Promise<number>;
+
+// Each command is loaded when run: `token list` need not load the web server, nor `serve` the plan tools.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  plan: async () => (await import('./cli/plan-command.ts')).planCommand,
+  serve: async () => (await import('./cli/serve-command.ts')).serveCommand,
+  start: async () => (await import('./cli/start-command.ts')).startCommand,
+  demo: async () => (await import('./cli/demo-command.ts')).demoCommand,
+  token: async () => (await import('./cli/token-command.ts')).tokenCommand,
+  timers: async () => (await import('./cli/timers-command.ts')).timersCommand,
+  audit: async () => (await import('./cli/audit-command.ts')).auditCommand,
+  replay: async () => (await import('./cli/replay-command.ts')).replayCommand,
+  report: async () => (await import('./cli/report-command.ts')).reportCommand,
+  webhook: async () => (await import('./cli/webhook-command.ts')).webhookCommand,
+  'migrate-db': async () => (await import('./cli/migrate-db-command.ts')).migrateDbCommand,
 };
 
 /**
@@ -44,9 +36,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     return command === undefined ? 2 : 0;
   }
   try {
-    const run = COMMANDS[command];
-    if (run === undefined) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
-    return await run(args, io);
+    const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (load === undefined) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    return await (await load())(args, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`duban: ${error.message}\n\n${USAGE}`);

@@ -27,6 +27,8 @@ describe('duban CLI (in process)', () => {
   it('every bad argument: one line naming it, the usage, exit 2, no stack', async () => {
     const cases: [string[], RegExp][] = [
       [['fly'], /unknown command "fly"/],
+      [['toString'], /unknown command "toString"/],
+      [['__proto__'], /unknown command "__proto__"/],
       [['serve'], /--db is required/],
       [['serve', '--db', db, '--port', '99999'], /--port must be an integer from 0 to 65535/],
       [['serve', '--db', db, '--clock', '2023-02-30'], /--clock must be an ISO 8601 instant/],
