@@ -3,7 +3,7 @@ export { chineseDate, chineseDateRange, instantMs, periodBounds, periodEnd, shan
 export type { ReportTask, ReportTasks, ReportTaskSource, TaskFacts, TaskFactsContext } from './report-task.ts';
 export { comparePlanOrder, compareUnits, reportTasks, taskFacts } from './report-task.ts';
 export type { ReportInput } from './report-input.ts';
-export { allInstances, planTasks, reportInputAt } from './report-input.ts';
+export { allInstances, planAt, planTasks, reportInputAt } from './report-input.ts';
 export type { PlanNow } from './current-plan.ts';
 export { CurrentPlan } from './current-plan.ts';
 export type { SupervisionEvent, SupervisionKind } from './supervision-events.ts';

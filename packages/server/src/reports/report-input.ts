@@ -1,5 +1,6 @@
 import type { AuditEntry, Engine, InstanceRecord } from '@duban/engine';
 import { replayLog } from '@duban/engine';
+import type { CurrentPlan, PlanNow } from './current-plan.ts';
 import type { ReportTask } from './report-task.ts';
 import { reportTasks } from './report-task.ts';
 import type { Instant } from './report-time.ts';
@@ -26,6 +27,14 @@ export async function reportInputAt(engine: Engine, asOf: Instant): Promise<Repo
   for await (const entry of engine.entries()) if (Date.parse(entry.at) <= at) entries.push(entry);
   const { instances } = await replayLog(engine.registry, entries, at);
   return { tasks: reportTasks(instances), entries, events: supervisionEvents(entries, at), asOf: at };
+}
+
+/**
+ * The tasks and supervision facts as of `at`: from the read model when `at` is now and it answers
+ * (see CurrentPlan.at), else from one replay of the log (`reportInputAt`). Does IO.
+ */
+export async function planAt(engine: Engine, currentPlan: CurrentPlan | undefined, at: Date, isNow: boolean): Promise<PlanNow> {
+  return (isNow ? await currentPlan?.at(at.getTime()) : undefined) ?? reportInputAt(engine, at);
 }
 
 const INSTANCE_PAGE = 1000;

@@ -13,6 +13,7 @@ import {
   ledgerRows,
   ledgerXlsx,
   periodEnd,
+  planAt,
   planTasks,
   reportInputAt,
   shanghaiDate,
@@ -40,11 +41,7 @@ export const reportRoutes: RouteModule = ({ engine, clock, currentPlan, units })
   if (currentPlan === undefined) throw new Error('reportRoutes: createApp provides the current plan');
   const readers = requireRole(REPORT_READERS, 'read plan-wide reports');
 
-  /** The tasks and supervision facts as of `asOf`: from the read model for now, else replayed. */
-  const factsAt = async (asOf: string | undefined) => {
-    const at = checked(() => reportAsOf(asOf, clock.now()));
-    return (asOf === undefined ? await currentPlan.at(at.getTime()) : undefined) ?? reportInputAt(engine, at);
-  };
+  const factsAt = (asOf: string | undefined) => planAt(engine, currentPlan, checked(() => reportAsOf(asOf, clock.now())), asOf === undefined);
 
   router.get('/reports/summary', readers, async (req, res) => {
     const { asOf } = validateInput(reportQuery, req.query, 'query');

@@ -1,19 +1,18 @@
 import type { Router } from 'express';
 import type { AppDeps } from '../../app-deps.ts';
 import { actorOf } from '../../principal.ts';
-import { summarize } from '../../reports/index.ts';
+import { planAt, summarize } from '../../reports/index.ts';
 import { validateInput } from '../../validate-input.ts';
 import { shanghaiDay } from '../format.ts';
 import { PLAN_READERS } from '../page-readers.ts';
 import { dashboardPage } from '../pages/dashboard-page.ts';
-import { supervisionAt } from '../supervision-at.ts';
-import { asOfInstant, filterTasks, planTasks, tasksNow } from '../plan-tasks.ts';
+import { asOfInstant, filterTasks, tasksNow } from '../plan-tasks.ts';
 import { dashboardQuery } from '../web-queries.ts';
 import { requireViewer, signedIn } from '../web-viewer.ts';
 
 /**
  * `GET /dashboard?asOf=&state=&light=&unit=&part=`: the plan at a glance, now or at the end of a past
- * day (replayed from the log with `snapshotsAt`), narrowed by the filters.
+ * day (replayed from the log, read once for tasks and supervision facts: `planAt`), narrowed by the filters.
  */
 export const dashboardRoutes = (deps: AppDeps) => (router: Router) => {
   const { engine, clock } = deps;
@@ -25,11 +24,12 @@ export const dashboardRoutes = (deps: AppDeps) => (router: Router) => {
     const now = clock.now();
     const at = query.asOf === undefined ? now : asOfInstant(query.asOf, now);
     const isNow = query.asOf === undefined;
-    const all = isNow ? await tasksNow(deps, now) : await planTasks(engine, at);
+    const plan = await planAt(engine, deps.currentPlan, at, isNow);
+    const all = plan.tasks;
     const filter = { ...query, ...(query.unit === undefined ? {} : { unit: deps.units?.canonical(query.unit) ?? query.unit }) };
     const shown = filterTasks(all, filter, actor);
     const shownIds = new Set(shown.map((task) => task.id));
-    const events = (await supervisionAt(deps, at, query.asOf === undefined)).filter((event) => shownIds.has(event.taskId));
+    const events = plan.events.filter((event) => shownIds.has(event.taskId));
     const summary = summarize(shown, events, at);
     const waiting = viewer.principal.role === 'office' ? (isNow ? all : await tasksNow(deps, now)).filter((t) => t.snapshot.value === 'reported').length : undefined;
     res.type('html').send(

@@ -5,7 +5,7 @@ import { attachmentDisposition } from '../../content-disposition.ts';
 import { HttpProblem } from '../../http-problem.ts';
 import { ReportInstantError, reportPeriod } from '../../report-instant.ts';
 import type { Period } from '../../reports/index.ts';
-import { assessUnits, circular, circularHtml, defaultAssessmentRules, ledgerCsv, ledgerRows, ledgerXlsx, periodEnd, reportInputAt, reportTasks } from '../../reports/index.ts';
+import { assessUnits, circular, circularHtml, defaultAssessmentRules, ledgerCsv, ledgerRows, ledgerXlsx, periodEnd, planAt, reportInputAt, reportTasks } from '../../reports/index.ts';
 import { LEDGER_TITLE, XLSX_TYPE } from '../../routes/report-routes.ts';
 import { validateInput } from '../../validate-input.ts';
 import { shanghaiDay } from '../format.ts';
@@ -16,7 +16,6 @@ import { ledgerPage } from '../pages/ledger-page.ts';
 import { queuePage } from '../pages/queue-page.ts';
 import { allInstances, asOfInstant, planTasks } from '../plan-tasks.ts';
 import { asOfQuery, emptyQuery, periodQuery } from '../web-queries.ts';
-import { supervisionAt } from '../supervision-at.ts';
 import { requireViewer, signedIn } from '../web-viewer.ts';
 
 /** A period `reportPeriod` refused, as a 422 naming the query field, in Chinese. */
@@ -66,8 +65,8 @@ export const officePageRoutes = (deps: AppDeps) => (router: Router) => {
     const now = clock.now();
     const today = shanghaiDay(now.getTime());
     const at = query.asOf === undefined ? now : asOfInstant(query.asOf, now);
-    const tasks = await planTasks(engine, query.asOf === undefined ? undefined : at);
-    const assessment = assessUnits(defaultAssessmentRules, tasks, await supervisionAt(deps, at, query.asOf === undefined), at);
+    const { tasks, events } = await planAt(engine, deps.currentPlan, at, query.asOf === undefined);
+    const assessment = assessUnits(defaultAssessmentRules, tasks, events, at);
     const taskIds = new Map(tasks.map((t) => [t.task.number, t.id]));
     res.type('html').send(assessmentPage({ viewer: signedIn(res), assessment, asOfDay: query.asOf ?? today, today, taskIds }).text);
   });
