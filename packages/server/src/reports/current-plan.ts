@@ -1,6 +1,7 @@
 import type { Engine, InstanceRecord } from '@duban/engine';
 import type { TaskFacts } from './report-task.ts';
 import { comparePlanOrder, reportTasks, taskFacts } from './report-task.ts';
+import { SharedValues } from './shared-values.ts';
 import type { SupervisionEvent } from './supervision-events.ts';
 import { SupervisionFold } from './supervision-events.ts';
 
@@ -35,7 +36,7 @@ export class CurrentPlan {
   private readonly stale = new Set<string>();
   private seq = 0;
   private latestAt = Number.NEGATIVE_INFINITY;
-  private readonly values = new Map<string, unknown>();
+  private readonly values = new SharedValues();
   private running: Promise<void> | undefined;
   private pending: Promise<void> | undefined;
 
@@ -127,20 +128,12 @@ export class CurrentPlan {
   /** The facts with one copy of each value many tasks share (unit lists, collectives, part, plan). */
   private shared(facts: TaskFacts): TaskFacts {
     const context = facts.task as Mutable<TaskFacts['task']>;
-    context.planId = this.share(context.planId);
-    context.part = this.share(context.part);
-    context.leadUnits = this.share(context.leadUnits);
-    context.responsibleUnits = this.share(context.responsibleUnits);
-    context.collectives = this.share(context.collectives);
+    context.planId = this.values.share(context.planId);
+    context.part = this.values.share(context.part);
+    context.leadUnits = this.values.share(context.leadUnits);
+    context.responsibleUnits = this.values.share(context.responsibleUnits);
+    context.collectives = this.values.share(context.collectives);
     return facts;
-  }
-
-  private share<T>(value: T): T {
-    const key = typeof value === 'string' ? `s${value}` : `j${JSON.stringify(value)}`;
-    const known = this.values.get(key) as T | undefined;
-    if (known !== undefined) return known;
-    this.values.set(key, value);
-    return value;
   }
 }
 

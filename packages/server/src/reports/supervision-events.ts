@@ -1,6 +1,7 @@
 import type { AuditEntry, LeanEntry } from '@duban/engine';
 import { CREATE_EVENT } from '@duban/engine';
 import { endOfDayShanghai } from '@duban/reform-task';
+import { SharedValues } from './shared-values.ts';
 
 /** What the office's supervision counts, each read from one audit entry. */
 export type SupervisionKind =
@@ -71,7 +72,7 @@ export class SupervisionFold {
   readonly events: SupervisionEvent[] = [];
   private readonly tracked = new Map<string, Tracked>();
   /** One copy of each distinct list of units and of collectives: many tasks name the same. */
-  private readonly shared = new Map<string, unknown>();
+  private readonly values = new SharedValues();
 
   /** Folds one entry in (an AuditEntry, or a LeanEntry with the payloads of `payloadTypes`); returns whether it belongs to a reform task. */
   add(entry: LeanEntry): boolean {
@@ -82,9 +83,9 @@ export class SupervisionFold {
       const input = payload['input'] as CreateInput;
       this.tracked.set(entry.instanceId, {
         number: input.number,
-        leadUnits: this.share(input.leadUnits),
-        responsibleUnits: this.share(input.responsibleUnits),
-        collectives: this.share(input.collectives ?? {}),
+        leadUnits: this.values.share(input.leadUnits),
+        responsibleUnits: this.values.share(input.responsibleUnits),
+        collectives: this.values.share(input.collectives ?? {}),
         deadlineAt: input.deadline.date === null ? null : endOfDayShanghai(input.deadline.date),
         pendingUntil: null,
         lastReportAt: null,
@@ -155,18 +156,10 @@ export class SupervisionFold {
         break;
       }
       case 'REASSIGN':
-        task.leadUnits = this.share(payload['leadUnits'] as string[]);
+        task.leadUnits = this.values.share(payload['leadUnits'] as string[]);
         break;
     }
     return true;
-  }
-
-  private share<T extends object>(value: T): T {
-    const key = JSON.stringify(value);
-    const known = this.shared.get(key) as T | undefined;
-    if (known !== undefined) return known;
-    this.shared.set(key, value);
-    return value;
   }
 }
 
