@@ -3,8 +3,9 @@ import type { Logger } from 'pino';
 import { requestIdOf } from './request-id.ts';
 
 /**
- * Logs one line per request when the response is done: id, method, path, status, duration and
- * the token's id. Never headers, bodies or query strings' secrets (there are none in queries).
+ * Logs one line per request when the response is done: id, client address, method, path, status,
+ * duration and the token's id. The client is `req.ip`: the peer, or behind `--trust-proxy` the address
+ * the named proxies forwarded. Never headers, bodies or query strings' secrets (there are none in queries).
  */
 export function requestLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
@@ -14,6 +15,7 @@ export function requestLog(logger: Logger): RequestHandler {
       logger.info(
         {
           reqId: requestIdOf(res),
+          client: req.ip,
           method: req.method,
           url: req.originalUrl,
           status: res.statusCode,

@@ -28,9 +28,26 @@ describe('request ids and logs', () => {
       ['req-2', 200],
       ['req-3', 401],
     ]);
+    // The peer's address: this test's own loopback connection.
+    expect(logged.map((l) => l['client'])).toEqual(Array(3).fill(expect.stringMatching(/^(::ffff:)?127\.0\.0\.1$/)));
     const text = lines.join('\n');
     expect(text).not.toContain(token.slice(-32));
     expect(text.toLowerCase()).not.toContain('authorization');
+  });
+
+  it('logs the client a trusted proxy forwarded, and the peer when the proxy is not trusted', async () => {
+    const proxied: string[] = [];
+    const behindProxy = await startTestServer({ logLines: proxied, trustProxy: 'loopback' });
+    try {
+      await behindProxy.request('/healthz', { headers: { 'X-Forwarded-For': '203.0.113.7' } });
+    } finally {
+      await behindProxy.close();
+    }
+    expect(proxied.map((l) => (JSON.parse(l) as Record<string, unknown>)['client'])).toEqual(['203.0.113.7']);
+    // Without --trust-proxy the header is only the client's word: the log keeps the peer.
+    lines.length = 0;
+    await s.request('/healthz', { headers: { 'X-Forwarded-For': '203.0.113.7' } });
+    expect(lines.map((l) => (JSON.parse(l) as Record<string, unknown>)['client'])).toEqual([expect.stringMatching(/^(::ffff:)?127\.0\.0\.1$/)]);
   });
 
   it('logs a 500 with the request id and the error, which the client never sees', async () => {
