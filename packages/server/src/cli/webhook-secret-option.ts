@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { MIN_SECRET_LENGTH } from '../notifications/webhook-store.ts';
 import { UserError } from '../user-error.ts';
 import type { CliIo } from './cli-io.ts';
@@ -10,8 +10,9 @@ export const WEBHOOK_SECRET_ENV = 'DUBAN_WEBHOOK_SECRET';
 /**
  * The secret of `webhook set`, from exactly one of `--secret-file FILE` (trailing line breaks
  * dropped), DUBAN_WEBHOOK_SECRET or `--secret S`; the last is warned against, since other users of the
- * machine can read a command line. None or several, or a bad secret on the command line or in the
- * environment: a usage error; a file missing, empty or holding a bad secret: a user error. Does IO.
+ * machine can read a command line; so is a secret file that users other than its owner may read.
+ * None or several, or a bad secret on the command line or in the environment: a usage error; a file
+ * missing, empty or holding a bad secret: a user error. Does IO.
  */
 export async function webhookSecretOption(
   values: { readonly secret?: string | undefined; readonly 'secret-file'?: string | undefined },
@@ -47,7 +48,12 @@ export async function webhookSecretOption(
   // `echo S > FILE` and editors end the file with a line break; it is not part of the secret.
   const secret = text.replace(/[\r\n]+$/, '');
   if (secret === '') throw new UserError(`--secret-file ${file} is empty; write the secret into it`);
-  return checked(secret, `the secret in --secret-file ${file}`, UserError);
+  const checkedSecret = checked(secret, `the secret in --secret-file ${file}`, UserError);
+  const mode = (await stat(file)).mode & 0o777;
+  if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
+    io.err(`duban: warning: --secret-file ${file} can be read by other users of this machine (mode ${mode.toString(8).padStart(4, '0')}); chmod 600 ${file}`);
+  }
+  return checkedSecret;
 }
 
 function checked(secret: string, source: string, Failure: typeof UsageError | typeof UserError): string {

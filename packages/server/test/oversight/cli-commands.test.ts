@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
@@ -118,9 +118,10 @@ describe('`duban report` and `duban webhook` (in process)', () => {
         await duban.close();
       }
     };
-    const file = (name: string, content: string) => {
+    const file = (name: string, content: string, mode = 0o600) => {
       const path = join(dir, name);
-      writeFileSync(path, content, { mode: 0o600 });
+      writeFileSync(path, content, { mode });
+      chmodSync(path, mode); // writeFileSync's mode is filtered by the umask
       return path;
     };
     const saved = process.env['DUBAN_WEBHOOK_SECRET'];
@@ -139,6 +140,15 @@ describe('`duban report` and `duban webhook` (in process)', () => {
       // CRLF too, as a Windows editor writes it.
       expect((await set('--secret-file', file('crlf.txt', 'from-a-crlf-file-0123456789\r\n'))).code).toBe(0);
       expect(await storedSecret()).toBe('from-a-crlf-file-0123456789');
+    });
+
+    it('--secret-file that others may read: used, with a warning naming the file and the fix', async () => {
+      const shared = file('shared.txt', 'from-a-shared-file-0123\n', 0o644);
+      const result = await set('--secret-file', shared);
+      expect(result.code, result.err).toBe(0);
+      expect(result.err).toBe(`duban: warning: --secret-file ${shared} can be read by other users of this machine (mode 0644); chmod 600 ${shared}`);
+      expect(await storedSecret()).toBe('from-a-shared-file-0123');
+      expect((await set('--secret-file', file('group.txt', 'from-a-group-file-0123', 0o640))).err).toContain('(mode 0640)');
     });
 
     it('DUBAN_WEBHOOK_SECRET, with no warning', async () => {
