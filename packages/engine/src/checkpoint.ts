@@ -54,6 +54,13 @@ export function openCheckpoint(text: string, publicKey: KeyObject): CheckpointCh
   return { ok: true, checkpoint: { origin, size: Number(size), rootHash: Buffer.from(root, 'base64').toString('hex'), time: time.slice(5) } };
 }
 
+/** The key name a signed checkpoint's signature line gives (unchecked), or undefined when it has none. Pure. */
+export function signatureKeyName(text: string): string | undefined {
+  const separator = text.indexOf('\n\n');
+  const signatureLine = separator < 0 ? '' : (text.slice(separator + 2).split('\n')[0] ?? '');
+  return /^— (\S+) /.exec(signatureLine)?.[1];
+}
+
 /** A short, stable name of a public key: the first 8 bytes of the SHA-256 of its DER form, hex. */
 export function keyName(publicKey: KeyObject): string {
   const der = publicKey.export({ type: 'spki', format: 'der' });

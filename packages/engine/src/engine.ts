@@ -6,6 +6,7 @@ import type { AuditEntry } from './audit-entry.ts';
 import { canonicalJson } from './canonical-json.ts';
 import type { SignedCheckpoint } from './checkpoint.ts';
 import { openCheckpoint, signCheckpoint } from './checkpoint.ts';
+import { claimCheckpointKey } from './checkpoint-key.ts';
 import type { ChainReport } from './chain-verification.ts';
 import { verifyChain } from './chain-verification.ts';
 import { GroupCommit } from './group-commit.ts';
@@ -13,13 +14,14 @@ import { IdempotencyKeyReused, InstanceConflict, InstanceNotFound, VersionConfli
 import type { JsonObject } from './json.ts';
 import type { LogVerification } from './log-verification.ts';
 import { verifyLog } from './log-verification.ts';
-import { consistencyProof, inclusionProof, MerkleFrontier, merkleRoot } from './merkle-tree.ts';
+import { MerkleFrontier } from './merkle-tree.ts';
 import type { ReplayDifference } from './replay.ts';
 import { replayLog, sameState } from './replay.ts';
 import type { Step, StepResult } from './step.ts';
 import { allowedEvents, start, step } from './step.ts';
+import { streamedConsistencyProof, streamedInclusionProof } from './streamed-merkle-proofs.ts';
 import { DuplicateKey } from './store/duplicate-key.ts';
-import type { InstanceQuery, InstanceRecord, LeanEntry, Store, StoreTransaction, StoredTimer } from './store/store.ts';
+import type { CheckpointKey, InstanceQuery, InstanceRecord, LeanEntry, Store, StoreTransaction, StoredTimer } from './store/store.ts';
 import type { AnyWorkflowDefinition, TimerSpec } from './workflow-definition.ts';
 import { WorkflowRegistry } from './workflow-registry.ts';
 
@@ -84,6 +86,8 @@ export interface EngineOptions {
 }
 
 const AUDIT_PAGE = 2000;
+/** Leaf hashes per read while computing a proof: 64-character strings, so about 2 MB a page. */
+const PROOF_PAGE = 20_000;
 const TIMER_BATCH = 200;
 
 /**
@@ -310,8 +314,18 @@ export class Engine {
   }
 
   /**
+   * Makes `publicKey` the key of this log's checkpoints, recording it when no key is (see
+   * claimCheckpointKey), or throws CheckpointKeyMismatch having written nothing. A server calls it as
+   * it starts, so that a second key is refused before it signs anything.
+   */
+  claimCheckpointKey(publicKey: KeyObject): Promise<CheckpointKey> {
+    return this.store.transact((tx) => claimCheckpointKey(tx, publicKey));
+  }
+
+  /**
    * Signs and stores a checkpoint of the whole log, unless the latest checkpoint already covers it.
-   * Returns the new checkpoint, or undefined when there was nothing new.
+   * Returns the new checkpoint, or undefined when there was nothing new. Throws CheckpointKeyMismatch,
+   * writing nothing, when the signer's key is not the log's (claimCheckpointKey).
    */
   async issueCheckpoint(signer: CheckpointSigner, at: Date): Promise<SignedCheckpoint | undefined> {
     if (this.frontier.size === 0) this.frontier = await this.resumedFrontier(signer);
@@ -324,6 +338,7 @@ export class Engine {
     const rootHash = this.frontier.root();
     const nodes = this.frontier.nodes();
     return this.store.transact(async (tx) => {
+      await claimCheckpointKey(tx, createPublicKey(signer.privateKey));
       const latest = await tx.latestCheckpoint();
       // Nothing new to sign; a checkpoint from before frontiers were kept gets this one, for the next start.
       if (latest !== undefined && latest.size === size) await tx.keepFrontier(size, nodes);
@@ -356,18 +371,25 @@ export class Engine {
     return this.store.checkpoints();
   }
 
-  /** Proof that entry `seq` is in the log's first `size` entries (default: all). */
-  async inclusionProof(seq: number, size?: number): Promise<InclusionProof> {
-    const leaves = await this.leaves(size);
-    if (!Number.isInteger(seq) || seq < 1 || seq > leaves.length) throw new RangeError(`seq ${seq} is outside a log of size ${leaves.length}`);
-    return { seq, size: leaves.length, leafHash: leaves[seq - 1]!, rootHash: merkleRoot(leaves), proof: inclusionProof(seq - 1, leaves) };
+  /** Up to `limit` checkpoints of logs larger than `size`, smallest first: a page of `checkpoints()`. */
+  checkpointsAfter(size: number, limit: number): Promise<SignedCheckpoint[]> {
+    return this.store.checkpointsAfter(size, limit);
   }
 
-  /** Proof that the log's first `from` entries are a prefix of its first `to` entries. */
+  /** Proof that entry `seq` is in the log's first `size` entries (default: all). Reads the log page by page, holding none of it. */
+  async inclusionProof(seq: number, size?: number): Promise<InclusionProof> {
+    const logSize = await this.provableSize(size);
+    if (!Number.isInteger(seq) || seq < 1 || seq > logSize) throw new RangeError(`seq ${seq} is outside a log of size ${logSize}`);
+    const { leafHash, rootHash, proof } = await streamedInclusionProof(seq - 1, logSize, (after, limit) => this.store.readHashes(after, limit), PROOF_PAGE);
+    return { seq, size: logSize, leafHash, rootHash, proof };
+  }
+
+  /** Proof that the log's first `from` entries are a prefix of its first `to` entries. Reads the log page by page, holding none of it. */
   async consistencyProof(from: number, to?: number): Promise<ConsistencyProof> {
-    const leaves = await this.leaves(to);
-    if (!Number.isInteger(from) || from < 1 || from > leaves.length) throw new RangeError(`size ${from} is outside 1..${leaves.length}`);
-    return { from, to: leaves.length, fromRoot: merkleRoot(leaves.slice(0, from)), toRoot: merkleRoot(leaves), proof: consistencyProof(from, leaves) };
+    const logSize = await this.provableSize(to);
+    if (!Number.isInteger(from) || from < 1 || from > logSize) throw new RangeError(`size ${from} is outside 1..${logSize}`);
+    const { fromRoot, toRoot, proof } = await streamedConsistencyProof(from, logSize, (after, limit) => this.store.readHashes(after, limit), PROOF_PAGE);
+    return { from, to: logSize, fromRoot, toRoot, proof };
   }
 
   /** Verifies the stored log against its own chain and every stored checkpoint, trusting only `publicKey`. */
@@ -384,17 +406,12 @@ export class Engine {
     return this.store.close();
   }
 
-  private async leaves(size?: number): Promise<string[]> {
+  /** `size`, or the whole log's size when it is undefined; a RangeError unless it is 1..the log's size. */
+  private async provableSize(size?: number): Promise<number> {
     const total = await this.store.auditSize();
     const wanted = size ?? total;
     if (!Number.isInteger(wanted) || wanted < 1 || wanted > total) throw new RangeError(`size ${wanted} is outside 1..${total}`);
-    const leaves: string[] = [];
-    while (leaves.length < wanted) {
-      const page = await this.store.readHashes(leaves.length, Math.min(AUDIT_PAGE * 10, wanted - leaves.length));
-      if (page.length === 0) break;
-      leaves.push(...page);
-    }
-    return leaves;
+    return wanted;
   }
 
   private async fire(tx: StoreTransaction, timer: StoredTimer, now: Date): Promise<AuditEntry | undefined> {

@@ -77,3 +77,26 @@ export class StoreUnavailable extends EngineError {
     super(message, options);
   }
 }
+
+/**
+ * A checkpoint signer's key is not the log's: another key is recorded in the database as the one that
+ * signs its checkpoints, or (in a log from before keys were recorded) the key did not sign the latest
+ * checkpoint. Nothing was written.
+ */
+export class CheckpointKeyMismatch extends EngineError {
+  readonly code = 'checkpoint_key_mismatch';
+  constructor(
+    /** The refused key's name (`ed25519:<hex>`). */
+    readonly keyName: string,
+    /** The log's key: the one recorded, or the one named on its latest checkpoint. */
+    readonly logKeyName: string,
+    /** When no key was recorded: the latest checkpoint, which the key did not open, and why. */
+    readonly latestCheckpoint?: { readonly size: number; readonly reason: string },
+  ) {
+    super(
+      latestCheckpoint === undefined
+        ? `this log's checkpoints are signed with key ${logKeyName} (recorded in the database), not ${keyName}`
+        : `key ${keyName} did not sign this log's latest checkpoint (size ${latestCheckpoint.size}, signed by ${logKeyName}): ${latestCheckpoint.reason}`,
+    );
+  }
+}

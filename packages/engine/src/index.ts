@@ -15,6 +15,7 @@ export { canonicalJson } from './canonical-json.ts';
 export type { InstanceState, Step, StepResult } from './step.ts';
 export { allowedEvents, start, step } from './step.ts';
 export {
+  CheckpointKeyMismatch,
   EngineError,
   Forbidden,
   IdempotencyKeyReused,
@@ -33,7 +34,7 @@ export { verifyChain } from './chain-verification.ts';
 export type { ReplayDifference, ReplayedInstance, ReplayResult } from './replay.ts';
 export { replayLog } from './replay.ts';
 export { WorkflowRegistry } from './workflow-registry.ts';
-export type { AuditQuery, Dialect, InstanceQuery, InstanceRecord, LeanEntry, Store, StoreTransaction, StoredTimer } from './store/store.ts';
+export type { AuditQuery, CheckpointKey, Dialect, InstanceQuery, InstanceRecord, LeanEntry, Store, StoreTransaction, StoredTimer } from './store/store.ts';
 export { KyselyStore } from './store/kysely-store.ts';
 export { isPostgresUrl, openStore } from './store/open-store.ts';
 export type { Checkpoint, CheckpointCheck, SignedCheckpoint } from './checkpoint.ts';

@@ -12,8 +12,8 @@ function nodeHash(left: string, right: string): string {
   return createHash('sha256').update(Buffer.from([1])).update(Buffer.from(left, 'hex')).update(Buffer.from(right, 'hex')).digest('hex');
 }
 
-/** The largest power of two strictly smaller than n (n > 1). */
-function split(n: number): number {
+/** The largest power of two strictly smaller than n (n > 1): where RFC 9162 splits a tree of n leaves. */
+export function split(n: number): number {
   let k = 1;
   while (k * 2 < n) k *= 2;
   return k;

@@ -72,6 +72,17 @@ describe('checkpoints', () => {
     expect((await engine.checkpoints())[1]?.rootHash).toBe(merkleRoot(leaves.slice(0, 8)));
   });
 
+  it('given checkpoints at 4, 8 and 12, then they are read a page at a time by size, as checkpoints() lists them', async () => {
+    const engine = await loggedEngine();
+    const all = await engine.checkpoints();
+    expect(await engine.checkpointsAfter(0, 2)).toEqual(all.slice(0, 2));
+    expect(await engine.checkpointsAfter(4, 100)).toEqual(all.slice(1));
+    // `after` is a log size, not a position.
+    expect(await engine.checkpointsAfter(5, 1)).toEqual([all[1]]);
+    expect(await engine.checkpointsAfter(12, 100)).toEqual([]);
+    await engine.close();
+  });
+
   it('given a restart, then the next checkpoint resumes from the stored frontier and reads only newer hashes', async () => {
     const db = await reopenableDatabase();
     const first = await loggedEngine(db);

@@ -17,6 +17,7 @@ import { isUniqueViolation } from './unique-violation.ts';
 import { PrecompiledQuery } from './precompiled-query.ts';
 import type {
   AuditQuery,
+  CheckpointKey,
   Dialect,
   IdempotencyRecord,
   InstanceQuery,
@@ -32,6 +33,9 @@ import type {
  * two installations in two schemas of one database do not wait for each other.
  */
 const AUDIT_CHAIN_LOCK = 0x64756261;
+
+/** `checkpoint_key` holds one row, with this id. */
+const CHECKPOINT_KEY_ROW = 1;
 
 const INSTANCE_COLUMNS = ['workflow_id', 'workflow_version', 'state', 'snapshot', 'version', 'created_at', 'updated_at'] as const;
 const AUDIT_COLUMNS = ['seq', 'instance_id', 'version', 'type', 'actor', 'payload', 'from_state', 'to_state', 'at', 'prev_hash', 'hash'] as const;
@@ -190,6 +194,12 @@ export class KyselyStore implements Store {
     return rows.map(toCheckpoint);
   }
 
+  async checkpointsAfter(size: number, limit: number): Promise<SignedCheckpoint[]> {
+    // Sizes grow with ids (one writer issues at a time, each larger than the last): ordered as `checkpoints()`.
+    const rows = await this.db.selectFrom('checkpoint').selectAll().where('size', '>', size).orderBy('size').orderBy('id').limit(limit).execute();
+    return rows.map(toCheckpoint);
+  }
+
   async latestFrontier(): Promise<{ checkpoint: SignedCheckpoint; nodes: string[] } | undefined> {
     const row = await this.db.selectFrom('checkpoint').selectAll().where('frontier', 'is not', null).orderBy('size', 'desc').limit(1).executeTakeFirst();
     return row === undefined ? undefined : { checkpoint: toCheckpoint(row), nodes: JSON.parse(row.frontier!) as string[] };
@@ -325,6 +335,24 @@ class KyselyTransaction implements StoreTransaction {
   async keepFrontier(size: number, frontier: readonly string[]): Promise<void> {
     this.writes += 1;
     await this.db.updateTable('checkpoint').set({ frontier: JSON.stringify(frontier) }).where('size', '=', size).where('frontier', 'is', null).execute();
+  }
+
+  async checkpointKey(): Promise<CheckpointKey | undefined> {
+    const row = await this.db.selectFrom('checkpoint_key').select(['key_name', 'public_key']).where('id', '=', CHECKPOINT_KEY_ROW).executeTakeFirst();
+    return row && { keyName: row.key_name, publicKey: row.public_key };
+  }
+
+  async recordCheckpointKey(key: CheckpointKey): Promise<CheckpointKey> {
+    this.writes += 1;
+    // The primary key makes the first insert win, on either database; a later one does nothing.
+    await this.db
+      .insertInto('checkpoint_key')
+      .values({ id: CHECKPOINT_KEY_ROW, key_name: key.keyName, public_key: key.publicKey })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+    const recorded = await this.checkpointKey();
+    if (recorded === undefined) throw new Error('checkpoint_key: the recorded key is missing right after it was recorded');
+    return recorded;
   }
 
   async insertCheckpoint(checkpoint: SignedCheckpoint, frontier?: readonly string[]): Promise<void> {

@@ -103,6 +103,18 @@ export function migrationsFor(dialect: Dialect): MigrationProvider {
         await db.schema.alterTable('checkpoint').addColumn('frontier', 'text').execute();
       },
     },
+    // The one key that signs the log's checkpoints, recorded by the first signer (insert-if-absent on
+    // the primary key), so that a server with another key is refused rather than sign beside it.
+    '0004-checkpoint-key': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('checkpoint_key')
+          .addColumn('id', 'integer', (c) => c.primaryKey().check(sql`id = 1`))
+          .addColumn('key_name', 'text', (c) => c.notNull())
+          .addColumn('public_key', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
   return { getMigrations: async () => migrations };
 }

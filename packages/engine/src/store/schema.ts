@@ -8,6 +8,7 @@ export interface Database {
   timer: TimerTable;
   idempotency: IdempotencyTable;
   checkpoint: CheckpointTable;
+  checkpoint_key: CheckpointKeyTable;
 }
 
 export interface CheckpointTable {
@@ -18,6 +19,15 @@ export interface CheckpointTable {
   text: string;
   /** JSON array of the Merkle frontier's nodes at `size`; null on checkpoints issued before it was kept. */
   frontier: string | null;
+}
+
+/** The one key that signs the log's checkpoints: a single row (id 1), written once by the first signer. */
+export interface CheckpointKeyTable {
+  id: number;
+  /** `ed25519:<16 hex>`, as checkpoint signature lines name it. */
+  key_name: string;
+  /** The public key, SPKI PEM: what a reviewer keeps. */
+  public_key: string;
 }
 
 export interface WorkflowInstanceTable {

@@ -45,6 +45,14 @@ export interface InstanceQuery {
  */
 export type LeanEntry = Pick<AuditEntry, 'seq' | 'instanceId' | 'type' | 'at'> & { readonly payload: JsonObject | null };
 
+/** The public key that signs a log's checkpoints, as recorded in its database. */
+export interface CheckpointKey {
+  /** `ed25519:<16 hex>`, as checkpoint signature lines name it. */
+  readonly keyName: string;
+  /** SPKI PEM. */
+  readonly publicKey: string;
+}
+
 export interface AuditQuery {
   readonly afterSeq?: number;
   readonly instanceId?: string;
@@ -70,6 +78,8 @@ export interface Store {
   readLean(afterSeq: number, limit: number, payloadTypes: readonly string[]): Promise<LeanEntry[]>;
   auditSize(): Promise<number>;
   checkpoints(): Promise<SignedCheckpoint[]>;
+  /** Up to `limit` checkpoints of logs larger than `size`, smallest first (keyset paging by size). */
+  checkpointsAfter(size: number, limit: number): Promise<SignedCheckpoint[]>;
   /** The latest checkpoint stored with its Merkle frontier, and that frontier's nodes. */
   latestFrontier(): Promise<{ readonly checkpoint: SignedCheckpoint; readonly nodes: string[] } | undefined>;
   dueTimers(now: number, limit: number): Promise<StoredTimer[]>;
@@ -107,4 +117,8 @@ export interface StoreTransaction {
   insertCheckpoint(checkpoint: SignedCheckpoint, frontier?: readonly string[]): Promise<void>;
   /** Keeps `frontier` with the checkpoints of `size` that have none. */
   keepFrontier(size: number, frontier: readonly string[]): Promise<void>;
+  /** The key recorded as the one that signs the log's checkpoints, if any. */
+  checkpointKey(): Promise<CheckpointKey | undefined>;
+  /** Records `key` as the log's checkpoint key unless one is recorded already; returns the recorded one either way. */
+  recordCheckpointKey(key: CheckpointKey): Promise<CheckpointKey>;
 }

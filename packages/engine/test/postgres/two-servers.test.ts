@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { AnyWorkflowDefinition, AuditEntry, EngineOptions } from '../../src/index.ts';
-import { Engine, GENESIS_HASH, openStore, SYSTEM_ACTOR } from '../../src/index.ts';
+import { CheckpointKeyMismatch, Engine, GENESIS_HASH, keyName, openStore, SYSTEM_ACTOR } from '../../src/index.ts';
 import { admin, ownerA, t } from '../support/engine-fixture.ts';
 import { freshPostgresSchema, postgresSkipReason, postgresUrl } from '../support/test-database.ts';
 import { ticketV1 } from '../support/ticket-workflow.ts';
@@ -62,6 +62,20 @@ describe.skipIf(postgresUrl === undefined)(`two servers on one PostgreSQL databa
     expect(sizes).toEqual([...new Set(sizes)].sort((x, y) => x - y));
     expect(await a.verifyWithCheckpoints(key.publicKey)).toMatchObject({ ok: true });
     await close();
+  });
+
+  it('when both claim the checkpoint key at once with keys of their own, then one key is recorded and the other refused', async () => {
+    for (let round = 0; round < 5; round++) {
+      const { a, b, close } = await twoServers();
+      const keys = [generateKeyPairSync('ed25519'), generateKeyPairSync('ed25519')];
+      const claims = await Promise.allSettled([a.claimCheckpointKey(keys[0]!.publicKey), b.claimCheckpointKey(keys[1]!.publicKey)]);
+      const won = claims.findIndex((c) => c.status === 'fulfilled');
+      expect(claims.map((c) => c.status).sort(), `round ${round}`).toEqual(['fulfilled', 'rejected']);
+      expect((claims[1 - won] as PromiseRejectedResult).reason).toBeInstanceOf(CheckpointKeyMismatch);
+      const rows = await a.store.kysely.selectFrom('checkpoint_key').select('key_name').execute();
+      expect(rows).toEqual([{ key_name: keyName(keys[won]!.publicKey) }]);
+      await close();
+    }
   });
 
   it('when both fire the same due timers at once, then each timer fires exactly once', async () => {

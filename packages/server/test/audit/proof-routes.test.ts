@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCheckpoint, signCheckpoint, verifyConsistency, verifyInclusion } from '@duban/engine';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { publicKeyPem } from '../../src/audit/audit-signing-key.ts';
 import { checkpointListResponse, consistencyProofResponse, inclusionProofResponse } from '../../src/api-schemas.ts';
 import type { TestServer } from '../support/test-server.ts';
@@ -88,6 +88,19 @@ describe('the proof endpoints', () => {
     // `after` is a log size, not a position: checkpoints of larger logs than it.
     expect((await get<Checkpoints>('/api/audit/checkpoints?after=74')).items.map((c) => c.size)).toEqual([75]);
     expect(await get<Checkpoints>('/api/audit/checkpoints?after=0&limit=2')).toEqual({ items: all.items, next: 75 });
+  });
+
+  it('GET /api/audit/checkpoints reads one page from the database, not every checkpoint', async () => {
+    const everything = vi.spyOn(s.engine, 'checkpoints');
+    const paged = vi.spyOn(s.engine.store, 'checkpointsAfter');
+    try {
+      expect((await get<Checkpoints>('/api/audit/checkpoints?after=73&limit=1')).items.map((c) => c.size)).toEqual([75]);
+      expect(everything).not.toHaveBeenCalled();
+      expect(paged.mock.calls).toEqual([[73, 1]]);
+    } finally {
+      everything.mockRestore();
+      paged.mockRestore();
+    }
   });
 
   it('GET /api/audit/entries/:seq/proof proves an entry against the latest checkpoint holding it, or ?size=', async () => {
