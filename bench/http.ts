@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { startProcess, startServer, stopProcess } from './support/processes.ts';
+import { startBareExpress, startServer, stopProcess } from './support/processes.ts';
 import type { LoadTarget } from './support/started-tasks.ts';
 import { startedTasks } from './support/started-tasks.ts';
 
@@ -67,7 +67,7 @@ export async function httpBench(durationSec = 10, copies = 6): Promise<HttpResul
 
   const pairs = await startedTasks(db, copies);
 
-  const bare = await startProcess(['bench/support/bare-express.ts'], /port (\d+)/);
+  const bare = await startBareExpress();
   const bareSide = await load(`http://127.0.0.1:${bare.match[1]}`, pairs, durationSec);
   await stopProcess(bare.child);
 

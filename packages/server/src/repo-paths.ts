@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The repository's root directory (this file is packages/server/src/repo-paths.ts). */
+/** The repository's root directory (this file is packages/server/src/repo-paths.ts, or its compiled packages/server/dist/repo-paths.js). */
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Where `start` and `demo` keep their databases and secrets: data/, or DUBAN_DATA_DIR (for tests). */
