@@ -7,7 +7,7 @@ export { allInstances, planAt, planTasks, reportInputAt } from './report-input.t
 export type { PlanNow } from './current-plan.ts';
 export { CurrentPlan } from './current-plan.ts';
 export type { SupervisionEvent, SupervisionKind } from './supervision-events.ts';
-export { SupervisionFold, supervisionEvents } from './supervision-events.ts';
+export { SupervisionFold } from './supervision-events.ts';
 export type { Activity, OverdueTask, Summary, Tally } from './summary.ts';
 export { formatPercent, summarize } from './summary.ts';
 export type { LedgerColumn, LedgerRow } from './ledger.ts';

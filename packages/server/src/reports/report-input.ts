@@ -6,7 +6,7 @@ import { reportTasks } from './report-task.ts';
 import type { Instant } from './report-time.ts';
 import { instantMs } from './report-time.ts';
 import type { SupervisionEvent } from './supervision-events.ts';
-import { supervisionEvents } from './supervision-events.ts';
+import { SupervisionFold } from './supervision-events.ts';
 
 /** What every report takes: the tasks as of an instant (in plan order), the supervision facts up to it, and the instant. */
 export interface ReportInput {
@@ -17,16 +17,23 @@ export interface ReportInput {
 }
 
 /**
- * Reads the log once and rebuilds every task as it stood at `asOf` (entries at or before it): the
- * way to a report as of a past instant. A report as of now reads `CurrentPlan` instead. Does IO
- * (reads the whole audit log through the engine); everything after it is pure.
+ * Reads the log once and rebuilds every task as it stood at `asOf` (entries at or before it), folding
+ * the supervision facts from the same pass: the way to a report as of a past instant. A report as of
+ * now reads `CurrentPlan` instead. Holds the tasks, never the log: each entry is replayed and folded as
+ * it is read. Does IO (reads the whole audit log through the engine); everything after it is pure.
  */
-export async function reportInputAt(engine: Engine, asOf: Instant): Promise<ReportInput & { readonly entries: AuditEntry[] }> {
+export async function reportInputAt(engine: Engine, asOf: Instant): Promise<ReportInput> {
   const at = instantMs(asOf);
-  const entries: AuditEntry[] = [];
-  for await (const entry of engine.entries()) if (Date.parse(entry.at) <= at) entries.push(entry);
-  const { instances } = await replayLog(engine.registry, entries, at);
-  return { tasks: reportTasks(instances), entries, events: supervisionEvents(entries, at), asOf: at };
+  const fold = new SupervisionFold();
+  async function* foldedUpToAt(): AsyncGenerator<AuditEntry> {
+    for await (const entry of engine.entries()) {
+      if (Date.parse(entry.at) > at) continue;
+      fold.add(entry);
+      yield entry;
+    }
+  }
+  const { instances } = await replayLog(engine.registry, foldedUpToAt(), at);
+  return { tasks: reportTasks(instances), events: fold.events, asOf: at };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { AuditEntry, LeanEntry } from '@duban/engine';
+import type { LeanEntry } from '@duban/engine';
 import { CREATE_EVENT } from '@duban/engine';
 import { endOfDayShanghai } from '@duban/reform-task';
 import { SharedValues } from './shared-values.ts';
@@ -161,14 +161,6 @@ export class SupervisionFold {
     }
     return true;
   }
-}
-
-/** The supervision facts of the log's entries at or before `asOf` (epoch ms), in seq order. Pure. */
-export function supervisionEvents(entries: Iterable<AuditEntry>, asOf: number): SupervisionEvent[] {
-  const fold = new SupervisionFold();
-  const ordered = [...entries].filter((entry) => Date.parse(entry.at) <= asOf).sort((a, b) => a.seq - b.seq);
-  for (const entry of ordered) fold.add(entry);
-  return fold.events;
 }
 
 function text(value: unknown): string | null {
