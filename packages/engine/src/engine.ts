@@ -225,6 +225,11 @@ export class Engine {
     return this.store.getInstance(id);
   }
 
+  /** The instances of `ids` that exist, in no particular order (at most a few hundred ids a call). */
+  getInstances(ids: readonly string[]): Promise<InstanceRecord[]> {
+    return this.store.getInstances(ids);
+  }
+
   listInstances(query: InstanceQuery): Promise<InstanceRecord[]> {
     return this.store.listInstances(query);
   }

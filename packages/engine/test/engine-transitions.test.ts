@@ -37,6 +37,15 @@ describe('creating instances', () => {
     expect(await auditCount(engine)).toBe(1);
   });
 
+  it('given some ids, when read together, then the instances of those that exist, each as getInstance reads it', async () => {
+    const engine = await engineWithTicket();
+    await engine.create([{ id: 't2', workflow: 'ticket', input: { owner: 'B', dueAt: null } }, { id: 't3', workflow: 'ticket', input: { owner: 'A', dueAt: null } }], admin, t('2023-05-11T00:00:00Z'));
+    const read = await engine.getInstances(['t3', 'missing', 't1']);
+    expect(read.map((i) => i.id).sort()).toEqual(['t1', 't3']);
+    expect(read.find((i) => i.id === 't3')).toEqual(await engine.getInstance('t3'));
+    expect(await engine.getInstances([])).toEqual([]);
+  });
+
   it('given invalid input, when created, then InvalidPayload and nothing written', async () => {
     const engine = await newEngine();
     await expect(engine.create([{ id: 'x', workflow: 'ticket', input: { owner: '' } as never }], admin, t('2023-05-10T00:00:00Z'))).rejects.toBeInstanceOf(InvalidPayload);

@@ -135,6 +135,13 @@ export class KyselyStore implements Store {
     return row && toInstance(row);
   }
 
+  async getInstances(ids: readonly string[]): Promise<InstanceRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('workflow_instance').selectAll().where('id', 'in', [...ids]).execute();
+    await this.yieldAfterBulkRead();
+    return rows.map(toInstance);
+  }
+
   async listInstances(query: InstanceQuery): Promise<InstanceRecord[]> {
     let select = this.db.selectFrom('workflow_instance').selectAll('workflow_instance');
     for (const tag of query.allTags ?? []) {

@@ -70,6 +70,8 @@ export interface Store {
   /** Runs `work` in one database transaction, serialized with every other writer; rolls back if it throws. */
   transact<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
   getInstance(id: string): Promise<InstanceRecord | undefined>;
+  /** The instances of `ids` that exist, in no particular order (at most a few hundred ids a call). */
+  getInstances(ids: readonly string[]): Promise<InstanceRecord[]>;
   listInstances(query: InstanceQuery): Promise<InstanceRecord[]>;
   readAudit(query: AuditQuery): Promise<AuditEntry[]>;
   /** Entry hashes (Merkle leaves) in seq order, after `afterSeq`. */

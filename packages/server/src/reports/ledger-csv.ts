@@ -10,8 +10,30 @@ const CRLF = '\r\n';
  * a spreadsheet would run as a formula (starting with = + - @, tab or CR) prefixed with '. Pure.
  */
 export function ledgerCsv(rows: readonly LedgerRow[]): string {
-  const lines = [ledgerColumns.map((column) => csvField(column)), ...rows.map((row) => ledgerColumns.map((column) => csvField(row[column])))];
-  return BOM + lines.map((fields) => fields.join(',')).join(CRLF) + CRLF;
+  return ledgerCsvHead() + ledgerCsvLines(rows);
+}
+
+/**
+ * The same CSV, piece by piece as the rows come: the head goes with the first rows, so nothing is
+ * made before the first rows are read. The whole plan is never held at once. Pure.
+ */
+export async function* ledgerCsvPieces(rows: AsyncIterable<readonly LedgerRow[]>): AsyncGenerator<string> {
+  let head = ledgerCsvHead();
+  for await (const piece of rows) {
+    yield head + ledgerCsvLines(piece);
+    head = '';
+  }
+  if (head !== '') yield head;
+}
+
+/** The byte order mark and the header line. Pure. */
+function ledgerCsvHead(): string {
+  return BOM + ledgerColumns.map((column) => csvField(column)).join(',') + CRLF;
+}
+
+/** One CRLF-ended line per row. Pure. */
+function ledgerCsvLines(rows: readonly LedgerRow[]): string {
+  return rows.map((row) => ledgerColumns.map((column) => csvField(row[column])).join(',') + CRLF).join('');
 }
 
 /** One CSV field: numbers as written, text neutralised against formula injection and quoted when needed. Pure. */

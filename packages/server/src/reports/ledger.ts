@@ -39,6 +39,11 @@ export function ledgerRows(tasks: ReportTasks, asOf: Instant): LedgerRow[] {
   return reportTasks(tasks).map((item) => ledgerRow(item, now));
 }
 
+/** The ledger's rows of each piece of tasks, as the pieces come (see storedTasksInPieces). */
+export async function* ledgerRowPieces(pieces: AsyncIterable<ReportTasks>, asOf: Instant): AsyncGenerator<LedgerRow[]> {
+  for await (const tasks of pieces) yield ledgerRows(tasks, asOf);
+}
+
 function ledgerRow({ snapshot, task }: ReportTask, now: number): LedgerRow {
   return {
     序号: task.number,

@@ -58,6 +58,24 @@ export async function allInstances(engine: Engine, query: { anyTags?: string[]; 
   }
 }
 
+/**
+ * The stored tasks in plan order, `size` at a time: the order and the ids from the read model as of
+ * `at`, each piece read from the store when it is asked for, so the whole plan is never held. When the
+ * read model cannot answer for `at` (a clock set back; see CurrentPlan.at), every stored task in one
+ * piece. Does IO.
+ */
+export async function* storedTasksInPieces(engine: Engine, currentPlan: CurrentPlan | undefined, at: Date, size = 500): AsyncGenerator<ReportTask[]> {
+  const plan = await currentPlan?.at(at.getTime());
+  if (plan === undefined) {
+    yield await planTasks(engine);
+    return;
+  }
+  for (let start = 0; start < plan.tasks.length; start += size) {
+    const ids = plan.tasks.slice(start, start + size).map((task) => task.id);
+    yield reportTasks(await engine.getInstances(ids));
+  }
+}
+
 /** The plan's tasks, in plan order, as stored now or as they stood at `asOf` (rebuilt from the log). Does IO. */
 export async function planTasks(engine: Engine, asOf?: Date): Promise<ReportTask[]> {
   return reportTasks(asOf === undefined ? await allInstances(engine) : await engine.snapshotsAt(asOf));

@@ -5,8 +5,24 @@ import { attachmentDisposition } from '../../content-disposition.ts';
 import { HttpProblem } from '../../http-problem.ts';
 import { ReportInstantError, reportPeriod } from '../../report-instant.ts';
 import type { Period } from '../../reports/index.ts';
-import { assessUnits, circular, circularHtml, defaultAssessmentRules, ledgerCsv, ledgerRows, ledgerXlsx, periodEnd, planAt, reportInputAt, reportTasks } from '../../reports/index.ts';
+import {
+  assessUnits,
+  circular,
+  circularHtml,
+  defaultAssessmentRules,
+  ledgerCsv,
+  ledgerCsvPieces,
+  ledgerRowPieces,
+  ledgerRows,
+  ledgerXlsx,
+  periodEnd,
+  planAt,
+  reportInputAt,
+  reportTasks,
+  storedTasksInPieces,
+} from '../../reports/index.ts';
 import { LEDGER_TITLE, XLSX_TYPE } from '../../routes/report-routes.ts';
+import { sendPieces } from '../../send-pieces.ts';
 import { validateInput } from '../../validate-input.ts';
 import { shanghaiDay } from '../format.ts';
 import { PLAN_READERS, QUEUE_READERS } from '../page-readers.ts';
@@ -108,9 +124,14 @@ export const officePageRoutes = (deps: AppDeps) => (router: Router) => {
   };
 
   router.get('/ledger.csv', requireViewer(PLAN_READERS), async (req, res) => {
-    const { rows, day } = await ledger(validateInput(asOfQuery, req.query, 'query').asOf);
-    res.setHeader('Content-Disposition', attachmentDisposition(`台账-${day}.csv`, `ledger-${day}.csv`));
-    res.type('text/csv; charset=utf-8').send(ledgerCsv(rows));
+    const { asOf } = validateInput(asOfQuery, req.query, 'query');
+    const now = clock.now();
+    const at = asOf === undefined ? now : asOfInstant(asOf, now);
+    const day = shanghaiDay(at.getTime());
+    const headers = { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': attachmentDisposition(`台账-${day}.csv`, `ledger-${day}.csv`) };
+    // As of now, written as the stored tasks are read, a few hundred at a time; as of a past day, from one replay.
+    if (asOf === undefined) await sendPieces(res, ledgerCsvPieces(ledgerRowPieces(storedTasksInPieces(engine, deps.currentPlan, at), at)), headers);
+    else res.set(headers).send(ledgerCsv((await ledger(asOf)).rows));
   });
 
   router.get('/ledger.xlsx', requireViewer(PLAN_READERS), async (req, res) => {

@@ -1,0 +1,101 @@
+import express from 'express';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Engine } from '@duban/engine';
+import { CurrentPlan, ledgerCsv, ledgerCsvPieces, ledgerRowPieces, ledgerRows, planTasks, storedTasksInPieces } from '../../src/reports/index.ts';
+import { sendPieces } from '../../src/send-pieces.ts';
+import { DATE_A, DATE_B, runScenario } from './scenario.ts';
+
+const AFTER_B = new Date(DATE_B.getTime() + 1);
+
+async function collect<T>(pieces: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const piece of pieces) all.push(piece);
+  return all;
+}
+
+async function* from<T>(items: readonly T[]): AsyncGenerator<T> {
+  yield* items;
+}
+
+describe('the ledger as of now, piece by piece', () => {
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await runScenario();
+  });
+  afterAll(() => engine.close());
+
+  it('reads the stored tasks a few at a time, in plan order, the same tasks as reading them all', async () => {
+    const spy = vi.spyOn(engine, 'getInstances');
+    try {
+      const pieces = await collect(storedTasksInPieces(engine, new CurrentPlan(engine), AFTER_B, 3));
+      expect(pieces.map((piece) => piece.length)).toEqual([3, 3, 2]);
+      expect(spy.mock.calls.map(([ids]) => ids.length)).toEqual([3, 3, 2]);
+      expect(pieces.flat()).toEqual(await planTasks(engine));
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('reads every stored task at once when the read model cannot answer (an instant before the last entry)', async () => {
+    const pieces = await collect(storedTasksInPieces(engine, new CurrentPlan(engine), DATE_A, 3));
+    expect(pieces).toHaveLength(1);
+    expect(pieces[0]).toEqual(await planTasks(engine));
+  });
+
+  it('writes the same bytes as the ledger made at once, whatever the pieces', async () => {
+    const rows = ledgerRows(await planTasks(engine), AFTER_B);
+    const whole = ledgerCsv(rows);
+    for (const cuts of [[rows], [rows.slice(0, 1), rows.slice(1)], rows.map((r) => [r])]) {
+      expect((await collect(ledgerCsvPieces(from(cuts)))).join('')).toBe(whole);
+    }
+    // No rows: the header alone, as ledgerCsv([]) writes it.
+    expect((await collect(ledgerCsvPieces(from([])))).join('')).toBe(ledgerCsv([]));
+    const streamed = ledgerCsvPieces(ledgerRowPieces(storedTasksInPieces(engine, new CurrentPlan(engine), AFTER_B, 2), AFTER_B));
+    expect((await collect(streamed)).join('')).toBe(whole);
+  });
+});
+
+describe('sendPieces', () => {
+  let url: string;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    const app = express();
+    const failing = (after: number) =>
+      (async function* () {
+        for (let i = 0; i < after; i++) yield `piece ${i}\n`;
+        throw new Error('the store went away');
+      })();
+    app.get('/whole', (_req, res) => sendPieces(res, from(['a,b\r\n', '1,2\r\n']), { 'Content-Type': 'text/csv', 'Content-Disposition': 'attachment; filename="x.csv"' }));
+    app.get('/fails-first', (_req, res) => sendPieces(res, failing(0), { 'Content-Disposition': 'attachment; filename="x.csv"' }));
+    app.get('/fails-later', (_req, res) => sendPieces(res, failing(2), { 'Content-Disposition': 'attachment; filename="x.csv"' }));
+    app.use(((error, _req, res, next) => {
+      if (res.headersSent) return next(error);
+      res.status(503).json({ problem: (error as Error).message });
+    }) as express.ErrorRequestHandler);
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    close = () => new Promise((resolve) => server.close(() => resolve()));
+  });
+  afterAll(() => close());
+
+  it('sends every piece, in order, with the headers', async () => {
+    const response = await fetch(`${url}/whole`);
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename="x.csv"');
+    expect(await response.text()).toBe('a,b\r\n1,2\r\n');
+  });
+
+  it('answers a failure before the first piece as any other, without the file headers', async () => {
+    const response = await fetch(`${url}/fails-first`);
+    expect(response.status).toBe(503);
+    expect(response.headers.get('content-disposition')).toBeNull();
+    expect(await response.json()).toEqual({ problem: 'the store went away' });
+  });
+
+  it('cuts the response off on a failure after the first piece, so it cannot pass for a whole file', async () => {
+    const response = await fetch(`${url}/fails-later`);
+    expect(response.status).toBe(200);
+    await expect(response.text()).rejects.toThrow();
+  });
+});
