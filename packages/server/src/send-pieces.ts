@@ -7,7 +7,7 @@ import type { Response } from 'express';
  * off, so that no client takes a partial file for a whole one. Waits while the client reads slower
  * than the pieces come, and stops when it goes away. Does IO.
  */
-export async function sendPieces(res: Response, pieces: AsyncIterable<string>, headers: Readonly<Record<string, string>>): Promise<void> {
+export async function sendPieces(res: Response, pieces: AsyncIterable<string | Uint8Array>, headers: Readonly<Record<string, string>>): Promise<void> {
   let first = true;
   for await (const piece of pieces) {
     if (first) {

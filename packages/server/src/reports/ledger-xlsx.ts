@@ -1,4 +1,7 @@
+import { PassThrough } from 'node:stream';
+import type { Writable } from 'node:stream';
 import type { LedgerColumn, LedgerRow } from './ledger.ts';
+import { onePiece } from './one-piece.ts';
 import { ledgerColumns } from './ledger.ts';
 import type { Instant } from './report-time.ts';
 import { chineseDate, instantMs, shanghaiDate } from './report-time.ts';
@@ -40,15 +43,34 @@ const border = { top: thin, left: thin, bottom: thin, right: thin };
 /**
  * The ledger as an .xlsx workbook (written by exceljs): a title row, the header frozen under it with
  * a filter, fixed column widths, wrapped text, each light cell filled in its colour, A4 landscape
- * printing with the title and header repeated. Built in memory, no IO; resolves the file's bytes.
+ * printing with the title and header repeated. No IO; resolves the file's bytes.
  */
 export async function ledgerXlsx(rows: readonly LedgerRow[], options: LedgerXlsxOptions): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of ledgerXlsxPieces(onePiece(rows), options)) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The same workbook as it is written, as the rows come (exceljs's streaming writer): each row leaves
+ * memory once written, so a plan of any size is never held whole. A failure of `rows` fails the pieces.
+ */
+export function ledgerXlsxPieces(rows: AsyncIterable<readonly LedgerRow[]>, options: LedgerXlsxOptions): AsyncIterable<Buffer> {
+  const out = new PassThrough();
+  writeLedgerXlsx(rows, options, out).catch((error: unknown) => out.destroy(error as Error));
+  return out;
+}
+
+async function writeLedgerXlsx(rows: AsyncIterable<readonly LedgerRow[]>, options: LedgerXlsxOptions, stream: Writable): Promise<void> {
   const asOf = instantMs(options.asOf);
+  // The first rows before the first byte: a failure to read them is still answered as a problem.
+  const pieces = rows[Symbol.asyncIterator]();
+  const first = await pieces.next();
   // Loaded on first use: exceljs alone would add some 27 MB to every server that never writes a workbook.
   const { default: ExcelJS } = await import('exceljs');
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = 'duban';
   // Fixed times keep the file a function of its inputs.
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
+  workbook.creator = 'duban';
   workbook.created = new Date(asOf);
   workbook.modified = new Date(asOf);
   const sheet = workbook.addWorksheet('台账', {
@@ -56,6 +78,7 @@ export async function ledgerXlsx(rows: readonly LedgerRow[], options: LedgerXlsx
     pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:2' },
   });
   sheet.columns = ledgerColumns.map((column) => ({ key: column, width: widths[column] }));
+  sheet.autoFilter = { from: { row: 2, column: 1 }, to: { row: 2, column: ledgerColumns.length } };
 
   const title = sheet.getRow(1);
   title.getCell(1).value = `${options.title}（截至${chineseDate(shanghaiDate(asOf))}）`;
@@ -63,6 +86,7 @@ export async function ledgerXlsx(rows: readonly LedgerRow[], options: LedgerXlsx
   title.getCell(1).alignment = { horizontal: 'center', vertical: 'middle' };
   title.height = 30;
   sheet.mergeCells(1, 1, 1, ledgerColumns.length);
+  title.commit();
 
   const header = sheet.getRow(2);
   ledgerColumns.forEach((column, index) => {
@@ -74,22 +98,26 @@ export async function ledgerXlsx(rows: readonly LedgerRow[], options: LedgerXlsx
     cell.border = border;
   });
   header.height = 24;
-  sheet.autoFilter = { from: { row: 2, column: 1 }, to: { row: 2, column: ledgerColumns.length } };
+  header.commit();
 
-  rows.forEach((row, rowIndex) => {
-    const sheetRow = sheet.getRow(rowIndex + 3);
-    ledgerColumns.forEach((column, index) => {
-      const cell = sheetRow.getCell(index + 1);
-      cell.value = row[column];
-      cell.alignment = { vertical: 'top', wrapText: true, ...(centred.has(column) ? { horizontal: 'center' } : {}) };
-      cell.border = border;
-      const fill = column === '红黄绿灯' ? lightFills[row[column]] : undefined;
-      if (fill !== undefined) {
-        cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: fill.argb } };
-        cell.font = { bold: true, color: { argb: fill.whiteText ? 'FFFFFFFF' : 'FF000000' } };
-      }
-    });
-  });
-
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  let next = 3;
+  for (let piece = first; piece.done !== true; piece = await pieces.next()) {
+    for (const row of piece.value) {
+      const sheetRow = sheet.getRow(next++);
+      ledgerColumns.forEach((column, index) => {
+        const cell = sheetRow.getCell(index + 1);
+        cell.value = row[column];
+        cell.alignment = { vertical: 'top', wrapText: true, ...(centred.has(column) ? { horizontal: 'center' } : {}) };
+        cell.border = border;
+        const fill = column === '红黄绿灯' ? lightFills[row[column]] : undefined;
+        if (fill !== undefined) {
+          cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: fill.argb } };
+          cell.font = { bold: true, color: { argb: fill.whiteText ? 'FFFFFFFF' : 'FF000000' } };
+        }
+      });
+      sheetRow.commit();
+    }
+  }
+  sheet.commit();
+  await workbook.commit();
 }

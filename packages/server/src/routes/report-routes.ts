@@ -1,4 +1,7 @@
+import type { Engine } from '@duban/engine';
+import type { Response } from 'express';
 import type { RouteModule } from '../app-deps.ts';
+import type { CurrentPlan } from '../reports/current-plan.ts';
 import { circularQuery, reportQuery, unitsReportQuery } from '../api-schemas.ts';
 import { attachmentDisposition } from '../content-disposition.ts';
 import { HttpProblem } from '../http-problem.ts';
@@ -9,11 +12,11 @@ import {
   circularHtml,
   circularMarkdown,
   defaultAssessmentRules,
-  ledgerCsv,
   ledgerCsvPieces,
   ledgerRowPieces,
   ledgerRows,
-  ledgerXlsx,
+  ledgerXlsxPieces,
+  onePiece,
   periodEnd,
   planAt,
   planTasks,
@@ -45,6 +48,12 @@ export const reportRoutes: RouteModule = ({ engine, clock, currentPlan, units })
   if (currentPlan === undefined) throw new Error('reportRoutes: createApp provides the current plan');
   const readers = requireRole(REPORT_READERS, 'read plan-wide reports');
 
+  const sendLedger = async (query: unknown, format: LedgerFormat, res: Response) => {
+    const { asOf } = validateInput(reportQuery, query, 'query');
+    const { headers, body } = await ledgerDownload(engine, currentPlan, checked(() => reportAsOf(asOf, clock.now())), asOf === undefined, format);
+    await sendPieces(res, body, { ...headers, 'Cache-Control': 'private, no-store' });
+  };
+
   const factsAt = (asOf: string | undefined) => planAt(engine, currentPlan, checked(() => reportAsOf(asOf, clock.now())), asOf === undefined);
 
   router.get('/reports/summary', readers, async (req, res) => {
@@ -61,36 +70,8 @@ export const reportRoutes: RouteModule = ({ engine, clock, currentPlan, units })
     res.json(unit === undefined ? assessment : { ...assessment, units: assessment.units.filter((scored) => scored.unit === unit) });
   });
 
-  /** The ledger's rows and instant: as stored now, or replayed to `asOf`. */
-  const ledgerAt = async (query: unknown) => {
-    const { asOf } = validateInput(reportQuery, query, 'query');
-    const at = checked(() => reportAsOf(asOf, clock.now()));
-    const tasks = asOf === undefined ? await planTasks(engine) : (await reportInputAt(engine, at)).tasks;
-    return { rows: ledgerRows(tasks, at), asOf: at.getTime() };
-  };
-
-  router.get('/reports/ledger.csv', readers, async (req, res) => {
-    const { asOf } = validateInput(reportQuery, req.query, 'query');
-    const at = checked(() => reportAsOf(asOf, clock.now()));
-    const date = shanghaiDate(at.getTime());
-    const headers = {
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': attachmentDisposition(`台账-${date}.csv`, `ledger-${date}.csv`),
-      'Cache-Control': 'private, no-store',
-    };
-    // As of now, written as the stored tasks are read, a few hundred at a time; as of a past instant, from one replay.
-    if (asOf === undefined) await sendPieces(res, ledgerCsvPieces(ledgerRowPieces(storedTasksInPieces(engine, currentPlan, at), at)), headers);
-    else res.set(headers).send(ledgerCsv(ledgerRows((await reportInputAt(engine, at)).tasks, at)));
-  });
-
-  router.get('/reports/ledger.xlsx', readers, async (req, res) => {
-    const ledger = await ledgerAt(req.query);
-    const date = shanghaiDate(ledger.asOf);
-    const file = await ledgerXlsx(ledger.rows, { title: LEDGER_TITLE, asOf: ledger.asOf });
-    res.setHeader('Content-Disposition', attachmentDisposition(`台账-${date}.xlsx`, `ledger-${date}.xlsx`));
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.type(XLSX_TYPE).send(file);
-  });
+  router.get('/reports/ledger.csv', readers, async (req, res) => sendLedger(req.query, 'csv', res));
+  router.get('/reports/ledger.xlsx', readers, async (req, res) => sendLedger(req.query, 'xlsx', res));
 
   router.get('/reports/circular', readers, async (req, res) => {
     const query = validateInput(circularQuery, req.query, 'query');
@@ -101,6 +82,24 @@ export const reportRoutes: RouteModule = ({ engine, clock, currentPlan, units })
     else res.type('text/markdown; charset=utf-8').send(circularMarkdown(report));
   });
 };
+
+export type LedgerFormat = 'csv' | 'xlsx';
+
+/**
+ * A ledger download: its headers (type, file name 台账-<date>) and its body, made as it is sent. As of
+ * now the rows come a few hundred at a time as the stored tasks are read (the plan is never held
+ * whole); as of a past instant from one replay. Does IO as the body is read.
+ */
+export async function ledgerDownload(engine: Engine, currentPlan: CurrentPlan | undefined, at: Date, isNow: boolean, format: LedgerFormat) {
+  const date = shanghaiDate(at.getTime());
+  const rows = isNow ? ledgerRowPieces(storedTasksInPieces(engine, currentPlan, at), at) : onePiece(ledgerRows(await planTasks(engine, at), at));
+  const headers = {
+    'Content-Type': format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE,
+    'Content-Disposition': attachmentDisposition(`台账-${date}.${format}`, `ledger-${date}.${format}`),
+  };
+  const body: AsyncIterable<string | Uint8Array> = format === 'csv' ? ledgerCsvPieces(rows) : ledgerXlsxPieces(rows, { title: LEDGER_TITLE, asOf: at });
+  return { headers, body };
+}
 
 /** Runs a time check, turning its refusal into a 422 naming the query field. */
 function checked<T>(check: () => T): T {

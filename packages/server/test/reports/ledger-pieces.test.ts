@@ -1,8 +1,9 @@
+import ExcelJS from 'exceljs';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Engine } from '@duban/engine';
-import { CurrentPlan, ledgerCsv, ledgerCsvPieces, ledgerRowPieces, ledgerRows, planTasks, storedTasksInPieces } from '../../src/reports/index.ts';
+import { CurrentPlan, ledgerCsv, ledgerCsvPieces, ledgerRowPieces, ledgerRows, ledgerXlsx, ledgerXlsxPieces, planTasks, storedTasksInPieces } from '../../src/reports/index.ts';
 import { sendPieces } from '../../src/send-pieces.ts';
 import { DATE_A, DATE_B, runScenario } from './scenario.ts';
 
@@ -53,6 +54,45 @@ describe('the ledger as of now, piece by piece', () => {
     expect((await collect(ledgerCsvPieces(from([])))).join('')).toBe(ledgerCsv([]));
     const streamed = ledgerCsvPieces(ledgerRowPieces(storedTasksInPieces(engine, new CurrentPlan(engine), AFTER_B, 2), AFTER_B));
     expect((await collect(streamed)).join('')).toBe(whole);
+  });
+});
+
+describe('the ledger workbook, piece by piece', () => {
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await runScenario();
+  });
+  afterAll(() => engine.close());
+
+  const cells = async (file: Buffer) => {
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(file as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet('台账')!;
+    return sheet.getSheetValues().map((row) => (Array.isArray(row) ? row.slice(1) : row));
+  };
+
+  it('holds the same cells whether its rows come in one piece or several', async () => {
+    const options = { title: '台账', asOf: AFTER_B };
+    const whole = await ledgerXlsx(ledgerRows(await planTasks(engine), AFTER_B), options);
+    const chunks = await collect(ledgerXlsxPieces(ledgerRowPieces(storedTasksInPieces(engine, new CurrentPlan(engine), AFTER_B, 3), AFTER_B), options));
+    expect(chunks.length).toBeGreaterThan(0);
+    const pieced = Buffer.concat(chunks);
+    expect(await cells(pieced)).toEqual(await cells(whole));
+    // Rows count from 1 in exceljs: the title, the header and the scenario's eight tasks.
+    expect((await cells(pieced)).length).toBe(1 + 2 + 8);
+  });
+
+  it('fails, having written nothing, when its first rows cannot be read', async () => {
+    const failing = (async function* () {
+      throw new Error('the store went away');
+    })();
+    const written: Buffer[] = [];
+    await expect(
+      (async () => {
+        for await (const chunk of ledgerXlsxPieces(failing, { title: '台账', asOf: AFTER_B })) written.push(chunk);
+      })(),
+    ).rejects.toThrow('the store went away');
+    expect(written).toEqual([]);
   });
 });
 

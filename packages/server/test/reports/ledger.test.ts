@@ -123,6 +123,8 @@ describe('the ledger (台账)', () => {
       expect(sheet.getCell('M1').isMerged).toBe(true);
       expect((sheet.getRow(2).values as unknown[]).slice(1)).toEqual(COLUMNS);
       expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
+      expect(sheet.autoFilter).toBe('A2:M2');
+      expect(sheet.pageSetup).toMatchObject({ orientation: 'landscape', paperSize: 9, fitToPage: true, printTitlesRow: '1:2' });
       expect(sheet.getColumn(4).width).toBe(50);
       expect(sheet.getCell('D3').alignment?.wrapText).toBe(true);
       expect(sheet.getCell('A3').value).toBe(1);

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Router } from 'express';
+import type { Response, Router } from 'express';
 import type { AppDeps } from '../../app-deps.ts';
-import { attachmentDisposition } from '../../content-disposition.ts';
 import { HttpProblem } from '../../http-problem.ts';
 import { ReportInstantError, reportPeriod } from '../../report-instant.ts';
 import type { Period } from '../../reports/index.ts';
@@ -10,18 +9,13 @@ import {
   circular,
   circularHtml,
   defaultAssessmentRules,
-  ledgerCsv,
-  ledgerCsvPieces,
-  ledgerRowPieces,
-  ledgerRows,
-  ledgerXlsx,
   periodEnd,
   planAt,
   reportInputAt,
   reportTasks,
-  storedTasksInPieces,
 } from '../../reports/index.ts';
-import { LEDGER_TITLE, XLSX_TYPE } from '../../routes/report-routes.ts';
+import type { LedgerFormat } from '../../routes/report-routes.ts';
+import { ledgerDownload } from '../../routes/report-routes.ts';
 import { sendPieces } from '../../send-pieces.ts';
 import { validateInput } from '../../validate-input.ts';
 import { shanghaiDay } from '../format.ts';
@@ -30,7 +24,7 @@ import { assessmentPage } from '../pages/assessment-page.ts';
 import { circularPage } from '../pages/circular-page.ts';
 import { ledgerPage } from '../pages/ledger-page.ts';
 import { queuePage } from '../pages/queue-page.ts';
-import { allInstances, asOfInstant, planTasks } from '../plan-tasks.ts';
+import { allInstances, asOfInstant } from '../plan-tasks.ts';
 import { asOfQuery, emptyQuery, periodQuery } from '../web-queries.ts';
 import { requireViewer, signedIn } from '../web-viewer.ts';
 
@@ -116,28 +110,13 @@ export const officePageRoutes = (deps: AppDeps) => (router: Router) => {
     res.type('html').send(ledgerPage({ viewer: signedIn(res), asOfDay: query.asOf ?? today, today }).text);
   });
 
-  const ledger = async (asOf: string | undefined) => {
+  const sendLedger = async (query: unknown, format: LedgerFormat, res: Response) => {
+    const { asOf } = validateInput(asOfQuery, query, 'query');
     const now = clock.now();
-    const at = asOf === undefined ? now : asOfInstant(asOf, now);
-    const tasks = await planTasks(engine, asOf === undefined ? undefined : at);
-    return { rows: ledgerRows(tasks, at), at, day: shanghaiDay(at.getTime()) };
+    const { headers, body } = await ledgerDownload(engine, deps.currentPlan, asOf === undefined ? now : asOfInstant(asOf, now), asOf === undefined, format);
+    await sendPieces(res, body, headers);
   };
 
-  router.get('/ledger.csv', requireViewer(PLAN_READERS), async (req, res) => {
-    const { asOf } = validateInput(asOfQuery, req.query, 'query');
-    const now = clock.now();
-    const at = asOf === undefined ? now : asOfInstant(asOf, now);
-    const day = shanghaiDay(at.getTime());
-    const headers = { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': attachmentDisposition(`台账-${day}.csv`, `ledger-${day}.csv`) };
-    // As of now, written as the stored tasks are read, a few hundred at a time; as of a past day, from one replay.
-    if (asOf === undefined) await sendPieces(res, ledgerCsvPieces(ledgerRowPieces(storedTasksInPieces(engine, deps.currentPlan, at), at)), headers);
-    else res.set(headers).send(ledgerCsv((await ledger(asOf)).rows));
-  });
-
-  router.get('/ledger.xlsx', requireViewer(PLAN_READERS), async (req, res) => {
-    const { rows, at, day } = await ledger(validateInput(asOfQuery, req.query, 'query').asOf);
-    const file = await ledgerXlsx(rows, { title: LEDGER_TITLE, asOf: at });
-    res.setHeader('Content-Disposition', attachmentDisposition(`台账-${day}.xlsx`, `ledger-${day}.xlsx`));
-    res.type(XLSX_TYPE).send(file);
-  });
+  router.get('/ledger.csv', requireViewer(PLAN_READERS), async (req, res) => sendLedger(req.query, 'csv', res));
+  router.get('/ledger.xlsx', requireViewer(PLAN_READERS), async (req, res) => sendLedger(req.query, 'xlsx', res));
 };
