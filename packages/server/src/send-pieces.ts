@@ -8,16 +8,17 @@ import type { Response } from 'express';
  * than the pieces come, and stops when it goes away. Does IO.
  */
 export async function sendPieces(res: Response, pieces: AsyncIterable<string | Uint8Array>, headers: Readonly<Record<string, string>>): Promise<void> {
-  let first = true;
+  let started = false;
+  const start = () => {
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    started = true;
+  };
   for await (const piece of pieces) {
-    if (first) {
-      for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-      first = false;
-    }
+    if (!started) start();
     if (!res.write(piece)) await drainedOrClosed(res);
     if (res.destroyed) return;
   }
-  if (first) for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  if (!started) start();
   res.end();
 }
 
