@@ -102,6 +102,11 @@ async function writeLedgerXlsx(rows: AsyncIterable<readonly LedgerRow[]>, option
 
   let next = 3;
   for (let piece = first; piece.done !== true; piece = await pieces.next()) {
+    // Nobody reads any more (the client went away): stop reading the store.
+    if (stream.destroyed) {
+      await pieces.return?.();
+      return;
+    }
     for (const row of piece.value) {
       const sheetRow = sheet.getRow(next++);
       ledgerColumns.forEach((column, index) => {
