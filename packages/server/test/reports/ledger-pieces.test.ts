@@ -82,6 +82,25 @@ describe('the ledger workbook, piece by piece', () => {
     expect((await cells(pieced)).length).toBe(1 + 2 + 8);
   });
 
+  it('stops reading the rows once nobody reads the workbook (a client that went away)', async () => {
+    const [row] = ledgerRows(await planTasks(engine), AFTER_B);
+    let read = 0;
+    let closed = false;
+    const rows = (async function* () {
+      try {
+        for (; read < 2000; read++) {
+          yield [row!];
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      } finally {
+        closed = true;
+      }
+    })();
+    for await (const _chunk of ledgerXlsxPieces(rows, { title: '台账', asOf: AFTER_B })) break;
+    await vi.waitFor(() => expect(closed).toBe(true));
+    expect(read).toBeLessThan(2000);
+  });
+
   it('fails, having written nothing, when its first rows cannot be read', async () => {
     const failing = (async function* () {
       throw new Error('the store went away');
