@@ -19,7 +19,7 @@ import {
   verifyResponse,
 } from './api-schemas.ts';
 import { assessmentResponse, circularQuery, notificationListQuery, notificationListResponse, notificationSchema, reportQuery, summaryResponse } from './api-schemas.ts';
-import { XLSX_TYPE } from './routes/report-routes.ts';
+import { XLSX_TYPE } from './ledger-download.ts';
 import {
   accessLogQuery,
   accessLogResponse,

@@ -16,7 +16,7 @@ import {
   reportInputAt,
   summarize,
 } from '../reports/index.ts';
-import { LEDGER_TITLE } from '../routes/report-routes.ts';
+import { LEDGER_TITLE } from '../ledger-download.ts';
 import { parseCommandArgs, required } from './cli-args.ts';
 import { databaseOption } from './database-option.ts';
 import type { CliIo } from './cli-io.ts';

@@ -1,10 +1,9 @@
-import type { Engine } from '@duban/engine';
 import type { Response } from 'express';
 import type { RouteModule } from '../app-deps.ts';
-import type { CurrentPlan } from '../reports/current-plan.ts';
 import { circularQuery, reportQuery, unitsReportQuery } from '../api-schemas.ts';
-import { attachmentDisposition } from '../content-disposition.ts';
 import { HttpProblem } from '../http-problem.ts';
+import type { LedgerFormat } from '../ledger-download.ts';
+import { ledgerDownload } from '../ledger-download.ts';
 import { ReportInstantError, reportAsOf, reportPeriod } from '../report-instant.ts';
 import {
   assessUnits,
@@ -12,17 +11,9 @@ import {
   circularHtml,
   circularMarkdown,
   defaultAssessmentRules,
-  ledgerCsvPieces,
-  ledgerRowPieces,
-  ledgerRows,
-  ledgerXlsxPieces,
-  onePiece,
   periodEnd,
   planAt,
-  planTasks,
   reportInputAt,
-  shanghaiDate,
-  storedTasksInPieces,
   summarize,
 } from '../reports/index.ts';
 import { requireRole } from '../require-role.ts';
@@ -31,11 +22,6 @@ import { validateInput } from '../validate-input.ts';
 
 /** Who may read plan-wide reports: they name every task and unit, so not a unit. */
 export const REPORT_READERS = ['office', 'reviewer', 'admin'] as const;
-
-/** The title over the .xlsx ledger. */
-export const LEDGER_TITLE = '“放管服”改革任务督办台账';
-
-export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /**
  * The office's reports as of `asOf` (default now): `GET /reports/summary`, `/reports/units` (the
@@ -82,24 +68,6 @@ export const reportRoutes: RouteModule = ({ engine, clock, currentPlan, units })
     else res.type('text/markdown; charset=utf-8').send(circularMarkdown(report));
   });
 };
-
-export type LedgerFormat = 'csv' | 'xlsx';
-
-/**
- * A ledger download: its headers (type, file name 台账-<date>) and its body, made as it is sent. As of
- * now the rows come a few hundred at a time as the stored tasks are read (the plan is never held
- * whole); as of a past instant from one replay. Does IO as the body is read.
- */
-export async function ledgerDownload(engine: Engine, currentPlan: CurrentPlan | undefined, at: Date, isNow: boolean, format: LedgerFormat) {
-  const date = shanghaiDate(at.getTime());
-  const rows = isNow ? ledgerRowPieces(storedTasksInPieces(engine, currentPlan, at), at) : onePiece(ledgerRows(await planTasks(engine, at), at));
-  const headers = {
-    'Content-Type': format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE,
-    'Content-Disposition': attachmentDisposition(`台账-${date}.${format}`, `ledger-${date}.${format}`),
-  };
-  const body: AsyncIterable<string | Uint8Array> = format === 'csv' ? ledgerCsvPieces(rows) : ledgerXlsxPieces(rows, { title: LEDGER_TITLE, asOf: at });
-  return { headers, body };
-}
 
 /** Runs a time check, turning its refusal into a 422 naming the query field. */
 function checked<T>(check: () => T): T {

@@ -14,8 +14,8 @@ import {
   reportInputAt,
   reportTasks,
 } from '../../reports/index.ts';
-import type { LedgerFormat } from '../../routes/report-routes.ts';
-import { ledgerDownload } from '../../routes/report-routes.ts';
+import type { LedgerFormat } from '../../ledger-download.ts';
+import { ledgerDownload } from '../../ledger-download.ts';
 import { sendPieces } from '../../send-pieces.ts';
 import { validateInput } from '../../validate-input.ts';
 import { shanghaiDay } from '../format.ts';
