@@ -147,7 +147,7 @@ describe('the compiled program, on node without tsx', () => {
     for (const name of ['duban.css', 'duban.js', 'favicon.svg']) {
       const response = await fetch(`${url}/assets/${name}`);
       expect(response.status, name).toBe(200);
-      expect(Buffer.from(await response.arrayBuffer()).equals(readFileSync(join(repoRoot, 'packages', 'server', 'src', 'web', 'assets', name))), name).toBe(true);
+      expect(Buffer.from(await response.arrayBuffer()).equals(readFileSync(join(repoRoot, 'packages', 'server', 'src', 'web', 'view', 'assets', name))), name).toBe(true);
     }
     const created = await node(['--conditions=duban-dist', CLI, 'token', 'create', '--db', join(dir, 'compiled.db'), '--role', 'office']).done();
     expect(created.code, created.stderr).toBe(0);

@@ -12,17 +12,17 @@ type Command = (args: readonly string[], io: CliIo) => Promise<number>;
 
 // Each command is loaded when run: `token list` need not load the web server, nor `serve` the plan tools.
 const COMMANDS: Record<string, () => Promise<Command>> = {
-  plan: async () => (await import('./cli/plan-command.ts')).planCommand,
-  serve: async () => (await import('./cli/serve-command.ts')).serveCommand,
-  start: async () => (await import('./cli/start-command.ts')).startCommand,
-  demo: async () => (await import('./cli/demo-command.ts')).demoCommand,
-  token: async () => (await import('./cli/token-command.ts')).tokenCommand,
-  timers: async () => (await import('./cli/timers-command.ts')).timersCommand,
-  audit: async () => (await import('./cli/audit-command.ts')).auditCommand,
-  replay: async () => (await import('./cli/replay-command.ts')).replayCommand,
-  report: async () => (await import('./cli/report-command.ts')).reportCommand,
-  webhook: async () => (await import('./cli/webhook-command.ts')).webhookCommand,
-  'migrate-db': async () => (await import('./cli/migrate-db-command.ts')).migrateDbCommand,
+  plan: async () => (await import('./cli/commands/plan-command.ts')).planCommand,
+  serve: async () => (await import('./cli/commands/serve-command.ts')).serveCommand,
+  start: async () => (await import('./cli/commands/start-command.ts')).startCommand,
+  demo: async () => (await import('./cli/commands/demo-command.ts')).demoCommand,
+  token: async () => (await import('./cli/commands/token-command.ts')).tokenCommand,
+  timers: async () => (await import('./cli/commands/timers-command.ts')).timersCommand,
+  audit: async () => (await import('./cli/commands/audit/audit-command.ts')).auditCommand,
+  replay: async () => (await import('./cli/commands/replay-command.ts')).replayCommand,
+  report: async () => (await import('./cli/commands/report-command.ts')).reportCommand,
+  webhook: async () => (await import('./cli/commands/webhook-command.ts')).webhookCommand,
+  'migrate-db': async () => (await import('./cli/commands/migrate-db-command.ts')).migrateDbCommand,
 };
 
 /**

@@ -17,7 +17,7 @@ const sources = files(src)
 
 describe('server architecture', () => {
   it('reads the clock only in clock.ts: everything else gets time from a Clock', () => {
-    const offenders = sources.filter((f) => f.path !== 'clock.ts' && /Date\.now\(|new Date\(\s*\)/.test(f.text)).map((f) => f.path);
+    const offenders = sources.filter((f) => f.path !== 'time/clock.ts' && /Date\.now\(|new Date\(\s*\)/.test(f.text)).map((f) => f.path);
     expect(offenders).toEqual([]);
   });
 
@@ -30,11 +30,11 @@ describe('server architecture', () => {
 
   it('maps engine errors to HTTP in one place', () => {
     const mappers = sources.filter((f) => /instanceof (TransitionNotAllowed|VersionConflict|InvalidPayload)/.test(f.text)).map((f) => f.path);
-    expect(mappers).toEqual(['problem-details.ts']);
+    expect(mappers).toEqual(['http/problem-details.ts']);
   });
 
   it('builds the HTTP AuditEntry (instanceId renamed taskId) in one place', () => {
     const renamers = sources.filter((f) => /prevHash: \w+\.prevHash/.test(f.text)).map((f) => f.path);
-    expect(renamers).toEqual(['audit-entry-view.ts']);
+    expect(renamers).toEqual(['api/audit-entry-view.ts']);
   });
 });

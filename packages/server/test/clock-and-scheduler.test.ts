@@ -1,13 +1,13 @@
 import { Engine, openStore } from '@duban/engine';
 import { reformTaskV1 } from '@duban/reform-task';
 import { describe, expect, it, vi } from 'vitest';
-import { SimulatedClock } from '../src/clock.ts';
-import { createLogger } from '../src/create-logger.ts';
-import { FixedWindowRateLimiter } from '../src/fixed-window-rate-limiter.ts';
-import { importPlan } from '../src/import-plan.ts';
-import { loadPlanFile } from '../src/load-plan-file.ts';
-import { repoPaths } from '../src/repo-paths.ts';
-import { Scheduler } from '../src/scheduler.ts';
+import { SimulatedClock } from '../src/time/clock.ts';
+import { createLogger } from '../src/app/create-logger.ts';
+import { FixedWindowRateLimiter } from '../src/rate-limit/fixed-window-rate-limiter.ts';
+import { importPlan } from '../src/plans/import-plan.ts';
+import { loadPlanFile } from '../src/plans/load-plan-file.ts';
+import { repoPaths } from '../src/app/repo-paths.ts';
+import { Scheduler } from '../src/jobs/scheduler.ts';
 import { ManualClock } from './support/manual-clock.ts';
 import { freshDatabase } from '../../engine/test/support/test-database.ts';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.ts';
-import { openDuban } from '../src/open-duban.ts';
+import { openDuban } from '../src/app/open-duban.ts';
 import { reopenableDatabase } from './support/test-server.ts';
 
 async function run(...argv: string[]) {

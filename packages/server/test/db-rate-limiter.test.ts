@@ -1,7 +1,7 @@
 import { openStore } from '@duban/engine';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DbRateLimiter } from '../src/db-rate-limiter.ts';
-import { migrateServerSchema } from '../src/server-migrations.ts';
+import { DbRateLimiter } from '../src/rate-limit/db-rate-limiter.ts';
+import { migrateServerSchema } from '../src/db/server-migrations.ts';
 import { reopenableDatabase } from './support/test-server.ts';
 
 const at = (iso: string) => new Date(iso);

@@ -3,12 +3,12 @@ import { existsSync } from 'node:fs';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli.ts';
-import { listDataTables } from '../src/database-tables.ts';
-import { importPlan } from '../src/import-plan.ts';
-import { loadPlanFile } from '../src/load-plan-file.ts';
-import { openDuban } from '../src/open-duban.ts';
-import type { Duban } from '../src/open-duban.ts';
-import { repoPaths } from '../src/repo-paths.ts';
+import { listDataTables } from '../src/db/database-tables.ts';
+import { importPlan } from '../src/plans/import-plan.ts';
+import { loadPlanFile } from '../src/plans/load-plan-file.ts';
+import { openDuban } from '../src/app/open-duban.ts';
+import type { Duban } from '../src/app/open-duban.ts';
+import { repoPaths } from '../src/app/repo-paths.ts';
 import { onPostgres, reopenableDatabase, taskId } from './support/test-server.ts';
 
 async function run(...argv: string[]) {

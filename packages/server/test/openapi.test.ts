@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from './support/test-server.ts';
-import { auditEntrySchema, eventResponse, taskListResponse, taskViewSchema } from '../src/api-schemas.ts';
+import { auditEntrySchema, eventResponse, taskListResponse, taskViewSchema } from '../src/api/schemas.ts';
 import { startTestServer, taskId } from './support/test-server.ts';
 
 describe('GET /api/openapi.json', () => {

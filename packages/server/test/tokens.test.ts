@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '@duban/engine';
-import { TOKEN_CACHE_MS, TokenStore } from '../src/token-store.ts';
+import { TOKEN_CACHE_MS, TokenStore } from '../src/auth/token-store.ts';
 import type { TestServer } from './support/test-server.ts';
 import { onPostgres, startTestServer } from './support/test-server.ts';
 

@@ -1,5 +1,5 @@
 import type { Level, Logger } from 'pino';
-import { createLogger } from '../create-logger.ts';
+import { createLogger } from '../app/create-logger.ts';
 import { UsageError } from './usage-error.ts';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];

@@ -1,4 +1,4 @@
-import type { RunningServer } from '../run-server.ts';
+import type { RunningServer } from '../app/run-server.ts';
 import type { CliIo } from './cli-io.ts';
 
 /**

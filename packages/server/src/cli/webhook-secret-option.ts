@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { MIN_SECRET_LENGTH } from '../notifications/webhook-store.ts';
+import { MIN_SECRET_LENGTH } from '../notifications/webhooks/webhook-store.ts';
 import { UserError } from '../user-error.ts';
 import type { CliIo } from './cli-io.ts';
 import { UsageError } from './usage-error.ts';

@@ -1,5 +1,5 @@
 import type { ReformTaskContext } from '@duban/reform-task';
-import { defaultAssessmentRules } from '../reports/assessment-rules.ts';
+import { defaultAssessmentRules } from '../reports/assessment/assessment-rules.ts';
 
 /**
  * The reform-task events that notify units, and whom: `lead` the task's lead units (REJECT, interview

@@ -3,8 +3,8 @@ import { replayLog } from '@duban/engine';
 import type { CurrentPlan, PlanNow } from './current-plan.ts';
 import type { ReportTask } from './report-task.ts';
 import { reportTasks } from './report-task.ts';
-import type { Instant } from './report-time.ts';
-import { instantMs } from './report-time.ts';
+import type { Instant } from '../time/report-time.ts';
+import { instantMs } from '../time/report-time.ts';
 import type { SupervisionEvent } from './supervision-events.ts';
 import { SupervisionFold } from './supervision-events.ts';
 

@@ -1,7 +1,7 @@
 import express from 'express';
 import type { RequestHandler } from 'express';
-import type { RouteModule } from '../app-deps.ts';
-import { formBody } from './form-body.ts';
+import type { RouteModule } from '../app/app-deps.ts';
+import { formBody } from './forms/form-body.ts';
 import { dashboardRoutes } from './routes/dashboard-routes.ts';
 import { officePageRoutes } from './routes/office-page-routes.ts';
 import { reviewPageRoutes } from './routes/review-page-routes.ts';
@@ -9,13 +9,13 @@ import { sessionRoutes } from './routes/session-routes.ts';
 import { taskPageRoutes } from './routes/task-page-routes.ts';
 import { unitPageRoutes } from './routes/unit-page-routes.ts';
 import { webSecurityHeaders } from './security-headers.ts';
-import { SessionStore } from './session-store.ts';
-import type { WebAsset } from './web-assets.ts';
-import { webAssets } from './web-assets.ts';
+import { SessionStore } from './session/session-store.ts';
+import type { WebAsset } from './view/web-assets.ts';
+import { webAssets } from './view/web-assets.ts';
 import { pageNotFound, webErrors } from './web-errors.ts';
-import { recordPageAccess } from './record-page-access.ts';
-import { webRateLimit } from './web-rate-limit.ts';
-import { loadViewer } from './web-viewer.ts';
+import { recordPageAccess } from '../audit/access/record-page-access.ts';
+import { webRateLimit } from '../rate-limit/web-rate-limit.ts';
+import { loadViewer } from './session/web-viewer.ts';
 
 function serveAsset(asset: WebAsset): RequestHandler {
   return (_req, res) => {

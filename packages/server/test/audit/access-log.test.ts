@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessLogResponse } from '../../src/api-schemas.ts';
+import { accessLogResponse } from '../../src/api/schemas.ts';
 import type { TestServer } from '../support/test-server.ts';
 import { problemOf, startTestServer, taskId } from '../support/test-server.ts';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { replayDiffResponse } from '../../src/api-schemas.ts';
+import { replayDiffResponse } from '../../src/api/schemas.ts';
 import type { TestServer } from '../support/test-server.ts';
 import { problemOf, startTestServer, taskId } from '../support/test-server.ts';
 import { runCli } from './support/run-cli.ts';

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.ts';
 import type { NotificationDatabase } from '../../src/notifications/notification-tables.ts';
-import { openDuban } from '../../src/open-duban.ts';
+import { openDuban } from '../../src/app/open-duban.ts';
 import { reopenableDatabase } from '../support/test-server.ts';
 import { END_A, END_B, playScenario } from './support/oversight-scenario.ts';
 import { startOversightServer } from './support/oversight-server.ts';

@@ -1,9 +1,9 @@
 import type { AuditEntry, CommitHook } from '@duban/engine';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { notificationListResponse, notificationSchema } from '../../src/api-schemas.ts';
+import { notificationListResponse, notificationSchema } from '../../src/api/schemas.ts';
 import { notificationHook } from '../../src/notifications/notification-hook.ts';
-import { WebhookStore } from '../../src/notifications/webhook-store.ts';
+import { WebhookStore } from '../../src/notifications/webhooks/webhook-store.ts';
 import { problemOf } from '../support/test-server.ts';
 import { playScenario } from './support/oversight-scenario.ts';
 import type { OversightServer } from './support/oversight-server.ts';

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assessmentResponse, summaryResponse } from '../../src/api-schemas.ts';
+import { assessmentResponse, summaryResponse } from '../../src/api/schemas.ts';
 import { problemOf } from '../support/test-server.ts';
 import { DATE_A, DATE_B, END_A, END_B, playScenario } from './support/oversight-scenario.ts';
 import { accepted } from './support/oversight-server.ts';

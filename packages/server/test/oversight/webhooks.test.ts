@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/create-logger.ts';
-import { WebhookDispatcher } from '../../src/notifications/webhook-dispatcher.ts';
-import { WebhookStore } from '../../src/notifications/webhook-store.ts';
+import { createLogger } from '../../src/app/create-logger.ts';
+import { WebhookDispatcher } from '../../src/notifications/webhooks/webhook-dispatcher.ts';
+import { WebhookStore } from '../../src/notifications/webhooks/webhook-store.ts';
 import type { OversightServer } from './support/oversight-server.ts';
 import { accepted, id, shanghai, startOversightServer } from './support/oversight-server.ts';
 import type { ReceiverBehaviour, WebhookReceiver } from './support/webhook-receiver.ts';

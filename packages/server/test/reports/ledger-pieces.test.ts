@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Engine } from '@duban/engine';
 import { CurrentPlan, ledgerCsv, ledgerCsvPieces, ledgerRowPieces, ledgerRows, ledgerXlsx, ledgerXlsxPieces, planTasks, storedTasksInPieces } from '../../src/reports/index.ts';
-import { sendPieces } from '../../src/send-pieces.ts';
+import { sendPieces } from '../../src/http/send-pieces.ts';
 import { DATE_A, DATE_B, runScenario } from './scenario.ts';
 
 const AFTER_B = new Date(DATE_B.getTime() + 1);

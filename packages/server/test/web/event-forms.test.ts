@@ -1,9 +1,9 @@
 import { eventFieldLabels, reformTaskEventPayloads, reformTaskEventTypes, systemOnlyEvents } from '@duban/reform-task';
 import { describe, expect, it } from 'vitest';
-import { eventFormView } from '../../src/web/event-form-view.ts';
-import { eventForms, hasForm } from '../../src/web/event-forms.ts';
-import { chineseMessage, formErrors } from '../../src/web/field-errors.ts';
-import { payloadFromForm, splitLines } from '../../src/web/form-payload.ts';
+import { eventFormView } from '../../src/web/forms/event-form-view.ts';
+import { eventForms, hasForm } from '../../src/web/forms/event-forms.ts';
+import { chineseMessage, formErrors } from '../../src/web/forms/field-errors.ts';
+import { payloadFromForm, splitLines } from '../../src/web/forms/form-payload.ts';
 import { labelsAndControls } from './support/web-client.ts';
 
 describe('the event forms', () => {

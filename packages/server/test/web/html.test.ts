@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { html, SafeHtml, trustedHtml } from '../../src/web/html.ts';
+import { html, SafeHtml, trustedHtml } from '../../src/html/html.ts';
 
 describe('the html template', () => {
   it('escapes every interpolated text, in content and in quoted attributes', () => {

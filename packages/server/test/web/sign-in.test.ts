@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeCookie } from '../../src/web/cookies.ts';
+import { writeCookie } from '../../src/web/session/cookies.ts';
 import { startTestServer } from '../support/test-server.ts';
 import type { TestServer } from '../support/test-server.ts';
 import { textOf, WebClient } from './support/web-client.ts';

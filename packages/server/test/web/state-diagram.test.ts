@@ -1,8 +1,8 @@
 import { reformTaskStates, reformTaskV1 } from '@duban/reform-task';
 import { describe, expect, it } from 'vitest';
-import { machineGraph } from '../../src/web/machine-graph.ts';
-import { diagramLayout, mainPath, stateDiagram } from '../../src/web/state-diagram.ts';
-import { workflowDiagram } from '../../src/web/workflow-diagram.ts';
+import { machineGraph } from '../../src/web/diagram/machine-graph.ts';
+import { diagramLayout, mainPath, stateDiagram } from '../../src/web/diagram/state-diagram.ts';
+import { workflowDiagram } from '../../src/web/diagram/workflow-diagram.ts';
 
 const graph = machineGraph(reformTaskV1.machine);
 

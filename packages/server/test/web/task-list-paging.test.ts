@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { importPlan } from '../../src/import-plan.ts';
-import { loadPlanFile } from '../../src/load-plan-file.ts';
-import { repoPaths } from '../../src/repo-paths.ts';
-import { pageOf, taskListHref, TASKS_PER_PAGE } from '../../src/web/task-table.ts';
+import { importPlan } from '../../src/plans/import-plan.ts';
+import { loadPlanFile } from '../../src/plans/load-plan-file.ts';
+import { repoPaths } from '../../src/app/repo-paths.ts';
+import { pageOf, taskListHref, TASKS_PER_PAGE } from '../../src/web/view/task-table.ts';
 import { startTestServer } from '../support/test-server.ts';
 import type { TestServer } from '../support/test-server.ts';
 import { textOf, WebClient } from './support/web-client.ts';

@@ -1,10 +1,10 @@
 import type { Assessment } from '../../reports/index.ts';
-import { taskHref } from '../badges.ts';
-import { shanghaiDateTime } from '../format.ts';
-import { html } from '../html.ts';
-import type { SafeHtml } from '../html.ts';
-import { layout } from '../layout.ts';
-import type { Viewer } from '../web-viewer.ts';
+import { taskHref } from '../view/badges.ts';
+import { shanghaiDateTime } from '../view/format.ts';
+import { html } from '../../html/html.ts';
+import type { SafeHtml } from '../../html/html.ts';
+import { layout } from '../view/layout.ts';
+import type { Viewer } from '../session/web-viewer.ts';
 
 function points(n: number): string {
   return n > 0 ? `+${n}` : String(n);

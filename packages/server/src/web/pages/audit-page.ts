@@ -1,9 +1,9 @@
-import { shanghaiDateTime } from '../format.ts';
-import { html } from '../html.ts';
-import type { SafeHtml } from '../html.ts';
-import { layout } from '../layout.ts';
-import type { LogCheck } from '../log-check.ts';
-import type { Viewer } from '../web-viewer.ts';
+import { shanghaiDateTime } from '../view/format.ts';
+import { html } from '../../html/html.ts';
+import type { SafeHtml } from '../../html/html.ts';
+import { layout } from '../view/layout.ts';
+import type { LogCheck } from '../../audit/check-log.ts';
+import type { Viewer } from '../session/web-viewer.ts';
 
 function verdict(ok: boolean, good: string, bad: string): SafeHtml {
   return ok ? html`<span class="verdict ok">✔ ${good}</span>` : html`<span class="verdict bad">✘ ${bad}</span>`;

@@ -1,8 +1,8 @@
 import type { Circular } from '../../reports/index.ts';
-import { html } from '../html.ts';
-import type { SafeHtml } from '../html.ts';
-import { layout } from '../layout.ts';
-import type { Viewer } from '../web-viewer.ts';
+import { html } from '../../html/html.ts';
+import type { SafeHtml } from '../../html/html.ts';
+import { layout } from '../view/layout.ts';
+import type { Viewer } from '../session/web-viewer.ts';
 
 /** The circular page: a period form and, once chosen, the circular's overview with a link to the printable text. Pure. */
 export function circularPage(model: { viewer: Viewer; from: string; to: string; today: string; circular?: Circular }): SafeHtml {

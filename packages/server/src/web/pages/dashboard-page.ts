@@ -1,15 +1,15 @@
 import { lightLabels, reformTaskStates, stateLabels } from '@duban/reform-task';
 import type { Summary, TaskFacts, Tally } from '../../reports/index.ts';
-import { brief, taskHref } from '../badges.ts';
-import { barChart } from '../bar-chart.ts';
-import { filterForm } from '../filter-form.ts';
-import { html } from '../html.ts';
-import type { SafeHtml } from '../html.ts';
-import { stateLabel } from '../labels.ts';
-import { layout } from '../layout.ts';
-import type { TaskFilter } from '../plan-tasks.ts';
-import { TASKS_PER_PAGE, taskListHref, taskTable } from '../task-table.ts';
-import type { Viewer } from '../web-viewer.ts';
+import { brief, taskHref } from '../view/badges.ts';
+import { barChart } from '../view/bar-chart.ts';
+import { filterForm } from '../forms/filter-form.ts';
+import { html } from '../../html/html.ts';
+import type { SafeHtml } from '../../html/html.ts';
+import { stateLabel } from '../view/labels.ts';
+import { layout } from '../view/layout.ts';
+import type { TaskFilter } from '../../tasks/plan-tasks.ts';
+import { TASKS_PER_PAGE, taskListHref, taskTable } from '../view/task-table.ts';
+import type { Viewer } from '../session/web-viewer.ts';
 
 /** What the dashboard shows. */
 export interface DashboardModel {

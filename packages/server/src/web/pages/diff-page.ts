@@ -1,8 +1,8 @@
-import { brief, lightBadge, stateBadge, taskHref } from '../badges.ts';
-import { html } from '../html.ts';
-import type { SafeHtml } from '../html.ts';
-import { layout } from '../layout.ts';
-import type { Viewer } from '../web-viewer.ts';
+import { brief, lightBadge, stateBadge, taskHref } from '../view/badges.ts';
+import { html } from '../../html/html.ts';
+import type { SafeHtml } from '../../html/html.ts';
+import { layout } from '../view/layout.ts';
+import type { Viewer } from '../session/web-viewer.ts';
 
 /** One task that moved between the two days. */
 export interface TaskChange {

@@ -1,9 +1,9 @@
-import type { HttpProblem } from '../../http-problem.ts';
-import { html } from '../html.ts';
-import type { SafeHtml } from '../html.ts';
-import { layout } from '../layout.ts';
-import type { Viewer } from '../web-viewer.ts';
-import { chineseMessage } from '../field-errors.ts';
+import type { HttpProblem } from '../../http/http-problem.ts';
+import { html } from '../../html/html.ts';
+import type { SafeHtml } from '../../html/html.ts';
+import { layout } from '../view/layout.ts';
+import type { Viewer } from '../session/web-viewer.ts';
+import { chineseMessage } from '../forms/field-errors.ts';
 
 /** What a person reads for each kind of refusal, beyond the problem's title. */
 const advice: Readonly<Record<number, string>> = {

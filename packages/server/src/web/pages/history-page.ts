@@ -1,10 +1,10 @@
 import type { ReportTask } from '../../reports/index.ts';
-import { html } from '../html.ts';
-import type { SafeHtml } from '../html.ts';
-import { layout } from '../layout.ts';
-import { taskTable } from '../task-table.ts';
-import type { Viewer } from '../web-viewer.ts';
-import { stateLabel } from '../labels.ts';
+import { html } from '../../html/html.ts';
+import type { SafeHtml } from '../../html/html.ts';
+import { layout } from '../view/layout.ts';
+import { taskTable } from '../view/task-table.ts';
+import type { Viewer } from '../session/web-viewer.ts';
+import { stateLabel } from '../view/labels.ts';
 
 /** The plan as it stood at the end of a day, replayed from the log. Pure. */
 export function historyPage(model: { viewer: Viewer; asOfDay: string; time?: string | undefined; today: string; tasks: readonly ReportTask[]; at: number }): SafeHtml {

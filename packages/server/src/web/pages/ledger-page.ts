@@ -1,7 +1,7 @@
-import { html } from '../html.ts';
-import type { SafeHtml } from '../html.ts';
-import { layout } from '../layout.ts';
-import type { Viewer } from '../web-viewer.ts';
+import { html } from '../../html/html.ts';
+import type { SafeHtml } from '../../html/html.ts';
+import { layout } from '../view/layout.ts';
+import type { Viewer } from '../session/web-viewer.ts';
 
 /** The ledger page: the day the 台账 is as of, and its two downloads. Pure. */
 export function ledgerPage(model: { viewer: Viewer; asOfDay: string; today: string }): SafeHtml {

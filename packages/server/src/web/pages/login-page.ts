@@ -1,7 +1,7 @@
-import { CSRF_FIELD } from '../csrf.ts';
-import { html } from '../html.ts';
-import type { SafeHtml } from '../html.ts';
-import { layout } from '../layout.ts';
+import { CSRF_FIELD } from '../session/csrf.ts';
+import { html } from '../../html/html.ts';
+import type { SafeHtml } from '../../html/html.ts';
+import { layout } from '../view/layout.ts';
 
 /** The sign-in form: a token field, the anti-forgery token of the sign-in, where to go next. Pure. */
 export function loginPage(options: { csrf: string; next?: string | undefined; error?: string }): SafeHtml {

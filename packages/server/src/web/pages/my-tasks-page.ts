@@ -1,10 +1,10 @@
 import type { TaskView } from '@duban/reform-task';
-import { brief, lightBadge, stateBadge, taskHref } from '../badges.ts';
-import { html } from '../html.ts';
-import type { SafeHtml } from '../html.ts';
-import { eventLabel, lightLabel } from '../labels.ts';
-import { layout } from '../layout.ts';
-import type { Viewer } from '../web-viewer.ts';
+import { brief, lightBadge, stateBadge, taskHref } from '../view/badges.ts';
+import { html } from '../../html/html.ts';
+import type { SafeHtml } from '../../html/html.ts';
+import { eventLabel, lightLabel } from '../view/labels.ts';
+import { layout } from '../view/layout.ts';
+import type { Viewer } from '../session/web-viewer.ts';
 
 const order = ['red', 'yellow', 'green', 'none'] as const;
 

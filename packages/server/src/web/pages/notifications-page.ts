@@ -1,12 +1,12 @@
 import type { Notification } from '../../notifications/notification-store.ts';
-import { taskHref } from '../badges.ts';
-import { CSRF_FIELD } from '../csrf.ts';
-import { shanghaiDateTime, shanghaiIso } from '../format.ts';
-import { html } from '../html.ts';
-import type { SafeHtml } from '../html.ts';
-import { eventLabel } from '../labels.ts';
-import { layout } from '../layout.ts';
-import type { Viewer } from '../web-viewer.ts';
+import { taskHref } from '../view/badges.ts';
+import { CSRF_FIELD } from '../session/csrf.ts';
+import { shanghaiDateTime, shanghaiIso } from '../view/format.ts';
+import { html } from '../../html/html.ts';
+import type { SafeHtml } from '../../html/html.ts';
+import { eventLabel } from '../view/labels.ts';
+import { layout } from '../view/layout.ts';
+import type { Viewer } from '../session/web-viewer.ts';
 
 /** A unit's notifications, newest first, unread ones marked, each linking to its task and with a form to mark it read. Pure. */
 export function notificationsPage(viewer: Viewer, notifications: readonly Notification[]): SafeHtml {

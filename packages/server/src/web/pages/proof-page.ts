@@ -1,11 +1,11 @@
 import type { AuditEntry, InclusionProof, SignedCheckpoint } from '@duban/engine';
-import { taskHref } from '../badges.ts';
-import { shanghaiDateTime } from '../format.ts';
-import { html } from '../html.ts';
-import type { SafeHtml } from '../html.ts';
-import { actorLabel, eventLabel } from '../labels.ts';
-import { layout } from '../layout.ts';
-import type { Viewer } from '../web-viewer.ts';
+import { taskHref } from '../view/badges.ts';
+import { shanghaiDateTime } from '../view/format.ts';
+import { html } from '../../html/html.ts';
+import type { SafeHtml } from '../../html/html.ts';
+import { actorLabel, eventLabel } from '../view/labels.ts';
+import { layout } from '../view/layout.ts';
+import type { Viewer } from '../session/web-viewer.ts';
 import { proofForm } from './audit-page.ts';
 
 /** An inclusion proof and what it shows, or the form with what was wrong. Pure. */

@@ -1,11 +1,11 @@
 import { light } from '@duban/reform-task';
 import type { ReportTask } from '../../reports/index.ts';
-import { brief, lightBadge, taskHref } from '../badges.ts';
-import { shanghaiDateTime } from '../format.ts';
-import { html } from '../html.ts';
-import type { SafeHtml } from '../html.ts';
-import { layout } from '../layout.ts';
-import type { Viewer } from '../web-viewer.ts';
+import { brief, lightBadge, taskHref } from '../view/badges.ts';
+import { shanghaiDateTime } from '../view/format.ts';
+import { html } from '../../html/html.ts';
+import type { SafeHtml } from '../../html/html.ts';
+import { layout } from '../view/layout.ts';
+import type { Viewer } from '../session/web-viewer.ts';
 
 /** The verification queue: reported tasks, the longest waiting first, each one click from its forms. Pure. */
 export function queuePage(viewer: Viewer, tasks: readonly ReportTask[]): SafeHtml {

@@ -1,12 +1,12 @@
 import type { TaskFacts } from '../../reports/index.ts';
-import { filterForm } from '../filter-form.ts';
-import { html } from '../html.ts';
-import type { SafeHtml } from '../html.ts';
-import { layout } from '../layout.ts';
-import type { TaskFilter } from '../plan-tasks.ts';
-import type { ListPage } from '../task-table.ts';
-import { taskListHref, taskTable } from '../task-table.ts';
-import type { Viewer } from '../web-viewer.ts';
+import { filterForm } from '../forms/filter-form.ts';
+import { html } from '../../html/html.ts';
+import type { SafeHtml } from '../../html/html.ts';
+import { layout } from '../view/layout.ts';
+import type { TaskFilter } from '../../tasks/plan-tasks.ts';
+import type { ListPage } from '../view/task-table.ts';
+import { taskListHref, taskTable } from '../view/task-table.ts';
+import type { Viewer } from '../session/web-viewer.ts';
 
 /**
  * The task list: the filter form over the tasks the viewer may see, and one page of the matching

@@ -1,18 +1,18 @@
 import type { AuditEntry } from '@duban/engine';
 import type { TaskView } from '@duban/reform-task';
-import { auditPayloadView } from '../audit-payload-view.ts';
-import { lightBadge, stateBadge } from '../badges.ts';
-import type { FormEventType } from '../event-forms.ts';
-import { hasForm } from '../event-forms.ts';
-import type { EventFormState } from '../event-form-view.ts';
-import { eventFormView } from '../event-form-view.ts';
-import { shanghaiDateTime, shanghaiIso } from '../format.ts';
-import { html } from '../html.ts';
-import type { SafeHtml } from '../html.ts';
-import { actorLabel, eventLabel, stateLabel } from '../labels.ts';
-import type { Notice } from '../layout.ts';
-import { layout } from '../layout.ts';
-import type { Viewer } from '../web-viewer.ts';
+import { auditPayloadView } from '../view/audit-payload-view.ts';
+import { lightBadge, stateBadge } from '../view/badges.ts';
+import type { FormEventType } from '../forms/event-forms.ts';
+import { hasForm } from '../forms/event-forms.ts';
+import type { EventFormState } from '../forms/event-form-view.ts';
+import { eventFormView } from '../forms/event-form-view.ts';
+import { shanghaiDateTime, shanghaiIso } from '../view/format.ts';
+import { html } from '../../html/html.ts';
+import type { SafeHtml } from '../../html/html.ts';
+import { actorLabel, eventLabel, stateLabel } from '../view/labels.ts';
+import type { Notice } from '../view/layout.ts';
+import { layout } from '../view/layout.ts';
+import type { Viewer } from '../session/web-viewer.ts';
 
 /** Everything the task page shows. */
 export interface TaskPageModel {

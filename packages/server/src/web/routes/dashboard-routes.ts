@@ -1,14 +1,14 @@
 import type { Router } from 'express';
-import type { AppDeps } from '../../app-deps.ts';
-import { actorOf } from '../../principal.ts';
+import type { AppDeps } from '../../app/app-deps.ts';
+import { actorOf } from '../../auth/principal.ts';
 import { planAt, summarize } from '../../reports/index.ts';
-import { validateInput } from '../../validate-input.ts';
-import { shanghaiDay } from '../format.ts';
-import { PLAN_READERS } from '../page-readers.ts';
+import { validateInput } from '../../http/validate-input.ts';
+import { shanghaiDay } from '../view/format.ts';
+import { PLAN_READERS } from '../../auth/page-readers.ts';
 import { dashboardPage } from '../pages/dashboard-page.ts';
-import { asOfInstant, filterTasks, tasksNow } from '../plan-tasks.ts';
+import { asOfInstant, filterTasks, tasksNow } from '../../tasks/plan-tasks.ts';
 import { dashboardQuery } from '../web-queries.ts';
-import { requireViewer, signedIn } from '../web-viewer.ts';
+import { requireViewer, signedIn } from '../session/web-viewer.ts';
 
 /**
  * `GET /dashboard?asOf=&state=&light=&unit=&part=`: the plan at a glance, now or at the end of a past

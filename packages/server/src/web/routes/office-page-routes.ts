@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Response, Router } from 'express';
-import type { AppDeps } from '../../app-deps.ts';
-import { HttpProblem } from '../../http-problem.ts';
-import { ReportInstantError, reportPeriod } from '../../report-instant.ts';
+import type { AppDeps } from '../../app/app-deps.ts';
+import { HttpProblem } from '../../http/http-problem.ts';
+import { ReportInstantError, reportPeriod } from '../../time/report-instant.ts';
 import type { Period } from '../../reports/index.ts';
 import {
   assessUnits,
@@ -14,19 +14,19 @@ import {
   reportInputAt,
   reportTasks,
 } from '../../reports/index.ts';
-import type { LedgerFormat } from '../../ledger-download.ts';
-import { ledgerDownload } from '../../ledger-download.ts';
-import { sendPieces } from '../../send-pieces.ts';
-import { validateInput } from '../../validate-input.ts';
-import { shanghaiDay } from '../format.ts';
-import { PLAN_READERS, QUEUE_READERS } from '../page-readers.ts';
+import type { LedgerFormat } from '../../reports/ledger/ledger-download.ts';
+import { ledgerDownload } from '../../reports/ledger/ledger-download.ts';
+import { sendPieces } from '../../http/send-pieces.ts';
+import { validateInput } from '../../http/validate-input.ts';
+import { shanghaiDay } from '../view/format.ts';
+import { PLAN_READERS, QUEUE_READERS } from '../../auth/page-readers.ts';
 import { assessmentPage } from '../pages/assessment-page.ts';
 import { circularPage } from '../pages/circular-page.ts';
 import { ledgerPage } from '../pages/ledger-page.ts';
 import { queuePage } from '../pages/queue-page.ts';
-import { allInstances, asOfInstant } from '../plan-tasks.ts';
+import { allInstances, asOfInstant } from '../../tasks/plan-tasks.ts';
 import { asOfQuery, emptyQuery, periodQuery } from '../web-queries.ts';
-import { requireViewer, signedIn } from '../web-viewer.ts';
+import { requireViewer, signedIn } from '../session/web-viewer.ts';
 
 /** A period `reportPeriod` refused, as a 422 naming the query field, in Chinese. */
 function periodProblem(error: ReportInstantError): HttpProblem {

@@ -1,21 +1,21 @@
 import { verifyInclusion } from '@duban/engine';
 import { DAY_MS } from '@duban/reform-task';
 import type { Router } from 'express';
-import type { AppDeps } from '../../app-deps.ts';
-import { HttpProblem } from '../../http-problem.ts';
-import { actorOf } from '../../principal.ts';
-import { validateInput } from '../../validate-input.ts';
-import { shanghaiDay } from '../format.ts';
-import { checkLog } from '../log-check.ts';
-import { AUDIT_READERS } from '../page-readers.ts';
+import type { AppDeps } from '../../app/app-deps.ts';
+import { HttpProblem } from '../../http/http-problem.ts';
+import { actorOf } from '../../auth/principal.ts';
+import { validateInput } from '../../http/validate-input.ts';
+import { shanghaiDay } from '../view/format.ts';
+import { checkLog } from '../../audit/check-log.ts';
+import { AUDIT_READERS } from '../../auth/page-readers.ts';
 import { auditPage } from '../pages/audit-page.ts';
 import { diffPage } from '../pages/diff-page.ts';
 import { historyPage } from '../pages/history-page.ts';
 import { proofPage } from '../pages/proof-page.ts';
-import { planDiff } from '../plan-diff.ts';
-import { asOfInstant, asOfMoment, filterTasks, planTasks } from '../plan-tasks.ts';
+import { planDiff } from '../../reports/plan-diff.ts';
+import { asOfInstant, asOfMoment, filterTasks, planTasks } from '../../tasks/plan-tasks.ts';
 import { diffQuery, emptyQuery, historyQuery, proofQuery } from '../web-queries.ts';
-import { requireViewer, signedIn } from '../web-viewer.ts';
+import { requireViewer, signedIn } from '../session/web-viewer.ts';
 
 /**
  * The reviewer's pages: `GET /audit` (hash chain and checkpoints verified, the checkpoints),

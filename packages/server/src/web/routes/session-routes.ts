@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
-import type { AppDeps } from '../../app-deps.ts';
-import { validateInput } from '../../validate-input.ts';
-import { readCookie, writeCookie } from '../cookies.ts';
-import { CSRF_FIELD, checkSameOrigin, sameSecret } from '../csrf.ts';
-import { formOf } from '../form-body.ts';
-import { startPage } from '../layout.ts';
+import type { AppDeps } from '../../app/app-deps.ts';
+import { validateInput } from '../../http/validate-input.ts';
+import { readCookie, writeCookie } from '../session/cookies.ts';
+import { CSRF_FIELD, checkSameOrigin, sameSecret } from '../session/csrf.ts';
+import { formOf } from '../forms/form-body.ts';
+import { startPage } from '../view/layout.ts';
 import { loginPage } from '../pages/login-page.ts';
-import type { SessionStore } from '../session-store.ts';
-import { SESSION_TTL_MS } from '../session-store.ts';
+import type { SessionStore } from '../session/session-store.ts';
+import { SESSION_TTL_MS } from '../session/session-store.ts';
 import { loginQuery } from '../web-queries.ts';
-import { requireViewer, safeNext, SESSION_COOKIE, signedIn, viewerOf } from '../web-viewer.ts';
+import { requireViewer, safeNext, SESSION_COOKIE, signedIn, viewerOf } from '../session/web-viewer.ts';
 import type { Router } from 'express';
 
 /** The cookie that ties the sign-in form to the browser that fetched it (there is no session yet). */

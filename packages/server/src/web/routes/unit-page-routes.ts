@@ -1,16 +1,16 @@
 import type { Router } from 'express';
-import type { AppDeps } from '../../app-deps.ts';
+import type { AppDeps } from '../../app/app-deps.ts';
 import { NotificationStore } from '../../notifications/notification-store.ts';
-import { presentTask } from '../../present-task.ts';
-import { actorOf } from '../../principal.ts';
-import { validateInput } from '../../validate-input.ts';
-import { UNIT_ONLY } from '../page-readers.ts';
+import { presentTask } from '../../tasks/present-task.ts';
+import { actorOf } from '../../auth/principal.ts';
+import { validateInput } from '../../http/validate-input.ts';
+import { UNIT_ONLY } from '../../auth/page-readers.ts';
 import { myTasksPage } from '../pages/my-tasks-page.ts';
 import { notificationsPage } from '../pages/notifications-page.ts';
-import { allInstances } from '../plan-tasks.ts';
+import { allInstances } from '../../tasks/plan-tasks.ts';
 import { PAGE_NOT_FOUND } from '../web-errors.ts';
 import { emptyQuery } from '../web-queries.ts';
-import { requireViewer, signedIn } from '../web-viewer.ts';
+import { requireViewer, signedIn } from '../session/web-viewer.ts';
 
 const NOTICE_LIMIT = 100;
 

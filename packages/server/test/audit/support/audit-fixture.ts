@@ -1,13 +1,13 @@
 import { cpSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AuditSigner } from '../../../src/audit/audit-signer.ts';
-import { openAuditSigner } from '../../../src/audit/audit-signer.ts';
-import { recordCheckpoint } from '../../../src/audit/record-checkpoint.ts';
-import { importPlan } from '../../../src/import-plan.ts';
-import { loadPlanFile } from '../../../src/load-plan-file.ts';
-import { openDuban } from '../../../src/open-duban.ts';
-import { repoPaths } from '../../../src/repo-paths.ts';
+import type { AuditSigner } from '../../../src/audit/keys/audit-signer.ts';
+import { openAuditSigner } from '../../../src/audit/keys/audit-signer.ts';
+import { recordCheckpoint } from '../../../src/audit/checkpoints/record-checkpoint.ts';
+import { importPlan } from '../../../src/plans/import-plan.ts';
+import { loadPlanFile } from '../../../src/plans/load-plan-file.ts';
+import { openDuban } from '../../../src/app/open-duban.ts';
+import { repoPaths } from '../../../src/app/repo-paths.ts';
 
 export const PLAN_ID = 'karamay-2023-fangguanfu';
 export const taskId = (n: number) => `${PLAN_ID}.${String(n).padStart(3, '0')}`;

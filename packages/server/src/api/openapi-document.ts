@@ -1,0 +1,296 @@
+import type { AnyWorkflowDefinition } from '@duban/engine';
+import { eventLabels } from '@duban/reform-task';
+import { z } from 'zod';
+import {
+  auditPageResponse,
+  auditQuery,
+  auditEntrySchema,
+  eventResponse,
+  healthResponse,
+  historyResponse,
+  idempotencyKeyHeader,
+  ifMatchHeader,
+  problemSchema,
+  replayQuery,
+  replayResponse,
+  taskListQuery,
+  taskListResponse,
+  taskViewSchema,
+  verifyResponse,
+} from './schemas.ts';
+import { assessmentResponse, circularQuery, notificationListQuery, notificationListResponse, notificationSchema, reportQuery, summaryResponse } from './schemas.ts';
+import { XLSX_TYPE } from '../reports/ledger/ledger-download.ts';
+import {
+  accessLogQuery,
+  accessLogResponse,
+  checkpointListQuery,
+  checkpointListResponse,
+  consistencyProofResponse,
+  consistencyQuery,
+  inclusionProofQuery,
+  inclusionProofResponse,
+  replayDiffQuery,
+  replayDiffResponse,
+} from './schemas.ts';
+
+type JsonSchema = Record<string, unknown>;
+
+function schemaOf(schema: z.ZodType, io: 'input' | 'output' = 'output'): JsonSchema {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+}
+
+function ref(name: string): JsonSchema {
+  return { $ref: `#/components/schemas/${name}` };
+}
+
+function queryParameters(schema: z.ZodType): JsonSchema[] {
+  const json = schemaOf(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: json.required?.includes(name) ?? false,
+    ...(typeof property['description'] === 'string' ? { description: property['description'] } : {}),
+    schema: property,
+  }));
+}
+
+const problems = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((status) => [String(status), { $ref: `#/components/responses/Problem${status}` }]));
+
+const PROBLEM_TITLES: Record<number, string> = {
+  400: 'malformed JSON',
+  401: 'no or bad token',
+  403: 'the role may not do this',
+  404: 'unknown, or not visible to the caller',
+  409: 'not allowed in the current state; lists allowedEvents',
+  412: 'If-Match is stale; carries the current ETag',
+  413: 'body larger than 64 KiB',
+  415: 'body is not JSON',
+  422: 'fails its schema; errors name the fields',
+  429: 'rate limited; see Retry-After',
+  503: 'store unavailable; see Retry-After',
+};
+
+const ok = (schema: string, description: string, headers?: JsonSchema) => ({
+  '200': { description, content: { 'application/json': { schema: ref(schema) } }, ...(headers === undefined ? {} : { headers }) },
+});
+
+const etagHeader = { ETag: { description: 'the task version, "<version>"', schema: { type: 'string' } } };
+const taskId = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'task id, e.g. karamay-2023-fangguanfu.008' };
+
+/**
+ * The OpenAPI 3.1 document of the HTTP API, generated from the schemas the routes validate with and
+ * the workflow's own event payload schemas. Pure.
+ */
+export function openApiDocument(workflow: AnyWorkflowDefinition): JsonSchema {
+  const sendable = Object.entries(workflow.events).filter(([, spec]) => spec.systemOnly !== true);
+  const eventSchemas = Object.fromEntries(
+    sendable.map(([type, spec]) => {
+      const payload = schemaOf(spec.payload, 'input') as { properties?: JsonSchema; required?: string[] };
+      return [
+        `Event_${type}`,
+        {
+          type: 'object',
+          title: `${type} ${(eventLabels as Record<string, string>)[type] ?? ''}`.trim(),
+          properties: { type: { const: type }, ...(payload.properties ?? {}) },
+          required: ['type', ...(payload.required ?? [])],
+          additionalProperties: false,
+        },
+      ];
+    }),
+  );
+  const security = [{ bearer: [] }];
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'duban 督办 API',
+      version: '1',
+      description: 'Reform-task supervision: tasks, their events, the audit log. Errors are RFC 9457 application/problem+json.',
+    },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'dbn_<role>_<secret>, from `duban token create`' } },
+      schemas: {
+        TaskView: schemaOf(taskViewSchema),
+        AuditEntry: schemaOf(auditEntrySchema),
+        TaskList: schemaOf(taskListResponse),
+        EventResult: schemaOf(eventResponse),
+        History: schemaOf(historyResponse),
+        AuditPage: schemaOf(auditPageResponse),
+        AuditVerification: schemaOf(verifyResponse),
+        Replay: schemaOf(replayResponse),
+        Checkpoints: schemaOf(checkpointListResponse),
+        InclusionProof: schemaOf(inclusionProofResponse),
+        ConsistencyProof: schemaOf(consistencyProofResponse),
+        ReplayDiff: schemaOf(replayDiffResponse),
+        AccessLog: schemaOf(accessLogResponse),
+        Summary: schemaOf(summaryResponse),
+        Assessment: schemaOf(assessmentResponse),
+        Notification: schemaOf(notificationSchema),
+        NotificationList: schemaOf(notificationListResponse),
+        Health: schemaOf(healthResponse),
+        Problem: schemaOf(problemSchema),
+        Event: { oneOf: Object.keys(eventSchemas).map(ref), discriminator: { propertyName: 'type' } },
+        ...eventSchemas,
+      },
+      responses: Object.fromEntries(
+        Object.entries(PROBLEM_TITLES).map(([status, description]) => [
+          `Problem${status}`,
+          { description, content: { 'application/problem+json': { schema: ref('Problem') } } },
+        ]),
+      ),
+    },
+    paths: {
+      '/healthz': { get: { summary: 'liveness', responses: ok('Health', 'up') } },
+      '/api/openapi.json': { get: { summary: 'this document', responses: { '200': { description: 'OpenAPI 3.1 document' } } } },
+      '/api/tasks': {
+        get: {
+          summary: 'tasks the caller may see, a page at a time',
+          security,
+          parameters: queryParameters(taskListQuery),
+          responses: { ...ok('TaskList', 'a page of tasks'), ...problems(401, 422, 429, 503) },
+        },
+      },
+      '/api/tasks/{id}': {
+        get: {
+          summary: 'one task',
+          security,
+          parameters: [taskId],
+          responses: { ...ok('TaskView', 'the task', etagHeader), ...problems(401, 404, 429, 503) },
+        },
+      },
+      '/api/tasks/{id}/events': {
+        post: {
+          summary: 'send an event to a task',
+          security,
+          parameters: [
+            taskId,
+            { name: 'If-Match', in: 'header', required: false, schema: schemaOf(ifMatchHeader, 'input'), description: 'refuse with 412 unless the task is at this version' },
+            { name: 'Idempotency-Key', in: 'header', required: false, schema: schemaOf(idempotencyKeyHeader, 'input'), description: 'a retry with the same key and body gets the first answer' },
+          ],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('Event') } } },
+          responses: { ...ok('EventResult', 'committed', etagHeader), ...problems(400, 401, 403, 404, 409, 412, 413, 415, 422, 429, 503) },
+        },
+      },
+      '/api/tasks/{id}/history': {
+        get: { summary: "a task's audit entries", security, parameters: [taskId], responses: { ...ok('History', 'entries, oldest first'), ...problems(401, 404, 429, 503) } },
+      },
+      '/api/audit': {
+        get: {
+          summary: 'the audit log, a page at a time (office, reviewer, admin)',
+          security,
+          parameters: queryParameters(auditQuery),
+          responses: { ...ok('AuditPage', 'entries by seq'), ...problems(401, 403, 422, 429, 503) },
+        },
+      },
+      '/api/audit/verify': {
+        get: { summary: "check the log's hash chain and its signed checkpoints with the server's key (office, reviewer, admin)", security, responses: { ...ok('AuditVerification', 'the verdict'), ...problems(401, 403, 429, 503) } },
+      },
+      '/api/replay': {
+        get: {
+          summary: 'states recomputed from the log',
+          security,
+          parameters: queryParameters(replayQuery),
+          responses: { ...ok('Replay', 'replayed states'), ...problems(401, 403, 422, 429, 503) },
+        },
+      },
+      ...oversightPaths(security),
+      ...accountabilityPaths(security),
+    },
+  };
+}
+
+/** The office's reports and the units' notifications. */
+function oversightPaths(security: JsonSchema[]): Record<string, JsonSchema> {
+  const download = (type: string, description: string) => ({
+    '200': {
+      description,
+      headers: { 'Content-Disposition': { description: "attachment; filename=\"ledger-<date>.<ext>\"; filename*=UTF-8''台账-<date>.<ext> (RFC 6266)", schema: { type: 'string' } } },
+      content: { [type]: { schema: { type: 'string', format: 'binary' } } },
+    },
+  });
+  const report = (summary: string, responses: JsonSchema) => ({
+    get: { summary: `${summary} (office, reviewer, admin)`, security, parameters: queryParameters(reportQuery), responses: { ...responses, ...problems(401, 403, 422, 429, 503) } },
+  });
+  return {
+    '/api/reports/summary': report('counts by state, light, part and lead unit; completion; overdue tasks; supervision activity', ok('Summary', 'the summary')),
+    '/api/reports/units': report('unit assessment (考核): every unit’s score with a reason per point', ok('Assessment', 'scores, highest first')),
+    '/api/reports/ledger.csv': report('the ledger (台账) as CSV with a BOM, for Excel and WPS', download('text/csv; charset=utf-8', 'one row per task')),
+    '/api/reports/ledger.xlsx': report('the ledger (台账) as an Excel workbook', download(XLSX_TYPE, 'one row per task, lights coloured')),
+    '/api/reports/circular': {
+      get: {
+        summary: 'a circular (通报) on a period (office, reviewer, admin)',
+        security,
+        parameters: queryParameters(circularQuery),
+        responses: {
+          '200': { description: 'the circular', content: { 'text/markdown; charset=utf-8': { schema: { type: 'string' } }, 'text/html; charset=utf-8': { schema: { type: 'string' } } } },
+          ...problems(401, 403, 422, 429, 503),
+        },
+      },
+    },
+    '/api/notifications': {
+      get: {
+        summary: "notifications, newest first: a unit its own, the office, reviewers and admins any unit's",
+        security,
+        parameters: queryParameters(notificationListQuery),
+        responses: { ...ok('NotificationList', 'a page of notifications'), ...problems(401, 403, 422, 429, 503) },
+      },
+    },
+    '/api/notifications/{id}/ack': {
+      post: {
+        summary: 'mark a notification read (only the unit it is for; again is a no-op)',
+        security,
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' }, description: 'notification id' }],
+        requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', additionalProperties: false } } } },
+        responses: { ...ok('Notification', 'the notification, acknowledgedAt set'), ...problems(401, 403, 404, 415, 422, 429, 503) },
+      },
+    },
+  };
+}
+
+/** The accountability review: signed checkpoints, Merkle proofs, the time-travel diff, the access log. */
+function accountabilityPaths(security: JsonSchema[]): Record<string, JsonSchema> {
+  const readers = '(office, reviewer, admin)';
+  return {
+    '/api/audit/checkpoints': {
+      get: {
+        summary: `the signed checkpoints of the audit log, oldest first, page by page ${readers}`,
+        security,
+        parameters: queryParameters(checkpointListQuery),
+        responses: { ...ok('Checkpoints', 'checkpoints by size'), ...problems(401, 403, 422, 429, 503) },
+      },
+    },
+    '/api/audit/entries/{seq}/proof': {
+      get: {
+        summary: `RFC 9162 proof that an entry is in the log of a given size ${readers}; check it with \`duban audit prove\``,
+        security,
+        parameters: [{ name: 'seq', in: 'path', required: true, schema: { type: 'integer', minimum: 1 }, description: "the entry's seq" }, ...queryParameters(inclusionProofQuery)],
+        responses: { ...ok('InclusionProof', 'the proof and the entry'), ...problems(401, 403, 422, 429, 503) },
+      },
+    },
+    '/api/audit/consistency': {
+      get: {
+        summary: `RFC 9162 proof that the log of size \`to\` extends the one of size \`from\` ${readers}; check it with \`duban audit consistency\``,
+        security,
+        parameters: queryParameters(consistencyQuery),
+        responses: { ...ok('ConsistencyProof', 'the proof'), ...problems(401, 403, 422, 429, 503) },
+      },
+    },
+    '/api/audit/access-log': {
+      get: {
+        summary: 'who read what: requests by reviewers, the office and admins to /api/audit*, /api/replay*, /api/tasks* (reviewer, admin)',
+        security,
+        parameters: queryParameters(accessLogQuery),
+        responses: { ...ok('AccessLog', 'records by id'), ...problems(401, 403, 422, 429, 503) },
+      },
+    },
+    '/api/replay/diff': {
+      get: {
+        summary: `tasks whose state, light or deadline changed between two instants, replayed from the log ${readers}`,
+        security,
+        parameters: queryParameters(replayDiffQuery),
+        responses: { ...ok('ReplayDiff', 'the changed tasks'), ...problems(401, 403, 422, 429, 503) },
+      },
+    },
+  };
+}

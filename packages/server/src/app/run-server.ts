@@ -1,0 +1,167 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { openAuditSigner } from '../audit/keys/audit-signer.ts';
+import type { CheckpointPolicy } from '../audit/checkpoints/checkpoint-issuer.ts';
+import { CheckpointIssuer } from '../audit/checkpoints/checkpoint-issuer.ts';
+import type { Clock } from '../time/clock.ts';
+import { createApp } from './create-app.ts';
+import { PeriodicRounds } from '../jobs/periodic-rounds.ts';
+import { CurrentPlan } from '../reports/current-plan.ts';
+import { DbRateLimiter } from '../rate-limit/db-rate-limiter.ts';
+import { FixedWindowRateLimiter } from '../rate-limit/fixed-window-rate-limiter.ts';
+import { importPlan } from '../plans/import-plan.ts';
+import { WebhookDispatcher } from '../notifications/webhooks/webhook-dispatcher.ts';
+import type { LoadedPlan } from '../plans/load-plan-file.ts';
+import { openDuban } from './open-duban.ts';
+import type { Duban } from './open-duban.ts';
+import { unlimited } from '../rate-limit/rate-limiter.ts';
+import { Scheduler } from '../jobs/scheduler.ts';
+import { karamayUnits } from '@duban/plan';
+
+export interface ServerOptions {
+  /** SQLite file (created if missing) or `postgres://` URL. */
+  readonly db: string;
+  readonly port: number;
+  readonly host: string;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Requests per token per minute; 0 turns the limit off. */
+  readonly rateLimit: number;
+  /** Imported (idempotently) before the server listens. */
+  readonly plan?: LoadedPlan;
+  readonly timerIntervalMs?: number;
+  /** Where the audit signing key lives (required for PostgreSQL); by default `<db>.keys/`. */
+  readonly keyDir?: string;
+  /** When to sign checkpoints; by default every 1000 entries and every 10 minutes. */
+  readonly checkpoints?: CheckpointPolicy;
+  /** Express's `trust proxy` (see AppDeps.trustProxy); off by default. */
+  readonly trustProxy?: number | string;
+}
+
+/** A server that is listening. */
+export interface RunningServer extends Duban {
+  readonly url: string;
+  readonly scheduler: Scheduler;
+  /** Signs the audit log's checkpoints (its `signer` holds the public key reviewers keep). */
+  readonly checkpoints: CheckpointIssuer;
+  /** Sends the webhook outbox (notifications to units' endpoints). */
+  readonly webhooks: WebhookDispatcher;
+  readonly imported?: { created: string[]; existing: string[] };
+  /** Stops accepting, finishes requests in flight, stops the scheduler, closes the database. */
+  close(): Promise<void>;
+}
+
+/** How long in-flight requests get to finish on shutdown before their connections are cut. */
+const DRAIN_MS = 10_000;
+/** How often the report read model reads the log's tail between reports. */
+const READ_MODEL_INTERVAL_MS = 5_000;
+
+/**
+ * Opens the database (creating and migrating it), imports the plan if given, fires the timers due
+ * (catch-up), then serves the API on host:port. Does IO.
+ */
+export async function runServer(options: ServerOptions): Promise<RunningServer> {
+  let checkpoints: CheckpointIssuer | undefined;
+  const duban = await openDuban(options.db, { create: true, onCommit: async () => checkpoints?.noteCommit() });
+  const { engine, tokens } = duban;
+  let server: Server | undefined;
+  let scheduler: Scheduler | undefined;
+  let webhooks: WebhookDispatcher | undefined;
+  let readModel: PeriodicRounds<void> | undefined;
+  try {
+    const signer = await openAuditSigner(engine, options.db, { keyDir: options.keyDir, create: true });
+    checkpoints = new CheckpointIssuer(engine, signer, options.clock, options.logger, options.checkpoints);
+    const imported = options.plan === undefined ? undefined : await importPlan(engine, options.plan.plan, options.plan.planId, options.clock.now());
+    if (imported !== undefined) options.logger.info({ planId: options.plan?.planId, created: imported.created.length, existing: imported.existing.length }, 'plan imported');
+    scheduler = new Scheduler(engine, options.clock, options.logger, options.timerIntervalMs);
+    await scheduler.start();
+    await checkpoints.start();
+    webhooks = new WebhookDispatcher(engine.store.kysely, options.clock, options.logger);
+    webhooks.start();
+    // Reports as of now read this (see below).
+    const currentPlan = new CurrentPlan(engine);
+    const app = createApp({
+      currentPlan,
+      auditKey: signer,
+      engine,
+      clock: options.clock,
+      logger: options.logger,
+      tokens,
+      // On PostgreSQL several servers may share the database, so they share each token's count there too.
+      rateLimit:
+        options.rateLimit <= 0
+          ? unlimited
+          : engine.store.dialect === 'postgres'
+            ? new DbRateLimiter(engine.store.kysely, options.rateLimit)
+            : new FixedWindowRateLimiter(options.rateLimit),
+      units: karamayUnits,
+      ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
+    });
+    server = app.listen(options.port, options.host);
+    // A client that trickles its headers or body is cut off instead of holding a socket forever.
+    server.headersTimeout = 10_000;
+    server.requestTimeout = 30_000;
+    await once(server, 'listening');
+    const address = server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const url = `http://${host}:${address.port}`;
+    options.logger.info({ url }, 'listening');
+    // The report read model reads the whole log once listening (its reads share SQLite's one connection
+    // with everything else, so not before), then the log's tail every few seconds, so that a report
+    // after a busy spell finds little left to read.
+    currentPlan.catchUp().then(
+      () => options.logger.info('report read model current'),
+      (error: unknown) => options.logger.error({ err: error }, 'report read model: reading the log failed; the next report retries'),
+    );
+    readModel = new PeriodicRounds(
+      'report read model',
+      () => currentPlan.catchUp().catch((error: unknown) => options.logger.warn({ err: error }, 'report read model: reading the log’s tail failed; the next round retries')),
+      READ_MODEL_INTERVAL_MS,
+    );
+    readModel.start();
+    const listening = server;
+    const running = scheduler;
+    const signing = checkpoints;
+    const dispatching = webhooks;
+    const reading = readModel;
+    let closing: Promise<void> | undefined;
+    return {
+      engine,
+      tokens,
+      url,
+      scheduler: running,
+      checkpoints: signing,
+      ...(imported === undefined ? {} : { imported }),
+      webhooks: dispatching,
+      // The webhook dispatcher stops first: what it has not sent stays in the outbox for the next start.
+      close: () => (closing ??= Promise.all([dispatching.stop(), reading.stop()]).then(() => shutdown(listening, running, signing, duban, options.logger))),
+    };
+  } catch (error) {
+    await readModel?.stop();
+    await webhooks?.stop();
+    await scheduler?.stop();
+    await checkpoints?.stop();
+    server?.close();
+    await duban.close();
+    throw error;
+  }
+}
+
+async function shutdown(server: Server, scheduler: Scheduler, checkpoints: CheckpointIssuer, duban: Duban, logger: Logger): Promise<void> {
+  logger.info('shutting down: no new connections, finishing requests in flight');
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Keep-alive connections turn idle as their last request finishes; cut them as they do.
+  const sweep = setInterval(() => server.closeIdleConnections(), 50);
+  server.closeIdleConnections();
+  const force = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
+  await closed;
+  clearInterval(sweep);
+  clearTimeout(force);
+  await scheduler.stop();
+  // The last entries get a signed checkpoint before the database closes.
+  await checkpoints.stop();
+  await duban.close();
+  logger.info('stopped');
+}

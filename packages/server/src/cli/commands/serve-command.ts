@@ -1,0 +1,74 @@
+import { isPostgresUrl } from '@duban/engine';
+import { DEFAULT_CHECKPOINT_POLICY } from '../../audit/checkpoints/checkpoint-issuer.ts';
+import { SimulatedClock, systemClock } from '../../time/clock.ts';
+import { loadPlanFile } from '../../plans/load-plan-file.ts';
+import { runServer } from '../../app/run-server.ts';
+import { instant, integer, parseCommandArgs } from '../cli-args.ts';
+import { databaseOption } from '../database-option.ts';
+import type { CliIo } from '../cli-io.ts';
+import { keyDirOption } from '../key-dir-option.ts';
+import { envLogger } from '../env-logger.ts';
+import { serveUntilSignal } from '../serve-until-signal.ts';
+import { trustedProxies, trustProxyOption } from '../trust-proxy-option.ts';
+import { UsageError } from '../usage-error.ts';
+
+/** Default requests per token per minute. */
+export const DEFAULT_RATE_LIMIT = 600;
+
+/**
+ * `serve --db … [--port N] [--host ADDR] [--plan FILE] [--clock ISO] [--rate-limit N] [--timer-interval S]
+ * [--checkpoint-every N] [--checkpoint-minutes T] [--key-dir DIR] [--trust-proxy VALUE]`.
+ */
+export async function serveCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs(
+    args,
+    {
+      db: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      plan: { type: 'string' },
+      clock: { type: 'string' },
+      'rate-limit': { type: 'string' },
+      'timer-interval': { type: 'string' },
+      'checkpoint-every': { type: 'string' },
+      'checkpoint-minutes': { type: 'string' },
+      'key-dir': { type: 'string' },
+      'trust-proxy': { type: 'string' },
+    },
+    { min: 0, max: 0, names: '' },
+  );
+  const db = databaseOption(values.db);
+  if (db === ':memory:') throw new UsageError('--db must be a file or a postgres:// URL');
+  const port = integer(values.port, '--port', 0, 65535, 3000);
+  const host = values.host ?? '127.0.0.1';
+  if (!/^[A-Za-z0-9.:[\]-]{1,255}$/.test(host)) throw new UsageError(`--host must be an address or host name, got ${JSON.stringify(host)}`);
+  const rateLimit = integer(values['rate-limit'], '--rate-limit', 0, 1_000_000, DEFAULT_RATE_LIMIT);
+  const timerIntervalMs = integer(values['timer-interval'], '--timer-interval', 1, 86_400, 30) * 1000;
+  const checkpoints = {
+    everyEntries: integer(values['checkpoint-every'], '--checkpoint-every', 0, 10_000_000, DEFAULT_CHECKPOINT_POLICY.everyEntries),
+    intervalMs: integer(values['checkpoint-minutes'], '--checkpoint-minutes', 0, 10_080, DEFAULT_CHECKPOINT_POLICY.intervalMs / 60_000) * 60_000,
+  };
+  const keyDir = keyDirOption(values['key-dir']);
+  const trustProxy = trustProxyOption(values['trust-proxy']);
+  const clock = values.clock === undefined ? systemClock : new SimulatedClock(instant(values.clock, '--clock').toISOString());
+  const logger = envLogger();
+  const plan = values.plan === undefined ? undefined : await loadPlanFile(values.plan);
+  const server = await runServer({
+    db,
+    port,
+    host,
+    clock,
+    logger,
+    rateLimit,
+    timerIntervalMs,
+    checkpoints,
+    ...(keyDir === undefined ? {} : { keyDir }),
+    ...(plan === undefined ? {} : { plan }),
+    ...(trustProxy === undefined ? {} : { trustProxy }),
+  });
+  const where = isPostgresUrl(db) ? 'PostgreSQL' : db;
+  io.err(`duban: serving ${where} at ${server.url}${server.imported === undefined ? '' : ` (plan ${plan?.planId}: ${server.imported.created.length} tasks created, ${server.imported.existing.length} already there)`}`);
+  if (trustProxy !== undefined) io.err(`duban: ${trustedProxies(trustProxy)}`);
+  io.err(`duban: audit checkpoints are signed by key ${server.checkpoints.signer.keyName}; reviewers keep its public key (duban audit pubkey --db …)`);
+  return serveUntilSignal(server, io);
+}

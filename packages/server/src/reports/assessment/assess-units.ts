@@ -1,0 +1,213 @@
+import type { AssessmentRule, AssessmentRules, AssessmentTrigger } from './assessment-rules.ts';
+import type { TaskFacts } from '../report-task.ts';
+import { compareUnits } from '../report-task.ts';
+import type { Instant } from '../../time/report-time.ts';
+import { instantMs } from '../../time/report-time.ts';
+import type { SupervisionEvent } from '../supervision-events.ts';
+
+/** One scored item: which rule, for which task, from which audit entry. */
+export interface AssessmentReason {
+  readonly ruleId: string;
+  /** The rule's Chinese description. */
+  readonly text: string;
+  readonly taskId: string;
+  readonly taskNumber: number;
+  readonly points: number;
+  readonly seq: number;
+  /** ISO instant of the entry. */
+  readonly at: string;
+  /** The collective unit through which the unit was named on the task (e.g. 各区人民政府), if any. */
+  readonly via: string | null;
+}
+
+/** How often one rule scored a unit, and the points it gave in all. */
+export interface RuleTally {
+  readonly ruleId: string;
+  /** The rule's Chinese description. */
+  readonly text: string;
+  count: number;
+  points: number;
+}
+
+/** One unit's score, by rule, and (when asked for) every reason for it. */
+export interface UnitAssessment {
+  readonly unit: string;
+  readonly score: number;
+  readonly gained: number;
+  readonly lost: number;
+  /** The rules that scored the unit, in the order of the rules. */
+  readonly byRule: RuleTally[];
+  /** In seq order; absent when not asked for (see `AssessOptions.reasonsFor`). */
+  readonly reasons?: AssessmentReason[];
+}
+
+export interface AssessOptions {
+  /** Which units' reasons to list; every unit's by default. The scores do not depend on it. */
+  readonly reasonsFor?: (unit: string) => boolean;
+}
+
+export interface Assessment {
+  readonly rulesVersion: string;
+  readonly base: number;
+  /** ISO instant the assessment is as of. */
+  readonly asOf: string;
+  /** Highest score first, then by name (pinyin). */
+  readonly units: UnitAssessment[];
+}
+
+/**
+ * Scores every unit named on the tasks (lead or responsible, as of `asOf`) and every unit a rule
+ * reached earlier: `rules.base` plus the points of each rule each supervision fact up to `asOf`
+ * triggers. A collective named on a task (input.collectives, e.g. 各区人民政府) passes each of its
+ * points to every member and is not scored itself; names in `rules.notAssessed` are never scored. A
+ * unit that both leads and supports a task is scored as lead only. Pure.
+ */
+export function assessUnits(
+  rules: AssessmentRules,
+  tasks: readonly TaskFacts[],
+  events: readonly SupervisionEvent[],
+  asOf: Instant,
+  options: AssessOptions = {},
+): Assessment {
+  const now = instantMs(asOf);
+  const listReasons = options.reasonsFor ?? (() => true);
+  const scores = new Map<string, UnitScore>();
+  const scoreOf = (unit: string) => {
+    let score = scores.get(unit);
+    if (score === undefined) scores.set(unit, (score = { byRule: new Map(), reasons: listReasons(unit) ? [] : undefined }));
+    return score;
+  };
+  const parties = new PartyCache(new Set(rules.notAssessed));
+  // The units of each party list whose reasons are listed (none, usually).
+  const listed = new Map<Parties, { lead: Assessed[]; responsible: Assessed[] }>();
+  const listedOf = (party: Parties) => {
+    let found = listed.get(party);
+    if (found === undefined) listed.set(party, (found = { lead: party.leads.filter(({ unit }) => listReasons(unit)), responsible: party.supporting.filter(({ unit }) => listReasons(unit)) }));
+    return found;
+  };
+  const rulesOf = rulesByFact(rules);
+
+  // Facts of one task share its party lists: count per (parties, rule), then score each unit once per pair.
+  const counted = new Map<Parties, Map<AssessmentRule, number>>();
+  const named = new Set<Parties>();
+  for (const { task } of tasks) named.add(parties.of(task.leadUnits, task.responsibleUnits, task.collectives));
+  for (const party of named) for (const { unit } of party.all) scoreOf(unit);
+  for (const event of events) {
+    if (event.at > now) continue;
+    const party = parties.of(event.leadUnits, event.responsibleUnits, event.collectives);
+    let byRule = counted.get(party);
+    if (byRule === undefined) counted.set(party, (byRule = new Map()));
+    for (const rule of rulesOf(event)) {
+      byRule.set(rule, (byRule.get(rule) ?? 0) + 1);
+      for (const { unit, via } of listedOf(party)[rule.appliesTo]) scoreOf(unit).reasons!.push(reason(rule, event, via));
+    }
+  }
+  for (const [party, byRule] of counted) {
+    for (const [rule, count] of byRule) {
+      for (const { unit } of rule.appliesTo === 'lead' ? party.leads : party.supporting) {
+        const score = scoreOf(unit);
+        let tally = score.byRule.get(rule);
+        if (tally === undefined) score.byRule.set(rule, (tally = { ruleId: rule.id, text: rule.description, count: 0, points: 0 }));
+        tally.count += count;
+        tally.points += count * rule.points;
+      }
+    }
+  }
+
+  const units = [...scores].map(([unit, score]): UnitAssessment => {
+    const byRule = rules.rules.flatMap((rule) => {
+      const tally = score.byRule.get(rule);
+      return tally === undefined ? [] : [{ ...tally, points: round(tally.points) }];
+    });
+    const gained = round(byRule.reduce((total, t) => total + Math.max(0, t.points), 0));
+    const lost = round(byRule.reduce((total, t) => total + Math.min(0, t.points), 0));
+    const assessed = { unit, score: round(rules.base + gained + lost), gained, lost, byRule };
+    return score.reasons === undefined ? assessed : { ...assessed, reasons: score.reasons.sort((a, b) => a.seq - b.seq) };
+  });
+  units.sort((a, b) => b.score - a.score || compareUnits(a.unit, b.unit));
+  return { rulesVersion: rules.version, base: rules.base, asOf: new Date(now).toISOString(), units };
+}
+
+interface UnitScore {
+  readonly byRule: Map<AssessmentRule, RuleTally>;
+  readonly reasons: AssessmentReason[] | undefined;
+}
+
+type Assessed = { readonly unit: string; readonly via: string | null };
+
+/** A task's assessed units: lead, supporting (not also lead), and both. */
+interface Parties {
+  readonly leads: Assessed[];
+  readonly supporting: Assessed[];
+  readonly all: Assessed[];
+}
+
+/**
+ * The assessed lead and supporting units of a task's parties, worked out once per party list: the
+ * facts of one task share their lists, so most lookups are hits.
+ */
+class PartyCache {
+  private readonly byLeads = new WeakMap<readonly string[], WeakMap<readonly string[], Parties>>();
+
+  constructor(private readonly skip: ReadonlySet<string>) {}
+
+  of(leadUnits: readonly string[], responsibleUnits: readonly string[], collectives: Readonly<Record<string, readonly string[]>>): Parties {
+    let byResponsible = this.byLeads.get(leadUnits);
+    if (byResponsible === undefined) this.byLeads.set(leadUnits, (byResponsible = new WeakMap()));
+    let found = byResponsible.get(responsibleUnits);
+    if (found === undefined) {
+      const leads = assessedUnits(leadUnits, collectives, this.skip);
+      const leadNames = new Set(leads.map(({ unit }) => unit));
+      const supporting = assessedUnits(responsibleUnits, collectives, this.skip).filter(({ unit }) => !leadNames.has(unit));
+      found = { leads, supporting, all: [...leads, ...supporting] };
+      byResponsible.set(responsibleUnits, found);
+    }
+    return found;
+  }
+}
+
+/** The rules each supervision fact triggers, looked up by its kind (and for `verified`, whether on time). */
+function rulesByFact(rules: AssessmentRules): (event: SupervisionEvent) => readonly AssessmentRule[] {
+  const byTrigger = new Map<AssessmentTrigger, AssessmentRule[]>();
+  for (const rule of rules.rules) byTrigger.set(rule.trigger, [...(byTrigger.get(rule.trigger) ?? []), rule]);
+  return (event) => {
+    const trigger = event.kind === 'verified' ? (event.onTime ? 'verified-on-time' : 'verified-late') : (event.kind as AssessmentTrigger);
+    return byTrigger.get(trigger) ?? [];
+  };
+}
+
+/** The units that answer for `names`: each collective replaced by its members, unassessed names dropped. */
+function assessedUnits(
+  names: readonly string[],
+  collectives: Readonly<Record<string, readonly string[]>>,
+  skip: ReadonlySet<string>,
+): { unit: string; via: string | null }[] {
+  const found = new Map<string, string | null>();
+  for (const name of names) {
+    const members = collectives[name] ?? [];
+    if (members.length > 0) {
+      for (const member of members) if (!skip.has(member) && !found.has(member)) found.set(member, name);
+    } else if (!skip.has(name) && !found.has(name)) {
+      found.set(name, null);
+    }
+  }
+  return [...found].map(([unit, via]) => ({ unit, via }));
+}
+
+function reason(rule: AssessmentRule, event: SupervisionEvent, via: string | null): AssessmentReason {
+  return {
+    ruleId: rule.id,
+    text: rule.description,
+    taskId: event.taskId,
+    taskNumber: event.number,
+    points: rule.points,
+    seq: event.seq,
+    at: new Date(event.at).toISOString(),
+    via,
+  };
+}
+
+// Points may be fractional (0.5); keep sums free of binary noise.
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}

@@ -1,0 +1,99 @@
+import { eventLabels, light, lightLabels, overdueDays, stateLabels } from '@duban/reform-task';
+import type { ReformTaskContext, ReformTaskState } from '@duban/reform-task';
+import type { ReportTask, ReportTasks } from '../report-task.ts';
+import { reportTasks } from '../report-task.ts';
+import type { Instant } from '../../time/report-time.ts';
+import { instantMs, shanghaiDate } from '../../time/report-time.ts';
+
+/** The columns of the 台账 (ledger), in order. */
+export const ledgerColumns = [
+  '序号',
+  '所属部分',
+  '具体举措',
+  '任务内容',
+  '牵头单位',
+  '责任单位',
+  '完成时限',
+  '当前状态',
+  '红黄绿灯',
+  '最新进展',
+  '核验意见',
+  '逾期天数',
+  '约谈情况',
+] as const;
+
+export type LedgerColumn = (typeof ledgerColumns)[number];
+
+/** One task of the ledger, keyed by the Chinese column names; 序号 and 逾期天数 are numbers. */
+export type LedgerRow = { readonly [K in LedgerColumn]: K extends '序号' | '逾期天数' ? number : string };
+
+/** Separator of unit names in a cell. */
+const UNIT_SEPARATOR = '、';
+
+/**
+ * One ledger row per task, in plan order, as the tasks stood at `asOf` (`tasks` must be the
+ * instances as of that instant). Every value is what a reader of the 台账 expects, in Chinese. Pure.
+ */
+export function ledgerRows(tasks: ReportTasks, asOf: Instant): LedgerRow[] {
+  const now = instantMs(asOf);
+  return reportTasks(tasks).map((item) => ledgerRow(item, now));
+}
+
+/** The ledger's rows of each piece of tasks, as the pieces come (see storedTasksInPieces). */
+export async function* ledgerRowPieces(pieces: AsyncIterable<ReportTasks>, asOf: Instant): AsyncGenerator<LedgerRow[]> {
+  for await (const tasks of pieces) yield ledgerRows(tasks, asOf);
+}
+
+function ledgerRow({ snapshot, task }: ReportTask, now: number): LedgerRow {
+  return {
+    序号: task.number,
+    所属部分: task.part,
+    具体举措: task.measure,
+    任务内容: task.text,
+    牵头单位: task.leadUnits.join(UNIT_SEPARATOR),
+    责任单位: task.responsibleUnits.join(UNIT_SEPARATOR),
+    完成时限: deadlineText(task),
+    当前状态: stateLabels[snapshot.value as ReformTaskState] ?? snapshot.value,
+    红黄绿灯: lightLabels[light(snapshot)],
+    最新进展: latestProgress(task),
+    核验意见: verificationOpinion(task),
+    逾期天数: overdueDays(snapshot, now),
+    约谈情况: interviewText(snapshot.value, task),
+  };
+}
+
+/** The limit as the plan wrote it, and the limit in force when an extension or interview moved it. */
+function deadlineText(task: ReformTaskContext): string {
+  const written = task.deadline.text || (task.deadline.date ?? '');
+  return task.dueDate !== null && task.dueDate !== task.deadline.date ? `${written}（现时限 ${task.dueDate}）` : written;
+}
+
+function latestProgress(task: ReformTaskContext): string {
+  const { lastProgress: progress, lastReport: report } = task;
+  if (report !== null && (progress === null || report.at >= progress.at)) {
+    return `${shanghaiDate(report.at)} ${eventLabels.REPORT}：${report.summary}`;
+  }
+  if (progress !== null) {
+    const percent = progress.percent === null ? '' : `（${progress.percent}%）`;
+    return `${shanghaiDate(progress.at)} ${eventLabels.PROGRESS}：${progress.summary}${percent}`;
+  }
+  return '';
+}
+
+function verificationOpinion(task: ReformTaskContext): string {
+  const { lastVerification: verification, lastRejection: rejection } = task;
+  if (verification !== null && (rejection === null || verification.at >= rejection.at)) {
+    return verification.opinion ?? eventLabels.VERIFY;
+  }
+  return rejection === null ? '' : `退回：${rejection.reason}`;
+}
+
+function interviewText(state: string, task: ReformTaskContext): string {
+  const parts = task.interviews.map((interview) => `${interview.heldOn} 约谈，整改时限 ${interview.rectifyBy}`);
+  if (state === 'interview') {
+    const since = task.stateSince === null ? '' : `${shanghaiDate(task.stateSince)} `;
+    parts.push(`${since}启动约谈${task.escalationReason === null ? '' : `（${task.escalationReason}）`}，待约谈`);
+  }
+  if (task.referral !== null) parts.push(`${shanghaiDate(task.referral.at)} 移交问责（${task.referral.referredTo}）`);
+  return parts.length === 0 ? '无' : parts.join('；');
+}

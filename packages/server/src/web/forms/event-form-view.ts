@@ -1,0 +1,116 @@
+import { eventFieldLabels, evidenceFieldLabels } from '@duban/reform-task';
+import { CSRF_FIELD } from '../session/csrf.ts';
+import type { FormEventType, FormField } from './event-forms.ts';
+import { confirmedEvents, EVIDENCE_ROWS, eventForms } from './event-forms.ts';
+import type { FormErrors } from './field-errors.ts';
+import type { FormValues } from './form-payload.ts';
+import { html } from '../../html/html.ts';
+import type { SafeHtml } from '../../html/html.ts';
+import { eventLabel } from '../view/labels.ts';
+
+/** The hidden field that carries the task version the form was made for. */
+export const VERSION_FIELD = '_version';
+
+/** A form as it comes back after the server refused it: what was typed and what was wrong. */
+export interface EventFormState {
+  readonly values?: FormValues;
+  readonly errors?: FormErrors;
+}
+
+/** The address a form of this event on this task posts to. Pure. */
+export function eventFormAction(taskId: string, type: string): string {
+  return `/tasks/${encodeURIComponent(taskId)}/events/${encodeURIComponent(type)}`;
+}
+
+function fieldLabel(type: FormEventType, name: string): string {
+  return (eventFieldLabels[type] as Readonly<Record<string, string>>)[name] ?? name;
+}
+
+function errorList(id: string, messages: readonly string[] | undefined): SafeHtml | '' {
+  if (messages === undefined || messages.length === 0) return '';
+  return html`<p class="field-error" id="${id}">${messages.join('；')}</p>`;
+}
+
+function describedBy(...ids: (string | false)[]): SafeHtml | '' {
+  const list = ids.filter((id): id is string => id !== false);
+  return list.length === 0 ? '' : html` aria-describedby="${list.join(' ')}"`;
+}
+
+function fieldView(type: FormEventType, field: FormField, state: EventFormState): SafeHtml {
+  const id = `f-${type}-${field.name}`;
+  const label = fieldLabel(type, field.name);
+  const value = state.values?.[field.name] ?? '';
+  const errors = state.errors?.byInput[field.name];
+  const invalid = errors !== undefined && errors.length > 0;
+  const hintId = field.hint === undefined ? false : `${id}-hint`;
+  const errorId = invalid ? `${id}-error` : false;
+  const hint = field.hint === undefined ? '' : html`<p class="hint" id="${id}-hint">${field.hint}</p>`;
+  const mark = field.required ? html`<span class="required">（必填）</span>` : html`<span class="optional">（选填）</span>`;
+  const attrs = html`${field.required ? html` required` : ''}${invalid ? html` aria-invalid="true"` : ''}${describedBy(hintId, errorId)}`;
+  const wrap = (control: SafeHtml) => html`<div class="field${invalid ? ' has-error' : ''}">${control}${errorList(`${id}-error`, errors)}</div>`;
+
+  switch (field.kind) {
+    case 'text':
+      return wrap(html`<label for="${id}">${label}${mark}</label>${hint}<input type="text" id="${id}" name="${field.name}" value="${value}"${attrs}>`);
+    case 'textarea':
+    case 'lines':
+      return wrap(html`<label for="${id}">${label}${mark}</label>${hint}<textarea id="${id}" name="${field.name}" rows="${field.kind === 'lines' ? 3 : 4}"${attrs}>${value}</textarea>`);
+    case 'date':
+      return wrap(html`<label for="${id}">${label}${mark}</label>${hint}<input type="date" id="${id}" name="${field.name}" value="${value}"${attrs}>`);
+    case 'percent':
+      return wrap(html`<label for="${id}">${label}${mark}</label>${hint}<input type="number" id="${id}" name="${field.name}" min="0" max="100" step="1" inputmode="numeric" value="${value}"${attrs}>`);
+    case 'checkbox':
+      return wrap(html`<div class="check"><input type="checkbox" id="${id}" name="${field.name}" value="true"${value === 'true' ? html` checked` : ''}${attrs}><label for="${id}">${label}</label></div>${hint}`);
+    case 'approve':
+      return wrap(html`<fieldset class="choice"${describedBy(hintId, errorId)}><legend>${label}${mark}</legend>${hint}${[
+        ['true', '批准'],
+        ['false', '不批准'],
+      ].map(
+        ([v, text]) => html`<span class="check"><input type="radio" id="${id}-${v}" name="${field.name}" value="${v}"${value === v ? html` checked` : ''}${field.required ? html` required` : ''}><label for="${id}-${v}">${text}</label></span>`,
+      )}</fieldset>`);
+    case 'evidence':
+      return evidenceView(type, field, state, { legend: html`${label}${mark}`, hint, described: describedBy(hintId, errorId), invalid });
+  }
+}
+
+/** The evidence rows of REPORT: a numbered title and reference per row, at least three, more after an error or by script. */
+function evidenceView(type: FormEventType, field: FormField, state: EventFormState, frame: { legend: SafeHtml; hint: SafeHtml | ''; described: SafeHtml | ''; invalid: boolean }): SafeHtml {
+  const { legend, hint, described, invalid } = frame;
+  const id = `f-${type}-${field.name}`;
+  const indices = Object.keys(state.values ?? {}).flatMap((name) => {
+    const match = /^evidence\.(\d+)\./.exec(name);
+    return match === null ? [] : [Number(match[1])];
+  });
+  const rows = Math.max(EVIDENCE_ROWS, ...indices.map((i) => i + 1));
+  const rowView = (row: number) => {
+    const input = (part: 'title' | 'ref') => {
+      const name = `evidence.${row}.${part}`;
+      const inputId = `${id}-${row}-${part}`;
+      const errors = state.errors?.byInput[name];
+      const bad = errors !== undefined && errors.length > 0;
+      return html`<div class="field${bad ? ' has-error' : ''}"><label for="${inputId}">第${row + 1}项 ${evidenceFieldLabels[part]}</label><input type="text" id="${inputId}" name="${name}" value="${state.values?.[name] ?? ''}"${row === 0 && part === 'title' && field.required ? html` required` : ''}${bad ? html` aria-invalid="true" aria-describedby="${inputId}-error"` : ''}>${errorList(`${inputId}-error`, errors)}</div>`;
+    };
+    return html`<div class="evidence-row">${input('title')}${input('ref')}</div>`;
+  };
+  return html`<fieldset class="field evidence${invalid ? ' has-error' : ''}"${described}><legend>${legend}</legend>${hint}<div class="evidence-rows" data-evidence-rows>${Array.from({ length: rows }, (_, row) => rowView(row))}</div><button type="button" class="secondary add-row" data-add-evidence hidden>再加一项材料</button>${errorList(`${id}-error`, state.errors?.byInput[field.name])}</fieldset>`;
+}
+
+/**
+ * One event's form on a task page, in a disclosure that is open when the form came back with errors:
+ * every payload field with its Chinese label, the anti-forgery token and the task version it was made
+ * for. Pure.
+ */
+export function eventFormView(taskId: string, version: number, type: FormEventType, csrf: string, state: EventFormState = {}): SafeHtml {
+  const open = state.errors !== undefined;
+  const confirm = confirmedEvents.has(type) ? html` data-confirm="确定要${eventLabel(type)}吗？此操作不可撤回。"` : '';
+  const general = state.errors?.general ?? [];
+  return html`<details class="event-form" id="form-${type}"${open ? html` open` : ''}>
+<summary>${eventLabel(type)}</summary>
+<form method="post" action="${eventFormAction(taskId, type)}"${confirm}>
+<input type="hidden" name="${CSRF_FIELD}" value="${csrf}"><input type="hidden" name="${VERSION_FIELD}" value="${version}">
+${general.length === 0 ? '' : html`<div class="notice notice-error" role="alert"><p>${general.join('；')}</p></div>`}
+${(eventForms[type] as readonly FormField[]).map((field) => fieldView(type, field, state))}
+<div class="actions"><button type="submit" class="${confirmedEvents.has(type) || type === 'REJECT' ? 'danger' : 'primary'}">提交${eventLabel(type)}</button></div>
+</form>
+</details>`;
+}

@@ -1,0 +1,28 @@
+import express from 'express';
+import type { RequestHandler } from 'express';
+import { HttpProblem } from '../../http/http-problem.ts';
+
+/** The largest form accepted: 64 KiB, as for the API's JSON. */
+const FORM_LIMIT = '64kb';
+
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+
+/**
+ * For POST: 415 unless the body is an HTML form (urlencoded), then parses it; repeated names become
+ * arrays. Other methods pass through with an empty body.
+ */
+export function formBody(): RequestHandler[] {
+  const parse = express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 500 });
+  const requireForm: RequestHandler = (req, _res, next) => {
+    if (req.method === 'POST' && !req.is(FORM_TYPE)) {
+      throw new HttpProblem(415, 'unsupported-media-type', '表单格式不正确', `a form post must be ${FORM_TYPE}, not ${req.get('Content-Type') ?? 'absent'}`);
+    }
+    next();
+  };
+  return [requireForm, parse];
+}
+
+/** The parsed form of a request as a plain record (empty when there was none). */
+export function formOf(body: unknown): Record<string, unknown> {
+  return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+}

@@ -1,0 +1,72 @@
+import type { RequestHandler, Response } from 'express';
+import type { Clock } from '../../time/clock.ts';
+import { HttpProblem } from '../../http/http-problem.ts';
+import type { Principal } from '../../auth/principal.ts';
+import type { Role } from '../../auth/role.ts';
+import { readCookie } from './cookies.ts';
+import { checkCsrfField, checkSameOrigin, csrfTokenFor } from './csrf.ts';
+import { formOf } from '../forms/form-body.ts';
+import type { SessionStore } from './session-store.ts';
+
+/** The cookie that carries the session id. */
+export const SESSION_COOKIE = 'duban_session';
+
+/** Who is looking at a page: the session's principal and the anti-forgery token its forms carry. */
+export interface Viewer {
+  readonly principal: Principal;
+  readonly sessionId: string;
+  readonly csrf: string;
+}
+
+/** Puts the viewer of a live session cookie on `res.locals` (nothing when there is none). */
+export function loadViewer(sessions: SessionStore, clock: Clock): RequestHandler {
+  return async (req, res, next) => {
+    const id = readCookie(req, SESSION_COOKIE);
+    const session = id === undefined ? undefined : await sessions.find(id, clock.now());
+    if (id !== undefined && session !== undefined) {
+      res.locals['viewer'] = { principal: session.principal, sessionId: id, csrf: csrfTokenFor(id) } satisfies Viewer;
+    }
+    next();
+  };
+}
+
+/** The viewer `loadViewer` found, if any. */
+export function viewerOf(res: Response): Viewer | undefined {
+  return res.locals['viewer'] as Viewer | undefined;
+}
+
+/** The viewer of a route behind `requireViewer`. */
+export function signedIn(res: Response): Viewer {
+  const viewer = viewerOf(res);
+  if (viewer === undefined) throw new Error('signedIn: route is not behind requireViewer()');
+  return viewer;
+}
+
+/** A local path to come back to after signing in, or undefined for anything else. Pure. */
+export function safeNext(path: unknown): string | undefined {
+  return typeof path === 'string' && /^\/(?![/\\])[\x21-\x7E]{0,500}$/.test(path) && !path.includes('\\') ? path : undefined;
+}
+
+/**
+ * Lets through a signed-in viewer whose role is one of `roles` (any role when omitted). Without a
+ * session, a page request is sent to the sign-in page; a signed-in viewer of another role gets a 403.
+ * A POST must also come from this origin and carry the session's anti-forgery token.
+ */
+export function requireViewer(roles?: readonly Role[]): RequestHandler {
+  return (req, res, next) => {
+    const viewer = viewerOf(res);
+    if (viewer === undefined) {
+      const next = req.method === 'GET' ? safeNext(req.originalUrl) : undefined;
+      res.redirect(303, next === undefined || next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`);
+      return;
+    }
+    if (roles !== undefined && !roles.includes(viewer.principal.role)) {
+      throw new HttpProblem(403, 'forbidden', '无权访问此页面', `role ${viewer.principal.role} may not open ${req.path}; allowed: ${roles.join(', ')}`);
+    }
+    if (req.method === 'POST') {
+      checkSameOrigin(req);
+      checkCsrfField(formOf(req.body), viewer.csrf);
+    }
+    next();
+  };
+}

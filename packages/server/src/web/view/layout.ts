@@ -1,0 +1,119 @@
+import type { Role } from '../../auth/role.ts';
+import { CSRF_FIELD } from '../session/csrf.ts';
+import { html } from '../../html/html.ts';
+import type { HtmlValue, SafeHtml } from '../../html/html.ts';
+import { roleLabels } from './labels.ts';
+import { webAssets } from './web-assets.ts';
+import type { Viewer } from '../session/web-viewer.ts';
+
+/** A message at the top of a page. */
+export interface Notice {
+  readonly kind: 'success' | 'error' | 'info';
+  readonly text: string;
+  readonly details?: readonly string[];
+}
+
+interface NavItem {
+  readonly href: string;
+  readonly label: string;
+}
+
+/** What each role finds in the navigation, its start page first. */
+export const navigation: Readonly<Record<Role, readonly NavItem[]>> = {
+  unit: [
+    { href: '/mine', label: '我的任务' },
+    { href: '/notifications', label: '我的通知' },
+    { href: '/tasks', label: '任务列表' },
+  ],
+  office: [
+    { href: '/dashboard', label: '全局看板' },
+    { href: '/queue', label: '待核验' },
+    { href: '/tasks', label: '任务列表' },
+    { href: '/assessment', label: '考核' },
+    { href: '/circular', label: '通报' },
+    { href: '/ledger', label: '台账' },
+    { href: '/audit', label: '审计核验' },
+  ],
+  reviewer: [
+    { href: '/audit', label: '审计核验' },
+    { href: '/history', label: '历史看板' },
+    { href: '/history/diff', label: '两日对比' },
+    { href: '/dashboard', label: '全局看板' },
+    { href: '/tasks', label: '任务列表' },
+    { href: '/assessment', label: '考核' },
+  ],
+  admin: [
+    { href: '/dashboard', label: '全局看板' },
+    { href: '/tasks', label: '任务列表' },
+    { href: '/ledger', label: '台账' },
+    { href: '/audit', label: '审计核验' },
+  ],
+};
+
+/** The page a role lands on after signing in. Pure. */
+export function startPage(role: Role): string {
+  return navigation[role][0]!.href;
+}
+
+/** A hidden anti-forgery field for a viewer's forms. */
+export function csrfField(viewer: Viewer): SafeHtml {
+  return html`<input type="hidden" name="${CSRF_FIELD}" value="${viewer.csrf}">`;
+}
+
+/** A notice box: errors are alerts, the rest status messages. */
+export function noticeBox(notice: Notice): SafeHtml {
+  const role = notice.kind === 'error' ? 'alert' : 'status';
+  return html`<div class="notice notice-${notice.kind}" role="${role}"><p>${notice.text}</p>${
+    notice.details === undefined || notice.details.length === 0 ? '' : html`<ul>${notice.details.map((d) => html`<li>${d}</li>`)}</ul>`
+  }</div>`;
+}
+
+/** Everything a page of the site has around its content. */
+export interface PageOptions {
+  readonly title: string;
+  /** The signed-in viewer; the sign-in and error pages may have none. */
+  readonly viewer?: Viewer;
+  /** The navigation entry to mark as current. */
+  readonly current?: string;
+  readonly notices?: readonly Notice[];
+  readonly body: HtmlValue;
+}
+
+/** A whole HTML document in the site's frame: skip link, header with navigation and sign-out, main. Pure. */
+export function layout(options: PageOptions): SafeHtml {
+  const { viewer } = options;
+  const nav = viewer === undefined ? [] : navigation[viewer.principal.role];
+  const who = viewer === undefined ? '' : viewer.principal.unit ?? roleLabels[viewer.principal.role] ?? viewer.principal.role;
+  return html`<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${options.title} · 督办</title>
+<link rel="icon" href="${webAssets.icon.url}" type="image/svg+xml">
+<link rel="stylesheet" href="${webAssets.css.url}">
+<script src="${webAssets.js.url}" defer></script>
+</head>
+<body>
+<a class="skip-link" href="#main">跳到正文</a>
+<header class="site-header">
+<div class="brand"><a href="/">督办</a><span class="brand-sub">“放管服”改革任务督办</span></div>
+${
+  viewer === undefined
+    ? ''
+    : html`<nav class="site-nav" aria-label="主导航"><ul>${nav.map(
+        (item) => html`<li><a href="${item.href}"${item.href === options.current ? html` aria-current="page"` : ''}>${item.label}</a></li>`,
+      )}</ul></nav>
+<form class="sign-out" method="post" action="/logout">${csrfField(viewer)}<span class="who">${who}</span><button type="submit" class="link-button">退出登录</button></form>`
+}
+</header>
+<main id="main" tabindex="-1">
+<h1>${options.title}</h1>
+${(options.notices ?? []).map(noticeBox)}
+${options.body}
+</main>
+<footer class="site-footer"><p>督办 duban · 时间均为北京时间（Asia/Shanghai）</p></footer>
+</body>
+</html>
+`;
+}
