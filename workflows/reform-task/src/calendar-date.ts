@@ -3,8 +3,8 @@ import { z } from 'zod';
 /** One day in milliseconds. */
 export const DAY_MS = 86_400_000;
 
-// Asia/Shanghai has kept UTC+8 without daylight saving since 1991.
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+/** Asia/Shanghai's offset from UTC: it has kept UTC+8 without daylight saving since 1991. */
+export const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 
 const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 

@@ -1,4 +1,4 @@
-export { calendarDate, DAY_MS, endOfDayShanghai, isCalendarDate } from './calendar-date.ts';
+export { calendarDate, DAY_MS, endOfDayShanghai, isCalendarDate, SHANGHAI_OFFSET_MS } from './calendar-date.ts';
 export type { ReformTaskInput } from './reform-task-input.ts';
 export { reformTaskInput } from './reform-task-input.ts';
 export type { ReformTaskEventType, ReformTaskPayloads } from './reform-task-events.ts';
