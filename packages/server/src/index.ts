@@ -31,6 +31,7 @@ export { toAuditEntryView } from './api/audit-entry-view.ts';
 export { requestFingerprint } from './http/request-fingerprint.ts';
 export { UserError } from './user-error.ts';
 export { main } from './cli.ts';
+export { USAGE } from './cli/usage.ts';
 export type { AuditFiles } from './audit/keys/audit-files.ts';
 export { auditFiles } from './audit/keys/audit-files.ts';
 export type { AuditSigner } from './audit/keys/audit-signer.ts';
@@ -52,4 +53,5 @@ export { WebhookDispatcher } from './notifications/webhooks/webhook-dispatcher.t
 export type { WebhookRecord } from './notifications/webhooks/webhook-store.ts';
 export { WebhookStore } from './notifications/webhooks/webhook-store.ts';
 export { DELIVERY_HEADER, SIGNATURE_HEADER, webhookSignature } from './notifications/webhooks/webhook-signature.ts';
-export { reportAsOf, reportPeriod, ReportInstantError } from './time/report-instant.ts';
+export type { AsOf } from './time/as-of.ts';
+export { asOf, AsOfError, reportPeriod } from './time/as-of.ts';

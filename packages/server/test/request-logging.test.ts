@@ -53,7 +53,7 @@ describe('request ids and logs', () => {
   it('logs a 500 with the request id and the error, which the client never sees', async () => {
     const token = await s.token('office');
     lines.length = 0;
-    const spy = vi.spyOn(s.engine, 'listInstances').mockRejectedValueOnce(new Error('kaboom in the store'));
+    const spy = vi.spyOn(s.engine, 'getInstances').mockRejectedValueOnce(new Error('kaboom in the store'));
     try {
       const response = await s.request('/api/tasks', { token, headers: { 'X-Request-Id': 'req-500' } });
       expect(response.status).toBe(500);

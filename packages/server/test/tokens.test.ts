@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '@duban/engine';
+import type { Kysely } from 'kysely';
+import type { ServerDatabase } from '../src/db/server-tables.ts';
 import { TOKEN_CACHE_MS, TokenStore } from '../src/auth/token-store.ts';
 import type { TestServer } from './support/test-server.ts';
 import { onPostgres, startTestServer } from './support/test-server.ts';
@@ -52,7 +54,7 @@ describe('API tokens', () => {
     expect((await s.request('/api/tasks?limit=1', { token })).status).toBe(200);
 
     const store = await openStore(db);
-    const elsewhere = await TokenStore.open(store);
+    const elsewhere = new TokenStore(store.kysely as Kysely<ServerDatabase>);
     expect(await elsewhere.revoke(record.id, s.clock.now())).toBe(true);
     await store.close();
 

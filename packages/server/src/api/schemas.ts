@@ -1,6 +1,7 @@
 import { reformTaskStates } from '@duban/reform-task';
 import type { TaskView } from '@duban/reform-task';
 import { z } from 'zod';
+import { AS_OF_TEXT } from '../time/as-of.ts';
 import type { Assessment, AssessmentReason, Summary, UnitAssessment } from '../reports/index.ts';
 
 /**
@@ -44,8 +45,7 @@ export const eventBody = z.looseObject({
 /** `Idempotency-Key`: 1..200 printable ASCII characters. */
 export const idempotencyKeyHeader = z.string().regex(/^[\x20-\x7E]{1,200}$/, 'must be 1 to 200 printable ASCII characters');
 
-/** `If-Match`: one strong ETag `"<version>"`, or `*`. */
-export const ifMatchHeader = z.string().regex(/^(\*|"\d{1,9}")$/, 'must be "<version>" as sent in ETag, or *');
+export { ifMatchHeader } from '../http/etag.ts';
 
 export const actorSchema = z.strictObject({ role: z.string(), unit: z.string().nullable() });
 
@@ -126,7 +126,7 @@ export const problemSchema = z.looseObject({
 /** `asOf` of a report: an ISO 8601 instant, or a date meaning the end of that day in Asia/Shanghai. */
 const reportAsOfParam = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/, 'must be an ISO 8601 instant such as 2023-08-31T18:00:00+08:00 or a date such as 2023-08-31')
+  .regex(AS_OF_TEXT, 'must be an ISO 8601 instant such as 2023-08-31T18:00:00+08:00 or a date such as 2023-08-31')
   .describe('ISO 8601 instant, or YYYY-MM-DD for the end of that day (Asia/Shanghai; now if today); default now; never after now');
 
 export const reportQuery = z.strictObject({ asOf: reportAsOfParam.optional() });

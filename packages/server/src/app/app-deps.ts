@@ -1,33 +1,63 @@
-import type { KeyObject } from 'node:crypto';
 import type { Engine } from '@duban/engine';
+import type { UnitRegistry } from '@duban/plan';
 import type { Router } from 'express';
 import type { Logger } from 'pino';
+import type { AuditKey } from '../audit/keys/audit-key.ts';
 import type { AccessLog } from '../audit/access/access-log.ts';
 import type { TokenAuthenticator } from '../auth/authenticate.ts';
-import type { Clock } from '../time/clock.ts';
-import type { CurrentPlan } from '../reports/current-plan.ts';
+import type { NotificationStore } from '../notifications/notification-store.ts';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
+import type { PlanReader } from '../reports/plan-reader.ts';
+import { EventSender } from '../tasks/send-event.ts';
+import type { Clock } from '../time/clock.ts';
+import type { SessionStore } from '../web/session/session-store.ts';
+import type { Duban } from './open-duban.ts';
 
-/** Everything the HTTP app needs, passed in. */
+export type { AuditKey } from '../audit/keys/audit-key.ts';
+
+/** Everything the HTTP app needs, passed in; all of it exists whenever a server runs. */
 export interface AppDeps {
   readonly engine: Engine;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly tokens: TokenAuthenticator;
+  readonly sessions: SessionStore;
+  readonly notifications: NotificationStore;
+  /** Where reads by reviewers, the office and admins are recorded. */
+  readonly accessLog: AccessLog;
+  /** The plan as of now and as of any instant. */
+  readonly plans: PlanReader;
+  /** The one way an event is sent, from the API and from the pages. */
+  readonly events: EventSender;
   readonly rateLimit: RateLimiter;
-  /** Resolves a unit name or alias in `?unit=` to the name tasks carry; the name as given by default. */
-  readonly units?: { canonical(name: string): string };
-  /** The audit log's name and the public key its checkpoints are verified with; without it `/audit/verify` checks the hash chain only. */
-  readonly auditKey?: { readonly origin: string; readonly publicKey: KeyObject };
-  /** Where reads by reviewers, the office and admins are recorded; createApp makes one on the engine's database if not given. */
-  readonly accessLog?: AccessLog;
-  /** The read model of reports as of now; createApp makes one on the engine if not given. */
-  readonly currentPlan?: CurrentPlan;
+  /** Resolves a unit name or alias (in `?unit=`, a filter) to the name tasks carry. */
+  readonly units: Pick<UnitRegistry, 'canonical'>;
+  /** `/audit/verify` and the audit page check the checkpoints' signatures with it. */
+  readonly auditKey: AuditKey;
   /**
    * Express's `trust proxy`: a hop count, or addresses, subnets and names (loopback, …) separated by
-   * commas, whose X-Forwarded-Proto and X-Forwarded-For are believed (Secure cookies, req.ip). Off when absent.
+   * commas, whose X-Forwarded-Proto and X-Forwarded-For are believed (Secure cookies, req.ip). Off when undefined.
    */
-  readonly trustProxy?: number | string;
+  readonly trustProxy: number | string | undefined;
+}
+
+/** The app's dependencies on an open database, with the server's clock, logger, audit key and proxy setting. */
+export function appDeps(duban: Duban, edge: { clock: Clock; logger: Logger; auditKey: AuditKey; trustProxy?: number | string | undefined }): AppDeps {
+  return {
+    engine: duban.engine,
+    tokens: duban.tokens,
+    sessions: duban.sessions,
+    notifications: duban.notifications,
+    accessLog: duban.accessLog,
+    plans: duban.plans,
+    rateLimit: duban.rateLimit,
+    units: duban.units,
+    events: new EventSender(duban.engine, edge.clock),
+    clock: edge.clock,
+    logger: edge.logger,
+    auditKey: edge.auditKey,
+    trustProxy: edge.trustProxy,
+  };
 }
 
 /** A route module: registers its routes on a router. */

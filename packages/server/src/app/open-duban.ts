@@ -1,26 +1,66 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Engine, isPostgresUrl, openStore } from '@duban/engine';
-import type { CommitHook } from '@duban/engine';
+import type { CommitHook, Store } from '@duban/engine';
+import { karamayUnits } from '@duban/plan';
+import type { UnitRegistry } from '@duban/plan';
 import { reformTaskV1 } from '@duban/reform-task';
-import { notificationHook } from '../notifications/notification-hook.ts';
-import { poolSizeFromEnv } from '../db/pool-size.ts';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { AccessLog } from '../audit/access/access-log.ts';
 import { TokenStore } from '../auth/token-store.ts';
+import { poolSizeFromEnv } from '../db/pool-size.ts';
+import { migrateServerSchema } from '../db/server-migrations.ts';
+import type { ServerDatabase } from '../db/server-tables.ts';
+import { notificationHook } from '../notifications/notification-hook.ts';
+import { NotificationStore } from '../notifications/notification-store.ts';
+import { WebhookStore } from '../notifications/webhooks/webhook-store.ts';
+import { DbRateLimiter } from '../rate-limit/db-rate-limiter.ts';
+import { FixedWindowRateLimiter } from '../rate-limit/fixed-window-rate-limiter.ts';
+import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
+import { unlimited } from '../rate-limit/rate-limiter.ts';
+import { CurrentPlan } from '../reports/current-plan.ts';
+import { PlanReader } from '../reports/plan-reader.ts';
 import { UserError } from '../user-error.ts';
+import { SessionStore } from '../web/session/session-store.ts';
+import { createLogger } from './create-logger.ts';
 
-/** An open duban database: the engine over it and its tokens. */
+/** An open duban database and everything built on it: what a server, a command or a test runs on. */
 export interface Duban {
   readonly engine: Engine;
   readonly tokens: TokenStore;
+  readonly sessions: SessionStore;
+  readonly notifications: NotificationStore;
+  readonly webhooks: WebhookStore;
+  readonly accessLog: AccessLog;
+  /** The plan as of now (from the report read model) and as of any instant (replayed). */
+  readonly plans: PlanReader;
+  /** Requests per token per minute, for the database at hand: shared in the database on PostgreSQL, where several servers serve one. */
+  readonly rateLimit: RateLimiter;
+  /** The unit registry: names and aliases resolve to the names tasks carry. */
+  readonly units: UnitRegistry;
   close(): Promise<void>;
 }
 
+export interface OpenOptions {
+  /** Create a SQLite file that does not exist (else refuse it rather than create it empty). */
+  readonly create: boolean;
+  /** Requests per token per minute; 0 or absent: no limit. */
+  readonly rateLimit?: number;
+  /** Where the access log reports failed writes; silent by default. */
+  readonly logger?: Logger;
+  /** Runs in every transition's transaction, after the notifications are written (the checkpoint issuer counts commits). */
+  readonly onCommit?: CommitHook;
+}
+
 /**
- * Opens (and migrates) the database at `location`, a SQLite file or a `postgres://` URL, with the
- * reform-task workflow. With `create: false` a SQLite file that does not exist is refused rather
- * than created empty. Does IO.
+ * The composition root: opens the database at `location` (a SQLite file, a `postgres://` URL or
+ * `:memory:`), runs the engine's and the server's migrations, and builds the engine with the
+ * reform-task workflow and the notification hook, every store, the report read model and the rate
+ * limiter. `run-server`, every CLI command and every test server start here. Does IO; UserError with
+ * a message for people when the database cannot be opened or prepared.
  */
-export async function openDuban(location: string, options: { create: boolean; onCommit?: CommitHook }): Promise<Duban> {
+export async function openDuban(location: string, options: OpenOptions): Promise<Duban> {
   if (!isPostgresUrl(location) && location !== ':memory:') {
     const file = resolve(location);
     if (!existsSync(file)) {
@@ -28,21 +68,34 @@ export async function openDuban(location: string, options: { create: boolean; on
       mkdirSync(dirname(file), { recursive: true });
     }
   }
-  let store;
+  let store: Store;
   try {
     store = await openStore(location, poolSizeFromEnv());
   } catch (error) {
     throw new UserError(`cannot open the database ${redactUrl(location)}: ${describe(error)}`);
   }
-  // Notifications are written in the transaction of the transition that causes them.
-  const engine = new Engine(store, [reformTaskV1], { onCommit: notificationHook(options.onCommit) });
   try {
-    const tokens = await TokenStore.open(store);
-    return { engine, tokens, close: () => engine.close() };
+    await migrateServerSchema(store.kysely, store.dialect);
   } catch (error) {
-    await engine.close();
+    await store.close();
     throw new UserError(`cannot prepare the database ${redactUrl(location)}: ${describe(error)}`);
   }
+  const db = store.kysely as Kysely<ServerDatabase>;
+  // Notifications are written in the transaction of the transition that causes them.
+  const engine = new Engine(store, [reformTaskV1], { onCommit: notificationHook(options.onCommit) });
+  const limit = options.rateLimit ?? 0;
+  return {
+    engine,
+    tokens: new TokenStore(db),
+    sessions: new SessionStore(db),
+    notifications: new NotificationStore(db),
+    webhooks: new WebhookStore(db),
+    accessLog: new AccessLog(db, options.logger ?? createLogger({ level: 'silent' })),
+    plans: new PlanReader(engine, new CurrentPlan(engine)),
+    rateLimit: limit <= 0 ? unlimited : store.dialect === 'postgres' ? new DbRateLimiter(db, limit) : new FixedWindowRateLimiter(limit),
+    units: karamayUnits,
+    close: () => engine.close(),
+  };
 }
 
 function describe(error: unknown): string {

@@ -8,17 +8,15 @@ import { CheckpointIssuer } from '../audit/checkpoints/checkpoint-issuer.ts';
 import type { Clock } from '../time/clock.ts';
 import { createApp } from './create-app.ts';
 import { PeriodicRounds } from '../jobs/periodic-rounds.ts';
-import { CurrentPlan } from '../reports/current-plan.ts';
-import { DbRateLimiter } from '../rate-limit/db-rate-limiter.ts';
-import { FixedWindowRateLimiter } from '../rate-limit/fixed-window-rate-limiter.ts';
 import { importPlan } from '../plans/import-plan.ts';
 import { WebhookDispatcher } from '../notifications/webhooks/webhook-dispatcher.ts';
 import type { LoadedPlan } from '../plans/load-plan-file.ts';
 import { openDuban } from './open-duban.ts';
 import type { Duban } from './open-duban.ts';
-import { unlimited } from '../rate-limit/rate-limiter.ts';
 import { Scheduler } from '../jobs/scheduler.ts';
-import { karamayUnits } from '@duban/plan';
+import type { Kysely } from 'kysely';
+import type { ServerDatabase } from '../db/server-tables.ts';
+import { appDeps } from './app-deps.ts';
 
 export interface ServerOptions {
   /** SQLite file (created if missing) or `postgres://` URL. */
@@ -47,7 +45,7 @@ export interface RunningServer extends Duban {
   /** Signs the audit log's checkpoints (its `signer` holds the public key reviewers keep). */
   readonly checkpoints: CheckpointIssuer;
   /** Sends the webhook outbox (notifications to units' endpoints). */
-  readonly webhooks: WebhookDispatcher;
+  readonly dispatcher: WebhookDispatcher;
   readonly imported?: { created: string[]; existing: string[] };
   /** Stops accepting, finishes requests in flight, stops the scheduler, closes the database. */
   close(): Promise<void>;
@@ -64,8 +62,8 @@ const READ_MODEL_INTERVAL_MS = 5_000;
  */
 export async function runServer(options: ServerOptions): Promise<RunningServer> {
   let checkpoints: CheckpointIssuer | undefined;
-  const duban = await openDuban(options.db, { create: true, onCommit: async () => checkpoints?.noteCommit() });
-  const { engine, tokens } = duban;
+  const duban = await openDuban(options.db, { create: true, rateLimit: options.rateLimit, logger: options.logger, onCommit: async () => checkpoints?.noteCommit() });
+  const { engine } = duban;
   let server: Server | undefined;
   let scheduler: Scheduler | undefined;
   let webhooks: WebhookDispatcher | undefined;
@@ -78,27 +76,9 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
     scheduler = new Scheduler(engine, options.clock, options.logger, options.timerIntervalMs);
     await scheduler.start();
     await checkpoints.start();
-    webhooks = new WebhookDispatcher(engine.store.kysely, options.clock, options.logger);
+    webhooks = new WebhookDispatcher(engine.store.kysely as Kysely<ServerDatabase>, options.clock, options.logger);
     webhooks.start();
-    // Reports as of now read this (see below).
-    const currentPlan = new CurrentPlan(engine);
-    const app = createApp({
-      currentPlan,
-      auditKey: signer,
-      engine,
-      clock: options.clock,
-      logger: options.logger,
-      tokens,
-      // On PostgreSQL several servers may share the database, so they share each token's count there too.
-      rateLimit:
-        options.rateLimit <= 0
-          ? unlimited
-          : engine.store.dialect === 'postgres'
-            ? new DbRateLimiter(engine.store.kysely, options.rateLimit)
-            : new FixedWindowRateLimiter(options.rateLimit),
-      units: karamayUnits,
-      ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
-    });
+    const app = createApp(appDeps(duban, { clock: options.clock, logger: options.logger, auditKey: signer, trustProxy: options.trustProxy }));
     server = app.listen(options.port, options.host);
     // A client that trickles its headers or body is cut off instead of holding a socket forever.
     server.headersTimeout = 10_000;
@@ -111,6 +91,7 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
     // The report read model reads the whole log once listening (its reads share SQLite's one connection
     // with everything else, so not before), then the log's tail every few seconds, so that a report
     // after a busy spell finds little left to read.
+    const currentPlan = duban.plans.current;
     currentPlan.catchUp().then(
       () => options.logger.info('report read model current'),
       (error: unknown) => options.logger.error({ err: error }, 'report read model: reading the log failed; the next report retries'),
@@ -128,13 +109,12 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
     const reading = readModel;
     let closing: Promise<void> | undefined;
     return {
-      engine,
-      tokens,
+      ...duban,
       url,
       scheduler: running,
       checkpoints: signing,
       ...(imported === undefined ? {} : { imported }),
-      webhooks: dispatching,
+      dispatcher: dispatching,
       // The webhook dispatcher stops first: what it has not sent stays in the outbox for the next start.
       close: () => (closing ??= Promise.all([dispatching.stop(), reading.stop()]).then(() => shutdown(listening, running, signing, duban, options.logger))),
     };

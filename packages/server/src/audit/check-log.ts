@@ -1,6 +1,6 @@
 import type { Engine, SignedCheckpoint } from '@duban/engine';
 import { MerkleFrontier } from '@duban/engine';
-import type { AppDeps } from '../app/app-deps.ts';
+import type { AuditKey } from './keys/audit-key.ts';
 
 /** One stored checkpoint and whether the log still matches it. */
 export interface CheckpointRow {
@@ -14,17 +14,17 @@ export interface LogCheck {
   readonly size: number;
   /** The hash chain, entry by entry. */
   readonly chain: { readonly ok: boolean; readonly entries: number; readonly firstBadSeq?: number; readonly reason?: string };
-  /** Signatures and roots of every stored checkpoint, when the server knows the public key; else undefined. */
-  readonly signed?: { readonly ok: boolean; readonly checkpoints: number; readonly firstBadSeq?: number; readonly reason?: string; readonly keyOrigin: string };
+  /** Signatures and roots of every stored checkpoint, checked with the server's public key. */
+  readonly signed: { readonly ok: boolean; readonly checkpoints: number; readonly firstBadSeq?: number; readonly reason?: string; readonly keyOrigin: string };
   readonly checkpoints: readonly CheckpointRow[];
 }
 
 /**
  * Checks the log as a reviewer would: the hash chain; every stored checkpoint's root against the
- * log's Merkle root at its size; and, with the server's audit public key, every signature too
+ * log's Merkle root at its size; and, with the server's audit public key, every signature
  * (`verifyWithCheckpoints`). Does IO (reads the whole log).
  */
-export async function checkLog(engine: Engine, auditKey: AppDeps['auditKey']): Promise<LogCheck> {
+export async function checkLog(engine: Engine, auditKey: AuditKey): Promise<LogCheck> {
   const chain = await engine.verify();
   const checkpoints = await engine.checkpoints();
   const sizes = new Map<number, string>();
@@ -35,21 +35,17 @@ export async function checkLog(engine: Engine, auditKey: AppDeps['auditKey']): P
     if (wanted.has(frontier.size)) sizes.set(frontier.size, frontier.root());
   }
   const rows = checkpoints.map((checkpoint) => ({ checkpoint, rootMatches: sizes.get(checkpoint.size) === checkpoint.rootHash }));
-  const signed = auditKey === undefined ? undefined : await engine.verifyWithCheckpoints(auditKey.publicKey, [], auditKey.origin);
+  const signed = await engine.verifyWithCheckpoints(auditKey.publicKey, [], auditKey.origin);
   return {
     size: frontier.size,
     chain: { ok: chain.ok, entries: chain.entries, ...(chain.firstBadSeq === undefined ? {} : { firstBadSeq: chain.firstBadSeq }), ...(chain.reason === undefined ? {} : { reason: chain.reason }) },
-    ...(signed === undefined || auditKey === undefined
-      ? {}
-      : {
-          signed: {
-            ok: signed.ok,
-            checkpoints: signed.checkpoints,
-            keyOrigin: auditKey.origin,
-            ...(signed.firstBadSeq === undefined ? {} : { firstBadSeq: signed.firstBadSeq }),
-            ...(signed.reason === undefined ? {} : { reason: signed.reason }),
-          },
-        }),
+    signed: {
+      ok: signed.ok,
+      checkpoints: signed.checkpoints,
+      keyOrigin: auditKey.origin,
+      ...(signed.firstBadSeq === undefined ? {} : { firstBadSeq: signed.firstBadSeq }),
+      ...(signed.reason === undefined ? {} : { reason: signed.reason }),
+    },
     checkpoints: rows,
   };
 }

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { HttpProblem } from '../http/http-problem.ts';
+import { unauthorized } from '../http/problems.ts';
 import type { Principal } from './principal.ts';
 
 /** What authentication needs of the token store. */
@@ -8,10 +8,6 @@ export interface TokenAuthenticator {
 }
 
 const BEARER = /^Bearer ([^\s]+)$/;
-
-function unauthorized(detail: string): HttpProblem {
-  return new HttpProblem(401, 'unauthorized', '未认证或令牌无效', detail, {}, { 'WWW-Authenticate': 'Bearer realm="duban"' });
-}
 
 /** Requires `Authorization: Bearer <token>` naming a live token; puts its principal on `res.locals`. */
 export function authenticate(tokens: TokenAuthenticator): RequestHandler {

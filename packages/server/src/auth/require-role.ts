@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { HttpProblem } from '../http/http-problem.ts';
+import { problem } from '../http/problems.ts';
 import { principalOf } from './principal.ts';
 import type { Role } from './role.ts';
 
@@ -7,7 +7,7 @@ import type { Role } from './role.ts';
 export function requireRole(allowed: readonly Role[], what: string): RequestHandler {
   return (_req, res, next) => {
     const { role } = principalOf(res);
-    if (!allowed.includes(role)) throw new HttpProblem(403, 'forbidden', '无权执行此操作', `role ${role} may not ${what}; allowed: ${allowed.join(', ')}`);
+    if (!allowed.includes(role)) throw problem('forbidden', `role ${role} may not ${what}; allowed: ${allowed.join(', ')}`);
     next();
   };
 }

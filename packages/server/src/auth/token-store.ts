@@ -1,10 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Store } from '@duban/engine';
-import type { Generated, Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import type { ApiTokenTable, ServerDatabase } from '../db/server-tables.ts';
 import type { Principal } from './principal.ts';
 import { isRole } from './role.ts';
 import type { Role } from './role.ts';
-import { migrateServerSchema } from '../db/server-migrations.ts';
 
 /** A token as listed: never its secret. */
 export interface TokenRecord {
@@ -16,17 +15,6 @@ export interface TokenRecord {
   readonly label: string | null;
   readonly createdAt: string;
   readonly revokedAt: string | null;
-}
-
-interface ApiTokenTable {
-  id: Generated<number>;
-  prefix: string;
-  hash: string;
-  role: string;
-  unit: string | null;
-  label: string | null;
-  created_at: string;
-  revoked_at: string | null;
 }
 
 type ApiTokenRow = Selectable<ApiTokenTable>;
@@ -55,13 +43,7 @@ export class TokenStore {
   /** Bumped by every revocation, so a lookup that raced one is not remembered. */
   private revocations = 0;
 
-  private constructor(private readonly db: Kysely<{ api_token: ApiTokenTable }>) {}
-
-  /** Opens the token table of a store, migrating the server schema first. */
-  static async open(store: Store): Promise<TokenStore> {
-    await migrateServerSchema(store.kysely, store.dialect);
-    return new TokenStore(store.kysely);
-  }
+  constructor(private readonly db: Kysely<ServerDatabase>) {}
 
   /** Creates a token; the returned secret exists nowhere else. */
   async create(spec: { role: Role; unit?: string | null; label?: string | null }, at: Date): Promise<{ token: string; record: TokenRecord }> {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
+import { AsOfError, parseInstant } from '../time/as-of.ts';
 import { UsageError } from './usage-error.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -30,19 +31,17 @@ export function integer(value: string | undefined, flag: string, min: number, ma
   return Number(value);
 }
 
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-
 /** An ISO 8601 instant; a bare date is 00:00 in Asia/Shanghai (the plans' time zone). */
 export function instant(value: string, flag: string): Date {
-  const text = DATE_ONLY.test(value) ? `${value}T00:00:00+08:00` : value;
-  const ms = INSTANT.test(text) && realDate(text.slice(0, 10)) ? Date.parse(text) : Number.NaN;
-  if (Number.isNaN(ms)) throw new UsageError(`${flag} must be an ISO 8601 instant such as 2023-07-01T00:00:00+08:00, got ${JSON.stringify(value)}`);
-  return new Date(ms);
+  return timeArgument(() => parseInstant(value, flag));
 }
 
-function realDate(ymd: string): boolean {
-  const [year, month, day] = ymd.split('-').map(Number) as [number, number, number];
-  const probe = new Date(Date.UTC(year, month - 1, day));
-  return probe.getUTCFullYear() === year && probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day;
+/** Runs a time check (time/as-of.ts), turning its refusal into a usage error naming the flag (`flags` maps a field to it). */
+export function timeArgument<T>(check: () => T, flags: Readonly<Record<string, string>> = {}): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof AsOfError) throw new UsageError(`${flags[error.field] ?? error.field} ${error.message}`);
+    throw error;
+  }
 }

@@ -1,6 +1,6 @@
 import express from 'express';
 import type { RequestHandler } from 'express';
-import { HttpProblem } from './http-problem.ts';
+import { problem } from './problems.ts';
 
 /** The largest request body accepted: 64 KiB. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -19,7 +19,7 @@ export function jsonBody(): RequestHandler[] {
       return;
     }
     if (!req.is(JSON_TYPES)) {
-      throw new HttpProblem(415, 'unsupported-media-type', '请求体须为 JSON', `the request body must be application/json, not ${req.get('Content-Type') ?? 'absent'}`);
+      throw problem('notJson', `the request body must be application/json, not ${req.get('Content-Type') ?? 'absent'}`);
     }
     next();
   };

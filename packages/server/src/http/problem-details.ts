@@ -13,13 +13,8 @@ import {
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { HttpProblem, problemType } from './http-problem.ts';
+import { internalError, problem, storeUnavailable, TASK_NOT_FOUND } from './problems.ts';
 import { requestIdOf } from './request-id.ts';
-
-/** Seconds a client should wait before retrying when the store is unavailable. */
-const STORE_RETRY_AFTER_SECONDS = 5;
-
-/** The body of a task 404: the same whether the task does not exist or the caller may not see it. */
-export const TASK_NOT_FOUND = new HttpProblem(404, 'task-not-found', '任务不存在', 'no task with this id is visible to the caller (找不到该任务，或无权查看)');
 
 /**
  * The one error middleware: maps typed refusals (engine errors, HTTP problems, body-parser errors)
@@ -61,52 +56,43 @@ export function toProblem(error: unknown): HttpProblem {
   if (error instanceof EngineError) return fromEngine(error);
   const bodyProblem = fromBodyParser(error);
   if (bodyProblem !== undefined) return bodyProblem;
-  if (isDriverUnavailable(error)) return unavailable('the database is busy or unreachable; retry later');
-  return new HttpProblem(500, 'internal', '服务器内部错误', 'an unexpected error occurred; it has been logged with the request id');
+  if (isDriverUnavailable(error)) return storeUnavailable('the database is busy or unreachable; retry later');
+  return internalError();
 }
 
 function fromEngine(error: EngineError): HttpProblem {
   if (error instanceof InstanceNotFound) return TASK_NOT_FOUND;
   if (error instanceof Forbidden) {
-    return new HttpProblem(403, 'forbidden', '无权执行此操作', `role ${error.role} may not send ${error.eventType} to this task`, { eventType: error.eventType });
+    return problem('forbidden', `role ${error.role} may not send ${error.eventType} to this task`, { extensions: { eventType: error.eventType } });
   }
   if (error instanceof UnknownEvent) {
-    return new HttpProblem(422, 'unknown-event', '请求内容不符合要求', `unknown event type ${JSON.stringify(error.eventType)}`, {
-      errors: [{ path: 'type', message: `unknown event type; known: ${error.known.join(', ')}` }],
+    return problem('unknownEvent', `unknown event type ${JSON.stringify(error.eventType)}`, {
+      extensions: { errors: [{ path: 'type', message: `unknown event type; known: ${error.known.join(', ')}` }] },
     });
   }
   if (error instanceof InvalidPayload) {
-    return new HttpProblem(422, 'invalid-payload', '请求内容不符合要求', `the ${error.eventType} payload fails its schema`, {
-      errors: error.issues.map((i) => ({ path: i.path, message: i.message })),
-    });
+    return problem('invalidPayload', `the ${error.eventType} payload fails its schema`, { extensions: { errors: error.issues.map((i) => ({ path: i.path, message: i.message })) } });
   }
   if (error instanceof TransitionNotAllowed) {
-    return new HttpProblem(409, 'transition-not-allowed', '当前状态不允许此操作', `${error.eventType} is not allowed in state ${error.state}`, {
-      state: error.state,
-      allowedEvents: [...error.allowedEvents],
+    return problem('transitionNotAllowed', `${error.eventType} is not allowed in state ${error.state}`, {
+      extensions: { state: error.state, allowedEvents: [...error.allowedEvents] },
     });
   }
   if (error instanceof VersionConflict) {
     const etag = `"${error.actual}"`;
-    return new HttpProblem(412, 'precondition-failed', '任务已被他人更新，请刷新后重试', `If-Match "${error.expected}" is stale: the task is at version ${error.actual}`, {
-      etag,
-      currentVersion: error.actual,
-    }, { ETag: etag });
-  }
-  if (error instanceof IdempotencyKeyReused) {
-    return new HttpProblem(422, 'idempotency-key-reused', '请求内容不符合要求', 'this Idempotency-Key was already used with a different request', {
-      errors: [{ path: 'Idempotency-Key', message: 'already used with a different method, path or body' }],
+    return problem('preconditionFailed', `If-Match "${error.expected}" is stale: the task is at version ${error.actual}`, {
+      extensions: { etag, currentVersion: error.actual },
+      headers: { ETag: etag },
     });
   }
-  if (error instanceof InstanceConflict) {
-    return new HttpProblem(409, 'instance-conflict', '任务已存在且内容不同', error.message);
+  if (error instanceof IdempotencyKeyReused) {
+    return problem('idempotencyKeyReused', 'this Idempotency-Key was already used with a different request', {
+      extensions: { errors: [{ path: 'Idempotency-Key', message: 'already used with a different method, path or body' }] },
+    });
   }
-  if (error instanceof StoreUnavailable) return unavailable('the database is unavailable right now; nothing was written');
-  return new HttpProblem(500, 'internal', '服务器内部错误', 'an unexpected error occurred; it has been logged with the request id');
-}
-
-function unavailable(detail: string): HttpProblem {
-  return new HttpProblem(503, 'store-unavailable', '服务暂时不可用', detail, {}, { 'Retry-After': String(STORE_RETRY_AFTER_SECONDS) });
+  if (error instanceof InstanceConflict) return problem('instanceConflict', error.message);
+  if (error instanceof StoreUnavailable) return storeUnavailable('the database is unavailable right now; nothing was written');
+  return internalError();
 }
 
 /** body-parser marks its errors with `type` and a 4xx `status`. */
@@ -115,14 +101,14 @@ function fromBodyParser(error: unknown): HttpProblem | undefined {
   if (typeof type !== 'string' || typeof status !== 'number') return undefined;
   switch (type) {
     case 'entity.parse.failed':
-      return new HttpProblem(400, 'malformed-json', '请求体不是有效的 JSON', 'the request body is not well-formed JSON (a JSON object is expected)');
+      return problem('malformedJson', 'the request body is not well-formed JSON (a JSON object is expected)');
     case 'entity.too.large':
-      return new HttpProblem(413, 'body-too-large', '请求体过大', 'the request body exceeds 64 KiB');
+      return problem('bodyTooLarge', 'the request body exceeds 64 KiB');
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new HttpProblem(415, 'unsupported-media-type', '请求体须为 JSON', 'the request body must be UTF-8 JSON without content encoding');
+      return problem('notJson', 'the request body must be UTF-8 JSON without content encoding');
     default:
-      if (status >= 400 && status < 500) return new HttpProblem(400, 'bad-request', '请求无效', 'the request body could not be read');
+      if (status >= 400 && status < 500) return problem('badRequest', 'the request body could not be read');
       return undefined;
   }
 }

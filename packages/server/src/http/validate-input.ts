@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { HttpProblem } from './http-problem.ts';
+import { invalidFields } from './problems.ts';
 
 /**
  * Parses a request part (query, body, a header) with its schema; on failure throws a 422 whose
@@ -14,5 +14,5 @@ export function validateInput<S extends z.ZodType>(schema: S, value: unknown, wh
     if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: [...path, key].join('.'), message: 'unknown field' }));
     return [{ path: path.join('.'), message: issue.message }];
   });
-  throw new HttpProblem(422, 'invalid-request', '请求内容不符合要求', `the request's ${where} is invalid: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, { errors });
+  throw invalidFields(where, errors);
 }

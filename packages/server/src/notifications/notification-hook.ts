@@ -3,7 +3,7 @@ import type { ReformTaskContext } from '@duban/reform-task';
 import type { Kysely } from 'kysely';
 import { notificationMessage } from './notification-message.ts';
 import { isNotifiedEvent, notificationRecipients } from './notification-recipients.ts';
-import type { NotificationDatabase } from './notification-tables.ts';
+import type { ServerDatabase } from '../db/server-tables.ts';
 
 /**
  * The engine's commit hook for notifications: for each notified reform-task entry, one `notification`
@@ -14,12 +14,12 @@ import type { NotificationDatabase } from './notification-tables.ts';
  */
 export function notificationHook(next?: CommitHook): CommitHook {
   return async (tx, committed) => {
-    await recordNotifications(tx.kysely as Kysely<NotificationDatabase>, committed);
+    await recordNotifications(tx.kysely as Kysely<ServerDatabase>, committed);
     await next?.(tx, committed);
   };
 }
 
-async function recordNotifications(db: Kysely<NotificationDatabase>, { instance, entry }: Parameters<CommitHook>[1]): Promise<void> {
+async function recordNotifications(db: Kysely<ServerDatabase>, { instance, entry }: Parameters<CommitHook>[1]): Promise<void> {
   if (instance.workflowId !== 'reform-task' || !isNotifiedEvent(entry.type)) return;
   const task = instance.snapshot.context as ReformTaskContext;
   const units = notificationRecipients(entry.type, task);

@@ -1,6 +1,6 @@
 import type { AuditEntry } from '@duban/engine';
 import type { ReformTaskContext } from '@duban/reform-task';
-import { chineseDate } from '../time/report-time.ts';
+import { chineseDate } from '../time/calendar.ts';
 import type { NotifiedEvent } from './notification-recipients.ts';
 
 /** What a notification says, in Chinese. */

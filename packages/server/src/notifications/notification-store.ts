@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { NotificationDatabase, NotificationTable } from './notification-tables.ts';
+import type { ServerDatabase, NotificationTable } from '../db/server-tables.ts';
 
 /** A notification as the API shows it. */
 export interface Notification {
@@ -25,7 +25,7 @@ export interface NotificationQuery {
 
 /** Reads and acknowledges the `notification` table (written only by the commit hook). Does IO. */
 export class NotificationStore {
-  constructor(private readonly db: Kysely<NotificationDatabase>) {}
+  constructor(private readonly db: Kysely<ServerDatabase>) {}
 
   /** A page, newest first; `nextId` is the `beforeId` of the next page, null at the end. */
   async list(query: NotificationQuery): Promise<{ items: Notification[]; nextId: number | null }> {

@@ -1,12 +1,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
+import type { ServerDatabase } from '../db/server-tables.ts';
 import type { RateDecision, RateLimiter } from './rate-limiter.ts';
-
-interface RateLimitWindowTable {
-  key: string;
-  window_start: number;
-  count: number;
-}
 
 /**
  * Fixed-window limiter kept in the database (table `rate_limit_window`, one row per key), so that several
@@ -14,16 +9,13 @@ interface RateLimitWindowTable {
  * (a minute by default), windows aligned to the clock. One atomic upsert per request. Does IO.
  */
 export class DbRateLimiter implements RateLimiter {
-  private readonly db: Kysely<{ rate_limit_window: RateLimitWindowTable }>;
-
   constructor(
-    db: Kysely<any>,
+    private readonly db: Kysely<ServerDatabase>,
     private readonly limit: number,
     private readonly windowMs = 60_000,
   ) {
     if (!Number.isInteger(limit) || limit < 1) throw new Error(`DbRateLimiter: limit must be an integer >= 1, got ${limit}`);
     if (!Number.isInteger(windowMs) || windowMs < 1) throw new Error(`DbRateLimiter: windowMs must be an integer >= 1, got ${windowMs}`);
-    this.db = db;
   }
 
   async hit(key: string, now: Date): Promise<RateDecision> {

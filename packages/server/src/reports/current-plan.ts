@@ -6,7 +6,7 @@ import type { SupervisionEvent } from './supervision-events.ts';
 import { SupervisionFold } from './supervision-events.ts';
 
 /** The plan as a report "as of now" reads it. */
-export interface PlanNow {
+export interface PlanFacts {
   /** In plan order. */
   readonly tasks: readonly TaskFacts[];
   /** Every supervision fact so far, in seq order. */
@@ -46,7 +46,7 @@ export class CurrentPlan {
    * The plan as of `now` (epoch ms), including every entry committed before the call; undefined when
    * the log holds entries stamped after `now` (a clock set back): such a report must replay.
    */
-  async at(now: number): Promise<PlanNow | undefined> {
+  async at(now: number): Promise<PlanFacts | undefined> {
     await this.catchUp();
     if (this.latestAt > now) return undefined;
     return { tasks: this.ordered, events: this.fold.events, asOf: now };

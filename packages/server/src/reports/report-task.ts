@@ -6,8 +6,8 @@ import type { LightFacts, ReformTaskContext, ReformTaskSnapshot } from '@duban/r
  * stored `InstanceRecord` (`id`). Instances of other workflows are ignored when `workflowId` says so.
  */
 export type ReportTaskSource =
-  | { readonly instanceId: string; readonly workflowId?: string; readonly snapshot: StoredSnapshot }
-  | { readonly id: string; readonly workflowId?: string; readonly snapshot: StoredSnapshot };
+  | { readonly instanceId: string; readonly workflowId?: string; readonly version: number; readonly snapshot: StoredSnapshot }
+  | { readonly id: string; readonly workflowId?: string; readonly version: number; readonly snapshot: StoredSnapshot };
 
 /** The tasks of a report: a list, or the Map `engine.snapshotsAt` returns. */
 export type ReportTasks = Iterable<ReportTaskSource> | ReadonlyMap<string, ReportTaskSource>;
@@ -15,6 +15,8 @@ export type ReportTasks = Iterable<ReportTaskSource> | ReadonlyMap<string, Repor
 /** A reform task ready for reporting. */
 export interface ReportTask {
   readonly id: string;
+  /** The task's version: how many audit entries it has. */
+  readonly version: number;
   readonly snapshot: ReformTaskSnapshot;
   readonly task: ReformTaskContext;
 }
@@ -34,14 +36,15 @@ export type TaskFactsContext = Pick<ReformTaskContext, (typeof factFields)[numbe
  */
 export interface TaskFacts {
   readonly id: string;
+  readonly version: number;
   readonly snapshot: LightFacts & { readonly context: TaskFactsContext };
   readonly task: TaskFactsContext;
 }
 
 /** `task` with only the fields its reports read. Pure. */
-export function taskFacts({ id, snapshot }: ReportTask): TaskFacts {
+export function taskFacts({ id, version, snapshot }: ReportTask): TaskFacts {
   const context = Object.fromEntries(factFields.map((field) => [field, snapshot.context[field]])) as TaskFactsContext;
-  return { id, snapshot: { value: snapshot.value, status: snapshot.status, context }, task: context };
+  return { id, version, snapshot: { value: snapshot.value, status: snapshot.status, context }, task: context };
 }
 
 /** Plan order: plan id, then task number, then id. Pure. */
@@ -58,7 +61,7 @@ export function reportTasks(tasks: ReportTasks): ReportTask[] {
     .filter((source) => source.workflowId === undefined || source.workflowId === REFORM_TASK)
     .map((source) => {
       const snapshot = source.snapshot as ReformTaskSnapshot;
-      return { id: 'instanceId' in source ? source.instanceId : source.id, snapshot, task: snapshot.context };
+      return { id: 'instanceId' in source ? source.instanceId : source.id, version: source.version, snapshot, task: snapshot.context };
     })
     .sort(comparePlanOrder);
 }

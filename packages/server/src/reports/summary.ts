@@ -2,8 +2,8 @@ import { light, overdueDays, reformTaskStates, stateLabels } from '@duban/reform
 import type { Light, ReformTaskState } from '@duban/reform-task';
 import type { TaskFacts } from './report-task.ts';
 import { compareUnits } from './report-task.ts';
-import type { Instant } from '../time/report-time.ts';
-import { instantMs } from '../time/report-time.ts';
+import type { Instant } from '../time/calendar.ts';
+import { instantMs } from '../time/calendar.ts';
 import type { SupervisionEvent, SupervisionKind } from './supervision-events.ts';
 
 /** Counts of one group of tasks. `verified` is verified and not yet closed; `overdue` is past its limit now. */

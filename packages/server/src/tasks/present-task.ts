@@ -7,8 +7,3 @@ export function presentTask(engine: Engine, instance: InstanceRecord, actor: Act
   const allowed = engine.allowedEvents(instance, actor, at);
   return taskView({ id: instance.id, version: instance.version, snapshot: instance.snapshot as StoredSnapshot<ReformTaskContext> }, allowed, at.getTime());
 }
-
-/** The ETag of a task version. */
-export function taskEtag(version: number): string {
-  return `"${version}"`;
-}

@@ -1,13 +1,11 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { HttpProblem } from '../http/http-problem.ts';
 import { toProblem } from '../http/problem-details.ts';
+import { PAGE_NOT_FOUND } from '../http/problems.ts';
 import { requestIdOf } from '../http/request-id.ts';
 import { errorPage } from './pages/error-page.ts';
 import { viewerOf } from './session/web-viewer.ts';
 
-/** The web's 404, for a path of no page (and for a task the viewer may not see). */
-export const PAGE_NOT_FOUND = new HttpProblem(404, 'not-found', '页面不存在', 'no page at this address is visible to the viewer');
 
 /**
  * The web pages' error middleware: every refusal and failure as a Chinese HTML page with the

@@ -9,13 +9,13 @@ import { sessionRoutes } from './routes/session-routes.ts';
 import { taskPageRoutes } from './routes/task-page-routes.ts';
 import { unitPageRoutes } from './routes/unit-page-routes.ts';
 import { webSecurityHeaders } from './security-headers.ts';
-import { SessionStore } from './session/session-store.ts';
 import type { WebAsset } from './view/web-assets.ts';
 import { webAssets } from './view/web-assets.ts';
 import { pageNotFound, webErrors } from './web-errors.ts';
-import { recordPageAccess } from '../audit/access/record-page-access.ts';
-import { webRateLimit } from '../rate-limit/web-rate-limit.ts';
-import { loadViewer } from './session/web-viewer.ts';
+import { recordAccess } from '../audit/access/record-access.ts';
+import { rateLimit } from '../rate-limit/rate-limit.ts';
+import type { RateBudget } from '../rate-limit/rate-limit.ts';
+import { loadViewer, viewerOf } from './session/web-viewer.ts';
 
 function serveAsset(asset: WebAsset): RequestHandler {
   return (_req, res) => {
@@ -25,13 +25,25 @@ function serveAsset(asset: WebAsset): RequestHandler {
   };
 }
 
+/** The pages that show what the API's /api/audit, /api/replay and /api/tasks show: their reads are recorded alike. */
+const PAGE_READS = /^\/(audit|history|tasks)(\/|\?|$)/i;
+
+/**
+ * A signed-in viewer's requests count against the token its session stands for (one budget, whether
+ * it calls the API or uses the pages); sign-in attempts count per client address.
+ */
+const pageBudget: RateBudget = (req, res) => {
+  const viewer = viewerOf(res);
+  if (viewer !== undefined) return { key: `token:${viewer.principal.tokenId}`, whose: 'with this token' };
+  return req.method === 'POST' ? { key: `sign-in:${req.ip ?? 'unknown'}`, whose: 'from this address' } : undefined;
+};
+
 /**
  * The web pages, in Chinese, for units, the office and reviewers: their own session sign-in (cookie,
  * server-side session table, anti-forgery token on every form), page CSP, HTML error pages, and the
  * stylesheet, script and icon. Mount outside `/api`: nothing here answers a path under it.
  */
 export const webRoutes: RouteModule = (deps) => (router) => {
-  const sessions = new SessionStore(deps.engine.store.kysely);
   const web = express.Router();
   // Whatever reaches here under /api is the API's own 404 to give.
   web.use((req, _res, next) => next(req.path === '/api' || req.path.startsWith('/api/') ? 'router' : undefined));
@@ -39,8 +51,8 @@ export const webRoutes: RouteModule = (deps) => (router) => {
   web.get('/assets/duban.css', serveAsset(webAssets.css));
   web.get('/assets/duban.js', serveAsset(webAssets.js));
   web.get(['/assets/favicon.svg', '/favicon.ico'], serveAsset(webAssets.icon));
-  web.use(...formBody(), loadViewer(sessions, deps.clock), webRateLimit(deps.rateLimit, deps.clock), recordPageAccess(deps.accessLog, deps.clock));
-  for (const routes of [sessionRoutes(deps, sessions), taskPageRoutes(deps), dashboardRoutes(deps), officePageRoutes(deps), unitPageRoutes(deps), reviewPageRoutes(deps)]) routes(web);
+  web.use(...formBody(), loadViewer(deps.sessions, deps.clock), rateLimit(deps.rateLimit, deps.clock, pageBudget), recordAccess(deps.accessLog, deps.clock, (res) => viewerOf(res)?.principal, PAGE_READS));
+  for (const routes of [sessionRoutes, taskPageRoutes, dashboardRoutes, officePageRoutes, unitPageRoutes, reviewPageRoutes]) routes(deps)(web);
   web.use(pageNotFound());
   web.use(webErrors(deps.logger));
   router.use(web);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.ts';
-import type { NotificationDatabase } from '../../src/notifications/notification-tables.ts';
+import type { ServerDatabase } from '../../src/db/server-tables.ts';
 import { openDuban } from '../../src/app/open-duban.ts';
 import { reopenableDatabase } from '../support/test-server.ts';
 import { END_A, END_B, playScenario } from './support/oversight-scenario.ts';
@@ -112,7 +112,7 @@ describe('`duban report` and `duban webhook` (in process)', () => {
     const storedSecret = async () => {
       const duban = await openDuban(db, { create: false });
       try {
-        const row = await (duban.engine.store.kysely as unknown as Kysely<NotificationDatabase>).selectFrom('webhook').select('secret').where('unit', '=', '市水务局').executeTakeFirst();
+        const row = await (duban.engine.store.kysely as unknown as Kysely<ServerDatabase>).selectFrom('webhook').select('secret').where('unit', '=', '市水务局').executeTakeFirst();
         return row?.secret;
       } finally {
         await duban.close();

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '@duban/engine';
-import type { AssessmentReason, ReportInput } from '../../src/reports/index.ts';
-import { assessUnits, defaultAssessmentRules, parseAssessmentRules, reportInputAt } from '../../src/reports/index.ts';
-import { DATE_A, DATE_B, id, runScenario } from './scenario.ts';
+import type { AssessmentReason, PlanFacts } from '../../src/reports/index.ts';
+import { assessUnits, defaultAssessmentRules, parseAssessmentRules } from '../../src/reports/index.ts';
+import { DATE_A, DATE_B, factsAt, id, runScenario } from './scenario.ts';
 
 const TEXT: Record<string, string> = {
   'verified-on-time-lead': '牵头任务按时完成并通过核验',
@@ -23,12 +23,12 @@ const reason = (ruleId: string, task: number, points: number, seq: number, at: s
 
 describe('unit assessment (考核)', () => {
   let engine: Engine;
-  let atA: ReportInput;
-  let atB: ReportInput;
+  let atA: PlanFacts;
+  let atB: PlanFacts;
   beforeAll(async () => {
     engine = await runScenario();
-    atA = await reportInputAt(engine, DATE_A);
-    atB = await reportInputAt(engine, DATE_B);
+    atA = await factsAt(engine, DATE_A);
+    atB = await factsAt(engine, DATE_B);
   });
   afterAll(() => engine.close());
 

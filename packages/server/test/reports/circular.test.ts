@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '@duban/engine';
 import type { Circular } from '../../src/reports/index.ts';
-import { circular, circularHtml, circularMarkdown, periodBounds, periodEnd, reportInputAt } from '../../src/reports/index.ts';
-import { runScenario } from './scenario.ts';
+import { circular, circularHtml, circularMarkdown } from '../../src/reports/index.ts';
+import { factsAt, runScenario } from './scenario.ts';
+import { periodBounds, periodEnd } from '../../src/time/calendar.ts';
 
 const PLAN_TITLE = '克拉玛依市2023年“放管服”改革工作要点';
 const OFFICE = '市推进政府职能转变和“放管服”改革协调领导小组办公室';
@@ -14,7 +15,7 @@ const REQUIREMENTS_2_3 = [
 describe('the circular (通报)', () => {
   let engine: Engine;
   const at = async (period: { from: string; to: string }) => {
-    const { tasks, events } = await reportInputAt(engine, periodEnd(period));
+    const { tasks, events } = await factsAt(engine, periodEnd(period));
     return circular(period, tasks, events, { planTitle: PLAN_TITLE });
   };
   beforeAll(async () => {

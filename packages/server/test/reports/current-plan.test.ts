@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '@duban/engine';
 import { instancesFromPlan } from '@duban/reform-task';
-import { assessUnits, CurrentPlan, defaultAssessmentRules, reportInputAt, summarize, SupervisionFold, taskFacts } from '../../src/reports/index.ts';
-import { DATE_B, DISTRICTS, id, office, plan, runScenario } from './scenario.ts';
+import { assessUnits, CurrentPlan, defaultAssessmentRules, summarize, SupervisionFold, taskFacts } from '../../src/reports/index.ts';
+import { DATE_B, DISTRICTS, factsAt, id, office, plan, runScenario } from './scenario.ts';
 
 const AFTER_B = new Date(DATE_B.getTime() + 1);
 const registry = { membersOf: (name: string) => (name === '各区人民政府' ? DISTRICTS : []) };
@@ -11,7 +11,7 @@ const registry = { membersOf: (name: string) => (name === '各区人民政府' ?
 async function bothWays(engine: Engine, model: CurrentPlan, at: Date) {
   const now = await model.at(at.getTime());
   expect(now, 'the read model answers for an instant after the last entry').toBeDefined();
-  const replayed = await reportInputAt(engine, at);
+  const replayed = await factsAt(engine, at);
   return {
     live: { summary: summarize(now!.tasks, now!.events, at), units: assessUnits(defaultAssessmentRules, now!.tasks, now!.events, at), tasks: now!.tasks },
     replayed: {
@@ -65,7 +65,7 @@ describe('CurrentPlan, the read model of reports as of now', () => {
     const sent = await engine.send(id(5), { type: 'URGE', payload: { message: '请本周报送' } }, office, new Date(AFTER_B.getTime() + 4000));
     const [, second] = await Promise.all([first, model.at(Date.now())]);
     expect(second!.events.at(-1)).toMatchObject({ kind: 'urge', seq: sent.entry.seq, taskId: id(5), detail: '请本周报送' });
-    expect((await reportInputAt(engine, new Date(AFTER_B.getTime() + 5000))).events).toEqual(second!.events);
+    expect((await factsAt(engine, new Date(AFTER_B.getTime() + 5000))).events).toEqual(second!.events);
   });
 
   it('declines an instant before the log’s last entry: such a report must replay', async () => {

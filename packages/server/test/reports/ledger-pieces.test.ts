@@ -3,9 +3,9 @@ import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Engine } from '@duban/engine';
-import { CurrentPlan, ledgerCsv, ledgerCsvPieces, ledgerRowPieces, ledgerRows, ledgerXlsx, ledgerXlsxPieces, planTasks, storedTasksInPieces } from '../../src/reports/index.ts';
+import { CurrentPlan, ledgerCsv, ledgerCsvPieces, ledgerRowPieces, ledgerRows, ledgerXlsx, ledgerXlsxPieces } from '../../src/reports/index.ts';
 import { sendPieces } from '../../src/http/send-pieces.ts';
-import { DATE_A, DATE_B, runScenario } from './scenario.ts';
+import { DATE_A, DATE_B, runScenario, storedTasks, storedTasksInPieces } from './scenario.ts';
 
 const AFTER_B = new Date(DATE_B.getTime() + 1);
 
@@ -29,30 +29,30 @@ describe('the ledger as of now, piece by piece', () => {
   it('reads the stored tasks a few at a time, in plan order, the same tasks as reading them all', async () => {
     const spy = vi.spyOn(engine, 'getInstances');
     try {
-      const pieces = await collect(storedTasksInPieces(engine, new CurrentPlan(engine), AFTER_B, 3));
+      const pieces = await collect(storedTasksInPieces(engine, AFTER_B, 3));
       expect(pieces.map((piece) => piece.length)).toEqual([3, 3, 2]);
       expect(spy.mock.calls.map(([ids]) => ids.length)).toEqual([3, 3, 2]);
-      expect(pieces.flat()).toEqual(await planTasks(engine));
+      expect(pieces.flat()).toEqual(await storedTasks(engine));
     } finally {
       spy.mockRestore();
     }
   });
 
   it('reads every stored task at once when the read model cannot answer (an instant before the last entry)', async () => {
-    const pieces = await collect(storedTasksInPieces(engine, new CurrentPlan(engine), DATE_A, 3));
+    const pieces = await collect(storedTasksInPieces(engine, DATE_A, 3));
     expect(pieces).toHaveLength(1);
-    expect(pieces[0]).toEqual(await planTasks(engine));
+    expect(pieces[0]).toEqual(await storedTasks(engine));
   });
 
   it('writes the same bytes as the ledger made at once, whatever the pieces', async () => {
-    const rows = ledgerRows(await planTasks(engine), AFTER_B);
+    const rows = ledgerRows(await storedTasks(engine), AFTER_B);
     const whole = ledgerCsv(rows);
     for (const cuts of [[rows], [rows.slice(0, 1), rows.slice(1)], rows.map((r) => [r])]) {
       expect((await collect(ledgerCsvPieces(from(cuts)))).join('')).toBe(whole);
     }
     // No rows: the header alone, as ledgerCsv([]) writes it.
     expect((await collect(ledgerCsvPieces(from([])))).join('')).toBe(ledgerCsv([]));
-    const streamed = ledgerCsvPieces(ledgerRowPieces(storedTasksInPieces(engine, new CurrentPlan(engine), AFTER_B, 2), AFTER_B));
+    const streamed = ledgerCsvPieces(ledgerRowPieces(storedTasksInPieces(engine, AFTER_B, 2), AFTER_B));
     expect((await collect(streamed)).join('')).toBe(whole);
   });
 });
@@ -73,8 +73,8 @@ describe('the ledger workbook, piece by piece', () => {
 
   it('holds the same cells whether its rows come in one piece or several', async () => {
     const options = { title: '台账', asOf: AFTER_B };
-    const whole = await ledgerXlsx(ledgerRows(await planTasks(engine), AFTER_B), options);
-    const chunks = await collect(ledgerXlsxPieces(ledgerRowPieces(storedTasksInPieces(engine, new CurrentPlan(engine), AFTER_B, 3), AFTER_B), options));
+    const whole = await ledgerXlsx(ledgerRows(await storedTasks(engine), AFTER_B), options);
+    const chunks = await collect(ledgerXlsxPieces(ledgerRowPieces(storedTasksInPieces(engine, AFTER_B, 3), AFTER_B), options));
     expect(chunks.length).toBeGreaterThan(0);
     const pieced = Buffer.concat(chunks);
     expect(await cells(pieced)).toEqual(await cells(whole));
@@ -83,7 +83,7 @@ describe('the ledger workbook, piece by piece', () => {
   });
 
   it('stops reading the rows once nobody reads the workbook (a client that went away)', async () => {
-    const [row] = ledgerRows(await planTasks(engine), AFTER_B);
+    const [row] = ledgerRows(await storedTasks(engine), AFTER_B);
     let read = 0;
     let closed = false;
     const rows = (async function* () {

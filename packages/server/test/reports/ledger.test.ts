@@ -2,9 +2,9 @@ import ExcelJS from 'exceljs';
 import type { FillPattern } from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '@duban/engine';
-import type { LedgerRow, ReportInput } from '../../src/reports/index.ts';
-import { csvField, ledgerColumns, ledgerCsv, ledgerRows, ledgerXlsx, reportInputAt } from '../../src/reports/index.ts';
-import { DATE_A, DATE_B, endOf, runScenario } from './scenario.ts';
+import type { LedgerRow, PlanFacts } from '../../src/reports/index.ts';
+import { csvField, ledgerColumns, ledgerCsv, ledgerRows, ledgerXlsx } from '../../src/reports/index.ts';
+import { DATE_A, DATE_B, endOf, factsAt, runScenario } from './scenario.ts';
 
 const COLUMNS = ['序号', '所属部分', '具体举措', '任务内容', '牵头单位', '责任单位', '完成时限', '当前状态', '红黄绿灯', '最新进展', '核验意见', '逾期天数', '约谈情况'];
 
@@ -17,12 +17,12 @@ const P3 = '三、持续优化政务服务';
 
 describe('the ledger (台账)', () => {
   let engine: Engine;
-  let atA: ReportInput;
-  let atB: ReportInput;
+  let atA: PlanFacts;
+  let atB: PlanFacts;
   beforeAll(async () => {
     engine = await runScenario();
-    atA = await reportInputAt(engine, DATE_A);
-    atB = await reportInputAt(engine, DATE_B);
+    atA = await factsAt(engine, DATE_A);
+    atB = await factsAt(engine, DATE_B);
   });
   afterAll(() => engine.close());
 
@@ -68,7 +68,7 @@ describe('the ledger (台账)', () => {
 
   it('shows a rejection as 退回： while the unit reworks its report', async () => {
     const mid = endOf('2023-06-20');
-    const { tasks } = await reportInputAt(engine, mid);
+    const { tasks } = await factsAt(engine, mid);
 
     expect(ledgerRows(tasks, mid)[1]).toMatchObject({ 序号: 2, 当前状态: '推进中', 红黄绿灯: '黄灯', 核验意见: '退回：佐证材料不足' });
   });

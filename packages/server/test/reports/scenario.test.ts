@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { reportInputAt } from '../../src/reports/index.ts';
-import { DATE_A, DATE_B, runScenario } from './scenario.ts';
+
+import { DATE_A, DATE_B, factsAt, runScenario } from './scenario.ts';
 
 describe('the scripted scenario the report tests read', () => {
-  it('writes the log its comments describe, and reportInputAt cuts it at each report date', async () => {
+  it('writes the log its comments describe, and the plan reader cuts it at each report date', async () => {
     // Given the scenario driven through the real engine
     const engine = await runScenario();
 
     // When the log is read as of dates A and B
     const all = [];
     for await (const e of engine.entries()) all.push(`${e.seq} ${e.type} ${e.instanceId.slice(-1)}`);
-    const atA = await reportInputAt(engine, DATE_A);
-    const atB = await reportInputAt(engine, DATE_B);
+    const atA = await factsAt(engine, DATE_A);
+    const atB = await factsAt(engine, DATE_B);
 
     // Then every entry is where the scenario says, and each cut holds the entries up to its date
     expect(all).toEqual([

@@ -3,6 +3,8 @@ import { Engine, openStore } from '@duban/engine';
 import { instancesFromPlan, reformTaskV1 } from '@duban/reform-task';
 import type { PlanTaskLike } from '@duban/reform-task';
 import { freshDatabase } from '../../../engine/test/support/test-database.ts';
+import { CurrentPlan, PlanReader } from '../../src/reports/index.ts';
+import type { ReplayedFacts, ReportTask } from '../../src/reports/index.ts';
 
 export const PLAN_ID = 'test-2023';
 export const DISTRICTS = ['独山子区人民政府', '克拉玛依区人民政府', '白碱滩区人民政府', '乌尔禾区人民政府'];
@@ -102,3 +104,12 @@ export async function runScenario(): Promise<EngineType> {
   await fire('2023-10-31T15:00:00Z', []);
   return engine;
 }
+
+/** The one reader of the plan, on the scenario's engine with a fresh read model. */
+export const planReader = (engine: EngineType): PlanReader => new PlanReader(engine, new CurrentPlan(engine));
+/** The plan and the supervision facts as they stood at `at` (epoch ms or a Date), replayed from the log. */
+export const factsAt = (engine: EngineType, at: number | Date): Promise<ReplayedFacts> => planReader(engine).replay(new Date(at).getTime());
+/** The stored tasks, in plan order. */
+export const storedTasks = (engine: EngineType): Promise<ReportTask[]> => planReader(engine).tasks({ at: new Date(), now: true });
+/** The stored tasks in plan order, `size` at a time, as the ledger as of `at` (taken as now) reads them. */
+export const storedTasksInPieces = (engine: EngineType, at: Date, size: number): AsyncGenerator<ReportTask[]> => planReader(engine).pieces({ at, now: true }, size);

@@ -1,20 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '@duban/engine';
-import type { ReportInput } from '../../src/reports/index.ts';
-import { reportInputAt, reportTasks, summarize } from '../../src/reports/index.ts';
-import { DATE_A, DATE_B, runScenario } from './scenario.ts';
+import type { PlanFacts } from '../../src/reports/index.ts';
+import { reportTasks, summarize } from '../../src/reports/index.ts';
+import { DATE_A, DATE_B, factsAt, runScenario } from './scenario.ts';
 
 const tally = (total: number, closed: number, verified: number, overdue: number, red: number, yellow: number, green: number) =>
   ({ total, closed, verified, overdue, red, yellow, green });
 
 describe('summarize', () => {
   let engine: Engine;
-  let atA: ReportInput;
-  let atB: ReportInput;
+  let atA: PlanFacts;
+  let atB: PlanFacts;
   beforeAll(async () => {
     engine = await runScenario();
-    atA = await reportInputAt(engine, DATE_A);
-    atB = await reportInputAt(engine, DATE_B);
+    atA = await factsAt(engine, DATE_A);
+    atB = await factsAt(engine, DATE_B);
   });
   afterAll(() => engine.close());
 

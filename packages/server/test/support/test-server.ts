@@ -1,21 +1,22 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Engine, openStore } from '@duban/engine';
-import { karamayUnits } from '@duban/plan';
-import { reformTaskV1 } from '@duban/reform-task';
-import type { AppDeps } from '../../src/app/app-deps.ts';
+import type { CommitHook, Engine } from '@duban/engine';
+import type { Kysely } from 'kysely';
+import type { AuditKey } from '../../src/app/app-deps.ts';
+import { appDeps } from '../../src/app/app-deps.ts';
 import { createApp } from '../../src/app/create-app.ts';
 import { createLogger } from '../../src/app/create-logger.ts';
-import { DbRateLimiter } from '../../src/rate-limit/db-rate-limiter.ts';
-import { FixedWindowRateLimiter } from '../../src/rate-limit/fixed-window-rate-limiter.ts';
+import { openDuban } from '../../src/app/open-duban.ts';
+import type { Duban } from '../../src/app/open-duban.ts';
+import { repoPaths } from '../../src/app/repo-paths.ts';
+import { openAuditSigner } from '../../src/audit/keys/audit-signer.ts';
+import type { Role } from '../../src/auth/role.ts';
+import type { TokenStore } from '../../src/auth/token-store.ts';
+import type { ServerDatabase } from '../../src/db/server-tables.ts';
 import { importPlan } from '../../src/plans/import-plan.ts';
 import { loadPlanFile } from '../../src/plans/load-plan-file.ts';
-import { unlimited } from '../../src/rate-limit/rate-limiter.ts';
-import { repoPaths } from '../../src/app/repo-paths.ts';
-import type { Role } from '../../src/auth/role.ts';
-import { TokenStore } from '../../src/auth/token-store.ts';
-import { freshDatabase, onPostgres } from '../../../engine/test/support/test-database.ts';
+import { freshDatabase } from '../../../engine/test/support/test-database.ts';
 import { ManualClock } from './manual-clock.ts';
 
 export { onPostgres, reopenableDatabase } from '../../../engine/test/support/test-database.ts';
@@ -25,9 +26,13 @@ export const taskId = (n: number) => `${PLAN_ID}.${String(n).padStart(3, '0')}`;
 
 export interface TestServer {
   readonly url: string;
+  /** The open database and everything built on it, as `serve` builds it. */
+  readonly duban: Duban;
   readonly engine: Engine;
   readonly tokens: TokenStore;
   readonly clock: ManualClock;
+  /** The server's tables, to count what the stores and the hook wrote. */
+  readonly db: Kysely<ServerDatabase>;
   /** A fresh token for a role (and unit). */
   token(role: Role, unit?: string): Promise<string>;
   /** fetch against the server with an optional bearer token. */
@@ -38,33 +43,52 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/**
- * Given an in-memory database (a fresh schema of its own under DUBAN_TEST_DB=postgres, where the rate
- * limiter is the database's, as in `serve`) with the Karamay plan imported on 2023-05-10 and an app on a free
- * loopback port, with a clock the test moves by hand.
- */
-export async function startTestServer(
-  options: { rateLimit?: number; db?: string; logLines?: string[]; auditKey?: AppDeps['auditKey']; trustProxy?: AppDeps['trustProxy'] } = {},
-): Promise<TestServer> {
-  const store = await openStore(options.db ?? (await freshDatabase()));
-  const engine = new Engine(store, [reformTaskV1]);
-  const tokens = await TokenStore.open(store);
-  const clock = new ManualClock('2023-05-10T09:00:00+08:00');
+export interface TestServerOptions {
+  /** Requests per token per minute (the database's limiter on PostgreSQL, as in `serve`); none by default. */
+  readonly rateLimit?: number;
+  /** The database; a fresh one by default (a schema of its own under DUBAN_TEST_DB=postgres). */
+  readonly db?: string;
+  /** Collects the server's log lines (request log, access-log failures); silent by default. */
+  readonly logLines?: string[];
+  /** The key the audit routes verify checkpoints with; a fresh in-memory key by default. */
+  readonly auditKey?: AuditKey;
+  readonly trustProxy?: number | string;
+  /** Runs after the notification hook, in every transition's transaction. */
+  readonly onCommit?: CommitHook;
+  /** Where the clock starts; 2023-05-10 09:00 in Asia/Shanghai by default. */
+  readonly startAt?: string;
+  /** What the database holds before the server listens; the Karamay plan imported at the clock's start by default. */
+  readonly seed?: (duban: Duban, clock: ManualClock) => Promise<void>;
+}
+
+/** The Karamay plan, imported at the clock's time. */
+export const karamayPlan = async (duban: Duban, clock: ManualClock): Promise<void> => {
   const { plan, planId } = await loadPlanFile(repoPaths.karamayPlan);
-  await importPlan(engine, plan, planId, clock.now());
-  const app = createApp({
-    engine,
-    clock,
-    logger:
-      options.logLines === undefined
-        ? createLogger({ level: 'silent' })
-        : createLogger({ level: 'info', destination: { write: (line: string) => void options.logLines?.push(line) } }),
-    tokens,
-    rateLimit: options.rateLimit === undefined ? unlimited : onPostgres ? new DbRateLimiter(store.kysely, options.rateLimit) : new FixedWindowRateLimiter(options.rateLimit),
-    units: karamayUnits,
-    ...(options.auditKey === undefined ? {} : { auditKey: options.auditKey }),
-    ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
+  await importPlan(duban.engine, plan, planId, clock.now());
+};
+
+/**
+ * Given a database opened the way `serve` opens it (the composition root: every migration, the
+ * engine with its notification hook, every store, the rate limiter for the database at hand), the
+ * seed (by default the Karamay plan imported on 2023-05-10) and the app on a free loopback port,
+ * with a clock the test moves by hand.
+ */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const logger =
+    options.logLines === undefined
+      ? createLogger({ level: 'silent' })
+      : createLogger({ level: 'info', destination: { write: (line: string) => void options.logLines?.push(line) } });
+  const duban = await openDuban(options.db ?? (await freshDatabase()), {
+    create: true,
+    logger,
+    ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
+    ...(options.onCommit === undefined ? {} : { onCommit: options.onCommit }),
   });
+  const { engine, tokens } = duban;
+  const clock = new ManualClock(options.startAt ?? '2023-05-10T09:00:00+08:00');
+  await (options.seed ?? karamayPlan)(duban, clock);
+  const auditKey = options.auditKey ?? (await openAuditSigner(engine, ':memory:', { create: true }));
+  const app = createApp(appDeps(duban, { clock, logger, auditKey, trustProxy: options.trustProxy }));
   const server: Server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -78,9 +102,11 @@ export async function startTestServer(
   };
   return {
     url,
+    duban,
     engine,
     tokens,
     clock,
+    db: engine.store.kysely as Kysely<ServerDatabase>,
     token: async (role, unit) => (await tokens.create({ role, unit: unit ?? null }, clock.now())).token,
     request,
     send: (token, id, body, headers = {}) =>
@@ -98,7 +124,7 @@ export async function startTestServer(
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await engine.close();
+      await duban.close();
     },
   };
 }

@@ -22,7 +22,7 @@ describe('the event forms', () => {
 
   it('label every field with the workflow\'s Chinese label', () => {
     for (const type of Object.keys(eventForms) as (keyof typeof eventForms)[]) {
-      const view = eventFormView('t.1', 3, type, 'csrf').text;
+      const view = eventFormView('t.1', 3, type, 'csrf', 'form-key').text;
       for (const field of eventForms[type]) expect(view, `${type}.${field.name}`).toContain((eventFieldLabels[type] as Record<string, string>)[field.name]);
       const { labelled, controls } = labelsAndControls(view);
       for (const id of controls) expect(labelled, `${type}: no <label for="${id}">`).toContain(id);

@@ -1,43 +1,20 @@
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { karamayUnits } from '@duban/plan';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { freshDatabase } from '../../../engine/test/support/test-database.ts';
-import { createApp } from '../../src/app/create-app.ts';
-import { createLogger } from '../../src/app/create-logger.ts';
-import { importPlan } from '../../src/plans/import-plan.ts';
-import { loadPlanFile } from '../../src/plans/load-plan-file.ts';
-import { openDuban } from '../../src/app/open-duban.ts';
-import type { Duban } from '../../src/app/open-duban.ts';
-import { unlimited } from '../../src/rate-limit/rate-limiter.ts';
-import { repoPaths } from '../../src/app/repo-paths.ts';
-import { ManualClock } from '../support/manual-clock.ts';
-import { taskId } from '../support/test-server.ts';
+import { startTestServer, taskId } from '../support/test-server.ts';
+import type { TestServer } from '../support/test-server.ts';
 import { textOf, WebClient } from './support/web-client.ts';
 
 /** The task pages of a unit see the notifications `openDuban`'s commit hook writes, as `serve` does. */
 describe('a unit\'s notifications page', () => {
-  let duban: Duban;
-  let server: Server;
+  let server: TestServer;
   let url: string;
-  let clock: ManualClock;
-  const token = async (role: 'unit' | 'office', unit?: string) => (await duban.tokens.create({ role, unit: unit ?? null }, clock.now())).token;
+  const token = async (role: 'unit' | 'office', unit?: string) => server.token(role, unit);
 
   beforeEach(async () => {
-    clock = new ManualClock('2023-05-10T09:00:00+08:00');
-    duban = await openDuban(await freshDatabase(), { create: true });
-    const { plan, planId } = await loadPlanFile(repoPaths.karamayPlan);
-    await importPlan(duban.engine, plan, planId, clock.now());
-    const app = createApp({ engine: duban.engine, clock, logger: createLogger({ level: 'silent' }), tokens: duban.tokens, rateLimit: unlimited, units: karamayUnits });
-    server = app.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startTestServer();
+    url = server.url;
   });
   afterEach(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await duban.close();
+    await server.close();
   });
 
   it('lists the unit\'s notices newest first, unread ones marked, and marks one read with a form post', async () => {
@@ -52,7 +29,7 @@ describe('a unit\'s notifications page', () => {
     await water.post(`/tasks/${taskId(7)}/events/REPORT`, { _version: '2', summary: '完成', 'evidence.0.title': '通知' });
     await office.get(`/tasks/${taskId(7)}`);
     await office.post(`/tasks/${taskId(7)}/events/URGE`, { _version: '3', message: '请尽快补充材料' });
-    clock.advance(60_000);
+    server.clock.advance(60_000);
     await office.get(`/tasks/${taskId(7)}`);
     await office.post(`/tasks/${taskId(7)}/events/REJECT`, { _version: '4', reason: '缺少印发文件' });
 

@@ -1,20 +1,19 @@
 import type { RouteModule } from '../../app/app-deps.ts';
 import { auditQuery, noQuery } from '../schemas.ts';
 import { toAuditEntryView } from '../audit-entry-view.ts';
+import { readers } from '../../auth/readers.ts';
 import { requireRole } from '../../auth/require-role.ts';
 import { validateInput } from '../../http/validate-input.ts';
 
 const DEFAULT_LIMIT = 100;
 
-/** Who may read the whole log: it names every task, so not a unit. */
-export const AUDIT_READERS = ['office', 'reviewer', 'admin'] as const;
 
 /**
  * `GET /audit` (the log page by page) and `GET /audit/verify` (its hash chain checked, and every
  * stored checkpoint against it with the server's public key).
  */
 export const auditRoutes: RouteModule = ({ engine, auditKey }) => (router) => {
-  router.get('/audit', requireRole(AUDIT_READERS, 'read the audit log'), async (req, res) => {
+  router.get('/audit', requireRole(readers.audit, 'read the audit log'), async (req, res) => {
     const query = validateInput(auditQuery, req.query, 'query');
     const limit = query.limit ?? DEFAULT_LIMIT;
     const entries = await engine.readAudit(query.after ?? 0, limit);
@@ -22,9 +21,9 @@ export const auditRoutes: RouteModule = ({ engine, auditKey }) => (router) => {
     res.json({ items: entries.map(toAuditEntryView), next: entries.length === limit && last !== undefined ? last.seq : null });
   });
 
-  router.get('/audit/verify', requireRole(AUDIT_READERS, 'verify the audit log'), async (req, res) => {
+  router.get('/audit/verify', requireRole(readers.audit, 'verify the audit log'), async (req, res) => {
     validateInput(noQuery, req.query, 'query');
-    const report = auditKey === undefined ? { ...(await engine.verify()), checkpoints: 0 } : await engine.verifyWithCheckpoints(auditKey.publicKey, [], auditKey.origin);
+    const report = await engine.verifyWithCheckpoints(auditKey.publicKey, [], auditKey.origin);
     res.json({
       ok: report.ok,
       entries: report.entries,

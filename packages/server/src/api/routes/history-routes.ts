@@ -3,7 +3,7 @@ import { noQuery } from '../schemas.ts';
 import { toAuditEntryView } from '../audit-entry-view.ts';
 import { findVisibleTask } from '../../tasks/find-visible-task.ts';
 import { actorOf, principalOf } from '../../auth/principal.ts';
-import { TASK_NOT_FOUND } from '../../http/problem-details.ts';
+import { TASK_NOT_FOUND } from '../../http/problems.ts';
 import { validateInput } from '../../http/validate-input.ts';
 
 /** `GET /tasks/:id/history`: every audit entry of one visible task, oldest first. */

@@ -1,15 +1,16 @@
 import type { RouteModule } from '../../app/app-deps.ts';
 import { noQuery, notificationListQuery } from '../schemas.ts';
-import { HttpProblem } from '../../http/http-problem.ts';
+import { problem } from '../../http/problems.ts';
 import { NotificationStore } from '../../notifications/notification-store.ts';
 import { principalOf } from '../../auth/principal.ts';
+import { readers } from '../../auth/readers.ts';
 import { requireRole } from '../../auth/require-role.ts';
 import { validateInput } from '../../http/validate-input.ts';
 
 const DEFAULT_LIMIT = 50;
 
 const NOTIFICATION_NOT_FOUND = (id: string) =>
-  new HttpProblem(404, 'notification-not-found', '通知不存在', `no notification ${JSON.stringify(id)} is addressed to the caller's unit (找不到该通知，或不是发给本单位的)`);
+  problem('notificationNotFound', `no notification ${JSON.stringify(id)} is addressed to the caller's unit (找不到该通知，或不是发给本单位的)`);
 
 /**
  * `GET /notifications?unread=&unit=&limit=&cursor=` (newest first: a unit its own, the office and
@@ -26,7 +27,7 @@ export const notificationRoutes: RouteModule = (deps) => (router) => {
     let unit = named;
     if (principal.role === 'unit') {
       if (named !== undefined && named !== principal.unit) {
-        throw new HttpProblem(403, 'forbidden', '无权查看其他单位的通知', `a unit token reads only its own notifications (${principal.unit}), not those of ${named}`);
+        throw problem('forbiddenNotifications', `a unit token reads only its own notifications (${principal.unit}), not those of ${named}`);
       }
       unit = principal.unit ?? undefined;
       if (unit === undefined) throw new Error('a unit principal without a unit');
@@ -40,7 +41,7 @@ export const notificationRoutes: RouteModule = (deps) => (router) => {
     res.json({ items: page.items, nextCursor: page.nextId === null ? null : String(page.nextId) });
   });
 
-  router.post('/notifications/:id/ack', requireRole(['unit'], 'acknowledge notifications (only the unit a notification is for may)'), async (req, res) => {
+  router.post('/notifications/:id/ack', requireRole(readers.ownUnit, 'acknowledge notifications (only the unit a notification is for may)'), async (req, res) => {
     validateInput(noQuery, req.query, 'query');
     validateInput(noQuery, req.body ?? {}, 'body');
     const id = String(req.params.id);

@@ -1,10 +1,10 @@
 import type { RouteModule } from '../../app/app-deps.ts';
 import { checkpointListQuery, consistencyQuery, inclusionProofParams, inclusionProofQuery } from '../schemas.ts';
 import { toAuditEntryView } from '../audit-entry-view.ts';
-import { invalidField } from '../../http/invalid-field.ts';
+import { invalidField } from '../../http/problems.ts';
 import { requireRole } from '../../auth/require-role.ts';
 import { validateInput } from '../../http/validate-input.ts';
-import { AUDIT_READERS } from './audit-routes.ts';
+import { readers } from '../../auth/readers.ts';
 
 const DEFAULT_LIMIT = 100;
 
@@ -13,7 +13,7 @@ const DEFAULT_LIMIT = 100;
  * `GET /audit/checkpoints?after=&limit=`, `GET /audit/entries/:seq/proof?size=`, `GET /audit/consistency?from=&to=`.
  */
 export const proofRoutes: RouteModule = ({ engine }) => (router) => {
-  router.get('/audit/checkpoints', requireRole(AUDIT_READERS, 'read the signed checkpoints'), async (req, res) => {
+  router.get('/audit/checkpoints', requireRole(readers.audit, 'read the signed checkpoints'), async (req, res) => {
     const query = validateInput(checkpointListQuery, req.query, 'query');
     const limit = query.limit ?? DEFAULT_LIMIT;
     const after = query.after ?? 0;
@@ -24,7 +24,7 @@ export const proofRoutes: RouteModule = ({ engine }) => (router) => {
     res.json({ items, next: page.length === limit && last !== undefined ? last.size : null });
   });
 
-  router.get('/audit/entries/:seq/proof', requireRole(AUDIT_READERS, 'read inclusion proofs'), async (req, res) => {
+  router.get('/audit/entries/:seq/proof', requireRole(readers.audit, 'read inclusion proofs'), async (req, res) => {
     const { seq } = validateInput(inclusionProofParams, req.params, 'path');
     const query = validateInput(inclusionProofQuery, req.query, 'query');
     const total = await engine.auditSize();
@@ -43,7 +43,7 @@ export const proofRoutes: RouteModule = ({ engine }) => (router) => {
     res.json({ ...proof, entry: toAuditEntryView(entry) });
   });
 
-  router.get('/audit/consistency', requireRole(AUDIT_READERS, 'read consistency proofs'), async (req, res) => {
+  router.get('/audit/consistency', requireRole(readers.audit, 'read consistency proofs'), async (req, res) => {
     const query = validateInput(consistencyQuery, req.query, 'query');
     const total = await engine.auditSize();
     const to = query.to ?? total;

@@ -1,18 +1,18 @@
 import type { RouteModule } from '../../app/app-deps.ts';
 import { replayDiffQuery } from '../schemas.ts';
 import { replayDiff } from '../../audit/replay-diff.ts';
-import { invalidField } from '../../http/invalid-field.ts';
+import { invalidField } from '../../http/problems.ts';
 import { requireRole } from '../../auth/require-role.ts';
 import { validateInput } from '../../http/validate-input.ts';
-import { AUDIT_READERS } from './audit-routes.ts';
+import { readers } from '../../auth/readers.ts';
 
 /** `GET /replay/diff?from=&to=`: the tasks whose state, light or deadline changed between two instants, replayed from the log. */
-export const replayDiffRoutes: RouteModule = ({ engine }) => (router) => {
-  router.get('/replay/diff', requireRole(AUDIT_READERS, 'replay the audit log'), async (req, res) => {
+export const replayDiffRoutes: RouteModule = ({ plans }) => (router) => {
+  router.get('/replay/diff', requireRole(readers.audit, 'replay the audit log'), async (req, res) => {
     const query = validateInput(replayDiffQuery, req.query, 'query');
     const from = new Date(query.from);
     const to = new Date(query.to);
     if (from.getTime() > to.getTime()) throw invalidField('query.to', 'must not be before `from`');
-    res.json({ items: await replayDiff(engine, from, to) });
+    res.json({ items: await replayDiff(plans, from, to) });
   });
 };

@@ -2,14 +2,14 @@ import type { RouteModule } from '../../app/app-deps.ts';
 import { replayQuery } from '../schemas.ts';
 import { requireRole } from '../../auth/require-role.ts';
 import { validateInput } from '../../http/validate-input.ts';
-import { AUDIT_READERS } from './audit-routes.ts';
+import { readers } from '../../auth/readers.ts';
 
 /**
  * `GET /replay?asOf=`: every task's state recomputed from the log, as it stood at `asOf` (or now,
  * compared with what is stored: `differences` lists every mismatch).
  */
 export const replayRoutes: RouteModule = ({ engine }) => (router) => {
-  router.get('/replay', requireRole(AUDIT_READERS, 'replay the audit log'), async (req, res) => {
+  router.get('/replay', requireRole(readers.audit, 'replay the audit log'), async (req, res) => {
     const query = validateInput(replayQuery, req.query, 'query');
     const report = await engine.replay(query.asOf === undefined ? undefined : new Date(query.asOf));
     res.json({

@@ -1,42 +1,32 @@
 import type { RouteModule } from '../../app/app-deps.ts';
 import { noQuery, taskListQuery } from '../schemas.ts';
-import { presentTask, taskEtag } from '../../tasks/present-task.ts';
+import { taskEtag } from '../../http/etag.ts';
+import { presentTask } from '../../tasks/present-task.ts';
 import { actorOf, principalOf } from '../../auth/principal.ts';
-import { TASK_NOT_FOUND } from '../../http/problem-details.ts';
+import { TASK_NOT_FOUND } from '../../http/problems.ts';
 import { decodeTaskCursor, encodeTaskCursor } from '../../tasks/task-cursor.ts';
 import { validateInput } from '../../http/validate-input.ts';
 import { findVisibleTask } from '../../tasks/find-visible-task.ts';
+import { listedRecords, listTasks } from '../../tasks/list-tasks.ts';
 
 const DEFAULT_LIMIT = 100;
 
 /** `GET /tasks` (a page of the tasks the caller may see) and `GET /tasks/:id` (one, with its ETag). */
 export const taskRoutes: RouteModule = (deps) => (router) => {
-  const { engine, clock } = deps;
+  const { engine, clock, plans, units } = deps;
 
   router.get('/tasks', async (req, res) => {
     const query = validateInput(taskListQuery, req.query, 'query');
-    const principal = principalOf(res);
-    const actor = actorOf(principal);
+    const actor = actorOf(principalOf(res));
     const limit = query.limit ?? DEFAULT_LIMIT;
-    const allTags: string[] = [];
-    if (query.state !== undefined) allTags.push(`state:${query.state}`);
-    if (query.light !== undefined) allTags.push(`light:${query.light}`);
-    if (query.unit !== undefined) allTags.push(`party:${deps.units?.canonical(query.unit) ?? query.unit}`);
-    // A unit lists only what it is a party to; the party tags include collective membership.
-    const anyTags = principal.role === 'unit' ? [`party:${principal.unit}`] : undefined;
-    const afterId = query.cursor === undefined ? undefined : decodeTaskCursor(query.cursor);
-    const rows = await engine.listInstances({
-      allTags,
-      ...(anyTags === undefined ? {} : { anyTags }),
-      ...(afterId === undefined ? {} : { afterId }),
-      limit: limit + 1,
-    });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
+    const filter = { state: query.state, light: query.light, unit: query.unit === undefined ? undefined : units.canonical(query.unit) };
     const now = clock.now();
+    const listed = await listTasks(plans, now, actor, filter, query.cursor === undefined ? undefined : decodeTaskCursor(query.cursor));
+    const page = listed.slice(0, limit);
+    const last = page[page.length - 1];
     res.json({
-      items: page.filter((instance) => engine.visibleTo(instance, actor)).map((instance) => presentTask(engine, instance, actor, now)),
-      nextCursor: rows.length > limit && last !== undefined ? encodeTaskCursor(last.id) : null,
+      items: (await listedRecords(engine, page, actor)).map((instance) => presentTask(engine, instance, actor, now)),
+      nextCursor: listed.length > limit && last !== undefined ? encodeTaskCursor(last.id) : null,
     });
   });
 

@@ -1,5 +1,6 @@
-import type { Generated, Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { ServerDatabase } from '../../db/server-tables.ts';
 
 /** One API read: who (token, role) asked what (method, path with query), when, and the answer's status. */
 export interface AccessRecord {
@@ -13,16 +14,6 @@ export interface AccessRecord {
   readonly status: number;
 }
 
-interface AccessLogTable {
-  id: Generated<number>;
-  at: string;
-  token_id: number;
-  role: string;
-  method: string;
-  path: string;
-  status: number;
-}
-
 /** Longest path kept; a longer one is cut and marked. */
 const MAX_PATH = 2000;
 
@@ -34,7 +25,7 @@ export class AccessLog {
   private readonly pending = new Set<Promise<void>>();
 
   constructor(
-    private readonly db: Kysely<{ access_log: AccessLogTable }>,
+    private readonly db: Kysely<ServerDatabase>,
     private readonly logger: Logger,
   ) {}
 

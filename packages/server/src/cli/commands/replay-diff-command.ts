@@ -18,7 +18,7 @@ export async function replayDiffCommand(args: readonly string[], io: CliIo): Pro
   if (from.getTime() > to.getTime()) throw new UsageError(`--to (${to.toISOString()}) must not be before --from (${from.toISOString()})`);
   const duban = await openDuban(db, { create: false });
   try {
-    const changes = await replayDiff(duban.engine, from, to);
+    const changes = await replayDiff(duban.plans, from, to);
     const show = (at: TaskAt | null, pick: (at: TaskAt) => string) => (at === null ? '—' : pick(at));
     for (const change of changes) {
       const parts = change.changed.map((aspect) => {

@@ -1,23 +1,15 @@
-import { writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
-import { systemClock } from '../../time/clock.ts';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { openDuban } from '../../app/open-duban.ts';
-import { ReportInstantError, reportAsOf, reportPeriod } from '../../time/report-instant.ts';
-import {
-  assessUnits,
-  circular,
-  circularHtml,
-  circularMarkdown,
-  defaultAssessmentRules,
-  ledgerCsv,
-  ledgerRows,
-  ledgerXlsx,
-  periodEnd,
-  reportInputAt,
-  summarize,
-} from '../../reports/index.ts';
-import { LEDGER_TITLE } from '../../reports/ledger/ledger-download.ts';
-import { parseCommandArgs, required } from '../cli-args.ts';
+import { assessUnits, circular, circularHtml, circularMarkdown, defaultAssessmentRules, ledgerRows, summarize } from '../../reports/index.ts';
+import { ledgerDownload } from '../../reports/ledger/ledger-download.ts';
+import { asOf, reportPeriod } from '../../time/as-of.ts';
+import type { AsOf } from '../../time/as-of.ts';
+import { periodEnd } from '../../time/calendar.ts';
+import { systemClock } from '../../time/clock.ts';
+import { parseCommandArgs, required, timeArgument } from '../cli-args.ts';
 import { databaseOption } from '../database-option.ts';
 import type { CliIo } from '../cli-io.ts';
 import { UsageError } from '../usage-error.ts';
@@ -32,11 +24,12 @@ const FORMATS = {
 
 type ReportName = keyof typeof FORMATS;
 
-const FLAGS = { asOf: '--as-of', from: '--from', to: '--to' } as const;
+const FLAGS: Readonly<Record<string, string>> = { asOf: '--as-of', from: '--from', to: '--to' };
 
 /**
  * `report summary|units|ledger|circular --db FILE [--as-of ISO] [--from D --to D] [--format F] [--out FILE]`:
- * the office's reports from the database, as the HTTP API serves them, to stdout or a file.
+ * the office's reports from the database, read as the HTTP API reads them (as of now from the read
+ * model, as of a past instant by one replay), to stdout or a file; the ledger is written as it is read.
  */
 export async function reportCommand(args: readonly string[], io: CliIo): Promise<number> {
   const [name, ...rest] = args;
@@ -56,53 +49,62 @@ export async function reportCommand(args: readonly string[], io: CliIo): Promise
   if (format === 'xlsx' && values.out === undefined) throw new UsageError('--format xlsx needs --out FILE (a workbook is not written to a terminal)');
   if (values.out === '') throw new UsageError('--out needs a file name');
   const now = systemClock.now();
-  let asOf: Date | undefined;
+  let instant: AsOf;
   let period: { from: string; to: string } | undefined;
   if (report === 'circular') {
     if (values['as-of'] !== undefined) throw new UsageError('a circular is as of the end of its period: use --from and --to, not --as-of');
-    period = asUsage(() => reportPeriod(required(values.from, '--from'), required(values.to, '--to'), now));
+    period = timeArgument(() => reportPeriod(required(values.from, '--from'), required(values.to, '--to'), now), FLAGS);
+    instant = { at: new Date(periodEnd(period)), now: false };
   } else {
     if (values.from !== undefined || values.to !== undefined) throw new UsageError(`--from and --to are for the circular; ${report} takes --as-of`);
-    asOf = asUsage(() => reportAsOf(values['as-of'], now));
+    instant = timeArgument(() => asOf(values['as-of'], now), FLAGS);
   }
 
   const duban = await openDuban(db, { create: false });
-  let output: string | Buffer;
   try {
-    const input = await reportInputAt(duban.engine, period === undefined ? asOf! : periodEnd(period));
-    if (report === 'summary') output = json(summarize(input.tasks, input.events, input.asOf));
-    else if (report === 'units') output = json(assessUnits(defaultAssessmentRules, input.tasks, input.events, input.asOf));
-    else if (report === 'ledger') {
-      const rows = ledgerRows(input.tasks, input.asOf);
-      output = format === 'xlsx' ? await ledgerXlsx(rows, { title: LEDGER_TITLE, asOf: input.asOf }) : format === 'json' ? json(rows) : ledgerCsv(rows);
-    } else {
-      const text = circular(period!, input.tasks, input.events);
-      output = format === 'html' ? circularHtml(text) : format === 'json' ? json(text) : circularMarkdown(text);
+    const { plans } = duban;
+    if (report === 'ledger' && format !== 'json') {
+      const { body } = ledgerDownload(plans, instant, format as 'csv' | 'xlsx');
+      // A CSV to the terminal (a workbook always has --out); to a file as it is read.
+      if (values.out === undefined) io.out((await textOf(body)).replace(/\r?\n$/, ''));
+      else await writeFile(body, values.out, io, `${report} (${format})`);
+      return 0;
     }
+    let output: string;
+    if (report === 'ledger') output = json(ledgerRows(await plans.tasks(instant), instant.at));
+    else {
+      const plan = await plans.facts(instant);
+      if (report === 'summary') output = json(summarize(plan.tasks, plan.events, plan.asOf));
+      else if (report === 'units') output = json(assessUnits(defaultAssessmentRules, plan.tasks, plan.events, plan.asOf));
+      else {
+        const text = circular(period!, plan.tasks, plan.events);
+        output = format === 'html' ? circularHtml(text) : format === 'json' ? json(text) : circularMarkdown(text);
+      }
+    }
+    // io.out ends the text with its own line break.
+    if (values.out === undefined) io.out(output.replace(/\r?\n$/, ''));
+    else await writeFile([output], values.out, io, `${report} (${format})`);
+    return 0;
   } finally {
     await duban.close();
   }
-  if (values.out === undefined) {
-    // io.out ends the text with its own line break.
-    io.out(String(output).replace(/\r?\n$/, ''));
-  } else {
-    const file = resolve(values.out);
-    await writeFile(file, output);
-    io.err(`wrote ${report} (${format}) to ${file}`);
-  }
-  return 0;
+}
+
+/** Streams `body` to the file `out` and says so on stderr. */
+async function writeFile(body: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>, out: string, io: CliIo, what: string): Promise<void> {
+  const file = resolve(out);
+  await pipeline(Readable.from(body), createWriteStream(file));
+  io.err(`wrote ${what} to ${file}`);
+}
+
+/** The whole text of a body of UTF-8 pieces. */
+async function textOf(body: AsyncIterable<string | Uint8Array>): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = '';
+  for await (const piece of body) text += typeof piece === 'string' ? piece : decoder.decode(piece, { stream: true });
+  return text + decoder.decode();
 }
 
 function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
-}
-
-/** A report time that cannot be used is a bad argument, named by its flag. */
-function asUsage<T>(check: () => T): T {
-  try {
-    return check();
-  } catch (error) {
-    if (error instanceof ReportInstantError) throw new UsageError(`${FLAGS[error.field]} ${error.message}`);
-    throw error;
-  }
 }

@@ -3,10 +3,10 @@ import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 
 /**
- * The server migration that adds notifications (`notification`), outbound webhooks (`webhook`) and
+ * Server migration 0004-notifications: adds notifications (`notification`), outbound webhooks (`webhook`) and
  * their outbox (`webhook_delivery`). Landed migrations are never edited.
  */
-export function notificationMigration(dialect: Dialect): Migration {
+export function notificationsMigration(dialect: Dialect): Migration {
   const id = (c: ColumnDefinitionBuilder) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey().generatedByDefaultAsIdentity());
   const bigint = dialect === 'postgres' ? 'bigint' : 'integer';
   return {

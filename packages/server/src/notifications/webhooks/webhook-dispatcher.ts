@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../../time/clock.ts';
 import { PeriodicRounds } from '../../jobs/periodic-rounds.ts';
-import type { NotificationDatabase } from '../notification-tables.ts';
+import type { ServerDatabase } from '../../db/server-tables.ts';
 import { DEFAULT_BACKOFF_MS, DEFAULT_MAX_ATTEMPTS, retryDelayMs } from './webhook-backoff.ts';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, webhookSignature } from './webhook-signature.ts';
 
@@ -57,7 +57,7 @@ export class WebhookDispatcher {
   private readonly maxAttempts: number;
 
   constructor(
-    private readonly db: Kysely<NotificationDatabase>,
+    private readonly db: Kysely<ServerDatabase>,
     private readonly clock: Clock,
     private readonly logger: Logger,
     options: WebhookDispatcherOptions = {},

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { NotificationDatabase } from '../notification-tables.ts';
+import type { ServerDatabase } from '../../db/server-tables.ts';
 import { webhookUrl } from './webhook-url.ts';
 
 /** A webhook as listed: never its secret. */
@@ -21,7 +21,7 @@ export const MIN_SECRET_LENGTH = 16;
  * are queued for it (by the commit hook); the dispatcher sends them. Does IO.
  */
 export class WebhookStore {
-  constructor(private readonly db: Kysely<NotificationDatabase>) {}
+  constructor(private readonly db: Kysely<ServerDatabase>) {}
 
   /**
    * Sets the unit's endpoint (replacing the URL and secret it had: deliveries still pending go to the

@@ -1,8 +1,8 @@
 import type { AssessmentRule, AssessmentRules, AssessmentTrigger } from './assessment-rules.ts';
 import type { TaskFacts } from '../report-task.ts';
 import { compareUnits } from '../report-task.ts';
-import type { Instant } from '../../time/report-time.ts';
-import { instantMs } from '../../time/report-time.ts';
+import type { Instant } from '../../time/calendar.ts';
+import { instantMs } from '../../time/calendar.ts';
 import type { SupervisionEvent } from '../supervision-events.ts';
 
 /** One scored item: which rule, for which task, from which audit entry. */

@@ -2,8 +2,8 @@ import { light, overdueDays, stateLabels } from '@duban/reform-task';
 import type { ReformTaskState } from '@duban/reform-task';
 import type { TaskFacts } from '../report-task.ts';
 import { compareUnits } from '../report-task.ts';
-import type { Period } from '../../time/report-time.ts';
-import { chineseDate, chineseDateRange, periodBounds, shanghaiDate } from '../../time/report-time.ts';
+import type { Period } from '../../time/calendar.ts';
+import { chineseDate, chineseDateRange, periodBounds, shanghaiDate } from '../../time/calendar.ts';
 import { formatPercent } from '../summary.ts';
 import type { SupervisionEvent } from '../supervision-events.ts';
 

@@ -3,8 +3,8 @@ import type { Writable } from 'node:stream';
 import type { LedgerColumn, LedgerRow } from './ledger.ts';
 import { onePiece } from '../one-piece.ts';
 import { ledgerColumns } from './ledger.ts';
-import type { Instant } from '../../time/report-time.ts';
-import { chineseDate, instantMs, shanghaiDate } from '../../time/report-time.ts';
+import type { Instant } from '../../time/calendar.ts';
+import { chineseDate, instantMs, shanghaiDate } from '../../time/calendar.ts';
 
 export interface LedgerXlsxOptions {
   /** The sheet's title, e.g. 克拉玛依市2023年“放管服”改革任务督办台账. */

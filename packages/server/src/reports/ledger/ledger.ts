@@ -2,8 +2,8 @@ import { eventLabels, light, lightLabels, overdueDays, stateLabels } from '@duba
 import type { ReformTaskContext, ReformTaskState } from '@duban/reform-task';
 import type { ReportTask, ReportTasks } from '../report-task.ts';
 import { reportTasks } from '../report-task.ts';
-import type { Instant } from '../../time/report-time.ts';
-import { instantMs, shanghaiDate } from '../../time/report-time.ts';
+import type { Instant } from '../../time/calendar.ts';
+import { instantMs, shanghaiDate } from '../../time/calendar.ts';
 
 /** The columns of the 台账 (ledger), in order. */
 export const ledgerColumns = [

@@ -11,6 +11,9 @@ import { eventLabel } from '../view/labels.ts';
 /** The hidden field that carries the task version the form was made for. */
 export const VERSION_FIELD = '_version';
 
+/** The hidden field that carries the form's idempotency key: a form sent twice is one event. */
+export const KEY_FIELD = '_key';
+
 /** A form as it comes back after the server refused it: what was typed and what was wrong. */
 export interface EventFormState {
   readonly values?: FormValues;
@@ -97,17 +100,17 @@ function evidenceView(type: FormEventType, field: FormField, state: EventFormSta
 
 /**
  * One event's form on a task page, in a disclosure that is open when the form came back with errors:
- * every payload field with its Chinese label, the anti-forgery token and the task version it was made
- * for. Pure.
+ * every payload field with its Chinese label, the anti-forgery token, the task version it was made
+ * for and its idempotency key (`key`, fresh for each page, with the event type). Pure.
  */
-export function eventFormView(taskId: string, version: number, type: FormEventType, csrf: string, state: EventFormState = {}): SafeHtml {
+export function eventFormView(taskId: string, version: number, type: FormEventType, csrf: string, key: string, state: EventFormState = {}): SafeHtml {
   const open = state.errors !== undefined;
   const confirm = confirmedEvents.has(type) ? html` data-confirm="确定要${eventLabel(type)}吗？此操作不可撤回。"` : '';
   const general = state.errors?.general ?? [];
   return html`<details class="event-form" id="form-${type}"${open ? html` open` : ''}>
 <summary>${eventLabel(type)}</summary>
 <form method="post" action="${eventFormAction(taskId, type)}"${confirm}>
-<input type="hidden" name="${CSRF_FIELD}" value="${csrf}"><input type="hidden" name="${VERSION_FIELD}" value="${version}">
+<input type="hidden" name="${CSRF_FIELD}" value="${csrf}"><input type="hidden" name="${VERSION_FIELD}" value="${version}"><input type="hidden" name="${KEY_FIELD}" value="${key}-${type}">
 ${general.length === 0 ? '' : html`<div class="notice notice-error" role="alert"><p>${general.join('；')}</p></div>`}
 ${(eventForms[type] as readonly FormField[]).map((field) => fieldView(type, field, state))}
 <div class="actions"><button type="submit" class="${confirmedEvents.has(type) || type === 'REJECT' ? 'danger' : 'primary'}">提交${eventLabel(type)}</button></div>

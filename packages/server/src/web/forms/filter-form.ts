@@ -3,7 +3,7 @@ import type { TaskFacts } from '../../reports/index.ts';
 import { compareUnits } from '../../reports/index.ts';
 import { html } from '../../html/html.ts';
 import type { SafeHtml } from '../../html/html.ts';
-import type { TaskFilter } from '../../tasks/plan-tasks.ts';
+import type { TaskFilter } from '../../tasks/task-filter.ts';
 
 function select(name: string, label: string, options: readonly (readonly [string, string])[], chosen: string | undefined): SafeHtml {
   return html`<div class="field"><label for="filter-${name}">${label}</label><select id="filter-${name}" name="${name}"><option value="">全部</option>${options.map(

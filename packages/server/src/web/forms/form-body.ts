@@ -1,6 +1,6 @@
 import express from 'express';
 import type { RequestHandler } from 'express';
-import { HttpProblem } from '../../http/http-problem.ts';
+import { problem } from '../../http/problems.ts';
 
 /** The largest form accepted: 64 KiB, as for the API's JSON. */
 const FORM_LIMIT = '64kb';
@@ -15,7 +15,7 @@ export function formBody(): RequestHandler[] {
   const parse = express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 500 });
   const requireForm: RequestHandler = (req, _res, next) => {
     if (req.method === 'POST' && !req.is(FORM_TYPE)) {
-      throw new HttpProblem(415, 'unsupported-media-type', '表单格式不正确', `a form post must be ${FORM_TYPE}, not ${req.get('Content-Type') ?? 'absent'}`);
+      throw problem('notForm', `a form post must be ${FORM_TYPE}, not ${req.get('Content-Type') ?? 'absent'}`);
     }
     next();
   };

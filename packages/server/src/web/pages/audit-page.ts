@@ -1,4 +1,4 @@
-import { shanghaiDateTime } from '../view/format.ts';
+import { shanghaiDateTime } from '../../time/calendar.ts';
 import { html } from '../../html/html.ts';
 import type { SafeHtml } from '../../html/html.ts';
 import { layout } from '../view/layout.ts';
@@ -26,7 +26,7 @@ ${field('size', '日志规模（条目数）', '不填则为当前全部日志�
 export function auditPage(viewer: Viewer, check: LogCheck): SafeHtml {
   const { chain, signed } = check;
   const allRoots = check.checkpoints.every((c) => c.rootMatches);
-  const ok = chain.ok && allRoots && (signed?.ok ?? true);
+  const ok = chain.ok && allRoots && signed.ok;
   return layout({
     title: '审计核验',
     viewer,
@@ -37,10 +37,8 @@ export function auditPage(viewer: Viewer, check: LogCheck): SafeHtml {
 <dt>日志条目</dt><dd>${check.size} 条</dd>
 <dt>哈希链</dt><dd>${verdict(chain.ok, `逐条核验通过（${chain.entries} 条）`, `自第 ${chain.firstBadSeq ?? '?'} 条起不一致`)}${chain.reason === undefined ? '' : html`<p class="muted">${chain.reason}</p>`}</dd>
 <dt>检查点根哈希</dt><dd>${check.checkpoints.length === 0 ? html`<span class="muted">尚无检查点</span>` : verdict(allRoots, `${check.checkpoints.length} 个检查点与日志一致`, '有检查点与日志不一致')}</dd>
-<dt>检查点签名</dt><dd>${
-      signed === undefined
-        ? html`<span class="muted">服务器未配置审计公钥，未核对签名。</span>`
-        : html`${verdict(signed.ok, `签名有效（日志名 ${signed.keyOrigin}）`, '签名或日志核验失败')}${signed.reason === undefined ? '' : html`<p class="muted">${signed.reason}${signed.firstBadSeq === undefined ? '' : `（第 ${signed.firstBadSeq} 条）`}</p>`}`
+<dt>检查点签名</dt><dd>${verdict(signed.ok, `签名有效（日志名 ${signed.keyOrigin}）`, '签名或日志核验失败')}${
+      signed.reason === undefined ? '' : html`<p class="muted">${signed.reason}${signed.firstBadSeq === undefined ? '' : `（第 ${signed.firstBadSeq} 条）`}</p>`
     }</dd>
 </dl></section>
 <section aria-labelledby="cp-h"><h2 id="cp-h">检查点</h2>${

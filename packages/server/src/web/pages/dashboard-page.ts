@@ -7,7 +7,7 @@ import { html } from '../../html/html.ts';
 import type { SafeHtml } from '../../html/html.ts';
 import { stateLabel } from '../view/labels.ts';
 import { layout } from '../view/layout.ts';
-import type { TaskFilter } from '../../tasks/plan-tasks.ts';
+import type { TaskFilter } from '../../tasks/task-filter.ts';
 import { TASKS_PER_PAGE, taskListHref, taskTable } from '../view/task-table.ts';
 import type { Viewer } from '../session/web-viewer.ts';
 

@@ -3,19 +3,10 @@ import { html } from '../../html/html.ts';
 import type { SafeHtml } from '../../html/html.ts';
 import { layout } from '../view/layout.ts';
 import type { Viewer } from '../session/web-viewer.ts';
-
-/** One task that moved between the two days. */
-export interface TaskChange {
-  readonly id: string;
-  readonly number: number;
-  readonly text: string;
-  /** Null when the task did not exist yet on the first day. */
-  readonly before: { readonly state: string; readonly light: string; readonly version: number } | null;
-  readonly after: { readonly state: string; readonly light: string; readonly version: number };
-}
+import type { PlanChange } from '../../reports/plan-changes.ts';
 
 /** The difference between the plan at the end of two days: each task whose state, light or record changed. Pure. */
-export function diffPage(model: { viewer: Viewer; from: string; to: string; today: string; changes: readonly TaskChange[]; unchanged: number }): SafeHtml {
+export function diffPage(model: { viewer: Viewer; from: string; to: string; today: string; changes: readonly PlanChange[]; unchanged: number }): SafeHtml {
   return layout({
     title: '两日对比',
     viewer: model.viewer,
@@ -30,7 +21,7 @@ ${
   model.changes.length === 0
     ? html`<p class="empty">两日之间没有任务发生变化。</p>`
     : html`<table class="stack"><caption>有变化的任务（${model.changes.length} 项）</caption><thead><tr><th scope="col">序号</th><th scope="col">任务内容</th><th scope="col">状态变化</th><th scope="col">红黄绿灯变化</th><th scope="col">新增办理记录</th></tr></thead><tbody>${model.changes.map(
-        (c) => html`<tr><td data-label="序号">${c.number}</td><td data-label="任务内容"><a href="${taskHref(c.id)}">${brief(c.text)}</a></td><td data-label="状态变化">${c.before === null ? html`（新建）` : stateBadge(c.before.state)} → ${stateBadge(c.after.state)}</td><td data-label="红黄绿灯变化">${c.before === null ? '—' : lightBadge(c.before.light)} → ${lightBadge(c.after.light)}</td><td data-label="新增办理记录">${c.after.version - (c.before?.version ?? 0)} 条</td></tr>`,
+        (c) => html`<tr><td data-label="序号">${c.number}</td><td data-label="任务内容"><a href="${taskHref(c.taskId)}">${brief(c.text)}</a></td><td data-label="状态变化">${c.from === null ? html`（新建）` : stateBadge(c.from.state)} → ${stateBadge(c.to.state)}</td><td data-label="红黄绿灯变化">${c.from === null ? '—' : lightBadge(c.from.light)} → ${lightBadge(c.to.light)}</td><td data-label="新增办理记录">${c.to.version - (c.from?.version ?? 0)} 条</td></tr>`,
       )}</tbody></table>`
 }`,
   });

@@ -1,4 +1,5 @@
 import type { HttpProblem } from '../../http/http-problem.ts';
+import { problemKinds } from '../../http/problems.ts';
 import { html } from '../../html/html.ts';
 import type { SafeHtml } from '../../html/html.ts';
 import { layout } from '../view/layout.ts';
@@ -17,12 +18,10 @@ const advice: Readonly<Record<number, string>> = {
   503: '系统暂时繁忙，请稍后重试；您的操作没有被保存。',
 };
 
-/** The 404 page: the same for a task that does not exist and one the viewer may not see. */
-export const NOT_FOUND_TITLE = '页面不存在';
-
 /** A refusal or failure as a page, in Chinese, with a way back. Pure. */
 export function errorPage(problem: HttpProblem, viewer: Viewer | undefined): SafeHtml {
-  const title = problem.status === 404 ? NOT_FOUND_TITLE : problem.title;
+  // The 404 page is the same for a task that does not exist and one the viewer may not see.
+  const title = problem.status === 404 ? problemKinds.pageNotFound.title : problem.title;
   const errors = (problem.extensions['errors'] as { path: string; message: string }[] | undefined) ?? [];
   const text = advice[problem.status] ?? (problem.status >= 500 ? '系统出现意外错误，已记录。请稍后重试；如仍失败，请联系管理员。' : '请求未能完成。');
   return layout({

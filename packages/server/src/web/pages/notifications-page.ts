@@ -1,7 +1,7 @@
 import type { Notification } from '../../notifications/notification-store.ts';
 import { taskHref } from '../view/badges.ts';
 import { CSRF_FIELD } from '../session/csrf.ts';
-import { shanghaiDateTime, shanghaiIso } from '../view/format.ts';
+import { shanghaiDateTime, shanghaiIso } from '../../time/calendar.ts';
 import { html } from '../../html/html.ts';
 import type { SafeHtml } from '../../html/html.ts';
 import { eventLabel } from '../view/labels.ts';

@@ -1,6 +1,6 @@
 import type { AuditEntry, InclusionProof, SignedCheckpoint } from '@duban/engine';
 import { taskHref } from '../view/badges.ts';
-import { shanghaiDateTime } from '../view/format.ts';
+import { shanghaiDateTime } from '../../time/calendar.ts';
 import { html } from '../../html/html.ts';
 import type { SafeHtml } from '../../html/html.ts';
 import { actorLabel, eventLabel } from '../view/labels.ts';

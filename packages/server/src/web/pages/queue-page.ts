@@ -1,7 +1,7 @@
 import { light } from '@duban/reform-task';
 import type { ReportTask } from '../../reports/index.ts';
 import { brief, lightBadge, taskHref } from '../view/badges.ts';
-import { shanghaiDateTime } from '../view/format.ts';
+import { shanghaiDateTime } from '../../time/calendar.ts';
 import { html } from '../../html/html.ts';
 import type { SafeHtml } from '../../html/html.ts';
 import { layout } from '../view/layout.ts';

@@ -3,7 +3,7 @@ import { filterForm } from '../forms/filter-form.ts';
 import { html } from '../../html/html.ts';
 import type { SafeHtml } from '../../html/html.ts';
 import { layout } from '../view/layout.ts';
-import type { TaskFilter } from '../../tasks/plan-tasks.ts';
+import type { TaskFilter } from '../../tasks/task-filter.ts';
 import type { ListPage } from '../view/task-table.ts';
 import { taskListHref, taskTable } from '../view/task-table.ts';
 import type { Viewer } from '../session/web-viewer.ts';

@@ -6,7 +6,7 @@ import type { FormEventType } from '../forms/event-forms.ts';
 import { hasForm } from '../forms/event-forms.ts';
 import type { EventFormState } from '../forms/event-form-view.ts';
 import { eventFormView } from '../forms/event-form-view.ts';
-import { shanghaiDateTime, shanghaiIso } from '../view/format.ts';
+import { shanghaiDateTime, shanghaiIso } from '../../time/calendar.ts';
 import { html } from '../../html/html.ts';
 import type { SafeHtml } from '../../html/html.ts';
 import { actorLabel, eventLabel, stateLabel } from '../view/labels.ts';
@@ -27,6 +27,8 @@ export interface TaskPageModel {
   readonly notices?: readonly Notice[];
   /** Where the viewer came from in the navigation. */
   readonly current?: string;
+  /** Fresh for each page: its forms' idempotency keys. */
+  readonly formKey: string;
 }
 
 function deadlineText(task: TaskView): string {
@@ -75,7 +77,7 @@ export function taskPage(model: TaskPageModel): SafeHtml {
   const actions =
     forms.length === 0
       ? html`<p class="muted">${viewer.principal.role === 'reviewer' ? '审查人员为只读身份，不办理任务。' : '您当前没有可办理的事项。'}</p>`
-      : forms.map((type) => eventFormView(task.id, task.version, type, viewer.csrf, model.refused?.type === type ? model.refused.state : {}));
+      : forms.map((type) => eventFormView(task.id, task.version, type, viewer.csrf, model.formKey, model.refused?.type === type ? model.refused.state : {}));
   return layout({
     title: `第${task.number}项任务`,
     viewer,

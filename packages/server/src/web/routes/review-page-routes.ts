@@ -1,19 +1,20 @@
 import { verifyInclusion } from '@duban/engine';
 import { DAY_MS } from '@duban/reform-task';
-import type { Router } from 'express';
-import type { AppDeps } from '../../app/app-deps.ts';
-import { HttpProblem } from '../../http/http-problem.ts';
+import type { RouteModule } from '../../app/app-deps.ts';
+import { problem } from '../../http/problems.ts';
 import { actorOf } from '../../auth/principal.ts';
 import { validateInput } from '../../http/validate-input.ts';
-import { shanghaiDay } from '../view/format.ts';
+import { shanghaiDate } from '../../time/calendar.ts';
 import { checkLog } from '../../audit/check-log.ts';
-import { AUDIT_READERS } from '../../auth/page-readers.ts';
+import { readers } from '../../auth/readers.ts';
 import { auditPage } from '../pages/audit-page.ts';
 import { diffPage } from '../pages/diff-page.ts';
 import { historyPage } from '../pages/history-page.ts';
 import { proofPage } from '../pages/proof-page.ts';
-import { planDiff } from '../../reports/plan-diff.ts';
-import { asOfInstant, asOfMoment, filterTasks, planTasks } from '../../tasks/plan-tasks.ts';
+import { planChanges } from '../../reports/plan-changes.ts';
+import { filterTasks } from '../../tasks/task-filter.ts';
+import { asOf, asOfMoment } from '../../time/as-of.ts';
+import { pageTime } from '../page-time.ts';
 import { diffQuery, emptyQuery, historyQuery, proofQuery } from '../web-queries.ts';
 import { requireViewer, signedIn } from '../session/web-viewer.ts';
 
@@ -22,16 +23,16 @@ import { requireViewer, signedIn } from '../session/web-viewer.ts';
  * `/audit/proof?seq=&size=` (an entry's inclusion proof, checked), `/history?asOf=&time=` (the plan
  * as replayed at the end of a day, or at a moment of it) and `/history/diff?from=&to=` (what changed between two days).
  */
-export const reviewPageRoutes = (deps: AppDeps) => (router: Router) => {
-  const { engine, clock } = deps;
-  const readers = requireViewer(AUDIT_READERS);
+export const reviewPageRoutes: RouteModule = (deps) => (router) => {
+  const { engine, plans, clock } = deps;
+  const auditors = requireViewer(readers.audit);
 
-  router.get('/audit', readers, async (req, res) => {
+  router.get('/audit', auditors, async (req, res) => {
     validateInput(emptyQuery, req.query, 'query');
     res.type('html').send(auditPage(signedIn(res), await checkLog(engine, deps.auditKey)).text);
   });
 
-  router.get('/audit/proof', readers, async (req, res) => {
+  router.get('/audit/proof', auditors, async (req, res) => {
     const query = validateInput(proofQuery, req.query, 'query');
     const viewer = signedIn(res);
     const logSize = await engine.auditSize();
@@ -59,32 +60,32 @@ export const reviewPageRoutes = (deps: AppDeps) => (router: Router) => {
     res.type('html').send(proofPage({ viewer, logSize, values, proof: { proof, entry, verified, ...(checkpoint === undefined ? {} : { checkpoint }) } }).text);
   });
 
-  router.get('/history', readers, async (req, res) => {
+  router.get('/history', auditors, async (req, res) => {
     const query = validateInput(historyQuery, req.query, 'query');
     const viewer = signedIn(res);
     const now = clock.now();
-    const today = shanghaiDay(now.getTime());
+    const today = shanghaiDate(now.getTime());
     const asOfDay = query.asOf ?? today;
-    const dayEnd = asOfInstant(asOfDay, now);
-    const at = query.time === undefined ? dayEnd : asOfMoment(asOfDay, query.time, now);
-    const tasks = filterTasks(await planTasks(engine, at), {}, actorOf(viewer.principal));
-    res.type('html').send(historyPage({ viewer, asOfDay, time: query.time, today, tasks, at: at.getTime() }).text);
+    const dayEnd = pageTime(() => asOf(asOfDay, now));
+    const instant = query.time === undefined ? dayEnd : pageTime(() => asOfMoment(asOfDay, query.time!, now));
+    const tasks = filterTasks(await plans.tasks(instant), {}, actorOf(viewer.principal));
+    res.type('html').send(historyPage({ viewer, asOfDay, time: query.time, today, tasks, at: instant.at.getTime() }).text);
   });
 
-  router.get('/history/diff', readers, async (req, res) => {
+  router.get('/history/diff', auditors, async (req, res) => {
     const query = validateInput(diffQuery, req.query, 'query');
     const now = clock.now();
-    const today = shanghaiDay(now.getTime());
+    const today = shanghaiDate(now.getTime());
     const to = query.to ?? today;
     // By default the week before `to`.
-    const from = query.from ?? shanghaiDay(asOfInstant(to, now, 'to').getTime() - 7 * DAY_MS);
-    const [atFrom, atTo] = [asOfInstant(from, now, 'from'), asOfInstant(to, now, 'to')];
+    const atTo = pageTime(() => asOf(to, now, 'to'));
+    const from = query.from ?? shanghaiDate(atTo.at.getTime() - 7 * DAY_MS);
+    const atFrom = pageTime(() => asOf(from, now, 'from'));
     if (from > to) {
-      throw new HttpProblem(422, 'invalid-request', '日期范围不符合要求', `query.from ${from} is after query.to ${to}`, {
-        errors: [{ path: 'query.from', message: '较早日期不能晚于较晚日期' }],
-      });
+      throw problem('invalidDateRange', `query.from ${from} is after query.to ${to}`, { extensions: { errors: [{ path: 'query.from', message: '较早日期不能晚于较晚日期' }] } });
     }
-    const { changes, unchanged } = planDiff(await engine.snapshotsAt(atFrom), await engine.snapshotsAt(atTo));
-    res.type('html').send(diffPage({ viewer: signedIn(res), from, to, today, changes, unchanged }).text);
+    const both = planChanges(await plans.tasks({ at: atFrom.at, now: false }), await plans.tasks({ at: atTo.at, now: false }));
+    const changes = both.filter((change) => change.grew);
+    res.type('html').send(diffPage({ viewer: signedIn(res), from, to, today, changes, unchanged: both.length - changes.length }).text);
   });
 };

@@ -1,17 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
-import type { AppDeps } from '../../app/app-deps.ts';
+import type { RouteModule } from '../../app/app-deps.ts';
 import { validateInput } from '../../http/validate-input.ts';
 import { readCookie, writeCookie } from '../session/cookies.ts';
 import { CSRF_FIELD, checkSameOrigin, sameSecret } from '../session/csrf.ts';
 import { formOf } from '../forms/form-body.ts';
 import { startPage } from '../view/layout.ts';
 import { loginPage } from '../pages/login-page.ts';
-import type { SessionStore } from '../session/session-store.ts';
 import { SESSION_TTL_MS } from '../session/session-store.ts';
 import { loginQuery } from '../web-queries.ts';
 import { requireViewer, safeNext, SESSION_COOKIE, signedIn, viewerOf } from '../session/web-viewer.ts';
-import type { Router } from 'express';
 
 /** The cookie that ties the sign-in form to the browser that fetched it (there is no session yet). */
 const LOGIN_COOKIE = 'duban_login';
@@ -29,8 +27,8 @@ function loginToken(req: Request, res: Response): string {
  * `GET /` (to the viewer's start page, or sign-in), `GET|POST /login` (a token opens a session:
  * HttpOnly SameSite=Strict cookie, Secure over HTTPS) and `POST /logout`.
  */
-export const sessionRoutes = (deps: AppDeps, sessions: SessionStore) => (router: Router) => {
-  const { tokens, clock } = deps;
+export const sessionRoutes: RouteModule = (deps) => (router) => {
+  const { tokens, sessions, clock } = deps;
 
   router.get('/', (_req, res) => {
     const viewer = viewerOf(res);

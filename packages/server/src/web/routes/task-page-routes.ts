@@ -1,7 +1,7 @@
-import type { InstanceRecord } from '@duban/engine';
-import type { Router } from 'express';
+import { randomBytes } from 'node:crypto';
+import type { InstanceRecord, Json } from '@duban/engine';
 import { z } from 'zod';
-import type { AppDeps } from '../../app/app-deps.ts';
+import type { RouteModule } from '../../app/app-deps.ts';
 import { findVisibleTask } from '../../tasks/find-visible-task.ts';
 import type { FieldIssue, HttpProblem } from '../../http/http-problem.ts';
 import { presentTask } from '../../tasks/present-task.ts';
@@ -12,7 +12,7 @@ import { taskHref } from '../view/badges.ts';
 import type { FormEventType } from '../forms/event-forms.ts';
 import { hasForm } from '../forms/event-forms.ts';
 import type { EventFormState } from '../forms/event-form-view.ts';
-import { VERSION_FIELD } from '../forms/event-form-view.ts';
+import { KEY_FIELD, VERSION_FIELD } from '../forms/event-form-view.ts';
 import { formErrors } from '../forms/field-errors.ts';
 import { formOf } from '../forms/form-body.ts';
 import { payloadFromForm } from '../forms/form-payload.ts';
@@ -21,9 +21,10 @@ import type { Notice } from '../view/layout.ts';
 import { startPage } from '../view/layout.ts';
 import { taskListPage } from '../pages/task-list-page.ts';
 import { taskPage } from '../pages/task-page.ts';
-import { filterTasks, tasksNow } from '../../tasks/plan-tasks.ts';
+import { listTasks } from '../../tasks/list-tasks.ts';
+import { filterTasks } from '../../tasks/task-filter.ts';
 import { pageOf } from '../view/task-table.ts';
-import { PAGE_NOT_FOUND } from '../web-errors.ts';
+import { PAGE_NOT_FOUND } from '../../http/problems.ts';
 import { taskListQuery, taskPageQuery } from '../web-queries.ts';
 import type { Viewer } from '../session/web-viewer.ts';
 import { requireViewer, signedIn } from '../session/web-viewer.ts';
@@ -43,7 +44,10 @@ function refusalNotice(problem: HttpProblem, type: FormEventType, state: string)
   }
 }
 
-const versionField = z.strictObject({ [VERSION_FIELD]: z.string().regex(/^\d{1,9}$/, 'must be the task version the form was made for').transform(Number) });
+const formFields = z.strictObject({
+  [VERSION_FIELD]: z.string().regex(/^\d{1,9}$/, 'must be the task version the form was made for').transform(Number),
+  [KEY_FIELD]: z.string().regex(/^[A-Za-z0-9_-]{16,80}$/, 'must be the key the form was made with').optional(),
+});
 
 /**
  * `GET /tasks` (filtered list), `GET /tasks/:id` (facts, forms of the events the viewer may send now,
@@ -51,8 +55,8 @@ const versionField = z.strictObject({ [VERSION_FIELD]: z.string().regex(/^\d{1,9
  * `engine.send` exactly as the API's events do, with the viewer as actor and the server's clock; a
  * refusal shows the page again with the typed values and the errors, success redirects (303) back.
  */
-export const taskPageRoutes = (deps: AppDeps) => (router: Router) => {
-  const { engine, clock } = deps;
+export const taskPageRoutes: RouteModule = (deps) => (router) => {
+  const { engine, events, plans, units, clock } = deps;
 
   const render = async (viewer: Viewer, instance: InstanceRecord, extra: { refused?: { type: FormEventType; state: EventFormState }; notices?: Notice[] } = {}) => {
     const actor = actorOf(viewer.principal);
@@ -65,6 +69,7 @@ export const taskPageRoutes = (deps: AppDeps) => (router: Router) => {
       diagram: svg,
       transitions,
       current: viewer.principal.role === 'unit' ? startPage('unit') : '/tasks',
+      formKey: randomBytes(16).toString('base64url'),
       ...extra,
     }).text;
   };
@@ -73,9 +78,9 @@ export const taskPageRoutes = (deps: AppDeps) => (router: Router) => {
     const query = validateInput(taskListQuery, req.query, 'query');
     const viewer = signedIn(res);
     const actor = actorOf(viewer.principal);
-    const filter = { ...query, ...(query.unit === undefined ? {} : { unit: deps.units?.canonical(query.unit) ?? query.unit }) };
+    const filter = { ...query, ...(query.unit === undefined ? {} : { unit: units.canonical(query.unit) }) };
     const now = clock.now();
-    const visible = filterTasks(await tasksNow(deps, now), {}, actor);
+    const visible = await listTasks(plans, now, actor);
     const shown = pageOf(filterTasks(visible, filter, actor), query.page ?? 1);
     if (shown === undefined) throw PAGE_NOT_FOUND;
     res.type('html').send(taskListPage({ viewer, visible, shown: shown.items, page: shown.page, filter, at: now.getTime() }).text);
@@ -97,10 +102,19 @@ export const taskPageRoutes = (deps: AppDeps) => (router: Router) => {
     const type = String(req.params['type']);
     if (instance === undefined || !hasForm(type)) throw PAGE_NOT_FOUND;
     const form = formOf(req.body);
-    const expectedVersion = validateInput(versionField, { [VERSION_FIELD]: form[VERSION_FIELD] }, 'form')[VERSION_FIELD];
+    const fields = validateInput(formFields, { [VERSION_FIELD]: form[VERSION_FIELD], [KEY_FIELD]: form[KEY_FIELD] }, 'form');
     const { payload, values, evidenceRows } = payloadFromForm(type, form);
+    const key = fields[KEY_FIELD];
     try {
-      await engine.send(instance.id, { type, payload }, actor, clock.now(), { expectedVersion });
+      await events.send({
+        taskId: instance.id,
+        type,
+        payload,
+        principal: viewer.principal,
+        expectedVersion: fields[VERSION_FIELD],
+        // A form sent twice (a double click, a resent page) is one event: the second gets the first's answer.
+        idempotency: key === undefined ? undefined : { key: `form:${key}`, method: 'POST', path: req.path, body: payload as Json },
+      });
     } catch (error) {
       const problem = toProblem(error);
       if (problem.status >= 500) throw error;

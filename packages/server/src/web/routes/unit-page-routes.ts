@@ -1,14 +1,12 @@
-import type { Router } from 'express';
-import type { AppDeps } from '../../app/app-deps.ts';
-import { NotificationStore } from '../../notifications/notification-store.ts';
+import type { RouteModule } from '../../app/app-deps.ts';
 import { presentTask } from '../../tasks/present-task.ts';
 import { actorOf } from '../../auth/principal.ts';
 import { validateInput } from '../../http/validate-input.ts';
-import { UNIT_ONLY } from '../../auth/page-readers.ts';
+import { readers } from '../../auth/readers.ts';
 import { myTasksPage } from '../pages/my-tasks-page.ts';
 import { notificationsPage } from '../pages/notifications-page.ts';
-import { allInstances } from '../../tasks/plan-tasks.ts';
-import { PAGE_NOT_FOUND } from '../web-errors.ts';
+import { listedRecords, listTasks } from '../../tasks/list-tasks.ts';
+import { PAGE_NOT_FOUND } from '../../http/problems.ts';
 import { emptyQuery } from '../web-queries.ts';
 import { requireViewer, signedIn } from '../session/web-viewer.ts';
 
@@ -19,10 +17,9 @@ const NOTICE_LIMIT = 100;
  * unread), `GET /notifications` (its notifications, from the notification table) and
  * `POST /notifications/:id/read` (marks one read).
  */
-export const unitPageRoutes = (deps: AppDeps) => (router: Router) => {
-  const { engine, clock } = deps;
-  const notifications = new NotificationStore(engine.store.kysely);
-  const units = requireViewer(UNIT_ONLY);
+export const unitPageRoutes: RouteModule = (deps) => (router) => {
+  const { engine, plans, notifications, clock } = deps;
+  const units = requireViewer(readers.ownUnit);
   const unitOf = (res: Parameters<typeof signedIn>[0]) => {
     const unit = signedIn(res).principal.unit;
     if (unit === null) throw new Error('a unit session without a unit');
@@ -35,11 +32,8 @@ export const unitPageRoutes = (deps: AppDeps) => (router: Router) => {
     const unit = unitOf(res);
     const actor = actorOf(viewer.principal);
     const now = clock.now();
-    const instances = await allInstances(engine, { anyTags: [`party:${unit}`] });
-    const tasks = instances
-      .filter((instance) => engine.visibleTo(instance, actor))
-      .map((instance) => presentTask(engine, instance, actor, now))
-      .sort((a, b) => a.number - b.number);
+    const listed = await listTasks(plans, now, actor);
+    const tasks = (await listedRecords(engine, listed, actor)).map((instance) => presentTask(engine, instance, actor, now));
     const unread = (await notifications.list({ unit, unreadOnly: true, limit: NOTICE_LIMIT })).items.length;
     res.type('html').send(myTasksPage(viewer, tasks, unread).text);
   });

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
-import { HttpProblem } from '../../http/http-problem.ts';
+import { problem } from '../../http/problems.ts';
 
 /** The name of the hidden field every form carries. */
 export const CSRF_FIELD = '_csrf';
@@ -21,7 +21,7 @@ export function sameSecret(given: unknown, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-const forgedRequest = (detail: string) => new HttpProblem(403, 'forged-request', '请求来源无效，请刷新页面后重试', detail);
+const forgedRequest = (detail: string) => problem('forgedRequest', detail);
 
 /** The host (name and port) of a URL, or undefined for anything unparsable (including `null`). Pure. */
 function hostOf(url: string): string | undefined {

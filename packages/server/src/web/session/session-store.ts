@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { ServerDatabase } from '../../db/server-tables.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { isRole } from '../../auth/role.ts';
 
@@ -11,11 +12,6 @@ export interface WebSession {
   readonly principal: Principal;
   /** ISO instant. */
   readonly expiresAt: string;
-}
-
-interface SessionTables {
-  web_session: { id_hash: string; token_id: number; created_at: string; expires_at: string };
-  api_token: { id: number; role: string; unit: string | null; revoked_at: string | null };
 }
 
 /** A session id as the cookie carries it: 32 random bytes, base64url. */
@@ -31,11 +27,7 @@ function digest(id: string): string {
  * revoking the token ends the session. Does IO on the store's database.
  */
 export class SessionStore {
-  private readonly db: Kysely<SessionTables>;
-
-  constructor(db: Kysely<any>) {
-    this.db = db as Kysely<SessionTables>;
-  }
+  constructor(private readonly db: Kysely<ServerDatabase>) {}
 
   /** Opens a session for a token's principal at `now`; the returned id exists nowhere else. */
   async create(principal: Principal, now: Date): Promise<{ id: string; expiresAt: string }> {

@@ -1,6 +1,6 @@
 import type { RequestHandler, Response } from 'express';
 import type { Clock } from '../../time/clock.ts';
-import { HttpProblem } from '../../http/http-problem.ts';
+import { problem } from '../../http/problems.ts';
 import type { Principal } from '../../auth/principal.ts';
 import type { Role } from '../../auth/role.ts';
 import { readCookie } from './cookies.ts';
@@ -61,7 +61,7 @@ export function requireViewer(roles?: readonly Role[]): RequestHandler {
       return;
     }
     if (roles !== undefined && !roles.includes(viewer.principal.role)) {
-      throw new HttpProblem(403, 'forbidden', '无权访问此页面', `role ${viewer.principal.role} may not open ${req.path}; allowed: ${roles.join(', ')}`);
+      throw problem('forbiddenPage', `role ${viewer.principal.role} may not open ${req.path}; allowed: ${roles.join(', ')}`);
     }
     if (req.method === 'POST') {
       checkSameOrigin(req);

@@ -3,7 +3,7 @@ import type { TaskFacts } from '../../reports/index.ts';
 import { brief, lightBadge, stateBadge, taskHref } from './badges.ts';
 import { html } from '../../html/html.ts';
 import type { SafeHtml } from '../../html/html.ts';
-import type { TaskFilter } from '../../tasks/plan-tasks.ts';
+import type { TaskFilter } from '../../tasks/task-filter.ts';
 
 /**
  * Tasks as a table (stacked into cards on a phone): number, text linking to the task, lead units,

@@ -1,22 +1,11 @@
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { AuditEntry, CommitHook, Engine } from '@duban/engine';
+import type { AuditEntry, CommitHook } from '@duban/engine';
 import { karamayUnits } from '@duban/plan';
 import { instancesFromPlan } from '@duban/reform-task';
 import type { PlanTaskLike } from '@duban/reform-task';
 import { expect } from 'vitest';
-import { freshDatabase } from '../../../../engine/test/support/test-database.ts';
-import { createApp } from '../../../src/app/create-app.ts';
-import { createLogger } from '../../../src/app/create-logger.ts';
 import { IMPORTER } from '../../../src/plans/import-plan.ts';
-import type { NotificationDatabase } from '../../../src/notifications/notification-tables.ts';
-import { openDuban } from '../../../src/app/open-duban.ts';
-import type { Duban } from '../../../src/app/open-duban.ts';
-import { unlimited } from '../../../src/rate-limit/rate-limiter.ts';
-import type { Role } from '../../../src/auth/role.ts';
-import { ManualClock } from '../../support/manual-clock.ts';
-import type { Kysely } from 'kysely';
+import { startTestServer } from '../../support/test-server.ts';
+import type { TestServer } from '../../support/test-server.ts';
 
 export const PLAN_ID = 'oversight-2023';
 export const id = (n: number): string => `${PLAN_ID}.${String(n).padStart(3, '0')}`;
@@ -36,51 +25,30 @@ export const plan = {
   ],
 };
 
-export interface OversightServer {
-  readonly url: string;
-  readonly duban: Duban;
-  readonly engine: Engine;
-  readonly clock: ManualClock;
-  /** The server's tables, to count what the hook wrote. */
-  readonly db: Kysely<NotificationDatabase>;
-  token(role: Role, unit?: string): Promise<string>;
-  request(path: string, init?: RequestInit & { token?: string }): Promise<Response>;
+export interface OversightServer extends Omit<TestServer, 'send'> {
   /** Sets the clock to `at` (Asia/Shanghai wall time, e.g. `2023-06-01 10:00`) and POSTs the event; returns the response. */
   send(at: string, token: string, n: number, body: Record<string, unknown>): Promise<Response>;
   /** Sets the clock to `at` and fires the due timers; returns `TYPE n` of each entry written. */
   fire(at: string): Promise<string[]>;
-  close(): Promise<void>;
 }
 
 /** `2023-06-01 10:00` (or `10:00:35`) in Asia/Shanghai as an ISO instant. */
 export const shanghai = (wall: string): string => new Date(`${wall.replace(' ', 'T')}${wall.length === 16 ? ':00' : ''}+08:00`).toISOString();
 
 /**
- * Given a fresh database opened the way the server opens it (openDuban, so with the notification
- * hook), the four tasks imported on 2023-05-10 09:00, and the app on a free loopback port with a
- * manual clock. `onCommit` runs after the notification hook, in the same transaction.
+ * Given the one test server (the composition root, so with the notification hook) with the four
+ * tasks imported on 2023-05-10 09:00 instead of the Karamay plan. `onCommit` runs after the
+ * notification hook, in the same transaction.
  */
 export async function startOversightServer(options: { onCommit?: CommitHook; db?: string } = {}): Promise<OversightServer> {
-  const duban = await openDuban(options.db ?? (await freshDatabase()), { create: true, ...(options.onCommit === undefined ? {} : { onCommit: options.onCommit }) });
-  const { engine, tokens } = duban;
-  const clock = new ManualClock(shanghai('2023-05-10 09:00'));
-  await engine.create(instancesFromPlan(plan, karamayUnits, { planId: PLAN_ID }), IMPORTER, clock.now());
-  const app = createApp({ engine, clock, logger: createLogger({ level: 'silent' }), tokens, rateLimit: unlimited, units: karamayUnits });
-  const server: Server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const request = (path: string, init: RequestInit & { token?: string } = {}) => {
-    const { token, headers, ...rest } = init;
-    return fetch(`${url}${path}`, { ...rest, headers: { ...(token === undefined ? {} : { Authorization: `Bearer ${token}` }), ...(headers as Record<string, string> | undefined) } });
-  };
+  const server = await startTestServer({
+    ...options,
+    startAt: shanghai('2023-05-10 09:00'),
+    seed: async ({ engine }, clock) => void (await engine.create(instancesFromPlan(plan, karamayUnits, { planId: PLAN_ID }), IMPORTER, clock.now())),
+  });
+  const { engine, clock, request } = server;
   return {
-    url,
-    duban,
-    engine,
-    clock,
-    db: engine.store.kysely as Kysely<NotificationDatabase>,
-    token: async (role, unit) => (await tokens.create({ role, unit: unit ?? null }, clock.now())).token,
-    request,
+    ...server,
     send: async (at, token, n, body) => {
       clock.set(shanghai(at));
       return request(`/api/tasks/${id(n)}/events`, { method: 'POST', token, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
@@ -89,11 +57,6 @@ export async function startOversightServer(options: { onCommit?: CommitHook; db?
       clock.set(shanghai(at));
       const { fired } = await engine.fireDue(clock.now());
       return fired.map((entry: AuditEntry) => `${entry.type} ${Number(entry.instanceId.slice(-3))}`);
-    },
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await duban.close();
     },
   };
 }

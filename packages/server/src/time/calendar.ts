@@ -1,10 +1,12 @@
-import { DAY_MS, endOfDayShanghai, isCalendarDate } from '@duban/reform-task';
+import { DAY_MS, endOfDayShanghai, isCalendarDate, SHANGHAI_OFFSET_MS } from '@duban/reform-task';
+
+/*
+ * The one calendar of the server: Asia/Shanghai days (the plans' time zone; its offset and the
+ * end-of-day rule are the workflow's, @duban/reform-task), as dates, date-times and Chinese text.
+ */
 
 /** An instant as reports take it: epoch ms or a Date. */
 export type Instant = number | Date;
-
-// Asia/Shanghai has kept UTC+8 without daylight saving since 1991.
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 
 /** The instant as epoch ms; throws on an invalid Date or a non-finite number. Pure. */
 export function instantMs(instant: Instant): number {
@@ -13,9 +15,25 @@ export function instantMs(instant: Instant): number {
   return ms;
 }
 
-/** The calendar date (Asia/Shanghai) of an instant, `YYYY-MM-DD`. Pure. */
-export function shanghaiDate(ms: number): string {
-  return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+function shifted(instant: string | number): string {
+  const ms = typeof instant === 'number' ? instant : Date.parse(instant);
+  return new Date(ms + SHANGHAI_OFFSET_MS).toISOString();
+}
+
+/** The calendar date (Asia/Shanghai) of an instant (epoch ms or ISO), `YYYY-MM-DD`. Pure. */
+export function shanghaiDate(instant: string | number): string {
+  return shifted(instant).slice(0, 10);
+}
+
+/** `2023-05-15 09:00` in Asia/Shanghai, from an ISO instant or epoch ms. Pure. */
+export function shanghaiDateTime(instant: string | number): string {
+  const iso = shifted(instant);
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+}
+
+/** `2023-05-15T09:00:00+08:00`: an instant as Asia/Shanghai readers see it, machine-readable. Pure. */
+export function shanghaiIso(instant: string | number): string {
+  return `${shifted(instant).slice(0, 19)}+08:00`;
 }
 
 /** `2023-08-31` -> `2023年8月31日`. Pure. */

@@ -1,5 +1,49 @@
 import type { Generated } from 'kysely';
 
+/*
+ * The server's own tables, beside the engine's in the same database (made by db/migrations/).
+ * Each store reads and writes its own through `Kysely<ServerDatabase>`.
+ */
+
+/** `api_token`: tokens stored as their SHA-256 only (auth/token-store.ts). */
+export interface ApiTokenTable {
+  id: Generated<number>;
+  /** The first characters of the token, enough to recognise it. */
+  prefix: string;
+  hash: string;
+  role: string;
+  unit: string | null;
+  label: string | null;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** `access_log`: who read what through the API and the pages (audit/access/access-log.ts). */
+export interface AccessLogTable {
+  id: Generated<number>;
+  at: string;
+  token_id: number;
+  role: string;
+  method: string;
+  path: string;
+  status: number;
+}
+
+/** `web_session`: sign-in sessions of the pages, the cookie's id stored only as its SHA-256 (web/session/session-store.ts). */
+export interface WebSessionTable {
+  id_hash: string;
+  token_id: number;
+  created_at: string;
+  expires_at: string;
+}
+
+/** `rate_limit_window`: requests per key in the current window, shared by every server on the database (rate-limit/db-rate-limiter.ts). */
+export interface RateLimitWindowTable {
+  key: string;
+  window_start: number;
+  count: number;
+}
+
 /** `notification`: one row per notified event per unit; UNIQUE (entry_seq, unit). */
 export interface NotificationTable {
   id: Generated<number>;
@@ -47,8 +91,12 @@ export interface WebhookDeliveryTable {
   created_at: string;
 }
 
-/** The server tables notifications use. */
-export interface NotificationDatabase {
+/** Every table of the server's. */
+export interface ServerDatabase {
+  api_token: ApiTokenTable;
+  access_log: AccessLogTable;
+  web_session: WebSessionTable;
+  rate_limit_window: RateLimitWindowTable;
   notification: NotificationTable;
   webhook: WebhookTable;
   webhook_delivery: WebhookDeliveryTable;

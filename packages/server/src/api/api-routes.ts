@@ -1,0 +1,38 @@
+import express from 'express';
+import type { RouteModule } from '../app/app-deps.ts';
+import { recordAccess } from '../audit/access/record-access.ts';
+import { authenticate } from '../auth/authenticate.ts';
+import { principalOf } from '../auth/principal.ts';
+import { jsonBody } from '../http/json-body.ts';
+import { rateLimit } from '../rate-limit/rate-limit.ts';
+import type { RateBudget } from '../rate-limit/rate-limit.ts';
+import { accessLogRoutes } from './routes/access-log-routes.ts';
+import { auditRoutes } from './routes/audit-routes.ts';
+import { eventRoutes } from './routes/event-routes.ts';
+import { historyRoutes } from './routes/history-routes.ts';
+import { notificationRoutes } from './routes/notification-routes.ts';
+import { proofRoutes } from './routes/proof-routes.ts';
+import { replayDiffRoutes } from './routes/replay-diff-routes.ts';
+import { replayRoutes } from './routes/replay-routes.ts';
+import { reportRoutes } from './routes/report-routes.ts';
+import { taskRoutes } from './routes/task-routes.ts';
+
+/** The API reads the access log records: the log, its replays and the tasks. Express matches routes case-insensitively, so must this. */
+const API_READS = /^\/api\/(audit|replay|tasks)(\/|\?|$)/i;
+
+/** An API request counts against its token's budget. */
+const tokenBudget: RateBudget = (_req, res) => ({ key: `token:${principalOf(res).tokenId}`, whose: 'with this token' });
+
+/**
+ * The JSON API under /api: a bearer token (401 without one), its rate limit, JSON bodies only, the
+ * access log for reviewers' and the office's reads, then every route module. Mount at `/api`.
+ */
+export const apiRoutes: RouteModule = (deps) => (router) => {
+  const api = express.Router();
+  api.use(authenticate(deps.tokens), rateLimit(deps.rateLimit, deps.clock, tokenBudget), ...jsonBody());
+  api.use(recordAccess(deps.accessLog, deps.clock, principalOf, API_READS));
+  for (const routes of [taskRoutes, eventRoutes, historyRoutes, auditRoutes, replayRoutes]) routes(deps)(api);
+  for (const routes of [reportRoutes, notificationRoutes]) routes(deps)(api);
+  for (const routes of [proofRoutes, accessLogRoutes, replayDiffRoutes]) routes(deps)(api);
+  router.use('/api', api);
+};

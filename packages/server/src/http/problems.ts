@@ -1,0 +1,112 @@
+import type { RateDecision } from '../rate-limit/rate-limiter.ts';
+import type { AsOfError, AsOfRefusal } from '../time/as-of.ts';
+import type { FieldIssue, ProblemKind } from './http-problem.ts';
+import { HttpProblem } from './http-problem.ts';
+
+/**
+ * The catalogue: every kind of problem duban answers with, by name, with its status, code and the
+ * Chinese title people read. A refusal anywhere is made by one of the constructors below.
+ */
+export const problemKinds = {
+  malformedJson: { status: 400, code: 'malformed-json', title: '请求体不是有效的 JSON' },
+  badRequest: { status: 400, code: 'bad-request', title: '请求无效' },
+  unauthorized: { status: 401, code: 'unauthorized', title: '未认证或令牌无效' },
+  forbidden: { status: 403, code: 'forbidden', title: '无权执行此操作' },
+  forbiddenPage: { status: 403, code: 'forbidden', title: '无权访问此页面' },
+  forbiddenNotifications: { status: 403, code: 'forbidden', title: '无权查看其他单位的通知' },
+  forgedRequest: { status: 403, code: 'forged-request', title: '请求来源无效，请刷新页面后重试' },
+  notFound: { status: 404, code: 'not-found', title: '资源不存在' },
+  pageNotFound: { status: 404, code: 'not-found', title: '页面不存在' },
+  taskNotFound: { status: 404, code: 'task-not-found', title: '任务不存在' },
+  notificationNotFound: { status: 404, code: 'notification-not-found', title: '通知不存在' },
+  transitionNotAllowed: { status: 409, code: 'transition-not-allowed', title: '当前状态不允许此操作' },
+  instanceConflict: { status: 409, code: 'instance-conflict', title: '任务已存在且内容不同' },
+  preconditionFailed: { status: 412, code: 'precondition-failed', title: '任务已被他人更新，请刷新后重试' },
+  bodyTooLarge: { status: 413, code: 'body-too-large', title: '请求体过大' },
+  notJson: { status: 415, code: 'unsupported-media-type', title: '请求体须为 JSON' },
+  notForm: { status: 415, code: 'unsupported-media-type', title: '表单格式不正确' },
+  invalidRequest: { status: 422, code: 'invalid-request', title: '请求内容不符合要求' },
+  invalidDateRange: { status: 422, code: 'invalid-request', title: '日期范围不符合要求' },
+  invalidPeriod: { status: 422, code: 'invalid-request', title: '通报期间不符合要求' },
+  dateAfterToday: { status: 422, code: 'invalid-request', title: '日期不能晚于今天' },
+  invalidTimeOfDay: { status: 422, code: 'invalid-request', title: '时刻不符合要求' },
+  timeAfterNow: { status: 422, code: 'invalid-request', title: '时刻不能晚于现在' },
+  unknownEvent: { status: 422, code: 'unknown-event', title: '请求内容不符合要求' },
+  invalidPayload: { status: 422, code: 'invalid-payload', title: '请求内容不符合要求' },
+  idempotencyKeyReused: { status: 422, code: 'idempotency-key-reused', title: '请求内容不符合要求' },
+  rateLimited: { status: 429, code: 'rate-limited', title: '请求过于频繁，请稍后再试' },
+  internal: { status: 500, code: 'internal', title: '服务器内部错误' },
+  storeUnavailable: { status: 503, code: 'store-unavailable', title: '服务暂时不可用' },
+} as const satisfies Record<string, ProblemKind>;
+
+export type ProblemName = keyof typeof problemKinds;
+
+/** Seconds a client should wait before retrying when the store is unavailable. */
+const STORE_RETRY_AFTER_SECONDS = 5;
+
+/** A problem of a named kind. */
+export function problem(
+  name: ProblemName,
+  detail: string,
+  options: { readonly extensions?: Readonly<Record<string, unknown>>; readonly headers?: Readonly<Record<string, string>> } = {},
+): HttpProblem {
+  return new HttpProblem(problemKinds[name], detail, options.extensions, options.headers);
+}
+
+/** 401, with the challenge a client needs. */
+export function unauthorized(detail: string): HttpProblem {
+  return problem('unauthorized', detail, { headers: { 'WWW-Authenticate': 'Bearer realm="duban"' } });
+}
+
+/** The body of a task 404: the same whether the task does not exist or the caller may not see it. */
+export const TASK_NOT_FOUND = problem('taskNotFound', 'no task with this id is visible to the caller (找不到该任务，或无权查看)');
+
+/** The web's 404, for a path of no page (and for a task the viewer may not see). */
+export const PAGE_NOT_FOUND = problem('pageNotFound', 'no page at this address is visible to the viewer');
+
+/** 422 naming every field of `where` (`query`, `body`, `header.If-Match`…) that failed. */
+export function invalidFields(where: string, errors: readonly FieldIssue[], name: ProblemName = 'invalidRequest'): HttpProblem {
+  return problem(name, `the request's ${where} is invalid: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, { extensions: { errors } });
+}
+
+/** A 422 naming one field (`query.size`, `path.seq`…) that passed its schema but not a check against the data. */
+export function invalidField(path: string, message: string): HttpProblem {
+  return invalidFields(path.split('.')[0] ?? 'request', [{ path, message }]);
+}
+
+/**
+ * A time input (`asOf`, a period, a moment) that cannot be used, as a 422 naming its query field:
+ * for the API in English under the common title, for a page in Chinese under its own.
+ */
+export function invalidTime(error: AsOfError, audience: 'api' | 'page'): HttpProblem {
+  const path = `query.${error.field}`;
+  if (audience === 'api') return invalidFields('query', [{ path, message: error.message }]);
+  return problem(pageTimeProblems[error.refusal], `${path}: ${error.message}`, { extensions: { errors: [{ path, message: error.zh }] } });
+}
+
+const pageTimeProblems: Readonly<Record<AsOfRefusal, ProblemName>> = {
+  malformed: 'invalidRequest',
+  future: 'dateAfterToday',
+  period: 'invalidPeriod',
+  moment: 'invalidTimeOfDay',
+  'future-moment': 'timeAfterNow',
+};
+
+/** 429 with Retry-After, for an API token or a page viewer past the limit. */
+export function rateLimited(decision: Extract<RateDecision, { allowed: false }>, what: string): HttpProblem {
+  const seconds = decision.retryAfterSeconds;
+  return problem('rateLimited', `more than ${decision.limit} requests this minute ${what}; retry in ${seconds} s`, {
+    extensions: { retryAfter: seconds },
+    headers: { 'Retry-After': String(seconds) },
+  });
+}
+
+/** 503 with Retry-After: nothing was written. */
+export function storeUnavailable(detail: string): HttpProblem {
+  return problem('storeUnavailable', detail, { headers: { 'Retry-After': String(STORE_RETRY_AFTER_SECONDS) } });
+}
+
+/** The 500 every unexpected failure gets: generic, the cause logged with the request id. */
+export function internalError(): HttpProblem {
+  return problem('internal', 'an unexpected error occurred; it has been logged with the request id');
+}

@@ -1,0 +1,86 @@
+import type { AuditEntry, Engine, InstanceRecord } from '@duban/engine';
+import { replayLog } from '@duban/engine';
+import type { AsOf } from '../time/as-of.ts';
+import type { CurrentPlan, PlanFacts } from './current-plan.ts';
+import type { ReportTask } from './report-task.ts';
+import { reportTasks } from './report-task.ts';
+import { SupervisionFold } from './supervision-events.ts';
+
+const INSTANCE_PAGE = 1000;
+
+/** The plan as of a past instant: whole tasks (every field of their context), rebuilt from the log. */
+export interface ReplayedFacts extends PlanFacts {
+  readonly tasks: ReportTask[];
+}
+
+/**
+ * The one reader of the plan as of now and as of an instant, for the API, the pages and the CLI.
+ * As of now it reads the report read model (`CurrentPlan`, kept current from the log's tail) and the
+ * stored tasks; as of a past instant it replays the log, once per read, holding the tasks, never the
+ * log. When the read model cannot answer for now (the log holds entries stamped later: a clock set
+ * back), it replays too. Does IO.
+ */
+export class PlanReader {
+  constructor(
+    private readonly engine: Engine,
+    /** The read model behind every view as of now. */
+    readonly current: CurrentPlan,
+  ) {}
+
+  /** The tasks' facts and the supervision facts as of `asOf`: what the summary, the assessment, the circular, the dashboard and the task lists read. */
+  async facts(asOf: AsOf): Promise<PlanFacts> {
+    return (asOf.now ? await this.current.at(asOf.at.getTime()) : undefined) ?? this.replay(asOf.at.getTime());
+  }
+
+  /** Whole tasks (every field of their context) in plan order as of `asOf`, optionally only those in `state`. */
+  async tasks(asOf: AsOf, filter: { readonly state?: string } = {}): Promise<ReportTask[]> {
+    const tasks = asOf.now
+      ? reportTasks(await this.stored(filter.state === undefined ? {} : { allTags: [`state:${filter.state}`] }))
+      : reportTasks(await this.engine.snapshotsAt(asOf.at));
+    return filter.state === undefined ? tasks : tasks.filter((task) => task.snapshot.value === filter.state);
+  }
+
+  /**
+   * Whole tasks in plan order as of `asOf`, `size` at a time (the ledger's rows). As of now the order
+   * and the ids come from the read model and each piece is read from the store when it is asked for,
+   * so the whole plan is never held; as of a past instant, one replay in one piece.
+   */
+  async *pieces(asOf: AsOf, size = 500): AsyncGenerator<ReportTask[]> {
+    const plan = asOf.now ? await this.current.at(asOf.at.getTime()) : undefined;
+    if (plan === undefined) {
+      // As of now with a read model that cannot answer (a clock set back): the stored tasks.
+      yield await this.tasks(asOf);
+      return;
+    }
+    for (let start = 0; start < plan.tasks.length; start += size) {
+      const ids = plan.tasks.slice(start, start + size).map((task) => task.id);
+      yield reportTasks(await this.engine.getInstances(ids));
+    }
+  }
+
+  /** One read of the log: every task rebuilt whole as it stood at `at` (epoch ms), the supervision facts folded from the same pass. */
+  async replay(at: number): Promise<ReplayedFacts> {
+    const fold = new SupervisionFold();
+    const engine = this.engine;
+    async function* foldedUpToAt(): AsyncGenerator<AuditEntry> {
+      for await (const entry of engine.entries()) {
+        if (Date.parse(entry.at) > at) continue;
+        fold.add(entry);
+        yield entry;
+      }
+    }
+    const { instances } = await replayLog(engine.registry, foldedUpToAt(), at);
+    return { tasks: reportTasks(instances), events: fold.events, asOf: at };
+  }
+
+  /** Every stored instance (narrowed by tags), page by page. */
+  private async stored(query: { allTags?: string[] }): Promise<InstanceRecord[]> {
+    const all: InstanceRecord[] = [];
+    for (let afterId: string | undefined; ; ) {
+      const page = await this.engine.listInstances({ ...query, limit: INSTANCE_PAGE, ...(afterId === undefined ? {} : { afterId }) });
+      all.push(...page);
+      if (page.length < INSTANCE_PAGE) return all;
+      afterId = page[page.length - 1]!.id;
+    }
+  }
+}
