@@ -1,3 +1,5 @@
+import { html, trustedHtml } from '../../html/html.ts';
+import type { SafeHtml } from '../../html/html.ts';
 import type { Circular } from './circular.ts';
 import { circularHeadings } from './circular.ts';
 import { circularTaskText, circularUnitText } from './circular-markdown.ts';
@@ -25,15 +27,16 @@ li::before { content: "· "; }
 }
 `;
 
-/** The circular as a self-contained printable HTML page (lang zh-CN, inline CSS, all text escaped). Pure. */
+/** The circular as a self-contained printable HTML page (lang zh-CN, inline CSS, all text escaped by `html`). Pure. */
 export function circularHtml(circular: Circular): string {
   const { sections } = circular;
-  const section = (heading: string, body: string[]) => [`<h2>${heading}</h2>`, ...body].join('\n');
-  const paragraphs = (texts: readonly string[]) => texts.map((text) => `<p>${escapeHtml(text)}</p>`);
-  const items = (texts: readonly string[]) => (texts.length === 0 ? [] : [`<ul>\n${texts.map((text) => `<li>${escapeHtml(text)}</li>`).join('\n')}\n</ul>`]);
+  const lines = (parts: readonly SafeHtml[]) => trustedHtml(parts.map(String).join('\n'));
+  const section = (heading: string, body: readonly SafeHtml[]) => lines([html`<h2>${heading}</h2>`, ...body]);
+  const paragraphs = (texts: readonly string[]) => texts.map((text) => html`<p>${text}</p>`);
+  const items = (texts: readonly string[]) => (texts.length === 0 ? [] : [html`<ul>\n${lines(texts.map((text) => html`<li>${text}</li>`))}\n</ul>`]);
   const body = [
-    `<h1>${escapeHtml(circular.title)}</h1>`,
-    `<p class="addressees">${escapeHtml(circular.addressees)}：</p>`,
+    html`<h1>${circular.title}</h1>`,
+    html`<p class="addressees">${circular.addressees}：</p>`,
     ...paragraphs([circular.opening]),
     section(circularHeadings.overview, paragraphs(sections.overview)),
     section(circularHeadings.completed, [...paragraphs([sections.completed.intro]), ...items(sections.completed.tasks.map(circularTaskText))]),
@@ -41,31 +44,14 @@ export function circularHtml(circular: Circular): string {
     section(circularHeadings.commended, [...paragraphs([sections.commended.intro]), ...items(sections.commended.units.map(circularUnitText))]),
     section(circularHeadings.criticised, [...paragraphs([sections.criticised.intro]), ...items(sections.criticised.units.map(circularUnitText))]),
     section(circularHeadings.requirements, paragraphs(sections.requirements)),
-    `<p class="signature">${escapeHtml(circular.issuer)}</p>`,
-    `<p class="signature">${escapeHtml(circular.issuedOn)}</p>`,
+    html`<p class="signature">${circular.issuer}</p>`,
+    html`<p class="signature">${circular.issuedOn}</p>`,
   ];
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="zh-CN">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(circular.title)}</title>`,
-    `<style>${STYLE}</style>`,
-    '</head>',
-    '<body>',
-    '<main>',
+  return `${lines([
+    trustedHtml('<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">'),
+    html`<title>${circular.title}</title>`,
+    trustedHtml(`<style>${STYLE}</style>\n</head>\n<body>\n<main>`),
     ...body,
-    '</main>',
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
-}
-
-const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Escapes text for HTML element content and quoted attribute values. Pure. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+    trustedHtml('</main>\n</body>\n</html>'),
+  ])}\n`;
 }
