@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { openDuban } from '../packages/server/src/app/open-duban.ts';
+import { openDuban } from '../packages/server/src/index.ts';
 import { scaleDatabase } from './support/scale-database.ts';
 import { startServer, stopProcess } from './support/processes.ts';
 

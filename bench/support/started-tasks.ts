@@ -1,4 +1,4 @@
-import { openDuban } from '../../packages/server/src/app/open-duban.ts';
+import { openDuban } from '../../packages/server/src/index.ts';
 import { karamayInstances } from './karamay.ts';
 
 /** A task a load generator sends to, with its lead unit's token. */

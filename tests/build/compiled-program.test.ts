@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { USAGE } from '../../packages/server/src/cli/usage.ts';
+import { USAGE } from '../../packages/server/src/index.ts';
 import { freePort, karamayPlanJson, repoRoot } from '../http/support/duban-process.ts';
 
 // `pnpm start`, `demo` and `duban` run packages/*/dist (scripts/build.mjs), not the sources through

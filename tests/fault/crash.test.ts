@@ -4,9 +4,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '@duban/engine';
-import { openDuban } from '../../packages/server/src/app/open-duban.ts';
-import { importPlan } from '../../packages/server/src/plans/import-plan.ts';
-import { loadPlanFile } from '../../packages/server/src/plans/load-plan-file.ts';
+import { importPlan, loadPlanFile, openDuban } from '../../packages/server/src/index.ts';
 import { karamayPlanJson, serve } from '../http/support/duban-process.ts';
 
 const KILLS = 20;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshPostgresSchema, postgresSkipReason, postgresUrl } from '../../packages/engine/test/support/test-database.ts';
-import { openDuban } from '../../packages/server/src/app/open-duban.ts';
+import { openDuban } from '../../packages/server/src/index.ts';
 import type { ServeProcess } from '../http/support/duban-process.ts';
 import { client, duban, karamayPlanJson, serve, taskId } from '../http/support/duban-process.ts';
 

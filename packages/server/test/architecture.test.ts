@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const src = join(import.meta.dirname, '..', 'src');
@@ -15,7 +15,57 @@ const sources = files(src)
   .filter((path) => path.endsWith('.ts'))
   .map((path) => ({ path: relative(src, path), text: readFileSync(path, 'utf8') }));
 
+/** The rooms (top folders of src/) a file imports from, with the import specifier. */
+function importedRooms(file: { path: string; text: string }): { room: string; spec: string }[] {
+  return [...file.text.matchAll(/from '(\.[^']*)'/g)].map(([, spec]) => {
+    const target = relative(src, join(src, dirname(file.path), spec!));
+    return { room: target.includes('/') ? target.slice(0, target.indexOf('/')) : '(root)', spec: spec! };
+  });
+}
+
+const roomOf = (path: string) => (path.includes('/') ? path.slice(0, path.indexOf('/')) : '(root)');
+
 describe('server architecture', () => {
+  it('keeps reports/ and audit/ free of the HTTP API, the pages, the CLI and the composition root', () => {
+    const offenders = sources
+      .filter((f) => ['reports', 'audit'].includes(roomOf(f.path)))
+      .flatMap((f) => importedRooms(f).filter(({ room }) => ['api', 'web', 'cli', 'app'].includes(room)).map(({ spec }) => `${f.path} imports ${spec}`));
+    expect(offenders).toEqual([]);
+  });
+
+  it('keeps the API and the pages apart: what both need lives in tasks/, http/, auth/ or reports/', () => {
+    const offenders = sources.flatMap((f) =>
+      importedRooms(f)
+        .filter(({ room }) => (roomOf(f.path) === 'api' && room === 'web') || (roomOf(f.path) === 'web' && room === 'api'))
+        .map(({ spec }) => `${f.path} imports ${spec}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('holds no more than 15 files in any folder root, so each concept is found by its folder', () => {
+    const perFolder = new Map<string, number>();
+    for (const f of sources) perFolder.set(dirname(f.path), (perFolder.get(dirname(f.path)) ?? 0) + 1);
+    const crowded = [...perFolder].filter(([, count]) => count > 15).map(([folder, count]) => `${folder}: ${count}`);
+    expect(crowded).toEqual([]);
+  });
+
+  it('builds HTTP problems only from the catalogue in http/problems.ts', () => {
+    const builders = sources.filter((f) => /new HttpProblem\(/.test(f.text)).map((f) => f.path);
+    expect(builders).toEqual(['http/problems.ts']);
+  });
+
+  it('writes each Chinese problem title once, in the catalogue', () => {
+    const catalogue = sources.find((f) => f.path === 'http/problems.ts')!;
+    const titles = [...catalogue.text.matchAll(/title: '([^']+)'/g)].map(([, title]) => title!);
+    expect(titles.length).toBeGreaterThan(5);
+    const copies = sources.filter((f) => f !== catalogue).flatMap((f) => titles.filter((title) => f.text.includes(`'${title}'`)).map((title) => `${f.path}: ${title}`));
+    expect(copies).toEqual([]);
+  });
+
+  it('imports no XState: machines run only through the engine', () => {
+    expect(sources.filter((f) => /from 'xstate'/.test(f.text)).map((f) => f.path)).toEqual([]);
+  });
+
   it('reads the clock only in clock.ts: everything else gets time from a Clock', () => {
     const offenders = sources.filter((f) => f.path !== 'time/clock.ts' && /Date\.now\(|new Date\(\s*\)/.test(f.text)).map((f) => f.path);
     expect(offenders).toEqual([]);
