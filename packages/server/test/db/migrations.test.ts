@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import type { Dialect } from '@duban/engine';
+import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { serverMigrationFiles } from '../../src/db/server-migrations.ts';
+
+/** The SQL a migration's `up` sends on `dialect`, captured without a database. */
+async function sqlOf(name: string, dialect: Dialect): Promise<string[]> {
+  const statements: string[] = [];
+  const db = new Kysely<unknown>({
+    dialect: {
+      createAdapter: () => (dialect === 'postgres' ? new PostgresAdapter() : new SqliteAdapter()),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (kysely) => (dialect === 'postgres' ? new PostgresIntrospector(kysely) : new SqliteIntrospector(kysely)),
+      createQueryCompiler: () => (dialect === 'postgres' ? new PostgresQueryCompiler() : new SqliteQueryCompiler()),
+    },
+    log: (event) => void statements.push(`${event.query.sql} ${JSON.stringify(event.query.parameters)}`),
+  });
+  await serverMigrationFiles[name]!(dialect).up(db);
+  return statements;
+}
+
+const hash = (statements: readonly string[]) => createHash('sha256').update(statements.join(';\n')).digest('hex').slice(0, 16);
+
+/**
+ * What each landed migration sends, by dialect. A database records a migration by name and never
+ * runs it again, so a changed migration would leave old and new databases different: add a new
+ * migration instead, and its hashes here.
+ */
+const landed: Record<string, { sqlite: string; postgres: string }> = {
+  '0001-api-token': { sqlite: '38851811efa79784', postgres: '064828844f9776db' },
+  '0002-access-log': { sqlite: 'de60f4979bb9c707', postgres: 'b219e1d76d71a53c' },
+  '0003-web-session': { sqlite: '008286a1dacca7b0', postgres: '008286a1dacca7b0' },
+  '0004-notifications': { sqlite: '3f5ceb7fa3468045', postgres: 'cae82c0e7a8eb687' },
+  '0005-scale-out-rate-limit': { sqlite: 'c327ab78e58aa519', postgres: 'a0a9be6326788232' },
+};
+
+describe('the server migrations', () => {
+  it('capture SQL at all (else every hash would be of nothing)', async () => {
+    expect((await sqlOf('0001-api-token', 'sqlite')).join(' ')).toContain('create table "api_token"');
+  });
+
+  it('are numbered files in order, with no gap', () => {
+    const names = Object.keys(serverMigrationFiles);
+    expect(names).toEqual([...names].sort());
+    names.forEach((name, index) => expect(name.slice(0, 4), name).toBe(String(index + 1).padStart(4, '0')));
+  });
+
+  it('never change once landed: each sends the SQL it sent when it landed', async () => {
+    const now: Record<string, { sqlite: string; postgres: string }> = {};
+    for (const name of Object.keys(serverMigrationFiles)) now[name] = { sqlite: hash(await sqlOf(name, 'sqlite')), postgres: hash(await sqlOf(name, 'postgres')) };
+    expect(now).toEqual(landed);
+  });
+});
