@@ -23,7 +23,7 @@ export const notificationRoutes: RouteModule = (deps) => (router) => {
   router.get('/notifications', async (req, res) => {
     const query = validateInput(notificationListQuery, req.query, 'query');
     const principal = principalOf(res);
-    const named = query.unit === undefined ? undefined : (deps.units?.canonical(query.unit) ?? query.unit);
+    const named = query.unit === undefined ? undefined : deps.units.canonical(query.unit);
     let unit = named;
     if (principal.role === 'unit') {
       if (named !== undefined && named !== principal.unit) {
