@@ -17,8 +17,8 @@ import { replayRoutes } from './routes/replay-routes.ts';
 import { reportRoutes } from './routes/report-routes.ts';
 import { taskRoutes } from './routes/task-routes.ts';
 
-/** The API reads the access log records: the log, its replays and the tasks. Express matches routes case-insensitively, so must this. */
-const API_READS = /^\/api\/(audit|replay|tasks)(\/|\?|$)/i;
+/** The API reads the access log records: the log, its replays, the tasks, the reports and the notifications. Express matches routes case-insensitively, so must this. */
+const API_READS = /^\/api\/(audit|replay|tasks|reports|notifications)(\/|\?|$)/i;
 
 /** An API request counts against its token's budget. */
 const tokenBudget: RateBudget = (_req, res) => ({ key: `token:${principalOf(res).tokenId}`, whose: 'with this token' });

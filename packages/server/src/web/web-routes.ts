@@ -25,8 +25,8 @@ function serveAsset(asset: WebAsset): RequestHandler {
   };
 }
 
-/** The pages that show what the API's /api/audit, /api/replay and /api/tasks show: their reads are recorded alike. */
-const PAGE_READS = /^\/(audit|history|tasks)(\/|\?|$)/i;
+/** The pages that show what the API's reads show (the log, past days, the tasks, the reports, the notices): their reads are recorded alike. */
+const PAGE_READS = /^\/(audit|history|tasks|dashboard|queue|ledger|assessment|circular|notifications)(\/|\?|\.|$)/i;
 
 /**
  * A signed-in viewer's requests count against the token its session stands for (one budget, whether

@@ -1,7 +1,22 @@
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessLogResponse } from '../../src/api/schemas.ts';
 import type { TestServer } from '../support/test-server.ts';
 import { problemOf, startTestServer, taskId } from '../support/test-server.ts';
+import { WebClient } from '../web/support/web-client.ts';
+
+/** A GET whose request line is in absolute form (`GET http://host/path HTTP/1.1`), as a proxy client sends it. */
+function absoluteFormGet(base: string, path: string, token: string): Promise<number> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ hostname, port, method: 'GET', path: `${base}${path}`, headers: { Authorization: `Bearer ${token}` } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 interface AccessRecord {
   id: number;
@@ -69,6 +84,26 @@ describe('the access log: who read what, apart from the audit chain', () => {
     const { items } = await accessLog();
     // Besides that, the only new record is the admin's previous read of the access log itself.
     expect(items.slice(before).map((r) => `${r.role} ${r.path}`)).toEqual(['admin /api/audit/access-log', 'reviewer /API/Tasks?limit=1']);
+  });
+
+  it('given a reviewer whose request line is in absolute form, when it reads a task\'s history, then the read is recorded by its routed path', async () => {
+    const before = (await accessLog()).items.length;
+    expect(await absoluteFormGet(s.url, `/api/tasks/${taskId(7)}/history`, reviewer.token)).toBe(200);
+    const { items } = await accessLog();
+    expect(items.slice(before).map((r) => `${r.role} ${r.path}`)).toEqual(['admin /api/audit/access-log', `reviewer /api/tasks/${taskId(7)}/history`]);
+  });
+
+  it('given a reviewer, when it reads the ledger, the unit assessment and the notifications through the API and the pages, then every read is recorded', async () => {
+    const before = (await accessLog()).items.length;
+    for (const path of ['/api/reports/ledger.csv', '/api/reports/units', '/api/reports/summary', '/api/notifications']) {
+      expect((await s.request(path, { token: reviewer.token })).status, path).toBeLessThan(500);
+    }
+    const pages = new WebClient(s.url);
+    await pages.signIn(reviewer.token);
+    for (const path of ['/ledger', '/ledger.csv', '/assessment', '/dashboard']) expect((await pages.get(path)).status, path).toBeLessThan(500);
+    const { items } = await accessLog();
+    const recorded = items.slice(before).filter((r) => r.tokenId === reviewer.id).map((r) => r.path);
+    expect(recorded).toEqual(['/api/reports/ledger.csv', '/api/reports/units', '/api/reports/summary', '/api/notifications', '/ledger', '/ledger.csv', '/assessment', '/dashboard']);
   });
 
   it('pages with after and limit', async () => {

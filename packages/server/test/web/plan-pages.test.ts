@@ -276,12 +276,13 @@ describe('the reviewer pages', () => {
     await reviewer.get('/assessment');
     await unit.get(`/tasks/${taskId(7)}`);
 
-    // Then the reviewer's task and replay pages are in the access log, the unit's reads are not
+    // Then the reviewer's task, replay and assessment pages are in the access log, the unit's reads are not
     const log = await s.request('/api/audit/access-log', { token: await s.token('admin') });
     const items = ((await log.json()) as { items: { role: string; path: string; status: number; at: string }[] }).items;
     expect(items.filter((i) => !i.path.startsWith('/api/')).map((i) => `${i.role} ${i.path} ${i.status} ${i.at}`)).toEqual([
       `reviewer /tasks/${taskId(7)} 200 2023-05-10T01:30:00.000Z`,
       'reviewer /history?asOf=2023-05-10 200 2023-05-10T01:30:00.000Z',
+      'reviewer /assessment 200 2023-05-10T01:30:00.000Z',
     ]);
   });
 

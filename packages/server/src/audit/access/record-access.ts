@@ -14,11 +14,21 @@ import type { AccessLog } from './access-log.ts';
 export function recordAccess(log: AccessLog, clock: Clock, principalOf: (res: Response) => Principal | undefined, watched: RegExp): RequestHandler {
   return (req, res, next) => {
     const principal = principalOf(res);
-    if (principal !== undefined && watchedReaders.includes(principal.role) && watched.test(req.originalUrl)) {
+    const path = routedPath(req.originalUrl);
+    if (principal !== undefined && watchedReaders.includes(principal.role) && watched.test(path)) {
       const { tokenId, role } = principal;
       const at = clock.now().toISOString();
-      res.once('close', () => log.record({ at, tokenId, role, method: req.method, path: req.originalUrl, status: res.statusCode }));
+      res.once('close', () => log.record({ at, tokenId, role, method: req.method, path, status: res.statusCode }));
     }
     next();
   };
+}
+
+/**
+ * The path (and query) the router sees: a request line in absolute form (`GET http://host/api/…`,
+ * which Node passes on as it came and Express routes by its path) without its scheme and host. Pure.
+ */
+export function routedPath(url: string): string {
+  const withoutOrigin = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '');
+  return withoutOrigin.startsWith('/') ? withoutOrigin : `/${withoutOrigin}`;
 }
