@@ -50,6 +50,15 @@ describe('request ids and logs', () => {
     expect(lines.map((l) => (JSON.parse(l) as Record<string, unknown>)['client'])).toEqual([expect.stringMatching(/^(::ffff:)?127\.0\.0\.1$/)]);
   });
 
+  it('given a token sent in the query as access_token, when the request is logged, then the line carries no token', async () => {
+    const token = await s.token('office');
+    lines.length = 0;
+    await s.request(`/api/tasks?limit=1&access_token=${token}`, { token });
+    const [line] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(line?.['url']).toBe('/api/tasks?limit=1&access_token=[redacted]');
+    expect(lines.join('\n')).not.toContain(token);
+  });
+
   it('logs a 500 with the request id and the error, which the client never sees', async () => {
     const token = await s.token('office');
     lines.length = 0;

@@ -252,3 +252,40 @@ describe('429: rate limit per token', () => {
     expect((await s.request('/api/tasks?limit=1', { token: office })).status).toBe(200);
   });
 });
+
+describe('429: failed bearer tokens per address', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer({ rateLimit: 3 });
+  });
+  afterAll(() => s.close());
+
+  it('given a limit of 3 a minute, when an address sends a 4th wrong token, then it is refused with 429, a valid token from it too, until the window turns', async () => {
+    const office = await s.token('office');
+    for (let i = 0; i < 3; i += 1) expect((await s.request('/api/tasks?limit=1', { token: `wrong-guess-${i}` })).status).toBe(401);
+    const refused = await s.request('/api/tasks?limit=1', { token: 'wrong-guess-3' });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await problemOf(refused)).toMatchObject({ status: 429, retryAfter: expect.any(Number) });
+    // a right guess gains nothing while the address is refused
+    expect((await s.request('/api/tasks?limit=1', { token: office })).status).toBe(429);
+    s.clock.advance(60_000);
+    expect((await s.request('/api/tasks?limit=1', { token: office })).status).toBe(200);
+  });
+});
+
+describe('the Authorization scheme', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer();
+  });
+  afterAll(() => s.close());
+
+  it('given a valid token, when the scheme is written in any letter case, then it is accepted (RFC 9110: case-insensitive)', async () => {
+    const token = await s.token('office');
+    for (const scheme of ['Bearer', 'bearer', 'BEARER']) {
+      expect((await s.request('/api/tasks?limit=1', { headers: { Authorization: `${scheme} ${token}` } })).status, scheme).toBe(200);
+    }
+    expect((await s.request('/api/tasks?limit=1', { headers: { Authorization: `Basic ${token}` } })).status).toBe(401);
+  });
+});

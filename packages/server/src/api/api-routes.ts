@@ -29,7 +29,7 @@ const tokenBudget: RateBudget = (_req, res) => ({ key: `token:${principalOf(res)
  */
 export const apiRoutes: RouteModule = (deps) => (router) => {
   const api = express.Router();
-  api.use(authenticate(deps.tokens), rateLimit(deps.rateLimit, deps.clock, tokenBudget), ...jsonBody());
+  api.use(authenticate(deps.tokens, deps.rateLimit, deps.clock), rateLimit(deps.rateLimit, deps.clock, tokenBudget), ...jsonBody());
   api.use(recordAccess(deps.accessLog, deps.clock, principalOf, API_READS));
   for (const routes of [taskRoutes, eventRoutes, historyRoutes, auditRoutes, replayRoutes]) routes(deps)(api);
   for (const routes of [reportRoutes, notificationRoutes]) routes(deps)(api);

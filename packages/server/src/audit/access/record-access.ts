@@ -1,5 +1,6 @@
 import type { RequestHandler, Response } from 'express';
 import type { Principal } from '../../auth/principal.ts';
+import { redactQuerySecrets } from '../../http/redact-query-secrets.ts';
 import { watchedReaders } from '../../auth/readers.ts';
 import type { Clock } from '../../time/clock.ts';
 import type { AccessLog } from './access-log.ts';
@@ -14,7 +15,7 @@ import type { AccessLog } from './access-log.ts';
 export function recordAccess(log: AccessLog, clock: Clock, principalOf: (res: Response) => Principal | undefined, watched: RegExp): RequestHandler {
   return (req, res, next) => {
     const principal = principalOf(res);
-    const path = routedPath(req.originalUrl);
+    const path = redactQuerySecrets(routedPath(req.originalUrl));
     if (principal !== undefined && watchedReaders.includes(principal.role) && watched.test(path)) {
       const { tokenId, role } = principal;
       const at = clock.now().toISOString();
