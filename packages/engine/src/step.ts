@@ -46,7 +46,8 @@ export function start(definition: AnyWorkflowDefinition, instanceId: string, inp
  * a refusal returns the error and nothing else.
  */
 export function step(definition: AnyWorkflowDefinition, current: InstanceState, type: string, payload: unknown, actor: Actor, at: number): StepResult {
-  const spec = definition.events[type];
+  // Own keys only: `toString` or `__proto__` is an unknown event, not Object.prototype's.
+  const spec = Object.hasOwn(definition.events, type) ? definition.events[type] : undefined;
   if (spec === undefined || type === CREATE_EVENT) {
     return { ok: false, error: new UnknownEvent(type, Object.keys(definition.events)) };
   }

@@ -289,3 +289,66 @@ describe('the Authorization scheme', () => {
     expect((await s.request('/api/tasks?limit=1', { headers: { Authorization: `Basic ${token}` } })).status).toBe(401);
   });
 });
+
+describe('bodies that must be refused before anything reads them', () => {
+  let s: TestServer;
+  let water: string;
+  beforeAll(async () => {
+    s = await startTestServer();
+    water = await s.token('unit', '市水务局');
+  });
+  afterAll(() => s.close());
+
+  /** Sends `body` as task 7's event and returns the status and the problem, after checking nothing was written. */
+  async function refused(body: string, headers: Record<string, string> = {}) {
+    const before = await s.auditCount();
+    const response = await s.send(water, taskId(7), body, headers);
+    expect(await s.auditCount()).toBe(before);
+    return { status: response.status, problem: await problemOf(response) };
+  }
+
+  it('given a body nested 6,000 levels deep with an Idempotency-Key, then 422 naming the depth, not 500', async () => {
+    const deep = `{"type":"START","note":${'['.repeat(6000)}${']'.repeat(6000)}}`;
+    const { status, problem } = await refused(deep, { 'Idempotency-Key': 'deep-1' });
+    expect(status).toBe(422);
+    expect(JSON.stringify(problem['errors'])).toContain('nested deeper than 32 levels');
+  });
+
+  it('given a corrupt gzip or deflate body, then 400, not 500', async () => {
+    for (const encoding of ['gzip', 'deflate']) {
+      const response = await fetch(`${s.url}/api/tasks/${taskId(7)}/events`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${water}`, 'Content-Type': 'application/json', 'Content-Encoding': encoding },
+        body: new Uint8Array([0x1f, 0x8b, 0x08, 0x00, 0xde, 0xad, 0xbe, 0xef, 0x00, 0x01, 0x02]),
+      });
+      expect(response.status, encoding).toBe(400);
+      expect(await problemOf(response)).toMatchObject({ status: 400 });
+    }
+  });
+
+  it('given an event type named like an object property, then 422 unknown event, not 403', async () => {
+    for (const type of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      const { status, problem } = await refused(JSON.stringify({ type }));
+      expect(status, type).toBe(422);
+      expect(problem['type'], type).toBe('urn:duban:problem:unknown-event');
+    }
+  });
+
+  it('given a __proto__ key in a payload, then 422 naming it, and the event is not accepted without it', async () => {
+    const { status, problem } = await refused('{"type":"START","__proto__":{"note":"x"}}');
+    expect(status).toBe(422);
+    expect(problem['errors']).toEqual([{ path: '__proto__', message: 'the key __proto__ is not accepted' }]);
+  });
+
+  it('given text with an unpaired surrogate, then 422: the hashed log holds only valid Unicode (I-JSON)', async () => {
+    const { status, problem } = await refused('{"type":"START","note":"a\\ud800b"}');
+    expect(status).toBe(422);
+    expect(problem['errors']).toEqual([{ path: 'note', message: expect.stringContaining('unpaired UTF-16 surrogate') }]);
+  });
+
+  it('given a note of zero-width spaces only, then 422: text must hold a visible character', async () => {
+    const { status, problem } = await refused(JSON.stringify({ type: 'START', note: '\u200b\u200b\ufeff ' }));
+    expect(status).toBe(422);
+    expect(problem['errors']).toEqual([{ path: 'note', message: expect.stringContaining('可见文字') }]);
+  });
+});

@@ -2,8 +2,16 @@ import { z } from 'zod';
 import { calendarDate } from './calendar-date.ts';
 import { unitNames } from './unit-name.ts';
 
+/** A visible character: neither white space nor an invisible format character (zero-width space, BOM, soft hyphen…). */
+const VISIBLE = /[^\s\p{Cf}]/u;
+
 function text(max: number) {
-  return z.string().trim().min(1).max(max);
+  return z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((value) => VISIBLE.test(value), '须含有可见文字，不能只有空白或不可见字符');
 }
 
 /** Strict payload schema of every reform-task event, in the order of the lifecycle table. */

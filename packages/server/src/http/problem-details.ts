@@ -95,9 +95,10 @@ function fromEngine(error: EngineError): HttpProblem {
   return internalError();
 }
 
-/** body-parser marks its errors with `type` and a 4xx `status`. */
+/** body-parser marks its errors with `type` and a 4xx `status`; a corrupt gzip or deflate body fails in zlib (`Z_…`). */
 function fromBodyParser(error: unknown): HttpProblem | undefined {
-  const { type, status } = (error ?? {}) as { type?: unknown; status?: unknown };
+  const { type, status, code } = (error ?? {}) as { type?: unknown; status?: unknown; code?: unknown };
+  if (typeof code === 'string' && code.startsWith('Z_')) return problem('badRequest', 'the request body’s gzip or deflate encoding is corrupt');
   if (typeof type !== 'string' || typeof status !== 'number') return undefined;
   switch (type) {
     case 'entity.parse.failed':
