@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Engine, isPostgresUrl, openStore } from '@duban/engine';
 import type { CommitHook, Store } from '@duban/engine';
@@ -66,6 +66,9 @@ export async function openDuban(location: string, options: OpenOptions): Promise
     if (!existsSync(file)) {
       if (!options.create) throw new UserError(`no database at ${file} (start one with: duban serve --db ${location})`);
       mkdirSync(dirname(file), { recursive: true });
+      // Owner-only from the first byte: the database holds webhook secrets and token hashes, and
+      // SQLite creates its -wal and -shm files with the database file's permissions.
+      closeSync(openSync(file, 'wx', 0o600));
     }
   }
   let store: Store;
