@@ -188,6 +188,7 @@ export const assessmentResponse = z.strictObject({
   units: z.array(
     z.strictObject({
       unit: z.string(),
+      rank: z.number().int().min(1).describe('1 + the number of units with a higher score: tied units share a rank (并列), and the next rank skips'),
       score: z.number(),
       gained: z.number(),
       lost: z.number(),

@@ -54,6 +54,11 @@ describe('unit assessment (考核)', () => {
     ]);
   });
 
+  it('given units tied on a score at date A, then they share a rank (并列) and the next rank skips', () => {
+    const assessment = assessUnits(defaultAssessmentRules, atA.tasks, atA.events, DATE_A);
+    expect(assessment.units.map((u) => `${u.rank} ${u.score}`)).toEqual(['1 105', '2 100', '2 100', '2 100', '2 100', '2 100', '2 100', '2 100', '2 100', '10 99', '10 99', '12 97', '13 96', '14 92']);
+  });
+
   it('traces every point at date A to a rule, a task and an audit entry', () => {
     const units = new Map(assessUnits(defaultAssessmentRules, atA.tasks, atA.events, DATE_A).units.map((u) => [u.unit, u]));
 

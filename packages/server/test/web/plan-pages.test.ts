@@ -172,6 +172,15 @@ describe('the office pages', () => {
     expect(earlier.body).toContain('value="2023-05-11"');
   });
 
+  it('given units on the same score, when the office opens the assessment, then they show one shared rank marked 并列', async () => {
+    const s = await scenario();
+    const office = await signedIn(s, 'office');
+    const ranks = [...(await office.get('/assessment?asOf=2023-05-11')).body.matchAll(/<td data-label="名次">([^<]+)<\/td>/g)].map(([, rank]) => rank);
+    // on 2023-05-11 nothing has scored yet: every unit is on the base score
+    expect(ranks.length).toBeGreaterThan(2);
+    expect(new Set(ranks)).toEqual(new Set(['1（并列）']));
+  });
+
   it('makes the circular for a period, printable, with a CSP that allows only its own stylesheet', async () => {
     const s = await scenario();
     const office = await signedIn(s, 'office');

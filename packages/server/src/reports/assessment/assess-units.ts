@@ -32,6 +32,8 @@ export interface RuleTally {
 /** One unit's score, by rule, and (when asked for) every reason for it. */
 export interface UnitAssessment {
   readonly unit: string;
+  /** 1 + the number of units with a higher score: tied units share a rank (并列), the next one skips (1, 2, 2, 4). */
+  readonly rank: number;
   readonly score: number;
   readonly gained: number;
   readonly lost: number;
@@ -114,7 +116,7 @@ export function assessUnits(
     }
   }
 
-  const units = [...scores].map(([unit, score]): UnitAssessment => {
+  const unranked = [...scores].map(([unit, score]): Omit<UnitAssessment, 'rank'> => {
     const byRule = rules.rules.flatMap((rule) => {
       const tally = score.byRule.get(rule);
       return tally === undefined ? [] : [{ ...tally, points: round(tally.points) }];
@@ -124,7 +126,12 @@ export function assessUnits(
     const assessed = { unit, score: round(rules.base + gained + lost), gained, lost, byRule };
     return score.reasons === undefined ? assessed : { ...assessed, reasons: score.reasons.sort((a, b) => a.seq - b.seq) };
   });
-  units.sort((a, b) => b.score - a.score || compareUnits(a.unit, b.unit));
+  unranked.sort((a, b) => b.score - a.score || compareUnits(a.unit, b.unit));
+  let rank = 0;
+  const units = unranked.map(({ unit, ...scored }, index): UnitAssessment => {
+    if (index === 0 || scored.score !== unranked[index - 1]!.score) rank = index + 1;
+    return { unit, rank, ...scored };
+  });
   return { rulesVersion: rules.version, base: rules.base, asOf: new Date(now).toISOString(), units };
 }
 

@@ -10,6 +10,12 @@ function points(n: number): string {
   return n > 0 ? `+${n}` : String(n);
 }
 
+/** Whether the unit at `index` shares its score (and so its rank) with a neighbour. */
+function tied(units: readonly { readonly score: number }[], index: number): boolean {
+  const score = units[index]!.score;
+  return units[index - 1]?.score === score || units[index + 1]?.score === score;
+}
+
 /** The assessment table: each unit's score, gains and losses, with every reason behind a disclosure. Pure. */
 export function assessmentPage(model: { viewer: Viewer; assessment: Assessment; asOfDay: string; today: string; taskIds: ReadonlyMap<number, string> }): SafeHtml {
   const { assessment } = model;
@@ -23,8 +29,8 @@ export function assessmentPage(model: { viewer: Viewer; assessment: Assessment; 
 <caption>各单位考核得分（${assessment.units.length} 个单位，得分高者在前）</caption>
 <thead><tr><th scope="col">名次</th><th scope="col">单位</th><th scope="col">得分</th><th scope="col">加分</th><th scope="col">扣分</th><th scope="col">明细</th></tr></thead>
 <tbody>${assessment.units.map(
-      (unit, i) => html`<tr>
-<td data-label="名次">${i + 1}</td>
+      (unit, i, all) => html`<tr>
+<td data-label="名次">${tied(all, i) ? `${unit.rank}（并列）` : unit.rank}</td>
 <th scope="row" data-label="单位">${unit.unit}</th>
 <td data-label="得分"><strong>${unit.score}</strong></td>
 <td data-label="加分">${points(unit.gained)}</td>
