@@ -56,7 +56,7 @@ export function step(definition: AnyWorkflowDefinition, current: InstanceState, 
   }
   const parsed = spec.payload.safeParse(payload ?? {});
   if (!parsed.success) return { ok: false, error: new InvalidPayload(type, zodIssues(parsed.error)) };
-  const issues = spec.check?.(parsed.data, current.snapshot) ?? [];
+  const issues = spec.check?.(parsed.data, current.snapshot, at) ?? [];
   if (issues.length > 0) return { ok: false, error: new InvalidPayload(type, issues) };
 
   const before = current.machineSnapshot ?? toMachine(definition, current.snapshot);

@@ -23,8 +23,8 @@ export interface EventSpec {
   readonly payload: z.ZodType<JsonObject>;
   /** Only the system (timers) may send it. Other events are open to whoever `authorize` admits, the system included. */
   readonly systemOnly?: boolean;
-  /** Payload rules that need the instance (e.g. a date after its deadline); each issue refuses with 422. */
-  readonly check?: (payload: JsonObject, snapshot: StoredSnapshot) => { path: string; message: string }[];
+  /** Payload rules that need the instance or the event's time (epoch ms; e.g. a date after its deadline, or not in the future); each issue refuses with 422. */
+  readonly check?: (payload: JsonObject, snapshot: StoredSnapshot, at: number) => { path: string; message: string }[];
 }
 
 /**

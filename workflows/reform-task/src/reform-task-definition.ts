@@ -1,6 +1,7 @@
 import type { EventSpec, JsonObject, StoredSnapshot, WorkflowDefinition } from '@duban/engine';
 import type { z } from 'zod';
 import { checkExtensionDecision, checkExtensionRequest } from './extension-checks.ts';
+import { checkInterviewRecord } from './interview-check.ts';
 import type { ReformTaskContext } from './reform-task-context.ts';
 import { reformTaskEventPayloads, reformTaskEventTypes, systemOnlyEvents } from './reform-task-events.ts';
 import type { ReformTaskEventType, ReformTaskPayloads } from './reform-task-events.ts';
@@ -23,6 +24,7 @@ const checks: Partial<Record<ReformTaskEventType, EventSpec['check']>> = {
     checkExtensionRequest(payload as ReformTaskPayloads['REQUEST_EXTENSION'], contextOf(snapshot)),
   DECIDE_EXTENSION: (payload, snapshot) =>
     checkExtensionDecision(payload as ReformTaskPayloads['DECIDE_EXTENSION'], contextOf(snapshot)),
+  RECORD_INTERVIEW: (payload, _snapshot, at) => checkInterviewRecord(payload as ReformTaskPayloads['RECORD_INTERVIEW'], at),
 };
 
 function eventSpec(type: ReformTaskEventType): EventSpec {

@@ -54,6 +54,15 @@ describe('lifecycle rules beyond the state table', () => {
     expect(c.deadline.date).toBe('2023-06-30');
   });
 
+  test('given a task in interview, when the interview is recorded as held after the day it is recorded, then the payload is refused (422) naming heldOn', () => {
+    const task = play(created(), [['START', 'lead', t(1)], ['ESCALATE', 'office', t(2)]]);
+    const recordedAt = Date.parse('2023-06-12T15:59:00Z'); // 23:59 on 2023-06-12 in Asia/Shanghai
+    const interview = (heldOn: string) => ({ heldOn, attendees: ['办公室主任'], findings: '推进迟缓', rectifyBy: '2023-07-31' });
+    const future = step(reformTaskV1, task, 'RECORD_INTERVIEW', interview('2023-06-13'), actors.office, recordedAt);
+    expect(future.ok === false && future.error instanceof InvalidPayload && future.error.issues.map((i) => i.path)).toEqual(['heldOn']);
+    expect(step(reformTaskV1, task, 'RECORD_INTERVIEW', interview('2023-06-12'), actors.office, recordedAt).ok).toBe(true);
+  });
+
   test('given a pending extension, when the lead asks again, then it is refused: one request at a time', () => {
     const task = play(created(), [['REQUEST_EXTENSION', 'lead', t(1)]]);
     const result = step(reformTaskV1, task, 'REQUEST_EXTENSION', { until: '2023-09-30', reason: '再申请' }, actors.lead, t(2));

@@ -57,7 +57,7 @@ export const validPayloads: Readonly<Record<ReformTaskEventType, JsonObject>> = 
   URGE: { message: '请加快推进' },
   ESCALATE: { reason: '推进缓慢' },
   RECORD_INTERVIEW: {
-    heldOn: '2023-06-12',
+    heldOn: '2023-06-11',
     attendees: ['市林草局局长'],
     findings: '责任落实不到位',
     rectifyBy: '2023-07-15',

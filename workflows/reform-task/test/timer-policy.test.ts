@@ -131,7 +131,7 @@ describe('timers', () => {
       ['REPORT', 'lead', t(6)],
       ['REJECT', 'office', t(7)],
       ['ESCALATE', 'system', t(8), { reason: '退回3次' }],
-      ['RECORD_INTERVIEW', 'office', t(9), { heldOn: '2023-06-12', attendees: ['局长'], findings: '质量不高', rectifyBy: '2023-07-10' }],
+      ['RECORD_INTERVIEW', 'office', t(9), { heldOn: '2023-06-11', attendees: ['局长'], findings: '质量不高', rectifyBy: '2023-07-10' }],
     ]);
     const rectifyEnd = Date.parse('2023-07-10T16:00:00Z');
     expect(dueTimes(task)).toEqual({ WARN: rectifyEnd - 3 * DAY, DEADLINE_PASSED: rectifyEnd, ESCALATE: rectifyEnd + 30 * DAY });
