@@ -52,7 +52,7 @@ export function appDeps(duban: Duban, edge: { clock: Clock; logger: Logger; audi
     plans: duban.plans,
     rateLimit: duban.rateLimit,
     units: duban.units,
-    events: new EventSender(duban.engine, edge.clock),
+    events: new EventSender(duban.engine, edge.clock, duban.units),
     clock: edge.clock,
     logger: edge.logger,
     auditKey: edge.auditKey,

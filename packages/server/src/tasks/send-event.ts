@@ -1,7 +1,9 @@
 import type { Engine, Json, SendOptions, SendResult } from '@duban/engine';
+import type { UnitRegistry } from '@duban/plan';
+import type { FieldIssue } from '../http/http-problem.ts';
 import type { Principal } from '../auth/principal.ts';
 import { actorOf } from '../auth/principal.ts';
-import { problem } from '../http/problems.ts';
+import { invalidFields, problem } from '../http/problems.ts';
 import { requestFingerprint } from '../http/request-fingerprint.ts';
 import type { Clock } from '../time/clock.ts';
 import { SingleFlight } from './single-flight.ts';
@@ -26,7 +28,9 @@ export interface EventRequest {
  * The one way an event reaches the engine, from the API and from the pages: the caller's principal
  * as actor, the server's clock, visibility checked inside the send (an unknown task and one the caller
  * may not see are the same 404), If-Match, and idempotency keys bound to the caller's token (two
- * tokens may use the same key), with concurrent retries joined onto one run. Does IO.
+ * tokens may use the same key), with concurrent retries joined onto one run. Unit names an event
+ * names (REASSIGN's lead units) resolve through the unit registry first: aliases to the names tasks
+ * carry; unknown names and collectives refused (422). Does IO.
  */
 export class EventSender {
   private readonly flights = new SingleFlight<SendResult>();
@@ -34,6 +38,7 @@ export class EventSender {
   constructor(
     private readonly engine: Engine,
     private readonly clock: Clock,
+    private readonly units: Pick<UnitRegistry, 'get'>,
   ) {}
 
   async send(request: EventRequest): Promise<SendResult> {
@@ -41,11 +46,34 @@ export class EventSender {
     if (principal.role === 'reviewer') throw problem('forbidden', 'reviewers have read-only access and may send no event');
     const at = this.clock.now();
     const options: SendOptions = { onlyIfVisible: true, ...(request.expectedVersion === undefined ? {} : { expectedVersion: request.expectedVersion }) };
-    const send = (extra: SendOptions = {}) => this.engine.send(request.taskId, { type: request.type, payload: request.payload }, actorOf(principal), at, { ...options, ...extra });
+    const payload = request.type === 'REASSIGN' ? this.withRegisteredLeads(request.payload) : request.payload;
+    const send = (extra: SendOptions = {}) => this.engine.send(request.taskId, { type: request.type, payload }, actorOf(principal), at, { ...options, ...extra });
     const { idempotency } = request;
     if (idempotency === undefined) return send();
     const idempotencyKey = `${principal.tokenId}:${idempotency.key}`;
     const fingerprint = requestFingerprint(idempotency.method, idempotency.path, idempotency.body);
     return this.flights.run(idempotencyKey, fingerprint, () => send({ idempotencyKey, fingerprint }));
+  }
+
+  /**
+   * REASSIGN's `leadUnits` by the registry's names (an alias becomes the unit's name, a repeat is
+   * dropped). A name the registry does not know, or a collective (各区人民政府 stands for several
+   * units, none of which could sign as its lead), is refused with 422 naming the entry. Anything
+   * not a list of strings is left for the workflow's schema to refuse.
+   */
+  private withRegisteredLeads(payload: Record<string, unknown>): Record<string, unknown> {
+    const { leadUnits } = payload;
+    if (!Array.isArray(leadUnits) || !leadUnits.every((name): name is string => typeof name === 'string')) return payload;
+    const issues: FieldIssue[] = [];
+    const names = leadUnits.map((written, index) => {
+      const unit = this.units.get(written.trim());
+      if (unit === undefined) issues.push({ path: `leadUnits.${index}`, message: `单位“${written.trim()}”不在单位名录中，请核对名称` });
+      else if (unit.kind === 'collective') {
+        issues.push({ path: `leadUnits.${index}`, message: `“${unit.name}”是多个单位的统称，不能作为牵头单位，请写明具体单位${unit.members === undefined ? '' : `（${unit.members.join('、')}）`}` });
+      }
+      return unit?.name ?? written;
+    });
+    if (issues.length > 0) throw invalidFields('body', issues, 'invalidPayload');
+    return { ...payload, leadUnits: [...new Set(names)] };
   }
 }
