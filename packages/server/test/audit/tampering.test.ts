@@ -276,6 +276,21 @@ describe('tampering with the database file is detected by `audit verify --db` at
     expect((await verifyDb(copy.db)).out).toMatch(/BROKEN at seq 86/);
   });
 
+  it('given an entry edited, every later hash recomputed and every checkpoint deleted from the database and the checkpoint file, then `--pubkey` still says BROKEN and why', async () => {
+    const copy = copyDatabase(latest, fresh('db'));
+    rewriteLog(copy.db, (entries) => rehashFrom(entries.map((e) => (e.seq === 75 ? { ...e, payload: { ...e.payload, reason: '改过的理由' } } : e)), 74));
+    runSql(copy.db, 'DELETE FROM checkpoint');
+    writeFileSync(`${copy.db}.checkpoints`, '');
+    const result = await verifyDb(copy.db);
+    expect(result.code, result.out + result.err).toBe(1);
+    expect(result.out).toMatch(/^audit log BROKEN: this log was signed \(its database records the signing key ed25519:[0-9a-f]+\) but no signed checkpoint remains/);
+    // and with the key row deleted too, the reviewer's key still says the log was signed
+    runSql(copy.db, 'DELETE FROM checkpoint_key');
+    const keyless = await verifyDb(copy.db);
+    expect(keyless.code, keyless.out).toBe(1);
+    expect(keyless.out).toMatch(/this log was signed \(you hold its public key/);
+  });
+
   it('given an older backup restored, then it passes on its own but not against the newer checkpoint the reviewer holds', async () => {
     const restored = copyDatabase(backupAt81, fresh('restored'));
     const alone = await verifyDb(restored.db);

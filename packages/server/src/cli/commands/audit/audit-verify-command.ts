@@ -63,7 +63,9 @@ async function verifyDatabase(db: string, keyDir: string | undefined, held: Chec
     const sources: CheckpointSource[] = [{ label: 'the database', texts: stored.map((c) => c.text) }];
     if (files !== undefined && existsSync(files.checkpointFile)) sources.push({ label: files.checkpointFile, texts: await readCheckpointFile(files.checkpointFile) });
     const report = await verifyAuditLog(duban.engine.entries(), [...sources, ...held], key, stored[0]?.origin);
-    return printReport(report, key, io);
+    const recorded = await duban.engine.store.transact((tx) => tx.checkpointKey());
+    const signedOnce = recorded === undefined ? (pubkey === undefined ? undefined : `you hold its public key (${keyName(pubkey)})`) : `its database records the signing key ${recorded.keyName}`;
+    return printReport(withoutCheckpointsRefused(report, key, signedOnce), key, io);
   } finally {
     await duban.close();
   }
@@ -87,13 +89,34 @@ async function verifyDirectory(dir: string, held: CheckpointSource[], pubkey: Ke
   if (!existsSync(entriesFile)) throw new UserError(`${dir} is not an audit export: it has no entries.jsonl`);
   let report: AuditLogReport;
   try {
-    report = await verifyAuditLog(logDirectoryEntries(entriesFile), sources, key);
+    report = withoutCheckpointsRefused(
+      await verifyAuditLog(logDirectoryEntries(entriesFile), sources, key),
+      key,
+      pubkey !== undefined ? `you hold its public key (${keyName(pubkey)})` : exportedKey !== undefined ? `the export holds its public key (${keyName(exportedKey)})` : undefined,
+    );
   } catch (error) {
     if (!(error instanceof MalformedLogLine)) throw error;
     io.out(`audit log BROKEN at line ${error.line} of entries.jsonl: ${error.message}`);
     return 1;
   }
   return printReport(report, key, io);
+}
+
+/**
+ * A log that was signed once — its database records a checkpoint key, or the reviewer holds the
+ * public key — and now has entries but no signed checkpoint at all has lost its checkpoints: a
+ * server signs one as soon as it starts. Without them a rewritten, re-hashed log would pass the
+ * chain check, so it is not intact. `signedOnce` says how we know (undefined: we do not). Pure.
+ */
+function withoutCheckpointsRefused(report: AuditLogReport, key: KeyObject | undefined, signedOnce: string | undefined): AuditLogReport {
+  if (!report.ok || signedOnce === undefined || report.entries === 0) return report;
+  const present = key === undefined ? report.unchecked : report.checkpoints;
+  if (present > 0) return report;
+  return {
+    ...report,
+    ok: false,
+    reason: `this log was signed (${signedOnce}) but no signed checkpoint remains in the database, the checkpoint file or the files given: checkpoints were deleted, so a rewritten and re-hashed log would not show; check it against a checkpoint you kept (--checkpoint FILE)`,
+  };
 }
 
 function printReport(report: AuditLogReport, key: KeyObject | undefined, io: CliIo): number {
