@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +11,6 @@ import { createLogger } from '../../src/app/create-logger.ts';
 import { openDuban } from '../../src/app/open-duban.ts';
 import type { Duban } from '../../src/app/open-duban.ts';
 import { repoPaths } from '../../src/app/repo-paths.ts';
-import { openAuditSigner } from '../../src/audit/keys/audit-signer.ts';
 import type { Role } from '../../src/auth/role.ts';
 import type { TokenStore } from '../../src/auth/token-store.ts';
 import type { ServerDatabase } from '../../src/db/server-tables.ts';
@@ -50,7 +50,7 @@ export interface TestServerOptions {
   readonly db?: string;
   /** Collects the server's log lines (request log, access-log failures); silent by default. */
   readonly logLines?: string[];
-  /** The key the audit routes verify checkpoints with; a fresh in-memory key by default. */
+  /** The key the audit routes verify checkpoints with; by default a fresh key no checkpoint was signed with (the test server signs none). */
   readonly auditKey?: AuditKey;
   readonly trustProxy?: number | string;
   /** Runs after the notification hook, in every transition's transaction. */
@@ -87,7 +87,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const { engine, tokens } = duban;
   const clock = new ManualClock(options.startAt ?? '2023-05-10T09:00:00+08:00');
   await (options.seed ?? karamayPlan)(duban, clock);
-  const auditKey = options.auditKey ?? (await openAuditSigner(engine, ':memory:', { create: true }));
+  const auditKey = options.auditKey ?? { origin: 'duban-test', publicKey: generateKeyPairSync('ed25519').publicKey };
   const app = createApp(appDeps(duban, { clock, logger, auditKey, trustProxy: options.trustProxy }));
   const server: Server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
