@@ -81,3 +81,25 @@ describe('`duban demo --exit`', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
   });
 });
+
+describe('`duban demo` (serving after the script)', () => {
+  let dataDir: string;
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'duban-demo-serve-'));
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('given the script played, when it keeps serving, then it prints a sign-in for the office, a reviewer, a lead unit and a district government, and each token opens its pages', async () => {
+    const port = await freePort();
+    const demo = await runCli(['demo', '--port', String(port)], { DUBAN_DATA_DIR: dataDir }, (output) => output.includes('Ctrl-C'));
+    try {
+      const output = demo.output();
+      const tokenOf = (label: RegExp) => label.exec(output)?.[1];
+      const tokens = [/office token:\s+(\S+)/, /reviewer token:\s+(\S+)/, /市水务局, a lead unit\):\s+(\S+)/, /独山子区人民政府, a district\):\s+(\S+)/].map(tokenOf);
+      expect(tokens.every((token) => token !== undefined), output).toBe(true);
+      for (const token of tokens) expect((await fetch(`http://127.0.0.1:${port}/api/tasks?limit=1`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+    } finally {
+      expect(await demo.stop()).toBe(0);
+    }
+  });
+});
