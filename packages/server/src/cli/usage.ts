@@ -35,9 +35,10 @@ export const USAGE = `Usage: duban <command> [options]
                                      tasks whose state, light or deadline changed in between
   report summary|units|ledger|circular --db FILE [--as-of ISO] [--from DATE --to DATE]
         [--format csv|xlsx|md|html|json] [--out FILE]
-                                     the office's reports: summary, units (json); ledger (csv,
-                                     xlsx, json); circular --from --to (md, html, json); xlsx
-                                     needs --out; --as-of DATE means the end of that day
+                                     the office's reports: summary (json, md), units (json,
+                                     csv); ledger (csv, xlsx, json); circular --from --to (md,
+                                     html, json); xlsx needs --out; --as-of DATE means the end
+                                     of that day
   webhook set --db FILE --unit NAME --url http(s)://… --secret-file FILE
                                      send the unit's notifications to URL, signed with the secret
                                      in FILE (16+ chars; a trailing newline is dropped); or give

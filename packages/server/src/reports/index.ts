@@ -8,6 +8,7 @@ export type { SupervisionEvent, SupervisionKind } from './supervision-events.ts'
 export { SupervisionFold } from './supervision-events.ts';
 export type { Activity, OverdueTask, Summary, Tally } from './summary.ts';
 export { formatPercent, summarize } from './summary.ts';
+export { summaryMarkdown } from './summary-markdown.ts';
 export type { LedgerColumn, LedgerRow } from './ledger/ledger.ts';
 export { ledgerColumns, ledgerRowPieces, ledgerRows } from './ledger/ledger.ts';
 export { csvField, ledgerCsv, ledgerCsvPieces } from './ledger/ledger-csv.ts';
@@ -18,6 +19,7 @@ export type { AssessmentRule, AssessmentRules, AssessmentTrigger } from './asses
 export { assessmentRulesSchema, assessmentTriggers, defaultAssessmentRules, parseAssessmentRules } from './assessment/assessment-rules.ts';
 export type { Assessment, AssessmentReason, AssessOptions, RuleTally, UnitAssessment } from './assessment/assess-units.ts';
 export { assessUnits } from './assessment/assess-units.ts';
+export { assessmentCsv } from './assessment/assessment-csv.ts';
 export type { Circular, CircularOptions, CircularTask, CircularUnit } from './circular/circular.ts';
 export { circular, circularHeadings } from './circular/circular.ts';
 export { circularMarkdown, circularTaskText, circularUnitText } from './circular/circular-markdown.ts';

@@ -45,6 +45,21 @@ describe('`duban report` and `duban webhook` (in process)', () => {
     expect(assessment.units.at(-1)).toMatchObject({ unit: '市司法局', score: 81 });
   });
 
+  it('given --format md or csv, when the summary or the units are asked for, then the summary prints as Markdown and the units as CSV with shared ranks', async () => {
+    const md = await run('report', 'summary', '--db', db, '--as-of', '2023-08-20', '--format', 'md');
+    expect(md.code, md.err).toBe(0);
+    expect(md.out).toMatch(/^# 改革任务推进情况（截至 2023-08-20 23:59/);
+    expect(md.out).toContain('共 4 项任务，完成 2 项（50.0%，以未撤销的 4 项计）；逾期未完成 1 项。');
+    expect(md.out).toMatch(/\| 3 \| 全面推行“双随机、一公开”监管。 \| 市司法局 \| 2023-07-31 \| 20 \| /);
+
+    const csv = await run('report', 'units', '--db', db, '--as-of', '2023-09-30', '--format', 'csv');
+    expect(csv.code, csv.err).toBe(0);
+    const lines = csv.out.split('\r\n');
+    expect(lines[0]).toBe('\uFEFF名次,单位,得分,加分,扣分,明细');
+    expect(lines.at(-1)).toMatch(/^\d+,市司法局,81,/);
+    expect((await run('report', 'units', '--db', db, '--format', 'md')).code).toBe(2);
+  });
+
   it('report ledger prints CSV or JSON rows, and writes an xlsx only to a file', async () => {
     const csv = await run('report', 'ledger', '--db', db, '--as-of', '2023-08-20');
     expect(csv.code).toBe(0);
@@ -80,7 +95,7 @@ describe('`duban report` and `duban webhook` (in process)', () => {
       [['report', 'bogus', '--db', db], 'unknown report "bogus"'],
       [['report', 'summary'], '--db is required'],
       [['report', 'ledger', '--db', db, '--format', 'xlsx'], '--format xlsx needs --out FILE'],
-      [['report', 'summary', '--db', db, '--format', 'csv'], '--format for summary must be json, got "csv"'],
+      [['report', 'summary', '--db', db, '--format', 'csv'], '--format for summary must be json or md, got "csv"'],
       [['report', 'units', '--db', db, '--as-of', 'someday'], '--as-of must be an ISO 8601 instant such as 2023-08-31T18:00:00+08:00 or a date such as 2023-08-31, got "someday"'],
       [['report', 'units', '--db', db, '--as-of', '2999-01-01'], "--as-of must not be after the server's current time"],
       [['report', 'circular', '--db', db, '--from', '2023-07', '--to', '2023-06'], '--from must not be after to'],

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { openDuban } from '../../app/open-duban.ts';
-import { assessUnits, circular, circularHtml, circularMarkdown, defaultAssessmentRules, ledgerRows, summarize } from '../../reports/index.ts';
+import { assessmentCsv, assessUnits, circular, circularHtml, circularMarkdown, defaultAssessmentRules, ledgerRows, summarize, summaryMarkdown } from '../../reports/index.ts';
 import { ledgerDownload } from '../../reports/ledger/ledger-download.ts';
 import { asOf, reportPeriod } from '../../time/as-of.ts';
 import type { AsOf } from '../../time/as-of.ts';
@@ -16,8 +16,8 @@ import { UsageError } from '../usage-error.ts';
 
 /** Each report's formats; the first is the default. */
 const FORMATS = {
-  summary: ['json'],
-  units: ['json'],
+  summary: ['json', 'md'],
+  units: ['json', 'csv'],
   ledger: ['csv', 'xlsx', 'json'],
   circular: ['md', 'html', 'json'],
 } as const;
@@ -74,8 +74,13 @@ export async function reportCommand(args: readonly string[], io: CliIo): Promise
     if (report === 'ledger') output = json(ledgerRows(await plans.tasks(instant), instant.at));
     else {
       const plan = await plans.facts(instant);
-      if (report === 'summary') output = json(summarize(plan.tasks, plan.events, plan.asOf));
-      else if (report === 'units') output = json(assessUnits(defaultAssessmentRules, plan.tasks, plan.events, plan.asOf));
+      if (report === 'summary') {
+        const summary = summarize(plan.tasks, plan.events, plan.asOf);
+        output = format === 'md' ? summaryMarkdown(summary) : json(summary);
+      } else if (report === 'units') {
+        const assessment = assessUnits(defaultAssessmentRules, plan.tasks, plan.events, plan.asOf);
+        output = format === 'csv' ? assessmentCsv(assessment) : json(assessment);
+      }
       else {
         const text = circular(period!, plan.tasks, plan.events);
         output = format === 'html' ? circularHtml(text) : format === 'json' ? json(text) : circularMarkdown(text);
