@@ -1,29 +1,28 @@
 import type { KeyObject } from 'node:crypto';
-import { createPublicKey } from 'node:crypto';
 import type { Actor } from './actor.ts';
 import { SYSTEM_ACTOR } from './actor.ts';
 import type { AuditEntry } from './audit-entry.ts';
+import type { ConsistencyProof, InclusionProof, ReplayReport } from './audit-log.ts';
+import { AuditLog } from './audit-log.ts';
 import { canonicalJson } from './canonical-json.ts';
-import type { SignedCheckpoint } from './checkpoint.ts';
-import { openCheckpoint, signCheckpoint } from './checkpoint.ts';
-import { claimCheckpointKey } from './checkpoint-key.ts';
 import type { ChainReport } from './chain-verification.ts';
-import { verifyChain } from './chain-verification.ts';
+import type { SignedCheckpoint } from './checkpoint.ts';
+import type { CheckpointSigner } from './checkpoint-log.ts';
+import { CheckpointLog } from './checkpoint-log.ts';
 import { GroupCommit } from './group-commit.ts';
 import { IdempotencyKeyReused, InstanceConflict, InstanceNotFound, VersionConflict } from './errors.ts';
 import type { JsonObject } from './json.ts';
 import type { LogVerification } from './log-verification.ts';
-import { verifyLog } from './log-verification.ts';
-import { MerkleFrontier } from './merkle-tree.ts';
-import type { ReplayDifference } from './replay.ts';
-import { replayLog, sameState } from './replay.ts';
+import type { ReplayedInstance } from './replay.ts';
 import type { Step, StepResult } from './step.ts';
 import { allowedEvents, start, step } from './step.ts';
-import { streamedConsistencyProof, streamedInclusionProof } from './streamed-merkle-proofs.ts';
 import { DuplicateKey } from './store/duplicate-key.ts';
 import type { CheckpointKey, InstanceQuery, InstanceRecord, LeanEntry, Store, StoreTransaction, StoredTimer } from './store/store.ts';
 import type { AnyWorkflowDefinition, TimerSpec } from './workflow-definition.ts';
 import { WorkflowRegistry } from './workflow-registry.ts';
+
+export type { CheckpointSigner } from './checkpoint-log.ts';
+export type { ConsistencyProof, InclusionProof, ReplayReport } from './audit-log.ts';
 
 export interface CreateRequest {
   readonly id: string;
@@ -48,33 +47,6 @@ export interface SendResult {
   readonly replayed: boolean;
 }
 
-/** Who signs checkpoints: the log's name and an Ed25519 private key. */
-export interface CheckpointSigner {
-  readonly origin: string;
-  readonly privateKey: KeyObject;
-}
-
-export interface InclusionProof {
-  readonly seq: number;
-  readonly size: number;
-  readonly leafHash: string;
-  readonly rootHash: string;
-  readonly proof: string[];
-}
-
-export interface ConsistencyProof {
-  readonly from: number;
-  readonly to: number;
-  readonly fromRoot: string;
-  readonly toRoot: string;
-  readonly proof: string[];
-}
-
-export interface ReplayReport {
-  readonly entries: number;
-  readonly instances: { instanceId: string; state: string; version: number }[];
-  readonly differences: ReplayDifference[];
-}
 
 /** Called inside the transaction of every committed entry (creation, event, timer); throwing rolls it all back. */
 export type CommitHook = (tx: StoreTransaction, committed: { instance: InstanceRecord; entry: AuditEntry }) => Promise<void>;
@@ -85,9 +57,6 @@ export interface EngineOptions {
   readonly groupCommit?: boolean;
 }
 
-const AUDIT_PAGE = 2000;
-/** Leaf hashes per read while computing a proof: 64-character strings, so about 2 MB a page. */
-const PROOF_PAGE = 20_000;
 const TIMER_BATCH = 200;
 
 /**
@@ -96,8 +65,10 @@ const TIMER_BATCH = 200;
  */
 export class Engine {
   readonly registry: WorkflowRegistry;
-  /** Merkle frontier of the log as far as this process has read it, so each checkpoint reads only new hashes. */
-  private frontier = new MerkleFrontier();
+  /** The audit log's reads: entries, verification, replay, proofs. */
+  readonly log: AuditLog;
+  /** The signed checkpoints and the one key that signs them. */
+  readonly checkpointLog: CheckpointLog;
   private readonly commits: GroupCommit | undefined;
 
   constructor(
@@ -106,6 +77,8 @@ export class Engine {
     private readonly options: EngineOptions = {},
   ) {
     this.registry = new WorkflowRegistry(workflows);
+    this.log = new AuditLog(store, this.registry);
+    this.checkpointLog = new CheckpointLog(store);
     this.commits = options.groupCommit === false ? undefined : new GroupCommit(store);
   }
 
@@ -251,172 +224,55 @@ export class Engine {
     return this.registry.get(instance.workflowId, instance.workflowVersion);
   }
 
-  async history(instanceId: string): Promise<AuditEntry[]> {
-    const entries: AuditEntry[] = [];
-    for await (const entry of this.entries({ instanceId })) entries.push(entry);
-    return entries;
-  }
-
-  readAudit(afterSeq: number, limit: number): Promise<AuditEntry[]> {
-    return this.store.readAudit({ afterSeq, limit });
-  }
-
-  /** Entries after `afterSeq`, without actor and hashes, with payloads of `payloadTypes` only (see LeanEntry). */
-  readLean(afterSeq: number, limit: number, payloadTypes: readonly string[]): Promise<LeanEntry[]> {
-    return this.store.readLean(afterSeq, limit, payloadTypes);
-  }
-
-  /** The whole log (or one instance's part of it) in seq order, read page by page. */
-  async *entries(filter: { instanceId?: string } = {}): AsyncGenerator<AuditEntry> {
-    let afterSeq = 0;
-    for (;;) {
-      const page = await this.store.readAudit({ afterSeq, limit: AUDIT_PAGE, ...filter });
-      yield* page;
-      if (page.length < AUDIT_PAGE) return;
-      afterSeq = page[page.length - 1]!.seq;
-    }
-  }
-
-  /** Checks the log's hash chain from the first entry; names the first bad seq. */
-  verify(): Promise<ChainReport> {
-    return verifyChain(this.entries());
-  }
-
-  /**
-   * Rebuilds every instance from the log. Without `asOf`, compares each with its stored snapshot and
-   * version and reports every difference; with `asOf`, returns the states as they stood then.
-   */
-  async replay(asOf?: Date): Promise<ReplayReport> {
-    const result = await replayLog(this.registry, this.entries(), asOf?.getTime());
-    const differences = [...result.differences];
-    if (asOf === undefined) {
-      let afterId: string | undefined;
-      const seen = new Set<string>();
-      for (;;) {
-        const page = await this.store.listInstances({ limit: AUDIT_PAGE, ...(afterId === undefined ? {} : { afterId }) });
-        for (const stored of page) {
-          seen.add(stored.id);
-          const replayed = result.instances.get(stored.id);
-          if (replayed === undefined) differences.push({ instanceId: stored.id, reason: 'stored instance has no entries in the log' });
-          else if (!sameState(stored, replayed)) {
-            differences.push({ instanceId: stored.id, reason: `stored ${stored.snapshot.value} v${stored.version} differs from replayed ${replayed.snapshot.value} v${replayed.version}` });
-          }
-        }
-        if (page.length < AUDIT_PAGE) break;
-        afterId = page[page.length - 1]!.id;
-      }
-      for (const id of result.instances.keys()) if (!seen.has(id)) differences.push({ instanceId: id, reason: 'logged instance is missing from the store' });
-    }
-    const instances = [...result.instances.values()]
-      .map((i) => ({ instanceId: i.instanceId, state: i.snapshot.value, version: i.version }))
-      .sort((a, b) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0));
-    return { entries: result.entries, instances, differences };
-  }
-
-  /** The instances as they stood at `asOf`, with their full snapshots. */
-  async snapshotsAt(asOf: Date) {
-    return (await replayLog(this.registry, this.entries(), asOf.getTime())).instances;
-  }
-
-  /**
-   * Makes `publicKey` the key of this log's checkpoints, recording it when no key is (see
-   * claimCheckpointKey), or throws CheckpointKeyMismatch having written nothing. A server calls it as
-   * it starts, so that a second key is refused before it signs anything.
-   */
-  claimCheckpointKey(publicKey: KeyObject): Promise<CheckpointKey> {
-    return this.store.transact((tx) => claimCheckpointKey(tx, publicKey));
-  }
-
-  /**
-   * Signs and stores a checkpoint of the whole log, unless the latest checkpoint already covers it.
-   * Returns the new checkpoint, or undefined when there was nothing new. Throws CheckpointKeyMismatch,
-   * writing nothing, when the signer's key is not the log's (claimCheckpointKey).
-   */
-  async issueCheckpoint(signer: CheckpointSigner, at: Date): Promise<SignedCheckpoint | undefined> {
-    if (this.frontier.size === 0) this.frontier = await this.resumedFrontier(signer);
-    for (;;) {
-      const hashes = await this.store.readHashes(this.frontier.size, AUDIT_PAGE);
-      for (const hash of hashes) this.frontier.append(hash);
-      if (hashes.length < AUDIT_PAGE) break;
-    }
-    const size = this.frontier.size;
-    const rootHash = this.frontier.root();
-    const nodes = this.frontier.nodes();
-    return this.store.transact(async (tx) => {
-      await claimCheckpointKey(tx, createPublicKey(signer.privateKey));
-      const latest = await tx.latestCheckpoint();
-      // Nothing new to sign; a checkpoint from before frontiers were kept gets this one, for the next start.
-      if (latest !== undefined && latest.size === size) await tx.keepFrontier(size, nodes);
-      if (size === 0 || (latest !== undefined && latest.size >= size)) return undefined;
-      const checkpoint = signCheckpoint({ origin: signer.origin, size, rootHash, time: at.toISOString() }, signer.privateKey);
-      await tx.insertCheckpoint(checkpoint, nodes);
-      return checkpoint;
-    });
-  }
-
-  /**
-   * The frontier kept with the latest checkpoint, when that checkpoint bears the signer's signature and
-   * its root is the frontier's: new checkpoints then extend what was signed, and the log's hashes are
-   * read from there on rather than from the first. Otherwise an empty frontier (everything is read).
-   */
-  private async resumedFrontier(signer: CheckpointSigner): Promise<MerkleFrontier> {
-    const kept = await this.store.latestFrontier();
-    if (kept === undefined) return new MerkleFrontier();
-    const opened = openCheckpoint(kept.checkpoint.text, createPublicKey(signer.privateKey));
-    if (!opened.ok || opened.checkpoint.origin !== signer.origin) return new MerkleFrontier();
-    try {
-      const frontier = MerkleFrontier.restore(opened.checkpoint.size, kept.nodes);
-      return frontier.root() === opened.checkpoint.rootHash ? frontier : new MerkleFrontier();
-    } catch {
-      return new MerkleFrontier();
-    }
-  }
-
-  checkpoints(): Promise<SignedCheckpoint[]> {
-    return this.store.checkpoints();
-  }
-
-  /** Up to `limit` checkpoints of logs larger than `size`, smallest first: a page of `checkpoints()`. */
-  checkpointsAfter(size: number, limit: number): Promise<SignedCheckpoint[]> {
-    return this.store.checkpointsAfter(size, limit);
-  }
-
-  /** Proof that entry `seq` is in the log's first `size` entries (default: all). Reads the log page by page, holding none of it. */
-  async inclusionProof(seq: number, size?: number): Promise<InclusionProof> {
-    const logSize = await this.provableSize(size);
-    if (!Number.isInteger(seq) || seq < 1 || seq > logSize) throw new RangeError(`seq ${seq} is outside a log of size ${logSize}`);
-    const { leafHash, rootHash, proof } = await streamedInclusionProof(seq - 1, logSize, (after, limit) => this.store.readHashes(after, limit), PROOF_PAGE);
-    return { seq, size: logSize, leafHash, rootHash, proof };
-  }
-
-  /** Proof that the log's first `from` entries are a prefix of its first `to` entries. Reads the log page by page, holding none of it. */
-  async consistencyProof(from: number, to?: number): Promise<ConsistencyProof> {
-    const logSize = await this.provableSize(to);
-    if (!Number.isInteger(from) || from < 1 || from > logSize) throw new RangeError(`size ${from} is outside 1..${logSize}`);
-    const { fromRoot, toRoot, proof } = await streamedConsistencyProof(from, logSize, (after, limit) => this.store.readHashes(after, limit), PROOF_PAGE);
-    return { from, to: logSize, fromRoot, toRoot, proof };
-  }
-
-  /** Verifies the stored log against its own chain and every stored checkpoint, trusting only `publicKey`. */
-  async verifyWithCheckpoints(publicKey: KeyObject, extraCheckpoints: readonly string[] = [], origin?: string): Promise<LogVerification> {
-    const stored = (await this.store.checkpoints()).map((c) => c.text);
-    return verifyLog(this.entries(), [...stored, ...extraCheckpoints], publicKey, origin);
-  }
-
-  auditSize(): Promise<number> {
-    return this.store.auditSize();
-  }
-
   close(): Promise<void> {
     return this.store.close();
   }
 
-  /** `size`, or the whole log's size when it is undefined; a RangeError unless it is 1..the log's size. */
-  private async provableSize(size?: number): Promise<number> {
-    const total = await this.store.auditSize();
-    const wanted = size ?? total;
-    if (!Number.isInteger(wanted) || wanted < 1 || wanted > total) throw new RangeError(`size ${wanted} is outside 1..${total}`);
-    return wanted;
+  // The audit log's reads (AuditLog) and the checkpoints (CheckpointLog), as the engine's own.
+  history(instanceId: string): Promise<AuditEntry[]> {
+    return this.log.history(instanceId);
+  }
+  readAudit(afterSeq: number, limit: number): Promise<AuditEntry[]> {
+    return this.log.read(afterSeq, limit);
+  }
+  readLean(afterSeq: number, limit: number, payloadTypes: readonly string[]): Promise<LeanEntry[]> {
+    return this.log.readLean(afterSeq, limit, payloadTypes);
+  }
+  entries(filter: { instanceId?: string } = {}): AsyncGenerator<AuditEntry> {
+    return this.log.entries(filter);
+  }
+  auditSize(): Promise<number> {
+    return this.log.size();
+  }
+  verify(): Promise<ChainReport> {
+    return this.log.verify();
+  }
+  verifyWithCheckpoints(publicKey: KeyObject, extraCheckpoints: readonly string[] = [], origin?: string): Promise<LogVerification> {
+    return this.log.verifyWithCheckpoints(publicKey, extraCheckpoints, origin);
+  }
+  replay(asOf?: Date): Promise<ReplayReport> {
+    return this.log.replay(asOf);
+  }
+  snapshotsAt(asOf: Date): Promise<Map<string, ReplayedInstance>> {
+    return this.log.snapshotsAt(asOf);
+  }
+  inclusionProof(seq: number, size?: number): Promise<InclusionProof> {
+    return this.log.inclusionProof(seq, size);
+  }
+  consistencyProof(from: number, to?: number): Promise<ConsistencyProof> {
+    return this.log.consistencyProof(from, to);
+  }
+  claimCheckpointKey(publicKey: KeyObject): Promise<CheckpointKey> {
+    return this.checkpointLog.claimKey(publicKey);
+  }
+  issueCheckpoint(signer: CheckpointSigner, at: Date): Promise<SignedCheckpoint | undefined> {
+    return this.checkpointLog.issue(signer, at);
+  }
+  checkpoints(): Promise<SignedCheckpoint[]> {
+    return this.checkpointLog.list();
+  }
+  checkpointsAfter(size: number, limit: number): Promise<SignedCheckpoint[]> {
+    return this.checkpointLog.after(size, limit);
   }
 
   private async fire(tx: StoreTransaction, timer: StoredTimer, now: Date): Promise<AuditEntry | undefined> {

@@ -28,6 +28,8 @@ export {
   VersionConflict,
 } from './errors.ts';
 export type { CheckpointSigner, CommitHook, ConsistencyProof, CreateRequest, EngineOptions, InclusionProof, ReplayReport, SendOptions, SendResult } from './engine.ts';
+export { AuditLog } from './audit-log.ts';
+export { CheckpointLog } from './checkpoint-log.ts';
 export { Engine } from './engine.ts';
 export type { ChainReport } from './chain-verification.ts';
 export { verifyChain } from './chain-verification.ts';
