@@ -1,5 +1,3 @@
-import type { AnyActorScope, AnyMachineSnapshot, AnyStateMachine } from 'xstate';
-import { createActor, initialTransition } from 'xstate';
 import type { z } from 'zod';
 import type { Actor } from './actor.ts';
 import type { AuditDraft } from './audit-entry.ts';
@@ -8,6 +6,8 @@ import { Forbidden, InvalidPayload, TransitionNotAllowed, UnknownEvent } from '.
 import type { EngineError } from './errors.ts';
 import type { JsonObject } from './json.ts';
 import type { AnyWorkflowDefinition, MachineEvent, StoredSnapshot, TimerSpec } from './workflow-definition.ts';
+import type { Machine, MachineSnapshot } from './xstate-adapter.ts';
+import { initialSnapshot, pureTransition, resolveSnapshot } from './xstate-adapter.ts';
 
 /** What one accepted event produces: the next snapshot, its audit entry (unsealed) and its timers. */
 export interface Step {
@@ -17,7 +17,7 @@ export interface Step {
   readonly timers: TimerSpec[];
   readonly tags: string[];
   /** The XState snapshot behind `snapshot`, so a caller stepping again need not rebuild it. */
-  readonly machineSnapshot: AnyMachineSnapshot;
+  readonly machineSnapshot: MachineSnapshot;
 }
 
 export type StepResult = { ok: true; step: Step } | { ok: false; error: EngineError };
@@ -28,14 +28,14 @@ export interface InstanceState {
   readonly version: number;
   readonly snapshot: StoredSnapshot;
   /** The XState snapshot for `snapshot`, when the caller still has it (it must match `snapshot`). */
-  readonly machineSnapshot?: AnyMachineSnapshot;
+  readonly machineSnapshot?: MachineSnapshot;
 }
 
 /** Create an instance: validate its input, run the machine's initial transition. Pure. */
 export function start(definition: AnyWorkflowDefinition, instanceId: string, input: unknown, actor: Actor, at: number): StepResult {
   const parsed = definition.input.safeParse(input);
   if (!parsed.success) return { ok: false, error: new InvalidPayload(CREATE_EVENT, zodIssues(parsed.error)) };
-  const [initial] = initialTransition(definition.machine, parsed.data);
+  const initial = initialSnapshot(definition.machine, parsed.data);
   const snapshot = toStored(initial);
   const payload: JsonObject = { workflow: definition.id, workflowVersion: definition.version, input: parsed.data };
   return ok(definition, initial, snapshot, { instanceId, version: 1, type: CREATE_EVENT, actor, payload, from: null, to: snapshot.value, at: iso(at) });
@@ -61,7 +61,7 @@ export function step(definition: AnyWorkflowDefinition, current: InstanceState, 
 
   const before = current.machineSnapshot ?? toMachine(definition, current.snapshot);
   const event: MachineEvent = { type, payload: parsed.data, actor, at };
-  const after = current.snapshot.status === 'active' ? definition.machine.transition(before, event, inertScope(definition.machine)) : before;
+  const after = current.snapshot.status === 'active' ? pureTransition(definition.machine, before, event) : before;
   // XState returns the very same snapshot when no transition was taken; only then is can() needed
   // to tell a refusal from an accepted transition that changed nothing.
   if (after === before && (current.snapshot.status !== 'active' || !before.can(event))) {
@@ -91,7 +91,7 @@ export function allowedEvents(definition: AnyWorkflowDefinition, snapshot: Store
     .map(([type]) => type);
 }
 
-function ok(definition: AnyWorkflowDefinition, machineSnapshot: AnyMachineSnapshot, snapshot: StoredSnapshot, draft: AuditDraft): StepResult {
+function ok(definition: AnyWorkflowDefinition, machineSnapshot: MachineSnapshot, snapshot: StoredSnapshot, draft: AuditDraft): StepResult {
   machineSnapshots.set(snapshot, { machine: definition.machine, machineSnapshot });
   let timers: TimerSpec[] | undefined;
   let tags: string[] | undefined;
@@ -109,34 +109,16 @@ function ok(definition: AnyWorkflowDefinition, machineSnapshot: AnyMachineSnapsh
   return { ok: true, step };
 }
 
-const scopes = new WeakMap<AnyStateMachine, AnyActorScope>();
-
-/**
- * What XState's pure `transition()` builds on every call: an actor scope that executes nothing.
- * Building it creates an actor (which evaluates the machine's initial context), so it is built once per
- * machine; with only `assign` actions and no child actors nothing in it changes between calls.
- */
-function inertScope(machine: AnyStateMachine): AnyActorScope {
-  let scope = scopes.get(machine);
-  if (scope === undefined) {
-    const self = createActor(machine);
-    const noop = () => {};
-    scope = { self, id: '', sessionId: '', system: self.system, logger: noop, defer: noop, emit: noop, stopChild: noop, actionExecutor: noop } as AnyActorScope;
-    scopes.set(machine, scope);
-  }
-  return scope;
-}
-
 /** The XState snapshot each stored snapshot a step produced came from (the answer lists its allowed events). */
-const machineSnapshots = new WeakMap<StoredSnapshot, { machine: AnyStateMachine; machineSnapshot: AnyMachineSnapshot }>();
+const machineSnapshots = new WeakMap<StoredSnapshot, { machine: Machine; machineSnapshot: MachineSnapshot }>();
 
-function toMachine(definition: AnyWorkflowDefinition, snapshot: StoredSnapshot): AnyMachineSnapshot {
+function toMachine(definition: AnyWorkflowDefinition, snapshot: StoredSnapshot): MachineSnapshot {
   const known = machineSnapshots.get(snapshot);
   if (known !== undefined && known.machine === definition.machine) return known.machineSnapshot;
-  return definition.machine.resolveState({ value: snapshot.value, context: snapshot.context });
+  return resolveSnapshot(definition.machine, snapshot.value, snapshot.context);
 }
 
-function toStored(snapshot: AnyMachineSnapshot): StoredSnapshot {
+function toStored(snapshot: MachineSnapshot): StoredSnapshot {
   if (typeof snapshot.value !== 'string') throw new Error('workflow machines must be flat: state value must be a string');
   return { value: snapshot.value, context: snapshot.context as JsonObject, status: snapshot.status === 'done' ? 'done' : 'active' };
 }

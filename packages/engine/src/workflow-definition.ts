@@ -1,4 +1,4 @@
-import type { AnyStateMachine } from 'xstate';
+import type { Machine } from './xstate-adapter.ts';
 import type { z } from 'zod';
 import type { Actor } from './actor.ts';
 import type { Json, JsonObject } from './json.ts';
@@ -47,7 +47,7 @@ export interface WorkflowDefinition<TContext extends JsonObject = JsonObject, TI
   readonly id: string;
   readonly version: number;
   /** Flat machine (string state values); its input is the validated instance input; its context is JSON. */
-  readonly machine: AnyStateMachine;
+  readonly machine: Machine;
   readonly input: z.ZodType<TInput>;
   readonly events: Readonly<Record<string, EventSpec>>;
   /** Role rules: may this actor ever send this event type to this instance? (State rules live in the machine.) */

@@ -1,5 +1,6 @@
 import { CREATE_EVENT } from './audit-entry.ts';
 import type { AnyWorkflowDefinition } from './workflow-definition.ts';
+import { unsupportedParts } from './xstate-adapter.ts';
 
 /** Every version of every workflow the engine can run or replay. New instances take the latest version. */
 export class WorkflowRegistry {
@@ -11,6 +12,9 @@ export class WorkflowRegistry {
       const key = `${definition.id}@${definition.version}`;
       if (this.byKey.has(key)) throw new Error(`workflow ${key} is registered twice`);
       if (CREATE_EVENT in definition.events) throw new Error(`workflow ${key} may not define the reserved event ${CREATE_EVENT}`);
+      // The pure step runs assignments only: refuse now what it would otherwise drop without a word.
+      const unsupported = unsupportedParts(definition.machine);
+      if (unsupported.length > 0) throw new Error(`workflow ${key} cannot run durably: ${unsupported.join('; ')}`);
       this.byKey.set(key, definition);
       const latest = this.latestById.get(definition.id);
       if (latest === undefined || latest.version < definition.version) this.latestById.set(definition.id, definition);

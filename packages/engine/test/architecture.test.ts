@@ -25,6 +25,10 @@ describe('engine architecture', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('uses XState only through its adapter, xstate-adapter.ts', () => {
+    expect(sources.filter((f) => /from 'xstate'/.test(f.text)).map((f) => f.path)).toEqual(['xstate-adapter.ts']);
+  });
+
   it('imports better-sqlite3 only in its SQLite store file, and pg only in its PostgreSQL file', () => {
     expect(sources.filter((f) => /from 'better-sqlite3'/.test(f.text)).map((f) => f.path)).toEqual(['store/sqlite.ts']);
     expect(sources.filter((f) => /from 'pg'/.test(f.text)).map((f) => f.path)).toEqual(['store/postgres.ts']);
