@@ -27,7 +27,7 @@ describe('history, audit and replay over HTTP', () => {
   });
   afterAll(() => s.close());
 
-  it('GET /api/tasks/:id/history lists a visible task\'s entries, oldest first, with taskId', async () => {
+  it('when a unit asks GET /api/tasks/:id/history of its task, then it gets the task\'s entries, oldest first, each with taskId', async () => {
     const response = await s.request(`/api/tasks/${taskId(7)}/history`, { token: water });
     expect(response.status).toBe(200);
     const { items } = (await response.json()) as { items: Entry[] };
@@ -35,7 +35,7 @@ describe('history, audit and replay over HTTP', () => {
     expect(items.every((e) => e.taskId === taskId(7))).toBe(true);
   });
 
-  it('GET /api/audit pages by seq with `next`, and chains each entry to the one before', async () => {
+  it('when a reviewer pages through GET /api/audit by seq with `next`, then every entry comes once and chains to the one before', async () => {
     const seen: Entry[] = [];
     let after = 0;
     for (;;) {
@@ -48,7 +48,7 @@ describe('history, audit and replay over HTTP', () => {
     for (let i = 1; i < seen.length; i += 1) expect(seen[i]!.prevHash).toBe(seen[i - 1]!.hash);
   });
 
-  it('a unit may not read the whole log (403)', async () => {
+  it('when a unit asks for the whole log, its verification or a replay, then it gets 403', async () => {
     for (const path of ['/api/audit', '/api/audit/verify', '/api/replay']) {
       const response = await s.request(path, { token: water });
       expect(response.status, path).toBe(403);
@@ -56,11 +56,11 @@ describe('history, audit and replay over HTTP', () => {
     }
   });
 
-  it('GET /api/audit/verify says the chain is intact', async () => {
+  it('when a reviewer asks GET /api/audit/verify, then it says the chain is intact', async () => {
     expect(await (await s.request('/api/audit/verify', { token: reviewer })).json()).toEqual({ ok: true, entries: 73, checkpoints: 0 });
   });
 
-  it('GET /api/replay?asOf= gives the states as they stood then', async () => {
+  it('when a reviewer asks GET /api/replay?asOf=, then it gets the states as they stood then, and 422 for an instant that is none', async () => {
     const before = (await (await s.request(`/api/replay?asOf=${encodeURIComponent('2023-05-10T12:00:00+08:00')}`, { token: reviewer })).json()) as { items: { taskId: string; state: string; version: number }[] };
     expect(before.items.find((i) => i.taskId === taskId(7))).toEqual({ taskId: taskId(7), state: 'assigned', version: 1 });
     const after = (await (await s.request(`/api/replay?asOf=${encodeURIComponent('2023-05-12T00:00:00Z')}`, { token: reviewer })).json()) as { items: { taskId: string; state: string; version: number }[] };

@@ -24,7 +24,7 @@ describe('duban CLI (in process)', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('every bad argument: one line naming it, the usage, exit 2, no stack', async () => {
+  it('given a bad argument, when any command runs, then it prints one line naming it and the usage, exits 2 and shows no stack', async () => {
     const cases: [string[], RegExp][] = [
       [['fly'], /unknown command "fly"/],
       [['toString'], /unknown command "toString"/],
@@ -60,7 +60,7 @@ describe('duban CLI (in process)', () => {
     }
   });
 
-  it('failures that are not about arguments: a message, exit 1, no stack', async () => {
+  it('given a missing database, a plan with no task or a UTF-16 file, when the command runs, then it prints a message, exits 1 and shows no stack', async () => {
     const missing = await run('audit', 'verify', '--db', join(dir, 'nope.db'));
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/no database at .*nope\.db/);
@@ -77,7 +77,7 @@ describe('duban CLI (in process)', () => {
     for (const r of [missing, none, bad]) expect(r.err).not.toMatch(/\n\s+at /);
   });
 
-  it('token create prints the token last; an alias is stored under its canonical name; list shows no secret; revoke', async () => {
+  it('when a unit token is created under an alias, listed and revoked twice, then the token prints last, the unit is listed by its canonical name without the secret, and the second revoke fails', async () => {
     const created = await run('token', 'create', '--db', db, '--role', 'unit', '--unit', '市住房公积金中心', '--label', '联络员');
     expect(created.code).toBe(0);
     const token = created.out.trim().split('\n').at(-1)!;
@@ -93,7 +93,7 @@ describe('duban CLI (in process)', () => {
     expect(again.err).toMatch(/no live token/);
   });
 
-  it('plan parse prints Plan JSON with the 71 tasks of the Karamay plan', async () => {
+  it('given the Karamay plan, when plan parse runs, then it prints Plan JSON with its 71 tasks', async () => {
     const parsed = await run('plan', 'parse', join(import.meta.dirname, '..', '..', '..', 'data', 'plans', 'karamay-2023-fangguanfu.md'));
     expect(parsed.code).toBe(0);
     const plan = JSON.parse(parsed.out) as { tasks: unknown[]; issuedOn: string };

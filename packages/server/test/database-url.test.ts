@@ -24,7 +24,7 @@ describe('DATABASE_URL stands for --db', () => {
     else process.env['DATABASE_URL'] = saved;
   });
 
-  it('given DATABASE_URL and no --db, then token, timers, audit and replay commands use it', async () => {
+  it('given DATABASE_URL and no --db, when token, timers, audit and replay commands run, then they use it', async () => {
     const created = await run('token', 'create', '--role', 'office');
     expect(created.code, created.err).toBe(0);
     const token = created.out.trim().split('\n').at(-1)!;
@@ -37,7 +37,7 @@ describe('DATABASE_URL stands for --db', () => {
     }
   });
 
-  it('given --db as well, then --db wins', async () => {
+  it('given --db as well, when a token command runs, then --db wins', async () => {
     const other = await reopenableDatabase();
     await (await openDuban(other, { create: true })).close();
     expect((await run('token', 'create', '--db', other, '--role', 'admin')).code).toBe(0);
@@ -45,7 +45,7 @@ describe('DATABASE_URL stands for --db', () => {
     expect((await run('token', 'list')).err).toMatch(/^0 token\(s\)/m);
   });
 
-  it('given DUBAN_DB_POOL_SIZE that is not a count, then the command says so and exits 1', async () => {
+  it('given DUBAN_DB_POOL_SIZE that is not a count, when a command runs, then it says so and exits 1', async () => {
     process.env['DUBAN_DB_POOL_SIZE'] = 'lots';
     try {
       const result = await run('token', 'list');
@@ -56,7 +56,7 @@ describe('DATABASE_URL stands for --db', () => {
     }
   });
 
-  it('given neither, then the usage error names both', async () => {
+  it('given neither, when a command runs, then the usage error names both', async () => {
     delete process.env['DATABASE_URL'];
     const result = await run('token', 'list');
     expect(result.code).toBe(2);

@@ -22,7 +22,7 @@ describe('DbRateLimiter (the limit several servers share through the database)',
     return [new DbRateLimiter(first.kysely, limit), new DbRateLimiter(second.kysely, limit)];
   }
 
-  it('given hits split across two servers at one instant, then exactly `limit` are allowed in all', async () => {
+  it('given two servers, when hits are split across them at one instant, then exactly `limit` are allowed in all, and another token counts on its own', async () => {
     const [a, b] = await twoServers(20);
     const decisions = await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 ? a : b).hit('token:1', at('2023-05-10T09:00:10Z'))));
     expect(decisions.filter((d) => d.allowed)).toHaveLength(20);
@@ -41,7 +41,7 @@ describe('DbRateLimiter (the limit several servers share through the database)',
     expect(await b.hit('token:1', at('2023-05-10T09:01:00Z'))).toEqual({ allowed: true, limit: 2, remaining: 1 });
   });
 
-  it('given a server whose clock is a little behind, then its hit counts in the newer window rather than resetting it', async () => {
+  it('given a server whose clock is a little behind, when it hits after the other has moved to the newer window, then its hit counts there rather than resetting it', async () => {
     const [ahead, behind] = await twoServers(2);
     await ahead.hit('token:1', at('2023-05-10T09:01:00Z'));
     await ahead.hit('token:1', at('2023-05-10T09:01:01Z'));
@@ -49,7 +49,7 @@ describe('DbRateLimiter (the limit several servers share through the database)',
     expect((await ahead.hit('token:1', at('2023-05-10T09:01:02Z'))).allowed).toBe(false);
   });
 
-  it('refuses a limit below one', async () => {
+  it('when a limiter is made with a limit below one, then it is refused', async () => {
     const store = await openStore(await reopenableDatabase());
     closing.push(() => store.close());
     expect(() => new DbRateLimiter(store.kysely, 0)).toThrow(/limit must be an integer >= 1/);

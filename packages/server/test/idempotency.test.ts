@@ -45,7 +45,7 @@ describe('Idempotency-Key on POST /api/tasks/:id/events', () => {
     expect(await s.auditCount()).toBe(count);
   });
 
-  it('given two tokens, the same key names two different requests', async () => {
+  it('given two tokens, when each sends a request with the same key, then both are run as two different requests', async () => {
     const gov = await s.token('unit', '市政务服务和公共资源交易中心');
     const a = await s.send(water, taskId(7), { type: 'START' }, { 'Idempotency-Key': 'same' });
     const b = await s.send(gov, taskId(51), { type: 'START' }, { 'Idempotency-Key': 'same' });
@@ -75,7 +75,7 @@ describe('Idempotency-Key on POST /api/tasks/:id/events', () => {
     expect(await s.auditCount()).toBe(count + 1);
   });
 
-  it('without a key, a repeated request is simply a second event', async () => {
+  it('given no key, when a request is repeated, then it is simply a second event', async () => {
     await s.send(water, taskId(7), { type: 'START' });
     const count = await s.auditCount();
     await s.send(water, taskId(7), { type: 'PROGRESS', summary: '一' });

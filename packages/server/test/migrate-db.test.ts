@@ -81,7 +81,7 @@ describe('duban migrate-db', () => {
     await Promise.all([source.close(), target.close()]);
   });
 
-  it('given a target that holds data, then it is refused, naming what is there, and nothing is copied', async () => {
+  it('given a target that holds data, when a database is copied into it, then it is refused, naming what is there, and nothing is copied', async () => {
     const { location: from } = await servedDatabase();
     const to = await reopenableDatabase();
     const occupied = await openDuban(to, { create: true });
@@ -97,7 +97,7 @@ describe('duban migrate-db', () => {
     await after.close();
   });
 
-  it('given a source whose audit log was edited, then it is refused with the bad seq and no target is made', async () => {
+  it('given a source whose audit log was edited, when it is copied, then it is refused with the bad seq and no target is made', async () => {
     const { location: from } = await servedDatabase();
     const tamper = await openDuban(from, { create: false });
     const db = tamper.engine.store.kysely;
@@ -117,7 +117,7 @@ describe('duban migrate-db', () => {
     }
   });
 
-  it('given bad arguments, then one line naming them and exit 2', async () => {
+  it('given bad arguments, when migrate-db runs, then it prints one line naming them and exits 2', async () => {
     const location = await reopenableDatabase();
     for (const [argv, message] of [
       [['migrate-db', '--from', location], /--to is required/],

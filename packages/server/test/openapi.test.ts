@@ -10,7 +10,7 @@ describe('GET /api/openapi.json', () => {
   });
   afterAll(() => s.close());
 
-  it('is valid JSON, public, with a path for every route and a request schema for every event a person may send', async () => {
+  it('when it is fetched without a token, then it is valid JSON with a path for every route and a request schema for every event a person may send', async () => {
     const response = await s.request('/api/openapi.json');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
@@ -43,7 +43,7 @@ describe('GET /api/openapi.json', () => {
     expect(doc.components.schemas['Checkpoints']?.required).toEqual(['items', 'next']);
   });
 
-  it('describes what the routes really answer: responses parse with the same schemas', async () => {
+  it('when a unit starts a task and reads it, the list and its history, then every response parses with the schemas the document gives', async () => {
     const water = await s.token('unit', '市水务局');
     const sent = (await (await s.send(water, taskId(7), { type: 'START' })).json()) as unknown;
     expect(eventResponse.safeParse(sent).error).toBeUndefined();

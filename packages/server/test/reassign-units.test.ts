@@ -20,14 +20,14 @@ describe('REASSIGN names lead units through the unit registry', () => {
     return (await problemOf(response))['errors'] as { path: string; message: string }[];
   }
 
-  it('given a name the registry does not know, then 422 names the entry and the task keeps its lead', async () => {
+  it('given a name the registry does not know, when the office reassigns, then 422 names the entry and the task keeps its lead', async () => {
     const errors = await reassignRefused(['市发改委', '市政务服务中心']);
     expect(errors).toEqual([{ path: 'leadUnits.1', message: expect.stringContaining('不在单位名录中') }]);
     const task = (await (await s.request(`/api/tasks/${taskId(2)}`, { token: office })).json()) as { leadUnits: string[] };
     expect(task.leadUnits).toEqual(['市政务服务和公共资源交易中心']);
   });
 
-  it('given a collective (各区人民政府), then 422: nobody could sign for it', async () => {
+  it('given a collective (各区人民政府), when the office reassigns to it, then 422: nobody could sign for it', async () => {
     const errors = await reassignRefused(['各区人民政府']);
     expect(errors).toEqual([{ path: 'leadUnits.0', message: expect.stringContaining('独山子区人民政府') }]);
   });

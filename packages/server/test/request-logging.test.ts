@@ -10,13 +10,13 @@ describe('request ids and logs', () => {
   });
   afterAll(() => s.close());
 
-  it('echoes a sane X-Request-Id and makes one up otherwise', async () => {
+  it('given an X-Request-Id, when the request is answered, then a sane id is echoed and one with spaces is replaced by a new one', async () => {
     expect((await s.request('/healthz', { headers: { 'X-Request-Id': 'abc-123' } })).headers.get('x-request-id')).toBe('abc-123');
     const made = (await s.request('/healthz', { headers: { 'X-Request-Id': 'bad id with spaces' } })).headers.get('x-request-id');
     expect(made).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('logs one line per request with its id and status, and never the token', async () => {
+  it('when a unit reads a task, sends an event and tries a tampered token, then each request logs one line with its id, status and client, and never the token', async () => {
     const token = await s.token('unit', '市水务局');
     lines.length = 0;
     await s.request(`/api/tasks/${taskId(7)}`, { token, headers: { 'X-Request-Id': 'req-1' } });
@@ -35,7 +35,7 @@ describe('request ids and logs', () => {
     expect(text.toLowerCase()).not.toContain('authorization');
   });
 
-  it('logs the client a trusted proxy forwarded, and the peer when the proxy is not trusted', async () => {
+  it('given X-Forwarded-For, when the request is logged, then the client is the forwarded address behind a trusted proxy, and the peer otherwise', async () => {
     const proxied: string[] = [];
     const behindProxy = await startTestServer({ logLines: proxied, trustProxy: 'loopback' });
     try {
@@ -59,7 +59,7 @@ describe('request ids and logs', () => {
     expect(lines.join('\n')).not.toContain(token);
   });
 
-  it('logs a 500 with the request id and the error, which the client never sees', async () => {
+  it('given a store that throws, when a request reaches it, then the 500 is logged with the request id and the error, which the client never sees', async () => {
     const token = await s.token('office');
     lines.length = 0;
     const spy = vi.spyOn(s.engine, 'getInstances').mockRejectedValueOnce(new Error('kaboom in the store'));

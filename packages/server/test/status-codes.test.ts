@@ -29,7 +29,7 @@ describe('HTTP status codes (DESIGN "Status codes")', () => {
     return response;
   }
 
-  it('200: GET /healthz needs no token', async () => {
+  it('200: when GET /healthz is asked without a token, then it answers ok', async () => {
     const response = await s.request('/healthz');
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'ok' });
@@ -37,7 +37,7 @@ describe('HTTP status codes (DESIGN "Status codes")', () => {
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
-  it('200: a lead unit starts its task; the answer carries the task, the entry and the new ETag', async () => {
+  it('200: when a lead unit starts its task, then the answer carries the task, the entry and the new ETag', async () => {
     const response = await s.send(water, taskId(7), { type: 'START', note: '已签收' });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { task: Record<string, unknown>; entry: Record<string, unknown> };
@@ -47,7 +47,7 @@ describe('HTTP status codes (DESIGN "Status codes")', () => {
     expect(response.headers.get('etag')).toBe('"2"');
   });
 
-  it('200: GET /api/tasks/:id carries ETag "<version>" and the caller\'s allowedEvents', async () => {
+  it('200: when a unit reads its task, then the answer carries ETag "<version>" and the caller\'s allowedEvents', async () => {
     const response = await s.request(`/api/tasks/${taskId(7)}`, { token: water });
     expect(response.status).toBe(200);
     expect(response.headers.get('etag')).toBe('"2"');
@@ -56,13 +56,13 @@ describe('HTTP status codes (DESIGN "Status codes")', () => {
     expect(task.allowedEvents).not.toContain('VERIFY');
   });
 
-  it('400: malformed JSON', async () => {
+  it('400: when an event is sent as malformed JSON, then it is refused and nothing is written', async () => {
     const response = await refusesWithoutWriting(() => s.send(water, taskId(7), '{"type": "PROGRESS",'));
     expect(response.status).toBe(400);
     expect(await problemOf(response)).toMatchObject({ status: 400, type: 'urn:duban:problem:malformed-json', title: '请求体不是有效的 JSON' });
   });
 
-  it('401: no token, a malformed token, an unknown token', async () => {
+  it('401: given no token, a malformed token or an unknown token, when the tasks are listed, then 401 with a Bearer challenge', async () => {
     for (const token of [undefined, 'nonsense', `dbn_office_${'A'.repeat(32)}`]) {
       const response = await s.request('/api/tasks', token === undefined ? {} : { token });
       expect(response.status).toBe(401);
@@ -73,12 +73,12 @@ describe('HTTP status codes (DESIGN "Status codes")', () => {
     }
   });
 
-  it('401 before anything else: an event without a token writes nothing', async () => {
+  it('401 before anything else: when an event comes without a token, then nothing is written', async () => {
     const response = await refusesWithoutWriting(() => s.send(undefined as unknown as string, taskId(7), { type: 'PROGRESS', summary: 'x' }));
     expect(response.status).toBe(401);
   });
 
-  it('403: a unit may not VERIFY; the office may not send a system event; a reviewer sends nothing', async () => {
+  it('403: when a unit sends VERIFY, the office a system event or a reviewer any event, then 403 and nothing is written', async () => {
     await s.send(market, taskId(12), { type: 'START' });
     await s.send(market, taskId(12), { type: 'REPORT', summary: '完成', evidence: [{ title: '总结' }] });
     const cases: [string, unknown][] = [
@@ -95,7 +95,7 @@ describe('HTTP status codes (DESIGN "Status codes")', () => {
     }
   });
 
-  it('404: an invisible task is byte-identical to an unknown one', async () => {
+  it('404: when a unit reads, or sends to, a task it is no party to, then the answer is byte-identical to that for an unknown task', async () => {
     // 市水务局 is no party to task 12.
     const invisible = await s.request(`/api/tasks/${taskId(12)}`, { token: water });
     const unknown = await s.request(`/api/tasks/${taskId(999)}`, { token: water });
@@ -114,14 +114,14 @@ describe('HTTP status codes (DESIGN "Status codes")', () => {
     expect(await sent.text()).toBe(await (await s.send(water, taskId(999), { type: 'PROGRESS', summary: '越权' })).text());
   });
 
-  it('404: an unknown route is problem+json too', async () => {
+  it('404: when an unknown route is asked, then the answer is problem+json too', async () => {
     const response = await s.request('/nowhere');
     expect(response.status).toBe(404);
     expect(await problemOf(response)).toMatchObject({ status: 404, instance: '/nowhere' });
     expect((await s.request('/api/nowhere', { token: office })).status).toBe(404);
   });
 
-  it('409: an event the state does not allow lists the events that are allowed', async () => {
+  it('409: when an event comes that the state does not allow, then the answer lists the events that are allowed', async () => {
     const response = await refusesWithoutWriting(() => s.send(office, taskId(51), { type: 'VERIFY' }));
     expect(response.status).toBe(409);
     const problem = await problemOf(response);
@@ -130,7 +130,7 @@ describe('HTTP status codes (DESIGN "Status codes")', () => {
     expect(problem['allowedEvents']).not.toContain('VERIFY');
   });
 
-  it('412: a stale If-Match is refused with the current ETag', async () => {
+  it('412: given a stale If-Match, when an event is sent, then it is refused with the current ETag; a current one goes through', async () => {
     const current = await s.request(`/api/tasks/${taskId(7)}`, { token: water });
     const etag = current.headers.get('etag')!;
     const stale = `"${Number(etag.slice(1, -1)) - 1}"`;
@@ -144,13 +144,13 @@ describe('HTTP status codes (DESIGN "Status codes")', () => {
     expect(ok.headers.get('etag')).toBe(`"${Number(etag.slice(1, -1)) + 1}"`);
   });
 
-  it('413: a body over 64 KiB', async () => {
+  it('413: when a body over 64 KiB is sent, then it is refused and nothing is written', async () => {
     const response = await refusesWithoutWriting(() => s.send(water, taskId(7), { type: 'PROGRESS', summary: 'x'.repeat(70 * 1024) }));
     expect(response.status).toBe(413);
     expect(await problemOf(response)).toMatchObject({ status: 413, title: '请求体过大' });
   });
 
-  it('415: a body that is not JSON', async () => {
+  it('415: when a body that is not JSON is sent, then it is refused and nothing is written', async () => {
     for (const contentType of ['text/plain', 'application/x-www-form-urlencoded']) {
       const response = await refusesWithoutWriting(() =>
         s.request(`/api/tasks/${taskId(7)}/events`, { method: 'POST', token: water, headers: { 'Content-Type': contentType }, body: 'type=PROGRESS' }),
@@ -160,7 +160,7 @@ describe('HTTP status codes (DESIGN "Status codes")', () => {
     }
   });
 
-  it('422: a payload that fails its schema names the fields', async () => {
+  it('422: when a payload fails its schema, then the answer names the fields', async () => {
     const response = await refusesWithoutWriting(() => s.send(water, taskId(7), { type: 'PROGRESS', summary: '', percent: 150, extra: 1 }));
     expect(response.status).toBe(422);
     const problem = await problemOf(response);
@@ -169,7 +169,7 @@ describe('HTTP status codes (DESIGN "Status codes")', () => {
     expect(problem).toMatchObject({ status: 422, title: '请求内容不符合要求' });
   });
 
-  it('422: an unknown event type, a body without type, a body that is no object', async () => {
+  it('422: when an event has an unknown type, no type or is no object, then it is refused and nothing is written', async () => {
     for (const body of [{ type: 'FLY' }, { summary: 'x' }, [1, 2], { type: 7 }]) {
       const response = await refusesWithoutWriting(() => s.send(water, taskId(7), body));
       expect(response.status).toBe(422);
@@ -178,7 +178,7 @@ describe('HTTP status codes (DESIGN "Status codes")', () => {
     }
   });
 
-  it('422: bad query values name the parameter', async () => {
+  it('422: when the task list is asked with a bad query value, then the answer names the parameter', async () => {
     for (const query of ['limit=0', 'limit=1001', 'limit=abc', 'state=nowhere', 'light=blue', 'cursor=***', 'colour=red']) {
       const response = await s.request(`/api/tasks?${query}`, { token: office });
       expect(response.status, query).toBe(422);
@@ -187,14 +187,14 @@ describe('HTTP status codes (DESIGN "Status codes")', () => {
     }
   });
 
-  it('422: a malformed Idempotency-Key or If-Match', async () => {
+  it('422: given a malformed Idempotency-Key or If-Match, when an event is sent, then it is refused and nothing is written', async () => {
     const long = await refusesWithoutWriting(() => s.send(water, taskId(7), { type: 'PROGRESS', summary: '进展' }, { 'Idempotency-Key': 'k'.repeat(201) }));
     expect(long.status).toBe(422);
     const weak = await refusesWithoutWriting(() => s.send(water, taskId(7), { type: 'PROGRESS', summary: '进展' }, { 'If-Match': 'W/"3"' }));
     expect(weak.status).toBe(422);
   });
 
-  it('503: the store is unavailable; Retry-After is set and nothing is written', async () => {
+  it('503: given the store unavailable, when an event is sent, then Retry-After is set and nothing is written', async () => {
     const spy = vi.spyOn(s.engine, 'send').mockRejectedValueOnce(new StoreUnavailable('database is locked'));
     try {
       const response = await refusesWithoutWriting(() => s.send(water, taskId(7), { type: 'PROGRESS', summary: '进展' }));
@@ -206,7 +206,7 @@ describe('HTTP status codes (DESIGN "Status codes")', () => {
     }
   });
 
-  it('500: an unexpected error gives a generic body with no stack and no internal message', async () => {
+  it('500: given an unexpected error, when a task is read, then the body is generic, with no stack and no internal message', async () => {
     const spy = vi.spyOn(s.engine, 'getInstance').mockRejectedValueOnce(new Error('secret internal detail'));
     try {
       const response = await s.request(`/api/tasks/${taskId(7)}`, { token: water });
@@ -220,7 +220,7 @@ describe('HTTP status codes (DESIGN "Status codes")', () => {
     }
   });
 
-  it('every refusal above left the audit chain intact and replayable', async () => {
+  it('given every refusal above, when a reviewer verifies and replays, then the audit chain is intact and replays with no difference', async () => {
     const verify = await s.request('/api/audit/verify', { token: reviewer });
     expect(await verify.json()).toMatchObject({ ok: true });
     const replay = (await (await s.request('/api/replay', { token: reviewer })).json()) as { items: unknown[]; differences: unknown[] };
@@ -236,7 +236,7 @@ describe('429: rate limit per token', () => {
   });
   afterAll(() => s.close());
 
-  it('given a limit of 3 a minute, the 4th request of a token is refused with Retry-After; another token is not', async () => {
+  it('given a limit of 3 a minute, when a token sends a 4th request, then it is refused with Retry-After, another token is not, and the next window lets it on', async () => {
     const office = await s.token('office');
     const other = await s.token('office');
     for (let i = 0; i < 3; i += 1) expect((await s.request('/api/tasks?limit=1', { token: office })).status).toBe(200);

@@ -34,14 +34,14 @@ describe('GET /api/tasks', () => {
     return { ids, pages };
   }
 
-  it('pages through every task of the Karamay plan with no duplicate and no gap', async () => {
+  it('when the office pages through the list, then every task of the Karamay plan comes once, with no gap', async () => {
     const { ids, pages } = await all(office);
     const expected = Array.from({ length: 71 }, (_, i) => taskId(i + 1));
     expect(ids).toEqual(expected);
     expect(pages).toBe(Math.ceil(71 / 7));
   });
 
-  it('a page that ends exactly at the last task says there is no next page', async () => {
+  it('when a page ends exactly at the last task, then it says there is no next page', async () => {
     const response = await s.request('/api/tasks?limit=71', { token: office });
     expect(((await response.json()) as Page).nextCursor).toBeNull();
     const first = (await (await s.request('/api/tasks?limit=70', { token: office })).json()) as Page;
@@ -51,14 +51,14 @@ describe('GET /api/tasks', () => {
     expect(last.nextCursor).toBeNull();
   });
 
-  it('defaults to 100 a page and refuses more than 1000', async () => {
+  it('when no limit is given, then a page holds up to 100; when more than 1000 are asked, then 422', async () => {
     const page = (await (await s.request('/api/tasks', { token: office })).json()) as Page;
     expect(page.items).toHaveLength(71);
     expect((await s.request('/api/tasks?limit=1000', { token: office })).status).toBe(200);
     expect((await s.request('/api/tasks?limit=1001', { token: office })).status).toBe(422);
   });
 
-  it('a unit lists only the tasks it is a party to, including through a collective', async () => {
+  it('when a unit pages through the list, then it gets exactly the tasks it is a party to, including through a collective', async () => {
     for (const unit of ['市水务局', '市林草局', '独山子区人民政府', '市医保局']) {
       const token = await s.token('unit', unit);
       const { ids } = await all(token, '', 5);
@@ -75,7 +75,7 @@ describe('GET /api/tasks', () => {
     }
   });
 
-  it('a district government sees the tasks of 各区人民政府 and may report progress on them', async () => {
+  it('given a district government, when it lists the tasks and reports progress on one of 各区人民政府, then it sees the task and the progress is accepted', async () => {
     const token = await s.token('unit', '独山子区人民政府');
     const { ids } = await all(token, '', 100);
     expect(ids).toContain(taskId(1));
@@ -84,7 +84,7 @@ describe('GET /api/tasks', () => {
     expect((await s.send(token, taskId(1), { type: 'PROGRESS', summary: '独山子区进展' })).status).toBe(200);
   });
 
-  it('filters by state, light and unit (aliases resolved)', async () => {
+  it('when the office filters by state, light or unit (an alias), then it gets exactly the matching tasks', async () => {
     const water = await s.token('unit', '市水务局');
     await s.send(water, taskId(7), { type: 'START' });
     const inProgress = await all(office, '&state=in_progress', 100);
@@ -100,7 +100,7 @@ describe('GET /api/tasks', () => {
     expect((await all(office, '&light=red', 100)).ids).toEqual([]);
   });
 
-  it('shows each caller the events it may send', async () => {
+  it('when a reviewer lists the tasks, then each shows no event it may send', async () => {
     const reviewer = await s.token('reviewer');
     const page = (await (await s.request(`/api/tasks?limit=3`, { token: reviewer })).json()) as Page;
     for (const task of page.items) expect(task.allowedEvents).toEqual([]);

@@ -36,7 +36,7 @@ describe('API tokens', () => {
     }
   });
 
-  it('given a revoked token, then requests with it get 401', async () => {
+  it('given a token in use, when it is revoked (twice), then the second revoke says no and requests with it get 401', async () => {
     s = await startTestServer();
     const { token, record } = await s.tokens.create({ role: 'office' }, s.clock.now());
     expect((await s.request('/api/tasks?limit=1', { token })).status).toBe(200);
@@ -62,7 +62,7 @@ describe('API tokens', () => {
     expect((await s.request('/api/tasks?limit=1', { token })).status).toBe(401);
   });
 
-  it('lists tokens without their secrets', async () => {
+  it('given a unit token, when the tokens are listed, then it is shown without its secret', async () => {
     s = await startTestServer();
     const { token } = await s.tokens.create({ role: 'unit', unit: '市水务局', label: '水务局联络员' }, s.clock.now());
     const listed = await s.tokens.list();
@@ -70,14 +70,14 @@ describe('API tokens', () => {
     expect(JSON.stringify(listed)).not.toContain(token.slice(-28));
   });
 
-  it('a token whose role part was edited does not authenticate', async () => {
+  it('given a unit token whose role part was edited to office, when it is used, then 401', async () => {
     s = await startTestServer();
     const token = await s.token('unit', '市水务局');
     const forged = token.replace('dbn_unit_', 'dbn_office_');
     expect((await s.request('/api/tasks?limit=1', { token: forged })).status).toBe(401);
   });
 
-  it('refuses a unit token without a unit and a unit on another role', async () => {
+  it('when a unit token is created without a unit, or an office token with one, then it is refused', async () => {
     s = await startTestServer();
     await expect(s.tokens.create({ role: 'unit' }, s.clock.now())).rejects.toThrow(/needs a unit/);
     await expect(s.tokens.create({ role: 'office', unit: '市水务局' }, s.clock.now())).rejects.toThrow(/acts for no unit/);
