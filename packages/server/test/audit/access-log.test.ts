@@ -55,7 +55,7 @@ describe('the access log: who read what, apart from the audit chain', () => {
   });
   afterAll(() => s.close());
 
-  it('given reads by a reviewer and the office, then each is recorded with token, role, method, path and query, status and the clock\'s time', async () => {
+  it('given reads by a reviewer and the office, when the access log is read, then each is recorded with token, role, method, path and query, status and the clock\'s time, and the audit chain did not grow', async () => {
     const auditBefore = await s.auditCount();
     s.clock.set('2023-05-12T08:30:00+08:00');
     expect((await s.request('/api/tasks?limit=5&light=green', { token: reviewer.token })).status).toBe(200);
@@ -75,7 +75,7 @@ describe('the access log: who read what, apart from the audit chain', () => {
     expect(await s.auditCount()).toBe(auditBefore);
   });
 
-  it('given a unit reading its tasks, or anyone calling a route outside audit, replay and tasks, then that is not recorded', async () => {
+  it('given a unit reading its tasks, or anyone calling a route outside audit, replay and tasks, when the access log is read, then that is not recorded', async () => {
     const before = (await accessLog()).items.length;
     expect((await s.request(`/api/tasks/${taskId(7)}`, { token: water })).status).toBe(200);
     expect((await s.request('/api/nothing-here', { token: reviewer.token })).status).toBe(404);
@@ -106,7 +106,7 @@ describe('the access log: who read what, apart from the audit chain', () => {
     expect(recorded).toEqual(['/api/reports/ledger.csv', '/api/reports/units', '/api/reports/summary', '/api/notifications', '/ledger', '/ledger.csv', '/assessment', '/dashboard']);
   });
 
-  it('pages with after and limit', async () => {
+  it('when an admin pages the access log with after and limit, then each page follows the one before, and limit=0 gets 422', async () => {
     const all = (await accessLog('?limit=1000')).items;
     const first = await accessLog('?limit=2');
     expect(first.items.map((r) => r.id)).toEqual(all.slice(0, 2).map((r) => r.id));
@@ -116,7 +116,7 @@ describe('the access log: who read what, apart from the audit chain', () => {
     expect((await s.request('/api/audit/access-log?limit=0', { token: admin })).status).toBe(422);
   });
 
-  it('only admins and reviewers may read it: the office and units get 403', async () => {
+  it('when the office or a unit reads the access log, then it gets 403; a reviewer may read it', async () => {
     expect((await s.request('/api/audit/access-log', { token: reviewer.token })).status).toBe(200);
     for (const token of [office.token, water]) {
       const response = await s.request('/api/audit/access-log', { token });
@@ -127,7 +127,7 @@ describe('the access log: who read what, apart from the audit chain', () => {
 });
 
 describe('when the access log cannot be written', () => {
-  it('then the request is answered anyway and the failure is logged', async () => {
+  it('when a reviewer lists the tasks, then the request is answered anyway and the failure is logged', async () => {
     const logLines: string[] = [];
     const s = await startTestServer({ logLines });
     try {

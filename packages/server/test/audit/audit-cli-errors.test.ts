@@ -16,7 +16,7 @@ describe('the audit and replay-diff commands refuse bad input clearly', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('bad arguments: one line naming the problem, the usage, exit 2', async () => {
+  it('given a bad argument, when an audit or replay diff command runs, then it prints one line naming the problem and the usage, and exits 2', async () => {
     const cases: [string[], RegExp][] = [
       [['audit'], /audit needs a subcommand: verify, export, pubkey, prove, consistency/],
       [['audit', 'shred'], /unknown audit subcommand "shred"/],
@@ -39,7 +39,7 @@ describe('the audit and replay-diff commands refuse bad input clearly', () => {
     }
   });
 
-  it('a checkpoint to check against needs a public key when the database has none', async () => {
+  it('given a database with no key, when `audit verify` is given a checkpoint but no public key, then it asks for --pubkey and exits 2', async () => {
     const held = join(dir, 'held.txt');
     writeFileSync(held, 'duban/x\n1\nAAAA\ntime 2023-01-01T00:00:00Z\n\n— ed25519:0000000000000000 AAAA\n');
     const { code, err } = await runCli('audit', 'verify', '--db', db, '--checkpoint', held);
@@ -47,7 +47,7 @@ describe('the audit and replay-diff commands refuse bad input clearly', () => {
     expect(err).toMatch(/--checkpoint needs --pubkey FILE/);
   });
 
-  it('failures that are not about arguments: a message, exit 1, no stack', async () => {
+  it('given a bad key, checkpoint, export or output directory, or no database, when the command runs, then it prints a message naming it, exits 1 and shows no stack', async () => {
     const notAKey = join(dir, 'not-a-key.pem');
     writeFileSync(notAKey, 'hello');
     const empty = join(dir, 'empty.txt');
@@ -75,7 +75,7 @@ describe('the audit and replay-diff commands refuse bad input clearly', () => {
     }
   });
 
-  it('a database that was never served verifies by its hash chain alone, and says so', async () => {
+  it('given a database that was never served, when it is verified or exported, then only its hash chain is checked, and the command says so', async () => {
     const { code, out } = await runCli('audit', 'verify', '--db', db);
     expect(code).toBe(0);
     expect(out).toMatch(/audit log intact: 0 entries, hash chain only — no signed checkpoint covers it/);

@@ -45,7 +45,7 @@ describe('the server signs checkpoints', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('given a first start, then it makes a private signing key beside the database and signs the imported plan', async () => {
+  it('given a new database, when the server first starts, takes entries and restarts, then it makes a private signing key beside the database, signs the imported plan, every 5th entry and what is left at shutdown', async () => {
     const server = await serve(db, { everyEntries: 5, intervalMs: 0 });
     try {
       const files = auditFiles(db)!;
@@ -76,7 +76,7 @@ describe('the server signs checkpoints', () => {
     }
   });
 
-  it('given a restart, then the same key signs and the log keeps its name even when the file is renamed', async () => {
+  it('given a database copied to another name, when the server starts on it and takes an entry, then the same key signs and the log keeps its first name', async () => {
     const renamed = join(dir, 'renamed.db');
     for (const suffix of ['', '.keys', '.checkpoints']) cpSync(`${db}${suffix}`, `${renamed}${suffix}`, { recursive: true });
     const server = await serve(renamed, { everyEntries: 0, intervalMs: 0 });
@@ -92,7 +92,7 @@ describe('the server signs checkpoints', () => {
     expect(openCheckpoint(latest, await readPublicKey(auditFiles(db)!.keyFile)).ok).toBe(true);
   });
 
-  it('given the checkpoint file lost, then the next start writes every stored checkpoint back', async () => {
+  it('given the checkpoint file lost, when the server starts, then it writes every stored checkpoint back', async () => {
     const file = auditFiles(db)!.checkpointFile;
     rmSync(file);
     const server = await serve(db, { everyEntries: 0, intervalMs: 0 });
@@ -103,7 +103,7 @@ describe('the server signs checkpoints', () => {
     }
   });
 
-  it('given another key in the key directory, then the server refuses to start rather than sign with it', async () => {
+  it('given another key in the key directory, when the server starts, then it refuses rather than sign with it', async () => {
     const other = join(dir, 'other.db');
     for (const suffix of ['', '.checkpoints']) cpSync(`${db}${suffix}`, `${other}${suffix}`);
     const { privateKey } = generateKeyPairSync('ed25519');
@@ -113,7 +113,7 @@ describe('the server signs checkpoints', () => {
     await expect(serve(other, { everyEntries: 0, intervalMs: 0 })).rejects.toThrow(/is not this database's checkpoint key ed25519:[0-9a-f]{16}/);
   });
 
-  it('given an interval, then new entries are signed without waiting for the count', async () => {
+  it('given an interval, when an entry is added, then it is signed without waiting for the count', async () => {
     const server = await serve(db, { everyEntries: 0, intervalMs: 50 });
     try {
       const before = await server.engine.auditSize();
@@ -124,7 +124,7 @@ describe('the server signs checkpoints', () => {
     }
   });
 
-  it('`audit pubkey` prints the PEM a reviewer keeps, and names the key', async () => {
+  it('when `audit pubkey` runs, then it prints the PEM a reviewer keeps and names the key, or says where the missing key should be', async () => {
     const result = await runCli('audit', 'pubkey', '--db', db);
     expect(result.code, result.err).toBe(0);
     expect(result.out).toMatch(/^-----BEGIN PUBLIC KEY-----\n[A-Za-z0-9+/=\n]+-----END PUBLIC KEY-----$/);
@@ -150,7 +150,7 @@ describe('where the audit files live', () => {
     expect(defaultOrigin('/data/督办 数据.db')).toBe('duban/督办_数据.db');
   });
 
-  it('serve refuses bad checkpoint options with exit 2', async () => {
+  it('given a bad checkpoint option, when serve runs, then it exits 2 naming the option and makes no database', async () => {
     for (const [flag, value] of [['--checkpoint-every', '1.5'], ['--checkpoint-minutes', 'ten'], ['--checkpoint-minutes', '99999']] as const) {
       const result = await runCli('serve', '--db', join(tmpdir(), 'never-created.db'), flag, value);
       expect(result.code, `${flag} ${value}`).toBe(2);

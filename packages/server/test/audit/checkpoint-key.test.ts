@@ -72,7 +72,7 @@ const growLog = (db: string, summary: string) =>
 const recordedKey = (db: string) => withDatabase(db, ({ engine }) => engine.store.kysely.selectFrom('checkpoint_key').select(['key_name', 'public_key']).execute());
 
 describe('one signing key per database', () => {
-  it('given a database whose first server recorded its key, then a server with a key of its own refuses to start, naming both keys, and writes nothing', async () => {
+  it('given a database whose first server recorded its key, when a server with a key of its own starts on it, then it refuses, naming both keys, and writes nothing', async () => {
     const db = await reopenableDatabase();
     const first = emptyKeyDir();
     await (await serve(db, first)).close();
@@ -93,7 +93,7 @@ describe('one signing key per database', () => {
     expect(await dump(db)).toEqual(before);
   });
 
-  it('given the first server\'s key copied to a second, then both serve one database at once and every checkpoint is signed by that key', async () => {
+  it('given the first server\'s key copied to a second, when both serve one database at once, then every checkpoint is signed by that key', async () => {
     const db = await reopenableDatabase();
     const first = emptyKeyDir();
     const a = await serve(db, first);
@@ -114,7 +114,7 @@ describe('one signing key per database', () => {
     expect(await recordedKey(db)).toEqual([{ key_name: keyName(publicKey), public_key: publicKeyPem(publicKey) }]);
   });
 
-  it('given a database signed before keys were recorded, then only the key of its latest checkpoint starts, and it is recorded', async () => {
+  it('given a database signed before keys were recorded, when servers start on it, then only the key of its latest checkpoint starts, and it is recorded', async () => {
     const db = await reopenableDatabase();
     const first = emptyKeyDir();
     await (await serve(db, first)).close();
@@ -137,7 +137,7 @@ describe('one signing key per database', () => {
     expect((await withDatabase(db, ({ engine }) => engine.checkpoints())).map((c) => c.size)).toEqual([71, 73]);
   });
 
-  it.skipIf(!onPostgres)('given two servers started at the same moment on one PostgreSQL database with empty key directories, then one starts and the other refuses', async () => {
+  it.skipIf(!onPostgres)('given one PostgreSQL database and two empty key directories, when two servers start on it at the same moment, then one starts and the other refuses', async () => {
     const db = await reopenableDatabase();
     const dirsOfBoth = [emptyKeyDir(), emptyKeyDir()];
     const started = await Promise.allSettled(dirsOfBoth.map((dir) => serve(db, dir)));

@@ -66,13 +66,13 @@ describe('the proof endpoints', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('GET /api/audit/checkpoints lists the signed checkpoints, each verifiable with the public key', async () => {
+  it('when a reviewer asks GET /api/audit/checkpoints, then it lists the signed checkpoints, each verifiable with the public key', async () => {
     const { items } = await get<Checkpoints>('/api/audit/checkpoints');
     expect(items.map((c) => c.size)).toEqual([73, 75]);
     for (const c of items) expect(openCheckpoint(c.text, key.publicKey)).toEqual({ ok: true, checkpoint: { origin: 'duban/test', size: c.size, rootHash: c.rootHash, time: c.time } });
   });
 
-  it('GET /api/audit/checkpoints?after=&limit= pages by size, as /api/audit pages by seq', async () => {
+  it('when a reviewer pages GET /api/audit/checkpoints with after= and limit=, then it pages by log size, as /api/audit pages by seq', async () => {
     const all = await get<Checkpoints>('/api/audit/checkpoints');
     expect(checkpointListResponse.safeParse(all).error).toBeUndefined();
     // Fewer than the default limit (100): one page, no next.
@@ -90,7 +90,7 @@ describe('the proof endpoints', () => {
     expect(await get<Checkpoints>('/api/audit/checkpoints?after=0&limit=2')).toEqual({ items: all.items, next: 75 });
   });
 
-  it('GET /api/audit/checkpoints reads one page from the database, not every checkpoint', async () => {
+  it('when a reviewer asks GET /api/audit/checkpoints for a page, then the server reads that page from the database, not every checkpoint', async () => {
     const everything = vi.spyOn(s.engine, 'checkpoints');
     const paged = vi.spyOn(s.engine.store, 'checkpointsAfter');
     try {
@@ -103,7 +103,7 @@ describe('the proof endpoints', () => {
     }
   });
 
-  it('GET /api/audit/entries/:seq/proof proves an entry against the latest checkpoint holding it, or ?size=', async () => {
+  it('when a reviewer asks GET /api/audit/entries/:seq/proof, then it proves the entry against the latest checkpoint holding it, or the one of ?size=, or the whole log', async () => {
     const { items } = await get<Checkpoints>('/api/audit/checkpoints');
     const byDefault = await get<InclusionProof>('/api/audit/entries/72/proof');
     expect(inclusionProofResponse.safeParse(byDefault).error).toBeUndefined();
@@ -120,7 +120,7 @@ describe('the proof endpoints', () => {
     expect(await get<InclusionProof>('/api/audit/entries/76/proof')).toMatchObject({ seq: 76, size: 76 });
   });
 
-  it('GET /api/audit/consistency proves the later checkpoint extends the earlier one', async () => {
+  it('when a reviewer asks GET /api/audit/consistency, then it proves the later checkpoint extends the earlier one', async () => {
     const { items } = await get<Checkpoints>('/api/audit/checkpoints');
     const proof = await get<ConsistencyProof>('/api/audit/consistency?from=73&to=75');
     expect(consistencyProofResponse.safeParse(proof).error).toBeUndefined();
@@ -130,7 +130,7 @@ describe('the proof endpoints', () => {
     expect(await get<ConsistencyProof>('/api/audit/consistency?from=75')).toMatchObject({ from: 75, to: 76 });
   });
 
-  it('a bad or out-of-range number is a 422 naming the field, and changes nothing', async () => {
+  it('when a proof endpoint is given a bad or out-of-range number, then 422 names the field, and nothing changes', async () => {
     const before = await s.auditCount();
     const cases: [string, string, RegExp][] = [
       ['/api/audit/entries/0/proof', 'path.seq', /positive integer/],
@@ -162,7 +162,7 @@ describe('the proof endpoints', () => {
     expect(await s.auditCount()).toBe(before);
   });
 
-  it('a unit gets 403 on every proof endpoint; the office may read them', async () => {
+  it('when a unit asks any proof endpoint, then it gets 403; when the office asks, then it gets the proof', async () => {
     for (const path of ['/api/audit/checkpoints', '/api/audit/entries/72/proof', '/api/audit/consistency?from=73']) {
       const response = await s.request(path, { token: water });
       expect(response.status, path).toBe(403);
@@ -171,11 +171,11 @@ describe('the proof endpoints', () => {
     }
   });
 
-  it('GET /api/audit/verify checks the chain and every stored checkpoint with the server key', async () => {
+  it('when a reviewer asks GET /api/audit/verify, then it checks the chain and every stored checkpoint with the server key', async () => {
     expect(await get('/api/audit/verify')).toEqual({ ok: true, entries: 76, checkpoints: 2 });
   });
 
-  it('`duban audit prove` and `audit consistency` accept the API\'s proofs against the signed checkpoints, and refuse forged ones', async () => {
+  it('given the API\'s proofs and signed checkpoints saved to files, when `duban audit prove` and `audit consistency` check them, then they accept them and refuse forged ones', async () => {
     const { items } = await get<Checkpoints>('/api/audit/checkpoints');
     const files = {
       pubkey: join(dir, 'server.pem'),
@@ -237,7 +237,7 @@ describe('the proof endpoints', () => {
     expect(swapped.out).toMatch(/INVALID: the proof is from size 73 to 75, the checkpoints are of sizes 75 and 73/);
   });
 
-  it('given a checkpoint in the database signed by another key, then /api/audit/verify says so', async () => {
+  it('given a checkpoint in the database signed by another key, when a reviewer asks /api/audit/verify, then it says so', async () => {
     const other = generateKeyPairSync('ed25519');
     const forged = signCheckpoint({ origin: 'duban/test', size: 76, rootHash: 'ab'.repeat(32), time: '2023-07-01T00:00:00.000Z' }, other.privateKey);
     await s.engine.store.kysely.insertInto('checkpoint').values({ size: 76, root_hash: forged.rootHash, time: forged.time, text: forged.text }).execute();

@@ -51,19 +51,19 @@ describe('time travel: what changed between two instants', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('lists a task whose state changed, with both sides', async () => {
+  it('when a reviewer diffs the days around task 7\'s start, then it lists that task\'s state change, with both sides', async () => {
     expect(await diff('2023-05-10T12:00:00+08:00', '2023-05-12T00:00:00+08:00')).toEqual([
       { taskId: taskId(7), number: 7, from: { state: 'assigned', light: 'green', dueDate: '2023-05-31' }, to: { state: 'in_progress', light: 'green', dueDate: '2023-05-31' }, changed: ['state'] },
     ]);
   });
 
-  it('lists a deadline moved by an approved extension', async () => {
+  it('when a reviewer diffs the days around the approved extension, then it lists task 7\'s deadline moved', async () => {
     const items = await diff('2023-05-12T00:00:00+08:00', '2023-05-20T00:00:00+08:00');
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ taskId: taskId(7), changed: ['deadline'], from: { dueDate: '2023-05-31' }, to: { dueDate: '2023-06-30' } });
   });
 
-  it('lists the lights that turned red when the June deadlines passed, each task once, by number', async () => {
+  it('when a reviewer diffs across the June deadlines, then it lists the lights that turned red, each task once, by number', async () => {
     const items = await diff('2023-05-20T00:00:00+08:00', '2023-07-02T00:00:00+08:00');
     expect(items.length).toBeGreaterThan(10);
     expect(items.every((c) => c.changed.includes('light') && c.to.light === 'red')).toBe(true);
@@ -73,14 +73,14 @@ describe('time travel: what changed between two instants', () => {
     expect(items.find((c) => c.taskId === taskId(5))).toBeUndefined();
   });
 
-  it('shows tasks that did not exist yet with from: null, and nothing between two equal instants', async () => {
+  it('when a reviewer diffs from before the plan existed, then every task shows from: null; when the two instants are equal, then nothing is listed', async () => {
     const items = await diff('2023-05-09T00:00:00+08:00', '2023-05-10T12:00:00+08:00');
     expect(items).toHaveLength(71);
     expect(items[0]).toMatchObject({ number: 1, from: null, changed: ['state', 'light', 'deadline'] });
     expect(await diff('2023-05-12T00:00:00+08:00', '2023-05-12T00:00:00+08:00')).toEqual([]);
   });
 
-  it('refuses a bad or reversed interval with 422 naming the field, and a unit with 403', async () => {
+  it('when a reviewer gives a missing, bad or reversed interval, then 422 names the field; when a unit asks, then 403', async () => {
     const cases: [string, string][] = [
       ['?from=2023-05-12T00:00:00Z', 'query.to'],
       ['?from=yesterday&to=2023-05-12T00:00:00Z', 'query.from'],
@@ -95,7 +95,7 @@ describe('time travel: what changed between two instants', () => {
     expect((await s.request('/api/replay/diff?from=2023-05-12T00:00:00Z&to=2023-05-13T00:00:00Z', { token: unit })).status).toBe(403);
   });
 
-  it('`duban replay diff` prints the same changes, one line per task', async () => {
+  it('when `duban replay diff` runs on the database, then it prints the same changes, one line per task, and refuses a reversed or open interval', async () => {
     const result = await runCli('replay', 'diff', '--db', db, '--from', '2023-05-10T12:00:00+08:00', '--to', '2023-05-20');
     expect(result.code, result.err).toBe(0);
     expect(result.out.split('\n')).toEqual([
@@ -108,7 +108,7 @@ describe('time travel: what changed between two instants', () => {
     expect((await runCli('replay', 'diff', '--db', db, '--from', '2023-05-20')).err).toMatch(/--to is required/);
   });
 
-  it('`duban replay --as-of` still gives the states as they stood then', async () => {
+  it('when `duban replay --as-of` runs on the database, then it still gives the states as they stood then', async () => {
     const result = await runCli('replay', '--db', db, '--as-of', '2023-05-12');
     expect(result.code).toBe(0);
     expect(result.out).toContain(`${taskId(7)}\tin_progress\tv2`);

@@ -85,7 +85,7 @@ const signedBy = (key: ReturnType<typeof generateKeyPairSync>['privateKey'], siz
 const serverKey = () => loadSigningKey(auditFiles(latest.db), { create: false })!.privateKey;
 
 describe('given an intact served database and its export', () => {
-  it('then `audit verify` passes both, checking every signed checkpoint with the key the reviewer kept', async () => {
+  it('when `audit verify` checks both with the key the reviewer kept, then both pass, every signed checkpoint checked', async () => {
     const db = await verifyDb(latest.db, '--checkpoint', heldCheckpoint);
     expect(db.code, db.out + db.err).toBe(0);
     expect(db.out).toMatch(/audit log intact: 90 entries, 3 signed checkpoint\(s\) verified with key ed25519:[0-9a-f]{16}/);
@@ -94,7 +94,7 @@ describe('given an intact served database and its export', () => {
     expect(log.out).toMatch(/audit log intact: 90 entries, 3 signed checkpoint/);
   });
 
-  it('then without --pubkey each says whose key it trusted: the server\'s own, or the export\'s (which proves nothing alone)', async () => {
+  it('when `audit verify` checks them without --pubkey, then each says whose key it trusted: the server\'s own, or the export\'s (which proves nothing alone)', async () => {
     const db = await runCli('audit', 'verify', '--db', latest.db);
     expect(db.code).toBe(0);
     expect(db.err).toMatch(/checking with the server's own key .*audit-signing\.pem/);
@@ -103,7 +103,7 @@ describe('given an intact served database and its export', () => {
     expect(log.err).toMatch(/WARNING: checking with .*pubkey\.pem from the export itself .* proves nothing unless it is the public key you kept/);
   });
 
-  it('then the export holds the entries exactly as hashed, the checkpoints, the public key and a README in Chinese and English', () => {
+  it('when the export is read, then it holds the entries exactly as hashed, the checkpoints, the public key and a README in Chinese and English', () => {
     const lines = readFileSync(join(exported, 'entries.jsonl'), 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(90);
     const first = JSON.parse(lines[0]!) as AuditEntry;
@@ -119,7 +119,7 @@ describe('given an intact served database and its export', () => {
 });
 
 describe('`audit export`', () => {
-  it('given entries after the last checkpoint, then it first signs one covering the whole log, in the database and the checkpoint file', async () => {
+  it('given entries after the last checkpoint, when the database is exported, then it first signs a checkpoint covering the whole log, in the database and the checkpoint file', async () => {
     const copy = copyDatabase(latest, fresh('grown'));
     const duban = await openDuban(copy.db, { create: false });
     try {
@@ -136,7 +136,7 @@ describe('`audit export`', () => {
     expect((await verifyLog(dir)).out).toMatch(/audit log intact: 91 entries, 4 signed checkpoint/);
   });
 
-  it('given a tampered database, then it exports the evidence as it is, signs nothing and exits 1 naming the entry', async () => {
+  it('given a tampered database, when it is exported, then the evidence is exported as it is, nothing is signed and it exits 1 naming the entry', async () => {
     const copy = copyDatabase(latest, fresh('tampered'));
     rewriteLog(copy.db, (es) => [...edited(75, { payload: { summary: '篡改' } })(es), forgedAfter(es, 91)]);
     const dir = fresh('tampered-export');
@@ -255,7 +255,7 @@ const tamperCases: TamperCase[] = [
 ];
 
 describe('tampering with the database file is detected by `audit verify --db` at the right entry', () => {
-  it.each(tamperCases.filter((c) => c.db !== undefined))('given $name, then exit 1 naming it', async ({ db: tamper, seq, reason }) => {
+  it.each(tamperCases.filter((c) => c.db !== undefined))('given $name, when the database is verified, then it exits 1 naming it', async ({ db: tamper, seq, reason }) => {
     const copy = copyDatabase(latest, fresh('db'));
     tamper!(copy.db);
     const result = await verifyDb(copy.db);
@@ -264,7 +264,7 @@ describe('tampering with the database file is detected by `audit verify --db` at
     expect(result.out).toMatch(reason);
   });
 
-  it('given the tail cut, then the hash chain alone passes but the signed checkpoints do not', async () => {
+  it('given the tail cut, when the database is verified, then the hash chain alone passes but the signed checkpoints do not', async () => {
     const copy = copyDatabase(latest, fresh('db'));
     runSql(copy.db, 'DELETE FROM audit_log WHERE seq > 85');
     const duban = await openDuban(copy.db, { create: false });
@@ -276,7 +276,7 @@ describe('tampering with the database file is detected by `audit verify --db` at
     expect((await verifyDb(copy.db)).out).toMatch(/BROKEN at seq 86/);
   });
 
-  it('given an entry edited, every later hash recomputed and every checkpoint deleted from the database and the checkpoint file, then `--pubkey` still says BROKEN and why', async () => {
+  it('given an entry edited, every later hash recomputed and every checkpoint deleted from the database and the checkpoint file, when it is verified with the kept --pubkey, then it still says BROKEN and why', async () => {
     const copy = copyDatabase(latest, fresh('db'));
     rewriteLog(copy.db, (entries) => rehashFrom(entries.map((e) => (e.seq === 75 ? { ...e, payload: { ...e.payload, reason: '改过的理由' } } : e)), 74));
     runSql(copy.db, 'DELETE FROM checkpoint');
@@ -291,7 +291,7 @@ describe('tampering with the database file is detected by `audit verify --db` at
     expect(keyless.out).toMatch(/this log was signed \(you hold its public key/);
   });
 
-  it('given an older backup restored, then it passes on its own but not against the newer checkpoint the reviewer holds', async () => {
+  it('given an older backup restored, when it is verified, then it passes on its own but not against the newer checkpoint the reviewer holds', async () => {
     const restored = copyDatabase(backupAt81, fresh('restored'));
     const alone = await verifyDb(restored.db);
     expect(alone.code, alone.out).toBe(0);
@@ -301,7 +301,7 @@ describe('tampering with the database file is detected by `audit verify --db` at
     expect(held.out).toMatch(/^audit log BROKEN at seq 82: the log has 81 entries but a signed checkpoint of size 90 .*older copy restored/);
   });
 
-  it('given the task table edited behind the log, then `replay` exits 1 naming the task', async () => {
+  it('given the task table edited behind the log, when `replay` runs, then it exits 1 naming the task', async () => {
     const copy = copyDatabase(latest, fresh('db'));
     tamperInstanceState(copy.db, taskId(9), 'closed');
     const result = await runCli('replay', '--db', copy.db);
@@ -311,7 +311,7 @@ describe('tampering with the database file is detected by `audit verify --db` at
 });
 
 describe('tampering with an export is detected by `audit verify --log` at the right entry', () => {
-  it.each(tamperCases.filter((c) => c.log !== undefined))('given $name, then exit 1 naming it', async ({ log: tamper, seq, reason }) => {
+  it.each(tamperCases.filter((c) => c.log !== undefined))('given $name, when the export is verified, then it exits 1 naming it', async ({ log: tamper, seq, reason }) => {
     const dir = tamperedExport(tamper!);
     const result = await verifyLog(dir);
     expect(result.code, result.out + result.err).toBe(1);
@@ -319,7 +319,7 @@ describe('tampering with an export is detected by `audit verify --log` at the ri
     expect(result.out).toMatch(reason);
   });
 
-  it('given an export of an older backup, then it fails against the newer checkpoint the reviewer holds', async () => {
+  it('given an export of an older backup, when it is verified, then it fails against the newer checkpoint the reviewer holds', async () => {
     const dir = fresh('old-export');
     expect((await runCli('audit', 'export', '--db', copyDatabase(backupAt81, fresh('restored')).db, '--out', dir)).code).toBe(0);
     expect((await verifyLog(dir)).code).toBe(0);
@@ -328,14 +328,14 @@ describe('tampering with an export is detected by `audit verify --log` at the ri
     expect(held.out).toMatch(/^audit log BROKEN at seq 82: .*older copy restored/);
   });
 
-  it('given a line that is not an audit entry, then exit 1 naming the line', async () => {
+  it('given a line that is not an audit entry, when the export is verified, then it exits 1 naming the line', async () => {
     const dir = tamperedExport({ lines: (ls) => ls.map((l, i) => (i === 41 ? l.slice(0, 30) : l)) });
     const result = await verifyLog(dir);
     expect(result.code).toBe(1);
     expect(result.out).toMatch(/BROKEN at line 42 of entries\.jsonl: .*not JSON/);
   });
 
-  it('given pubkey.pem swapped for an intruder\'s key, then the kept key is used, the genuine log passes, and the mismatch is pointed out', async () => {
+  it('given pubkey.pem swapped for an intruder\'s key, when the export is verified, then the kept key is used, the genuine log passes, and the mismatch is pointed out', async () => {
     const dir = tamperedExport({});
     writeFileSync(join(dir, 'pubkey.pem'), otherKey.publicKey.export({ type: 'spki', format: 'pem' }).toString());
     const result = await verifyLog(dir);
