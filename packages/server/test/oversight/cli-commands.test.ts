@@ -31,7 +31,7 @@ describe('`duban report` and `duban webhook` (in process)', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('report summary and units print the JSON the API serves', async () => {
+  it('when report summary and report units run, then they print the JSON the API serves', async () => {
     const summary = await run('report', 'summary', '--db', db, '--as-of', '2023-08-20');
     expect(summary.code, summary.err).toBe(0);
     const parsed = JSON.parse(summary.out);
@@ -60,7 +60,7 @@ describe('`duban report` and `duban webhook` (in process)', () => {
     expect((await run('report', 'units', '--db', db, '--format', 'md')).code).toBe(2);
   });
 
-  it('report ledger prints CSV or JSON rows, and writes an xlsx only to a file', async () => {
+  it('when report ledger runs, then it prints CSV or JSON rows, and writes an xlsx only to a file', async () => {
     const csv = await run('report', 'ledger', '--db', db, '--as-of', '2023-08-20');
     expect(csv.code).toBe(0);
     const lines = csv.out.split('\r\n');
@@ -79,7 +79,7 @@ describe('`duban report` and `duban webhook` (in process)', () => {
     expect(rows.slice(2).map((row) => [row[0], row[7], row[8]])).toEqual([[1, '已核验', '绿灯'], [2, '已销号', '绿灯'], [3, '已移交问责', '红灯'], [4, '推进中', '绿灯']]);
   });
 
-  it('report circular prints Markdown, HTML or JSON for a period', async () => {
+  it('when report circular runs for a period, then it prints Markdown, HTML or JSON', async () => {
     const md = await run('report', 'circular', '--db', db, '--from', '2023-08', '--to', '2023-08');
     expect(md.code, md.err).toBe(0);
     expect(md.out.split('\n')[0]).toBe('# 关于2023年8月“放管服”改革工作推进情况的通报');
@@ -89,7 +89,7 @@ describe('`duban report` and `duban webhook` (in process)', () => {
     expect(html.out).toMatch(/^<!DOCTYPE html>/);
   });
 
-  it('every bad argument: exit 2 naming it; a file it cannot write: exit 1', async () => {
+  it('given a bad argument, when a report or webhook command runs, then it exits 2 naming it; given a file it cannot write, then it exits 1', async () => {
     const cases: [string[], string][] = [
       [['report'], 'report needs one of: summary, units, ledger, circular'],
       [['report', 'bogus', '--db', db], 'unknown report "bogus"'],
@@ -146,7 +146,7 @@ describe('`duban report` and `duban webhook` (in process)', () => {
       await run('webhook', 'remove', '--db', db, '--unit', '市水务局');
     });
 
-    it('--secret-file: the file\'s content without its trailing newline, and no warning', async () => {
+    it('given --secret-file, when webhook set runs, then the file\'s content is stored without its trailing newline (LF or CRLF), with no warning', async () => {
       const result = await set('--secret-file', file('secret.txt', 'from-a-file-0123456789\n'));
       expect(result.code, result.err).toBe(0);
       expect(result.out).toBe('set the webhook of 市水务局: http://127.0.0.1:8999/hook');
@@ -157,7 +157,7 @@ describe('`duban report` and `duban webhook` (in process)', () => {
       expect(await storedSecret()).toBe('from-a-crlf-file-0123456789');
     });
 
-    it('--secret-file that others may read: used, with a warning naming the file and the fix', async () => {
+    it('given a --secret-file that others may read, when webhook set runs, then the secret is stored, with a warning naming the file, its mode and the fix', async () => {
       const shared = file('shared.txt', 'from-a-shared-file-0123\n', 0o644);
       const result = await set('--secret-file', shared);
       expect(result.code, result.err).toBe(0);
@@ -166,7 +166,7 @@ describe('`duban report` and `duban webhook` (in process)', () => {
       expect((await set('--secret-file', file('group.txt', 'from-a-group-file-0123', 0o640))).err).toContain('(mode 0640)');
     });
 
-    it('DUBAN_WEBHOOK_SECRET, with no warning', async () => {
+    it('given DUBAN_WEBHOOK_SECRET, when webhook set runs, then it is stored, with no warning', async () => {
       process.env['DUBAN_WEBHOOK_SECRET'] = 'from-the-environment-42';
       const result = await set();
       expect(result.code, result.err).toBe(0);
@@ -174,14 +174,14 @@ describe('`duban report` and `duban webhook` (in process)', () => {
       expect(await storedSecret()).toBe('from-the-environment-42');
     });
 
-    it('--secret still works, with a warning that other users can see it', async () => {
+    it('given --secret, when webhook set runs, then it is still stored, with a warning that other users can see it', async () => {
       const result = await set('--secret', 'on-the-command-line-42');
       expect(result.code, result.err).toBe(0);
       expect(result.err).toBe('duban: warning: --secret is visible to other users of this machine (process list, shell history); use --secret-file FILE or DUBAN_WEBHOOK_SECRET');
       expect(await storedSecret()).toBe('on-the-command-line-42');
     });
 
-    it('two sources are a usage error (exit 2), and the stored secret is left as it was', async () => {
+    it('given two sources of the secret, or a bad DUBAN_WEBHOOK_SECRET, when webhook set runs, then it is a usage error (exit 2) and the stored secret is left as it was', async () => {
       expect((await set('--secret-file', file('first.txt', 'the-first-secret-0123'))).code).toBe(0);
       process.env['DUBAN_WEBHOOK_SECRET'] = 'from-the-environment-42';
       for (const [source, named] of [
@@ -200,7 +200,7 @@ describe('`duban report` and `duban webhook` (in process)', () => {
       expect(await storedSecret()).toBe('the-first-secret-0123');
     });
 
-    it('a missing, empty, unreadable or bad secret file: a message naming it, exit 1, nothing stored', async () => {
+    it('given a missing, empty, unreadable or bad secret file, when webhook set runs, then a message names it, it exits 1 and nothing is stored', async () => {
       mkdirSync(join(dir, 'a-directory'), { recursive: true });
       const cases: [string, string][] = [
         [join(dir, 'no-such-secret.txt'), `duban: --secret-file ${join(dir, 'no-such-secret.txt')}: no such file`],
@@ -218,14 +218,14 @@ describe('`duban report` and `duban webhook` (in process)', () => {
       expect(await storedSecret()).toBeUndefined();
     });
 
-    it('the usage names --secret-file and DUBAN_WEBHOOK_SECRET', async () => {
+    it('when the usage is asked for, then it names --secret-file and DUBAN_WEBHOOK_SECRET', async () => {
       const help = await run('help');
       expect(help.out).toContain('webhook set --db FILE --unit NAME --url http(s)://… --secret-file FILE');
       expect(help.out).toContain('DUBAN_WEBHOOK_SECRET');
     });
   });
 
-  it('webhook set, list (no secret) and remove', async () => {
+  it('when a webhook is set under an alias, listed and removed twice, then it is stored by the canonical name, listed without its secret, and the second remove fails', async () => {
     const secret = 'cli-secret-0123456789';
     const set = await run('webhook', 'set', '--db', db, '--unit', '市住房公积金中心', '--url', 'http://127.0.0.1:8999/hook', '--secret', secret);
     expect(set.code, set.err).toBe(0);

@@ -28,7 +28,7 @@ describe('notifications: one per notified event per unit concerned', () => {
   });
   afterAll(() => s.close());
 
-  it('writes exactly the notices worked out by hand: all parties for URGE, WARN, DEADLINE_PASSED, ESCALATE; lead units for REJECT, RECORD_INTERVIEW, REFER', async () => {
+  it('when the notices are read, then they are exactly those worked out by hand: all parties for URGE, WARN, DEADLINE_PASSED, ESCALATE; lead units for REJECT, RECORD_INTERVIEW, REFER', async () => {
     const all = await rows(s);
     // 9 URGE 3 · 11 REJECT 2 · 14 WARN 1 · 15 DEADLINE_PASSED 1 · 17 ESCALATE 1 · 18 RECORD_INTERVIEW 1 ·
     // 19 WARN 3 · 20 DEADLINE_PASSED 3 · 23 URGE 3 · 24 ESCALATE 3 (system) · 25 REFER 3
@@ -57,7 +57,7 @@ describe('notifications: one per notified event per unit concerned', () => {
     expect(all.filter((n) => Number(n.entry_seq) === 9).map((n) => n.unit)).toEqual(['市司法局', ...DISTRICTS]);
   });
 
-  it('says in Chinese what happened and what is expected, dated by the audit entry', async () => {
+  it('when a notice is read, then it says in Chinese what happened and what is expected, dated by the audit entry', async () => {
     const all = await rows(s);
     const urge = all.find((n) => Number(n.entry_seq) === 9 && n.unit === '市司法局')!;
     expect(urge).toMatchObject({
@@ -76,7 +76,7 @@ describe('notifications: one per notified event per unit concerned', () => {
     expect(overdue.body).toMatch(/^第3项任务“全面推行“双随机、一公开”监管。”已超过完成时限2023年7月31日，尚未报送办结（红灯）。/);
   });
 
-  it('adds nothing when the hook runs again for an entry already notified', async () => {
+  it('given an entry already notified, when the hook runs again for it, then nothing is added', async () => {
     // Given the committed URGE (seq 9) and its task
     const [entry] = (await s.engine.readAudit(8, 1)) as [AuditEntry];
     const instance = (await s.engine.getInstance(entry.instanceId))!;
@@ -86,7 +86,7 @@ describe('notifications: one per notified event per unit concerned', () => {
     expect((await rows(s)).filter((n) => Number(n.entry_seq) === 9)).toHaveLength(5);
   });
 
-  it('writes none for a refused event', async () => {
+  it('when events are refused (403, 409, 422, 404), then no notice is written', async () => {
     const before = (await rows(s)).length;
     const entries = await s.engine.auditSize();
     const office = await s.token('office');
@@ -118,7 +118,7 @@ describe('notifications and rolled-back transitions', () => {
   afterAll(() => s.close());
   afterEach(() => void calls.splice(0));
 
-  it('leaves no notice and no outbox row for a transition rolled back over the API (500)', async () => {
+  it('when a transition over the API fails after the hook and is rolled back (500), then it leaves no notice and no outbox row', async () => {
     const office = await s.token('office');
     const response = await s.send('2023-06-01 10:00', office, 3, { type: 'URGE', message: '故障注入' });
     expect(response.status).toBe(500);
@@ -128,7 +128,7 @@ describe('notifications and rolled-back transitions', () => {
     expect(await s.engine.auditSize()).toBe(4);
   });
 
-  it('notifies once when a batch is rolled back and its good transition re-run alone', async () => {
+  it('when a batch is rolled back and its good transition re-run alone, then that transition is notified once and the bad one not at all', async () => {
     // When two URGEs are committed together and the second fails after writing, the engine rolls the
     // batch back and runs each again alone: the hook runs twice for the first.
     const office = { role: 'office', unit: null };
@@ -172,7 +172,7 @@ describe('GET /api/notifications and POST /api/notifications/:id/ack', () => {
   const ack = (notification: number | string, token: string) =>
     s.request(`/api/notifications/${notification}/ack`, { method: 'POST', token, headers: { 'Content-Type': 'application/json' }, body: '{}' });
 
-  it('shows a unit its own notices only, newest first, a page at a time', async () => {
+  it('when a unit lists its notifications, then it gets its own notices only, newest first, a page at a time, and may not name another unit', async () => {
     const mine = await list('', justice);
     expect(mine.items.map((n) => `${n.entrySeq} ${n.type}`)).toEqual(['25 REFER', '24 ESCALATE', '23 URGE', '20 DEADLINE_PASSED', '19 WARN', '9 URGE']);
     expect(mine.items.every((n) => n.unit === '市司法局')).toBe(true);
@@ -190,14 +190,14 @@ describe('GET /api/notifications and POST /api/notifications/:id/ack', () => {
     expect((await problemOf(other)).title).toBe('无权查看其他单位的通知');
   });
 
-  it('shows the office, reviewers and admins every unit’s, or one unit’s with unit=', async () => {
+  it('when the office, a reviewer or an admin lists the notifications, then it gets every unit’s, or one unit’s with unit=', async () => {
     expect((await list('?limit=1000', office)).items).toHaveLength(43);
     expect((await list('?limit=1000', await s.token('reviewer'))).items).toHaveLength(43);
     const district = await list(`?unit=${encodeURIComponent('白碱滩区人民政府')}`, await s.token('admin'));
     expect(district.items.map((n) => n.entrySeq)).toEqual([24, 23, 20, 19, 17, 15, 14, 9]);
   });
 
-  it('lets the unit acknowledge its notice once; again changes nothing; others get 404 or 403', async () => {
+  it('when the unit acknowledges its notice, then it is read from then on; when it acknowledges again, then nothing changes; when another unit or the office tries, then 404 or 403', async () => {
     const [latest] = (await list('', justice)).items;
     s.clock.set(shanghai('2023-10-09 08:00'));
     // Another unit cannot read it as acknowledged: 404, and it stays unread.
@@ -231,7 +231,7 @@ describe('GET /api/notifications and POST /api/notifications/:id/ack', () => {
     expect(row.acknowledged_at).toBe(shanghai('2023-10-09 08:30'));
   });
 
-  it('refuses bad queries and bodies with 422 naming the field', async () => {
+  it('when the list gets a bad query or the ack a body, then 422 names the field and nothing is acknowledged', async () => {
     for (const [query, field] of [
       ['?limit=0', 'query.limit'],
       ['?limit=1001', 'query.limit'],
@@ -250,7 +250,7 @@ describe('GET /api/notifications and POST /api/notifications/:id/ack', () => {
     expect(Number(read.n)).toBe(1);
   });
 
-  it('is in the OpenAPI document with its query parameters', async () => {
+  it('when the OpenAPI document is fetched, then it holds the notification routes with their query parameters', async () => {
     const doc = (await (await s.request('/api/openapi.json')).json()) as { paths: Record<string, Record<string, { parameters?: { name: string }[] }>> };
     expect(doc.paths['/api/notifications']?.['get']?.parameters?.map((p) => p.name)).toEqual(['unread', 'unit', 'limit', 'cursor']);
     expect(doc.paths['/api/notifications/{id}/ack']).toHaveProperty('post');

@@ -24,7 +24,7 @@ describe('the office reports through the HTTP API', () => {
   const get = (path: string, token = office) => s.request(path, { token });
 
   describe('GET /api/reports/summary', () => {
-    it('gives the figures worked out by hand as of date A (end of 2023-08-20)', async () => {
+    it('when the office asks for the summary as of date A (end of 2023-08-20), then it gets the figures worked out by hand', async () => {
       const response = await get(`/api/reports/summary?asOf=${DATE_A}`);
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^application\/json/);
@@ -65,7 +65,7 @@ describe('the office reports through the HTTP API', () => {
       });
     });
 
-    it('gives the figures as of date B (end of 2023-09-30), given as an instant', async () => {
+    it('when the office asks for the summary as of date B (end of 2023-09-30), given as an instant, then it gets the figures of B', async () => {
       const summary = await (await get(`/api/reports/summary?asOf=${encodeURIComponent('2023-09-30T23:59:59.999+08:00')}`)).json();
       expect(summary.asOf).toBe(END_B);
       expect(summary.byState).toEqual(states({ in_progress: 1, verified: 1, closed: 1, accountability: 1 }));
@@ -76,7 +76,7 @@ describe('the office reports through the HTTP API', () => {
       expect(summary.activity).toMatchObject({ interviewsStarted: 2, referrals: 1 });
     });
 
-    it('is as of the server clock when asOf is absent, and as of now for today’s date', async () => {
+    it('when asOf is absent or today’s date, then the summary is as of the server clock', async () => {
       const now = s.clock.now().toISOString();
       expect((await (await get('/api/reports/summary')).json()).asOf).toBe(now);
       expect((await (await get('/api/reports/summary?asOf=2023-10-08')).json()).asOf).toBe(now);
@@ -84,7 +84,7 @@ describe('the office reports through the HTTP API', () => {
   });
 
   describe('GET /api/reports/units', () => {
-    it('scores every unit by the rules at A and B, each point with its audit seq', async () => {
+    it('when the office asks for the units at A and B, then every unit is scored by the rules, each point with its audit seq', async () => {
       const atA = await (await get(`/api/reports/units?asOf=${DATE_A}`)).json();
       expect(assessmentResponse.safeParse(atA).error).toBeUndefined();
       // 市市场监管局: rejected −2, verified on time +2, commended +3; 市司法局: urged twice −2, supporting
@@ -129,7 +129,7 @@ describe('the office reports through the HTTP API', () => {
   });
 
   describe('GET /api/reports/ledger.csv', () => {
-    it('downloads the 台账 as of A: UTF-8 CSV with a BOM, a Chinese file name, one row per task', async () => {
+    it('when the office downloads the 台账 as of A, then it gets UTF-8 CSV with a BOM, a Chinese file name and one row per task', async () => {
       const response = await get(`/api/reports/ledger.csv?asOf=${DATE_A}`);
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
@@ -149,14 +149,14 @@ describe('the office reports through the HTTP API', () => {
       ]);
     });
 
-    it('shows task 3 referred for accountability as of B', async () => {
+    it('when the office downloads the 台账 as of B, then task 3 shows as referred for accountability', async () => {
       const text = await (await get(`/api/reports/ledger.csv?asOf=${DATE_B}`)).text();
       expect(text.split('\r\n')[3]).toBe('3,二、不断创新监管机制,（七）推进公正监管。,全面推行“双随机、一公开”监管。,市司法局,各区人民政府,2023年7月底前,已移交问责,红灯,,,0,2023-09-05 移交问责（市纪委监委）');
     });
   });
 
   describe('GET /api/reports/ledger.xlsx', () => {
-    it('downloads a workbook that exceljs reads back with the same cells as of B', async () => {
+    it('when the office downloads the workbook as of B, then exceljs reads it back with the same cells', async () => {
       const response = await get(`/api/reports/ledger.xlsx?asOf=${DATE_B}`);
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
@@ -179,7 +179,7 @@ describe('the office reports through the HTTP API', () => {
   });
 
   describe('GET /api/reports/circular', () => {
-    it('writes the circular of August 2023 as Markdown', async () => {
+    it('when the office asks for the circular of August 2023, then it gets it as Markdown', async () => {
       const response = await get('/api/reports/circular?from=2023-08&to=2023-08');
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('text/markdown; charset=utf-8');
@@ -198,7 +198,7 @@ describe('the office reports through the HTTP API', () => {
       expect(blocks[blocks.indexOf('## 四、表扬单位') + 1]).toBe('本期无。');
     });
 
-    it('writes the circular of June and July 2023 as printable HTML', async () => {
+    it('when the office asks for the circular of June and July 2023 as html, then it gets a printable HTML page', async () => {
       const response = await get('/api/reports/circular?from=2023-06-01&to=2023-07-31&format=html');
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
@@ -214,7 +214,7 @@ describe('the office reports through the HTTP API', () => {
   describe('who may read them', () => {
     const paths = ['/api/reports/summary', '/api/reports/units', '/api/reports/ledger.csv', '/api/reports/ledger.xlsx', '/api/reports/circular?from=2023-08&to=2023-08'];
 
-    it('reviewers and admins may; a unit gets 403 and no token 401, as problem details', async () => {
+    it('when reviewers and admins ask, then they get the reports; when a unit asks, then 403, and without a token 401, as problem details', async () => {
       const reviewer = await s.token('reviewer');
       const admin = await s.token('admin');
       const unit = await s.token('unit', '市司法局');
@@ -239,7 +239,7 @@ describe('the office reports through the HTTP API', () => {
       return problem;
     };
 
-    it('names asOf when it is not a date or instant, not a real day, or after now', async () => {
+    it('when asOf is not a date or instant, not a real day, or after now, then 422 names asOf', async () => {
       for (const path of ['/api/reports/summary?asOf=yesterday', '/api/reports/units?asOf=2023-02-30', '/api/reports/ledger.csv?asOf=2023-08-20T25:00:00Z']) {
         await refused(path, 'query.asOf');
       }
@@ -248,7 +248,7 @@ describe('the office reports through the HTTP API', () => {
       await refused('/api/reports/summary?asOf=2023-10-09', 'query.asOf');
     });
 
-    it('names unknown parameters, a period backwards or in the future, and an unknown format', async () => {
+    it('when a parameter is unknown, a period backwards, in the future or open, or a format unknown, then 422 names it', async () => {
       await refused('/api/reports/summary?as_of=2023-08-20', 'query.as_of');
       const backwards = await refused('/api/reports/circular?from=2023-09&to=2023-08-31', 'query.from');
       expect(backwards.detail).toMatch(/must not be after to/);
@@ -267,7 +267,7 @@ describe('the office reports through the HTTP API', () => {
       return { live, replayed };
     };
 
-    it('answers what replaying the log to the same instant answers, before and after new entries', async () => {
+    it('when the reports as of now are asked before and after new entries, then each answers what replaying the log to the same instant answers', async () => {
       for (const path of ['/api/reports/summary', '/api/reports/units', `/api/reports/units?unit=${encodeURIComponent('市司法局')}`]) {
         const { live, replayed } = await nowAndReplayed(path);
         expect(live, path).toEqual(replayed);
@@ -292,7 +292,7 @@ describe('the office reports through the HTTP API', () => {
       }
     });
 
-    it('falls back to replaying when the clock stands before the log’s last entry', async () => {
+    it('given the clock before the log’s last entry, when the summary as of now is asked, then it is replayed, leaving out the later entry', async () => {
       const latest = s.clock.now();
       s.clock.set(new Date(latest.getTime() - 60_000).toISOString());
       try {

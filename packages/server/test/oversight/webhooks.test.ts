@@ -33,7 +33,7 @@ describe('webhooks: the outbox sent at least once, signed, with backoff on the c
     await s.close();
   });
 
-  it('retries a receiver that fails twice (500, then a cut connection) after 5 s and 30 s, then stops', async () => {
+  it('given a receiver that fails twice (500, then a cut connection), when the office urges a task, then each delivery is retried after 5 s and 30 s, delivered signed on the third attempt, and not sent again', async () => {
     await start((attempt) => (attempt === 1 ? 'fail' : attempt === 2 ? 'reset' : 'ok'));
     const dispatcher = new WebhookDispatcher(s.db, s.clock, silent, { timeoutMs: 5_000 });
     // When the office urges task 3 (its five parties are notified; two of them have a webhook)
@@ -81,7 +81,7 @@ describe('webhooks: the outbox sent at least once, signed, with backoff on the c
     );
   });
 
-  it('gives a delivery up as failed after the last attempt and never sends it again', async () => {
+  it('given a receiver that always fails, when the last attempt fails, then the delivery is given up as failed and never sent again', async () => {
     await start(() => 'fail');
     const dispatcher = new WebhookDispatcher(s.db, s.clock, silent, { maxAttempts: 3, backoffMs: [1_000] });
     await accepted(s.send('2023-06-15 10:00', office, 3, { type: 'ESCALATE', reason: '推进不力' }));
@@ -101,7 +101,7 @@ describe('webhooks: the outbox sent at least once, signed, with backoff on the c
     expect(await notifications()).toHaveLength(5);
   });
 
-  it('never holds up a transition: the office is answered while a receiver hangs', async () => {
+  it('given a receiver that hangs, when the office sends another event, then it is answered while the POSTs hang, the round ends with the timeout, and the new notices wait in the outbox', async () => {
     await start(() => 'hang');
     const dispatcher = new WebhookDispatcher(s.db, s.clock, silent, { timeoutMs: 1_500 });
     await accepted(s.send('2023-06-01 10:00', office, 3, { type: 'URGE', message: '请加快推进' }));
@@ -123,7 +123,7 @@ describe('webhooks: the outbox sent at least once, signed, with backoff on the c
     ]);
   });
 
-  it('cancels what is still pending when a webhook is removed', async () => {
+  it('given pending deliveries, when a unit\'s webhook is removed, then its delivery is cancelled and only the other unit\'s is sent', async () => {
     await start(() => 'ok');
     await accepted(s.send('2023-06-01 10:00', office, 3, { type: 'URGE', message: '请加快推进' }));
     expect(await new WebhookStore(s.db).remove('市司法局', s.clock.now())).toBe(true);
@@ -134,7 +134,7 @@ describe('webhooks: the outbox sent at least once, signed, with backoff on the c
     expect((await deliveries()).map((d) => d.status)).toEqual(['cancelled', 'delivered']);
   });
 
-  it('accepts only absolute http(s) URLs without credentials, and secrets of 16+ characters', async () => {
+  it('when a webhook is set, then only an absolute http(s) URL without credentials and a secret of 16+ characters are accepted', async () => {
     receiver = await startWebhookReceiver(SECRET, () => 'ok');
     const webhooks = new WebhookStore(s.db);
     const at = s.clock.now();
