@@ -32,7 +32,7 @@ describe('unit assessment (考核)', () => {
   });
   afterAll(() => engine.close());
 
-  it('scores every unit at date A, highest first, then by name', () => {
+  it('when the units are assessed at date A, then every unit is scored, highest first, then by name', () => {
     const assessment = assessUnits(defaultAssessmentRules, atA.tasks, atA.events, DATE_A);
 
     expect(assessment.rulesVersion).toBe('2023.1');
@@ -54,12 +54,12 @@ describe('unit assessment (考核)', () => {
     ]);
   });
 
-  it('given units tied on a score at date A, then they share a rank (并列) and the next rank skips', () => {
+  it('given units tied on a score at date A, when they are ranked, then they share a rank (并列) and the next rank skips', () => {
     const assessment = assessUnits(defaultAssessmentRules, atA.tasks, atA.events, DATE_A);
     expect(assessment.units.map((u) => `${u.rank} ${u.score}`)).toEqual(['1 105', '2 100', '2 100', '2 100', '2 100', '2 100', '2 100', '2 100', '2 100', '10 99', '10 99', '12 97', '13 96', '14 92']);
   });
 
-  it('traces every point at date A to a rule, a task and an audit entry', () => {
+  it('when the units are assessed at date A, then every point is traced to a rule, a task and an audit entry', () => {
     const units = new Map(assessUnits(defaultAssessmentRules, atA.tasks, atA.events, DATE_A).units.map((u) => [u.unit, u]));
 
     expect(units.get('市发改委')!.reasons!).toEqual([
@@ -95,7 +95,7 @@ describe('unit assessment (考核)', () => {
     expect(units.get('市人社局')!.reasons!).toEqual([]);
   });
 
-  it('scores every unit at date B, counting an extension as on time and a referral heavily', () => {
+  it('when the units are assessed at date B, then an extension counts as on time and a referral heavily', () => {
     const assessment = assessUnits(defaultAssessmentRules, atB.tasks, atB.events, DATE_B);
     const units = new Map(assessment.units.map((u) => [u.unit, u]));
 
@@ -125,7 +125,7 @@ describe('unit assessment (考核)', () => {
     expect(units.get('乌尔禾区人民政府')!.reasons!.at(-1)).toEqual(reason('overdue-responsible', 3, -1, 43, '2023-10-01T01:00:00.000Z', '各区人民政府'));
   });
 
-  it('adds up each unit so that score = base + the points of its reasons', () => {
+  it('when the units are assessed at date B, then each score = base + the points of its reasons', () => {
     for (const u of assessUnits(defaultAssessmentRules, atB.tasks, atB.events, DATE_B).units) {
       expect(u.score).toBe(100 + u.reasons!.reduce((sum, r) => sum + r.points, 0));
     }
@@ -162,7 +162,7 @@ describe('unit assessment (考核)', () => {
       expect(() => parseAssessmentRules(repeated)).toThrow('rules[9].id: duplicate rule id "commendation"');
     });
 
-    it('can change a rule as data', () => {
+    it('given a rule changed as data (urge −2), when the units are assessed at date A, then the scores follow it', () => {
       const strict = { ...defaultAssessmentRules, rules: defaultAssessmentRules.rules.map((r) => (r.id === 'urge' ? { ...r, points: -2 } : r)) };
 
       const units = new Map(assessUnits(strict, atA.tasks, atA.events, DATE_A).units.map((u) => [u.unit, u.score]));

@@ -23,7 +23,7 @@ describe('the circular (通报)', () => {
   });
   afterAll(() => engine.close());
 
-  it('reports May to August 2023 as of the end of 2023-08-31, in full', async () => {
+  it('when the circular of May to August 2023 is made as of the end of 2023-08-31, then it reads in full as written by hand', async () => {
     const text = circularMarkdown(await at({ from: '2023-05-01', to: '2023-08-31' }));
 
     expect(text).toBe(`# 关于2023年5月至8月“放管服”改革工作推进情况的通报
@@ -78,7 +78,7 @@ ${OFFICE}
 `);
   });
 
-  it('reports September to October 2023 as of the end of 2023-10-31', async () => {
+  it('when the circular of September to October 2023 is made, then it reports that period as of the end of 2023-10-31', async () => {
     const c = await at({ from: '2023-09', to: '2023-10' });
     const text = circularMarkdown(c);
 
@@ -101,7 +101,7 @@ ${OFFICE}
     expect(text.trimEnd().endsWith(`${OFFICE}\n\n2023年10月31日`)).toBe(true);
   });
 
-  it('names one month alone, and says 无 when nobody is to be named', async () => {
+  it('when the circular of May 2023 alone is made, then its title names one month and it says 无 where nobody is to be named', async () => {
     const c = await at({ from: '2023-05-01', to: '2023-05-31' });
 
     expect(c.title).toBe('关于2023年5月“放管服”改革工作推进情况的通报');

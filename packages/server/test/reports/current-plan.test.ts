@@ -29,7 +29,7 @@ describe('CurrentPlan, the read model of reports as of now', () => {
   });
   afterAll(() => engine.close());
 
-  it('gives what replaying the whole log gives, from a cold start and after new entries', async () => {
+  it('when the read model is asked from a cold start and after new entries, then it gives what replaying the whole log gives', async () => {
     const model = new CurrentPlan(engine);
     const cold = await bothWays(engine, model, AFTER_B);
     expect(cold.live).toEqual(cold.replayed);
@@ -49,7 +49,7 @@ describe('CurrentPlan, the read model of reports as of now', () => {
     expect(warm.live.summary.activity.urges).toBe(cold.live.summary.activity.urges + 1);
   });
 
-  it('folds lean entries (payloads of its payload types only) as it folds whole ones', async () => {
+  it('given lean entries (payloads of its payload types only), when they are folded, then the facts equal those folded from whole ones', async () => {
     const whole = new SupervisionFold();
     for (const entry of await engine.readAudit(0, 1000)) whole.add(entry);
     const lean = new SupervisionFold();
@@ -58,7 +58,7 @@ describe('CurrentPlan, the read model of reports as of now', () => {
     expect(lean.events).toEqual(whole.events);
   });
 
-  it('lets every caller see every entry committed before its call, also while a catch-up runs', async () => {
+  it('given a catch-up under way, when an entry is committed and another caller asks, then it sees that entry', async () => {
     const model = new CurrentPlan(engine);
     const first = model.at(Date.now());
     // Committed while the first catch-up may still be reading: the next call must see it.
@@ -68,7 +68,7 @@ describe('CurrentPlan, the read model of reports as of now', () => {
     expect((await factsAt(engine, new Date(AFTER_B.getTime() + 5000))).events).toEqual(second!.events);
   });
 
-  it('declines an instant before the log’s last entry: such a report must replay', async () => {
+  it('when it is asked for an instant before the log’s last entry, then it declines: such a report must replay', async () => {
     const model = new CurrentPlan(engine);
     expect(await model.at(DATE_B.getTime())).toBeUndefined();
     expect(await model.at(Date.now())).toBeDefined();

@@ -26,7 +26,7 @@ describe('the ledger as of now, piece by piece', () => {
   });
   afterAll(() => engine.close());
 
-  it('reads the stored tasks a few at a time, in plan order, the same tasks as reading them all', async () => {
+  it('when the stored tasks are read in pieces, then they come a few at a time, in plan order, the same tasks as reading them all', async () => {
     const spy = vi.spyOn(engine, 'getInstances');
     try {
       const pieces = await collect(storedTasksInPieces(engine, AFTER_B, 3));
@@ -38,13 +38,13 @@ describe('the ledger as of now, piece by piece', () => {
     }
   });
 
-  it('reads every stored task at once when the read model cannot answer (an instant before the last entry)', async () => {
+  it('given an instant before the last entry, when the stored tasks are read in pieces, then they are all read at once', async () => {
     const pieces = await collect(storedTasksInPieces(engine, DATE_A, 3));
     expect(pieces).toHaveLength(1);
     expect(pieces[0]).toEqual(await storedTasks(engine));
   });
 
-  it('writes the same bytes as the ledger made at once, whatever the pieces', async () => {
+  it('when the ledger CSV is written in pieces of any size, then it holds the same bytes as the ledger made at once', async () => {
     const rows = ledgerRows(await storedTasks(engine), AFTER_B);
     const whole = ledgerCsv(rows);
     for (const cuts of [[rows], [rows.slice(0, 1), rows.slice(1)], rows.map((r) => [r])]) {
@@ -71,7 +71,7 @@ describe('the ledger workbook, piece by piece', () => {
     return sheet.getSheetValues().map((row) => (Array.isArray(row) ? row.slice(1) : row));
   };
 
-  it('holds the same cells whether its rows come in one piece or several', async () => {
+  it('when its rows come in one piece or several, then the workbook holds the same cells', async () => {
     const options = { title: '台账', asOf: AFTER_B };
     const whole = await ledgerXlsx(ledgerRows(await storedTasks(engine), AFTER_B), options);
     const chunks = await collect(ledgerXlsxPieces(ledgerRowPieces(storedTasksInPieces(engine, AFTER_B, 3), AFTER_B), options));
@@ -82,7 +82,7 @@ describe('the ledger workbook, piece by piece', () => {
     expect((await cells(pieced)).length).toBe(1 + 2 + 8);
   });
 
-  it('stops reading the rows once nobody reads the workbook (a client that went away)', async () => {
+  it('when its reader stops after the first piece (a client that went away), then the workbook stops reading the rows', async () => {
     const [row] = ledgerRows(await storedTasks(engine), AFTER_B);
     let read = 0;
     let closed = false;
@@ -101,7 +101,7 @@ describe('the ledger workbook, piece by piece', () => {
     expect(read).toBeLessThan(2000);
   });
 
-  it('fails, having written nothing, when its first rows cannot be read', async () => {
+  it('given first rows that cannot be read, when the workbook is written, then it fails, having written nothing', async () => {
     const failing = (async function* () {
       throw new Error('the store went away');
     })();

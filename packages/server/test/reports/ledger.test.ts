@@ -31,7 +31,7 @@ describe('the ledger (台账)', () => {
     for (const r of ledgerRows(atA.tasks, DATE_A)) expect(Object.keys(r)).toEqual(COLUMNS);
   });
 
-  it('lists every task as it stood at date A', () => {
+  it('when the ledger is made at date A, then it lists every task as it stood then', () => {
     expect(ledgerRows(atA.tasks, DATE_A)).toEqual([
       row(1, P1, '（一）构建公平规范的市场规则。', '推动市场准入负面清单事项全部实现网上办理。', '市发改委', '各区人民政府、市级各有关部门', '2023年6月底前', '已销号', '绿灯',
         '2023-06-20 报送办结：清单事项已全部实现网上办理', '材料齐全，同意', 0, '无'),
@@ -49,7 +49,7 @@ describe('the ledger (台账)', () => {
     ]);
   });
 
-  it('shows extensions, interviews, referrals and the latest progress as they stood at date B', () => {
+  it('when the ledger is made at date B, then it shows extensions, interviews, referrals and the latest progress as they stood then', () => {
     const rows = ledgerRows(atB.tasks, DATE_B);
 
     expect(rows[2]).toMatchObject({
@@ -66,7 +66,7 @@ describe('the ledger (台账)', () => {
     });
   });
 
-  it('shows a rejection as 退回： while the unit reworks its report', async () => {
+  it('given a rejected report, when the ledger is made while the unit reworks it, then it shows 退回： and the rejection', async () => {
     const mid = endOf('2023-06-20');
     const { tasks } = await factsAt(engine, mid);
 

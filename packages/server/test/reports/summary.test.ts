@@ -18,7 +18,7 @@ describe('summarize', () => {
   });
   afterAll(() => engine.close());
 
-  it('counts the tasks as of date A (end of 2023-08-31)', () => {
+  it('when the plan is summarized as of date A (end of 2023-08-31), then the tasks are counted as worked out by hand', () => {
     // When the office asks for the summary at A
     const summary = summarize(atA.tasks, atA.events, DATE_A);
 
@@ -63,7 +63,7 @@ describe('summarize', () => {
     });
   });
 
-  it('counts the tasks as of date B (end of 2023-10-31)', () => {
+  it('when the plan is summarized as of date B (end of 2023-10-31), then the tasks are counted as worked out by hand', () => {
     const summary = summarize(atB.tasks, atB.events, DATE_B.getTime());
 
     expect(summary.byState).toEqual({ assigned: 0, in_progress: 1, reported: 0, verified: 3, closed: 1, interview: 1, accountability: 1, cancelled: 1 });
@@ -91,7 +91,7 @@ describe('summarize', () => {
     });
   });
 
-  it('ignores supervision facts after the instant', async () => {
+  it('given supervision facts after the instant, when the plan is summarized as of date A, then they are ignored', async () => {
     const snapshots = await engine.snapshotsAt(DATE_A);
 
     const summary = summarize(reportTasks(snapshots), atB.events, DATE_A);
@@ -101,7 +101,7 @@ describe('summarize', () => {
     expect(summary.completion.percent).toBe('42.9%');
   });
 
-  it('reports no completion rate over nothing', () => {
+  it('given no task, when it is summarized, then the completion rate is 0', () => {
     expect(summarize([], [], 0).completion).toEqual({ done: 0, base: 0, rate: 0, percent: '0.0%' });
   });
 });
