@@ -24,24 +24,24 @@ describe('behind a TLS-terminating reverse proxy (--trust-proxy)', () => {
     return answer.headers.getSetCookie().find((c) => c.startsWith('duban_session='))!;
   }
 
-  it('trusting the proxy on loopback, a request it forwarded over HTTPS gets a Secure session cookie', async () => {
+  it('given the proxy on loopback trusted, when it forwards a sign-in made over HTTPS, then the session cookie is Secure; over plain HTTP, then it is not', async () => {
     server = await startTestServer({ trustProxy: 'loopback' });
     expect(await sessionCookie(FROM_PROXY)).toMatch(/; Secure$/);
     // A plain HTTP request through the same proxy does not.
     expect(await sessionCookie({ ...FROM_PROXY, 'X-Forwarded-Proto': 'http' })).not.toMatch(/Secure/);
   });
 
-  it('by default X-Forwarded-Proto is not believed: no Secure cookie', async () => {
+  it('given no --trust-proxy, when a sign-in claims X-Forwarded-Proto https, then it is not believed: no Secure cookie', async () => {
     server = await startTestServer();
     expect(await sessionCookie(FROM_PROXY)).not.toMatch(/Secure/);
   });
 
-  it('only the proxies named are believed: a client on loopback is not the proxy at 10.0.0.5', async () => {
+  it('given only the proxy at 10.0.0.5 trusted, when a client on loopback claims HTTPS, then it is not believed', async () => {
     server = await startTestServer({ trustProxy: '10.0.0.5' });
     expect(await sessionCookie(FROM_PROXY)).not.toMatch(/Secure/);
   });
 
-  it('sign-in attempts count per client address as the trusted proxy saw it, not per proxy', async () => {
+  it('given two sign-in attempts a minute per address, when one client behind the trusted proxy uses up its attempts, then another client behind it still gets its own', async () => {
     // Given two sign-in attempts a minute per address
     server = await startTestServer({ trustProxy: 'loopback', rateLimit: 2 });
     const attempt = (client: string) => new WebClient(server!.url).post('/login', { token: 'dbn_unit_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }, { headers: { ...FROM_PROXY, 'X-Forwarded-For': client } });

@@ -17,7 +17,7 @@ describe('a unit\'s notifications page', () => {
     await server.close();
   });
 
-  it('lists the unit\'s notices newest first, unread ones marked, and marks one read with a form post', async () => {
+  it('given the office urged task 7 and rejected its report, when the unit opens its notifications page and marks one read with a form post, then the notices show newest first, unread ones marked, and that one read', async () => {
     // Given the office urged task 7 and then rejected its report
     const office = new WebClient(url);
     await office.signIn(await token('office'));

@@ -58,7 +58,7 @@ async function signedIn(s: TestServer, role: 'unit' | 'office' | 'reviewer' | 'a
 }
 
 describe('the dashboard', () => {
-  it('shows counts by state and light in figures and an SVG chart, tallies by part and lead unit, and the overdue list', async () => {
+  it('given the scenario and the deadlines of 2023-05-31 passed, when the office opens its dashboard, then it shows counts by state and light in figures and an SVG chart, tallies by part and lead unit, and the overdue list', async () => {
     // Given the scenario, and on 2023-06-02 the deadline timers of the tasks due 2023-05-31 fired
     const s = await scenario();
     s.at('2023-06-02T09:00:00+08:00');
@@ -84,7 +84,7 @@ describe('the dashboard', () => {
     expect(overdue).not.toContain('优化水利工程项目招标投标程序');
   });
 
-  it('narrows everything to the filters and lists the matching tasks', async () => {
+  it('when the office filters the dashboard, then everything narrows to the filters and the matching tasks are listed', async () => {
     const s = await scenario();
     const office = await signedIn(s, 'office');
     const page = await office.get(`/dashboard?state=reported&unit=${encodeURIComponent(DRC)}`);
@@ -98,7 +98,7 @@ describe('the dashboard', () => {
     expect(alias.body).toMatch(/<option value="市住房公积金管理中心" selected>/);
   });
 
-  it('shows the plan as it stood at the end of an earlier day, replayed from the log', async () => {
+  it('when the office asks the dashboard as of an earlier day, then it shows the plan as it stood at the end of that day, replayed from the log', async () => {
     const s = await scenario();
     const office = await signedIn(s, 'office');
     const then = await office.get('/dashboard?asOf=2023-05-12');
@@ -109,7 +109,7 @@ describe('the dashboard', () => {
     expect(elementById(now.body, 'chart-state-d')).toContain('已销号1项');
   });
 
-  it('refuses a day to come and a malformed filter with a Chinese page (422)', async () => {
+  it('when the office asks the dashboard for a day to come or with a malformed filter, then a Chinese page refuses it (422)', async () => {
     const s = await scenario();
     const office = await signedIn(s, 'office');
     const future = await office.get('/dashboard?asOf=2023-05-16');
@@ -123,7 +123,7 @@ describe('the dashboard', () => {
 });
 
 describe('the office pages', () => {
-  it('queues the reported tasks, the longest waiting first, each one click from its forms', async () => {
+  it('when the office opens the queue, then the reported tasks wait there, the longest waiting first, each one click from its forms; a task reported later queues behind', async () => {
     const s = await scenario();
     // task 7 reported again on 05-15 08:00, after task 1 (05-12): task 1 waits longest
     const office = await signedIn(s, 'office');
@@ -142,7 +142,7 @@ describe('the office pages', () => {
     expect(again.body.indexOf(`/tasks/${taskId(1)}#`)).toBeLessThan(again.body.indexOf(`/tasks/${taskId(5)}#`));
   });
 
-  it('orders the queue by the time of the report, not by task number', async () => {
+  it('given task 9 reported before task 3, when the office opens the queue, then task 9 comes first: the queue follows the time of the report, not the task number', async () => {
     // Given task 9 reported before task 3
     server = await startTestServer();
     const s = server;
@@ -159,7 +159,7 @@ describe('the office pages', () => {
     expect(page.body.indexOf(`/tasks/${taskId(9)}#`)).toBeLessThan(page.body.indexOf(`/tasks/${taskId(3)}#`));
   });
 
-  it('scores every unit with every reason behind a disclosure', async () => {
+  it('when the office opens the assessment, then every unit is scored with every reason behind a disclosure', async () => {
     const s = await scenario();
     const office = await signedIn(s, 'office');
     const page = await office.get('/assessment');
@@ -181,7 +181,7 @@ describe('the office pages', () => {
     expect(new Set(ranks)).toEqual(new Set(['1（并列）']));
   });
 
-  it('makes the circular for a period, printable, with a CSP that allows only its own stylesheet', async () => {
+  it('when the office asks the circular for a period, then it gets it printable, with a CSP that allows only its own stylesheet', async () => {
     const s = await scenario();
     const office = await signedIn(s, 'office');
     const page = await office.get('/circular?from=2023-05-01&to=2023-05-14');
@@ -202,7 +202,7 @@ describe('the office pages', () => {
     expect(textOf(future.body)).toContain('截止日期须为有效日期，且不能晚于今天');
   });
 
-  it('offers the ledger as CSV and xlsx downloads named in Chinese', async () => {
+  it('when the office opens the ledger page, then it offers CSV and xlsx downloads named in Chinese', async () => {
     const s = await scenario();
     const office = await signedIn(s, 'office');
     const page = await office.get('/ledger');
@@ -221,7 +221,7 @@ describe('the office pages', () => {
 });
 
 describe('the unit pages', () => {
-  it('lists a unit\'s tasks by light, red first, with what it may do now', async () => {
+  it('when a unit opens its page, then its tasks are listed by light, red first, with what it may do now', async () => {
     const s = await scenario();
     s.at('2023-06-02T09:00:00+08:00');
     await s.engine.fireDue(s.clock.now());
@@ -237,7 +237,7 @@ describe('the unit pages', () => {
 });
 
 describe('who may open which page', () => {
-  it.each(['/dashboard', '/queue', '/assessment', '/circular', '/ledger', '/ledger.csv', '/audit', '/history', '/history/diff'])('refuses a unit %s (403 page)', async (path) => {
+  it.each(['/dashboard', '/queue', '/assessment', '/circular', '/ledger', '/ledger.csv', '/audit', '/history', '/history/diff'])('when a unit opens %s, then it is refused (403 page)', async (path) => {
     server = await startTestServer();
     const unit = await signedIn(server, 'unit', WATER);
     const page = await unit.get(path);
@@ -245,7 +245,7 @@ describe('who may open which page', () => {
     expect(textOf(page.body)).toContain('无权访问此页面');
   });
 
-  it.each(['/mine', '/notifications'])('refuses the office %s (403 page)', async (path) => {
+  it.each(['/mine', '/notifications'])('when the office opens %s, then it is refused (403 page)', async (path) => {
     server = await startTestServer();
     const office = await signedIn(server, 'office');
     expect((await office.get(path)).status).toBe(403);
@@ -253,7 +253,7 @@ describe('who may open which page', () => {
 });
 
 describe('the reviewer pages', () => {
-  it('verifies the hash chain and shows every entry\'s inclusion proof', async () => {
+  it('when a reviewer opens the audit page, then it verifies the hash chain and shows every entry\'s inclusion proof', async () => {
     const s = await scenario();
     const reviewer = await signedIn(s, 'reviewer');
     const audit = await reviewer.get('/audit');
@@ -273,7 +273,7 @@ describe('the reviewer pages', () => {
     expect(outside.body).toContain(`value="${entries + 1}"`);
   });
 
-  it('leaves the same trace in the access log as reading through the API', async () => {
+  it('given a reviewer and a unit reading through the pages, when the access log is read, then the reviewer\'s task, replay and assessment pages are in it, as API reads would be, and the unit\'s reads are not', async () => {
     // Given a reviewer and a unit reading through the pages
     server = await startTestServer();
     const s = server;
@@ -306,7 +306,7 @@ describe('the reviewer pages', () => {
     expect(textOf(page.body)).toContain('✘ 自第 75 条起不一致');
   });
 
-  it('replays the plan as of an earlier day or moment, and diffs two days', async () => {
+  it('when a reviewer opens the history as of an earlier day or moment, or a diff of two days, then the plan is replayed as it stood, and a reversed diff is refused', async () => {
     const s = await scenario();
     const reviewer = await signedIn(s, 'reviewer');
     const earlier = await reviewer.get('/history?asOf=2023-05-09');
@@ -326,7 +326,7 @@ describe('the reviewer pages', () => {
 });
 
 describe('every page', () => {
-  it('carries the strict CSP, lang="zh-CN", a skip link, and neither inline script nor inline style', async () => {
+  it('when any page is opened, then it carries the strict CSP, lang="zh-CN", a skip link, and neither inline script nor inline style', async () => {
     const s = await scenario();
     const office = await signedIn(s, 'office');
     const unit = await signedIn(s, 'unit', WATER);
@@ -348,7 +348,7 @@ describe('every page', () => {
     }
   });
 
-  it('answers an unknown page with the Chinese 404 page, and leaves /api to the API', async () => {
+  it('when an unknown page is opened, then the Chinese 404 page answers, and /api is left to the API', async () => {
     server = await startTestServer();
     const browser = new WebClient(server.url);
     const missing = await browser.get('/no-such-page');
@@ -365,7 +365,7 @@ describe('every page', () => {
     expect(json.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   });
 
-  it('counts a viewer\'s pages against its token\'s rate limit, shared with the API (429 page)', async () => {
+  it('given a token\'s rate limit, when a viewer opens pages and calls the API, then both count against it, and the next page is refused (429 page)', async () => {
     server = await startTestServer({ rateLimit: 3 });
     const token = await server.token('office');
     const office = new WebClient(server.url);
@@ -379,7 +379,7 @@ describe('every page', () => {
     expect(textOf(refused.body)).toContain('请求过于频繁，请稍后再试');
   });
 
-  it('serves the stylesheet, script and icon from this server, cached by their content hash', async () => {
+  it('when a page loads its stylesheet, script and icon, then they come from this server, cached by their content hash', async () => {
     server = await startTestServer();
     const login = await new WebClient(server.url).get('/login');
     for (const [, url] of login.body.matchAll(/(?:href|src)="(\/assets\/[^"]+)"/g)) {

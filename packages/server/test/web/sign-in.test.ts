@@ -16,7 +16,7 @@ describe('signing in to the web pages', () => {
   });
   afterEach(() => server.close());
 
-  it('opens a session with an HttpOnly, SameSite=Strict cookie whose id is stored only hashed', async () => {
+  it('given a unit\'s token, when it signs in through the form, then a session opens with an HttpOnly, SameSite=Strict cookie whose id is stored only hashed', async () => {
     // Given a unit's token
     const token = await server.token('unit', '市水务局');
 
@@ -39,7 +39,7 @@ describe('signing in to the web pages', () => {
     expect(textOf((await browser.get('/mine')).body)).toContain('市水务局共参与');
   });
 
-  it('marks the cookie Secure when the request came over HTTPS', () => {
+  it('given a request that came over HTTPS, when a cookie is written, then it is marked Secure', () => {
     // Given a request that arrived over TLS
     const headers: string[] = [];
     const res = { append: (_name: string, value: string) => headers.push(value) } as unknown as Response;
@@ -56,7 +56,7 @@ describe('signing in to the web pages', () => {
     ['office', undefined, '/dashboard', '全局看板'],
     ['reviewer', undefined, '/audit', '审计核验'],
     ['admin', undefined, '/dashboard', '全局看板'],
-  ] as const)('sends a %s to its own start page', async (role, unit, start, title) => {
+  ] as const)('when a %s signs in, then it is sent to its own start page', async (role, unit, start, title) => {
     const answer = await browser.signIn(await server.token(role, unit));
     expect(answer.location).toBe(start);
     const page = await browser.get(start);
@@ -65,7 +65,7 @@ describe('signing in to the web pages', () => {
     expect((await browser.get('/')).location).toBe(start);
   });
 
-  it('refuses a wrong token with a Chinese message and opens no session', async () => {
+  it('given a wrong token, when it signs in, then it is refused with a Chinese message and no session opens', async () => {
     const answer = await browser.signIn('dbn_unit_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
     expect(answer.status).toBe(401);
     expect(textOf(answer.body)).toContain('令牌无效、已撤销或格式不正确');
@@ -73,7 +73,7 @@ describe('signing in to the web pages', () => {
     expect(browser.cookie('duban_session')).toBeUndefined();
   });
 
-  it('refuses a sign-in posted from another origin or without the form token', async () => {
+  it('when a sign-in is posted from another origin or without the form token, then it is refused', async () => {
     const token = await server.token('office');
     await browser.get('/login');
     const forged = await browser.post('/login', { token }, { origin: 'http://evil.example' });
@@ -87,7 +87,7 @@ describe('signing in to the web pages', () => {
     expect(browser.cookie('duban_session')).toBeUndefined();
   });
 
-  it('sends a visitor without a session to sign in, and back to the page afterwards', async () => {
+  it('given a visitor without a session, when it opens a page and signs in, then it is sent to sign in first, and back to the page afterwards', async () => {
     const first = await browser.get('/dashboard?light=red');
     expect(first.status).toBe(303);
     expect(first.location).toBe('/login?next=%2Fdashboard%3Flight%3Dred');
@@ -95,12 +95,12 @@ describe('signing in to the web pages', () => {
     expect(answer.location).toBe('/dashboard?light=red');
   });
 
-  it('never sends anyone off-site after signing in', async () => {
+  it('given an off-site return address, when the office signs in, then it is not sent off-site', async () => {
     const answer = await browser.signIn(await server.token('office'), '//evil.example/x');
     expect(answer.location).toBe('/dashboard');
   });
 
-  it('ends the session after 8 hours', async () => {
+  it('given a signed-in office, when 8 hours pass, then the session ends', async () => {
     await browser.signIn(await server.token('office'));
     server.clock.advance(8 * 3_600_000 - 1);
     expect((await browser.get('/dashboard')).status).toBe(200);
@@ -110,7 +110,7 @@ describe('signing in to the web pages', () => {
     expect(expired.location).toMatch(/^\/login/);
   });
 
-  it('ends the session when its token is revoked', async () => {
+  it('given a signed-in office, when its token is revoked, then the session ends', async () => {
     const token = await server.token('office');
     await browser.signIn(token);
     const [record] = await server.tokens.list();
@@ -118,7 +118,7 @@ describe('signing in to the web pages', () => {
     expect((await browser.get('/dashboard')).location).toMatch(/^\/login/);
   });
 
-  it('signs out with a form post; the old cookie then opens nothing', async () => {
+  it('given a signed-in office, when it signs out with the form post, then the old cookie opens nothing; without the form token, then nothing happens', async () => {
     // Given a signed-in office
     await browser.signIn(await server.token('office'));
     await browser.get('/dashboard');

@@ -29,7 +29,7 @@ describe('the task list page of a plan longer than a page', () => {
     server = undefined;
   });
 
-  it('shows one page at a time, with links to the next and previous pages', async () => {
+  it('given a plan longer than a page, when the office opens the task list, then it shows one page at a time with links to the next and previous pages, and refuses a page that does not exist', async () => {
     // Given the Karamay plan imported twice (142 tasks)
     server = await startTestServer();
     const { plan } = await loadPlanFile(repoPaths.karamayPlan);

@@ -24,7 +24,7 @@ describe('the task page', () => {
 
   const historyTypes = async (id: string) => (await server.engine.history(id)).map((e) => e.type);
 
-  it('shows the full task, its timeline and forms for exactly the events the viewer may send now, every field labelled', async () => {
+  it('when the lead unit opens its assigned task, then the page shows the full task, its timeline and forms for exactly the events it may send now, every field labelled', async () => {
     // When the lead unit opens its assigned task
     const page = await unit.get(`/tasks/${OWN}`);
 
@@ -53,7 +53,7 @@ describe('the task page', () => {
     expect(page.body).toMatch(/<g class="state current">[^]*?<text[^>]*>已交办<\/text>/);
   });
 
-  it('sends the form through the same engine path as the API, as the viewer, at the server clock, then redirects (303)', async () => {
+  it('given the server clock at 10:30, when the unit submits START with a note, then the event goes through the engine as the API\'s would, as the unit, at the server clock, and the page redirects (303)', async () => {
     // Given the clock at 10:30 Shanghai time, an hour and a half after sign-in
     server.clock.set('2023-05-10T10:30:00+08:00');
     await unit.get(`/tasks/${OWN}`);
@@ -76,7 +76,7 @@ describe('the task page', () => {
     expect(after.body).toContain('id="form-REPORT"');
   });
 
-  it('reads REPORT evidence rows and skips the empty ones', async () => {
+  it('when the unit submits REPORT with evidence rows, one of them empty, then the filled rows are sent and the empty one skipped', async () => {
     await unit.get(`/tasks/${OWN}`);
     await unit.post(`/tasks/${OWN}/events/START`, { _version: '1' });
     await unit.get(`/tasks/${OWN}`);
@@ -94,7 +94,7 @@ describe('the task page', () => {
     expect(entries.at(-1)?.payload).toEqual({ summary: '已完成', evidence: [{ title: '通知', ref: '克水发〔2023〕12号' }, { title: '签到表' }] });
   });
 
-  it('shows the workflow\'s errors next to the fields, keeps what was typed, and writes nothing (422)', async () => {
+  it('given a task in progress, when the unit reports with a blank summary and an untitled evidence row, then the page comes back 422 with the errors next to the fields, keeps what was typed, and writes nothing', async () => {
     // Given a task in progress
     await unit.get(`/tasks/${OWN}`);
     await unit.post(`/tasks/${OWN}/events/START`, { _version: '1' });
@@ -119,7 +119,7 @@ describe('the task page', () => {
     expect(page.body).toMatch(/id="f-REPORT-evidence-1-title" name="evidence.1.title" value="培训签到表"/);
   });
 
-  it('names the field and the item of a list that is wrong', async () => {
+  it('given a task escalated to an interview, when the record has a rectification date too early and no attendees, then each error names its field and the item of the list', async () => {
     // Given a task the office has escalated to an interview
     await office.get(`/tasks/${OWN}`);
     await office.post(`/tasks/${OWN}/events/ESCALATE`, { _version: '1', reason: '进展缓慢' });
@@ -135,7 +135,7 @@ describe('the task page', () => {
     expect(page.body).toMatch(/id="f-RECORD_INTERVIEW-findings"[^>]*>已约谈<\/textarea>/);
   });
 
-  it('shows a 409 as a banner when the state has moved on, and writes nothing', async () => {
+  it('given the office cancelled the task meanwhile, when the unit submits START, then a 409 banner says the state has moved on, and nothing is written', async () => {
     // Given the unit's page still offering START, while the office cancels the task meanwhile
     await unit.get(`/tasks/${OWN}`);
     await office.get(`/tasks/${OWN}`);
@@ -152,7 +152,7 @@ describe('the task page', () => {
     expect(await server.auditCount()).toBe(before);
   });
 
-  it('refuses a stale form (412) and keeps what was typed for a second try', async () => {
+  it('given the unit started the task meanwhile, when the office urges from its stale page, then 412: nothing is written and its message stays in the form, now at the new version', async () => {
     // Given the office's page at version 1, while the unit starts the task
     await office.get(`/tasks/${OWN}`);
     await unit.get(`/tasks/${OWN}`);
@@ -171,7 +171,7 @@ describe('the task page', () => {
     expect(form).toContain('name="_version" value="2"');
   });
 
-  it('shows a 403 as a banner to a unit sending an office event', async () => {
+  it('when a unit sends an office event, then a 403 banner says it may not', async () => {
     await unit.get(`/tasks/${OWN}`);
     const page = await unit.post(`/tasks/${OWN}/events/URGE`, { _version: '1', message: '自己督办自己' });
     expect(page.status).toBe(403);
@@ -179,7 +179,7 @@ describe('the task page', () => {
     expect(await historyTypes(OWN)).toEqual(['CREATE']);
   });
 
-  it('shows a reviewer no form, and refuses its posts', async () => {
+  it('when a reviewer opens a task, then it sees no form, and when it posts, then it is refused', async () => {
     const reviewer = new WebClient(server.url);
     await reviewer.signIn(await server.token('reviewer'));
     const page = await reviewer.get(`/tasks/${OWN}`);
@@ -190,7 +190,7 @@ describe('the task page', () => {
     expect(await historyTypes(OWN)).toEqual(['CREATE']);
   });
 
-  it('refuses a post from another origin or without the session\'s form token, writing nothing', async () => {
+  it('when a post comes from another origin or without the session\'s form token, then it is refused and nothing is written', async () => {
     await office.get('/dashboard');
     await unit.get(`/tasks/${OWN}`);
     expect((await unit.post(`/tasks/${OWN}/events/START`, { _version: '1' }, { origin: 'http://evil.example' })).status).toBe(403);
@@ -203,19 +203,19 @@ describe('the task page', () => {
     expect(await historyTypes(OWN)).toEqual(['CREATE']);
   });
 
-  it('accepts a post with no Origin but a Referer from this server, as older browsers send', async () => {
+  it('when a post has no Origin but a Referer from this server, as older browsers send, then it is accepted', async () => {
     await unit.get(`/tasks/${OWN}`);
     const answer = await unit.post(`/tasks/${OWN}/events/START`, { _version: '1' }, { origin: null, headers: { Referer: `${server.url}/tasks/${OWN}` } });
     expect(answer.status).toBe(303);
   });
 
-  it('accepts its own host over HTTPS, as seen behind a TLS-terminating proxy', async () => {
+  it('when a post\'s Origin is its own host over HTTPS, as seen behind a TLS-terminating proxy, then it is accepted', async () => {
     await unit.get(`/tasks/${OWN}`);
     const answer = await unit.post(`/tasks/${OWN}/events/START`, { _version: '1' }, { origin: server.url.replace('http:', 'https:') });
     expect(answer.status).toBe(303);
   });
 
-  it('shows the same Chinese 404 page for another unit\'s task as for a task that does not exist', async () => {
+  it('when a unit opens another unit\'s task, then it gets the same Chinese 404 page as for a task that does not exist', async () => {
     const other = await unit.get(`/tasks/${OTHERS}`);
     const missing = await unit.get(`/tasks/${taskId(999)}`);
     expect(other.status).toBe(404);
