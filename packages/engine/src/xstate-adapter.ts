@@ -49,6 +49,7 @@ interface StateNodeLike {
   readonly entry: readonly unknown[];
   readonly exit: readonly unknown[];
   readonly transitions: ReadonlyMap<string, readonly { readonly actions: readonly unknown[] }[]>;
+  readonly always?: readonly { readonly actions: readonly unknown[] }[];
   readonly after: readonly unknown[];
   readonly invoke: readonly unknown[];
   readonly states: Readonly<Record<string, StateNodeLike>>;
@@ -85,6 +86,7 @@ export function unsupportedParts(machine: Machine): string[] {
       if (event.startsWith('xstate.after.')) continue;
       for (const transition of transitions) for (const action of transition.actions) if (!isAssign(action)) found.push(`${node.id} on ${event}: action ${describe(action)} is not assign`);
     }
+    for (const transition of node.always ?? []) for (const action of transition.actions) if (!isAssign(action)) found.push(`${node.id} always: action ${describe(action)} is not assign`);
     for (const child of Object.values(node.states)) visit(child);
   };
   visit(machine.root as unknown as StateNodeLike);
