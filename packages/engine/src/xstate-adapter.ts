@@ -1,5 +1,6 @@
 import type { AnyActorScope, AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import { createActor, initialTransition } from 'xstate';
+import type { MachineEvent } from './workflow-definition.ts';
 
 /**
  * Every use of XState's API and internals in the engine: the initial and the pure transition, an
@@ -18,6 +19,11 @@ export function initialSnapshot(machine: Machine, input: unknown): MachineSnapsh
 /** The snapshot after `event`, computed without running anything (XState's pure `transition`). */
 export function pureTransition(machine: Machine, before: MachineSnapshot, event: { readonly type: string }): MachineSnapshot {
   return machine.transition(before, event, inertScope(machine));
+}
+
+/** Whether `event` would take a transition from `snapshot`: some transition for it has a guard that passes. */
+export function accepts(snapshot: MachineSnapshot, event: MachineEvent): boolean {
+  return snapshot.can(event);
 }
 
 /** The machine's snapshot for a stored state value and context. */
