@@ -12,8 +12,16 @@ export type ReformTaskEvent = {
   [K in ReformTaskEventType]: { type: K; payload: ReformTaskPayloads[K]; actor: Actor; at: number };
 }[ReformTaskEventType];
 
-/** The lifecycle's guards and actions, by name. */
-const lifecycle = setup({
+/**
+ * The reform-task lifecycle (DESIGN "The reform-task lifecycle"). Flat, JSON context, pure `assign`
+ * actions only. Guards read the time and the context, never the payload.
+ *
+ * The machine says when an event is accepted, never who may send it: that is `eventSenders`
+ * (reform-task-policy.ts), which the engine asks (through `authorize`) before the machine. The one
+ * guard that reads the actor, `isAutomatic`, tells the system's escalation (its timer's, accepted only
+ * when due and only before a report) from an office's (accepted any time until verified).
+ */
+export const reformTaskMachine = setup({
   types: {} as { context: ReformTaskContext; events: ReformTaskEvent; input: ReformTaskInput },
   guards: {
     isAutomatic: ({ event }) => event.actor.role === 'system',
@@ -128,39 +136,23 @@ const lifecycle = setup({
       overdueSince: context.deadlineAt,
     })),
   },
-});
-
-/** The transitions every active state has alike (DESIGN: URGE, DECIDE_EXTENSION, REASSIGN and CANCEL from every active state). */
-const inEveryActiveState = {
-  URGE: { actions: 'recordUrge' },
-  DECIDE_EXTENSION: { guard: 'hasPendingExtension', actions: 'recordExtensionDecision' },
-  REASSIGN: { actions: 'recordReassignment' },
-  CANCEL: { target: 'cancelled', actions: 'recordCancellation' },
-} as const;
-
-/**
- * The reform-task lifecycle (DESIGN "The reform-task lifecycle"). Flat, JSON context, pure `assign`
- * actions only. Guards read the time and the context, never the payload.
- *
- * The machine says when an event is accepted, never who may send it: that is `eventSenders`
- * (reform-task-policy.ts), which the engine asks (through `authorize`) before the machine. The one
- * guard that reads the actor, `isAutomatic`, tells the system's escalation (its timer's, accepted only
- * when due and only before a report) from an office's (accepted any time until verified).
- */
-export const reformTaskMachine = lifecycle.createMachine({
+}).createMachine({
   id: 'reform-task',
   initial: 'assigned',
   context: ({ input }) => initialContext(input),
   states: {
     assigned: {
       on: {
-        ...inEveryActiveState,
         START: { target: 'in_progress', actions: 'recordStart' },
+        URGE: { actions: 'recordUrge' },
         ESCALATE: { guard: or([not('isAutomatic'), 'escalationIsDue']), target: 'interview', actions: 'recordEscalation' },
         REQUEST_EXTENSION: {
           guard: and(['beforeDeadline', not('hasPendingExtension')]),
           actions: 'recordExtensionRequest',
         },
+        DECIDE_EXTENSION: { guard: 'hasPendingExtension', actions: 'recordExtensionDecision' },
+        REASSIGN: { actions: 'recordReassignment' },
+        CANCEL: { target: 'cancelled', actions: 'recordCancellation' },
         WARN: { guard: 'warningIsDue', actions: 'recordWarning' },
         DEADLINE_PASSED: { guard: 'deadlineIsDue', actions: 'recordOverdue' },
       },
@@ -168,15 +160,18 @@ export const reformTaskMachine = lifecycle.createMachine({
     in_progress: {
       entry: 'enterState',
       on: {
-        ...inEveryActiveState,
         PROGRESS: { actions: 'recordProgress' },
         REPORT: { target: 'reported', actions: 'recordReport' },
+        URGE: { actions: 'recordUrge' },
         ESCALATE: { guard: or([not('isAutomatic'), 'escalationIsDue']), target: 'interview', actions: 'recordEscalation' },
         REFER: { guard: 'hadInterview', target: 'accountability', actions: 'recordReferral' },
         REQUEST_EXTENSION: {
           guard: and(['beforeDeadline', not('hasPendingExtension')]),
           actions: 'recordExtensionRequest',
         },
+        DECIDE_EXTENSION: { guard: 'hasPendingExtension', actions: 'recordExtensionDecision' },
+        REASSIGN: { actions: 'recordReassignment' },
+        CANCEL: { target: 'cancelled', actions: 'recordCancellation' },
         WARN: { guard: 'warningIsDue', actions: 'recordWarning' },
         DEADLINE_PASSED: { guard: 'deadlineIsDue', actions: 'recordOverdue' },
       },
@@ -184,27 +179,36 @@ export const reformTaskMachine = lifecycle.createMachine({
     reported: {
       entry: 'enterState',
       on: {
-        ...inEveryActiveState,
         VERIFY: { target: 'verified', actions: 'recordVerification' },
         REJECT: { target: 'in_progress', actions: 'recordRejection' },
+        URGE: { actions: 'recordUrge' },
         // The system escalates only tasks that have not reported: none from here.
         ESCALATE: { guard: not('isAutomatic'), target: 'interview', actions: 'recordEscalation' },
+        DECIDE_EXTENSION: { guard: 'hasPendingExtension', actions: 'recordExtensionDecision' },
+        REASSIGN: { actions: 'recordReassignment' },
+        CANCEL: { target: 'cancelled', actions: 'recordCancellation' },
       },
     },
     verified: {
       entry: 'enterState',
       on: {
-        ...inEveryActiveState,
         CLOSE: { target: 'closed', actions: 'recordClose' },
         PROGRESS: { guard: 'isOngoing', actions: 'recordProgress' },
+        URGE: { actions: 'recordUrge' },
+        DECIDE_EXTENSION: { guard: 'hasPendingExtension', actions: 'recordExtensionDecision' },
+        REASSIGN: { actions: 'recordReassignment' },
+        CANCEL: { target: 'cancelled', actions: 'recordCancellation' },
       },
     },
     interview: {
       entry: 'enterState',
       on: {
-        ...inEveryActiveState,
         RECORD_INTERVIEW: { target: 'in_progress', actions: 'recordInterview' },
         REFER: { target: 'accountability', actions: 'recordReferral' },
+        URGE: { actions: 'recordUrge' },
+        DECIDE_EXTENSION: { guard: 'hasPendingExtension', actions: 'recordExtensionDecision' },
+        REASSIGN: { actions: 'recordReassignment' },
+        CANCEL: { target: 'cancelled', actions: 'recordCancellation' },
       },
     },
     closed: { type: 'final', entry: 'enterState' },
