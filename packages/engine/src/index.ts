@@ -38,6 +38,8 @@ export { replayLog } from './replay.ts';
 export { WorkflowRegistry } from './workflow-registry.ts';
 export type { AuditQuery, CheckpointKey, Dialect, InstanceQuery, InstanceRecord, LeanEntry, Store, StoreTransaction, StoredTimer } from './store/store.ts';
 export { KyselyStore } from './store/kysely-store.ts';
+export type { AuditLogTable as AuditLogRow } from './store/schema.ts';
+export { fromEntry as auditRowFromEntry, toEntry as auditEntryFromRow } from './store/row-mapping.ts';
 export { isPostgresUrl, openStore } from './store/open-store.ts';
 export type { Checkpoint, CheckpointCheck, SignedCheckpoint } from './checkpoint.ts';
 export { checkpointBody, keyName, openCheckpoint, signCheckpoint } from './checkpoint.ts';

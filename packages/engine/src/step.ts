@@ -7,7 +7,7 @@ import type { EngineError } from './errors.ts';
 import type { JsonObject } from './json.ts';
 import type { AnyWorkflowDefinition, MachineEvent, StoredSnapshot, TimerSpec } from './workflow-definition.ts';
 import type { Machine, MachineSnapshot } from './xstate-adapter.ts';
-import { initialSnapshot, pureTransition, resolveSnapshot } from './xstate-adapter.ts';
+import { accepts, initialSnapshot, pureTransition, resolveSnapshot } from './xstate-adapter.ts';
 
 /** What one accepted event produces: the next snapshot, its audit entry (unsealed) and its timers. */
 export interface Step {
@@ -64,7 +64,7 @@ export function step(definition: AnyWorkflowDefinition, current: InstanceState, 
   const after = current.snapshot.status === 'active' ? pureTransition(definition.machine, before, event) : before;
   // XState returns the very same snapshot when no transition was taken; only then is can() needed
   // to tell a refusal from an accepted transition that changed nothing.
-  if (after === before && (current.snapshot.status !== 'active' || !before.can(event))) {
+  if (after === before && (current.snapshot.status !== 'active' || !accepts(before, event))) {
     return { ok: false, error: new TransitionNotAllowed(type, current.snapshot.value, allowedEvents(definition, current.snapshot, actor, at)) };
   }
   if (after.status === 'error') throw new Error(`workflow ${definition.id}@${definition.version} failed on ${type}`, { cause: after.error });
@@ -87,7 +87,7 @@ export function allowedEvents(definition: AnyWorkflowDefinition, snapshot: Store
   const machineSnapshot = toMachine(definition, snapshot);
   return Object.entries(definition.events)
     .filter(([type, spec]) => (spec.systemOnly !== true || actor.role === 'system') && definition.authorize(actor, type, snapshot))
-    .filter(([type]) => machineSnapshot.can({ type, payload: {}, actor, at } satisfies MachineEvent))
+    .filter(([type]) => accepts(machineSnapshot, { type, payload: {}, actor, at } satisfies MachineEvent))
     .map(([type]) => type);
 }
 

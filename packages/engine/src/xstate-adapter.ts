@@ -1,5 +1,6 @@
 import type { AnyActorScope, AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import { createActor, initialTransition } from 'xstate';
+import type { MachineEvent } from './workflow-definition.ts';
 
 /**
  * Every use of XState's API and internals in the engine: the initial and the pure transition, an
@@ -18,6 +19,11 @@ export function initialSnapshot(machine: Machine, input: unknown): MachineSnapsh
 /** The snapshot after `event`, computed without running anything (XState's pure `transition`). */
 export function pureTransition(machine: Machine, before: MachineSnapshot, event: { readonly type: string }): MachineSnapshot {
   return machine.transition(before, event, inertScope(machine));
+}
+
+/** Whether `event` would take a transition from `snapshot`: some transition for it has a guard that passes. */
+export function accepts(snapshot: MachineSnapshot, event: MachineEvent): boolean {
+  return snapshot.can(event);
 }
 
 /** The machine's snapshot for a stored state value and context. */
@@ -49,6 +55,7 @@ interface StateNodeLike {
   readonly entry: readonly unknown[];
   readonly exit: readonly unknown[];
   readonly transitions: ReadonlyMap<string, readonly { readonly actions: readonly unknown[] }[]>;
+  readonly always?: readonly { readonly actions: readonly unknown[] }[];
   readonly after: readonly unknown[];
   readonly invoke: readonly unknown[];
   readonly states: Readonly<Record<string, StateNodeLike>>;
@@ -85,6 +92,7 @@ export function unsupportedParts(machine: Machine): string[] {
       if (event.startsWith('xstate.after.')) continue;
       for (const transition of transitions) for (const action of transition.actions) if (!isAssign(action)) found.push(`${node.id} on ${event}: action ${describe(action)} is not assign`);
     }
+    for (const transition of node.always ?? []) for (const action of transition.actions) if (!isAssign(action)) found.push(`${node.id} always: action ${describe(action)} is not assign`);
     for (const child of Object.values(node.states)) visit(child);
   };
   visit(machine.root as unknown as StateNodeLike);

@@ -26,6 +26,7 @@ describe('registering a workflow', () => {
     ['raise', { actions: [raise({ type: 'GO' })] }, {}, /on GO: action xstate\.raise is not assign/],
     ['log on entry', {}, { entry: [log('hi')] }, /open entry: action xstate\.log is not assign/],
     ['sendTo', { actions: [sendTo('x', { type: 'Y' })] }, {}, /action xstate\.sendTo is not assign/],
+    ['log in an eventless (always) transition', {}, { always: { guard: () => false, target: 'done', actions: [log('hi')] } }, /open always: action xstate\.log is not assign/],
     ['an invoked actor', {}, { invoke: { src: 'child' } }, /open: invokes an actor/],
     ['a delayed transition', {}, { after: { 1000: 'done' } }, /open: has a delayed \(after\) transition/],
   ])('given a machine with %s, then registration refuses it, naming the state and the part', (_name, transition, state, message) => {

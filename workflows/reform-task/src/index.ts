@@ -2,7 +2,7 @@ export { calendarDate, DAY_MS, endOfDayShanghai, isCalendarDate, SHANGHAI_OFFSET
 export type { ReformTaskInput } from './reform-task-input.ts';
 export { reformTaskInput } from './reform-task-input.ts';
 export type { ReformTaskEventType, ReformTaskPayloads } from './reform-task-events.ts';
-export { reformTaskEventPayloads, reformTaskEventTypes, systemOnlyEvents } from './reform-task-events.ts';
+export { reformTaskEventPayloads, reformTaskEventTypes } from './reform-task-events.ts';
 export type { ReformTaskState } from './reform-task-states.ts';
 export { activeStates, isActiveState, reformTaskStates, timedStates } from './reform-task-states.ts';
 export { eventFieldLabels, eventLabels, evidenceFieldLabels, lightLabels, stateLabels } from './reform-task-labels.ts';
@@ -13,7 +13,7 @@ export { reformTaskMachine } from './reform-task-machine.ts';
 export type { DueEscalation } from './reform-task-schedule.ts';
 export { deadlineDueAt, escalationDue, warningDueAt } from './reform-task-schedule.ts';
 export type { Light, LightFacts, ReformTaskSnapshot } from './reform-task-policy.ts';
-export { authorize, eventSenders, isOverdue, light, overdueDays, tags, timers, visibleTo } from './reform-task-policy.ts';
+export { authorize, eventSenders, isOverdue, light, overdueDays, systemOnlyEvents, tags, timers, visibleTo } from './reform-task-policy.ts';
 export { isLeadActor, isPartyActor, partyUnits } from './task-parties.ts';
 export { reformTaskV1 } from './reform-task-definition.ts';
 export type {

@@ -3,12 +3,12 @@ import type { z } from 'zod';
 import { checkExtensionDecision, checkExtensionRequest } from './extension-checks.ts';
 import { checkInterviewRecord } from './interview-check.ts';
 import type { ReformTaskContext } from './reform-task-context.ts';
-import { reformTaskEventPayloads, reformTaskEventTypes, systemOnlyEvents } from './reform-task-events.ts';
+import { reformTaskEventPayloads, reformTaskEventTypes } from './reform-task-events.ts';
 import type { ReformTaskEventType, ReformTaskPayloads } from './reform-task-events.ts';
 import { reformTaskInput } from './reform-task-input.ts';
 import type { ReformTaskInput } from './reform-task-input.ts';
 import { reformTaskMachine } from './reform-task-machine.ts';
-import { authorize, tags, timers, visibleTo } from './reform-task-policy.ts';
+import { authorize, systemOnlyEvents, tags, timers, visibleTo } from './reform-task-policy.ts';
 
 // Zod types absent optional keys as `T | undefined`; the parsed value has no such key, so it is JSON.
 function asJsonSchema(schema: z.ZodType): z.ZodType<JsonObject> {

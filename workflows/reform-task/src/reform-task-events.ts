@@ -57,6 +57,3 @@ export type ReformTaskPayloads = { [K in ReformTaskEventType]: z.output<(typeof 
 
 /** Every event type, in the order of the lifecycle table. */
 export const reformTaskEventTypes = Object.keys(reformTaskEventPayloads) as ReformTaskEventType[];
-
-/** Events only the system (timers) sends. */
-export const systemOnlyEvents: ReadonlySet<ReformTaskEventType> = new Set(['WARN', 'DEADLINE_PASSED']);

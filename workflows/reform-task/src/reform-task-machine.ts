@@ -1,12 +1,11 @@
 import type { Actor } from '@duban/engine';
-import { and, assertEvent, assign, not, setup } from 'xstate';
+import { and, assertEvent, assign, not, or, setup } from 'xstate';
 import { endOfDayShanghai } from './calendar-date.ts';
 import type { ReformTaskContext } from './reform-task-context.ts';
 import { initialContext } from './reform-task-context.ts';
 import type { ReformTaskEventType, ReformTaskPayloads } from './reform-task-events.ts';
 import type { ReformTaskInput } from './reform-task-input.ts';
 import { deadlineDueAt, escalationDue, warningDueAt } from './reform-task-schedule.ts';
-import { isLeadActor, isPartyActor } from './task-parties.ts';
 
 /** The event the machine receives: a validated payload, who sent it and when (epoch ms). */
 export type ReformTaskEvent = {
@@ -15,15 +14,17 @@ export type ReformTaskEvent = {
 
 /**
  * The reform-task lifecycle (DESIGN "The reform-task lifecycle"). Flat, JSON context, pure `assign`
- * actions only. Guards read the actor, the time and the context, never the payload.
+ * actions only. Guards read the time and the context, never the payload.
+ *
+ * The machine says when an event is accepted, never who may send it: that is `eventSenders`
+ * (reform-task-policy.ts), which the engine asks (through `authorize`) before the machine. The one
+ * guard that reads the actor, `isAutomatic`, tells the system's escalation (its timer's, accepted only
+ * when due and only before a report) from an office's (accepted any time until verified).
  */
 export const reformTaskMachine = setup({
   types: {} as { context: ReformTaskContext; events: ReformTaskEvent; input: ReformTaskInput },
   guards: {
-    isLeadUnit: ({ context, event }) => isLeadActor(context, event.actor),
-    isPartyUnit: ({ context, event }) => isPartyActor(context, event.actor),
-    isOffice: ({ event }) => event.actor.role === 'office',
-    isSystem: ({ event }) => event.actor.role === 'system',
+    isAutomatic: ({ event }) => event.actor.role === 'system',
     isOngoing: ({ context }) => context.deadline.ongoing,
     beforeDeadline: ({ context, event }) => context.deadlineAt !== null && event.at < context.deadlineAt,
     hadInterview: ({ context }) => context.interviews.length > 0,
@@ -142,78 +143,72 @@ export const reformTaskMachine = setup({
   states: {
     assigned: {
       on: {
-        START: { guard: 'isLeadUnit', target: 'in_progress', actions: 'recordStart' },
-        URGE: { guard: 'isOffice', actions: 'recordUrge' },
-        ESCALATE: [
-          { guard: 'isOffice', target: 'interview', actions: 'recordEscalation' },
-          { guard: and(['isSystem', 'escalationIsDue']), target: 'interview', actions: 'recordEscalation' },
-        ],
+        START: { target: 'in_progress', actions: 'recordStart' },
+        URGE: { actions: 'recordUrge' },
+        ESCALATE: { guard: or([not('isAutomatic'), 'escalationIsDue']), target: 'interview', actions: 'recordEscalation' },
         REQUEST_EXTENSION: {
-          guard: and(['isLeadUnit', 'beforeDeadline', not('hasPendingExtension')]),
+          guard: and(['beforeDeadline', not('hasPendingExtension')]),
           actions: 'recordExtensionRequest',
         },
-        DECIDE_EXTENSION: { guard: and(['isOffice', 'hasPendingExtension']), actions: 'recordExtensionDecision' },
-        REASSIGN: { guard: 'isOffice', actions: 'recordReassignment' },
-        CANCEL: { guard: 'isOffice', target: 'cancelled', actions: 'recordCancellation' },
-        WARN: { guard: and(['isSystem', 'warningIsDue']), actions: 'recordWarning' },
-        DEADLINE_PASSED: { guard: and(['isSystem', 'deadlineIsDue']), actions: 'recordOverdue' },
+        DECIDE_EXTENSION: { guard: 'hasPendingExtension', actions: 'recordExtensionDecision' },
+        REASSIGN: { actions: 'recordReassignment' },
+        CANCEL: { target: 'cancelled', actions: 'recordCancellation' },
+        WARN: { guard: 'warningIsDue', actions: 'recordWarning' },
+        DEADLINE_PASSED: { guard: 'deadlineIsDue', actions: 'recordOverdue' },
       },
     },
     in_progress: {
       entry: 'enterState',
       on: {
-        PROGRESS: { guard: 'isPartyUnit', actions: 'recordProgress' },
-        REPORT: { guard: 'isLeadUnit', target: 'reported', actions: 'recordReport' },
-        URGE: { guard: 'isOffice', actions: 'recordUrge' },
-        ESCALATE: [
-          { guard: 'isOffice', target: 'interview', actions: 'recordEscalation' },
-          { guard: and(['isSystem', 'escalationIsDue']), target: 'interview', actions: 'recordEscalation' },
-        ],
-        REFER: { guard: and(['isOffice', 'hadInterview']), target: 'accountability', actions: 'recordReferral' },
+        PROGRESS: { actions: 'recordProgress' },
+        REPORT: { target: 'reported', actions: 'recordReport' },
+        URGE: { actions: 'recordUrge' },
+        ESCALATE: { guard: or([not('isAutomatic'), 'escalationIsDue']), target: 'interview', actions: 'recordEscalation' },
+        REFER: { guard: 'hadInterview', target: 'accountability', actions: 'recordReferral' },
         REQUEST_EXTENSION: {
-          guard: and(['isLeadUnit', 'beforeDeadline', not('hasPendingExtension')]),
+          guard: and(['beforeDeadline', not('hasPendingExtension')]),
           actions: 'recordExtensionRequest',
         },
-        DECIDE_EXTENSION: { guard: and(['isOffice', 'hasPendingExtension']), actions: 'recordExtensionDecision' },
-        REASSIGN: { guard: 'isOffice', actions: 'recordReassignment' },
-        CANCEL: { guard: 'isOffice', target: 'cancelled', actions: 'recordCancellation' },
-        WARN: { guard: and(['isSystem', 'warningIsDue']), actions: 'recordWarning' },
-        DEADLINE_PASSED: { guard: and(['isSystem', 'deadlineIsDue']), actions: 'recordOverdue' },
+        DECIDE_EXTENSION: { guard: 'hasPendingExtension', actions: 'recordExtensionDecision' },
+        REASSIGN: { actions: 'recordReassignment' },
+        CANCEL: { target: 'cancelled', actions: 'recordCancellation' },
+        WARN: { guard: 'warningIsDue', actions: 'recordWarning' },
+        DEADLINE_PASSED: { guard: 'deadlineIsDue', actions: 'recordOverdue' },
       },
     },
     reported: {
       entry: 'enterState',
       on: {
-        VERIFY: { guard: 'isOffice', target: 'verified', actions: 'recordVerification' },
-        REJECT: { guard: 'isOffice', target: 'in_progress', actions: 'recordRejection' },
-        URGE: { guard: 'isOffice', actions: 'recordUrge' },
+        VERIFY: { target: 'verified', actions: 'recordVerification' },
+        REJECT: { target: 'in_progress', actions: 'recordRejection' },
+        URGE: { actions: 'recordUrge' },
         // The system escalates only tasks that have not reported: none from here.
-        ESCALATE: { guard: 'isOffice', target: 'interview', actions: 'recordEscalation' },
-        DECIDE_EXTENSION: { guard: and(['isOffice', 'hasPendingExtension']), actions: 'recordExtensionDecision' },
-        REASSIGN: { guard: 'isOffice', actions: 'recordReassignment' },
-        CANCEL: { guard: 'isOffice', target: 'cancelled', actions: 'recordCancellation' },
+        ESCALATE: { guard: not('isAutomatic'), target: 'interview', actions: 'recordEscalation' },
+        DECIDE_EXTENSION: { guard: 'hasPendingExtension', actions: 'recordExtensionDecision' },
+        REASSIGN: { actions: 'recordReassignment' },
+        CANCEL: { target: 'cancelled', actions: 'recordCancellation' },
       },
     },
     verified: {
       entry: 'enterState',
       on: {
-        CLOSE: { guard: 'isOffice', target: 'closed', actions: 'recordClose' },
-        PROGRESS: { guard: and(['isPartyUnit', 'isOngoing']), actions: 'recordProgress' },
-        URGE: { guard: 'isOffice', actions: 'recordUrge' },
-        DECIDE_EXTENSION: { guard: and(['isOffice', 'hasPendingExtension']), actions: 'recordExtensionDecision' },
-        REASSIGN: { guard: 'isOffice', actions: 'recordReassignment' },
-        CANCEL: { guard: 'isOffice', target: 'cancelled', actions: 'recordCancellation' },
+        CLOSE: { target: 'closed', actions: 'recordClose' },
+        PROGRESS: { guard: 'isOngoing', actions: 'recordProgress' },
+        URGE: { actions: 'recordUrge' },
+        DECIDE_EXTENSION: { guard: 'hasPendingExtension', actions: 'recordExtensionDecision' },
+        REASSIGN: { actions: 'recordReassignment' },
+        CANCEL: { target: 'cancelled', actions: 'recordCancellation' },
       },
     },
     interview: {
       entry: 'enterState',
       on: {
-        RECORD_INTERVIEW: { guard: 'isOffice', target: 'in_progress', actions: 'recordInterview' },
-        REFER: { guard: 'isOffice', target: 'accountability', actions: 'recordReferral' },
-        URGE: { guard: 'isOffice', actions: 'recordUrge' },
-        DECIDE_EXTENSION: { guard: and(['isOffice', 'hasPendingExtension']), actions: 'recordExtensionDecision' },
-        REASSIGN: { guard: 'isOffice', actions: 'recordReassignment' },
-        CANCEL: { guard: 'isOffice', target: 'cancelled', actions: 'recordCancellation' },
+        RECORD_INTERVIEW: { target: 'in_progress', actions: 'recordInterview' },
+        REFER: { target: 'accountability', actions: 'recordReferral' },
+        URGE: { actions: 'recordUrge' },
+        DECIDE_EXTENSION: { guard: 'hasPendingExtension', actions: 'recordExtensionDecision' },
+        REASSIGN: { actions: 'recordReassignment' },
+        CANCEL: { target: 'cancelled', actions: 'recordCancellation' },
       },
     },
     closed: { type: 'final', entry: 'enterState' },

@@ -1,6 +1,7 @@
 import type { Actor, StoredSnapshot, TimerSpec } from '@duban/engine';
 import { DAY_MS } from './calendar-date.ts';
 import type { ReformTaskContext } from './reform-task-context.ts';
+import { reformTaskEventTypes } from './reform-task-events.ts';
 import type { ReformTaskEventType } from './reform-task-events.ts';
 import { timedStates } from './reform-task-states.ts';
 import type { ReformTaskState } from './reform-task-states.ts';
@@ -18,7 +19,10 @@ export type LightFacts = Pick<ReformTaskSnapshot, 'value' | 'status'> & {
 /** 红黄绿灯; `none` for a cancelled task. */
 export type Light = 'green' | 'yellow' | 'red' | 'none';
 
-/** Who may ever send each event (the state rules live in the machine). */
+/**
+ * Who may ever send each event: the one place this is written. The machine (reform-task-machine.ts) holds
+ * the state rules only, when an event is accepted; the engine asks `authorize` before the machine.
+ */
 export const eventSenders: Readonly<Record<ReformTaskEventType, readonly ('lead' | 'party' | 'office' | 'system')[]>> = {
   START: ['lead'],
   PROGRESS: ['party'],
@@ -37,6 +41,11 @@ export const eventSenders: Readonly<Record<ReformTaskEventType, readonly ('lead'
   WARN: ['system'],
   DEADLINE_PASSED: ['system'],
 };
+
+/** Events only the system (timers) sends: those whose one sender is the system in `eventSenders`. */
+export const systemOnlyEvents: ReadonlySet<ReformTaskEventType> = new Set(
+  reformTaskEventTypes.filter((type) => eventSenders[type].every((sender) => sender === 'system')),
+);
 
 /** Role rules: may this actor ever send this event type to this task? Pure. */
 export function authorize(actor: Actor, type: string, snapshot: ReformTaskSnapshot): boolean {

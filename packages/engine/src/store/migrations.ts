@@ -1,120 +1,31 @@
 import type { Kysely } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
-import { sql } from 'kysely';
+import * as initial from './migrations/0001-initial.ts';
+import * as checkpoints from './migrations/0002-checkpoints.ts';
+import * as checkpointFrontier from './migrations/0003-checkpoint-frontier.ts';
+import * as checkpointKey from './migrations/0004-checkpoint-key.ts';
 import type { Dialect } from './store.ts';
 
+/** One schema migration: its name (its file's, `NNNN-what`), and what it does to a database of `dialect`. */
+export interface SchemaMigration {
+  readonly name: string;
+  up(db: Kysely<any>, dialect: Dialect): Promise<void>;
+}
+
 /**
- * Versioned schema migrations. A migration that has landed is never edited: add a new one.
- * Dialect-aware only where SQL differs (triggers, integer widths).
+ * Every schema migration, in the order they run, one file each under migrations/. A migration that has
+ * landed is never edited (test/migrations.test.ts holds the hash of the SQL each one runs): add a new
+ * file and list it here. Dialect-aware only where SQL differs (triggers, integer widths).
  */
+export const schemaMigrations: readonly SchemaMigration[] = [
+  { name: '0001-initial', up: initial.up },
+  { name: '0002-checkpoints', up: checkpoints.up },
+  { name: '0003-checkpoint-frontier', up: checkpointFrontier.up },
+  { name: '0004-checkpoint-key', up: checkpointKey.up },
+];
+
+/** The migrations as kysely's migrator takes them, for a database of `dialect`. */
 export function migrationsFor(dialect: Dialect): MigrationProvider {
-  const migrations: Record<string, Migration> = {
-    '0001-initial': {
-      async up(db: Kysely<any>) {
-        const bigint = dialect === 'postgres' ? 'bigint' : 'integer';
-        await db.schema
-          .createTable('workflow_instance')
-          .addColumn('id', 'text', (c) => c.primaryKey())
-          .addColumn('workflow_id', 'text', (c) => c.notNull())
-          .addColumn('workflow_version', 'integer', (c) => c.notNull())
-          .addColumn('state', 'text', (c) => c.notNull())
-          .addColumn('snapshot', 'text', (c) => c.notNull())
-          .addColumn('version', 'integer', (c) => c.notNull())
-          .addColumn('created_at', 'text', (c) => c.notNull())
-          .addColumn('updated_at', 'text', (c) => c.notNull())
-          .execute();
-
-        await db.schema
-          .createTable('instance_tag')
-          .addColumn('instance_id', 'text', (c) => c.notNull().references('workflow_instance.id'))
-          .addColumn('tag', 'text', (c) => c.notNull())
-          .addPrimaryKeyConstraint('instance_tag_pk', ['tag', 'instance_id'])
-          .execute();
-        await db.schema.createIndex('instance_tag_instance').on('instance_tag').columns(['instance_id']).execute();
-
-        await db.schema
-          .createTable('audit_log')
-          .addColumn('seq', bigint, (c) => c.primaryKey())
-          .addColumn('instance_id', 'text', (c) => c.notNull())
-          .addColumn('version', 'integer', (c) => c.notNull())
-          .addColumn('type', 'text', (c) => c.notNull())
-          .addColumn('actor', 'text', (c) => c.notNull())
-          .addColumn('payload', 'text', (c) => c.notNull())
-          .addColumn('from_state', 'text')
-          .addColumn('to_state', 'text', (c) => c.notNull())
-          .addColumn('at', 'text', (c) => c.notNull())
-          .addColumn('prev_hash', 'text', (c) => c.notNull())
-          .addColumn('hash', 'text', (c) => c.notNull().unique())
-          .addUniqueConstraint('audit_log_instance_version', ['instance_id', 'version'])
-          .execute();
-
-        await db.schema
-          .createTable('timer')
-          .addColumn('instance_id', 'text', (c) => c.notNull().references('workflow_instance.id'))
-          .addColumn('key', 'text', (c) => c.notNull())
-          .addColumn('due_at', bigint, (c) => c.notNull())
-          .addColumn('event', 'text', (c) => c.notNull())
-          .addPrimaryKeyConstraint('timer_pk', ['instance_id', 'key'])
-          .execute();
-        await db.schema.createIndex('timer_due').on('timer').columns(['due_at', 'instance_id']).execute();
-
-        await db.schema
-          .createTable('idempotency')
-          .addColumn('key', 'text', (c) => c.primaryKey())
-          .addColumn('fingerprint', 'text', (c) => c.notNull())
-          .addColumn('outcome', 'text', (c) => c.notNull())
-          .addColumn('created_at', 'text', (c) => c.notNull())
-          .execute();
-
-        // The audit log is append-only: the database itself refuses to change or remove an entry.
-        if (dialect === 'sqlite') {
-          await sql`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-            BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`.execute(db);
-          await sql`CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-            BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`.execute(db);
-        } else {
-          await sql`CREATE FUNCTION audit_log_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$`.execute(db);
-          await sql`CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
-            FOR EACH ROW EXECUTE FUNCTION audit_log_refuse()`.execute(db);
-          await sql`CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
-            FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse()`.execute(db);
-        }
-      },
-    },
-    '0002-checkpoints': {
-      async up(db: Kysely<any>) {
-        const bigint = dialect === 'postgres' ? 'bigint' : 'integer';
-        await db.schema
-          .createTable('checkpoint')
-          .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) => c.primaryKey())
-          .addColumn('size', bigint, (c) => c.notNull())
-          .addColumn('root_hash', 'text', (c) => c.notNull())
-          .addColumn('time', 'text', (c) => c.notNull())
-          .addColumn('text', 'text', (c) => c.notNull())
-          .execute();
-        await db.schema.createIndex('checkpoint_size').on('checkpoint').columns(['size']).execute();
-      },
-    },
-    // The Merkle frontier at each checkpoint (JSON array of subtree roots), so a process resumes
-    // from the latest one instead of hashing the whole log again.
-    '0003-checkpoint-frontier': {
-      async up(db: Kysely<any>) {
-        await db.schema.alterTable('checkpoint').addColumn('frontier', 'text').execute();
-      },
-    },
-    // The one key that signs the log's checkpoints, recorded by the first signer (insert-if-absent on
-    // the primary key), so that a server with another key is refused rather than sign beside it.
-    '0004-checkpoint-key': {
-      async up(db: Kysely<any>) {
-        await db.schema
-          .createTable('checkpoint_key')
-          .addColumn('id', 'integer', (c) => c.primaryKey().check(sql`id = 1`))
-          .addColumn('key_name', 'text', (c) => c.notNull())
-          .addColumn('public_key', 'text', (c) => c.notNull())
-          .execute();
-      },
-    },
-  };
+  const migrations: Record<string, Migration> = Object.fromEntries(schemaMigrations.map((m) => [m.name, { up: (db: Kysely<any>) => m.up(db, dialect) }]));
   return { getMigrations: async () => migrations };
 }

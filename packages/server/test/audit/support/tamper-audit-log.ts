@@ -1,57 +1,11 @@
-import type { AuditEntry } from '@duban/engine';
-import { GENESIS_HASH, hashEntry } from '@duban/engine';
+import type { AuditEntry, AuditLogRow } from '@duban/engine';
+import { GENESIS_HASH, auditEntryFromRow, auditRowFromEntry, hashEntry } from '@duban/engine';
 import BetterSqlite3 from 'better-sqlite3';
 
 /**
  * Test-only: what an intruder with write access to the SQLite file can do to the audit log and its
  * checkpoints, the append-only triggers dropped first. Each call opens and closes the file.
  */
-
-interface Row {
-  seq: number;
-  instance_id: string;
-  version: number;
-  type: string;
-  actor: string;
-  payload: string;
-  from_state: string | null;
-  to_state: string;
-  at: string;
-  prev_hash: string;
-  hash: string;
-}
-
-function toEntry(row: Row): AuditEntry {
-  return {
-    seq: row.seq,
-    instanceId: row.instance_id,
-    version: row.version,
-    type: row.type,
-    actor: JSON.parse(row.actor),
-    payload: JSON.parse(row.payload),
-    from: row.from_state,
-    to: row.to_state,
-    at: row.at,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
-}
-
-function toRow(entry: AuditEntry): Row {
-  return {
-    seq: entry.seq,
-    instance_id: entry.instanceId,
-    version: entry.version,
-    type: entry.type,
-    actor: JSON.stringify(entry.actor),
-    payload: JSON.stringify(entry.payload),
-    from_state: entry.from,
-    to_state: entry.to,
-    at: entry.at,
-    prev_hash: entry.prevHash,
-    hash: entry.hash,
-  };
-}
 
 function withDatabase<T>(file: string, work: (db: BetterSqlite3.Database) => T): T {
   const db = new BetterSqlite3(file);
@@ -64,7 +18,7 @@ function withDatabase<T>(file: string, work: (db: BetterSqlite3.Database) => T):
 }
 
 const COLUMNS = 'seq, instance_id, version, type, actor, payload, from_state, to_state, at, prev_hash, hash';
-const readAll = (db: BetterSqlite3.Database) => (db.prepare(`SELECT ${COLUMNS} FROM audit_log ORDER BY seq`).all() as Row[]).map(toEntry);
+const readAll = (db: BetterSqlite3.Database) => (db.prepare(`SELECT ${COLUMNS} FROM audit_log ORDER BY seq`).all() as AuditLogRow[]).map(auditEntryFromRow);
 
 /** Replaces the whole log with `edit(entries)`, row for row. */
 export function rewriteLog(file: string, edit: (entries: AuditEntry[]) => AuditEntry[]): void {
@@ -72,7 +26,7 @@ export function rewriteLog(file: string, edit: (entries: AuditEntry[]) => AuditE
     const entries = edit(readAll(db));
     db.prepare('DELETE FROM audit_log').run();
     const insert = db.prepare(`INSERT INTO audit_log (${COLUMNS}) VALUES (@seq, @instance_id, @version, @type, @actor, @payload, @from_state, @to_state, @at, @prev_hash, @hash)`);
-    for (const entry of entries) insert.run(toRow(entry));
+    for (const entry of entries) insert.run(auditRowFromEntry(entry));
   });
 }
 
