@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditTypes, tamperAuditPayload, tamperInstanceState } from '../../packages/server/test/support/sqlite-tamper.ts';
+import { auditTypes, tamperAuditPayload, tamperInstanceState } from '../../packages/server/test/support/tamper.ts';
 import { client, createToken, duban, karamayPlanJson, serve, taskId } from './support/duban-process.ts';
 
 const plan = (await import('../../data/plans/karamay-2023-fangguanfu.json', { with: { type: 'json' } })).default as {

@@ -9,11 +9,10 @@ import { loadSigningKey } from '../../src/audit/keys/audit-signing-key.ts';
 import { auditFiles } from '../../src/audit/keys/audit-files.ts';
 import { splitCheckpoints } from '../../src/audit/checkpoints/checkpoint-file.ts';
 import { openDuban } from '../../src/app/open-duban.ts';
-import { tamperInstanceState } from '../support/sqlite-tamper.ts';
 import type { DatabaseFiles } from './support/audit-fixture.ts';
 import { copyDatabase, servedDatabase, taskId } from './support/audit-fixture.ts';
 import { runCli } from './support/run-cli.ts';
-import { rehashFrom, rewriteLog, runSql, storedCheckpoints } from './support/tamper-audit-log.ts';
+import { rehashFrom, rewriteLog, runSql, storedCheckpoints, tamperInstanceState } from '../support/tamper.ts';
 
 const otherKey = generateKeyPairSync('ed25519');
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tamperAuditPayload } from '../support/sqlite-tamper.ts';
+import { tamperAuditPayload } from '../support/tamper.ts';
 import { onPostgres, startTestServer, taskId } from '../support/test-server.ts';
 import type { TestServer } from '../support/test-server.ts';
 import { elementById, textOf, WebClient } from './support/web-client.ts';

@@ -3,8 +3,9 @@ import { GENESIS_HASH, auditEntryFromRow, auditRowFromEntry, hashEntry } from '@
 import BetterSqlite3 from 'better-sqlite3';
 
 /**
- * Test-only: what an intruder with write access to the SQLite file can do to the audit log and its
- * checkpoints, the append-only triggers dropped first. Each call opens and closes the file.
+ * Test-only: the one place where tests do what an intruder with write access to the SQLite file
+ * can do to the audit log, its checkpoints and the stored tasks, the append-only triggers dropped
+ * first. Each call opens and closes the file.
  */
 
 function withDatabase<T>(file: string, work: (db: BetterSqlite3.Database) => T): T {
@@ -52,6 +53,34 @@ export function storedCheckpoints(file: string): { id: number; size: number; tex
   const db = new BetterSqlite3(file, { readonly: true });
   try {
     return db.prepare('SELECT id, size, text FROM checkpoint ORDER BY id').all() as { id: number; size: number; text: string }[];
+  } finally {
+    db.close();
+  }
+}
+
+/** Edits one stored entry's payload in place, leaving its hash as it was. */
+export function tamperAuditPayload(file: string, seq: number, payload: Record<string, unknown>): void {
+  withDatabase(file, (db) => {
+    const changed = db.prepare('UPDATE audit_log SET payload = ? WHERE seq = ?').run(JSON.stringify(payload), seq);
+    if (changed.changes !== 1) throw new Error(`no audit entry ${seq}`);
+  });
+}
+
+/** Overwrites a stored task's state behind the engine's back. */
+export function tamperInstanceState(file: string, id: string, state: string): void {
+  withDatabase(file, (db) => {
+    const row = db.prepare('SELECT snapshot FROM workflow_instance WHERE id = ?').get(id) as { snapshot: string } | undefined;
+    if (row === undefined) throw new Error(`no instance ${id}`);
+    const snapshot = { ...JSON.parse(row.snapshot), value: state };
+    db.prepare('UPDATE workflow_instance SET state = ?, snapshot = ? WHERE id = ?').run(state, JSON.stringify(snapshot), id);
+  });
+}
+
+/** The audit entries' seq and type, straight from the file. */
+export function auditTypes(file: string): { seq: number; type: string; instance_id: string }[] {
+  const db = new BetterSqlite3(file, { readonly: true });
+  try {
+    return db.prepare('SELECT seq, type, instance_id FROM audit_log ORDER BY seq').all() as { seq: number; type: string; instance_id: string }[];
   } finally {
     db.close();
   }
