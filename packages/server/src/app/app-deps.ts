@@ -5,6 +5,9 @@ import type { Logger } from 'pino';
 import type { AuditKey } from '../audit/keys/audit-key.ts';
 import type { AccessLog } from '../audit/access/access-log.ts';
 import type { TokenAuthenticator } from '../auth/authenticate.ts';
+import type { FileStore } from '../files/file-store.ts';
+import type { UploadLimits } from '../files/receive-files.ts';
+import { defaultUploadLimits } from '../files/receive-files.ts';
 import type { NotificationStore } from '../notifications/notification-store.ts';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import type { PlanReader } from '../reports/plan-reader.ts';
@@ -27,6 +30,10 @@ export interface AppDeps {
   readonly accessLog: AccessLog;
   /** The plan as of now and as of any instant. */
   readonly plans: PlanReader;
+  /** Evidence files: uploads, the bytes, their checks. */
+  readonly files: FileStore;
+  /** How large a file and a submission may be. */
+  readonly uploadLimits: UploadLimits;
   /** The one way an event is sent, from the API and from the pages. */
   readonly events: EventSender;
   readonly rateLimit: RateLimiter;
@@ -42,7 +49,10 @@ export interface AppDeps {
 }
 
 /** The app's dependencies on an open database, with the server's clock, logger, audit key and proxy setting. */
-export function appDeps(duban: Duban, edge: { clock: Clock; logger: Logger; auditKey: AuditKey; trustProxy?: number | string | undefined }): AppDeps {
+export function appDeps(
+  duban: Duban,
+  edge: { clock: Clock; logger: Logger; auditKey: AuditKey; trustProxy?: number | string | undefined; uploadLimits?: UploadLimits | undefined },
+): AppDeps {
   return {
     engine: duban.engine,
     tokens: duban.tokens,
@@ -52,7 +62,9 @@ export function appDeps(duban: Duban, edge: { clock: Clock; logger: Logger; audi
     plans: duban.plans,
     rateLimit: duban.rateLimit,
     units: duban.units,
-    events: new EventSender(duban.engine, edge.clock, duban.units),
+    files: duban.files,
+    uploadLimits: edge.uploadLimits ?? defaultUploadLimits,
+    events: new EventSender(duban.engine, edge.clock, duban.units, duban.files),
     clock: edge.clock,
     logger: edge.logger,
     auditKey: edge.auditKey,

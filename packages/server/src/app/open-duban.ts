@@ -12,6 +12,7 @@ import { TokenStore } from '../auth/token-store.ts';
 import { poolSizeFromEnv } from '../db/pool-size.ts';
 import { migrateServerSchema } from '../db/server-migrations.ts';
 import type { ServerDatabase } from '../db/server-tables.ts';
+import { FileStore } from '../files/file-store.ts';
 import { notificationHook } from '../notifications/notification-hook.ts';
 import { NotificationStore } from '../notifications/notification-store.ts';
 import { WebhookStore } from '../notifications/webhooks/webhook-store.ts';
@@ -33,6 +34,8 @@ export interface Duban {
   readonly notifications: NotificationStore;
   readonly webhooks: WebhookStore;
   readonly accessLog: AccessLog;
+  /** Evidence files, content-addressed in the database. */
+  readonly files: FileStore;
   /** The plan as of now (from the report read model) and as of any instant (replayed). */
   readonly plans: PlanReader;
   /** Requests per token per minute, for the database at hand: shared in the database on PostgreSQL, where several servers serve one. */
@@ -94,6 +97,7 @@ export async function openDuban(location: string, options: OpenOptions): Promise
     notifications: new NotificationStore(db),
     webhooks: new WebhookStore(db),
     accessLog: new AccessLog(db, options.logger ?? createLogger({ level: 'silent' })),
+    files: new FileStore(db),
     plans: new PlanReader(engine, new CurrentPlan(engine)),
     rateLimit: limit <= 0 ? unlimited : store.dialect === 'postgres' ? new DbRateLimiter(db, limit) : new FixedWindowRateLimiter(limit),
     units: karamayUnits,

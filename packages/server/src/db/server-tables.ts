@@ -91,6 +91,36 @@ export interface WebhookDeliveryTable {
   created_at: string;
 }
 
+/** `file_content`: one distinct evidence file, by the SHA-256 of its bytes (files/file-store.ts). */
+export interface FileContentTable {
+  sha256: string;
+  size: number;
+  /** The media type judged from its bytes, never from its name. */
+  type: string;
+  /** The CRC-32 of its bytes, which a zip of a task's files needs before it sends them. */
+  crc32: number;
+  /** How many rows of `file_chunk` hold its bytes. */
+  chunks: number;
+  created_at: string;
+}
+
+/** `file_chunk`: a file's bytes in order; `content_key` is its SHA-256, or `upload:<id>` while it streams in. */
+export interface FileChunkTable {
+  content_key: string;
+  n: number;
+  data: Uint8Array;
+}
+
+/** `file_upload`: who uploaded a file under which name; an event may name only its own unit's uploads. */
+export interface FileUploadTable {
+  id: string;
+  sha256: string;
+  name: string;
+  role: string;
+  unit: string | null;
+  uploaded_at: string;
+}
+
 /** Every table of the server's. */
 export interface ServerDatabase {
   api_token: ApiTokenTable;
@@ -100,4 +130,7 @@ export interface ServerDatabase {
   notification: NotificationTable;
   webhook: WebhookTable;
   webhook_delivery: WebhookDeliveryTable;
+  file_content: FileContentTable;
+  file_chunk: FileChunkTable;
+  file_upload: FileUploadTable;
 }

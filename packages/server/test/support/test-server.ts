@@ -9,6 +9,7 @@ import { appDeps } from '../../src/app/app-deps.ts';
 import { createApp } from '../../src/app/create-app.ts';
 import { createLogger } from '../../src/app/create-logger.ts';
 import { openDuban } from '../../src/app/open-duban.ts';
+import type { UploadLimits } from '../../src/files/receive-files.ts';
 import type { Duban } from '../../src/app/open-duban.ts';
 import { repoPaths } from '../../src/app/repo-paths.ts';
 import type { Role } from '../../src/auth/role.ts';
@@ -44,6 +45,8 @@ export interface TestServer {
 }
 
 export interface TestServerOptions {
+  /** How large an uploaded file and a submission may be; the server's defaults otherwise. */
+  readonly uploadLimits?: UploadLimits;
   /** Requests per token per minute (the database's limiter on PostgreSQL, as in `serve`); none by default. */
   readonly rateLimit?: number;
   /** The database; a fresh one by default (a schema of its own under DUBAN_TEST_DB=postgres). */
@@ -88,7 +91,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const clock = new ManualClock(options.startAt ?? '2023-05-10T09:00:00+08:00');
   await (options.seed ?? karamayPlan)(duban, clock);
   const auditKey = options.auditKey ?? { origin: 'duban-test', publicKey: generateKeyPairSync('ed25519').publicKey };
-  const app = createApp(appDeps(duban, { clock, logger, auditKey, trustProxy: options.trustProxy }));
+  const app = createApp(appDeps(duban, { clock, logger, auditKey, trustProxy: options.trustProxy, uploadLimits: options.uploadLimits }));
   const server: Server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

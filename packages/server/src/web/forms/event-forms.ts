@@ -14,7 +14,9 @@ export type FieldKind =
   /** A list of names, one per line. */
   | 'lines'
   /** Rows of 材料名称 + 材料编号或链接. */
-  | 'evidence';
+  | 'evidence'
+  /** Files chosen on the device, sent with the form as multipart (佐证材料、附件). */
+  | 'files';
 
 /** One field of an event's form. */
 export interface FormField<K extends string = string> {
@@ -36,10 +38,12 @@ export const eventForms: EventForms = {
   PROGRESS: [
     { name: 'summary', kind: 'textarea', required: true },
     { name: 'percent', kind: 'percent', required: false, hint: '0 到 100 的整数' },
+    { name: 'attachments', kind: 'files', required: false, hint: 'PDF、图片、Word、Excel 或 ZIP，单个不超过 50 MB' },
   ],
   REPORT: [
     { name: 'summary', kind: 'textarea', required: true },
     { name: 'evidence', kind: 'evidence', required: true, hint: '至少填写一项；编号或链接可不填' },
+    { name: 'attachments', kind: 'files', required: false, hint: 'PDF、图片、Word、Excel 或 ZIP，单个不超过 50 MB' },
   ],
   VERIFY: [{ name: 'opinion', kind: 'textarea', required: false }],
   REJECT: [{ name: 'reason', kind: 'textarea', required: true }],
@@ -54,14 +58,17 @@ export const eventForms: EventForms = {
     { name: 'attendees', kind: 'lines', required: true, hint: '每行一人' },
     { name: 'findings', kind: 'textarea', required: true },
     { name: 'rectifyBy', kind: 'date', required: true, hint: '须晚于约谈日期；成为新的完成时限' },
+    { name: 'attachments', kind: 'files', required: false, hint: 'PDF、图片、Word、Excel 或 ZIP，单个不超过 50 MB' },
   ],
   REFER: [
     { name: 'reason', kind: 'textarea', required: true },
     { name: 'referredTo', kind: 'text', required: true },
+    { name: 'attachments', kind: 'files', required: false, hint: 'PDF、图片、Word、Excel 或 ZIP，单个不超过 50 MB' },
   ],
   REQUEST_EXTENSION: [
     { name: 'until', kind: 'date', required: true, hint: '须晚于当前完成时限' },
     { name: 'reason', kind: 'textarea', required: true },
+    { name: 'attachments', kind: 'files', required: false, hint: 'PDF、图片、Word、Excel 或 ZIP，单个不超过 50 MB' },
   ],
   DECIDE_EXTENSION: [
     { name: 'approve', kind: 'approve', required: true },
@@ -70,6 +77,11 @@ export const eventForms: EventForms = {
   ],
   REASSIGN: [{ name: 'leadUnits', kind: 'lines', required: true, hint: '每行一个单位' }],
   CANCEL: [{ name: 'reason', kind: 'textarea', required: true }],
+  COMMENT: [
+    { name: 'text', kind: 'textarea', required: true },
+    { name: 'ask', kind: 'lines', required: false, hint: '需要答复时，每行写一个本任务的单位' },
+    { name: 'attachments', kind: 'files', required: false, hint: 'PDF、图片、Word、Excel 或 ZIP，单个不超过 50 MB' },
+  ],
 };
 
 /** Is this an event with a form? Pure. */
