@@ -17,7 +17,7 @@ export const DEFAULT_RATE_LIMIT = 600;
 
 /**
  * `serve --db … [--port N] [--host ADDR] [--plan FILE] [--clock ISO] [--rate-limit N] [--timer-interval S]
- * [--checkpoint-every N] [--checkpoint-minutes T] [--key-dir DIR] [--trust-proxy VALUE]`.
+ * [--checkpoint-seconds S] [--checkpoint-every N] [--checkpoint-minutes T] [--key-dir DIR] [--trust-proxy VALUE]`.
  */
 export async function serveCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(
@@ -30,6 +30,7 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
       clock: { type: 'string' },
       'rate-limit': { type: 'string' },
       'timer-interval': { type: 'string' },
+      'checkpoint-seconds': { type: 'string' },
       'checkpoint-every': { type: 'string' },
       'checkpoint-minutes': { type: 'string' },
       'key-dir': { type: 'string' },
@@ -45,6 +46,7 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
   const rateLimit = integer(values['rate-limit'], '--rate-limit', 0, 1_000_000, DEFAULT_RATE_LIMIT);
   const timerIntervalMs = integer(values['timer-interval'], '--timer-interval', 1, 86_400, 30) * 1000;
   const checkpoints = {
+    minIntervalMs: integer(values['checkpoint-seconds'], '--checkpoint-seconds', 0, 86_400, DEFAULT_CHECKPOINT_POLICY.minIntervalMs / 1000) * 1000,
     everyEntries: integer(values['checkpoint-every'], '--checkpoint-every', 0, 10_000_000, DEFAULT_CHECKPOINT_POLICY.everyEntries),
     intervalMs: integer(values['checkpoint-minutes'], '--checkpoint-minutes', 0, 10_080, DEFAULT_CHECKPOINT_POLICY.intervalMs / 60_000) * 60_000,
   };
