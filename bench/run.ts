@@ -26,6 +26,7 @@ if (only.has('http')) {
   const r = await httpBench();
   results['http'] = r;
   rows.push(['HTTP PROGRESS, 32 conns (req/s)', `duban ${fmt(r.duban.requestsPerSec)} (p50 ${r.duban.p50Ms} ms, p99 ${r.duban.p99Ms} ms)`, `bare Express ${fmt(r.bareExpress.requestsPerSec)}`, `${fmt(r.ratio)} (target >= 0.6)`]);
+  rows.push(['HTTP PROGRESS, checkpoint policy (req/s)', `after each commit, <= 1 per 2 s: ${r.checkpointPolicyRounds.newPolicy.map(fmt).join(', ')}`, `every 1000 entries / 10 min: ${r.checkpointPolicyRounds.oldPolicy.map(fmt).join(', ')}`, `${fmt(r.checkpointPolicyRatio)} (new / old)`]);
 }
 if (only.has('postgres')) {
   const url = process.env['DUBAN_TEST_PG_URL'];

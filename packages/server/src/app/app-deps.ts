@@ -6,6 +6,7 @@ import type { AuditKey } from '../audit/keys/audit-key.ts';
 import type { AccessLog } from '../audit/access/access-log.ts';
 import type { TokenAuthenticator } from '../auth/authenticate.ts';
 import type { NotificationStore } from '../notifications/notification-store.ts';
+import type { HeavyReads } from '../http/heavy-reads.ts';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import type { PlanReader } from '../reports/plan-reader.ts';
 import { EventSender } from '../tasks/send-event.ts';
@@ -30,6 +31,8 @@ export interface AppDeps {
   /** The one way an event is sent, from the API and from the pages. */
   readonly events: EventSender;
   readonly rateLimit: RateLimiter;
+  /** Replays, verifications and past-day reports wait for a turn here (http/heavy-reads.ts). */
+  readonly heavyReads: HeavyReads;
   /** Resolves a unit name or alias (in `?unit=`, a filter) to the name tasks carry. */
   readonly units: Pick<UnitRegistry, 'canonical'>;
   /** `/audit/verify` and the audit page check the checkpoints' signatures with it. */
@@ -51,6 +54,7 @@ export function appDeps(duban: Duban, edge: { clock: Clock; logger: Logger; audi
     accessLog: duban.accessLog,
     plans: duban.plans,
     rateLimit: duban.rateLimit,
+    heavyReads: duban.heavyReads,
     units: duban.units,
     events: new EventSender(duban.engine, edge.clock, duban.units),
     clock: edge.clock,
