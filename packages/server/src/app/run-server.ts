@@ -6,6 +6,7 @@ import { openAuditSigner } from '../audit/keys/audit-signer.ts';
 import type { CheckpointPolicy, Wakeups } from '../audit/checkpoints/checkpoint-issuer.ts';
 import { CheckpointIssuer } from '../audit/checkpoints/checkpoint-issuer.ts';
 import type { Clock } from '../time/clock.ts';
+import type { HeavyReadLimits } from '../http/heavy-reads.ts';
 import { createApp } from './create-app.ts';
 import { PeriodicRounds } from '../jobs/periodic-rounds.ts';
 import { importPlan } from '../plans/import-plan.ts';
@@ -36,6 +37,8 @@ export interface ServerOptions {
   readonly checkpoints?: CheckpointPolicy;
   /** How the checkpoint issuer waits out its interval between signings; Node's timers by default (a test drives its own). */
   readonly checkpointWakeups?: Wakeups;
+  /** Heavy reads (replays, verifications, past-day reports) at once and waiting; 2 and 6 by default. */
+  readonly heavyReads?: HeavyReadLimits;
   /** Express's `trust proxy` (see AppDeps.trustProxy); off by default. */
   readonly trustProxy?: number | string;
 }
@@ -64,7 +67,7 @@ const READ_MODEL_INTERVAL_MS = 5_000;
  */
 export async function runServer(options: ServerOptions): Promise<RunningServer> {
   let checkpoints: CheckpointIssuer | undefined;
-  const duban = await openDuban(options.db, { create: true, rateLimit: options.rateLimit, logger: options.logger, onCommit: async (tx, { entry }) => tx.afterCommit(() => checkpoints?.noteCommit(entry.seq)) });
+  const duban = await openDuban(options.db, { create: true, rateLimit: options.rateLimit, logger: options.logger, ...(options.heavyReads === undefined ? {} : { heavyReads: options.heavyReads }), onCommit: async (tx, { entry }) => tx.afterCommit(() => checkpoints?.noteCommit(entry.seq)) });
   const { engine } = duban;
   let server: Server | undefined;
   let scheduler: Scheduler | undefined;
