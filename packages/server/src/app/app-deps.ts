@@ -9,6 +9,7 @@ import type { FileStore } from '../files/file-store.ts';
 import type { UploadLimits } from '../files/receive-files.ts';
 import { defaultUploadLimits } from '../files/receive-files.ts';
 import type { NotificationStore } from '../notifications/notification-store.ts';
+import type { HeavyReads } from '../http/heavy-reads.ts';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import type { PlanReader } from '../reports/plan-reader.ts';
 import { EventSender } from '../tasks/send-event.ts';
@@ -37,6 +38,8 @@ export interface AppDeps {
   /** The one way an event is sent, from the API and from the pages. */
   readonly events: EventSender;
   readonly rateLimit: RateLimiter;
+  /** Replays, verifications and past-day reports wait for a turn here (http/heavy-reads.ts). */
+  readonly heavyReads: HeavyReads;
   /** Resolves a unit name or alias (in `?unit=`, a filter) to the name tasks carry. */
   readonly units: Pick<UnitRegistry, 'canonical'>;
   /** `/audit/verify` and the audit page check the checkpoints' signatures with it. */
@@ -61,6 +64,7 @@ export function appDeps(
     accessLog: duban.accessLog,
     plans: duban.plans,
     rateLimit: duban.rateLimit,
+    heavyReads: duban.heavyReads,
     units: duban.units,
     files: duban.files,
     uploadLimits: edge.uploadLimits ?? defaultUploadLimits,

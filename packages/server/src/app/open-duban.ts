@@ -16,6 +16,8 @@ import { FileStore } from '../files/file-store.ts';
 import { notificationHook } from '../notifications/notification-hook.ts';
 import { NotificationStore } from '../notifications/notification-store.ts';
 import { WebhookStore } from '../notifications/webhooks/webhook-store.ts';
+import type { HeavyReadLimits } from '../http/heavy-reads.ts';
+import { DEFAULT_HEAVY_READ_LIMITS, HeavyReads } from '../http/heavy-reads.ts';
 import { DbRateLimiter } from '../rate-limit/db-rate-limiter.ts';
 import { FixedWindowRateLimiter } from '../rate-limit/fixed-window-rate-limiter.ts';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
@@ -40,6 +42,8 @@ export interface Duban {
   readonly plans: PlanReader;
   /** Requests per token per minute, for the database at hand: shared in the database on PostgreSQL, where several servers serve one. */
   readonly rateLimit: RateLimiter;
+  /** The one limit on replays, verifications and past-day reports running at once. */
+  readonly heavyReads: HeavyReads;
   /** The unit registry: names and aliases resolve to the names tasks carry. */
   readonly units: UnitRegistry;
   close(): Promise<void>;
@@ -50,6 +54,8 @@ export interface OpenOptions {
   readonly create: boolean;
   /** Requests per token per minute; 0 or absent: no limit. */
   readonly rateLimit?: number;
+  /** Heavy reads at once and waiting; by default 2 and 6. */
+  readonly heavyReads?: HeavyReadLimits;
   /** Where the access log reports failed writes; silent by default. */
   readonly logger?: Logger;
   /** Runs in every transition's transaction, after the notifications are written (the checkpoint issuer counts commits). */
@@ -100,6 +106,7 @@ export async function openDuban(location: string, options: OpenOptions): Promise
     files: new FileStore(db),
     plans: new PlanReader(engine, new CurrentPlan(engine)),
     rateLimit: limit <= 0 ? unlimited : store.dialect === 'postgres' ? new DbRateLimiter(db, limit) : new FixedWindowRateLimiter(limit),
+    heavyReads: new HeavyReads(options.heavyReads ?? DEFAULT_HEAVY_READ_LIMITS),
     units: karamayUnits,
     close: () => engine.close(),
   };

@@ -4,10 +4,14 @@ export const USAGE = `Usage: duban <command> [options]
   plan parse FILE                    Plan JSON of a plan document (.md/.txt) on stdout
   serve --db FILE|postgres://… [--port N] [--host ADDR] [--plan FILE] [--clock ISO]
         [--rate-limit N] [--timer-interval SECONDS]
-        [--checkpoint-every N] [--checkpoint-minutes T] [--key-dir DIR] [--trust-proxy VALUE]
+        [--checkpoint-seconds S] [--checkpoint-every N] [--checkpoint-minutes T] [--heavy-reads N]
+        [--key-dir DIR] [--trust-proxy VALUE]
                                      serve the HTTP API (port 3000, host 127.0.0.1 by default);
-                                     signs an audit checkpoint every N entries (default 1000),
-                                     every T minutes with new entries (default 10), at shutdown
+                                     signs an audit checkpoint after each commit, at most every
+                                     S seconds (default 2), at once when N entries wait (default
+                                     1000), every T minutes with new entries (default 1), at shutdown;
+                                     N replays, verifications, past-day reports at once (default
+                                     2, 6 more wait, then 503; 0: no limit)
   start [--trust-proxy VALUE]        serve data/duban.db with the Karamay plan on 127.0.0.1:3000
                                      (PORT overrides); tokens go to data/secrets/tokens.json
   demo [--port N] [--exit]           play a scripted demo (演示数据) over HTTP on data/demo.db,

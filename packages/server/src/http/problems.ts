@@ -43,6 +43,7 @@ export const problemKinds = {
   rateLimited: { status: 429, code: 'rate-limited', title: '请求过于频繁，请稍后再试' },
   internal: { status: 500, code: 'internal', title: '服务器内部错误' },
   storeUnavailable: { status: 503, code: 'store-unavailable', title: '服务暂时不可用' },
+  heavyReadsBusy: { status: 503, code: 'heavy-reads-busy', title: '回放、校验和历史报表查询繁忙，请稍后再试' },
 } as const satisfies Record<string, ProblemKind>;
 
 export type ProblemName = keyof typeof problemKinds;
@@ -110,6 +111,14 @@ export function rateLimited(decision: Extract<RateDecision, { allowed: false }>,
 /** 503 with Retry-After: nothing was written. */
 export function storeUnavailable(detail: string): HttpProblem {
   return problem('storeUnavailable', detail, { headers: { 'Retry-After': String(STORE_RETRY_AFTER_SECONDS) } });
+}
+
+/** 503 with Retry-After: too many replays, verifications and past-day reports running and waiting; nothing was read. */
+export function heavyReadsBusy(limits: { readonly running: number; readonly queued: number }, retryAfterSeconds: number): HttpProblem {
+  return problem('heavyReadsBusy', `${limits.running} heavy reads (replays, verifications, reports as of a past day) are running and ${limits.queued} waiting; retry in ${retryAfterSeconds} s`, {
+    extensions: { retryAfter: retryAfterSeconds },
+    headers: { 'Retry-After': String(retryAfterSeconds) },
+  });
 }
 
 /** The 500 every unexpected failure gets: generic, the cause logged with the request id. */

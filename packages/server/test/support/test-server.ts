@@ -13,6 +13,7 @@ import type { UploadLimits } from '../../src/files/receive-files.ts';
 import type { Duban } from '../../src/app/open-duban.ts';
 import { repoPaths } from '../../src/app/repo-paths.ts';
 import type { Role } from '../../src/auth/role.ts';
+import type { HeavyReadLimits } from '../../src/http/heavy-reads.ts';
 import type { TokenStore } from '../../src/auth/token-store.ts';
 import type { ServerDatabase } from '../../src/db/server-tables.ts';
 import { importPlan } from '../../src/plans/import-plan.ts';
@@ -56,6 +57,8 @@ export interface TestServerOptions {
   /** The key the audit routes verify checkpoints with; by default a fresh key no checkpoint was signed with (the test server signs none). */
   readonly auditKey?: AuditKey;
   readonly trustProxy?: number | string;
+  /** Heavy reads at once and waiting (replays, verifications, past-day reports); openDuban's default otherwise. */
+  readonly heavyReads?: HeavyReadLimits;
   /** Runs after the notification hook, in every transition's transaction. */
   readonly onCommit?: CommitHook;
   /** Where the clock starts; 2023-05-10 09:00 in Asia/Shanghai by default. */
@@ -86,6 +89,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     logger,
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
     ...(options.onCommit === undefined ? {} : { onCommit: options.onCommit }),
+    ...(options.heavyReads === undefined ? {} : { heavyReads: options.heavyReads }),
   });
   const { engine, tokens } = duban;
   const clock = new ManualClock(options.startAt ?? '2023-05-10T09:00:00+08:00');

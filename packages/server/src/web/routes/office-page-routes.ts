@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Response } from 'express';
 import type { RouteModule } from '../../app/app-deps.ts';
 import { readers } from '../../auth/readers.ts';
+import { heavyRead, pastAsOf } from '../../http/heavy-reads.ts';
 import { sendPieces } from '../../http/send-pieces.ts';
 import { validateInput } from '../../http/validate-input.ts';
 import { assessUnits, circular, circularHtml, defaultAssessmentRules } from '../../reports/index.ts';
@@ -40,6 +41,9 @@ function circularCsp(document: string): string {
  */
 export const officePageRoutes: RouteModule = (deps) => (router) => {
   const { plans, clock } = deps;
+  // As of a past day a page is rebuilt from the whole log; a circular always is.
+  const past = heavyRead(deps.heavyReads, pastAsOf(clock));
+  const always = heavyRead(deps.heavyReads);
 
   router.get('/queue', requireViewer(readers.queue), async (req, res) => {
     validateInput(emptyQuery, req.query, 'query');
@@ -49,7 +53,7 @@ export const officePageRoutes: RouteModule = (deps) => (router) => {
     res.type('html').send(queuePage(signedIn(res), reported).text);
   });
 
-  router.get('/assessment', requireViewer(readers.plan), async (req, res) => {
+  router.get('/assessment', requireViewer(readers.plan), past, async (req, res) => {
     const query = validateInput(asOfQuery, req.query, 'query');
     const now = clock.now();
     const today = shanghaiDate(now.getTime());
@@ -65,7 +69,7 @@ export const officePageRoutes: RouteModule = (deps) => (router) => {
     return circular(period, plan.tasks, plan.events);
   };
 
-  router.get('/circular', requireViewer(readers.plan), async (req, res) => {
+  router.get('/circular', requireViewer(readers.plan), heavyRead(deps.heavyReads, (req) => req.query['from'] !== undefined || req.query['to'] !== undefined), async (req, res) => {
     const query = validateInput(periodQuery, req.query, 'query');
     const chosen = chosenPeriod(query, clock.now());
     const asked = query.from !== undefined || query.to !== undefined;
@@ -73,7 +77,7 @@ export const officePageRoutes: RouteModule = (deps) => (router) => {
     res.type('html').send(circularPage({ viewer: signedIn(res), from: chosen.from, to: chosen.to, today: chosen.today, ...(report === undefined ? {} : { circular: report }) }).text);
   });
 
-  router.get('/circular/view', requireViewer(readers.plan), async (req, res) => {
+  router.get('/circular/view', requireViewer(readers.plan), always, async (req, res) => {
     const query = validateInput(periodQuery, req.query, 'query');
     const document = circularHtml(await circularOf(chosenPeriod(query, clock.now()).period));
     res.setHeader('Content-Security-Policy', circularCsp(document));
@@ -95,6 +99,6 @@ export const officePageRoutes: RouteModule = (deps) => (router) => {
     await sendPieces(res, body, headers);
   };
 
-  router.get('/ledger.csv', requireViewer(readers.plan), async (req, res) => sendLedger(req.query, 'csv', res));
-  router.get('/ledger.xlsx', requireViewer(readers.plan), async (req, res) => sendLedger(req.query, 'xlsx', res));
+  router.get('/ledger.csv', requireViewer(readers.plan), past, async (req, res) => sendLedger(req.query, 'csv', res));
+  router.get('/ledger.xlsx', requireViewer(readers.plan), past, async (req, res) => sendLedger(req.query, 'xlsx', res));
 };
