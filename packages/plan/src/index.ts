@@ -1,5 +1,6 @@
-export { parsePlan, NO_TASKS_MESSAGE } from './parse-plan.ts';
-export type { ParsePlanOptions } from './parse-plan.ts';
+export { parsePlan, parsePlanText, NO_TASKS_MESSAGE } from './parse-plan.ts';
+export type { ParsePlanOptions, ParsedPlan, UnknownUnit } from './parse-plan.ts';
+export type { UnknownUnitAt } from './read-unit-fields.ts';
 export { planSchema, planTaskSchema, planDeadlineSchema, planWarningSchema } from './plan-schema.ts';
 export type { Plan, PlanTask, PlanDeadline, PlanWarning } from './plan-schema.ts';
 export { decodePlanFile } from './decode-plan-file.ts';

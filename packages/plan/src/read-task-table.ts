@@ -5,6 +5,7 @@ import { cleanMarkdownLine } from './clean-markdown-line.ts';
 import { foldText } from './fold-text.ts';
 import { parseChineseNumeral } from './parse-chinese-numeral.ts';
 import type { PlanTask, PlanWarning } from './plan-schema.ts';
+import type { UnknownUnitAt } from './read-unit-fields.ts';
 
 interface TableColumns {
   number: number | null;
@@ -23,12 +24,13 @@ export function readTaskTable(
   rows: readonly ClassifiedLine[],
   context: TaskContext,
   nextNumber: number,
-): { tasks: Array<{ task: PlanTask; line: number }>; warnings: PlanWarning[] } | null {
+): { tasks: Array<{ task: PlanTask; line: number }>; warnings: PlanWarning[]; unknown: UnknownUnitAt[] } | null {
   const [header, ...body] = rows;
   const columns = header ? tableColumns(splitRow(header.text)) : null;
   if (!columns) return null;
   const tasks: Array<{ task: PlanTask; line: number }> = [];
   const warnings: PlanWarning[] = [];
+  const unknown: UnknownUnitAt[] = [];
   let number = nextNumber;
   for (const row of body) {
     const cells = splitRow(row.text);
@@ -49,9 +51,10 @@ export function readTaskTable(
     );
     tasks.push({ task: built.task, line: row.line });
     for (const warning of built.warnings) warnings.push(warning);
+    for (const unit of built.unknown) unknown.push(unit);
     number += 1;
   }
-  return { tasks, warnings };
+  return { tasks, warnings, unknown };
 }
 
 /** True when the rows start with the header of a task table. */
