@@ -7,7 +7,7 @@ export { decodePlanFile, decodePlanText } from './decode-plan-file.ts';
 export type { PlanTextEncoding } from './decode-plan-file.ts';
 export { readPlanDocument } from './document/read-plan-document.ts';
 export type { PlanDocument, PlanDocumentInput } from './document/read-plan-document.ts';
-export { DEFAULT_PLAN_MAX_BYTES, DEFAULT_PLAN_MAX_UNCOMPRESSED_BYTES } from './document/detect-plan-file.ts';
+export { DEFAULT_PLAN_MAX_BYTES, DEFAULT_PLAN_MAX_UNCOMPRESSED_BYTES, checkPlanFileSize } from './document/detect-plan-file.ts';
 export type { PlanFileKind } from './document/detect-plan-file.ts';
 export { PlanInputError } from './plan-input-error.ts';
 export type { PlanInputErrorCode } from './plan-input-error.ts';

@@ -51,10 +51,7 @@ const ACTUAL_NAMES: Record<Actual, [string, string]> = {
  * Throws PlanInputError; returns only for a file a reader may open.
  */
 export function detectPlanFile(bytes: Uint8Array, fileName: string, limits: PlanFileLimits): PlanFileKind {
-  if (bytes.length === 0) throw refuseFile('empty', fileName, '是空文件', 'the file is empty');
-  if (bytes.length > limits.maxBytes) {
-    throw refuseFile('too-large', fileName, `太大（${megabytes(bytes.length)}，上限 ${megabytes(limits.maxBytes)}）`, `the file is too large (${bytes.length} bytes, at most ${limits.maxBytes})`);
-  }
+  checkPlanFileSize(bytes.length, fileName, limits.maxBytes);
   const extension = /\.([^./\\]+)$/.exec(fileName)?.[1]?.toLowerCase() ?? '';
   const claimed = CLAIMED_BY_EXTENSION[extension] ?? null;
   if (claimed === 'docm' || claimed === 'xlsm') throw macroRefusal(fileName);
@@ -75,6 +72,14 @@ export function detectPlanFile(bytes: Uint8Array, fileName: string, limits: Plan
   if (claimed !== null) throw lie(fileName, extension, actual);
   if (actual === 'ole' || actual === 'pdf' || actual === 'rtf' || actual === 'odf') throw saveAs(fileName, 'docx');
   throw refuseFile('unsupported', fileName, `是${ACTUAL_NAMES[actual][0]}，不是计划文件；请提供 .docx、.xlsx、.md、.txt 或 .json`, `${ACTUAL_NAMES[actual][1]} is not a plan; give a .docx, .xlsx, .md, .txt or .json file`);
+}
+
+/** Refuses an empty file, or one larger than `maxBytes`, naming it; a caller may check a file's size before reading it. */
+export function checkPlanFileSize(size: number, fileName: string, maxBytes: number = DEFAULT_PLAN_MAX_BYTES): void {
+  if (size === 0) throw refuseFile('empty', fileName, '是空文件', 'the file is empty');
+  if (size > maxBytes) {
+    throw refuseFile('too-large', fileName, `太大（${megabytes(size)}，上限 ${megabytes(maxBytes)}）`, `the file is too large (${size} bytes, at most ${maxBytes})`);
+  }
 }
 
 function zipKind(bytes: Uint8Array, fileName: string, limits: PlanFileLimits): Actual {
