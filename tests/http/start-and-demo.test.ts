@@ -38,7 +38,7 @@ describe('`duban start` (what `pnpm start` runs)', () => {
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('serves the Karamay plan, writes tokens (0600) for admin, office, reviewer and every lead unit, and reuses them on restart', async () => {
+  it('when `duban start` runs, then it serves the Karamay plan, writes tokens (0600) for admin, office, reviewer and every lead unit, and reuses them on restart', async () => {
     const port = await freePort();
     const env = { DUBAN_DATA_DIR: dataDir, PORT: String(port) };
     const first = await runCli(['start'], env, (o) => o.includes('Ctrl-C'));
@@ -68,7 +68,7 @@ describe('`duban demo --exit`', () => {
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('plays the labelled scenario over HTTP on a fresh database, prints the summary and exits 0', async () => {
+  it('given a fresh database, when `duban demo --exit` runs, then it plays the labelled scenario over HTTP, prints the summary and exits 0', async () => {
     const started = Date.now();
     const demo = await runCli(['demo', '--exit'], { DUBAN_DATA_DIR: dataDir });
     expect(await demo.stop()).toBe(0);

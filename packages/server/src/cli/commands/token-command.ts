@@ -6,21 +6,12 @@ import { UserError } from '../../user-error.ts';
 import { parseCommandArgs, required } from '../cli-args.ts';
 import { databaseOption } from '../database-option.ts';
 import type { CliIo } from '../cli-io.ts';
+import { runSubcommand } from '../subcommands.ts';
 import { UsageError } from '../usage-error.ts';
 
 /** `token create|list|revoke`: issue (shown once), list (no secrets) and revoke API tokens. */
-export async function tokenCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const [sub, ...rest] = args;
-  switch (sub) {
-    case 'create':
-      return create(rest, io);
-    case 'list':
-      return list(rest, io);
-    case 'revoke':
-      return revoke(rest, io);
-    default:
-      throw new UsageError(sub === undefined ? 'token needs a subcommand: create, list or revoke' : `unknown token subcommand ${JSON.stringify(sub)}`);
-  }
+export function tokenCommand(args: readonly string[], io: CliIo): Promise<number> {
+  return runSubcommand('token', { create, list, revoke }, args, io);
 }
 
 async function create(args: readonly string[], io: CliIo): Promise<number> {
