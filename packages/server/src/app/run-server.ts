@@ -10,6 +10,7 @@ import type { HeavyReadLimits } from '../http/heavy-reads.ts';
 import { createApp } from './create-app.ts';
 import { PeriodicRounds } from '../jobs/periodic-rounds.ts';
 import { importPlan } from '../plans/import-plan.ts';
+import type { SkippedTask } from '../plans/import-plan.ts';
 import { WebhookDispatcher } from '../notifications/webhooks/webhook-dispatcher.ts';
 import type { LoadedPlan } from '../plans/load-plan-file.ts';
 import { openDuban } from './open-duban.ts';
@@ -51,7 +52,7 @@ export interface RunningServer extends Duban {
   readonly checkpoints: CheckpointIssuer;
   /** Sends the webhook outbox (notifications to units' endpoints). */
   readonly dispatcher: WebhookDispatcher;
-  readonly imported?: { created: string[]; existing: string[] };
+  readonly imported?: { created: string[]; existing: string[]; skipped: SkippedTask[] };
   /** Stops accepting, finishes requests in flight, stops the scheduler, closes the database. */
   close(): Promise<void>;
 }
@@ -77,7 +78,7 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
     const signer = await openAuditSigner(engine, options.db, { keyDir: options.keyDir, create: true });
     checkpoints = new CheckpointIssuer(engine, signer, options.clock, options.logger, options.checkpoints, options.checkpointWakeups);
     const imported = options.plan === undefined ? undefined : await importPlan(engine, options.plan.plan, options.plan.planId, options.clock.now());
-    if (imported !== undefined) options.logger.info({ planId: options.plan?.planId, created: imported.created.length, existing: imported.existing.length }, 'plan imported');
+    if (imported !== undefined) options.logger.info({ planId: options.plan?.planId, created: imported.created.length, existing: imported.existing.length, skipped: imported.skipped.map((task) => task.number) }, 'plan imported');
     scheduler = new Scheduler(engine, options.clock, options.logger, options.timerIntervalMs);
     await scheduler.start();
     await checkpoints.start();

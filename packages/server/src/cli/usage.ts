@@ -1,7 +1,8 @@
 /** The CLI's usage text, printed by `duban help` and after every bad argument. */
 export const USAGE = `Usage: duban <command> [options]
 
-  plan parse FILE                    Plan JSON of a plan document (.md/.txt) on stdout
+  plan parse FILE                    Plan JSON of a plan file on stdout (.docx, .xlsx, .md/.txt
+                                     in UTF-8 or GB18030/GBK, .json); warnings on stderr
   serve --db FILE|postgres://… [--port N] [--host ADDR] [--plan FILE] [--clock ISO]
         [--rate-limit N] [--timer-interval SECONDS]
         [--checkpoint-seconds S] [--checkpoint-every N] [--checkpoint-minutes T] [--heavy-reads N]
@@ -57,7 +58,7 @@ export const USAGE = `Usage: duban <command> [options]
   help                               this text
 
 ISO is an ISO 8601 instant, e.g. 2023-07-01T00:00:00+08:00; a bare date (2023-07-01) means
-00:00 in Asia/Shanghai. --plan takes a plan document (.md/.txt) or Plan JSON (.json).
+00:00 in Asia/Shanghai. --plan takes the same plan files as plan parse (at most 20 MB; .doc/.wps/.pdf: save as .docx).
 --rate-limit is requests per token per minute (default 600; 0 turns it off).
 --trust-proxy names the reverse proxies whose X-Forwarded-Proto/-For are believed (off by
 default): a hop count, or addresses and subnets separated by commas, or loopback (a proxy on

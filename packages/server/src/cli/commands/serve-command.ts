@@ -75,6 +75,7 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
   });
   const where = isPostgresUrl(db) ? 'PostgreSQL' : db;
   io.err(`duban: serving ${where} at ${server.url}${server.imported === undefined ? '' : ` (plan ${plan?.planId}: ${server.imported.created.length} tasks created, ${server.imported.existing.length} already there)`}`);
+  for (const skipped of server.imported?.skipped ?? []) io.err(`duban: ${skipped.reason} / task ${skipped.number} has no lead unit and was not imported`);
   if (trustProxy !== undefined) io.err(`duban: ${trustedProxies(trustProxy)}`);
   io.err(`duban: audit checkpoints are signed by key ${server.checkpoints.signer.keyName}; reviewers keep its public key (duban audit pubkey --db …)`);
   return serveUntilSignal(server, io);
