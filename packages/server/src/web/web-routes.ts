@@ -16,6 +16,7 @@ import { recordAccess } from '../audit/access/record-access.ts';
 import { rateLimit } from '../rate-limit/rate-limit.ts';
 import type { RateBudget } from '../rate-limit/rate-limit.ts';
 import { loadViewer, viewerOf } from './session/web-viewer.ts';
+import { callerKey } from '../auth/principal.ts';
 
 function serveAsset(asset: WebAsset): RequestHandler {
   return (_req, res) => {
@@ -34,7 +35,7 @@ const PAGE_READS = /^\/(audit|history|tasks|dashboard|queue|ledger|assessment|ci
  */
 const pageBudget: RateBudget = (req, res) => {
   const viewer = viewerOf(res);
-  if (viewer !== undefined) return { key: `token:${viewer.principal.tokenId}`, whose: 'with this token' };
+  if (viewer !== undefined) return { key: callerKey(viewer.principal), whose: viewer.principal.tokenId > 0 ? 'with this token' : 'of this account' };
   return req.method === 'POST' ? { key: `sign-in:${req.ip ?? 'unknown'}`, whose: 'from this address' } : undefined;
 };
 

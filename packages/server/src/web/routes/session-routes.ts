@@ -55,7 +55,7 @@ export const sessionRoutes: RouteModule = (deps) => (router) => {
       return;
     }
     const token = typeof form['token'] === 'string' ? form['token'].trim() : '';
-    const principal = token === '' ? undefined : await tokens.authenticate(token);
+    const principal = token === '' ? undefined : await tokens.authenticate(token, clock.now());
     if (principal === undefined) {
       res.status(401).type('html').send(loginPage({ csrf: expected, next, error: '令牌无效、已撤销或格式不正确，请核对后重试。' }).text);
       return;
