@@ -2,6 +2,8 @@ import type { Engine } from '@duban/engine';
 import type { UnitRegistry } from '@duban/plan';
 import type { Router } from 'express';
 import type { Logger } from 'pino';
+import type { AccountStore } from '../accounts/account-store.ts';
+import type { SignInLimiters } from '../accounts/sign-in-throttle.ts';
 import type { AuditKey } from '../audit/keys/audit-key.ts';
 import type { AccessLog } from '../audit/access/access-log.ts';
 import type { TokenAuthenticator } from '../auth/authenticate.ts';
@@ -25,7 +27,9 @@ export interface AppDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly tokens: TokenAuthenticator;
+  readonly accounts: AccountStore;
   readonly sessions: SessionStore;
+  readonly signInLimits: SignInLimiters;
   readonly notifications: NotificationStore;
   /** Where reads by reviewers, the office and admins are recorded. */
   readonly accessLog: AccessLog;
@@ -59,7 +63,9 @@ export function appDeps(
   return {
     engine: duban.engine,
     tokens: duban.tokens,
+    accounts: duban.accounts,
     sessions: duban.sessions,
+    signInLimits: duban.signInLimits,
     notifications: duban.notifications,
     accessLog: duban.accessLog,
     plans: duban.plans,

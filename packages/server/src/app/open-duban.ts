@@ -7,6 +7,10 @@ import type { UnitRegistry } from '@duban/plan';
 import { reformTaskV1 } from '@duban/reform-task';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { accountAccess } from '../accounts/account-access.ts';
+import { AccountStore } from '../accounts/account-store.ts';
+import type { SignInLimiters } from '../accounts/sign-in-throttle.ts';
+import { SIGN_IN_LIMITS } from '../accounts/sign-in-throttle.ts';
 import { AccessLog } from '../audit/access/access-log.ts';
 import { TokenStore } from '../auth/token-store.ts';
 import { poolSizeFromEnv } from '../db/pool-size.ts';
@@ -32,7 +36,11 @@ import { createLogger } from './create-logger.ts';
 export interface Duban {
   readonly engine: Engine;
   readonly tokens: TokenStore;
+  /** People's accounts. */
+  readonly accounts: AccountStore;
   readonly sessions: SessionStore;
+  /** Sign-in attempts per address and per login name (shared in the database on PostgreSQL). */
+  readonly signInLimits: SignInLimiters;
   readonly notifications: NotificationStore;
   readonly webhooks: WebhookStore;
   readonly accessLog: AccessLog;
@@ -96,10 +104,22 @@ export async function openDuban(location: string, options: OpenOptions): Promise
   // Notifications are written in the transaction of the transition that causes them.
   const engine = new Engine(store, [reformTaskV1], { onCommit: notificationHook(options.onCommit) });
   const limit = options.rateLimit ?? 0;
+  const tokens = new TokenStore(db);
+  const accounts = new AccountStore(db, karamayUnits, accountAccess(db, tokens));
+  const limiter = (max: number, windowMs: number): RateLimiter => (store.dialect === 'postgres' ? new DbRateLimiter(db, max, windowMs) : new FixedWindowRateLimiter(max, windowMs));
   return {
     engine,
-    tokens: new TokenStore(db),
-    sessions: new SessionStore(db),
+    tokens,
+    accounts,
+    sessions: new SessionStore(db, {
+      tokenPrincipal: (id, at) => tokens.principalOf(id, at),
+      accountPrincipal: async (id) => {
+        const account = await accounts.get(id);
+        const principal = account === undefined ? undefined : await accounts.principalOf(id);
+        return principal === undefined ? undefined : { principal, mustChangePassword: account!.mustChangePassword };
+      },
+    }),
+    signInLimits: { address: limiter(SIGN_IN_LIMITS.perAddress, SIGN_IN_LIMITS.addressWindowMs), account: limiter(SIGN_IN_LIMITS.perAccount, SIGN_IN_LIMITS.accountWindowMs) },
     notifications: new NotificationStore(db),
     webhooks: new WebhookStore(db),
     accessLog: new AccessLog(db, options.logger ?? createLogger({ level: 'silent' })),

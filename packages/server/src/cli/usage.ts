@@ -18,9 +18,18 @@ export const USAGE = `Usage: duban <command> [options]
   demo [--port N] [--exit]           play a scripted demo (演示数据) over HTTP on data/demo.db,
                                      then keep serving until Ctrl-C (--exit: stop at once)
   token create --db FILE --role office|reviewer|unit|admin [--unit NAME] [--label TEXT]
-                                     issue a token; the token is printed on the last line
+        [--expires 30d|12h|DATE]     issue a service token; the token is printed on the last line
+  token create --db FILE --account LOGIN [--label TEXT] [--expires 30d|12h|DATE]
+                                     a token acting as a person's account (stops when it is disabled)
   token list --db FILE               list tokens (never their secrets)
   token revoke ID --db FILE          revoke a token (running servers stop accepting it within 2 s)
+  account create --db FILE --login NAME --name TEXT --role ROLE [--unit NAME] [--phone P] [--email E]
+                                     a person's account (ROLE: unit-staff, office-staff, reviewer,
+                                     admin, leader); prints a one-time sign-in code
+  account list --db FILE             list accounts (never passwords)
+  account disable|enable LOGIN --db FILE
+                                     disabling ends the account's sessions and tokens at once
+  account reset LOGIN --db FILE      a one-time sign-in code (24 h, single use) to set a password
   timers run --db FILE --now ISO     fire every timer due by ISO
   audit verify --db FILE [--checkpoint FILE]… [--pubkey FILE] [--key-dir DIR]
   audit verify --log DIR [--checkpoint FILE]… [--pubkey FILE]

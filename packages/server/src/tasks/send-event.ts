@@ -2,7 +2,7 @@ import type { Engine, Json, SendOptions, SendResult } from '@duban/engine';
 import type { UnitRegistry } from '@duban/plan';
 import type { FieldIssue } from '../http/http-problem.ts';
 import type { Principal } from '../auth/principal.ts';
-import { actorOf } from '../auth/principal.ts';
+import { actorOf, callerKey } from '../auth/principal.ts';
 import { invalidFields, problem } from '../http/problems.ts';
 import { requestFingerprint } from '../http/request-fingerprint.ts';
 import type { FileStore } from '../files/file-store.ts';
@@ -53,7 +53,7 @@ export class EventSender {
     const send = (extra: SendOptions = {}) => this.engine.send(request.taskId, { type: request.type, payload }, actorOf(principal), at, { ...options, ...extra });
     const { idempotency } = request;
     if (idempotency === undefined) return send();
-    const idempotencyKey = `${principal.tokenId}:${idempotency.key}`;
+    const idempotencyKey = principal.tokenId > 0 ? `${principal.tokenId}:${idempotency.key}` : `${callerKey(principal)}:${idempotency.key}`;
     const fingerprint = requestFingerprint(idempotency.method, idempotency.path, idempotency.body);
     return this.flights.run(idempotencyKey, fingerprint, () => send({ idempotencyKey, fingerprint }));
   }

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 
 /**
- * Server migration 0006-files: evidence files (佐证材料) stored content-addressed by SHA-256 in the
+ * Server migration 0007-files: evidence files (佐证材料) stored content-addressed by SHA-256 in the
  * database, so several servers share them. `file_content` is one row a distinct file, `file_chunk`
  * its bytes in order (written while the upload streams, under a provisional key until the hash is
  * known), `file_upload` who uploaded which file under which name. Landed migrations are never edited.
