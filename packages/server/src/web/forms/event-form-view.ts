@@ -20,14 +20,6 @@ export interface EventFormState {
   readonly errors?: FormErrors;
 }
 
-/** What the file picker offers first; the server judges every file by its bytes all the same. */
-const FILE_ACCEPT = '.pdf,.png,.jpg,.jpeg,.gif,.webp,.heic,.docx,.xlsx,.pptx,.zip';
-
-/** Does this event's form carry files (and so post as multipart)? Pure. */
-export function takesFiles(type: FormEventType): boolean {
-  return (eventForms[type] as readonly FormField[]).some((field) => field.kind === 'files');
-}
-
 /** The address a form of this event on this task posts to. Pure. */
 export function eventFormAction(taskId: string, type: string): string {
   return `/tasks/${encodeURIComponent(taskId)}/events/${encodeURIComponent(type)}`;
@@ -79,8 +71,6 @@ function fieldView(type: FormEventType, field: FormField, state: EventFormState)
       ].map(
         ([v, text]) => html`<span class="check"><input type="radio" id="${id}-${v}" name="${field.name}" value="${v}"${value === v ? html` checked` : ''}${field.required ? html` required` : ''}><label for="${id}-${v}">${text}</label></span>`,
       )}</fieldset>`);
-    case 'files':
-      return wrap(html`<label for="${id}">${label}${mark}</label>${hint}<input type="file" id="${id}" name="${field.name}" multiple accept="${FILE_ACCEPT}"${attrs}>`);
     case 'evidence':
       return evidenceView(type, field, state, { legend: html`${label}${mark}`, hint, described: describedBy(hintId, errorId), invalid });
   }
@@ -119,7 +109,7 @@ export function eventFormView(taskId: string, version: number, type: FormEventTy
   const general = state.errors?.general ?? [];
   return html`<details class="event-form" id="form-${type}"${open ? html` open` : ''}>
 <summary>${eventLabel(type)}</summary>
-<form method="post" action="${eventFormAction(taskId, type)}"${takesFiles(type) ? html` enctype="multipart/form-data"` : ''}${confirm}>
+<form method="post" action="${eventFormAction(taskId, type)}"${confirm}>
 <input type="hidden" name="${CSRF_FIELD}" value="${csrf}"><input type="hidden" name="${VERSION_FIELD}" value="${version}"><input type="hidden" name="${KEY_FIELD}" value="${key}-${type}">
 ${general.length === 0 ? '' : html`<div class="notice notice-error" role="alert"><p>${general.join('；')}</p></div>`}
 ${(eventForms[type] as readonly FormField[]).map((field) => fieldView(type, field, state))}

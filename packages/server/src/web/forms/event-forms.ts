@@ -14,9 +14,7 @@ export type FieldKind =
   /** A list of names, one per line. */
   | 'lines'
   /** Rows of 材料名称 + 材料编号或链接. */
-  | 'evidence'
-  /** Files chosen on the device, sent with the form as multipart (佐证材料、附件). */
-  | 'files';
+  | 'evidence';
 
 /** One field of an event's form. */
 export interface FormField<K extends string = string> {
@@ -32,18 +30,19 @@ export type FormEventType = Exclude<ReformTaskEventType, 'WARN' | 'DEADLINE_PASS
 
 type EventForms = { readonly [K in FormEventType]: readonly FormField<keyof ReformTaskPayloads[K] & string>[] };
 
-/** The fields of each event's form, in the order people fill them in; every payload field appears once. */
+/**
+ * The fields of each event's form, in the order people fill them in; every payload field appears
+ * once, but `attachments`, which only the API sends for now (files uploaded with POST /api/files).
+ */
 export const eventForms: EventForms = {
   START: [{ name: 'note', kind: 'textarea', required: false }],
   PROGRESS: [
     { name: 'summary', kind: 'textarea', required: true },
     { name: 'percent', kind: 'percent', required: false, hint: '0 到 100 的整数' },
-    { name: 'attachments', kind: 'files', required: false, hint: 'PDF、图片、Word、Excel 或 ZIP，单个不超过 50 MB' },
   ],
   REPORT: [
     { name: 'summary', kind: 'textarea', required: true },
     { name: 'evidence', kind: 'evidence', required: true, hint: '至少填写一项；编号或链接可不填' },
-    { name: 'attachments', kind: 'files', required: false, hint: 'PDF、图片、Word、Excel 或 ZIP，单个不超过 50 MB' },
   ],
   VERIFY: [{ name: 'opinion', kind: 'textarea', required: false }],
   REJECT: [{ name: 'reason', kind: 'textarea', required: true }],
@@ -58,17 +57,14 @@ export const eventForms: EventForms = {
     { name: 'attendees', kind: 'lines', required: true, hint: '每行一人' },
     { name: 'findings', kind: 'textarea', required: true },
     { name: 'rectifyBy', kind: 'date', required: true, hint: '须晚于约谈日期；成为新的完成时限' },
-    { name: 'attachments', kind: 'files', required: false, hint: 'PDF、图片、Word、Excel 或 ZIP，单个不超过 50 MB' },
   ],
   REFER: [
     { name: 'reason', kind: 'textarea', required: true },
     { name: 'referredTo', kind: 'text', required: true },
-    { name: 'attachments', kind: 'files', required: false, hint: 'PDF、图片、Word、Excel 或 ZIP，单个不超过 50 MB' },
   ],
   REQUEST_EXTENSION: [
     { name: 'until', kind: 'date', required: true, hint: '须晚于当前完成时限' },
     { name: 'reason', kind: 'textarea', required: true },
-    { name: 'attachments', kind: 'files', required: false, hint: 'PDF、图片、Word、Excel 或 ZIP，单个不超过 50 MB' },
   ],
   DECIDE_EXTENSION: [
     { name: 'approve', kind: 'approve', required: true },
@@ -80,7 +76,6 @@ export const eventForms: EventForms = {
   COMMENT: [
     { name: 'text', kind: 'textarea', required: true },
     { name: 'ask', kind: 'lines', required: false, hint: '需要答复时，每行写一个本任务的单位' },
-    { name: 'attachments', kind: 'files', required: false, hint: 'PDF、图片、Word、Excel 或 ZIP，单个不超过 50 MB' },
   ],
 };
 

@@ -48,8 +48,6 @@ function fieldValue(field: FormField, raw: string): unknown {
       return splitLines(raw);
     case 'evidence':
       throw new Error('fieldValue: evidence is read from its rows');
-    case 'files':
-      throw new Error('fieldValue: files arrive as uploads, not as text');
   }
 }
 
@@ -79,8 +77,6 @@ export function payloadFromForm(type: FormEventType, form: Readonly<Record<strin
       payload[field.name] = filled.map(([, item]) => (item.ref.trim() === '' ? { title: item.title.trim() } : { title: item.title.trim(), ref: item.ref.trim() }));
       continue;
     }
-    // Files come as uploads with the multipart form; the route names them in the payload.
-    if (field.kind === 'files') continue;
     const raw = text(form[field.name]);
     values[field.name] = raw;
     const value = fieldValue(field, raw);
