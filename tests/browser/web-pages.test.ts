@@ -56,8 +56,10 @@ describe.skipIf(chromiumMissing && !mustRun)('the web pages in a real browser', 
 
   async function signIn(token: string): Promise<void> {
     await go('/login');
+    // People sign in with an account; the token form is folded away under its own summary.
+    await page.getByText('使用访问令牌登录（供程序或临时使用）').click();
     await page.getByLabel('访问令牌').fill(token);
-    await follow(page.getByRole('button', { name: '登录' }), (url) => url.pathname !== '/login');
+    await follow(page.locator('details', { has: page.getByLabel('访问令牌') }).getByRole('button', { name: '登录' }), (url) => url.pathname !== '/login');
   }
 
   /** Clicks a link or button and waits for the page it leads to. */

@@ -66,7 +66,10 @@ describe('a real first run: `duban serve` as a child process, tokens from the CL
     const before = (await client(server!.url, office).get('/api/audit/verify')).body.entries;
     expect((await client(server!.url, water).event(taskId(28), { type: 'VERIFY' })).status).toBe(404);
     expect((await client(server!.url, 'dbn_office_' + 'x'.repeat(32)).get('/api/tasks')).status).toBe(401);
-    expect((await client(server!.url, office).get('/api/audit/verify')).body).toEqual({ ok: true, entries: before, checkpoints: 1 });
+    // The issuer signs soon after each quiet commit (AUDIT.md), so how many checkpoints exist depends on timing: at least one.
+    const verified = (await client(server!.url, office).get('/api/audit/verify')).body as { ok: boolean; entries: number; checkpoints: number };
+    expect({ ok: verified.ok, entries: verified.entries }).toEqual({ ok: true, entries: before });
+    expect(verified.checkpoints).toBeGreaterThanOrEqual(1);
   });
 
   it('when the server gets SIGTERM and restarts (with the plan as Markdown this time), then it exits 0 and keeps everything', async () => {
