@@ -237,7 +237,7 @@ describe('the unit pages', () => {
 });
 
 describe('who may open which page', () => {
-  it.each(['/dashboard', '/queue', '/assessment', '/circular', '/ledger', '/ledger.csv', '/audit', '/history', '/history/diff'])('when a unit opens %s, then it is refused (403 page)', async (path) => {
+  it.each(['/dashboard', '/queue', '/ledger', '/ledger.csv', '/audit', '/history', '/history/diff'])('when a unit opens %s, then it is refused (403 page)', async (path) => {
     server = await startTestServer();
     const unit = await signedIn(server, 'unit', WATER);
     const page = await unit.get(path);
@@ -245,7 +245,7 @@ describe('who may open which page', () => {
     expect(textOf(page.body)).toContain('无权访问此页面');
   });
 
-  it.each(['/mine', '/notifications'])('when the office opens %s, then it is refused (403 page)', async (path) => {
+  it.each(['/mine'])('when the office opens %s, then it is refused (403 page)', async (path) => {
     server = await startTestServer();
     const office = await signedIn(server, 'office');
     expect((await office.get(path)).status).toBe(403);

@@ -49,7 +49,7 @@ export const officePageRoutes: RouteModule = (deps) => (router) => {
     res.type('html').send(queuePage(signedIn(res), reported).text);
   });
 
-  router.get('/assessment', requireViewer(readers.plan), async (req, res) => {
+  router.get('/assessment', requireViewer(readers.assessment), async (req, res) => {
     const query = validateInput(asOfQuery, req.query, 'query');
     const now = clock.now();
     const today = shanghaiDate(now.getTime());
@@ -65,7 +65,7 @@ export const officePageRoutes: RouteModule = (deps) => (router) => {
     return circular(period, plan.tasks, plan.events);
   };
 
-  router.get('/circular', requireViewer(readers.plan), async (req, res) => {
+  router.get('/circular', requireViewer(readers.circular), async (req, res) => {
     const query = validateInput(periodQuery, req.query, 'query');
     const chosen = chosenPeriod(query, clock.now());
     const asked = query.from !== undefined || query.to !== undefined;
@@ -73,7 +73,7 @@ export const officePageRoutes: RouteModule = (deps) => (router) => {
     res.type('html').send(circularPage({ viewer: signedIn(res), from: chosen.from, to: chosen.to, today: chosen.today, ...(report === undefined ? {} : { circular: report }) }).text);
   });
 
-  router.get('/circular/view', requireViewer(readers.plan), async (req, res) => {
+  router.get('/circular/view', requireViewer(readers.circular), async (req, res) => {
     const query = validateInput(periodQuery, req.query, 'query');
     const document = circularHtml(await circularOf(chosenPeriod(query, clock.now()).period));
     res.setHeader('Content-Security-Policy', circularCsp(document));

@@ -24,6 +24,8 @@ export const navigation: Readonly<Record<Role, readonly NavItem[]>> = {
     { href: '/mine', label: '我的任务' },
     { href: '/notifications', label: '我的通知' },
     { href: '/tasks', label: '任务列表' },
+    { href: '/assessment', label: '本单位考核' },
+    { href: '/circular', label: '通报' },
   ],
   office: [
     { href: '/dashboard', label: '全局看板' },
@@ -32,6 +34,7 @@ export const navigation: Readonly<Record<Role, readonly NavItem[]>> = {
     { href: '/assessment', label: '考核' },
     { href: '/circular', label: '通报' },
     { href: '/ledger', label: '台账' },
+    { href: '/notifications', label: '已发通知' },
     { href: '/audit', label: '审计核验' },
   ],
   reviewer: [
