@@ -3,7 +3,9 @@ import { taskHref } from '../view/badges.ts';
 import { shanghaiDateTime } from '../../time/calendar.ts';
 import { html } from '../../html/html.ts';
 import type { SafeHtml } from '../../html/html.ts';
-import { layout } from '../view/layout.ts';
+import { layout, queryNotice } from '../view/layout.ts';
+import { dateField } from '../forms/filter-form.ts';
+import type { QueryErrors } from '../forms/query-fields.ts';
 import type { Viewer } from '../session/web-viewer.ts';
 
 function points(n: number): string {
@@ -17,7 +19,7 @@ function tied(units: readonly { readonly score: number }[], index: number): bool
 }
 
 /** The assessment table: each unit's score, gains and losses, with every reason behind a disclosure (for a unit, its own row only). Pure. */
-export function assessmentPage(model: { viewer: Viewer; assessment: Assessment; asOfDay: string; today: string; taskIds: ReadonlyMap<number, string> }): SafeHtml {
+export function assessmentPage(model: { viewer: Viewer; assessment: Assessment; asOfDay: string; today: string; taskIds: ReadonlyMap<number, string>; errors?: QueryErrors }): SafeHtml {
   const { assessment } = model;
   const own = model.viewer.principal.role === 'unit' ? model.viewer.principal.unit : null;
   // A unit reads only its own row and its reasons, never another unit's.
@@ -27,7 +29,8 @@ export function assessmentPage(model: { viewer: Viewer; assessment: Assessment; 
     title: own === null ? '单位考核' : '本单位考核',
     viewer: model.viewer,
     current: '/assessment',
-    body: html`<form class="filters" method="get" action="/assessment"><div class="field"><label for="asOf">截至日期</label><input type="date" id="asOf" name="asOf" max="${model.today}" value="${model.asOfDay}"></div><div class="actions"><button type="submit" class="primary">计算</button></div></form>
+    notices: queryNotice(model.errors),
+    body: html`<form class="filters" method="get" action="/assessment">${dateField({ id: 'asOf', name: 'asOf', label: '截至日期', max: model.today, value: model.asOfDay, error: model.errors?.['asOf'] })}<div class="actions"><button type="submit" class="primary">计算</button></div></form>
 <p class="muted">规则版本 ${assessment.rulesVersion}，基础分 ${assessment.base} 分；截至 ${shanghaiDateTime(assessment.asOf)}。点击“明细”可查看每一项加减分的依据。</p>
 <table class="stack assessment">
 <caption>${caption}</caption>

@@ -29,6 +29,32 @@ function forbiddenAdvice(viewer: Viewer | undefined): string {
   }
 }
 
+/** The Chinese names of the fields of the pages' queries and forms, for an error page that names one. */
+const fieldNames: Readonly<Record<string, string>> = {
+  asOf: '截至日期',
+  from: '起始日期',
+  to: '截止日期',
+  time: '时刻',
+  state: '状态',
+  light: '红黄绿灯',
+  unit: '单位',
+  part: '所属部分',
+  overdue: '仅看逾期',
+  done: '办理事项',
+  page: '页码',
+  seq: '日志序号',
+  size: '日志规模',
+  next: '登录后前往的地址',
+  _version: '任务版本',
+  _key: '表单编号',
+};
+
+/** `query.asOf` as a person reads it: 截至日期; a parameter no page has, as 参数“…”. Pure. */
+function fieldName(path: string): string {
+  const name = path.split('.').slice(1).join('.') || path;
+  return fieldNames[name] ?? `参数“${name}”`;
+}
+
 /** A refusal or failure as a page, in Chinese, with a way back. Pure. */
 export function errorPage(problem: HttpProblem, viewer: Viewer | undefined): SafeHtml {
   // The 404 page is the same for a task that does not exist and one the viewer may not see.
@@ -38,7 +64,7 @@ export function errorPage(problem: HttpProblem, viewer: Viewer | undefined): Saf
   return layout({
     title,
     ...(viewer === undefined ? {} : { viewer }),
-    notices: [{ kind: 'error', text, details: errors.map((e) => `${e.path.replace(/^query\./, '')}：${chineseMessage(e.message)}`) }],
+    notices: [{ kind: 'error', text, details: errors.map((e) => `${fieldName(e.path)}：${chineseMessage(e.message)}`) }],
     body: html`<p class="error-code">错误代码 ${problem.status}${problem.status === 404 ? '' : html` · ${problem.code}`}</p>
 <p><a class="button primary" href="/">返回首页</a></p>`,
   });

@@ -26,6 +26,9 @@ import { filterTasks } from '../../tasks/task-filter.ts';
 import { pageOf } from '../view/task-table.ts';
 import { PAGE_NOT_FOUND } from '../../http/problems.ts';
 import { taskListQuery, taskPageQuery } from '../web-queries.ts';
+import { checkTime, pageQuery, queryStatus } from '../forms/query-fields.ts';
+import { asOf } from '../../time/as-of.ts';
+import { shanghaiDate } from '../../time/calendar.ts';
 import type { Viewer } from '../session/web-viewer.ts';
 import { requireViewer, signedIn } from '../session/web-viewer.ts';
 import { workflowDiagram } from '../diagram/workflow-diagram.ts';
@@ -75,15 +78,22 @@ export const taskPageRoutes: RouteModule = (deps) => (router) => {
   };
 
   router.get('/tasks', requireViewer(), async (req, res) => {
-    const query = validateInput(taskListQuery, req.query, 'query');
+    const { query, errors } = pageQuery(taskListQuery, req.query);
     const viewer = signedIn(res);
     const actor = actorOf(viewer.principal);
     const filter = { ...query, ...(query.unit === undefined ? {} : { unit: units.canonical(query.unit) }) };
     const now = clock.now();
-    const visible = await listTasks(plans, now, actor);
-    const shown = pageOf(filterTasks(visible, filter, actor), query.page ?? 1);
+    // Now from the read model; as of a past day (a link from that day's dashboard) replayed from the log.
+    const instant = checkTime(errors, () => asOf(query.asOf, now), () => asOf(undefined, now));
+    if (errors['asOf'] !== undefined) delete filter.asOf;
+    const visible = instant.now ? await listTasks(plans, now, actor) : filterTasks((await plans.facts(instant)).tasks, {}, actor);
+    const matching = filterTasks(visible, filter, actor, instant.at.getTime());
+    const shown = pageOf(matching, query.page ?? 1);
     if (shown === undefined) throw PAGE_NOT_FOUND;
-    res.type('html').send(taskListPage({ viewer, visible, shown: shown.items, page: shown.page, filter, at: now.getTime() }).text);
+    res
+      .status(queryStatus(errors))
+      .type('html')
+      .send(taskListPage({ viewer, visible, shown: shown.items, page: shown.page, filter, errors, today: shanghaiDate(now.getTime()), at: instant.at.getTime() }).text);
   });
 
   router.get('/tasks/:id', requireViewer(), async (req, res) => {

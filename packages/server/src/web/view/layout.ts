@@ -71,6 +71,11 @@ export function noticeBox(notice: Notice): SafeHtml {
   }</div>`;
 }
 
+/** The banner of a page whose query had refused fields (each message sits beside its field). Pure. */
+export function queryNotice(errors: Readonly<Record<string, string>> | undefined): Notice[] {
+  return errors === undefined || Object.keys(errors).length === 0 ? [] : [{ kind: 'error', text: '部分条件不符合要求，已按其余条件显示；请按提示修改后重新提交。' }];
+}
+
 /** Everything a page of the site has around its content. */
 export interface PageOptions {
   readonly title: string;
