@@ -31,7 +31,7 @@ export interface AppDeps {
   readonly events: EventSender;
   readonly rateLimit: RateLimiter;
   /** Resolves a unit name or alias (in `?unit=`, a filter) to the name tasks carry. */
-  readonly units: Pick<UnitRegistry, 'canonical'>;
+  readonly units: Pick<UnitRegistry, 'canonical' | 'units'>;
   /** `/audit/verify` and the audit page check the checkpoints' signatures with it. */
   readonly auditKey: AuditKey;
   /**

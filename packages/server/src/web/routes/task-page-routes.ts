@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { InstanceRecord, Json } from '@duban/engine';
+import type { ReformTaskContext } from '@duban/reform-task';
 import { z } from 'zod';
 import type { RouteModule } from '../../app/app-deps.ts';
 import { findVisibleTask } from '../../tasks/find-visible-task.ts';
@@ -47,6 +48,21 @@ function refusalNotice(problem: HttpProblem, type: FormEventType, state: string)
   }
 }
 
+/**
+ * A rejected report's form starts with what was reported last time, so the unit reworks it instead
+ * of typing it all again. Pure.
+ */
+function reworkPrefill(instance: InstanceRecord): { REPORT?: EventFormState } {
+  const task = instance.snapshot.context as ReformTaskContext;
+  if (instance.snapshot.value !== 'in_progress' || task.lastReport === null || task.lastRejection === null || task.lastRejection.at < task.lastReport.at) return {};
+  const values: Record<string, string> = { summary: task.lastReport.summary };
+  task.lastReport.evidence.forEach((item, row) => {
+    values[`evidence.${row}.title`] = item.title;
+    values[`evidence.${row}.ref`] = item.ref ?? '';
+  });
+  return { REPORT: { values } };
+}
+
 const formFields = z.strictObject({
   [VERSION_FIELD]: z.string().regex(/^\d{1,9}$/, 'must be the task version the form was made for').transform(Number),
   [KEY_FIELD]: z.string().regex(/^[A-Za-z0-9_-]{16,80}$/, 'must be the key the form was made with').optional(),
@@ -60,6 +76,8 @@ const formFields = z.strictObject({
  */
 export const taskPageRoutes: RouteModule = (deps) => (router) => {
   const { engine, events, plans, units, clock } = deps;
+  // REASSIGN offers the registry's units a task may be led by: not collectives, which stand for several.
+  const registryUnits = units.units.filter((unit) => unit.kind !== 'collective').map((unit) => unit.name);
 
   const render = async (viewer: Viewer, instance: InstanceRecord, extra: { refused?: { type: FormEventType; state: EventFormState }; notices?: Notice[] } = {}) => {
     const actor = actorOf(viewer.principal);
@@ -73,6 +91,8 @@ export const taskPageRoutes: RouteModule = (deps) => (router) => {
       transitions,
       current: viewer.principal.role === 'unit' ? startPage('unit') : '/tasks',
       formKey: randomBytes(16).toString('base64url'),
+      prefill: reworkPrefill(instance),
+      choices: { units: registryUnits, chosenUnits: task.leadUnits },
       ...extra,
     }).text;
   };
