@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -21,6 +21,11 @@ export interface HttpResult {
   bareExpress: HttpSide;
   duban: HttpSide;
   ratio: number;
+  /** duban again, signing checkpoints as before (every 1000 entries or 10 minutes), in the same run. */
+  dubanOldCheckpoints: HttpSide;
+  /** duban's req/s with checkpoints after each commit (at most every 2 s) over those with the old policy, two alternating rounds each. */
+  checkpointPolicyRatio: number;
+  checkpointPolicyRounds: { newPolicy: number[]; oldPolicy: number[] };
 }
 
 const connections = 32;
@@ -59,7 +64,8 @@ export async function load(url: string, pairs: LoadTarget[], durationSec: number
 /**
  * PROGRESS transitions over loopback at 32 connections against duban's real server (SQLite file,
  * synchronous=FULL, each response after its commit, rate limit off, request logs at warn), and
- * against a bare Express 5 JSON POST endpoint in the same run.
+ * against a bare Express 5 JSON POST endpoint in the same run; and duban once more with the old
+ * checkpoint policy (every 1000 entries or 10 minutes), to price signing after each commit.
  */
 export async function httpBench(durationSec = 10, copies = 6): Promise<HttpResult> {
   const db = join(tmpdir(), 'duban-bench-http.db');
@@ -71,11 +77,40 @@ export async function httpBench(durationSec = 10, copies = 6): Promise<HttpResul
   const bareSide = await load(`http://127.0.0.1:${bare.match[1]}`, pairs, durationSec);
   await stopProcess(bare.child);
 
-  const server = await startServer(['--db', db, '--rate-limit', '0', '--clock', '2023-05-12T09:00:00+08:00'], { LOG_LEVEL: 'info' });
-  const dubanSide = await load(server.url, pairs, durationSec);
-  await stopProcess(server.child);
+  // Each policy on its own copy of the started database, so neither pays for the log the other wrote
+  // (the server reads the whole log into its report model as it starts); rounds alternate over the noise.
+  const copyOf = (name: string) => {
+    const file = join(tmpdir(), `duban-bench-http-${name}.db`);
+    for (const beside of ['.keys', '.checkpoints']) rmSync(file + beside, { recursive: true, force: true });
+    for (const suffix of ['', '-wal', '-shm']) {
+      rmSync(file + suffix, { force: true });
+      if (existsSync(db + suffix)) copyFileSync(db + suffix, file + suffix);
+    }
+    return file;
+  };
+  const run = async (file: string, extra: string[]) => {
+    const server = await startServer(['--db', file, '--rate-limit', '0', '--clock', '2023-05-12T09:00:00+08:00', ...extra], { LOG_LEVEL: 'info' });
+    const side = await load(server.url, pairs, durationSec);
+    await stopProcess(server.child);
+    return side;
+  };
+  const OLD_POLICY = ['--checkpoint-seconds', '0', '--checkpoint-every', '1000', '--checkpoint-minutes', '10'];
+  const dubanSide = await run(copyOf('new'), []);
+  const oldSide = await run(copyOf('old'), OLD_POLICY);
+  const newAgain = await run(copyOf('new'), []);
+  const oldAgain = await run(copyOf('old'), OLD_POLICY);
+  const perSec = (a: HttpSide, b: HttpSide) => (a.requestsPerSec + b.requestsPerSec) / 2;
 
-  return { connections, durationSec, bareExpress: bareSide, duban: dubanSide, ratio: dubanSide.requestsPerSec / bareSide.requestsPerSec };
+  return {
+    connections,
+    durationSec,
+    bareExpress: bareSide,
+    duban: dubanSide,
+    ratio: dubanSide.requestsPerSec / bareSide.requestsPerSec,
+    dubanOldCheckpoints: oldSide,
+    checkpointPolicyRatio: perSec(dubanSide, newAgain) / perSec(oldSide, oldAgain),
+    checkpointPolicyRounds: { newPolicy: [dubanSide.requestsPerSec, newAgain.requestsPerSec], oldPolicy: [oldSide.requestsPerSec, oldAgain.requestsPerSec] },
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(await httpBench(), null, 2));

@@ -2,7 +2,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { appendBench } from './append.ts';
+import { heavyReadsBench } from './heavy-reads.ts';
 import { httpBench } from './http.ts';
+import { planDocumentBench } from './plan-document.ts';
 import { postgresBench } from './postgres.ts';
 import { replayBench } from './replay.ts';
 import { scaleBench } from './scale.ts';
@@ -10,10 +12,10 @@ import { scaleBench } from './scale.ts';
 /**
  * `pnpm bench`: every benchmark against its baseline in the same run, a table on stdout and
  * bench/results.json. Not a test: nothing here passes or fails, it measures.
- * BENCH_ONLY=http,replay,append,scale,postgres picks some; BENCH_SCALE=TASKS,ENTRIES shrinks the scale run.
+ * BENCH_ONLY=http,heavy,replay,append,scale,postgres,plan picks some; BENCH_SCALE=TASKS,ENTRIES shrinks the scale run.
  * The PostgreSQL run needs DUBAN_TEST_PG_URL: `.ci/postgres.sh npx -y pnpm@10 bench` starts a throwaway cluster.
  */
-const only = new Set((process.env['BENCH_ONLY'] ?? 'http,replay,append,scale,postgres').split(','));
+const only = new Set((process.env['BENCH_ONLY'] ?? 'http,heavy,replay,append,scale,postgres,plan').split(','));
 const [scaleTasks, scaleEntries] = (process.env['BENCH_SCALE'] ?? '100000,2000000').split(',').map(Number);
 const results: Record<string, unknown> = {
   machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
@@ -26,6 +28,12 @@ if (only.has('http')) {
   const r = await httpBench();
   results['http'] = r;
   rows.push(['HTTP PROGRESS, 32 conns (req/s)', `duban ${fmt(r.duban.requestsPerSec)} (p50 ${r.duban.p50Ms} ms, p99 ${r.duban.p99Ms} ms)`, `bare Express ${fmt(r.bareExpress.requestsPerSec)}`, `${fmt(r.ratio)} (target >= 0.6)`]);
+  rows.push(['HTTP PROGRESS, checkpoint policy (req/s)', `after each commit, <= 1 per 2 s: ${r.checkpointPolicyRounds.newPolicy.map(fmt).join(', ')}`, `every 1000 entries / 10 min: ${r.checkpointPolicyRounds.oldPolicy.map(fmt).join(', ')}`, `${fmt(r.checkpointPolicyRatio)} (new / old)`]);
+}
+if (only.has('heavy')) {
+  const r = await heavyReadsBench();
+  results['heavyReads'] = r;
+  rows.push([`Task GET p50 while ${r.replayClients} replay ${fmt(r.entries)} entries (ms)`, `capped (2 at once, 6 wait): p50 ${r.capped.p50Ms} ms, p99 ${r.capped.p99Ms} ms, ${r.capped.replaysAnswered} replays`, `uncapped: p50 ${r.uncapped.p50Ms} ms, p99 ${r.uncapped.p99Ms} ms, ${r.uncapped.replaysAnswered} replays; no replays: p50 ${r.quiet.p50Ms} ms`, `${fmt(r.uncapped.p50Ms / Math.max(r.capped.p50Ms, 0.01))}x lower p50 with the cap`]);
 }
 if (only.has('postgres')) {
   const url = process.env['DUBAN_TEST_PG_URL'];
@@ -52,6 +60,11 @@ if (only.has('scale')) {
   const r = await scaleBench(scaleTasks, scaleEntries);
   results['scale'] = r;
   rows.push([`Scale: ${fmt(r.tasks)} tasks, ${fmt(r.entries)} entries`, `list p95 ${r.listP95Ms} ms, unit list p95 ${r.unitListP95Ms} ms, summary p95 ${r.summaryP95Ms ?? 'n/a'} ms, units report p95 ${r.unitsReportP95Ms ?? 'n/a'} ms (one unit with reasons ${r.oneUnitReportP95Ms ?? 'n/a'} ms)`, `replay ${r.replaySec} s, server listening after ${r.startSec} s, first report after ${r.firstReportSec} s, RSS ${r.serverRssMb} MB (${r.serverRssWithReasonsMb} MB after one unit's reports)`, 'list < 50 ms, report < 200 ms, RSS < 300 MB']);
+}
+if (only.has('plan')) {
+  const r = await planDocumentBench();
+  results['planDocument'] = r;
+  rows.push([`Plan preview, ${fmt(r.tasks)}-task .docx (${fmt(r.bytes / 1024)} KB)`, `readPlanDocument ${fmt(r.previewMs)} ms`, `mammoth extractRawText ${fmt(r.rawTextMs)} ms`, `${fmt(r.ratio)}x the limit (target: preview < 2000 ms)`]);
 }
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), 10));

@@ -17,7 +17,7 @@ const links = documents.flatMap((document) =>
 );
 
 describe('the documentation', () => {
-  it('links only files inside the repository, and every one exists', () => {
+  it('when the README and docs are read, then they link only files inside the repository, and every one exists', () => {
     expect(links.length).toBeGreaterThan(3);
     const broken = links
       .filter(({ target }) => relative(root, target).startsWith('..') || !existsSync(target))

@@ -23,7 +23,7 @@ const sourceImports = ['tests', 'bench']
   );
 
 describe('tests and benchmarks use the packages as their users do', () => {
-  it('import each package through its src/index.ts only', () => {
+  it('when tests/ and bench/ are read, then they import each package through its src/index.ts only', () => {
     expect(sourceImports.length).toBeGreaterThan(0);
     const inside = sourceImports.filter(({ target }) => !/^(packages|workflows)\/[^/]+\/src\/index\.ts$/.test(target)).map(({ file, target }) => `${file} imports ${target}`);
     expect(inside).toEqual([]);

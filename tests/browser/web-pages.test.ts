@@ -88,7 +88,7 @@ describe.skipIf(chromiumMissing && !mustRun)('the web pages in a real browser', 
     expect(widths.scroll, `${name} scrolls sideways at 375 px`).toBeLessThanOrEqual(widths.view);
   }
 
-  it('carries a task from start to close-out through the pages, and lets a reviewer check the log', async () => {
+  it('given the pages in Chromium, when a unit and the office carry a task from start to close-out, then a reviewer can check the log', async () => {
     // Given a unit signed in with its token, on its start page.
     await signIn(tokens.unit);
     expect(await heading()).toBe('我的任务');

@@ -56,7 +56,7 @@ describe('the build (scripts/build.mjs)', () => {
     expect(second, second.stderr).toMatchObject({ code: 0, stdout: '' });
   });
 
-  it('gives every package the duban-dist export condition, and the scripts run dist/ with it', () => {
+  it('when the packages are read, then every one has the duban-dist export condition and the scripts run dist/ with it', () => {
     for (const dir of packages) {
       const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { exports: unknown };
       expect(manifest.exports, dir).toEqual({ '.': { 'duban-dist': './dist/index.js', default: './src/index.ts' } });
@@ -68,7 +68,7 @@ describe('the build (scripts/build.mjs)', () => {
     expect(scripts['demo']).toBe(`${compiled} demo`);
   });
 
-  it('writes a .js for every .ts under src/, a copy of every other file, and nothing else', () => {
+  it('when the build runs, then it writes a .js for every .ts under src/, a copy of every other file, and nothing else', () => {
     for (const dir of packages) {
       const src = filesUnder(join(dir, 'src')).filter((file) => !file.endsWith('.d.ts'));
       const dist = filesUnder(join(dir, 'dist')).filter((file) => !file.endsWith('.js.map') && file !== '.build-stamp');
@@ -85,7 +85,7 @@ describe('the build (scripts/build.mjs)', () => {
     for (const dir of packages) expect(readdirSync(dir).filter((name) => /^dist\./.test(name)), dir).toEqual([]);
   });
 
-  it('leaves current packages alone and rebuilds a stale one', async () => {
+  it('given one stale package, when the build runs again, then it rebuilds that one and leaves current packages alone', async () => {
     const again = await runBuild();
     expect(again).toEqual({ code: 0, stdout: '', stderr: '' });
     const plan = packages.find((dir) => dir.endsWith(`${sep}plan`))!;
@@ -124,7 +124,7 @@ describe('the compiled program, on node without tsx', () => {
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('cannot load the sources: the same node refuses a .ts file, and dist/cli.js without the condition', async () => {
+  it('when the compiled program runs, then it cannot load the sources: node refuses a .ts file, and dist/cli.js without the condition', async () => {
     const source = await node([join(repoRoot, 'packages', 'server', 'src', 'cli.ts'), 'help']).done();
     expect(source.code).not.toBe(0);
     expect(source.stderr).toContain('ERR_UNKNOWN_FILE_EXTENSION');
@@ -135,14 +135,14 @@ describe('the compiled program, on node without tsx', () => {
     expect(unconditioned.stderr).toMatch(/ERR_UNKNOWN_FILE_EXTENSION[\s\S]*(packages|workflows)\/[a-z-]+\/src\/index\.ts/);
   });
 
-  it('`help` prints the usage of the current sources and exits 0', async () => {
+  it('when the compiled `help` runs, then it prints the usage of the current sources and exits 0', async () => {
     const help = await node(['--conditions=duban-dist', CLI, 'help']).done();
     expect(help.stderr).toBe('');
     expect(help.code).toBe(0);
     expect(help.stdout).toBe(`${USAGE}\n`);
   });
 
-  it('`serve` answers /healthz, serves the web assets as they are in src/, and the plan to a token from `token create`', async () => {
+  it('when the compiled `serve` runs, then it answers /healthz, serves the web assets as they are in src/, and the plan to a token from `token create`', async () => {
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     for (const name of ['duban.css', 'duban.js', 'favicon.svg']) {
       const response = await fetch(`${url}/assets/${name}`);

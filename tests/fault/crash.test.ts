@@ -56,7 +56,7 @@ describe('kill -9 under load', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it(`loses no acknowledged transition across ${KILLS} kills, never duplicates one, and stays verifiable`, async () => {
+  it(`given a server under load, when it is killed with SIGKILL ${KILLS} times, then no acknowledged transition is lost or duplicated and the log stays verifiable`, async () => {
     const acks: Ack[] = [];
     const unanswered: { key: string; task: number }[] = [];
     let counter = 0;

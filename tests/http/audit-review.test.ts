@@ -14,7 +14,7 @@ describe('an accountability review end to end: served checkpoints, the kept key,
     // Given `duban serve` signing a checkpoint every 3 entries, where 市水务局 started task 7 and reported progress twice.
     dir = mkdtempSync(join(tmpdir(), 'duban-e2e-review-'));
     db = join(dir, 'review.db');
-    const server = await serve(db, ['--plan', karamayPlanJson, '--clock', '2023-05-10T09:00:00+08:00', '--checkpoint-every', '3']);
+    const server = await serve(db, ['--plan', karamayPlanJson, '--clock', '2023-05-10T09:00:00+08:00', '--checkpoint-seconds', '0', '--checkpoint-every', '3']);
     const water = client(server.url, await createToken(db, 'unit', '市水务局'));
     const reviewer = client(server.url, await createToken(db, 'reviewer'));
     expect((await water.event(taskId(7), { type: 'START' })).status).toBe(200);
@@ -40,13 +40,13 @@ describe('an accountability review end to end: served checkpoints, the kept key,
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('SIGTERM signed a last checkpoint, kept in the database and appended to <db>.checkpoints', () => {
+  it('when the server gets SIGTERM, then it signs a last checkpoint, kept in the database and appended to <db>.checkpoints', () => {
     const file = readFileSync(`${db}.checkpoints`, 'utf8');
     expect([...file.matchAll(/^duban\/review\.db\n(\d+)\n/gm)].map((m) => Number(m[1]))).toEqual([71, 74, 75]);
     expect(existsSync(join(`${db}.keys`, 'audit-signing.pem'))).toBe(true);
   });
 
-  it('`audit pubkey`, `audit export`, then `audit verify --log` with the kept key: exit 0; `audit prove` of the saved proof: exit 0', async () => {
+  it('when a reviewer runs `audit pubkey`, `audit export`, `audit verify --log` with the kept key and `audit prove` of the saved proof, then each exits 0', async () => {
     const pubkey = await duban('audit', 'pubkey', '--db', db);
     expect(pubkey.code, pubkey.stderr).toBe(0);
     const keyFile = join(dir, 'kept.pem');

@@ -12,7 +12,7 @@ describe('`duban serve --trust-proxy` behind a TLS-terminating reverse proxy', (
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('with --trust-proxy loopback, a sign-in the proxy forwarded over HTTPS gets a Secure session cookie', async () => {
+  it('given --trust-proxy loopback, when a proxy forwards a sign-in over HTTPS, then the session cookie is Secure', async () => {
     const db = join(dir, 'proxy.db');
     const server = await serve(db, ['--trust-proxy', 'loopback']);
     try {
@@ -29,7 +29,7 @@ describe('`duban serve --trust-proxy` behind a TLS-terminating reverse proxy', (
     }
   }, 60_000);
 
-  it('refuses --trust-proxy true before opening anything', async () => {
+  it('when --trust-proxy true is given, then the server refuses it before opening anything', async () => {
     const refused = await duban('serve', '--db', join(dir, 'never.db'), '--trust-proxy', 'true');
     expect(refused.code).toBe(2);
     expect(refused.stderr.split('\n')[0]).toMatch(/^duban: --trust-proxy true would trust every proxy: any client could then forge X-Forwarded-For/);

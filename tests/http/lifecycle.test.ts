@@ -27,14 +27,14 @@ describe('a real first run: `duban serve` as a child process, tokens from the CL
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('imports the 71 tasks of the plan', async () => {
+  it('when the server starts with the plan, then it imports the 71 tasks', async () => {
     const page = await client(server!.url, office).get('/api/tasks?limit=1000');
     expect(page.status).toBe(200);
     expect(page.body.items).toHaveLength(71);
     expect(page.body.items.every((t: { state: string }) => t.state === 'assigned')).toBe(true);
   });
 
-  it('START, PROGRESS, REPORT, REJECT, REPORT, VERIFY, CLOSE as the right units and the office', async () => {
+  it('when the right units and the office send START, PROGRESS, REPORT, REJECT, REPORT, VERIFY, CLOSE, then each is accepted', async () => {
     const asWater = client(server!.url, water);
     const asDistrict = client(server!.url, district);
     const asOffice = client(server!.url, office);
@@ -62,14 +62,14 @@ describe('a real first run: `duban serve` as a child process, tokens from the CL
     expect(history.body.items[2].actor).toEqual({ role: 'unit', unit: '独山子区人民政府' });
   });
 
-  it('refuses the wrong caller without writing: a unit verifying, an unknown token', async () => {
+  it('when a unit verifies or an unknown token calls, then it is refused and nothing is written', async () => {
     const before = (await client(server!.url, office).get('/api/audit/verify')).body.entries;
     expect((await client(server!.url, water).event(taskId(28), { type: 'VERIFY' })).status).toBe(404);
     expect((await client(server!.url, 'dbn_office_' + 'x'.repeat(32)).get('/api/tasks')).status).toBe(401);
     expect((await client(server!.url, office).get('/api/audit/verify')).body).toEqual({ ok: true, entries: before, checkpoints: 1 });
   });
 
-  it('SIGTERM exits 0; a restart (with the plan as Markdown this time) keeps everything', async () => {
+  it('when the server gets SIGTERM and restarts (with the plan as Markdown this time), then it exits 0 and keeps everything', async () => {
     expect(await server!.stop()).toBe(0);
     expect(server!.output()).toMatch(/SIGTERM received, stopping/);
     // The clock goes on from where the first run left it, so no deadline has passed yet.
@@ -82,7 +82,7 @@ describe('a real first run: `duban serve` as a child process, tokens from the CL
     expect((await asOffice.get('/api/audit/verify')).body).toMatchObject({ ok: true, entries: 71 + 7 });
   });
 
-  it('a changed plan under the same name is refused with a clear message and exit 1', async () => {
+  it('given a changed plan under the same name, when the server starts, then it is refused with a clear message and exit 1', async () => {
     const { readFileSync, writeFileSync, mkdirSync } = await import('node:fs');
     const plan = JSON.parse(readFileSync(karamayPlanJson, 'utf8')) as { tasks: { text: string }[] };
     plan.tasks[0]!.text = '改过的任务内容';

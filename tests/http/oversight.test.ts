@@ -28,7 +28,7 @@ describe('`duban webhook` and `duban report` on a served database', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('webhook set gives 市水务局 an endpoint; a running server delivers its notices there, signed; list and remove', async () => {
+  it('when `webhook set` gives 市水务局 an endpoint, then a running server delivers its notices there, signed, and `list` and `remove` manage it', async () => {
     const secretFile = join(dir, 'webhook-secret');
     writeFileSync(secretFile, `${SECRET}\n`, { mode: 0o600 });
     const set = await duban('webhook', 'set', '--db', db, '--unit', '市水务局', '--url', receiver.url, '--secret-file', secretFile);
@@ -70,7 +70,7 @@ describe('`duban webhook` and `duban report` on a served database', () => {
     // Seven CLI processes and a server: generous on a busy machine.
   }, 120_000);
 
-  it('report writes the xlsx ledger to a file', async () => {
+  it('when `report` runs on a served database, then it writes the xlsx ledger to a file', async () => {
     const xlsx = join(dir, '台账.xlsx');
     const written = await duban('report', 'ledger', '--db', db, '--as-of', '2023-05-31', '--format', 'xlsx', '--out', xlsx);
     expect(written.code, written.stderr).toBe(0);

@@ -38,13 +38,14 @@ describe('`duban start` (what `pnpm start` runs)', () => {
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('serves the Karamay plan, writes tokens (0600) for admin, office, reviewer and every lead unit, and reuses them on restart', async () => {
+  it('when `duban start` runs, then it serves the Karamay plan, writes tokens (0600) for admin, office, reviewer and every lead unit, and reuses them on restart', async () => {
     const port = await freePort();
     const env = { DUBAN_DATA_DIR: dataDir, PORT: String(port) };
     const first = await runCli(['start'], env, (o) => o.includes('Ctrl-C'));
     const tokensFile = join(dataDir, 'secrets', 'tokens.json');
     expect(first.output()).toContain(tokensFile);
     expect(first.output()).toContain(`http://127.0.0.1:${port}`);
+    expect(first.output()).toMatch(/sign in: +http:\/\/127\.0\.0\.1:\d+\/login\/code as "admin" with the one-time code [A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4} /);
     expect(statSync(tokensFile).mode & 0o777).toBe(0o600);
     const saved = JSON.parse(readFileSync(tokensFile, 'utf8')) as { tokens: { role: string; unit: string | null; token: string }[] };
     expect(saved.tokens.filter((t) => t.role !== 'unit').map((t) => t.role).sort()).toEqual(['admin', 'office', 'reviewer']);
@@ -55,6 +56,7 @@ describe('`duban start` (what `pnpm start` runs)', () => {
 
     const second = await runCli(['start'], env, (o) => o.includes('Ctrl-C'));
     expect(second.output()).toMatch(/reused/);
+    expect(second.output()).not.toMatch(/with the one-time code/);
     expect(JSON.parse(readFileSync(tokensFile, 'utf8')).tokens).toEqual(saved.tokens);
     expect((await client(`http://127.0.0.1:${port}`, office).get(`/api/tasks/${taskId(1)}`)).status).toBe(200);
     expect(await second.stop()).toBe(0);
@@ -68,7 +70,7 @@ describe('`duban demo --exit`', () => {
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('plays the labelled scenario over HTTP on a fresh database, prints the summary and exits 0', async () => {
+  it('given a fresh database, when `duban demo --exit` runs, then it plays the labelled scenario over HTTP, prints the summary and exits 0', async () => {
     const started = Date.now();
     const demo = await runCli(['demo', '--exit'], { DUBAN_DATA_DIR: dataDir });
     expect(await demo.stop()).toBe(0);

@@ -25,7 +25,7 @@ describe('`duban timers run`, `audit verify` and `replay` on a served database',
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('timers run --now 2023-07-01T00:00:00+08:00 marks every unreported task due by June overdue, once', async () => {
+  it('when `timers run --now 2023-07-01T00:00:00+08:00` runs twice, then every unreported task due by June is marked overdue, once', async () => {
     const result = await duban('timers', 'run', '--db', db, '--now', '2023-07-01T00:00:00+08:00');
     expect(result.code, result.stderr).toBe(0);
     const overdue = new Set([...result.stdout.matchAll(/fired\s+#\d+ (\S+) DEADLINE_PASSED/g)].map((m) => m[1]));
@@ -49,7 +49,7 @@ describe('`duban timers run`, `audit verify` and `replay` on a served database',
     }
   });
 
-  it('audit verify exits 0 on the intact log, 1 naming the first bad seq once an entry is edited', async () => {
+  it('given an intact log and then an edited entry, when `audit verify` runs, then it exits 0 and then 1 naming the first bad seq', async () => {
     const intact = await duban('audit', 'verify', '--db', db);
     expect(intact.code, intact.stderr).toBe(0);
     expect(intact.stdout).toMatch(/audit log intact: \d+ entries/);
@@ -63,7 +63,7 @@ describe('`duban timers run`, `audit verify` and `replay` on a served database',
     expect(broken.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('replay exits 0 while stored states match the log, 1 listing the task whose state was changed behind its back', async () => {
+  it('given stored states that match the log and then one changed behind its back, when `replay` runs, then it exits 0 and then 1 listing that task', async () => {
     const matching = await duban('replay', '--db', db);
     expect(matching.code, matching.stdout + matching.stderr).toBe(0);
     // The first run's clock started at 09:00 on 2023-05-10 and task 7 was reported right away.

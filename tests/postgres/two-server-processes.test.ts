@@ -66,7 +66,7 @@ describe.skipIf(postgresUrl === undefined)(`two \`duban serve\` processes on one
     expect(codes).toEqual(servers.map(() => 0));
   });
 
-  it('takes concurrent transitions split across both without losing one, fires every timer once, and keeps one chain', { timeout: 120_000 }, async () => {
+  it('given two server processes on one PostgreSQL database, when concurrent transitions are split across both, then none is lost, every timer fires once and the log is one chain', { timeout: 120_000 }, async () => {
     const [a, b] = servers as [ServeProcess, ServeProcess];
     // (Tokens are issued in process: each CLI start costs seconds; database-url.test.ts covers the CLI on PostgreSQL.)
     const opened = await openDuban(db, { create: false });

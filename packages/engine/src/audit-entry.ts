@@ -39,8 +39,8 @@ const LEAF_PREFIX = Buffer.from([0]);
 /** The canonical JSON that `hashEntry` hashes. Pure. */
 function canonicalBody(entry: Omit<AuditEntry, 'hash'>): string {
   const { seq, instanceId, version, type, actor, payload, from, to, at, prevHash } = entry;
-  // Every field present (the usual case): written with its keys already in canonical order.
-  if ([seq, instanceId, version, type, actor.role, actor.unit, payload, from, to, at, prevHash].every((v) => v !== undefined)) {
+  // Every field present and no account (the usual case): written with its keys already in canonical order.
+  if (actor.account === undefined && [seq, instanceId, version, type, actor.role, actor.unit, payload, from, to, at, prevHash].every((v) => v !== undefined)) {
     return `{"actor":{"role":${canonicalJson(actor.role)},"unit":${canonicalJson(actor.unit)}},"at":${canonicalJson(at)},"from":${canonicalJson(from)},"instanceId":${canonicalJson(instanceId)},"payload":${canonicalJson(payload)},"prevHash":${canonicalJson(prevHash)},"seq":${canonicalJson(seq)},"to":${canonicalJson(to)},"type":${canonicalJson(type)},"version":${canonicalJson(version)}}`;
   }
   const body: JsonObject = {
@@ -48,7 +48,7 @@ function canonicalBody(entry: Omit<AuditEntry, 'hash'>): string {
     instanceId: entry.instanceId,
     version: entry.version,
     type: entry.type,
-    actor: { role: entry.actor.role, unit: entry.actor.unit },
+    actor: actor.account === undefined ? { role: actor.role, unit: actor.unit } : { account: { id: actor.account.id, name: actor.account.name }, role: actor.role, unit: actor.unit },
     payload: entry.payload,
     from: entry.from,
     to: entry.to,

@@ -21,6 +21,8 @@ const HASH_PAGE = 2000;
 export class CheckpointLog {
   /** Merkle frontier of the log as far as this process has read it, so each checkpoint reads only new hashes. */
   private frontier = new MerkleFrontier();
+  /** The issue in progress, if any: the next waits for it. */
+  private issuing: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly store: Store) {}
 
@@ -38,7 +40,14 @@ export class CheckpointLog {
    * Returns the new checkpoint, or undefined when there was nothing new. Throws CheckpointKeyMismatch,
    * writing nothing, when the signer's key is not the log's (claimCheckpointKey).
    */
-  async issue(signer: CheckpointSigner, at: Date): Promise<SignedCheckpoint | undefined> {
+  issue(signer: CheckpointSigner, at: Date): Promise<SignedCheckpoint | undefined> {
+    // One at a time: two issues reading new hashes into the one frontier at once would append them twice.
+    const issued = this.issuing.then(() => this.issueNext(signer, at));
+    this.issuing = issued.catch(() => undefined);
+    return issued;
+  }
+
+  private async issueNext(signer: CheckpointSigner, at: Date): Promise<SignedCheckpoint | undefined> {
     if (this.frontier.size === 0) this.frontier = await this.resumedFrontier(signer);
     for (;;) {
       const hashes = await this.store.readHashes(this.frontier.size, HASH_PAGE);

@@ -1,4 +1,4 @@
-export type { Actor } from './actor.ts';
+export type { Actor, ActorAccount } from './actor.ts';
 export { SYSTEM_ACTOR } from './actor.ts';
 export type { Json, JsonObject } from './json.ts';
 export type {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { generateKeyPairSync } from 'node:crypto';
 import { Engine, Forbidden, openStore, TransitionNotAllowed } from '../src/index.ts';
 import type { Store } from '../src/index.ts';
 import { admin, ownerA, ownerB, t } from './support/engine-fixture.ts';
@@ -60,5 +61,36 @@ describe('group commit', () => {
     expect((await engine.history('t5')).map((e) => e.type)).toEqual(['CREATE']);
     expect((await engine.verify())).toMatchObject({ ok: true, entries: 8 + 7 });
     expect((await engine.replay()).differences).toEqual([]);
+  });
+});
+
+describe('after the commit', () => {
+  it('given a batch with one job that fails after writing, when it commits, then afterCommit runs once per committed entry, after COMMIT, and never for the rolled-back attempt', async () => {
+    const seen: { seq: number; committed: boolean }[] = [];
+    let engine!: Engine;
+    const { engine: built } = await engineWithTickets(6, {
+      onCommit: async (tx, { entry }) => {
+        if (entry.instanceId === 't3' && entry.type === 'WORK') throw new Error('the hook fails after the entry was written');
+        tx.afterCommit(() => void engine.readAudit(entry.seq - 1, 1).then((rows) => seen.push({ seq: entry.seq, committed: rows.length === 1 })));
+      },
+    });
+    engine = built;
+    const before = seen.length;
+    const outcomes = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => engine.send(`t${i}`, { type: 'WORK' }, ownerA, t('2023-05-11T00:00:00Z'))));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    await expect.poll(() => seen.length - before).toBe(5);
+    const committed = seen.slice(before);
+    expect(committed.every((s) => s.committed)).toBe(true);
+    expect(committed.map((s) => s.seq).sort((a, b) => a - b)).toEqual([7, 8, 9, 10, 11]);
+  });
+
+  it('given two checkpoints issued at once by one engine, then each reads the new entries once and both verify', async () => {
+    const { engine } = await engineWithTickets(5);
+    const key = generateKeyPairSync('ed25519');
+    const signer = { origin: 'duban.test/group', privateKey: key.privateKey };
+    await Promise.all(Array.from({ length: 5 }, (_, i) => engine.send(`t${i}`, { type: 'WORK' }, ownerA, t('2023-05-11T00:00:00Z'))));
+    const issued = await Promise.all([engine.issueCheckpoint(signer, t('2023-05-12T00:00:00Z')), engine.issueCheckpoint(signer, t('2023-05-12T00:00:00Z'))]);
+    expect(issued.map((c) => c?.size)).toEqual([10, undefined]);
+    expect(await engine.verifyWithCheckpoints(key.publicKey)).toMatchObject({ ok: true });
   });
 });

@@ -4,7 +4,7 @@ import { foldText } from './fold-text.ts';
 import { parseChineseNumeral } from './parse-chinese-numeral.ts';
 
 /**
- * part: 一、… / 第一部分 … · measure: （一）… · item: 1. / 1、 / 1． … · labels: starts with
+ * part: 一、… / 第一部分 … · measure: （一）… · item: 1. / 1、 / 1． / （1） … · labels: starts with
  * 牵头单位：/责任单位：/完成时限：… · date: a line that is only a date · table: a Markdown table
  * row · text: anything else · blank.
  */
@@ -21,6 +21,8 @@ export interface ClassifiedLine {
   number: number | null;
   /** For part, measure and item lines: what follows the number, as written. */
   rest: string;
+  /** For item lines numbered "（1）" rather than "1.". */
+  paren?: true;
 }
 
 const CN_NUMERAL = '[〇零一二两三四五六七八九十百]{1,5}';
@@ -28,6 +30,7 @@ const PART = new RegExp(`^(?:第(${CN_NUMERAL})部分|(${CN_NUMERAL})[、.])\\s*
 const MEASURE = new RegExp(`^（(${CN_NUMERAL})）\\s*`);
 // The digit look-ahead keeps a wrapped line such as "4.5吨以下货车…" from reading as item 4.
 const ITEM = /^(\d{1,3})\s*[.、](?!\d)\s*/;
+const PAREN_ITEM = /^（\s*(\d{1,3})\s*）\s*/;
 const DATE_LINE = /^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)$/;
 
 /** Classifies one raw line of a plan document (1-based `line`). */
@@ -41,14 +44,17 @@ export function classifyLine(raw: string, line: number): ClassifiedLine {
   if (DATE_LINE.test(folded)) return plain('date');
   const numbered = numberedHeading(folded);
   if (numbered) {
-    return { line, kind: numbered.kind, text, number: numbered.number, rest: text.slice(numbered.length) };
+    const heading: ClassifiedLine = { line, kind: numbered.kind, text, number: numbered.number, rest: text.slice(numbered.length) };
+    return numbered.paren ? { ...heading, paren: true } : heading;
   }
   return plain('text');
 }
 
-function numberedHeading(folded: string): { kind: LineKind; number: number; length: number } | null {
+function numberedHeading(folded: string): { kind: LineKind; number: number; length: number; paren?: boolean } | null {
   const item = ITEM.exec(folded);
   if (item) return { kind: 'item', number: Number(item[1]), length: item[0].length };
+  const parenItem = PAREN_ITEM.exec(folded);
+  if (parenItem) return { kind: 'item', number: Number(parenItem[1]), length: parenItem[0].length, paren: true };
   const measure = MEASURE.exec(folded);
   const measureNumber = measure ? parseChineseNumeral(measure[1] ?? '') : null;
   if (measure && measureNumber !== null) return { kind: 'measure', number: measureNumber, length: measure[0].length };

@@ -1,6 +1,7 @@
 import type { LabelField } from './find-label-fields.ts';
 import { foldText } from './fold-text.ts';
 import { readDeadline } from './read-deadline.ts';
+import { looksLikeClause, splitUnitList } from './split-unit-list.ts';
 
 // Matched on text whose end is trimmed: `\s*…\s*$` around an optional mark backtracks quadratically.
 const TRAILING_BRACKET = /[（〔]([^（）〔〕]*)[）〕] {0,3}([。；.]?)$/;
@@ -22,7 +23,23 @@ export function extractUnitBracket(written: string): { text: string; fields: Lab
   const content = bracket?.[1] ?? '';
   if (!bracket || content.trim() === '' || content.length > MAX_CONTENT) return null;
   const innerStart = bracket.index + 1;
-  const clauses = alignedClauses(written.slice(innerStart, innerStart + content.length), content);
+  const fields = readUnitClauses(written.slice(innerStart, innerStart + content.length));
+  if (!fields) return null;
+  const punctuation = bracket[2] ? written.charAt(folded.lastIndexOf(bracket[2])) : '';
+  return { text: written.slice(0, bracket.index).trimEnd() + punctuation, fields };
+}
+
+/**
+ * Reads unlabelled unit clauses such as "市发改委、市财政局牵头，各区人民政府按职责分工负责，6月底前完成"
+ * (the inside of a bracket, a line of its own, or the last sentence of a task): each clause is
+ * units with a role word, or a deadline. Null when any clause is something else, or no clause
+ * names a unit. A trailing 。 or ； is allowed.
+ */
+export function readUnitClauses(written: string): LabelField[] | null {
+  const trimmed = written.trim().replace(/[。；;.]$/, '');
+  const folded = foldText(trimmed);
+  if (folded === '' || folded.length > MAX_CONTENT) return null;
+  const clauses = alignedClauses(trimmed, folded);
   const hasLead = clauses.some(({ folded: clause }) => LEAD_SUFFIX.test(clause));
   const fields: LabelField[] = [];
   let pending: string[] = [];
@@ -30,6 +47,7 @@ export function extractUnitBracket(written: string): { text: string; fields: Lab
     const role = roleOf(clause.folded, hasLead);
     if (role) {
       const units = clause.written.slice(0, clause.written.length - role.suffixLength).replace(/^由/, '');
+      if (splitUnitList(units).some(looksLikeClause)) return null;
       fields.push({ role: role.role, label: role.label, value: [...pending, units].filter(Boolean).join('、') });
       pending = [];
     } else if (readDeadline(clause.written, null).recognized) {
@@ -39,8 +57,7 @@ export function extractUnitBracket(written: string): { text: string; fields: Lab
     }
   }
   if (pending.length > 0 || !fields.some((field) => field.role !== 'deadline' && field.value !== '')) return null;
-  const punctuation = bracket[2] ? written.charAt(folded.lastIndexOf(bracket[2])) : '';
-  return { text: written.slice(0, bracket.index).trimEnd() + punctuation, fields };
+  return fields;
 }
 
 function roleOf(clause: string, hasLead: boolean): { role: 'lead' | 'responsible'; label: string; suffixLength: number } | null {

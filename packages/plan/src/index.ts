@@ -1,8 +1,14 @@
-export { parsePlan, NO_TASKS_MESSAGE } from './parse-plan.ts';
-export type { ParsePlanOptions } from './parse-plan.ts';
+export { parsePlan, parsePlanText, NO_TASKS_MESSAGE } from './parse-plan.ts';
+export type { ParsePlanOptions, ParsedPlan, UnknownUnit } from './parse-plan.ts';
+export type { UnknownUnitAt } from './read-unit-fields.ts';
 export { planSchema, planTaskSchema, planDeadlineSchema, planWarningSchema } from './plan-schema.ts';
 export type { Plan, PlanTask, PlanDeadline, PlanWarning } from './plan-schema.ts';
-export { decodePlanFile } from './decode-plan-file.ts';
+export { decodePlanFile, decodePlanText } from './decode-plan-file.ts';
+export type { PlanTextEncoding } from './decode-plan-file.ts';
+export { readPlanDocument } from './document/read-plan-document.ts';
+export type { PlanDocument, PlanDocumentInput } from './document/read-plan-document.ts';
+export { DEFAULT_PLAN_MAX_BYTES, DEFAULT_PLAN_MAX_UNCOMPRESSED_BYTES, checkPlanFileSize } from './document/detect-plan-file.ts';
+export type { PlanFileKind } from './document/detect-plan-file.ts';
 export { PlanInputError } from './plan-input-error.ts';
 export type { PlanInputErrorCode } from './plan-input-error.ts';
 export { assertHasTasks } from './assert-has-tasks.ts';

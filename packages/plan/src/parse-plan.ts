@@ -3,7 +3,7 @@ import { classifyLine } from './classify-line.ts';
 import type { ClassifiedLine } from './classify-line.ts';
 import { excerpt } from './excerpt.ts';
 import { extractInlineFields } from './extract-inline-fields.ts';
-import { extractUnitBracket } from './extract-unit-bracket.ts';
+import { extractUnitBracket, readUnitClauses } from './extract-unit-bracket.ts';
 import { foldText } from './fold-text.ts';
 import { karamayUnits } from './karamay-units.ts';
 import type { Plan, PlanTask, PlanWarning } from './plan-schema.ts';
@@ -11,6 +11,7 @@ import { readPlanHeader } from './read-plan-header.ts';
 import { readRequirements } from './read-requirements.ts';
 import { isTaskTable, readTaskTable } from './read-task-table.ts';
 import { readTask } from './read-task.ts';
+import type { UnknownUnitAt } from './read-unit-fields.ts';
 import type { UnitRegistry } from './unit-registry.ts';
 
 /** Options of `parsePlan`. */
@@ -38,6 +39,19 @@ interface PlanOutput {
   tasks: ReadTask[];
   requirements: string[];
   warnings: PlanWarning[];
+  unknown: UnknownUnitAt[];
+}
+
+/** A parsed plan with the unit names the registry does not know, each with the lines it is on. */
+export interface ParsedPlan {
+  plan: Plan;
+  unknownUnits: UnknownUnit[];
+}
+
+/** A unit name the registry does not know and the lines that name it, in document order. */
+export interface UnknownUnit {
+  name: string;
+  lines: number[];
 }
 
 const REQUIREMENTS_TITLE = /^(?:工作要求|保障措施|组织保障|组织实施|实施保障|有关要求|相关要求|工作保障|保障机制|其他要求|其他事项)。?$/;
@@ -46,22 +60,31 @@ const REQUIREMENTS_TITLE = /^(?:工作要求|保障措施|组织保障|组织实
  * Parses a plan document (工作要点, plain text or Markdown) into Plan JSON. Pure and total: any
  * string gives a plan; what cannot be read is listed in `warnings` with its 1-based line.
  *
- * Parts are "一、…" headings, measures "（一）…" headings, tasks "1." items with 牵头单位 /
+ * Parts are "一、…" headings, measures "（一）…" headings, tasks "1." or "（1）" items with 牵头单位 /
  * 责任单位 / 完成时限 lines or brackets, or rows of a Markdown task table. Where a part has no
- * "1." items, its "（一）" items that carry units are the tasks. A part named 工作要求/保障措施,
+ * "1." items, its "（一）" items that carry units are the tasks; a "一、" part with no items or
+ * measures that carries units is a task itself. A part named 工作要求/保障措施,
  * or a part after the tasks that carries no units, gives `requirements`.
  */
 export function parsePlan(text: string, options: ParsePlanOptions = {}): Plan {
+  return parsePlanText(text, options).plan;
+}
+
+/** `parsePlan`, and the unknown unit names with their lines (for a preview or for warnings). */
+export function parsePlanText(text: string, options: ParsePlanOptions = {}): ParsedPlan {
   const units = options.units ?? karamayUnits;
   const classified = text.replace(/^\ufeff/, '').split(/\r\n|\r|\n/).map((raw, index) => classifyLine(raw, index + 1));
   const header = readPlanHeader(classified);
   // The title, issuer and date lines are read; a signature at the end must not read as stray text.
   const lines = classified.map((line) => (header.lines.has(line.line) ? { ...line, kind: 'blank' as const } : line));
-  const output: PlanOutput = { tasks: [], requirements: [], warnings: [...header.warnings] };
+  const output: PlanOutput = { tasks: [], requirements: [], warnings: [...header.warnings], unknown: [] };
 
-  for (const section of splitAt(lines, 'part')) {
+  const sections = splitAt(lines, 'part');
+  for (const section of sections) {
     const role = sectionRole(section, output.tasks.length > 0);
-    if (role === 'requirements') {
+    if (role === 'task') {
+      addTask(output, readTask(section.heading!, section.lines.filter((line) => line.kind !== 'table'), { part: null, measure: null, year: header.year, units }));
+    } else if (role === 'requirements') {
       const read = readRequirements(section.lines);
       output.requirements = output.requirements.concat(read.requirements);
       output.warnings = output.warnings.concat(read.warnings);
@@ -74,7 +97,7 @@ export function parsePlan(text: string, options: ParsePlanOptions = {}): Plan {
   if (output.tasks.length === 0) {
     output.warnings.push({ line: 1, message: options.source ? `${options.source}：${NO_TASKS_MESSAGE}` : NO_TASKS_MESSAGE });
   }
-  return {
+  const plan: Plan = {
     title: header.title,
     issuer: header.issuer,
     issuedOn: header.issuedOn,
@@ -83,6 +106,7 @@ export function parsePlan(text: string, options: ParsePlanOptions = {}): Plan {
     requirements: output.requirements,
     warnings: output.warnings.sort((a, b) => a.line - b.line),
   };
+  return { plan, unknownUnits: groupUnknown(output.unknown) };
 }
 
 function splitAt(lines: readonly ClassifiedLine[], kind: 'part' | 'measure'): Section[] {
@@ -94,8 +118,11 @@ function splitAt(lines: readonly ClassifiedLine[], kind: 'part' | 'measure'): Se
   return sections;
 }
 
-function sectionRole(section: Section, afterTasks: boolean): 'tasks' | 'requirements' | 'preamble' {
+function sectionRole(section: Section, afterTasks: boolean): 'tasks' | 'task' | 'requirements' | 'preamble' {
   if (section.heading && REQUIREMENTS_TITLE.test(foldText(section.heading.rest).trim())) return 'requirements';
+  // "一、推进……。" followed by its own 牵头单位/完成时限 lines: the part is the task itself.
+  const bare = !hasItems(section.lines) && !section.lines.some((line) => line.kind === 'measure');
+  if (section.heading && bare && [section.heading, ...section.lines].some(carriesUnits)) return 'task';
   if (hasItems(section.lines) || section.lines.some(carriesUnits)) return 'tasks';
   return afterTasks ? 'requirements' : 'preamble';
 }
@@ -126,7 +153,10 @@ function readItems(lines: readonly ClassifiedLine[], context: TaskContext, outpu
   for (let index = 0; index < lines.length; index += 1) {
     const line = lines[index];
     if (!line) continue;
-    if (line.kind === 'item') {
+    if (line.kind === 'item' && line.paren && draft?.head.kind === 'item' && !draft.head.paren) {
+      // "（1）…" under a "1." task is a point of that task, not a task of its own.
+      draft.body.push({ ...line, kind: 'text' });
+    } else if (line.kind === 'item') {
       flush();
       draft = { head: line, body: [] };
     } else if (line.kind === 'table') {
@@ -137,6 +167,7 @@ function readItems(lines: readonly ClassifiedLine[], context: TaskContext, outpu
       if (read) {
         output.tasks = output.tasks.concat(read.tasks);
         output.warnings = output.warnings.concat(read.warnings);
+        output.unknown = output.unknown.concat(read.unknown);
       }
     } else if (draft) {
       draft.body.push(line);
@@ -147,9 +178,10 @@ function readItems(lines: readonly ClassifiedLine[], context: TaskContext, outpu
   flush();
 }
 
-function addTask(output: PlanOutput, read: ReadTask & { warnings: PlanWarning[] }): void {
+function addTask(output: PlanOutput, read: ReadTask & { warnings: PlanWarning[]; unknown: UnknownUnitAt[] }): void {
   output.tasks.push({ task: read.task, line: read.line });
   output.warnings = output.warnings.concat(read.warnings);
+  output.unknown = output.unknown.concat(read.unknown);
 }
 
 function numberingWarnings(tasks: readonly ReadTask[]): PlanWarning[] {
@@ -183,9 +215,9 @@ function blockCarriesUnits(block: Section): boolean {
 
 function carriesUnits(line: ClassifiedLine): boolean {
   if (line.kind === 'labels') return true;
-  if (line.kind !== 'text' && line.kind !== 'measure') return false;
-  const text = line.kind === 'measure' ? line.rest : line.text;
-  return extractInlineFields(text).fields.length > 0 || extractUnitBracket(text) !== null;
+  if (line.kind !== 'text' && line.kind !== 'measure' && line.kind !== 'part') return false;
+  const text = line.kind === 'text' ? line.text : line.rest;
+  return extractInlineFields(text).fields.length > 0 || extractUnitBracket(text) !== null || (line.kind === 'text' && readUnitClauses(text) !== null);
 }
 
 function tableRowsFrom(lines: readonly ClassifiedLine[], start: number): ClassifiedLine[] {
@@ -195,4 +227,14 @@ function tableRowsFrom(lines: readonly ClassifiedLine[], start: number): Classif
     if (row) rows.push(row);
   }
   return rows;
+}
+
+function groupUnknown(found: readonly UnknownUnitAt[]): UnknownUnit[] {
+  const byName = new Map<string, number[]>();
+  for (const { name, line } of [...found].sort((a, b) => a.line - b.line)) {
+    const lines = byName.get(name) ?? [];
+    if (!lines.includes(line)) lines.push(line);
+    byName.set(name, lines);
+  }
+  return [...byName].map(([name, lines]) => ({ name, lines }));
 }

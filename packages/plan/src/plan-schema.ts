@@ -20,10 +20,15 @@ export const planTaskSchema = z.strictObject({
   deadline: planDeadlineSchema,
 });
 
-/** Something the parser could not read, with the 1-based line it is on. */
+/**
+ * Something the parser could not read, with the 1-based line it is on: the line of a text file,
+ * or for a .docx/.xlsx the paragraph or table row in reading order, which `where` then names as a
+ * person finds it ("第12段", "第1个表格第3行", "工作表“任务”第5行").
+ */
 export const planWarningSchema = z.strictObject({
   line: z.number().int().positive(),
   message: z.string().min(1),
+  where: z.string().min(1).optional(),
 });
 
 /** Plan JSON: what `parsePlan` returns and `duban plan parse FILE` prints. */

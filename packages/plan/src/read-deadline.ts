@@ -118,3 +118,17 @@ function arabicNumerals(text: string): string {
       return value === null ? whole : `${value}${unit}`;
     });
 }
+
+// A time phrase inside a task's sentence: "…，2023年9月底前完成。", "年底前上线", "第三季度完成".
+const SENTENCE_DEADLINE = new RegExp(
+  String.raw`(?:\d{4}年)?(?:\d{1,2}月(?:\d{1,2}日)?(?:上旬|中旬|下旬|底|末)?|年底|年末|上半年|下半年|第?[一二三四1-4]季度末?)` +
+    String.raw`(?:前|以前)(?:完成|实现|建成|出台|上线|落实|全面)?|(?:\d{4}年)(?:\d{1,2}月(?:底|末)?)?(?:完成|实现|建成|出台|上线)|(?:\d{4}年)?年内(?:完成|实现|建成|出台|上线)`,
+  'g',
+);
+
+/** The last time phrase written in a task's sentence, as written, or null when there is none. */
+export function findSentenceDeadline(text: string): string | null {
+  const folded = foldText(text);
+  const last = [...folded.matchAll(SENTENCE_DEADLINE)].at(-1);
+  return last ? text.slice(last.index, last.index + last[0].length) : null;
+}

@@ -2,9 +2,11 @@ import { buildTask } from './build-task.ts';
 import type { FieldAt, TaskContext } from './build-task.ts';
 import type { ClassifiedLine } from './classify-line.ts';
 import { excerpt } from './excerpt.ts';
+import { readUnitClauses } from './extract-unit-bracket.ts';
 import { findLabelFields, trimFieldValue } from './find-label-fields.ts';
 import { foldText } from './fold-text.ts';
 import type { PlanTask, PlanWarning } from './plan-schema.ts';
+import type { UnknownUnitAt } from './read-unit-fields.ts';
 
 /**
  * Reads one numbered task: its head line (`1.` or `（一）`, maybe with text after the number)
@@ -17,7 +19,7 @@ export function readTask(
   head: ClassifiedLine,
   body: readonly ClassifiedLine[],
   context: TaskContext,
-): { task: PlanTask; line: number; warnings: PlanWarning[] } {
+): { task: PlanTask; line: number; warnings: PlanWarning[]; unknown: UnknownUnitAt[] } {
   const warnings: PlanWarning[] = [];
   const textParts = head.rest === '' ? [] : [head.rest];
   let textLine = head.line;
@@ -26,6 +28,7 @@ export function readTask(
   // when the label line itself gave no value.
   let continuation: { field: FieldAt; parts: string[]; joiner: string } | null = null;
   let afterBlank = false;
+  let clauses: ReturnType<typeof readUnitClauses> = null;
 
   const closeContinuation = (): void => {
     if (continuation) continuation.field.value = trimFieldValue(continuation.parts.join(continuation.joiner));
@@ -51,6 +54,10 @@ export function readTask(
           ? { field: last, parts: [], joiner: '、' }
           : { field: last, parts: [last.value + separator], joiner: '' };
       }
+    } else if (line.kind === 'text' && (clauses = readUnitClauses(line.text)) !== null) {
+      // "市发改委、市财政局牵头，各区人民政府按职责分工负责。" on a line of its own.
+      closeContinuation();
+      for (const field of clauses) fields.push({ ...field, line: line.line });
     } else if (fields.length === 0) {
       textParts.push(line.text);
       textLine = line.line;
@@ -67,7 +74,7 @@ export function readTask(
     { number: head.number ?? 0, line: head.line, text: textParts.join(''), textLine, fields },
     context,
   );
-  return { task: built.task, line: head.line, warnings: [...warnings, ...built.warnings] };
+  return { task: built.task, line: head.line, warnings: [...warnings, ...built.warnings], unknown: built.unknown };
 }
 
 function unwrapBrackets(text: string): string {

@@ -33,3 +33,15 @@ function splitAtDeng(piece: string): string[] {
   if (COLLECTIVE_TAIL.test(tail)) return [named, tail];
   return [piece];
 }
+
+// Words that open a clause of a sentence, never a unit's name.
+const CLAUSE_START = /^(?:确保|完成|推进|加强|实现|开展|建立|做好|力争|逐步|进一步|并|要|于|在|按照|根据|同时|其中|对|将)/;
+
+/**
+ * True when a piece of a unit list reads as a clause of the task's sentence rather than a unit:
+ * it ends a sentence, is longer than any unit name, or opens with a verb or a conjunction.
+ */
+export function looksLikeClause(name: string): boolean {
+  const folded = foldPunctuation(name);
+  return /[。！？]/.test(folded) || folded.length > 40 || CLAUSE_START.test(folded) || /要$/.test(folded);
+}

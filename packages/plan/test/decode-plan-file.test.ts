@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodePlanFile } from '../src/decode-plan-file.ts';
+import { decodePlanFile, decodePlanText } from '../src/decode-plan-file.ts';
 import { PlanInputError } from '../src/plan-input-error.ts';
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -27,8 +27,14 @@ describe('decodePlanFile', () => {
     expect(error.message).toContain('not a text file');
   });
 
-  it('given GBK bytes (invalid UTF-8), then it is refused with a hint to save as UTF-8', () => {
-    const error = refusal(new Uint8Array([0xd6, 0xd0, 0xce, 0xc4]));
+  it('given GBK bytes (invalid UTF-8), then they are decoded as GB18030, detected without being asked', () => {
+    expect(decodePlanFile(new Uint8Array([0xd6, 0xd0, 0xce, 0xc4]))).toBe('中文');
+    const gbk = new Uint8Array([0xc7, 0xa3, 0xcd, 0xb7, 0xb5, 0xa5, 0xce, 0xbb, 0xa3, 0xba, 0xca, 0xd0, 0xb7, 0xa2, 0xb8, 0xc4, 0xce, 0xaf]);
+    expect(decodePlanText(gbk)).toEqual({ text: '牵头单位：市发改委', encoding: 'gb18030' });
+  });
+
+  it('given bytes that are neither UTF-8 nor GB18030, then they are refused with a hint to save as UTF-8', () => {
+    const error = refusal(new Uint8Array([0x41, 0xff, 0x42]));
     expect(error.code).toBe('encoding');
     expect(error.message).toContain('UTF-8');
     expect(error.name).toBe('PlanInputError');

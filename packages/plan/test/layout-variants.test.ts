@@ -138,7 +138,7 @@ describe('layouts of the 工作要点 family', () => {
     expect(plan.warnings).toEqual([]);
   });
 
-  it('given a task with a lead unit only, one with responsible units only and one with no deadline, then each is read without a warning', () => {
+  it('given a task with a lead unit only, one with responsible units only and one with no deadline, then each is read and only the task without a lead unit is a warning on its line', () => {
     const plan = parseFixture('partial-units.md');
     expect(assignments(plan)).toEqual([
       { number: 1, leadUnits: ['市发改委'], responsibleUnits: [], date: '2023-06-30', ongoing: false },
@@ -146,7 +146,7 @@ describe('layouts of the 工作要点 family', () => {
       { number: 3, leadUnits: ['市财政局'], responsibleUnits: ['市税务局'], date: null, ongoing: false },
     ]);
     expect(plan.tasks[2]?.deadline).toEqual({ text: '', date: null, ongoing: false });
-    expect(plan.warnings).toEqual([]);
+    expect(plan.warnings).toEqual([{ line: 9, message: '第2项没有写牵头单位（只写了责任单位：各区人民政府）' }]);
   });
 
   it('given plain text without blank lines, with wrapped task text and wrapped unit lists, then lines are joined as written', () => {

@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   start: async () => (await import('./cli/commands/start-command.ts')).startCommand,
   demo: async () => (await import('./cli/commands/demo-command.ts')).demoCommand,
   token: async () => (await import('./cli/commands/token-command.ts')).tokenCommand,
+  account: async () => (await import('./cli/commands/account-command.ts')).accountCommand,
   timers: async () => (await import('./cli/commands/timers-command.ts')).timersCommand,
   audit: async () => (await import('./cli/commands/audit/audit-command.ts')).auditCommand,
   replay: async () => (await import('./cli/commands/replay-command.ts')).replayCommand,

@@ -29,7 +29,7 @@ describe('DATABASE_URL stands for --db', () => {
     expect(created.code, created.err).toBe(0);
     const token = created.out.trim().split('\n').at(-1)!;
     const duban = await openDuban(db, { create: false });
-    expect(await duban.tokens.authenticate(token)).toMatchObject({ role: 'office' });
+    expect(await duban.tokens.authenticate(token, new Date())).toMatchObject({ role: 'office' });
     await duban.close();
     for (const argv of [['token', 'list'], ['timers', 'run', '--now', '2023-07-01'], ['audit', 'verify'], ['replay']]) {
       const result = await run(...argv);

@@ -71,7 +71,7 @@ describe('duban migrate-db', () => {
     expect(copied['audit_log']!.length).toBeGreaterThan(71);
     expect(result.out).toMatch(/verified .*: audit log intact \(\d+ entries, head [0-9a-f]{64}\); replay matches all 71 stored tasks/);
     // The copy goes on where the source stopped: its tokens, idempotency records, ids and timers work.
-    expect(await target.tokens.authenticate(token)).toMatchObject({ role: 'unit', unit: '市水务局' });
+    expect(await target.tokens.authenticate(token, new Date())).toMatchObject({ role: 'unit', unit: '市水务局' });
     const retry = await target.engine.send(taskId(7), { type: 'START', payload: {} }, water, new Date('2023-07-02T02:00:00Z'), { idempotencyKey: 'k7', fingerprint: 'f7' });
     expect(retry.replayed).toBe(true);
     const another = await target.tokens.create({ role: 'reviewer' }, new Date('2023-07-02T02:00:00Z'));

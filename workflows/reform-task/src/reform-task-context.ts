@@ -64,6 +64,19 @@ export type ReformTaskContext = ReformTaskInput & {
   cancelledReason: string | null;
   /** When the current state was entered; null while the task is still in its initial state. */
   stateSince: number | null;
+  /**
+   * Questions put in the task's conversation (工作联系) still waiting for a named unit's answer:
+   * absent until the first question, so tasks stored before conversations replay unchanged.
+   */
+  openQuestions?: OpenQuestion[];
+};
+
+/** A comment that asked units to answer; a unit leaves `waitingFor` when it comments on the task. */
+export type OpenQuestion = {
+  askedAt: number;
+  askedBy: { role: string; unit: string | null };
+  text: string;
+  waitingFor: string[];
 };
 
 /** The context of a freshly assigned task. Pure. */

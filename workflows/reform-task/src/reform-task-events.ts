@@ -14,16 +14,33 @@ function text(max: number) {
     .refine((value) => VISIBLE.test(value), '须含有可见文字，不能只有空白或不可见字符');
 }
 
+/**
+ * One evidence file (佐证材料) as the log keeps it: the SHA-256, size and type of the stored bytes (the
+ * type judged from the bytes) and the name it was uploaded under. The server fills it in from an
+ * upload of the sender's own; `audit verify` checks the stored bytes against it.
+ */
+export const attachment = z.strictObject({
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, '须为 64 位十六进制 SHA-256'),
+  name: text(200),
+  size: z.number().int().min(1),
+  type: z.string().min(1).max(200),
+});
+
+/** Files attached to one event: at most 20. */
+const attachments = z.array(attachment).min(1).max(20).optional();
+
 /** Strict payload schema of every reform-task event, in the order of the lifecycle table. */
 export const reformTaskEventPayloads = {
   START: z.strictObject({ note: text(500).optional() }),
   PROGRESS: z.strictObject({
     summary: text(2000),
     percent: z.number().int().min(0).max(100).optional(),
+    attachments,
   }),
   REPORT: z.strictObject({
     summary: text(2000),
     evidence: z.array(z.strictObject({ title: text(200), ref: text(500).optional() })).min(1).max(50),
+    attachments,
   }),
   VERIFY: z.strictObject({ opinion: text(1000).optional() }),
   REJECT: z.strictObject({ reason: text(1000) }),
@@ -36,16 +53,18 @@ export const reformTaskEventPayloads = {
       attendees: z.array(text(100)).min(1).max(50),
       findings: text(4000),
       rectifyBy: calendarDate,
+      attachments,
     })
     // Same-format YYYY-MM-DD strings order as the dates do.
     .refine((p) => p.rectifyBy > p.heldOn, { path: ['rectifyBy'], message: '整改期限须晚于约谈日期' }),
-  REFER: z.strictObject({ reason: text(1000), referredTo: text(200) }),
-  REQUEST_EXTENSION: z.strictObject({ until: calendarDate, reason: text(1000) }),
+  REFER: z.strictObject({ reason: text(1000), referredTo: text(200), attachments }),
+  REQUEST_EXTENSION: z.strictObject({ until: calendarDate, reason: text(1000), attachments }),
   DECIDE_EXTENSION: z
     .strictObject({ approve: z.boolean(), until: calendarDate.optional(), note: text(1000).optional() })
     .refine((p) => p.approve || p.until === undefined, { path: ['until'], message: '不批准时不得指定延期日期' }),
   REASSIGN: z.strictObject({ leadUnits: unitNames(1, 50) }),
   CANCEL: z.strictObject({ reason: text(1000) }),
+  COMMENT: z.strictObject({ text: text(4000), ask: unitNames(1, 50).optional(), attachments }),
   WARN: z.strictObject({}),
   DEADLINE_PASSED: z.strictObject({}),
 };

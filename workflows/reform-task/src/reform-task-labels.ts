@@ -30,6 +30,7 @@ export const eventLabels: Readonly<Record<ReformTaskEventType, string>> = {
   DECIDE_EXTENSION: '延期审批',
   REASSIGN: '调整牵头单位',
   CANCEL: '撤销',
+  COMMENT: '工作联系',
   WARN: '预警',
   DEADLINE_PASSED: '逾期',
 };
@@ -39,19 +40,20 @@ type FieldLabels = { readonly [K in ReformTaskEventType]: Readonly<Record<keyof 
 /** Chinese label of each payload field of each event, for forms and error messages. */
 export const eventFieldLabels: FieldLabels = {
   START: { note: '备注' },
-  PROGRESS: { summary: '进展情况', percent: '完成进度（%）' },
-  REPORT: { summary: '办结情况', evidence: '佐证材料' },
+  PROGRESS: { summary: '进展情况', percent: '完成进度（%）', attachments: '附件' },
+  REPORT: { summary: '办结情况', evidence: '佐证材料', attachments: '佐证材料文件' },
   VERIFY: { opinion: '核验意见' },
   REJECT: { reason: '退回理由' },
   CLOSE: { note: '销号说明', commend: '予以表扬' },
   URGE: { message: '督办意见' },
   ESCALATE: { reason: '约谈事由' },
-  RECORD_INTERVIEW: { heldOn: '约谈日期', attendees: '参加人员', findings: '约谈情况', rectifyBy: '整改期限' },
-  REFER: { reason: '移交事由', referredTo: '移交机关' },
-  REQUEST_EXTENSION: { until: '申请延期至', reason: '延期理由' },
+  RECORD_INTERVIEW: { heldOn: '约谈日期', attendees: '参加人员', findings: '约谈情况', rectifyBy: '整改期限', attachments: '附件' },
+  REFER: { reason: '移交事由', referredTo: '移交机关', attachments: '附件' },
+  REQUEST_EXTENSION: { until: '申请延期至', reason: '延期理由', attachments: '附件' },
   DECIDE_EXTENSION: { approve: '是否批准', until: '批准延期至', note: '审批意见' },
   REASSIGN: { leadUnits: '牵头单位' },
   CANCEL: { reason: '撤销理由' },
+  COMMENT: { text: '内容', ask: '请以下单位答复', attachments: '附件' },
   WARN: {},
   DEADLINE_PASSED: {},
 };

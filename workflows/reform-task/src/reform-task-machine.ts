@@ -128,6 +128,17 @@ export const reformTaskMachine = setup({
       assertEvent(event, 'CANCEL');
       return { cancelledReason: event.payload.reason };
     }),
+    recordComment: assign(({ context, event }) => {
+      assertEvent(event, 'COMMENT');
+      const answered = (context.openQuestions ?? [])
+        .map((q) => ({ ...q, waitingFor: q.waitingFor.filter((unit) => unit !== event.actor.unit) }))
+        .filter((q) => q.waitingFor.length > 0);
+      const { ask } = event.payload;
+      const asked = ask === undefined ? [] : [{ askedAt: event.at, askedBy: { role: event.actor.role, unit: event.actor.unit }, text: event.payload.text, waitingFor: ask }];
+      const openQuestions = [...answered, ...asked];
+      // Absent rather than empty while nothing was ever asked, so older tasks keep their context as stored.
+      return context.openQuestions === undefined && openQuestions.length === 0 ? {} : { openQuestions };
+    }),
     recordWarning: assign({ warned: true }),
     recordOverdue: assign(({ context }) => ({
       warned: true,
@@ -154,6 +165,7 @@ export const reformTaskMachine = setup({
         DECIDE_EXTENSION: { guard: 'hasPendingExtension', actions: 'recordExtensionDecision' },
         REASSIGN: { actions: 'recordReassignment' },
         CANCEL: { target: 'cancelled', actions: 'recordCancellation' },
+        COMMENT: { actions: 'recordComment' },
         WARN: { guard: 'warningIsDue', actions: 'recordWarning' },
         DEADLINE_PASSED: { guard: 'deadlineIsDue', actions: 'recordOverdue' },
       },
@@ -174,6 +186,7 @@ export const reformTaskMachine = setup({
         DECIDE_EXTENSION: { guard: 'hasPendingExtension', actions: 'recordExtensionDecision' },
         REASSIGN: { actions: 'recordReassignment' },
         CANCEL: { target: 'cancelled', actions: 'recordCancellation' },
+        COMMENT: { actions: 'recordComment' },
         WARN: { guard: 'warningIsDue', actions: 'recordWarning' },
         DEADLINE_PASSED: { guard: 'deadlineIsDue', actions: 'recordOverdue' },
       },
@@ -189,6 +202,7 @@ export const reformTaskMachine = setup({
         DECIDE_EXTENSION: { guard: 'hasPendingExtension', actions: 'recordExtensionDecision' },
         REASSIGN: { actions: 'recordReassignment' },
         CANCEL: { target: 'cancelled', actions: 'recordCancellation' },
+        COMMENT: { actions: 'recordComment' },
       },
     },
     verified: {
@@ -200,6 +214,7 @@ export const reformTaskMachine = setup({
         DECIDE_EXTENSION: { guard: 'hasPendingExtension', actions: 'recordExtensionDecision' },
         REASSIGN: { actions: 'recordReassignment' },
         CANCEL: { target: 'cancelled', actions: 'recordCancellation' },
+        COMMENT: { actions: 'recordComment' },
       },
     },
     interview: {
@@ -211,6 +226,7 @@ export const reformTaskMachine = setup({
         DECIDE_EXTENSION: { guard: 'hasPendingExtension', actions: 'recordExtensionDecision' },
         REASSIGN: { actions: 'recordReassignment' },
         CANCEL: { target: 'cancelled', actions: 'recordCancellation' },
+        COMMENT: { actions: 'recordComment' },
       },
     },
     closed: { type: 'final', entry: 'enterState' },

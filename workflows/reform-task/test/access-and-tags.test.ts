@@ -25,9 +25,9 @@ describe('role rules', () => {
   const allowed = (kind: keyof typeof actors) => reformTaskEventTypes.filter((type) => authorize(actors[kind], type, task));
 
   test('then each actor may send exactly its events, in any state', () => {
-    expect(allowed('lead')).toEqual(['START', 'PROGRESS', 'REPORT', 'REQUEST_EXTENSION']);
-    expect(allowed('responsible')).toEqual(['PROGRESS']);
-    expect(allowed('district')).toEqual(['PROGRESS']);
+    expect(allowed('lead')).toEqual(['START', 'PROGRESS', 'REPORT', 'REQUEST_EXTENSION', 'COMMENT']);
+    expect(allowed('responsible')).toEqual(['PROGRESS', 'COMMENT']);
+    expect(allowed('district')).toEqual(['PROGRESS', 'COMMENT']);
     expect(allowed('unrelated')).toEqual([]);
     expect(allowed('office')).toEqual([
       'VERIFY',
@@ -40,6 +40,7 @@ describe('role rules', () => {
       'DECIDE_EXTENSION',
       'REASSIGN',
       'CANCEL',
+      'COMMENT',
     ]);
     expect(allowed('reviewer')).toEqual([]);
     expect(allowed('admin')).toEqual([]);

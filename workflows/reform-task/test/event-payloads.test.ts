@@ -18,6 +18,7 @@ const shapes: Readonly<Record<ReformTaskEventType, { required: readonly string[]
   REQUEST_EXTENSION: { required: ['until', 'reason'], maxText: { reason: 1000 } },
   DECIDE_EXTENSION: { required: ['approve'], maxText: { note: 1000 } },
   REASSIGN: { required: ['leadUnits'], maxText: {} },
+  COMMENT: { required: ['text'], maxText: { text: 4000 } },
   CANCEL: { required: ['reason'], maxText: { reason: 1000 } },
   WARN: { required: [], maxText: {} },
   DEADLINE_PASSED: { required: [], maxText: {} },

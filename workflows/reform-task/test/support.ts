@@ -67,6 +67,7 @@ export const validPayloads: Readonly<Record<ReformTaskEventType, JsonObject>> = 
   DECIDE_EXTENSION: { approve: true },
   REASSIGN: { leadUnits: ['市林草局', '市自然资源局'] },
   CANCEL: { reason: '任务已由上级调整' },
+  COMMENT: { text: '请补充区级落实情况', ask: ['白碱滩区人民政府'] },
   WARN: {},
   DEADLINE_PASSED: {},
 };

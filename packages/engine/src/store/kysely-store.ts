@@ -61,11 +61,13 @@ export class KyselyStore implements Store {
           // Every write appends to the one chain, so servers sharing the database take its lock FIRST: a
           // transaction never holds a row lock while it waits for the chain, and so never deadlocks.
           if (this.dialect === 'postgres') await lockChain(connection);
-          const result = await work(new KyselyTransaction(connection as Transaction<Database>, this.dialect, this.hot));
+          const tx = new KyselyTransaction(connection as Transaction<Database>, this.dialect, this.hot);
+          const result = await work(tx);
           // PostgreSQL answers COMMIT after a failed statement with a silent ROLLBACK; a probe that fails
           // instead turns such a transaction into an error rather than a write reported but not kept.
           if (this.dialect === 'postgres') await sql`SELECT 1`.execute(connection);
           await connection.executeQuery(COMMIT);
+          runCommitted(tx.committed);
           return result;
         } catch (error) {
           await connection.executeQuery(ROLLBACK).catch(() => undefined);
@@ -185,5 +187,16 @@ export class KyselyStore implements Store {
   private translate(error: unknown): unknown {
     if (isSqliteUnavailable(error) || isPostgresUnavailable(error)) return new StoreUnavailable(`database unavailable: ${(error as Error).message}`, { cause: error });
     return error;
+  }
+}
+
+/** Runs what waited for a commit; one that throws neither stops the others nor fails the committed transaction. */
+function runCommitted(callbacks: readonly (() => void)[]): void {
+  for (const callback of callbacks) {
+    try {
+      callback();
+    } catch {
+      // A commit callback must not throw; the transaction has committed either way.
+    }
   }
 }

@@ -18,6 +18,8 @@ export class KyselyTransaction implements StoreTransaction {
   /** The chain's head as this transaction last wrote it: later appends in a batch need no query. */
   private head: { seq: number; hash: string } | undefined;
   writes = 0;
+  /** What runs once the transaction has committed (KyselyStore.transact runs them). */
+  readonly committed: (() => void)[] = [];
 
   constructor(
     private readonly db: Transaction<Database>,
@@ -27,6 +29,10 @@ export class KyselyTransaction implements StoreTransaction {
 
   get kysely(): Kysely<any> {
     return this.db;
+  }
+
+  afterCommit(callback: () => void): void {
+    this.committed.push(callback);
   }
 
   async lockInstance(id: string): Promise<InstanceRecord | undefined> {

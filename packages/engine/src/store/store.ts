@@ -123,4 +123,10 @@ export interface StoreTransaction {
   checkpointKey(): Promise<CheckpointKey | undefined>;
   /** Records `key` as the log's checkpoint key unless one is recorded already; returns the recorded one either way. */
   recordCheckpointKey(key: CheckpointKey): Promise<CheckpointKey>;
+  /**
+   * Runs `callback` once this transaction has committed, after COMMIT returned (never if it rolls
+   * back): for work that must see the commit and must not hold the transaction, e.g. signing a
+   * checkpoint. A throw from it is ignored; it should not throw.
+   */
+  afterCommit(callback: () => void): void;
 }

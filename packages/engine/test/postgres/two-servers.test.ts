@@ -64,6 +64,35 @@ describe.skipIf(postgresUrl === undefined)(`two servers on one PostgreSQL databa
     await close();
   });
 
+  it('when both sign a checkpoint after every commit (afterCommit), then each sees its entry committed, every entry is covered and no size is signed twice', async () => {
+    const key = generateKeyPairSync('ed25519');
+    const signer = { origin: 'duban.test/after-commit', privateKey: key.privateKey };
+    const signing: Promise<unknown>[] = [];
+    const engines: Engine[] = [];
+    const covered: boolean[] = [];
+    // Each server signs right after its own commit, as the server's checkpoint issuer does when the log is quiet.
+    const afterEachCommit = (server: number): EngineOptions => ({
+      onCommit: async (tx, { entry }) =>
+        tx.afterCommit(() => signing.push(engines[server]!.issueCheckpoint(signer, t('2023-05-12T00:00:00Z')).then(async () => covered.push((await engines[server]!.checkpoints()).at(-1)!.size >= entry.seq)))),
+    });
+    const url = await freshPostgresSchema();
+    engines.push(...(await Promise.all([0, 1].map((s) => openStore(url).then((store) => new Engine(store, [ticketV1], afterEachCommit(s)))))));
+    const [a, b] = engines as [Engine, Engine];
+    await a.create(tickets(10), admin, t('2023-05-10T00:00:00Z'));
+    await Promise.all(tickets(10).map(({ id }, i) => (i % 2 ? a : b).send(id, { type: 'WORK' }, ownerA, t('2023-05-11T00:00:00Z'))));
+    for (let round = 0; round < 4; round++) {
+      await Promise.all(tickets(10).flatMap(({ id }) => [a, b].map((engine, s) => engine.send(id, { type: 'NOTE', payload: { text: `r${round}s${s}` } }, ownerA, t('2023-05-11T00:00:00Z')))));
+    }
+    await Promise.all(signing);
+    expect(covered.length).toBe(10 + 10 + 4 * 20);
+    expect(covered.every(Boolean)).toBe(true);
+    const sizes = (await a.checkpoints()).map((c) => c.size);
+    expect(sizes.at(-1)).toBe(await a.auditSize());
+    expect(sizes).toEqual([...new Set(sizes)].sort((x, y) => x - y));
+    expect(await b.verifyWithCheckpoints(key.publicKey)).toMatchObject({ ok: true });
+    await Promise.all([a.close(), b.close()]);
+  });
+
   it('when both claim the checkpoint key at once with keys of their own, then one key is recorded and the other refused', async () => {
     for (let round = 0; round < 5; round++) {
       const { a, b, close } = await twoServers();

@@ -9,6 +9,7 @@ import type { RateBudget } from '../rate-limit/rate-limit.ts';
 import { accessLogRoutes } from './routes/access-log-routes.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
 import { eventRoutes } from './routes/event-routes.ts';
+import { fileRoutes, fileUploadRoutes } from './routes/file-routes.ts';
 import { historyRoutes } from './routes/history-routes.ts';
 import { notificationRoutes } from './routes/notification-routes.ts';
 import { proofRoutes } from './routes/proof-routes.ts';
@@ -29,10 +30,13 @@ const tokenBudget: RateBudget = (_req, res) => ({ key: `token:${principalOf(res)
  */
 export const apiRoutes: RouteModule = (deps) => (router) => {
   const api = express.Router();
-  api.use(authenticate(deps.tokens, deps.rateLimit, deps.clock), rateLimit(deps.rateLimit, deps.clock, tokenBudget), ...jsonBody());
+  api.use(authenticate(deps.tokens, deps.rateLimit, deps.clock), rateLimit(deps.rateLimit, deps.clock, tokenBudget));
+  // Files stream in as multipart; every other body is JSON.
+  fileUploadRoutes(deps)(api);
+  api.use(...jsonBody());
   api.use(recordAccess(deps.accessLog, deps.clock, principalOf, API_READS));
   for (const routes of [taskRoutes, eventRoutes, historyRoutes, auditRoutes, replayRoutes]) routes(deps)(api);
   for (const routes of [reportRoutes, notificationRoutes]) routes(deps)(api);
-  for (const routes of [proofRoutes, accessLogRoutes, replayDiffRoutes]) routes(deps)(api);
+  for (const routes of [proofRoutes, accessLogRoutes, replayDiffRoutes, fileRoutes]) routes(deps)(api);
   router.use('/api', api);
 };

@@ -11,7 +11,7 @@ export function toAuditEntryView(entry: AuditEntry): AuditEntryView {
     taskId: entry.instanceId,
     version: entry.version,
     type: entry.type,
-    actor: { role: entry.actor.role, unit: entry.actor.unit },
+    actor: entry.actor.account === undefined ? { role: entry.actor.role, unit: entry.actor.unit } : { role: entry.actor.role, unit: entry.actor.unit, account: { id: entry.actor.account.id, name: entry.actor.account.name } },
     from: entry.from,
     to: entry.to,
     at: entry.at,

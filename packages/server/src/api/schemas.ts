@@ -47,7 +47,14 @@ export const idempotencyKeyHeader = z.string().regex(/^[\x20-\x7E]{1,200}$/, 'mu
 
 export { ifMatchHeader } from '../http/etag.ts';
 
-export const actorSchema = z.strictObject({ role: z.string(), unit: z.string().nullable() });
+export const actorSchema = z.strictObject({
+  role: z.string(),
+  unit: z.string().nullable(),
+  account: z
+    .strictObject({ id: z.number().int(), name: z.string().describe('the display name at the time') })
+    .optional()
+    .describe('the person who acted (absent for services, timers and entries written before accounts)'),
+});
 
 export const auditEntrySchema = z.strictObject({
   seq: z.number().int(),
@@ -309,7 +316,8 @@ export const accessLogQuery = z.strictObject({
 export const accessRecordSchema = z.strictObject({
   id: z.number().int(),
   at: z.string().describe("ISO 8601 instant the request arrived, by the server's clock"),
-  tokenId: z.number().int(),
+  tokenId: z.number().int().describe("0 for a person's web session"),
+  accountId: z.number().int().optional().describe('the account of the person who read'),
   role: z.string(),
   method: z.string(),
   path: z.string().describe('path and query string'),

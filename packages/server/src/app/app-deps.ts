@@ -2,10 +2,16 @@ import type { Engine } from '@duban/engine';
 import type { UnitRegistry } from '@duban/plan';
 import type { Router } from 'express';
 import type { Logger } from 'pino';
+import type { AccountStore } from '../accounts/account-store.ts';
+import type { SignInLimiters } from '../accounts/sign-in-throttle.ts';
 import type { AuditKey } from '../audit/keys/audit-key.ts';
 import type { AccessLog } from '../audit/access/access-log.ts';
 import type { TokenAuthenticator } from '../auth/authenticate.ts';
+import type { FileStore } from '../files/file-store.ts';
+import type { UploadLimits } from '../files/receive-files.ts';
+import { defaultUploadLimits } from '../files/receive-files.ts';
 import type { NotificationStore } from '../notifications/notification-store.ts';
+import type { HeavyReads } from '../http/heavy-reads.ts';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import type { PlanReader } from '../reports/plan-reader.ts';
 import { EventSender } from '../tasks/send-event.ts';
@@ -21,15 +27,23 @@ export interface AppDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly tokens: TokenAuthenticator;
+  readonly accounts: AccountStore;
   readonly sessions: SessionStore;
+  readonly signInLimits: SignInLimiters;
   readonly notifications: NotificationStore;
   /** Where reads by reviewers, the office and admins are recorded. */
   readonly accessLog: AccessLog;
   /** The plan as of now and as of any instant. */
   readonly plans: PlanReader;
+  /** Evidence files: uploads, the bytes, their checks. */
+  readonly files: FileStore;
+  /** How large a file and a submission may be. */
+  readonly uploadLimits: UploadLimits;
   /** The one way an event is sent, from the API and from the pages. */
   readonly events: EventSender;
   readonly rateLimit: RateLimiter;
+  /** Replays, verifications and past-day reports wait for a turn here (http/heavy-reads.ts). */
+  readonly heavyReads: HeavyReads;
   /** Resolves a unit name or alias (in `?unit=`, a filter) to the name tasks carry. */
   readonly units: Pick<UnitRegistry, 'canonical' | 'units'>;
   /** `/audit/verify` and the audit page check the checkpoints' signatures with it. */
@@ -42,17 +56,25 @@ export interface AppDeps {
 }
 
 /** The app's dependencies on an open database, with the server's clock, logger, audit key and proxy setting. */
-export function appDeps(duban: Duban, edge: { clock: Clock; logger: Logger; auditKey: AuditKey; trustProxy?: number | string | undefined }): AppDeps {
+export function appDeps(
+  duban: Duban,
+  edge: { clock: Clock; logger: Logger; auditKey: AuditKey; trustProxy?: number | string | undefined; uploadLimits?: UploadLimits | undefined },
+): AppDeps {
   return {
     engine: duban.engine,
     tokens: duban.tokens,
+    accounts: duban.accounts,
     sessions: duban.sessions,
+    signInLimits: duban.signInLimits,
     notifications: duban.notifications,
     accessLog: duban.accessLog,
     plans: duban.plans,
     rateLimit: duban.rateLimit,
+    heavyReads: duban.heavyReads,
     units: duban.units,
-    events: new EventSender(duban.engine, edge.clock, duban.units),
+    files: duban.files,
+    uploadLimits: edge.uploadLimits ?? defaultUploadLimits,
+    events: new EventSender(duban.engine, edge.clock, duban.units, duban.files),
     clock: edge.clock,
     logger: edge.logger,
     auditKey: edge.auditKey,

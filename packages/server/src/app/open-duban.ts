@@ -7,14 +7,21 @@ import type { UnitRegistry } from '@duban/plan';
 import { reformTaskV1 } from '@duban/reform-task';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { accountAccess } from '../accounts/account-access.ts';
+import { AccountStore } from '../accounts/account-store.ts';
+import type { SignInLimiters } from '../accounts/sign-in-throttle.ts';
+import { SIGN_IN_LIMITS } from '../accounts/sign-in-throttle.ts';
 import { AccessLog } from '../audit/access/access-log.ts';
 import { TokenStore } from '../auth/token-store.ts';
 import { poolSizeFromEnv } from '../db/pool-size.ts';
 import { migrateServerSchema } from '../db/server-migrations.ts';
 import type { ServerDatabase } from '../db/server-tables.ts';
+import { FileStore } from '../files/file-store.ts';
 import { notificationHook } from '../notifications/notification-hook.ts';
 import { NotificationStore } from '../notifications/notification-store.ts';
 import { WebhookStore } from '../notifications/webhooks/webhook-store.ts';
+import type { HeavyReadLimits } from '../http/heavy-reads.ts';
+import { DEFAULT_HEAVY_READ_LIMITS, HeavyReads } from '../http/heavy-reads.ts';
 import { DbRateLimiter } from '../rate-limit/db-rate-limiter.ts';
 import { FixedWindowRateLimiter } from '../rate-limit/fixed-window-rate-limiter.ts';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
@@ -29,14 +36,22 @@ import { createLogger } from './create-logger.ts';
 export interface Duban {
   readonly engine: Engine;
   readonly tokens: TokenStore;
+  /** People's accounts. */
+  readonly accounts: AccountStore;
   readonly sessions: SessionStore;
+  /** Sign-in attempts per address and per login name (shared in the database on PostgreSQL). */
+  readonly signInLimits: SignInLimiters;
   readonly notifications: NotificationStore;
   readonly webhooks: WebhookStore;
   readonly accessLog: AccessLog;
+  /** Evidence files, content-addressed in the database. */
+  readonly files: FileStore;
   /** The plan as of now (from the report read model) and as of any instant (replayed). */
   readonly plans: PlanReader;
   /** Requests per token per minute, for the database at hand: shared in the database on PostgreSQL, where several servers serve one. */
   readonly rateLimit: RateLimiter;
+  /** The one limit on replays, verifications and past-day reports running at once. */
+  readonly heavyReads: HeavyReads;
   /** The unit registry: names and aliases resolve to the names tasks carry. */
   readonly units: UnitRegistry;
   close(): Promise<void>;
@@ -47,6 +62,8 @@ export interface OpenOptions {
   readonly create: boolean;
   /** Requests per token per minute; 0 or absent: no limit. */
   readonly rateLimit?: number;
+  /** Heavy reads at once and waiting; by default 2 and 6. */
+  readonly heavyReads?: HeavyReadLimits;
   /** Where the access log reports failed writes; silent by default. */
   readonly logger?: Logger;
   /** Runs in every transition's transaction, after the notifications are written (the checkpoint issuer counts commits). */
@@ -87,15 +104,29 @@ export async function openDuban(location: string, options: OpenOptions): Promise
   // Notifications are written in the transaction of the transition that causes them.
   const engine = new Engine(store, [reformTaskV1], { onCommit: notificationHook(options.onCommit) });
   const limit = options.rateLimit ?? 0;
+  const tokens = new TokenStore(db);
+  const accounts = new AccountStore(db, karamayUnits, accountAccess(db, tokens));
+  const limiter = (max: number, windowMs: number): RateLimiter => (store.dialect === 'postgres' ? new DbRateLimiter(db, max, windowMs) : new FixedWindowRateLimiter(max, windowMs));
   return {
     engine,
-    tokens: new TokenStore(db),
-    sessions: new SessionStore(db),
+    tokens,
+    accounts,
+    sessions: new SessionStore(db, {
+      tokenPrincipal: (id, at) => tokens.principalOf(id, at),
+      accountPrincipal: async (id) => {
+        const account = await accounts.get(id);
+        const principal = account === undefined ? undefined : await accounts.principalOf(id);
+        return principal === undefined ? undefined : { principal, mustChangePassword: account!.mustChangePassword };
+      },
+    }),
+    signInLimits: { address: limiter(SIGN_IN_LIMITS.perAddress, SIGN_IN_LIMITS.addressWindowMs), account: limiter(SIGN_IN_LIMITS.perAccount, SIGN_IN_LIMITS.accountWindowMs) },
     notifications: new NotificationStore(db),
     webhooks: new WebhookStore(db),
     accessLog: new AccessLog(db, options.logger ?? createLogger({ level: 'silent' })),
+    files: new FileStore(db),
     plans: new PlanReader(engine, new CurrentPlan(engine)),
     rateLimit: limit <= 0 ? unlimited : store.dialect === 'postgres' ? new DbRateLimiter(db, limit) : new FixedWindowRateLimiter(limit),
+    heavyReads: new HeavyReads(options.heavyReads ?? DEFAULT_HEAVY_READ_LIMITS),
     units: karamayUnits,
     close: () => engine.close(),
   };

@@ -3,12 +3,14 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { openAuditSigner } from '../audit/keys/audit-signer.ts';
-import type { CheckpointPolicy } from '../audit/checkpoints/checkpoint-issuer.ts';
+import type { CheckpointPolicy, Wakeups } from '../audit/checkpoints/checkpoint-issuer.ts';
 import { CheckpointIssuer } from '../audit/checkpoints/checkpoint-issuer.ts';
 import type { Clock } from '../time/clock.ts';
+import type { HeavyReadLimits } from '../http/heavy-reads.ts';
 import { createApp } from './create-app.ts';
 import { PeriodicRounds } from '../jobs/periodic-rounds.ts';
 import { importPlan } from '../plans/import-plan.ts';
+import type { SkippedTask } from '../plans/import-plan.ts';
 import { WebhookDispatcher } from '../notifications/webhooks/webhook-dispatcher.ts';
 import type { LoadedPlan } from '../plans/load-plan-file.ts';
 import { openDuban } from './open-duban.ts';
@@ -32,8 +34,12 @@ export interface ServerOptions {
   readonly timerIntervalMs?: number;
   /** Where the audit signing key lives (required for PostgreSQL); by default `<db>.keys/`. */
   readonly keyDir?: string;
-  /** When to sign checkpoints; by default every 1000 entries and every 10 minutes. */
+  /** When to sign checkpoints; by default soon after each commit, at most every 2 s (sooner at 1000 waiting entries), and every minute if the log grew. */
   readonly checkpoints?: CheckpointPolicy;
+  /** How the checkpoint issuer waits out its interval between signings; Node's timers by default (a test drives its own). */
+  readonly checkpointWakeups?: Wakeups;
+  /** Heavy reads (replays, verifications, past-day reports) at once and waiting; 2 and 6 by default. */
+  readonly heavyReads?: HeavyReadLimits;
   /** Express's `trust proxy` (see AppDeps.trustProxy); off by default. */
   readonly trustProxy?: number | string;
 }
@@ -46,7 +52,7 @@ export interface RunningServer extends Duban {
   readonly checkpoints: CheckpointIssuer;
   /** Sends the webhook outbox (notifications to units' endpoints). */
   readonly dispatcher: WebhookDispatcher;
-  readonly imported?: { created: string[]; existing: string[] };
+  readonly imported?: { created: string[]; existing: string[]; skipped: SkippedTask[] };
   /** Stops accepting, finishes requests in flight, stops the scheduler, closes the database. */
   close(): Promise<void>;
 }
@@ -62,7 +68,7 @@ const READ_MODEL_INTERVAL_MS = 5_000;
  */
 export async function runServer(options: ServerOptions): Promise<RunningServer> {
   let checkpoints: CheckpointIssuer | undefined;
-  const duban = await openDuban(options.db, { create: true, rateLimit: options.rateLimit, logger: options.logger, onCommit: async () => checkpoints?.noteCommit() });
+  const duban = await openDuban(options.db, { create: true, rateLimit: options.rateLimit, logger: options.logger, ...(options.heavyReads === undefined ? {} : { heavyReads: options.heavyReads }), onCommit: async (tx, { entry }) => tx.afterCommit(() => checkpoints?.noteCommit(entry.seq)) });
   const { engine } = duban;
   let server: Server | undefined;
   let scheduler: Scheduler | undefined;
@@ -70,9 +76,9 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
   let readModel: PeriodicRounds<void> | undefined;
   try {
     const signer = await openAuditSigner(engine, options.db, { keyDir: options.keyDir, create: true });
-    checkpoints = new CheckpointIssuer(engine, signer, options.clock, options.logger, options.checkpoints);
+    checkpoints = new CheckpointIssuer(engine, signer, options.clock, options.logger, options.checkpoints, options.checkpointWakeups);
     const imported = options.plan === undefined ? undefined : await importPlan(engine, options.plan.plan, options.plan.planId, options.clock.now());
-    if (imported !== undefined) options.logger.info({ planId: options.plan?.planId, created: imported.created.length, existing: imported.existing.length }, 'plan imported');
+    if (imported !== undefined) options.logger.info({ planId: options.plan?.planId, created: imported.created.length, existing: imported.existing.length, skipped: imported.skipped.map((task) => task.number) }, 'plan imported');
     scheduler = new Scheduler(engine, options.clock, options.logger, options.timerIntervalMs);
     await scheduler.start();
     await checkpoints.start();

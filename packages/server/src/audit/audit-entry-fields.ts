@@ -5,7 +5,7 @@ export const auditEntryFields = {
   seq: z.number().int(),
   version: z.number().int(),
   type: z.string(),
-  actor: z.strictObject({ role: z.string(), unit: z.string().nullable() }),
+  actor: z.strictObject({ role: z.string(), unit: z.string().nullable(), account: z.strictObject({ id: z.number().int(), name: z.string() }).optional() }),
   payload: z.record(z.string(), z.json()),
   from: z.string().nullable(),
   to: z.string(),

@@ -6,7 +6,7 @@ import type { Principal } from './principal.ts';
 
 /** What authentication needs of the token store. */
 export interface TokenAuthenticator {
-  authenticate(token: string): Promise<Principal | undefined>;
+  authenticate(token: string, at: Date): Promise<Principal | undefined>;
 }
 
 /** RFC 9110 §11.1: the scheme is case-insensitive; RFC 6750: one token68 after it. */
@@ -35,7 +35,7 @@ export function authenticate(tokens: TokenAuthenticator, limiter: RateLimiter, c
     }
     const header = req.get('Authorization');
     const match = header === undefined ? null : BEARER.exec(header.trim());
-    const principal = match?.[1] === undefined ? undefined : await tokens.authenticate(match[1]);
+    const principal = match?.[1] === undefined ? undefined : await tokens.authenticate(match[1], now);
     if (principal === undefined) {
       const decision = await limiter.hit(`bearer-failures:${address}`, now);
       if (!decision.allowed) {

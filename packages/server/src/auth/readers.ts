@@ -14,6 +14,8 @@ export const readers = {
   audit: ['office', 'reviewer', 'admin'],
   /** Who read what (/api/audit/access-log). */
   accessLog: ['reviewer', 'admin'],
+  /** Who may upload files (POST /api/files, a form's files): those who send events with them. */
+  uploaders: ['unit', 'office'],
   /** A unit's own pages (/mine) and acknowledging its notifications. */
   ownUnit: ['unit'],
   /**

@@ -21,7 +21,7 @@ export type StarterTokens = z.output<typeof tokensFile>;
 export async function ensureStarterTokens(file: string, tokens: TokenStore, leadUnits: readonly string[], url: string, at: Date): Promise<{ tokens: StarterTokens; reused: boolean }> {
   const existing = readTokensFile(file);
   if (existing !== undefined && existing.tokens.length > 0) {
-    const live = await Promise.all(existing.tokens.map(async (t) => (await tokens.authenticate(t.token))?.tokenId === t.id));
+    const live = await Promise.all(existing.tokens.map(async (t) => (await tokens.authenticate(t.token, at))?.tokenId === t.id));
     if (live.every(Boolean)) {
       const updated = { ...existing, url };
       writeTokensFile(file, updated);

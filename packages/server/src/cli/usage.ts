@@ -1,21 +1,35 @@
 /** The CLI's usage text, printed by `duban help` and after every bad argument. */
 export const USAGE = `Usage: duban <command> [options]
 
-  plan parse FILE                    Plan JSON of a plan document (.md/.txt) on stdout
+  plan parse FILE                    Plan JSON of a plan file on stdout (.docx, .xlsx, .md/.txt
+                                     in UTF-8 or GB18030/GBK, .json); warnings on stderr
   serve --db FILE|postgres://… [--port N] [--host ADDR] [--plan FILE] [--clock ISO]
         [--rate-limit N] [--timer-interval SECONDS]
-        [--checkpoint-every N] [--checkpoint-minutes T] [--key-dir DIR] [--trust-proxy VALUE]
+        [--checkpoint-seconds S] [--checkpoint-every N] [--checkpoint-minutes T] [--heavy-reads N]
+        [--key-dir DIR] [--trust-proxy VALUE]
                                      serve the HTTP API (port 3000, host 127.0.0.1 by default);
-                                     signs an audit checkpoint every N entries (default 1000),
-                                     every T minutes with new entries (default 10), at shutdown
+                                     signs an audit checkpoint after each commit, at most every
+                                     S seconds (default 2), at once when N entries wait (default
+                                     1000), every T minutes with new entries (default 1), at shutdown;
+                                     N replays, verifications, past-day reports at once (default
+                                     2, 6 more wait, then 503; 0: no limit)
   start [--trust-proxy VALUE]        serve data/duban.db with the Karamay plan on 127.0.0.1:3000
                                      (PORT overrides); tokens go to data/secrets/tokens.json
   demo [--port N] [--exit]           play a scripted demo (演示数据) over HTTP on data/demo.db,
                                      then keep serving until Ctrl-C (--exit: stop at once)
   token create --db FILE --role office|reviewer|unit|admin [--unit NAME] [--label TEXT]
-                                     issue a token; the token is printed on the last line
+        [--expires 30d|12h|DATE]     issue a service token; the token is printed on the last line
+  token create --db FILE --account LOGIN [--label TEXT] [--expires 30d|12h|DATE]
+                                     a token acting as a person's account (stops when it is disabled)
   token list --db FILE               list tokens (never their secrets)
   token revoke ID --db FILE          revoke a token (running servers stop accepting it within 2 s)
+  account create --db FILE --login NAME --name TEXT --role ROLE [--unit NAME] [--phone P] [--email E]
+                                     a person's account (ROLE: unit-staff, office-staff, reviewer,
+                                     admin, leader); prints a one-time sign-in code
+  account list --db FILE             list accounts (never passwords)
+  account disable|enable LOGIN --db FILE
+                                     disabling ends the account's sessions and tokens at once
+  account reset LOGIN --db FILE      a one-time sign-in code (24 h, single use) to set a password
   timers run --db FILE --now ISO     fire every timer due by ISO
   audit verify --db FILE [--checkpoint FILE]… [--pubkey FILE] [--key-dir DIR]
   audit verify --log DIR [--checkpoint FILE]… [--pubkey FILE]
@@ -53,7 +67,7 @@ export const USAGE = `Usage: duban <command> [options]
   help                               this text
 
 ISO is an ISO 8601 instant, e.g. 2023-07-01T00:00:00+08:00; a bare date (2023-07-01) means
-00:00 in Asia/Shanghai. --plan takes a plan document (.md/.txt) or Plan JSON (.json).
+00:00 in Asia/Shanghai. --plan takes the same plan files as plan parse (at most 20 MB; .doc/.wps/.pdf: save as .docx).
 --rate-limit is requests per token per minute (default 600; 0 turns it off).
 --trust-proxy names the reverse proxies whose X-Forwarded-Proto/-For are believed (off by
 default): a hop count, or addresses and subnets separated by commas, or loopback (a proxy on

@@ -8,6 +8,8 @@ import { accessLogMigration } from './migrations/0002-access-log.ts';
 import { webSessionMigration } from './migrations/0003-web-session.ts';
 import { notificationsMigration } from './migrations/0004-notifications.ts';
 import { rateLimitMigration } from './migrations/0005-scale-out-rate-limit.ts';
+import { accountsMigration } from './migrations/0006-accounts.ts';
+import { filesMigration } from './migrations/0007-files.ts';
 
 /**
  * The server's migrations, one file each in migrations/, by the name its databases recorded. A
@@ -19,6 +21,8 @@ export const serverMigrationFiles: Readonly<Record<string, (dialect: Dialect) =>
   '0003-web-session': webSessionMigration,
   '0004-notifications': notificationsMigration,
   '0005-scale-out-rate-limit': rateLimitMigration,
+  '0006-accounts': accountsMigration,
+  '0007-files': filesMigration,
 };
 
 function serverMigrations(dialect: Dialect): MigrationProvider {

@@ -16,6 +16,10 @@ export interface ApiTokenTable {
   label: string | null;
   created_at: string;
   revoked_at: string | null;
+  /** The account the token acts as (migration 0006); null for a service token. */
+  account_id: number | null;
+  /** ISO instant after which the token no longer authenticates; null: never. */
+  expires_at: string | null;
 }
 
 /** `access_log`: who read what through the API and the pages (audit/access/access-log.ts). */
@@ -27,14 +31,51 @@ export interface AccessLogTable {
   method: string;
   path: string;
   status: number;
+  /** The account that read (migration 0006); null for a token of no account. */
+  account_id: number | null;
 }
 
 /** `web_session`: sign-in sessions of the pages, the cookie's id stored only as its SHA-256 (web/session/session-store.ts). */
 export interface WebSessionTable {
   id_hash: string;
+  /** The token a token sign-in stands for; 0 for an account's session. */
   token_id: number;
   created_at: string;
   expires_at: string;
+  /** The account signed in (migration 0006); null for a token sign-in. */
+  account_id: number | null;
+  /** The client address it was opened from. */
+  address: string | null;
+}
+
+/** `account`: a person (accounts/account-store.ts); the password stored only as its argon2id hash. */
+export interface AccountTable {
+  id: Generated<number>;
+  /** Lower case, unique. */
+  login: string;
+  display_name: string;
+  phone: string | null;
+  email: string | null;
+  /** The canonical name of the account's unit (the unit registry's); null for an account of no unit. */
+  unit: string | null;
+  /** An account role (accounts/account-roles.ts). */
+  role: string;
+  /** null until a password is set (a new account signs in first with a one-time code). */
+  password_hash: string | null;
+  /** 1: the password must be changed at the next sign-in. */
+  must_change: number;
+  disabled_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** `account_reset`: one-time sign-in codes an admin issued, stored as their SHA-256 only. */
+export interface AccountResetTable {
+  code_hash: string;
+  account_id: number;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
 }
 
 /** `rate_limit_window`: requests per key in the current window, shared by every server on the database (rate-limit/db-rate-limiter.ts). */
@@ -91,6 +132,36 @@ export interface WebhookDeliveryTable {
   created_at: string;
 }
 
+/** `file_content`: one distinct evidence file, by the SHA-256 of its bytes (files/file-store.ts). */
+export interface FileContentTable {
+  sha256: string;
+  size: number;
+  /** The media type judged from its bytes, never from its name. */
+  type: string;
+  /** The CRC-32 of its bytes, which a zip of a task's files needs before it sends them. */
+  crc32: number;
+  /** How many rows of `file_chunk` hold its bytes. */
+  chunks: number;
+  created_at: string;
+}
+
+/** `file_chunk`: a file's bytes in order; `content_key` is its SHA-256, or `upload:<id>` while it streams in. */
+export interface FileChunkTable {
+  content_key: string;
+  n: number;
+  data: Uint8Array;
+}
+
+/** `file_upload`: who uploaded a file under which name; an event may name only its own unit's uploads. */
+export interface FileUploadTable {
+  id: string;
+  sha256: string;
+  name: string;
+  role: string;
+  unit: string | null;
+  uploaded_at: string;
+}
+
 /** Every table of the server's. */
 export interface ServerDatabase {
   api_token: ApiTokenTable;
@@ -100,4 +171,9 @@ export interface ServerDatabase {
   notification: NotificationTable;
   webhook: WebhookTable;
   webhook_delivery: WebhookDeliveryTable;
+  account: AccountTable;
+  account_reset: AccountResetTable;
+  file_content: FileContentTable;
+  file_chunk: FileChunkTable;
+  file_upload: FileUploadTable;
 }

@@ -28,9 +28,9 @@ export function problemDetails(logger: Logger): ErrorRequestHandler {
       return;
     }
     const problem = toProblem(error);
-    if (problem.status >= 500) {
-      logger.error({ reqId: requestIdOf(res), err: error, status: problem.status }, 'request failed');
-    }
+    // A 5xx decided on purpose (too busy) is a warning; anything else failed.
+    if (error instanceof HttpProblem && problem.status >= 500) logger.warn({ reqId: requestIdOf(res), status: problem.status, code: problem.code }, 'request refused');
+    else if (problem.status >= 500) logger.error({ reqId: requestIdOf(res), err: error, status: problem.status }, 'request failed');
     writeProblem(req, res, problem);
   };
 }

@@ -25,6 +25,12 @@ export const problemKinds = {
   bodyTooLarge: { status: 413, code: 'body-too-large', title: '请求体过大' },
   notJson: { status: 415, code: 'unsupported-media-type', title: '请求体须为 JSON' },
   notForm: { status: 415, code: 'unsupported-media-type', title: '表单格式不正确' },
+  notMultipart: { status: 415, code: 'unsupported-media-type', title: '文件须以 multipart/form-data 上传' },
+  unsupportedFile: { status: 415, code: 'unsupported-file', title: '文件类型不受支持或内容异常' },
+  fileTooLarge: { status: 413, code: 'file-too-large', title: '文件过大' },
+  tooManyFiles: { status: 413, code: 'too-many-files', title: '一次上传的文件过多' },
+  uploadIncomplete: { status: 400, code: 'upload-incomplete', title: '上传未完成，请重新上传' },
+  fileNotFound: { status: 404, code: 'file-not-found', title: '文件不存在' },
   invalidRequest: { status: 422, code: 'invalid-request', title: '请求内容不符合要求' },
   invalidDateRange: { status: 422, code: 'invalid-request', title: '日期范围不符合要求' },
   invalidPeriod: { status: 422, code: 'invalid-request', title: '通报期间不符合要求' },
@@ -37,6 +43,7 @@ export const problemKinds = {
   rateLimited: { status: 429, code: 'rate-limited', title: '请求过于频繁，请稍后再试' },
   internal: { status: 500, code: 'internal', title: '服务器内部错误' },
   storeUnavailable: { status: 503, code: 'store-unavailable', title: '服务暂时不可用' },
+  heavyReadsBusy: { status: 503, code: 'heavy-reads-busy', title: '回放、校验和历史报表查询繁忙，请稍后再试' },
 } as const satisfies Record<string, ProblemKind>;
 
 export type ProblemName = keyof typeof problemKinds;
@@ -104,6 +111,14 @@ export function rateLimited(decision: Extract<RateDecision, { allowed: false }>,
 /** 503 with Retry-After: nothing was written. */
 export function storeUnavailable(detail: string): HttpProblem {
   return problem('storeUnavailable', detail, { headers: { 'Retry-After': String(STORE_RETRY_AFTER_SECONDS) } });
+}
+
+/** 503 with Retry-After: too many replays, verifications and past-day reports running and waiting; nothing was read. */
+export function heavyReadsBusy(limits: { readonly running: number; readonly queued: number }, retryAfterSeconds: number): HttpProblem {
+  return problem('heavyReadsBusy', `${limits.running} heavy reads (replays, verifications, reports as of a past day) are running and ${limits.queued} waiting; retry in ${retryAfterSeconds} s`, {
+    extensions: { retryAfter: retryAfterSeconds },
+    headers: { 'Retry-After': String(retryAfterSeconds) },
+  });
 }
 
 /** The 500 every unexpected failure gets: generic, the cause logged with the request id. */

@@ -1,48 +1,48 @@
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { assertHasTasks, decodePlanFile, parsePlan, planSchema, PlanInputError } from '@duban/plan';
-import type { Plan } from '@duban/plan';
+import { checkPlanFileSize, DEFAULT_PLAN_MAX_BYTES, readPlanDocument } from '@duban/plan';
+import type { Plan, PlanDocument } from '@duban/plan';
 import { UserError } from '../user-error.ts';
 
 /** A plan read from a file, with the id its tasks are imported under. */
 export interface LoadedPlan {
   readonly plan: Plan;
-  /** The file's name without extension, e.g. `karamay-2023-fangguanfu`. */
+  /** The file's name without extension when it is ASCII (`karamay-2023-fangguanfu`), else `plan-` and a hash of the name. */
   readonly planId: string;
+  /** What the file was (docx, xlsx, text, json) and the unit names the registry does not know. */
+  readonly document: Pick<PlanDocument, 'format' | 'encoding' | 'unknownUnits'>;
 }
 
 const PLAN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 /**
- * Reads a plan: a `.json` file as Plan JSON (checked against the schema), anything else as a plan
- * document (.md/.txt) parsed here. Throws PlanInputError or UserError with a message for people when the file
- * cannot be used (bad encoding, no task, malformed JSON). Does IO.
+ * Reads a plan file of any format `readPlanDocument` takes (.docx, .xlsx, .md/.txt in UTF-8 or
+ * GB18030, Plan JSON), its name in any script. Throws PlanInputError naming the file and the
+ * reason when it cannot be used (too large, wrong type, no task…), UserError when it cannot be
+ * opened. A task without a lead unit is a warning in the plan, never a refusal. Does IO.
  */
-export async function loadPlanFile(path: string): Promise<LoadedPlan> {
-  const extension = extname(path);
-  const planId = basename(path, extension);
-  if (!PLAN_ID.test(planId)) {
-    throw new UserError(`计划文件名须为字母、数字、点、横线 / the plan's file name must be ASCII letters, digits, '.', '-' or '_' (it becomes the plan id): ${planId}`);
+export async function loadPlanFile(path: string, options: { maxBytes?: number } = {}): Promise<LoadedPlan> {
+  const fileName = basename(path);
+  const maxBytes = options.maxBytes ?? DEFAULT_PLAN_MAX_BYTES;
+  let bytes: Uint8Array;
+  try {
+    // Refuse an oversized file before reading it into memory.
+    checkPlanFileSize((await stat(path)).size, fileName, maxBytes);
+    bytes = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError(`找不到计划文件 / no such plan file: ${path}`);
+    if (code === 'EISDIR') throw new UserError(`计划文件是一个目录 / the plan file is a directory: ${path}`);
+    if (code === 'EACCES') throw new UserError(`没有读取计划文件的权限 / permission denied: ${path}`);
+    throw error;
   }
-  const bytes = await readFile(path);
-  let plan: Plan;
-  if (extension.toLowerCase() === '.json') {
-    let json: unknown;
-    try {
-      json = JSON.parse(decodePlanFile(bytes));
-    } catch (error) {
-      if (error instanceof PlanInputError) throw error;
-      throw new UserError(`计划 JSON 格式错误 / ${path} is not valid JSON: ${(error as Error).message}`);
-    }
-    const parsed = planSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new UserError(`计划 JSON 不符合格式 / ${path} is not Plan JSON at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? ''}`);
-    }
-    plan = parsed.data;
-  } else {
-    plan = parsePlan(decodePlanFile(bytes), { source: basename(path) });
-  }
-  assertHasTasks(plan, basename(path));
-  return { plan, planId };
+  const document = await readPlanDocument({ bytes, fileName, maxBytes });
+  return { plan: document.plan, planId: planIdOf(fileName), document: { format: document.format, encoding: document.encoding, unknownUnits: document.unknownUnits } };
+}
+
+function planIdOf(fileName: string): string {
+  const stem = basename(fileName, extname(fileName));
+  if (PLAN_ID.test(stem)) return stem;
+  return `plan-${createHash('sha256').update(stem).digest('hex').slice(0, 12)}`;
 }

@@ -2,9 +2,10 @@ import type { Engine, Json, SendOptions, SendResult } from '@duban/engine';
 import type { UnitRegistry } from '@duban/plan';
 import type { FieldIssue } from '../http/http-problem.ts';
 import type { Principal } from '../auth/principal.ts';
-import { actorOf } from '../auth/principal.ts';
+import { actorOf, callerKey } from '../auth/principal.ts';
 import { invalidFields, problem } from '../http/problems.ts';
 import { requestFingerprint } from '../http/request-fingerprint.ts';
+import type { FileStore } from '../files/file-store.ts';
 import type { Clock } from '../time/clock.ts';
 import { SingleFlight } from './single-flight.ts';
 
@@ -39,6 +40,7 @@ export class EventSender {
     private readonly engine: Engine,
     private readonly clock: Clock,
     private readonly units: Pick<UnitRegistry, 'get'>,
+    private readonly files: Pick<FileStore, 'uploads'>,
   ) {}
 
   async send(request: EventRequest): Promise<SendResult> {
@@ -46,13 +48,45 @@ export class EventSender {
     if (principal.role === 'reviewer') throw problem('forbidden', 'reviewers have read-only access and may send no event');
     const at = this.clock.now();
     const options: SendOptions = { onlyIfVisible: true, ...(request.expectedVersion === undefined ? {} : { expectedVersion: request.expectedVersion }) };
-    const payload = request.type === 'REASSIGN' ? this.withRegisteredLeads(request.payload) : request.payload;
+    const named = request.type === 'REASSIGN' ? this.withRegisteredLeads(request.payload) : request.payload;
+    const payload = await this.withUploads(named, principal);
     const send = (extra: SendOptions = {}) => this.engine.send(request.taskId, { type: request.type, payload }, actorOf(principal), at, { ...options, ...extra });
     const { idempotency } = request;
     if (idempotency === undefined) return send();
-    const idempotencyKey = `${principal.tokenId}:${idempotency.key}`;
+    const idempotencyKey = principal.tokenId > 0 ? `${principal.tokenId}:${idempotency.key}` : `${callerKey(principal)}:${idempotency.key}`;
     const fingerprint = requestFingerprint(idempotency.method, idempotency.path, idempotency.body);
     return this.flights.run(idempotencyKey, fingerprint, () => send({ idempotencyKey, fingerprint }));
+  }
+
+  /**
+   * `attachments` as the caller names them (`[{ file: <upload id> }]`, ids from `POST /api/files` or
+   * a form's files) turned into what the log keeps of each file: its SHA-256, size, type and name. A
+   * file never uploaded, or uploaded by another unit (or another role), is refused with 422 naming the
+   * entry, alike, so nobody learns of another unit's files. Does IO.
+   */
+  private async withUploads(payload: Record<string, unknown>, principal: Principal): Promise<Record<string, unknown>> {
+    const { attachments } = payload;
+    if (attachments === undefined) return payload;
+    const refused = (path: string, message: string) => invalidFields('body', [{ path, message }], 'invalidPayload');
+    if (!Array.isArray(attachments)) throw refused('attachments', '须为文件列表，每项为 { "file": 上传时得到的编号 }');
+    const ids = attachments.map((item, index) => {
+      const id = (item as { file?: unknown } | null)?.file;
+      if (item === null || typeof item !== 'object' || Object.keys(item).length !== 1 || typeof id !== 'string') throw refused(`attachments.${index}`, '请先上传文件，再以上传时得到的编号引用：{ "file": 编号 }');
+      return id;
+    });
+    const uploads = await this.files.uploads(ids);
+    const unit = principal.role === 'unit' ? principal.unit : null;
+    const issues: FieldIssue[] = [];
+    const resolved = ids.map((id, index) => {
+      const upload = uploads.get(id);
+      if (upload === undefined || upload.role !== principal.role || upload.unit !== unit) {
+        issues.push({ path: `attachments.${index}.file`, message: '文件不存在，或不是本单位上传的' });
+        return undefined;
+      }
+      return { sha256: upload.sha256, name: upload.name, size: upload.size, type: upload.type };
+    });
+    if (issues.length > 0) throw invalidFields('body', issues, 'invalidPayload');
+    return { ...payload, attachments: resolved };
   }
 
   /**

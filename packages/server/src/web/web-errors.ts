@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { toProblem } from '../http/problem-details.ts';
+import { HttpProblem } from '../http/http-problem.ts';
 import { PAGE_NOT_FOUND } from '../http/problems.ts';
 import { requestIdOf } from '../http/request-id.ts';
 import { errorPage } from './pages/error-page.ts';
@@ -18,7 +19,9 @@ export function webErrors(logger: Logger): ErrorRequestHandler {
       return;
     }
     const problem = toProblem(error);
-    if (problem.status >= 500) logger.error({ reqId: requestIdOf(res), err: error, status: problem.status }, 'page failed');
+    // A 5xx decided on purpose (too busy) is a warning; anything else failed.
+    if (error instanceof HttpProblem && problem.status >= 500) logger.warn({ reqId: requestIdOf(res), status: problem.status, code: problem.code }, 'page refused');
+    else if (problem.status >= 500) logger.error({ reqId: requestIdOf(res), err: error, status: problem.status }, 'page failed');
     for (const [name, value] of Object.entries(problem.headers)) if (name !== 'WWW-Authenticate') res.setHeader(name, value);
     res.status(problem.status).type('html').send(errorPage(problem, viewerOf(res)).text);
   };

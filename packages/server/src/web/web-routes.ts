@@ -6,6 +6,8 @@ import { dashboardRoutes } from './routes/dashboard-routes.ts';
 import { officePageRoutes } from './routes/office-page-routes.ts';
 import { reviewPageRoutes } from './routes/review-page-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
+import { accountRoutes } from './routes/account-routes.ts';
+import { adminRoutes } from './routes/admin-routes.ts';
 import { taskPageRoutes } from './routes/task-page-routes.ts';
 import { unitPageRoutes } from './routes/unit-page-routes.ts';
 import { webSecurityHeaders } from './security-headers.ts';
@@ -16,6 +18,7 @@ import { recordAccess } from '../audit/access/record-access.ts';
 import { rateLimit } from '../rate-limit/rate-limit.ts';
 import type { RateBudget } from '../rate-limit/rate-limit.ts';
 import { loadViewer, viewerOf } from './session/web-viewer.ts';
+import { callerKey } from '../auth/principal.ts';
 
 function serveAsset(asset: WebAsset): RequestHandler {
   return (_req, res) => {
@@ -34,7 +37,7 @@ const PAGE_READS = /^\/(audit|history|tasks|dashboard|queue|ledger|assessment|ci
  */
 const pageBudget: RateBudget = (req, res) => {
   const viewer = viewerOf(res);
-  if (viewer !== undefined) return { key: `token:${viewer.principal.tokenId}`, whose: 'with this token' };
+  if (viewer !== undefined) return { key: callerKey(viewer.principal), whose: viewer.principal.tokenId > 0 ? 'with this token' : 'of this account' };
   return req.method === 'POST' ? { key: `sign-in:${req.ip ?? 'unknown'}`, whose: 'from this address' } : undefined;
 };
 
@@ -52,7 +55,7 @@ export const webRoutes: RouteModule = (deps) => (router) => {
   web.get('/assets/duban.js', serveAsset(webAssets.js));
   web.get(['/assets/favicon.svg', '/favicon.ico'], serveAsset(webAssets.icon));
   web.use(...formBody(), loadViewer(deps.sessions, deps.clock), rateLimit(deps.rateLimit, deps.clock, pageBudget), recordAccess(deps.accessLog, deps.clock, (res) => viewerOf(res)?.principal, PAGE_READS));
-  for (const routes of [sessionRoutes, taskPageRoutes, dashboardRoutes, officePageRoutes, unitPageRoutes, reviewPageRoutes]) routes(deps)(web);
+  for (const routes of [sessionRoutes, accountRoutes, adminRoutes, taskPageRoutes, dashboardRoutes, officePageRoutes, unitPageRoutes, reviewPageRoutes]) routes(deps)(web);
   web.use(pageNotFound());
   web.use(webErrors(deps.logger));
   router.use(web);

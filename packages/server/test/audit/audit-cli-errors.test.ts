@@ -18,7 +18,7 @@ describe('the audit and replay-diff commands refuse bad input clearly', () => {
 
   it('given a bad argument, when an audit or replay diff command runs, then it prints one line naming the problem and the usage, and exits 2', async () => {
     const cases: [string[], RegExp][] = [
-      [['audit'], /audit needs a subcommand: verify, export, pubkey, prove, consistency/],
+      [['audit'], /audit needs a subcommand: verify, export, pubkey, prove or consistency/],
       [['audit', 'shred'], /unknown audit subcommand "shred"/],
       [['audit', 'verify'], /--db is required/],
       [['audit', 'verify', '--db', db, '--log', dir], /either --db FILE or --log DIR/],

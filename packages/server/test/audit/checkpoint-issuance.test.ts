@@ -46,7 +46,7 @@ describe('the server signs checkpoints', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('given a new database, when the server first starts, takes entries and restarts, then it makes a private signing key beside the database, signs the imported plan, every 5th entry and what is left at shutdown', async () => {
-    const server = await serve(db, { everyEntries: 5, intervalMs: 0 });
+    const server = await serve(db, { minIntervalMs: 0, everyEntries: 5, intervalMs: 0 });
     try {
       const files = auditFiles(db)!;
       expect(statSync(files.keyDir).mode & 0o777).toBe(0o700);
@@ -64,7 +64,7 @@ describe('the server signs checkpoints', () => {
       await server.close();
     }
     // Shutdown signs what is left, in the database and in the checkpoint file.
-    const reopened = await serve(db, { everyEntries: 5, intervalMs: 0 });
+    const reopened = await serve(db, { minIntervalMs: 0, everyEntries: 5, intervalMs: 0 });
     try {
       const all = await sizes(reopened);
       expect(all.slice(0, 2)).toEqual([71, 76]);
@@ -79,7 +79,7 @@ describe('the server signs checkpoints', () => {
   it('given a database copied to another name, when the server starts on it and takes an entry, then the same key signs and the log keeps its first name', async () => {
     const renamed = join(dir, 'renamed.db');
     for (const suffix of ['', '.keys', '.checkpoints']) cpSync(`${db}${suffix}`, `${renamed}${suffix}`, { recursive: true });
-    const server = await serve(renamed, { everyEntries: 0, intervalMs: 0 });
+    const server = await serve(renamed, { minIntervalMs: 0, everyEntries: 0, intervalMs: 0 });
     try {
       expect(server.checkpoints.signer.origin).toBe('duban/served.db');
       expect(defaultOrigin(renamed)).toBe('duban/renamed.db');
@@ -95,7 +95,7 @@ describe('the server signs checkpoints', () => {
   it('given the checkpoint file lost, when the server starts, then it writes every stored checkpoint back', async () => {
     const file = auditFiles(db)!.checkpointFile;
     rmSync(file);
-    const server = await serve(db, { everyEntries: 0, intervalMs: 0 });
+    const server = await serve(db, { minIntervalMs: 0, everyEntries: 0, intervalMs: 0 });
     try {
       expect(fileSizes(file)).toEqual(await sizes(server));
     } finally {
@@ -110,11 +110,11 @@ describe('the server signs checkpoints', () => {
     const files = auditFiles(other)!;
     cpSync(`${db}.keys`, files.keyDir, { recursive: true });
     writeFileSync(files.keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    await expect(serve(other, { everyEntries: 0, intervalMs: 0 })).rejects.toThrow(/is not this database's checkpoint key ed25519:[0-9a-f]{16}/);
+    await expect(serve(other, { minIntervalMs: 0, everyEntries: 0, intervalMs: 0 })).rejects.toThrow(/is not this database's checkpoint key ed25519:[0-9a-f]{16}/);
   });
 
   it('given an interval, when an entry is added, then it is signed without waiting for the count', async () => {
-    const server = await serve(db, { everyEntries: 0, intervalMs: 50 });
+    const server = await serve(db, { minIntervalMs: 0, everyEntries: 0, intervalMs: 50 });
     try {
       const before = await server.engine.auditSize();
       await progress(server, 1);

@@ -33,6 +33,8 @@ const landed: Record<string, { sqlite: string; postgres: string }> = {
   '0003-web-session': { sqlite: '008286a1dacca7b0', postgres: '008286a1dacca7b0' },
   '0004-notifications': { sqlite: '3f5ceb7fa3468045', postgres: 'cae82c0e7a8eb687' },
   '0005-scale-out-rate-limit': { sqlite: 'c327ab78e58aa519', postgres: 'a0a9be6326788232' },
+  '0006-accounts': { sqlite: '59be71a34e89ae30', postgres: '0b2277977b633ef0' },
+  '0007-files': { sqlite: 'f37cfbc5ba20a245', postgres: 'cf0db9f98076b91c' },
 };
 
 describe('the server migrations', () => {

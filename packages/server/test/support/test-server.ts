@@ -9,9 +9,11 @@ import { appDeps } from '../../src/app/app-deps.ts';
 import { createApp } from '../../src/app/create-app.ts';
 import { createLogger } from '../../src/app/create-logger.ts';
 import { openDuban } from '../../src/app/open-duban.ts';
+import type { UploadLimits } from '../../src/files/receive-files.ts';
 import type { Duban } from '../../src/app/open-duban.ts';
 import { repoPaths } from '../../src/app/repo-paths.ts';
 import type { Role } from '../../src/auth/role.ts';
+import type { HeavyReadLimits } from '../../src/http/heavy-reads.ts';
 import type { TokenStore } from '../../src/auth/token-store.ts';
 import type { ServerDatabase } from '../../src/db/server-tables.ts';
 import { importPlan } from '../../src/plans/import-plan.ts';
@@ -44,6 +46,8 @@ export interface TestServer {
 }
 
 export interface TestServerOptions {
+  /** How large an uploaded file and a submission may be; the server's defaults otherwise. */
+  readonly uploadLimits?: UploadLimits;
   /** Requests per token per minute (the database's limiter on PostgreSQL, as in `serve`); none by default. */
   readonly rateLimit?: number;
   /** The database; a fresh one by default (a schema of its own under DUBAN_TEST_DB=postgres). */
@@ -53,6 +57,8 @@ export interface TestServerOptions {
   /** The key the audit routes verify checkpoints with; by default a fresh key no checkpoint was signed with (the test server signs none). */
   readonly auditKey?: AuditKey;
   readonly trustProxy?: number | string;
+  /** Heavy reads at once and waiting (replays, verifications, past-day reports); openDuban's default otherwise. */
+  readonly heavyReads?: HeavyReadLimits;
   /** Runs after the notification hook, in every transition's transaction. */
   readonly onCommit?: CommitHook;
   /** Where the clock starts; 2023-05-10 09:00 in Asia/Shanghai by default. */
@@ -83,12 +89,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     logger,
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
     ...(options.onCommit === undefined ? {} : { onCommit: options.onCommit }),
+    ...(options.heavyReads === undefined ? {} : { heavyReads: options.heavyReads }),
   });
   const { engine, tokens } = duban;
   const clock = new ManualClock(options.startAt ?? '2023-05-10T09:00:00+08:00');
   await (options.seed ?? karamayPlan)(duban, clock);
   const auditKey = options.auditKey ?? { origin: 'duban-test', publicKey: generateKeyPairSync('ed25519').publicKey };
-  const app = createApp(appDeps(duban, { clock, logger, auditKey, trustProxy: options.trustProxy }));
+  const app = createApp(appDeps(duban, { clock, logger, auditKey, trustProxy: options.trustProxy, uploadLimits: options.uploadLimits }));
   const server: Server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

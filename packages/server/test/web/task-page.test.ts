@@ -41,7 +41,7 @@ describe('the task page', () => {
     // And the forms are those allowedEvents gives the unit now: START and REQUEST_EXTENSION
     const forms = [...page.body.matchAll(/<details class="event-form" id="form-([A-Z_]+)"/g)].map((m) => m[1]);
     expect(forms).toEqual((await server.request(`/api/tasks/${OWN}`, { token: await server.token('unit', '市水务局') }).then((r) => r.json())).allowedEvents);
-    expect(forms).toEqual(['START', 'REQUEST_EXTENSION']);
+    expect(forms).toEqual(['START', 'REQUEST_EXTENSION', 'COMMENT']);
     expect(elementById(page.body, 'form-REQUEST_EXTENSION')).toContain('申请延期至');
 
     // And every visible field has its label

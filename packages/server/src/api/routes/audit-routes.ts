@@ -3,6 +3,7 @@ import { auditQuery, noQuery } from '../schemas.ts';
 import { toAuditEntryView } from '../audit-entry-view.ts';
 import { readers } from '../../auth/readers.ts';
 import { requireRole } from '../../auth/require-role.ts';
+import { heavyRead } from '../../http/heavy-reads.ts';
 import { validateInput } from '../../http/validate-input.ts';
 
 const DEFAULT_LIMIT = 100;
@@ -12,7 +13,7 @@ const DEFAULT_LIMIT = 100;
  * `GET /audit` (the log page by page) and `GET /audit/verify` (its hash chain checked, and every
  * stored checkpoint against it with the server's public key).
  */
-export const auditRoutes: RouteModule = ({ engine, auditKey }) => (router) => {
+export const auditRoutes: RouteModule = ({ engine, auditKey, heavyReads }) => (router) => {
   router.get('/audit', requireRole(readers.audit, 'read the audit log'), async (req, res) => {
     const query = validateInput(auditQuery, req.query, 'query');
     const limit = query.limit ?? DEFAULT_LIMIT;
@@ -21,7 +22,7 @@ export const auditRoutes: RouteModule = ({ engine, auditKey }) => (router) => {
     res.json({ items: entries.map(toAuditEntryView), next: entries.length === limit && last !== undefined ? last.seq : null });
   });
 
-  router.get('/audit/verify', requireRole(readers.audit, 'verify the audit log'), async (req, res) => {
+  router.get('/audit/verify', requireRole(readers.audit, 'verify the audit log'), heavyRead(heavyReads), async (req, res) => {
     validateInput(noQuery, req.query, 'query');
     const report = await engine.verifyWithCheckpoints(auditKey.publicKey, [], auditKey.origin);
     res.json({

@@ -5,10 +5,11 @@ import { invalidField } from '../../http/problems.ts';
 import { requireRole } from '../../auth/require-role.ts';
 import { validateInput } from '../../http/validate-input.ts';
 import { readers } from '../../auth/readers.ts';
+import { heavyRead } from '../../http/heavy-reads.ts';
 
 /** `GET /replay/diff?from=&to=`: the tasks whose state, light or deadline changed between two instants, replayed from the log. */
-export const replayDiffRoutes: RouteModule = ({ plans }) => (router) => {
-  router.get('/replay/diff', requireRole(readers.audit, 'replay the audit log'), async (req, res) => {
+export const replayDiffRoutes: RouteModule = ({ plans, heavyReads }) => (router) => {
+  router.get('/replay/diff', requireRole(readers.audit, 'replay the audit log'), heavyRead(heavyReads), async (req, res) => {
     const query = validateInput(replayDiffQuery, req.query, 'query');
     const from = new Date(query.from);
     const to = new Date(query.to);

@@ -3,6 +3,7 @@ import type { RouteModule } from '../../app/app-deps.ts';
 import { readers } from '../../auth/readers.ts';
 import { requireRole } from '../../auth/require-role.ts';
 import { invalidTime } from '../../http/problems.ts';
+import { heavyRead, pastAsOf } from '../../http/heavy-reads.ts';
 import { sendPieces } from '../../http/send-pieces.ts';
 import { validateInput } from '../../http/validate-input.ts';
 import { assessUnits, circular, circularHtml, circularMarkdown, defaultAssessmentRules, summarize } from '../../reports/index.ts';
@@ -18,8 +19,11 @@ import { circularQuery, reportQuery, unitsReportQuery } from '../schemas.ts';
  * `/reports/ledger.xlsx` (downloads named 台账-<date>), and `/reports/circular?from=&to=&format=`,
  * each read through the PlanReader (as of now from the read model, as of a past instant by one replay).
  */
-export const reportRoutes: RouteModule = ({ plans, clock, units }) => (router) => {
+export const reportRoutes: RouteModule = ({ plans, clock, units, heavyReads }) => (router) => {
   const planReaders = requireRole(readers.plan, 'read plan-wide reports');
+  // As of a past day a report is rebuilt from the whole log; the circular always is.
+  const past = heavyRead(heavyReads, pastAsOf(clock));
+  const always = heavyRead(heavyReads);
   const instant = (text: string | undefined) => checked(() => asOf(text, clock.now()));
 
   const sendLedger = async (query: unknown, format: LedgerFormat, res: Response) => {
@@ -28,13 +32,13 @@ export const reportRoutes: RouteModule = ({ plans, clock, units }) => (router) =
     await sendPieces(res, body, { ...headers, 'Cache-Control': 'private, no-store' });
   };
 
-  router.get('/reports/summary', planReaders, async (req, res) => {
+  router.get('/reports/summary', planReaders, past, async (req, res) => {
     const query = validateInput(reportQuery, req.query, 'query');
     const plan = await plans.facts(instant(query.asOf));
     res.json(summarize(plan.tasks, plan.events, plan.asOf));
   });
 
-  router.get('/reports/units', planReaders, async (req, res) => {
+  router.get('/reports/units', planReaders, past, async (req, res) => {
     const query = validateInput(unitsReportQuery, req.query, 'query');
     const plan = await plans.facts(instant(query.asOf));
     const unit = query.unit === undefined ? undefined : units.canonical(query.unit);
@@ -42,10 +46,10 @@ export const reportRoutes: RouteModule = ({ plans, clock, units }) => (router) =
     res.json(unit === undefined ? assessment : { ...assessment, units: assessment.units.filter((scored) => scored.unit === unit) });
   });
 
-  router.get('/reports/ledger.csv', planReaders, async (req, res) => sendLedger(req.query, 'csv', res));
-  router.get('/reports/ledger.xlsx', planReaders, async (req, res) => sendLedger(req.query, 'xlsx', res));
+  router.get('/reports/ledger.csv', planReaders, past, async (req, res) => sendLedger(req.query, 'csv', res));
+  router.get('/reports/ledger.xlsx', planReaders, past, async (req, res) => sendLedger(req.query, 'xlsx', res));
 
-  router.get('/reports/circular', planReaders, async (req, res) => {
+  router.get('/reports/circular', planReaders, always, async (req, res) => {
     const query = validateInput(circularQuery, req.query, 'query');
     const period = checked(() => reportPeriod(query.from, query.to, clock.now()));
     const plan = await plans.facts({ at: new Date(periodEnd(period)), now: false });

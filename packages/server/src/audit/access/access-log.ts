@@ -7,7 +7,10 @@ export interface AccessRecord {
   readonly id: number;
   /** ISO 8601 instant from the server's clock, when the request arrived. */
   readonly at: string;
+  /** 0 for a person's web session, which is no token. */
   readonly tokenId: number;
+  /** The person's account, when a person read (migration 0006); absent for a service token. */
+  readonly accountId?: number;
   readonly role: string;
   readonly method: string;
   readonly path: string;
@@ -36,7 +39,7 @@ export class AccessLog {
       try {
         await this.db
           .insertInto('access_log')
-          .values({ at: access.at, token_id: access.tokenId, role: access.role, method: access.method, path, status: access.status })
+          .values({ at: access.at, token_id: access.tokenId, account_id: access.accountId ?? null, role: access.role, method: access.method, path, status: access.status })
           .execute();
       } catch (error) {
         this.logger.error({ err: error, access: { ...access, path } }, 'writing the access log failed; the request was answered anyway');
@@ -54,6 +57,7 @@ export class AccessLog {
       id: Number(row.id),
       at: row.at,
       tokenId: Number(row.token_id),
+      ...(row.account_id === null ? {} : { accountId: Number(row.account_id) }),
       role: row.role,
       method: row.method,
       path: row.path,

@@ -17,9 +17,9 @@ export function recordAccess(log: AccessLog, clock: Clock, principalOf: (res: Re
     const principal = principalOf(res);
     const path = redactQuerySecrets(routedPath(req.originalUrl));
     if (principal !== undefined && watchedReaders.includes(principal.role) && watched.test(path)) {
-      const { tokenId, role } = principal;
+      const { tokenId, role, account } = principal;
       const at = clock.now().toISOString();
-      res.once('close', () => log.record({ at, tokenId, role, method: req.method, path, status: res.statusCode }));
+      res.once('close', () => log.record({ at, tokenId, ...(account === undefined ? {} : { accountId: account.id }), role, method: req.method, path, status: res.statusCode }));
     }
     next();
   };

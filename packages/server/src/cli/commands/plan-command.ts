@@ -4,13 +4,18 @@ import { parseCommandArgs } from '../cli-args.ts';
 import type { CliIo } from '../cli-io.ts';
 import { UsageError } from '../usage-error.ts';
 
-/** `plan parse FILE`: Plan JSON on stdout, a summary on stderr; exit 1 when the file has no task. */
+/**
+ * `plan parse FILE` (.docx, .xlsx, .md/.txt in UTF-8 or GB18030, .json): Plan JSON on stdout, a
+ * summary and every warning with its place on stderr; exit 1 when the file is refused or has no task.
+ */
 export async function planCommand(args: readonly string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'parse') throw new UsageError(sub === undefined ? 'plan needs a subcommand: parse' : `unknown plan subcommand ${JSON.stringify(sub)}`);
   const { positionals } = parseCommandArgs(rest, {}, { min: 1, max: 1, names: 'FILE' });
-  const { plan } = await loadPlanFile(positionals[0]!);
+  const { plan, document } = await loadPlanFile(positionals[0]!);
   io.out(JSON.stringify(plan, null, 2));
   io.err(formatPlanSummary(plan).trimEnd());
+  io.err(`格式：${document.format}${document.encoding === null ? '' : `（${document.encoding}）`}　警告：${plan.warnings.length} 条`);
+  for (const warning of plan.warnings) io.err(`  ${warning.where ?? `第${warning.line}行`}：${warning.message}`);
   return 0;
 }

@@ -1,5 +1,6 @@
 import { isPostgresUrl } from '@duban/engine';
 import { DEFAULT_CHECKPOINT_POLICY } from '../../audit/checkpoints/checkpoint-issuer.ts';
+import { DEFAULT_HEAVY_READ_LIMITS } from '../../http/heavy-reads.ts';
 import { SimulatedClock, systemClock } from '../../time/clock.ts';
 import { loadPlanFile } from '../../plans/load-plan-file.ts';
 import { runServer } from '../../app/run-server.ts';
@@ -17,7 +18,7 @@ export const DEFAULT_RATE_LIMIT = 600;
 
 /**
  * `serve --db … [--port N] [--host ADDR] [--plan FILE] [--clock ISO] [--rate-limit N] [--timer-interval S]
- * [--checkpoint-every N] [--checkpoint-minutes T] [--key-dir DIR] [--trust-proxy VALUE]`.
+ * [--checkpoint-seconds S] [--checkpoint-every N] [--checkpoint-minutes T] [--heavy-reads N] [--key-dir DIR] [--trust-proxy VALUE]`.
  */
 export async function serveCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(
@@ -30,8 +31,10 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
       clock: { type: 'string' },
       'rate-limit': { type: 'string' },
       'timer-interval': { type: 'string' },
+      'checkpoint-seconds': { type: 'string' },
       'checkpoint-every': { type: 'string' },
       'checkpoint-minutes': { type: 'string' },
+      'heavy-reads': { type: 'string' },
       'key-dir': { type: 'string' },
       'trust-proxy': { type: 'string' },
     },
@@ -45,9 +48,12 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
   const rateLimit = integer(values['rate-limit'], '--rate-limit', 0, 1_000_000, DEFAULT_RATE_LIMIT);
   const timerIntervalMs = integer(values['timer-interval'], '--timer-interval', 1, 86_400, 30) * 1000;
   const checkpoints = {
+    minIntervalMs: integer(values['checkpoint-seconds'], '--checkpoint-seconds', 0, 86_400, DEFAULT_CHECKPOINT_POLICY.minIntervalMs / 1000) * 1000,
     everyEntries: integer(values['checkpoint-every'], '--checkpoint-every', 0, 10_000_000, DEFAULT_CHECKPOINT_POLICY.everyEntries),
     intervalMs: integer(values['checkpoint-minutes'], '--checkpoint-minutes', 0, 10_080, DEFAULT_CHECKPOINT_POLICY.intervalMs / 60_000) * 60_000,
   };
+  const heavyRunning = integer(values['heavy-reads'], '--heavy-reads', 0, 1000, DEFAULT_HEAVY_READ_LIMITS.running);
+  const heavyReads = { running: heavyRunning, queued: heavyRunning === 0 ? 0 : DEFAULT_HEAVY_READ_LIMITS.queued };
   const keyDir = keyDirOption(values['key-dir']);
   const trustProxy = trustProxyOption(values['trust-proxy']);
   const clock = values.clock === undefined ? systemClock : new SimulatedClock(instant(values.clock, '--clock').toISOString());
@@ -62,12 +68,14 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
     rateLimit,
     timerIntervalMs,
     checkpoints,
+    heavyReads,
     ...(keyDir === undefined ? {} : { keyDir }),
     ...(plan === undefined ? {} : { plan }),
     ...(trustProxy === undefined ? {} : { trustProxy }),
   });
   const where = isPostgresUrl(db) ? 'PostgreSQL' : db;
   io.err(`duban: serving ${where} at ${server.url}${server.imported === undefined ? '' : ` (plan ${plan?.planId}: ${server.imported.created.length} tasks created, ${server.imported.existing.length} already there)`}`);
+  for (const skipped of server.imported?.skipped ?? []) io.err(`duban: ${skipped.reason} / task ${skipped.number} has no lead unit and was not imported`);
   if (trustProxy !== undefined) io.err(`duban: ${trustedProxies(trustProxy)}`);
   io.err(`duban: audit checkpoints are signed by key ${server.checkpoints.signer.keyName}; reviewers keep its public key (duban audit pubkey --db …)`);
   return serveUntilSignal(server, io);

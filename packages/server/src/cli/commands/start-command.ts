@@ -4,6 +4,7 @@ import { loadPlanFile } from '../../plans/load-plan-file.ts';
 import { repoPaths } from '../../app/repo-paths.ts';
 import { runServer } from '../../app/run-server.ts';
 import { ensureStarterTokens } from '../starter-tokens.ts';
+import { ensureFirstAdmin } from '../../accounts/first-admin.ts';
 import { integer, parseCommandArgs } from '../cli-args.ts';
 import type { CliIo } from '../cli-io.ts';
 import { envLogger } from '../env-logger.ts';
@@ -29,6 +30,7 @@ export async function startCommand(args: readonly string[], io: CliIo): Promise<
   const server = await runServer({ db: repoPaths.startDb, port, host: '127.0.0.1', clock, logger, rateLimit: DEFAULT_RATE_LIMIT, plan, ...(trustProxy === undefined ? {} : { trustProxy }) });
   const leadUnits = plan.plan.tasks.flatMap((task) => task.leadUnits);
   const { tokens, reused } = await ensureStarterTokens(repoPaths.startTokens, server.tokens, leadUnits, server.url, clock.now());
+  const firstAdmin = await ensureFirstAdmin(server.accounts, clock.now());
   io.err(
     [
       `duban 督办 is running at ${server.url}`,
@@ -38,6 +40,9 @@ export async function startCommand(args: readonly string[], io: CliIo): Promise<
         : `  clock:    the plan's calendar, now ${planTime.toISOString()} (runs in real time from ${issuedOn}; DUBAN_REAL_CLOCK=1 for today's)`,
       ...(trustProxy === undefined ? [] : [`  proxies:  ${trustedProxies(trustProxy)}`]),
       `  tokens:   ${repoPaths.startTokens} (${tokens.tokens.length} tokens, ${reused ? 'reused' : 'newly issued'}; keep it secret)`,
+      firstAdmin === undefined
+        ? `  sign in:  ${server.url}/login with your account (duban account reset LOGIN --db ${repoPaths.startDb} for a one-time code)`
+        : `  sign in:  ${server.url}/login/code as "${firstAdmin.login}" with the one-time code ${firstAdmin.code} (shown once; until ${firstAdmin.expiresAt})`,
       `  try:      curl -H "Authorization: Bearer <office token>" ${server.url}/api/tasks?limit=5`,
       '  Ctrl-C stops it.',
     ].join('\n'),

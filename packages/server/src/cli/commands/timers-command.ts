@@ -2,15 +2,15 @@ import { openDuban } from '../../app/open-duban.ts';
 import { instant, parseCommandArgs, required } from '../cli-args.ts';
 import { databaseOption } from '../database-option.ts';
 import type { CliIo } from '../cli-io.ts';
-import { UsageError } from '../usage-error.ts';
+import { runSubcommand } from '../subcommands.ts';
 
 /** `timers run --db FILE --now ISO`: fire every timer due by ISO once; print what fired and what was dropped. */
-export async function timersCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub !== 'run') {
-    throw new UsageError(sub === undefined ? 'timers needs a subcommand: run' : `unknown timers subcommand ${JSON.stringify(sub)}`);
-  }
-  const { values } = parseCommandArgs(rest, { db: { type: 'string' }, now: { type: 'string' } }, { min: 0, max: 0, names: '' });
+export function timersCommand(args: readonly string[], io: CliIo): Promise<number> {
+  return runSubcommand('timers', { run }, args, io);
+}
+
+async function run(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs(args, { db: { type: 'string' }, now: { type: 'string' } }, { min: 0, max: 0, names: '' });
   const db = databaseOption(values.db);
   const now = instant(required(values.now, '--now'), '--now');
   const duban = await openDuban(db, { create: false });

@@ -7,6 +7,7 @@ import { UserError } from '../../user-error.ts';
 import { parseCommandArgs, required } from '../cli-args.ts';
 import { databaseOption } from '../database-option.ts';
 import type { CliIo } from '../cli-io.ts';
+import { runSubcommand } from '../subcommands.ts';
 import { UsageError } from '../usage-error.ts';
 import { webhookSecretOption } from '../webhook-secret-option.ts';
 
@@ -15,18 +16,8 @@ import { webhookSecretOption } from '../webhook-secret-option.ts';
  * every notification created after `set` to it, signed with the secret (X-Duban-Signature), which `set`
  * takes from `--secret-file FILE`, DUBAN_WEBHOOK_SECRET or (warned against) `--secret S`.
  */
-export async function webhookCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const [sub, ...rest] = args;
-  switch (sub) {
-    case 'set':
-      return set(rest, io);
-    case 'list':
-      return list(rest, io);
-    case 'remove':
-      return remove(rest, io);
-    default:
-      throw new UsageError(sub === undefined ? 'webhook needs a subcommand: set, list or remove' : `unknown webhook subcommand ${JSON.stringify(sub)}`);
-  }
+export function webhookCommand(args: readonly string[], io: CliIo): Promise<number> {
+  return runSubcommand('webhook', { set, list, remove }, args, io);
 }
 
 async function set(args: readonly string[], io: CliIo): Promise<number> {

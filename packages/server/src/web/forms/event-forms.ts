@@ -32,7 +32,10 @@ export type FormEventType = Exclude<ReformTaskEventType, 'WARN' | 'DEADLINE_PASS
 
 type EventForms = { readonly [K in FormEventType]: readonly FormField<keyof ReformTaskPayloads[K] & string>[] };
 
-/** The fields of each event's form, in the order people fill them in; every payload field appears once. */
+/**
+ * The fields of each event's form, in the order people fill them in; every payload field appears
+ * once, but `attachments`, which only the API sends for now (files uploaded with POST /api/files).
+ */
 export const eventForms: EventForms = {
   START: [{ name: 'note', kind: 'textarea', required: false }],
   PROGRESS: [
@@ -72,6 +75,10 @@ export const eventForms: EventForms = {
   ],
   REASSIGN: [{ name: 'leadUnits', kind: 'units', required: true, hint: '从单位名录中选择；按住 Ctrl（苹果电脑为 Command）可选多个' }],
   CANCEL: [{ name: 'reason', kind: 'textarea', required: true }],
+  COMMENT: [
+    { name: 'text', kind: 'textarea', required: true },
+    { name: 'ask', kind: 'lines', required: false, hint: '需要答复时，每行写一个本任务的单位' },
+  ],
 };
 
 /** Is this an event with a form? Pure. */

@@ -1,6 +1,7 @@
 import type { RouteModule } from '../../app/app-deps.ts';
 import { actorOf } from '../../auth/principal.ts';
 import { readers } from '../../auth/readers.ts';
+import { heavyRead, pastAsOf } from '../../http/heavy-reads.ts';
 import { summarize } from '../../reports/index.ts';
 import { filterTasks } from '../../tasks/task-filter.ts';
 import { asOf } from '../../time/as-of.ts';
@@ -17,7 +18,7 @@ import { dashboardQuery } from '../web-queries.ts';
 export const dashboardRoutes: RouteModule = (deps) => (router) => {
   const { plans, clock, units } = deps;
 
-  router.get('/dashboard', requireViewer(readers.plan), async (req, res) => {
+  router.get('/dashboard', requireViewer(readers.plan), heavyRead(deps.heavyReads, pastAsOf(clock)), async (req, res) => {
     const { query, errors } = pageQuery(dashboardQuery, req.query);
     const viewer = signedIn(res);
     const actor = actorOf(viewer.principal);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Response } from 'express';
 import type { RouteModule } from '../../app/app-deps.ts';
 import { readers } from '../../auth/readers.ts';
+import { heavyRead, pastAsOf } from '../../http/heavy-reads.ts';
 import { sendPieces } from '../../http/send-pieces.ts';
 import { validateInput } from '../../http/validate-input.ts';
 import { assessUnits, circular, circularHtml, defaultAssessmentRules } from '../../reports/index.ts';
@@ -39,6 +40,9 @@ function circularCsp(document: string): string {
  */
 export const officePageRoutes: RouteModule = (deps) => (router) => {
   const { plans, clock } = deps;
+  // As of a past day a page is rebuilt from the whole log; a circular always is.
+  const past = heavyRead(deps.heavyReads, pastAsOf(clock));
+  const always = heavyRead(deps.heavyReads);
 
   router.get('/queue', requireViewer(readers.queue), async (req, res) => {
     validateInput(emptyQuery, req.query, 'query');
@@ -48,7 +52,7 @@ export const officePageRoutes: RouteModule = (deps) => (router) => {
     res.type('html').send(queuePage(signedIn(res), reported).text);
   });
 
-  router.get('/assessment', requireViewer(readers.assessment), async (req, res) => {
+  router.get('/assessment', requireViewer(readers.assessment), past, async (req, res) => {
     const { query, errors } = pageQuery(asOfQuery, req.query);
     const now = clock.now();
     const today = shanghaiDate(now.getTime());
@@ -65,7 +69,7 @@ export const officePageRoutes: RouteModule = (deps) => (router) => {
     return circular(period, plan.tasks, plan.events);
   };
 
-  router.get('/circular', requireViewer(readers.circular), async (req, res) => {
+  router.get('/circular', requireViewer(readers.circular), heavyRead(deps.heavyReads, (req) => req.query['from'] !== undefined || req.query['to'] !== undefined), async (req, res) => {
     const { query, errors } = pageQuery(periodQuery, req.query);
     const now = clock.now();
     const chosen = chosenPeriod(query, now);
@@ -80,7 +84,7 @@ export const officePageRoutes: RouteModule = (deps) => (router) => {
       .send(circularPage({ viewer: signedIn(res), ...typed, today: chosen.today, errors, ...(report === undefined ? {} : { circular: report }) }).text);
   });
 
-  router.get('/circular/view', requireViewer(readers.circular), async (req, res) => {
+  router.get('/circular/view', requireViewer(readers.circular), always, async (req, res) => {
     const query = validateInput(periodQuery, req.query, 'query');
     const now = clock.now();
     const chosen = chosenPeriod(query, now);
@@ -105,6 +109,6 @@ export const officePageRoutes: RouteModule = (deps) => (router) => {
     await sendPieces(res, body, headers);
   };
 
-  router.get('/ledger.csv', requireViewer(readers.plan), async (req, res) => sendLedger(req.query, 'csv', res));
-  router.get('/ledger.xlsx', requireViewer(readers.plan), async (req, res) => sendLedger(req.query, 'xlsx', res));
+  router.get('/ledger.csv', requireViewer(readers.plan), past, async (req, res) => sendLedger(req.query, 'csv', res));
+  router.get('/ledger.xlsx', requireViewer(readers.plan), past, async (req, res) => sendLedger(req.query, 'xlsx', res));
 };

@@ -1,6 +1,7 @@
 import { verifyInclusion } from '@duban/engine';
 import { DAY_MS } from '@duban/reform-task';
 import type { RouteModule } from '../../app/app-deps.ts';
+import { heavyRead, pastAsOf } from '../../http/heavy-reads.ts';
 import { actorOf } from '../../auth/principal.ts';
 import { validateInput } from '../../http/validate-input.ts';
 import { shanghaiDate } from '../../time/calendar.ts';
@@ -25,8 +26,11 @@ import { requireViewer, signedIn } from '../session/web-viewer.ts';
 export const reviewPageRoutes: RouteModule = (deps) => (router) => {
   const { engine, plans, clock } = deps;
   const auditors = requireViewer(readers.audit);
+  // The log verified, or the plan replayed to a past day or moment: one turn of the heavy reads each.
+  const always = heavyRead(deps.heavyReads);
+  const past = heavyRead(deps.heavyReads, (req) => req.query['time'] !== undefined || pastAsOf(clock)(req));
 
-  router.get('/audit', auditors, async (req, res) => {
+  router.get('/audit', auditors, always, async (req, res) => {
     validateInput(emptyQuery, req.query, 'query');
     res.type('html').send(auditPage(signedIn(res), await checkLog(engine, deps.auditKey)).text);
   });
@@ -61,7 +65,7 @@ export const reviewPageRoutes: RouteModule = (deps) => (router) => {
     res.type('html').send(proofPage({ viewer, logSize, values, proof: { proof, entry, verified, ...(checkpoint === undefined ? {} : { checkpoint }) } }).text);
   });
 
-  router.get('/history', auditors, async (req, res) => {
+  router.get('/history', auditors, past, async (req, res) => {
     const { query, errors } = pageQuery(historyQuery, req.query);
     const viewer = signedIn(res);
     const now = clock.now();
@@ -75,7 +79,7 @@ export const reviewPageRoutes: RouteModule = (deps) => (router) => {
     res.status(queryStatus(errors)).type('html').send(historyPage({ viewer, asOfDay, time: shownTime, today, tasks, at: instant.at.getTime(), errors }).text);
   });
 
-  router.get('/history/diff', auditors, async (req, res) => {
+  router.get('/history/diff', auditors, always, async (req, res) => {
     const { query, errors } = pageQuery(diffQuery, req.query);
     const viewer = signedIn(res);
     const now = clock.now();

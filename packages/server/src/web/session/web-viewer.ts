@@ -16,7 +16,12 @@ export interface Viewer {
   readonly principal: Principal;
   readonly sessionId: string;
   readonly csrf: string;
+  /** An account that must change its password: it reaches only its account page until it does. */
+  readonly mustChangePassword?: boolean;
 }
+
+/** The pages an account that must change its password may still reach. */
+const BEFORE_PASSWORD_CHANGE = new Set(['/account', '/account/password', '/logout']);
 
 /** Puts the viewer of a live session cookie on `res.locals` (nothing when there is none). */
 export function loadViewer(sessions: SessionStore, clock: Clock): RequestHandler {
@@ -24,7 +29,7 @@ export function loadViewer(sessions: SessionStore, clock: Clock): RequestHandler
     const id = readCookie(req, SESSION_COOKIE);
     const session = id === undefined ? undefined : await sessions.find(id, clock.now());
     if (id !== undefined && session !== undefined) {
-      res.locals['viewer'] = { principal: session.principal, sessionId: id, csrf: csrfTokenFor(id) } satisfies Viewer;
+      res.locals['viewer'] = { principal: session.principal, sessionId: id, csrf: csrfTokenFor(id), mustChangePassword: session.mustChangePassword } satisfies Viewer;
     }
     next();
   };
@@ -58,6 +63,10 @@ export function requireViewer(roles?: readonly Role[]): RequestHandler {
     if (viewer === undefined) {
       const next = req.method === 'GET' ? safeNext(req.originalUrl) : undefined;
       res.redirect(303, next === undefined || next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`);
+      return;
+    }
+    if (viewer.mustChangePassword === true && !BEFORE_PASSWORD_CHANGE.has(req.path)) {
+      res.redirect(303, '/account');
       return;
     }
     if (roles !== undefined && !roles.includes(viewer.principal.role)) {

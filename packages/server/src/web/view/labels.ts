@@ -28,8 +28,8 @@ export function lightLabel(light: string): string {
   return Object.hasOwn(lightLabels, light) ? lightLabels[light as keyof typeof lightLabels] : light;
 }
 
-/** Who did something, as people say it: the unit's name, or the role. Pure. */
+/** Who did something, as people say it: the unit's name, or the role, and the person's name when a person acted. Pure. */
 export function actorLabel(actor: Actor): string {
-  if (actor.role === 'unit' && actor.unit !== null) return actor.unit;
-  return roleLabels[actor.role] ?? actor.role;
+  const who = actor.role === 'unit' && actor.unit !== null ? actor.unit : (roleLabels[actor.role] ?? actor.role);
+  return actor.account === undefined ? who : `${who} ${actor.account.name}`;
 }

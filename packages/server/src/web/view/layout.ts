@@ -50,6 +50,7 @@ export const navigation: Readonly<Record<Role, readonly NavItem[]>> = {
     { href: '/tasks', label: '任务列表' },
     { href: '/ledger', label: '台账' },
     { href: '/audit', label: '审计核验' },
+    { href: '/admin/accounts', label: '账号管理' },
   ],
 };
 
@@ -91,7 +92,8 @@ export interface PageOptions {
 export function layout(options: PageOptions): SafeHtml {
   const { viewer } = options;
   const nav = viewer === undefined ? [] : navigation[viewer.principal.role];
-  const who = viewer === undefined ? '' : viewer.principal.unit ?? roleLabels[viewer.principal.role] ?? viewer.principal.role;
+  const where = viewer === undefined ? '' : viewer.principal.unit ?? roleLabels[viewer.principal.role] ?? viewer.principal.role;
+  const person = viewer?.principal.account?.name;
   return html`<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -112,7 +114,7 @@ ${
     : html`<nav class="site-nav" aria-label="主导航"><ul>${nav.map(
         (item) => html`<li><a href="${item.href}"${item.href === options.current ? html` aria-current="page"` : ''}>${item.label}</a></li>`,
       )}</ul></nav>
-<form class="sign-out" method="post" action="/logout">${csrfField(viewer)}<span class="who">${who}</span><button type="submit" class="link-button">退出登录</button></form>`
+<form class="sign-out" method="post" action="/logout">${csrfField(viewer)}<span class="who">${where}${person === undefined ? '' : html` <a href="/account">${person}</a>`}</span><button type="submit" class="link-button">退出登录</button></form>`
 }
 </header>
 <main id="main" tabindex="-1">

@@ -1,0 +1,126 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { ServerDatabase } from '../db/server-tables.ts';
+
+/** A distinct file's content: its SHA-256, size and the type judged from its bytes. */
+export interface StoredFile {
+  readonly sha256: string;
+  readonly size: number;
+  readonly type: string;
+}
+
+/** A content as the store keeps it: with the CRC-32 a zip needs. */
+export interface KeptFile extends StoredFile {
+  readonly crc32: number;
+}
+
+/** One upload of a file: who sent it, when, under which name. */
+export interface Upload extends StoredFile {
+  readonly id: string;
+  readonly name: string;
+  readonly role: string;
+  readonly unit: string | null;
+  readonly uploadedAt: string;
+}
+
+/** What an upload records beside the content. */
+export interface UploadRecord {
+  readonly name: string;
+  readonly role: string;
+  readonly unit: string | null;
+  readonly at: Date;
+}
+
+/** What a stored file is found to be when it is read back against what an audit entry recorded. */
+export type FileCheck = 'intact' | 'missing' | 'altered';
+
+/**
+ * Evidence files in the database, content-addressed by SHA-256, so every server on the database
+ * serves the same bytes: a file's bytes stream in chunk by chunk under a provisional key, and only
+ * once the upload has ended and passed its checks does the content take its hash as its key (one
+ * row for any number of uploads of the same bytes). Does IO.
+ */
+export class FileStore {
+  constructor(private readonly db: Kysely<ServerDatabase>) {}
+
+  /** A writer for one incoming file; `finish` or `abort` it. */
+  writer(): FileWriter {
+    return new FileWriter(this.db);
+  }
+
+  /** The uploads with these ids (the ones that exist). */
+  async uploads(ids: readonly string[]): Promise<Map<string, Upload>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('file_upload')
+      .innerJoin('file_content', 'file_content.sha256', 'file_upload.sha256')
+      .select(['file_upload.id', 'file_upload.sha256', 'file_upload.name', 'file_upload.role', 'file_upload.unit', 'file_upload.uploaded_at', 'file_content.size', 'file_content.type'])
+      .where('file_upload.id', 'in', [...ids])
+      .execute();
+    return new Map(rows.map((r) => [r.id, { id: r.id, sha256: r.sha256, name: r.name, role: r.role, unit: r.unit, uploadedAt: r.uploaded_at, size: Number(r.size), type: r.type }]));
+  }
+
+  /** A content by its hash, or undefined. */
+  async content(sha256: string): Promise<KeptFile | undefined> {
+    const row = await this.db.selectFrom('file_content').select(['sha256', 'size', 'type', 'crc32']).where('sha256', '=', sha256).executeTakeFirst();
+    return row === undefined ? undefined : { sha256: row.sha256, size: Number(row.size), type: row.type, crc32: Number(row.crc32) };
+  }
+
+  /** A content's bytes, chunk by chunk in order, one query each (never the whole file in memory). */
+  async *bytes(sha256: string): AsyncGenerator<Buffer> {
+    for (let n = 0; ; n++) {
+      const row = await this.db.selectFrom('file_chunk').select('data').where('content_key', '=', sha256).where('n', '=', n).executeTakeFirst();
+      if (row === undefined) return;
+      yield Buffer.from(row.data);
+    }
+  }
+
+  /** Reads a content back and compares it with what an entry recorded: present, of that size, with that hash. */
+  async check(recorded: Pick<StoredFile, 'sha256' | 'size'>): Promise<FileCheck> {
+    const stored = await this.content(recorded.sha256);
+    if (stored === undefined) return 'missing';
+    const hash = createHash('sha256');
+    let size = 0;
+    for await (const chunk of this.bytes(recorded.sha256)) {
+      hash.update(chunk);
+      size += chunk.length;
+    }
+    if (size === 0 && recorded.size > 0) return 'missing';
+    return size === recorded.size && stored.size === recorded.size && hash.digest('hex') === recorded.sha256 ? 'intact' : 'altered';
+  }
+}
+
+/** One file streaming in: its chunks under `upload:<id>` until `finish` gives them the content's hash. */
+export class FileWriter {
+  readonly id = randomUUID();
+  private readonly key = `upload:${this.id}`;
+  private next = 0;
+
+  constructor(private readonly db: Kysely<ServerDatabase>) {}
+
+  async write(chunk: Buffer): Promise<void> {
+    await this.db.insertInto('file_chunk').values({ content_key: this.key, n: this.next, data: chunk }).execute();
+    this.next += 1;
+  }
+
+  /** Keeps the file as `content` and records the upload, in one transaction; the same bytes stored before are kept once. */
+  async finish(content: KeptFile, upload: UploadRecord): Promise<Upload> {
+    const uploadedAt = upload.at.toISOString();
+    await this.db.transaction().execute(async (trx) => {
+      const inserted = await trx
+        .insertInto('file_content')
+        .values({ sha256: content.sha256, size: content.size, type: content.type, crc32: content.crc32, chunks: this.next, created_at: uploadedAt })
+        .onConflict((c) => c.column('sha256').doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) await trx.updateTable('file_chunk').set({ content_key: content.sha256 }).where('content_key', '=', this.key).execute();
+      else await trx.deleteFrom('file_chunk').where('content_key', '=', this.key).execute();
+      await trx.insertInto('file_upload').values({ id: this.id, sha256: content.sha256, name: upload.name, role: upload.role, unit: upload.unit, uploaded_at: uploadedAt }).execute();
+    });
+    return { sha256: content.sha256, size: content.size, type: content.type, id: this.id, name: upload.name, role: upload.role, unit: upload.unit, uploadedAt };
+  }
+
+  /** Drops what was written: the upload was refused or cut off. */
+  async abort(): Promise<void> {
+    await this.db.deleteFrom('file_chunk').where('content_key', '=', this.key).execute();
+  }
+}
