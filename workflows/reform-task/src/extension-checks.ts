@@ -3,9 +3,14 @@ import { endOfDayShanghai } from './calendar-date.ts';
 
 type Issue = { path: string; message: string };
 
-/** REQUEST_EXTENSION: the requested date must fall after the limit in force. Pure. */
-export function checkExtensionRequest(payload: { until: string }, task: ReformTaskContext): Issue[] {
-  return laterThanDeadline('until', payload.until, task);
+/**
+ * REQUEST_EXTENSION: the requested date must fall after the limit in force and, for a task already
+ * overdue, after the day of the request (`at`, epoch ms). Pure.
+ */
+export function checkExtensionRequest(payload: { until: string }, task: ReformTaskContext, at: number): Issue[] {
+  const issues = laterThanDeadline('until', payload.until, task);
+  if (issues.length === 0 && endOfDayShanghai(payload.until) <= at) return [{ path: 'until', message: '延期日期须晚于今天' }];
+  return issues;
 }
 
 /** DECIDE_EXTENSION: a date the office sets when approving must fall after the limit in force. Pure. */

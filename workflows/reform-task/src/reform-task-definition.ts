@@ -20,8 +20,8 @@ function contextOf(snapshot: StoredSnapshot): ReformTaskContext {
 }
 
 const checks: Partial<Record<ReformTaskEventType, EventSpec['check']>> = {
-  REQUEST_EXTENSION: (payload, snapshot) =>
-    checkExtensionRequest(payload as ReformTaskPayloads['REQUEST_EXTENSION'], contextOf(snapshot)),
+  REQUEST_EXTENSION: (payload, snapshot, at) =>
+    checkExtensionRequest(payload as ReformTaskPayloads['REQUEST_EXTENSION'], contextOf(snapshot), at),
   DECIDE_EXTENSION: (payload, snapshot) =>
     checkExtensionDecision(payload as ReformTaskPayloads['DECIDE_EXTENSION'], contextOf(snapshot)),
   RECORD_INTERVIEW: (payload, _snapshot, at) => checkInterviewRecord(payload as ReformTaskPayloads['RECORD_INTERVIEW'], at),

@@ -26,7 +26,7 @@ export const reformTaskMachine = setup({
   guards: {
     isAutomatic: ({ event }) => event.actor.role === 'system',
     isOngoing: ({ context }) => context.deadline.ongoing,
-    beforeDeadline: ({ context, event }) => context.deadlineAt !== null && event.at < context.deadlineAt,
+    hasDeadline: ({ context }) => context.deadlineAt !== null,
     hadInterview: ({ context }) => context.interviews.length > 0,
     hasPendingExtension: ({ context }) => context.pendingExtension !== null,
     warningIsDue: ({ context, event }) => isDue(warningDueAt(context), event.at),
@@ -157,8 +157,9 @@ export const reformTaskMachine = setup({
         START: { target: 'in_progress', actions: 'recordStart' },
         URGE: { actions: 'recordUrge' },
         ESCALATE: { guard: or([not('isAutomatic'), 'escalationIsDue']), target: 'interview', actions: 'recordEscalation' },
+        // Before the limit or after it: an overdue unit may still ask for more time (the request's date must lie ahead).
         REQUEST_EXTENSION: {
-          guard: and(['beforeDeadline', not('hasPendingExtension')]),
+          guard: and(['hasDeadline', not('hasPendingExtension')]),
           actions: 'recordExtensionRequest',
         },
         DECIDE_EXTENSION: { guard: 'hasPendingExtension', actions: 'recordExtensionDecision' },
@@ -177,8 +178,9 @@ export const reformTaskMachine = setup({
         URGE: { actions: 'recordUrge' },
         ESCALATE: { guard: or([not('isAutomatic'), 'escalationIsDue']), target: 'interview', actions: 'recordEscalation' },
         REFER: { guard: 'hadInterview', target: 'accountability', actions: 'recordReferral' },
+        // Before the limit or after it: an overdue unit may still ask for more time (the request's date must lie ahead).
         REQUEST_EXTENSION: {
-          guard: and(['beforeDeadline', not('hasPendingExtension')]),
+          guard: and(['hasDeadline', not('hasPendingExtension')]),
           actions: 'recordExtensionRequest',
         },
         DECIDE_EXTENSION: { guard: 'hasPendingExtension', actions: 'recordExtensionDecision' },

@@ -11,6 +11,7 @@ type State = 'assigned' | 'in_progress' | 'reported' | 'verified' | 'closed' | '
 type Condition =
   | 'ongoing'
   | 'beforeDeadline'
+  | 'hasDeadline'
   | 'noPendingExtension'
   | 'pendingExtension'
   | 'hadInterview'
@@ -48,7 +49,7 @@ const table: readonly Row[] = [
     event: 'REQUEST_EXTENSION',
     who: ['lead'],
     from: ['assigned', 'in_progress'],
-    when: ['beforeDeadline', 'noPendingExtension'],
+    when: ['hasDeadline', 'noPendingExtension'],
     to: 'same',
   },
   { event: 'DECIDE_EXTENSION', who: ['office'], from: ACTIVE, when: ['pendingExtension'], to: 'same' },
@@ -226,7 +227,8 @@ function expected(fixture: Fixture, event: ReformTaskEventType, actor: ActorKind
   const rows = table.filter((row) => row.event === event);
   if (!rows.some((row) => row.who.includes(actor))) return { kind: 'forbidden' };
   const row = rows.find(
-    (r) => r.who.includes(actor) && r.from.includes(fixture.state) && (r.when ?? []).every((c) => fixture.holds.includes(c)),
+    // Every fixture's task is made with a deadline date: a limit is in force in each.
+    (r) => r.who.includes(actor) && r.from.includes(fixture.state) && (r.when ?? []).every((c) => c === 'hasDeadline' || fixture.holds.includes(c)),
   );
   return row === undefined ? { kind: 'not_allowed' } : { kind: 'moves', row };
 }

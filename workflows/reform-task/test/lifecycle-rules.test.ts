@@ -78,9 +78,18 @@ describe('lifecycle rules beyond the state table', () => {
     }
   });
 
-  test('given the deadline has passed, when the lead asks for an extension, then it is refused', () => {
-    const result = step(reformTaskV1, created(), 'REQUEST_EXTENSION', { until: '2023-08-31', reason: '晚了' }, actors.lead, DEADLINE);
-    expect(result.ok === false && result.error instanceof TransitionNotAllowed).toBe(true);
+  test('given the deadline has passed and the task is overdue, when the lead asks for an extension to a later day, then it is accepted and pending', () => {
+    const overdue = play(created(), [['START', 'lead', t(1)], ['DEADLINE_PASSED', 'system', DEADLINE]]);
+    expect(contextOf(overdue).overdue).toBe(true);
+    const result = step(reformTaskV1, overdue, 'REQUEST_EXTENSION', { until: '2023-08-31', reason: '晚了' }, actors.lead, DEADLINE + 2 * DAY);
+    expect(result.ok).toBe(true);
+    if (result.ok) expect((result.step.snapshot.context as ReturnType<typeof contextOf>).pendingExtension).toMatchObject({ until: '2023-08-31', reason: '晚了' });
+  });
+
+  test('given an overdue task, when the lead asks for an extension to a day already past, then the payload is refused naming until', () => {
+    const overdue = play(created(), [['DEADLINE_PASSED', 'system', DEADLINE]]);
+    const result = step(reformTaskV1, overdue, 'REQUEST_EXTENSION', { until: '2023-07-01', reason: '晚了' }, actors.lead, DEADLINE + 5 * DAY);
+    expect(result.ok === false && result.error instanceof InvalidPayload && result.error.issues.map((i) => i.path)).toEqual(['until']);
   });
 
   test('given a task with no deadline date, when the lead asks for an extension, then it is refused', () => {

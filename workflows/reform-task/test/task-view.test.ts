@@ -37,7 +37,7 @@ describe('taskView', () => {
       urges: 1,
       lastProgress: { summary: '已部署', percent: 20, at: EARLY + 1, by: '白碱滩区人民政府' },
       pendingExtension: null,
-      allowedEvents: ['PROGRESS', 'REPORT', 'COMMENT'],
+      allowedEvents: ['PROGRESS', 'REPORT', 'REQUEST_EXTENSION', 'COMMENT'],
     });
     expect(JSON.parse(JSON.stringify(view))).toEqual(view);
   });

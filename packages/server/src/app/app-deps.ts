@@ -45,7 +45,7 @@ export interface AppDeps {
   /** Replays, verifications and past-day reports wait for a turn here (http/heavy-reads.ts). */
   readonly heavyReads: HeavyReads;
   /** Resolves a unit name or alias (in `?unit=`, a filter) to the name tasks carry. */
-  readonly units: Pick<UnitRegistry, 'canonical'>;
+  readonly units: Pick<UnitRegistry, 'canonical' | 'units'>;
   /** `/audit/verify` and the audit page check the checkpoints' signatures with it. */
   readonly auditKey: AuditKey;
   /**

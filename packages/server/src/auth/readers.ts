@@ -2,7 +2,8 @@ import type { Role } from './role.ts';
 
 /**
  * Who may read what: the one table behind every role check of the API's routes and the pages. A unit
- * reads only its own tasks (the workflow's visibility) and its own notifications.
+ * reads only its own tasks (the workflow's visibility), its own notifications, the circular and its own
+ * assessment.
  */
 export const readers = {
   /** Plan-wide reports and pages (/api/reports/*, /dashboard, /assessment, /circular, /ledger*): they name every task and unit. */
@@ -15,8 +16,17 @@ export const readers = {
   accessLog: ['reviewer', 'admin'],
   /** Who may upload files (POST /api/files, a form's files): those who send events with them. */
   uploaders: ['unit', 'office'],
-  /** A unit's own pages (/mine, /notifications) and acknowledging its notifications. */
+  /** A unit's own pages (/mine) and acknowledging its notifications. */
   ownUnit: ['unit'],
+  /**
+   * The notifications page (/notifications): a unit reads the notices sent to it; the office, reviewers
+   * and admins read every notice sent (to whom, when, read or not), as the API lets them.
+   */
+  notifications: ['unit', 'office', 'reviewer', 'admin'],
+  /** The circular (/circular, /circular/view): a 通报 is issued to every unit of the plan, naming tasks and units by design. */
+  circular: ['office', 'reviewer', 'admin', 'unit'],
+  /** The assessment page (/assessment): plan-wide for the office, reviewers and admins; a unit sees only its own row and reasons. */
+  assessment: ['office', 'reviewer', 'admin', 'unit'],
 } as const satisfies Record<string, readonly Role[]>;
 
 /** Whose reads the access log records: everyone who may read more than their own unit's tasks. */

@@ -1,5 +1,5 @@
 import type { Actor } from '@duban/engine';
-import { light, partyUnits, visibleTo } from '@duban/reform-task';
+import { light, overdueDays, partyUnits, visibleTo } from '@duban/reform-task';
 import type { Light, ReformTaskState } from '@duban/reform-task';
 import type { TaskFacts } from '../reports/index.ts';
 
@@ -10,16 +10,26 @@ export interface TaskFilter {
   /** A party to the task: lead, responsible, or member of a collective named on it. */
   readonly unit?: string | undefined;
   readonly part?: string | undefined;
+  /** Only tasks past their limit in force at the instant listed (as the summary's 逾期 counts them). */
+  readonly overdue?: boolean | undefined;
+  /** Only tasks done: verified or closed (as the summary's 完成率 counts them). */
+  readonly done?: boolean | undefined;
 }
 
-/** The tasks `actor` may see that match `filter`, in the order given. Pure. */
-export function filterTasks<T extends TaskFacts>(tasks: readonly T[], filter: TaskFilter, actor: Actor): T[] {
+/**
+ * The tasks `actor` may see that match `filter`, in the order given; `at` (epoch ms) is the instant
+ * the tasks stand at, needed by the overdue criterion. Pure.
+ */
+export function filterTasks<T extends TaskFacts>(tasks: readonly T[], filter: TaskFilter, actor: Actor, at?: number): T[] {
+  if (filter.overdue === true && at === undefined) throw new Error('filterTasks: the overdue criterion needs the instant');
   return tasks.filter(
     ({ snapshot, task }) =>
       visibleTo(actor, snapshot) &&
       (filter.state === undefined || snapshot.value === filter.state) &&
       (filter.light === undefined || light(snapshot) === filter.light) &&
       (filter.unit === undefined || partyUnits(task).includes(filter.unit)) &&
-      (filter.part === undefined || task.part === filter.part),
+      (filter.part === undefined || task.part === filter.part) &&
+      (filter.overdue !== true || overdueDays(snapshot, at!) > 0) &&
+      (filter.done !== true || snapshot.value === 'verified' || snapshot.value === 'closed'),
   );
 }

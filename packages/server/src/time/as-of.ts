@@ -78,7 +78,7 @@ export function asOf(text: string | undefined, now: Date, field = 'asOf'): AsOf 
 export function asOfMoment(date: string, time: string, now: Date): AsOf {
   const withSeconds = time.length === 8;
   const start = /^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/.test(time) && isCalendarDate(date) ? Date.parse(`${date}T${withSeconds ? time : `${time}:00`}+08:00`) : Number.NaN;
-  if (Number.isNaN(start)) throw new AsOfError('time', 'moment', `time ${time} is not a time of day`, '时刻须为 HH:MM 或 HH:MM:SS');
+  if (Number.isNaN(start)) throw new AsOfError('time', 'moment', `time ${time} is not a time of day`, '时刻须为“时:分”或“时:分:秒”，如 09:30');
   if (start > now.getTime()) throw new AsOfError('time', 'future-moment', `${date}T${time}+08:00 is after now (${now.toISOString()})`, `时刻 ${date} ${time} 晚于现在`);
   return asOfAt(Math.min(start + (withSeconds ? 999 : 59_999), now.getTime()), now);
 }

@@ -6,23 +6,33 @@ function optional<S extends z.ZodType>(schema: S) {
   return z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 }
 
-const day = z.string().refine(isCalendarDate, { message: '日期须为有效的 YYYY-MM-DD' });
+// Every message here is what a person reads beside the field of a page's form: Chinese, never zod's English.
+const one = '只能填写一项';
+const day = z.string({ error: one }).refine(isCalendarDate, { message: '日期须为有效的 YYYY-MM-DD' });
 /** A day, or a whole month `YYYY-MM`. */
-const dayOrMonth = z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, '须为 YYYY-MM-DD 或 YYYY-MM');
+const dayOrMonth = z.string({ error: one }).regex(/^\d{4}-\d{2}(-\d{2})?$/, '须为 YYYY-MM-DD 或 YYYY-MM');
+/** A yes-only tick of a link: `1`. */
+const flag = z.enum(['1'], { error: '只能为 1（是）' }).transform(() => true as const);
 
 const filters = {
-  state: optional(z.enum(reformTaskStates)),
-  light: optional(z.enum(['green', 'yellow', 'red', 'none'])),
-  unit: optional(z.string().trim().min(1).max(100)),
-  part: optional(z.string().trim().min(1).max(200)),
+  state: optional(z.enum(reformTaskStates, { error: '请从列表中选择状态' })),
+  light: optional(z.enum(['green', 'yellow', 'red', 'none'], { error: '请从列表中选择红黄绿灯' })),
+  unit: optional(z.string({ error: one }).trim().min(1, '不能为空').max(100, '单位名称不能超过100个字')),
+  part: optional(z.string({ error: one }).trim().min(1, '不能为空').max(200, '所属部分不能超过200个字')),
+  overdue: optional(flag),
+  done: optional(flag),
 };
 
-/** `/dashboard` and `/tasks`: filters, and for the dashboard the day it is as of. */
+/** `/dashboard` and `/tasks`: filters, the day they are as of, and for the list a page. */
 export const dashboardQuery = z.strictObject({ asOf: optional(day), ...filters });
-export const taskListQuery = z.strictObject({ ...filters, page: optional(z.coerce.number().int().min(1).max(1_000_000)) });
+export const taskListQuery = z.strictObject({
+  asOf: optional(day),
+  ...filters,
+  page: optional(z.coerce.number({ error: '页码须为正整数' }).int('页码须为正整数').min(1, '页码须为正整数').max(1_000_000, '页码过大')),
+});
 
 /** `/tasks/:id`: which event was just recorded (after Post/Redirect/Get). */
-export const taskPageQuery = z.strictObject({ done: optional(z.enum(reformTaskEventTypes)) });
+export const taskPageQuery = z.strictObject({ done: optional(z.enum(reformTaskEventTypes, { error: '未知的办理事项' })) });
 
 /** Pages as of one day. */
 export const asOfQuery = z.strictObject({ asOf: optional(day) });
@@ -30,7 +40,7 @@ export const asOfQuery = z.strictObject({ asOf: optional(day) });
 /** `/history`: a day, and optionally a time of day on it. */
 export const historyQuery = z.strictObject({
   asOf: optional(day),
-  time: optional(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/, '时刻须为 HH:MM 或 HH:MM:SS')),
+  time: optional(z.string({ error: one }).regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/, '时刻须为“时:分”或“时:分:秒”，如 09:30')),
 });
 
 /** `/history/diff`: two days. */
@@ -41,12 +51,12 @@ export const periodQuery = z.strictObject({ from: optional(dayOrMonth), to: opti
 
 /** `/audit/proof`: an entry and the log size to prove it in. */
 export const proofQuery = z.strictObject({
-  seq: optional(z.string().regex(/^\d{1,12}$/, '须为正整数').transform(Number)),
-  size: optional(z.string().regex(/^\d{1,12}$/, '须为正整数').transform(Number)),
+  seq: optional(z.string({ error: one }).regex(/^\d{1,12}$/, '须为正整数').transform(Number)),
+  size: optional(z.string({ error: one }).regex(/^\d{1,12}$/, '须为正整数').transform(Number)),
 });
 
 /** Pages without parameters. */
 export const emptyQuery = z.strictObject({});
 
 /** `/login`: where to go after signing in. */
-export const loginQuery = z.strictObject({ next: optional(z.string().max(500)) });
+export const loginQuery = z.strictObject({ next: optional(z.string({ error: one }).max(500, '地址过长')) });

@@ -6,9 +6,9 @@ import type { LedgerRow, PlanFacts } from '../../src/reports/index.ts';
 import { csvField, ledgerColumns, ledgerCsv, ledgerRows, ledgerXlsx } from '../../src/reports/index.ts';
 import { DATE_A, DATE_B, endOf, factsAt, runScenario } from './scenario.ts';
 
-const COLUMNS = ['序号', '所属部分', '具体举措', '任务内容', '牵头单位', '责任单位', '完成时限', '当前状态', '红黄绿灯', '最新进展', '核验意见', '逾期天数', '约谈情况'];
+const COLUMNS = ['序号', '所属部分', '具体举措', '任务内容', '牵头单位', '责任单位', '完成时限', '当前状态', '红黄绿灯', '最新进展', '核验意见', '逾期天数', '报送情况', '约谈情况'];
 
-type Values = [number, string, string, string, string, string, string, string, string, string, string, number, string];
+type Values = [number, string, string, string, string, string, string, string, string, string, string, number, string, string];
 const row = (...values: Values): LedgerRow => Object.fromEntries(COLUMNS.map((c, i) => [c, values[i]])) as LedgerRow;
 
 const P1 = '一、持续深化简政放权';
@@ -26,7 +26,7 @@ describe('the ledger (台账)', () => {
   });
   afterAll(() => engine.close());
 
-  it('has exactly the thirteen Chinese columns, in order', () => {
+  it('has exactly the fourteen Chinese columns, in order', () => {
     expect([...ledgerColumns]).toEqual(COLUMNS);
     for (const r of ledgerRows(atA.tasks, DATE_A)) expect(Object.keys(r)).toEqual(COLUMNS);
   });
@@ -34,18 +34,18 @@ describe('the ledger (台账)', () => {
   it('when the ledger is made at date A, then it lists every task as it stood then', () => {
     expect(ledgerRows(atA.tasks, DATE_A)).toEqual([
       row(1, P1, '（一）构建公平规范的市场规则。', '推动市场准入负面清单事项全部实现网上办理。', '市发改委', '各区人民政府、市级各有关部门', '2023年6月底前', '已销号', '绿灯',
-        '2023-06-20 报送办结：清单事项已全部实现网上办理', '材料齐全，同意', 0, '无'),
+        '2023-06-20 报送办结：清单事项已全部实现网上办理', '材料齐全，同意', 0, '按时报送', '无'),
       row(2, P1, '（二）深入推进行政审批制度改革。', '全面推行告知承诺制。', '市市场监管局', '市司法局', '2023年6月底前', '已核验', '绿灯',
-        '2023-06-26 报送办结：已补充佐证材料', '核验通过', 0, '无'),
+        '2023-06-26 报送办结：已补充佐证材料', '核验通过', 0, '按时报送', '无'),
       row(3, P2, '（七）推进公正监管。', '全面推行“双随机、一公开”监管。', '市司法局', '各区人民政府', '2023年6月底前（现时限 2023-09-30）', '推进中', '绿灯',
-        '', '', 0, '2023-08-15 约谈，整改时限 2023-09-30'),
-      row(4, P2, '（八）创新包容审慎监管。', '推行社保业务“静默认证”。', '市人社局', '市财政局', '2023年8月底前', '推进中', '黄灯', '', '', 0, '无'),
+        '', '', 0, '', '2023-08-15 约谈，整改时限 2023-09-30'),
+      row(4, P2, '（八）创新包容审慎监管。', '推行社保业务“静默认证”。', '市人社局', '市财政局', '2023年8月底前', '推进中', '黄灯', '', '', 0, '', '无'),
       row(5, P3, '（十二）提升政务服务效能。', '推进“一件事一次办”。', '市政务服务和公共资源交易中心', '各区人民政府', '2023年12月底前并长期坚持', '推进中', '绿灯',
-        '2023-08-25 进展报送：已在区政务大厅试点', '', 0, '无'),
-      row(6, P3, '（十三）优化医保服务。', '推进医保业务跨省通办。', '市医保局', '市财政局', '2023年9月底前', '已撤销', '无', '', '', 0, '无'),
+        '2023-08-25 进展报送：已在区政务大厅试点', '', 0, '', '无'),
+      row(6, P3, '（十三）优化医保服务。', '推进医保业务跨省通办。', '市医保局', '市财政局', '2023年9月底前', '已撤销', '无', '', '', 0, '', '无'),
       row(7, P1, '（三）规范涉企收费。', '清理规范涉企收费项目。', '市市场监管局', '市税务局', '2023年5月底前', '已核验', '绿灯',
-        '2023-06-12 报送办结：收费项目已清理', '已完成，但逾期报送', 0, '无'),
-      row(8, P3, '（十四）优化不动产登记。', '推行不动产登记“交房即交证”。', '市自然资源局', '市住建局', '2023年8月15日前', '已交办', '红灯', '', '', 16, '无'),
+        '2023-06-12 报送办结：收费项目已清理', '已完成，但逾期报送', 12, '逾期报送（逾期12天）', '无'),
+      row(8, P3, '（十四）优化不动产登记。', '推行不动产登记“交房即交证”。', '市自然资源局', '市住建局', '2023年8月15日前', '已交办', '红灯', '', '', 16, '', '无'),
     ]);
   });
 
@@ -82,7 +82,7 @@ describe('the ledger (台账)', () => {
       expect(csv.endsWith('\r\n')).toBe(true);
       expect(csv.replaceAll('\r\n', '')).not.toMatch(/[\r\n]/);
       expect(parseCsv(csv.slice(1))).toHaveLength(1 + 8);
-      expect(parseCsv(csv.slice(1))[8]).toEqual(['8', P3, '（十四）优化不动产登记。', '推行不动产登记“交房即交证”。', '市自然资源局', '市住建局', '2023年8月15日前', '已交办', '红灯', '', '', '16', '无']);
+      expect(parseCsv(csv.slice(1))[8]).toEqual(['8', P3, '（十四）优化不动产登记。', '推行不动产登记“交房即交证”。', '市自然资源局', '市住建局', '2023年8月15日前', '已交办', '红灯', '', '', '16', '', '无']);
     });
 
     it('round-trips commas, quotes and line breaks, and neutralises formulas', () => {
@@ -104,7 +104,7 @@ describe('the ledger (台账)', () => {
       expect(parsed![4]).toBe("'-2+3");
       expect(parsed![9]).toBe('\'=HYPERLINK("http://evil.example","点击")');
       expect(parsed![10]).toBe("'+1");
-      expect(parsed![12]).toBe("'@SUM(A1)");
+      expect(parsed![13]).toBe("'@SUM(A1)");
       expect(csvField(-3)).toBe('-3');
       expect(csvField('\tcmd')).toBe("'\tcmd");
     });
@@ -120,10 +120,10 @@ describe('the ledger (台账)', () => {
 
       expect(buffer.subarray(0, 2).toString()).toBe('PK');
       expect(sheet.getCell('A1').value).toBe('克拉玛依市2023年“放管服”改革任务督办台账（截至2023年8月31日）');
-      expect(sheet.getCell('M1').isMerged).toBe(true);
+      expect(sheet.getCell('N1').isMerged).toBe(true);
       expect((sheet.getRow(2).values as unknown[]).slice(1)).toEqual(COLUMNS);
       expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
-      expect(sheet.autoFilter).toBe('A2:M2');
+      expect(sheet.autoFilter).toBe('A2:N2');
       expect(sheet.pageSetup).toMatchObject({ orientation: 'landscape', paperSize: 9, fitToPage: true, printTitlesRow: '1:2' });
       expect(sheet.getColumn(4).width).toBe(50);
       expect(sheet.getCell('D3').alignment?.wrapText).toBe(true);
@@ -137,6 +137,9 @@ describe('the ledger (台账)', () => {
       expect(fill('I6')).toBe('FFFFFF00');
       expect(sheet.getCell('I3').value).toBe('绿灯');
       expect(fill('I3')).toBe('FF00B050');
+      expect(sheet.getCell('L9').value).toBe(12);
+      expect(sheet.getCell('M9').value).toBe('逾期报送（逾期12天）');
+      expect(sheet.getCell('M9').font?.color?.argb).toBe('FFC00000');
       expect(sheet.rowCount).toBe(10);
     });
   });

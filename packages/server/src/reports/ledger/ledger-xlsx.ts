@@ -33,10 +33,11 @@ const widths: Readonly<Record<LedgerColumn, number>> = {
   最新进展: 36,
   核验意见: 24,
   逾期天数: 9,
+  报送情况: 12,
   约谈情况: 28,
 };
 
-const centred = new Set<LedgerColumn>(['序号', '当前状态', '红黄绿灯', '逾期天数']);
+const centred = new Set<LedgerColumn>(['序号', '当前状态', '红黄绿灯', '逾期天数', '报送情况']);
 const thin = { style: 'thin' as const, color: { argb: 'FF808080' } };
 const border = { top: thin, left: thin, bottom: thin, right: thin };
 
@@ -115,6 +116,8 @@ async function writeLedgerXlsx(rows: AsyncIterable<readonly LedgerRow[]>, option
         cell.alignment = { vertical: 'top', wrapText: true, ...(centred.has(column) ? { horizontal: 'center' } : {}) };
         cell.border = border;
         const fill = column === '红黄绿灯' ? lightFills[row[column]] : undefined;
+        // A late report stands out in red, also once verified and closed.
+        if (column === '报送情况' && String(row[column]).startsWith('逾期')) cell.font = { bold: true, color: { argb: 'FFC00000' } };
         if (fill !== undefined) {
           cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: fill.argb } };
           cell.font = { bold: true, color: { argb: fill.whiteText ? 'FFFFFFFF' : 'FF000000' } };

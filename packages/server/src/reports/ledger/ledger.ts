@@ -1,4 +1,4 @@
-import { eventLabels, light, lightLabels, overdueDays, stateLabels } from '@duban/reform-task';
+import { DAY_MS, eventLabels, light, lightLabels, overdueDays, stateLabels } from '@duban/reform-task';
 import type { ReformTaskContext, ReformTaskState } from '@duban/reform-task';
 import type { ReportTask, ReportTasks } from '../report-task.ts';
 import { reportTasks } from '../report-task.ts';
@@ -19,12 +19,17 @@ export const ledgerColumns = [
   '最新进展',
   '核验意见',
   '逾期天数',
+  '报送情况',
   '约谈情况',
 ] as const;
 
 export type LedgerColumn = (typeof ledgerColumns)[number];
 
-/** One task of the ledger, keyed by the Chinese column names; 序号 and 逾期天数 are numbers. */
+/**
+ * One task of the ledger, keyed by the Chinese column names; 序号 and 逾期天数 are numbers. A task whose
+ * report stands (reported, verified, closed) counts the days it was late when it reported, and
+ * 报送情况 says whether it reported on time: lateness stays on the ledger after verification and closing.
+ */
 export type LedgerRow = { readonly [K in LedgerColumn]: K extends '序号' | '逾期天数' ? number : string };
 
 /** Separator of unit names in a cell. */
@@ -57,9 +62,28 @@ function ledgerRow({ snapshot, task }: ReportTask, now: number): LedgerRow {
     红黄绿灯: lightLabels[light(snapshot)],
     最新进展: latestProgress(task),
     核验意见: verificationOpinion(task),
-    逾期天数: overdueDays(snapshot, now),
+    逾期天数: standingReport(snapshot.value) ? reportLateDays(task) : overdueDays(snapshot, now),
+    报送情况: reportText(snapshot.value, task),
     约谈情况: interviewText(snapshot.value, task),
   };
+}
+
+/** States in which the last report stands: it was not rejected. */
+function standingReport(state: string): boolean {
+  return state === 'reported' || state === 'verified' || state === 'closed';
+}
+
+/** Calendar days (Asia/Shanghai) the standing report came after the limit in force: 1 on the first day after it. Pure. */
+export function reportLateDays(task: Pick<ReformTaskContext, 'reportedAt' | 'deadlineAt'>): number {
+  const { reportedAt, deadlineAt } = task;
+  if (reportedAt === null || deadlineAt === null || reportedAt < deadlineAt) return 0;
+  return Math.floor((reportedAt - deadlineAt) / DAY_MS) + 1;
+}
+
+function reportText(state: string, task: ReformTaskContext): string {
+  if (!standingReport(state) || task.reportedAt === null) return '';
+  const late = reportLateDays(task);
+  return late === 0 ? '按时报送' : `逾期报送（逾期${late}天）`;
 }
 
 /** The limit as the plan wrote it, and the limit in force when an extension or interview moved it. */

@@ -20,6 +20,12 @@ export interface EventFormState {
   readonly errors?: FormErrors;
 }
 
+/** What a form offers to choose from: the unit registry's canonical names (REASSIGN), the lead units now chosen. */
+export interface FormChoices {
+  readonly units?: readonly string[];
+  readonly chosenUnits?: readonly string[];
+}
+
 /** The address a form of this event on this task posts to. Pure. */
 export function eventFormAction(taskId: string, type: string): string {
   return `/tasks/${encodeURIComponent(taskId)}/events/${encodeURIComponent(type)}`;
@@ -39,7 +45,7 @@ function describedBy(...ids: (string | false)[]): SafeHtml | '' {
   return list.length === 0 ? '' : html` aria-describedby="${list.join(' ')}"`;
 }
 
-function fieldView(type: FormEventType, field: FormField, state: EventFormState): SafeHtml {
+function fieldView(type: FormEventType, field: FormField, state: EventFormState, choices: FormChoices): SafeHtml {
   const id = `f-${type}-${field.name}`;
   const label = fieldLabel(type, field.name);
   const value = state.values?.[field.name] ?? '';
@@ -71,6 +77,13 @@ function fieldView(type: FormEventType, field: FormField, state: EventFormState)
       ].map(
         ([v, text]) => html`<span class="check"><input type="radio" id="${id}-${v}" name="${field.name}" value="${v}"${value === v ? html` checked` : ''}${field.required ? html` required` : ''}><label for="${id}-${v}">${text}</label></span>`,
       )}</fieldset>`);
+    case 'units': {
+      const chosen = new Set(state.values?.[field.name] === undefined ? (choices.chosenUnits ?? []) : state.values[field.name]!.split('\n'));
+      const names = [...new Set([...(choices.units ?? []), ...chosen])];
+      return wrap(html`<label for="${id}">${label}${mark}</label>${hint}<select id="${id}" name="${field.name}" multiple size="${Math.min(8, Math.max(3, names.length))}"${attrs}>${names.map(
+        (name) => html`<option value="${name}"${chosen.has(name) ? html` selected` : ''}>${name}</option>`,
+      )}</select>`);
+    }
     case 'evidence':
       return evidenceView(type, field, state, { legend: html`${label}${mark}`, hint, described: describedBy(hintId, errorId), invalid });
   }
@@ -103,7 +116,7 @@ function evidenceView(type: FormEventType, field: FormField, state: EventFormSta
  * every payload field with its Chinese label, the anti-forgery token, the task version it was made
  * for and its idempotency key (`key`, fresh for each page, with the event type). Pure.
  */
-export function eventFormView(taskId: string, version: number, type: FormEventType, csrf: string, key: string, state: EventFormState = {}): SafeHtml {
+export function eventFormView(taskId: string, version: number, type: FormEventType, csrf: string, key: string, state: EventFormState = {}, choices: FormChoices = {}): SafeHtml {
   const open = state.errors !== undefined;
   const confirm = confirmedEvents.has(type) ? html` data-confirm="确定要${eventLabel(type)}吗？此操作不可撤回。"` : '';
   const general = state.errors?.general ?? [];
@@ -112,7 +125,7 @@ export function eventFormView(taskId: string, version: number, type: FormEventTy
 <form method="post" action="${eventFormAction(taskId, type)}"${confirm}>
 <input type="hidden" name="${CSRF_FIELD}" value="${csrf}"><input type="hidden" name="${VERSION_FIELD}" value="${version}"><input type="hidden" name="${KEY_FIELD}" value="${key}-${type}">
 ${general.length === 0 ? '' : html`<div class="notice notice-error" role="alert"><p>${general.join('；')}</p></div>`}
-${(eventForms[type] as readonly FormField[]).map((field) => fieldView(type, field, state))}
+${(eventForms[type] as readonly FormField[]).map((field) => fieldView(type, field, state, choices))}
 <div class="actions"><button type="submit" class="${confirmedEvents.has(type) || type === 'REJECT' ? 'danger' : 'primary'}">提交${eventLabel(type)}</button></div>
 </form>
 </details>`;

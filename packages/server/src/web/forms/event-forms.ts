@@ -14,7 +14,9 @@ export type FieldKind =
   /** A list of names, one per line. */
   | 'lines'
   /** Rows of 材料名称 + 材料编号或链接. */
-  | 'evidence';
+  | 'evidence'
+  /** Units chosen from the unit registry (several may be chosen). */
+  | 'units';
 
 /** One field of an event's form. */
 export interface FormField<K extends string = string> {
@@ -71,7 +73,7 @@ export const eventForms: EventForms = {
     { name: 'until', kind: 'date', required: false, hint: '批准时可另定日期；不填则按申请日期' },
     { name: 'note', kind: 'textarea', required: false },
   ],
-  REASSIGN: [{ name: 'leadUnits', kind: 'lines', required: true, hint: '每行一个单位' }],
+  REASSIGN: [{ name: 'leadUnits', kind: 'units', required: true, hint: '从单位名录中选择；按住 Ctrl（苹果电脑为 Command）可选多个' }],
   CANCEL: [{ name: 'reason', kind: 'textarea', required: true }],
   COMMENT: [
     { name: 'text', kind: 'textarea', required: true },

@@ -24,14 +24,15 @@ const translations: readonly [RegExp, (m: RegExpExecArray) => string][] = [
   [/^unknown field$|Unrecognized key/, () => '表单含有不支持的字段'],
 ];
 
-/** A schema message as users read it: Chinese ones as written, zod's usual English ones translated. Pure. */
+/** A schema message as users read it: Chinese ones as written, zod's usual English ones translated, any other English replaced. Pure. */
 export function chineseMessage(message: string): string {
   if (CJK.test(message)) return message;
   for (const [pattern, say] of translations) {
     const match = pattern.exec(message);
     if (match !== null) return say(match);
   }
-  return `格式不正确（${message}）`;
+  // zod's other English never reaches a page: it goes to the log with the request, not to the reader.
+  return '格式不正确';
 }
 
 /**

@@ -4,26 +4,57 @@ import { compareUnits } from '../../reports/index.ts';
 import { html } from '../../html/html.ts';
 import type { SafeHtml } from '../../html/html.ts';
 import type { TaskFilter } from '../../tasks/task-filter.ts';
+import type { QueryErrors } from './query-fields.ts';
 
-function select(name: string, label: string, options: readonly (readonly [string, string])[], chosen: string | undefined): SafeHtml {
-  return html`<div class="field"><label for="filter-${name}">${label}</label><select id="filter-${name}" name="${name}"><option value="">全部</option>${options.map(
+/** The error beside a field of a GET form and the attributes that tie it to its control. Pure. */
+function errorOf(id: string, error: string | undefined): { attrs: SafeHtml | ''; text: SafeHtml | ''; className: string } {
+  if (error === undefined) return { attrs: '', text: '', className: '' };
+  return { attrs: html` aria-invalid="true" aria-describedby="${id}-error"`, text: html`<p class="field-error" id="${id}-error">${error}</p>`, className: ' has-error' };
+}
+
+/** A date field of a page's GET form, with its Chinese error beside it when the query was refused. Pure. */
+export function dateField(field: { id: string; name: string; label: string; value: string; max?: string; required?: boolean; error?: string | undefined }): SafeHtml {
+  const error = errorOf(field.id, field.error);
+  return html`<div class="field${error.className}"><label for="${field.id}">${field.label}</label><input type="date" id="${field.id}" name="${field.name}"${field.max === undefined ? '' : html` max="${field.max}"`} value="${field.value}"${field.required === true ? html` required` : ''}${error.attrs}>${error.text}</div>`;
+}
+
+function select(name: string, label: string, options: readonly (readonly [string, string])[], chosen: string | undefined, errors: QueryErrors): SafeHtml {
+  const id = `filter-${name}`;
+  const error = errorOf(id, errors[name]);
+  return html`<div class="field${error.className}"><label for="${id}">${label}</label><select id="${id}" name="${name}"${error.attrs}><option value="">全部</option>${options.map(
     ([value, text]) => html`<option value="${value}"${value === chosen ? html` selected` : ''}>${text}</option>`,
-  )}</select></div>`;
+  )}</select>${error.text}</div>`;
+}
+
+function tick(name: 'overdue' | 'done', label: string, on: boolean | undefined, errors: QueryErrors): SafeHtml {
+  const id = `filter-${name}`;
+  const error = errorOf(id, errors[name]);
+  return html`<div class="field check${error.className}"><input type="checkbox" id="${id}" name="${name}" value="1"${on === true ? html` checked` : ''}${error.attrs}><label for="${id}">${label}</label>${error.text}</div>`;
 }
 
 /**
  * The filter form of the dashboard and the task list (GET, so a filtered view has an address):
- * state, light, unit and part chosen from what the tasks hold, and optionally the day to look at. Pure.
+ * state, light, unit and part chosen from what the tasks hold, overdue and done ticks, and optionally
+ * the day to look at; a refused value's Chinese message sits beside its field (`errors`), the
+ * other fields stay as chosen. Pure.
  */
-export function filterForm(action: string, tasks: readonly TaskFacts[], filter: TaskFilter & { asOf?: string | undefined }, options: { asOf?: { max: string } } = {}): SafeHtml {
+export function filterForm(
+  action: string,
+  tasks: readonly TaskFacts[],
+  filter: TaskFilter & { asOf?: string | undefined },
+  options: { asOf?: { max: string }; errors?: QueryErrors } = {},
+): SafeHtml {
+  const errors = options.errors ?? {};
   const units = [...new Set(tasks.flatMap(({ task }) => partyUnits(task)))].sort(compareUnits);
   const parts = [...new Set(tasks.map(({ task }) => task.part))];
   return html`<form class="filters" method="get" action="${action}" role="search" aria-label="筛选">
-${select('state', '状态', reformTaskStates.map((s) => [s, stateLabels[s]] as const), filter.state)}
-${select('light', '红黄绿灯', (['red', 'yellow', 'green', 'none'] as const).map((l) => [l, lightLabels[l]] as const), filter.light)}
-${select('unit', '单位', units.map((u) => [u, u] as const), filter.unit)}
-${select('part', '所属部分', parts.map((p) => [p, p] as const), filter.part)}
-${options.asOf === undefined ? '' : html`<div class="field"><label for="filter-asOf">截至日期</label><input type="date" id="filter-asOf" name="asOf" max="${options.asOf.max}" value="${filter.asOf ?? ''}"></div>`}
+${select('state', '状态', reformTaskStates.map((s) => [s, stateLabels[s]] as const), filter.state, errors)}
+${select('light', '红黄绿灯', (['red', 'yellow', 'green', 'none'] as const).map((l) => [l, lightLabels[l]] as const), filter.light, errors)}
+${select('unit', '单位', units.map((u) => [u, u] as const), filter.unit, errors)}
+${select('part', '所属部分', parts.map((p) => [p, p] as const), filter.part, errors)}
+${tick('overdue', '仅看逾期', filter.overdue, errors)}
+${tick('done', '仅看已完成（已核验、已销号）', filter.done, errors)}
+${options.asOf === undefined ? '' : dateField({ id: 'filter-asOf', name: 'asOf', label: '截至日期', max: options.asOf.max, value: filter.asOf ?? '', error: errors['asOf'] })}
 <div class="actions"><button type="submit" class="primary">筛选</button><a class="button secondary" href="${action}">清除</a></div>
 </form>`;
 }

@@ -46,6 +46,8 @@ function fieldValue(field: FormField, raw: string): unknown {
       return raw === 'true' ? true : raw === 'false' ? false : undefined;
     case 'lines':
       return splitLines(raw);
+    case 'units':
+      throw new Error('fieldValue: units are read from every chosen option');
     case 'evidence':
       throw new Error('fieldValue: evidence is read from its rows');
   }
@@ -75,6 +77,13 @@ export function payloadFromForm(type: FormEventType, form: Readonly<Record<strin
       const filled = [...rows].filter(([, item]) => item.title.trim() !== '' || item.ref.trim() !== '').sort(([a], [b]) => a - b);
       evidenceRows = filled.map(([row]) => row);
       payload[field.name] = filled.map(([, item]) => (item.ref.trim() === '' ? { title: item.title.trim() } : { title: item.title.trim(), ref: item.ref.trim() }));
+      continue;
+    }
+    if (field.kind === 'units') {
+      // Each chosen option is one unit; a list typed into one value (an older page) is split as lines are.
+      const chosen = ([] as unknown[]).concat(form[field.name] ?? []).flatMap((v) => (typeof v === 'string' ? splitLines(v) : []));
+      values[field.name] = chosen.join('\n');
+      payload[field.name] = chosen;
       continue;
     }
     const raw = text(form[field.name]);

@@ -3,7 +3,9 @@ import { taskHref } from '../view/badges.ts';
 import { shanghaiDateTime } from '../../time/calendar.ts';
 import { html } from '../../html/html.ts';
 import type { SafeHtml } from '../../html/html.ts';
-import { layout } from '../view/layout.ts';
+import { layout, queryNotice } from '../view/layout.ts';
+import { dateField } from '../forms/filter-form.ts';
+import type { QueryErrors } from '../forms/query-fields.ts';
 import type { Viewer } from '../session/web-viewer.ts';
 
 function points(n: number): string {
@@ -16,21 +18,26 @@ function tied(units: readonly { readonly score: number }[], index: number): bool
   return units[index - 1]?.score === score || units[index + 1]?.score === score;
 }
 
-/** The assessment table: each unit's score, gains and losses, with every reason behind a disclosure. Pure. */
-export function assessmentPage(model: { viewer: Viewer; assessment: Assessment; asOfDay: string; today: string; taskIds: ReadonlyMap<number, string> }): SafeHtml {
+/** The assessment table: each unit's score, gains and losses, with every reason behind a disclosure (for a unit, its own row only). Pure. */
+export function assessmentPage(model: { viewer: Viewer; assessment: Assessment; asOfDay: string; today: string; taskIds: ReadonlyMap<number, string>; errors?: QueryErrors }): SafeHtml {
   const { assessment } = model;
+  const own = model.viewer.principal.role === 'unit' ? model.viewer.principal.unit : null;
+  // A unit reads only its own row and its reasons, never another unit's.
+  const rows = assessment.units.map((unit, i) => ({ unit, i })).filter(({ unit }) => own === null || unit.unit === own);
+  const caption = own === null ? `各单位考核得分（${assessment.units.length} 个单位，得分高者在前）` : `${own}考核得分（名次为在全部被考核单位中的名次）`;
   return layout({
-    title: '单位考核',
+    title: own === null ? '单位考核' : '本单位考核',
     viewer: model.viewer,
     current: '/assessment',
-    body: html`<form class="filters" method="get" action="/assessment"><div class="field"><label for="asOf">截至日期</label><input type="date" id="asOf" name="asOf" max="${model.today}" value="${model.asOfDay}"></div><div class="actions"><button type="submit" class="primary">计算</button></div></form>
+    notices: queryNotice(model.errors),
+    body: html`<form class="filters" method="get" action="/assessment">${dateField({ id: 'asOf', name: 'asOf', label: '截至日期', max: model.today, value: model.asOfDay, error: model.errors?.['asOf'] })}<div class="actions"><button type="submit" class="primary">计算</button></div></form>
 <p class="muted">规则版本 ${assessment.rulesVersion}，基础分 ${assessment.base} 分；截至 ${shanghaiDateTime(assessment.asOf)}。点击“明细”可查看每一项加减分的依据。</p>
 <table class="stack assessment">
-<caption>各单位考核得分（${assessment.units.length} 个单位，得分高者在前）</caption>
+<caption>${caption}</caption>
 <thead><tr><th scope="col">名次</th><th scope="col">单位</th><th scope="col">得分</th><th scope="col">加分</th><th scope="col">扣分</th><th scope="col">明细</th></tr></thead>
-<tbody>${assessment.units.map(
-      (unit, i, all) => html`<tr>
-<td data-label="名次">${tied(all, i) ? `${unit.rank}（并列）` : unit.rank}</td>
+<tbody>${rows.length === 0 ? html`<tr><td colspan="6">本单位不在考核范围内，或尚无考核记录。</td></tr>` : ''}${rows.map(
+      ({ unit, i }) => html`<tr>
+<td data-label="名次">${tied(assessment.units, i) ? `${unit.rank}（并列）` : unit.rank}</td>
 <th scope="row" data-label="单位">${unit.unit}</th>
 <td data-label="得分"><strong>${unit.score}</strong></td>
 <td data-label="加分">${points(unit.gained)}</td>

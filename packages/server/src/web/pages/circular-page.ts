@@ -1,20 +1,24 @@
 import type { Circular } from '../../reports/index.ts';
 import { html } from '../../html/html.ts';
 import type { SafeHtml } from '../../html/html.ts';
-import { layout } from '../view/layout.ts';
+import { layout, queryNotice } from '../view/layout.ts';
+import { dateField } from '../forms/filter-form.ts';
+import type { QueryErrors } from '../forms/query-fields.ts';
 import type { Viewer } from '../session/web-viewer.ts';
 
 /** The circular page: a period form and, once chosen, the circular's overview with a link to the printable text. Pure. */
-export function circularPage(model: { viewer: Viewer; from: string; to: string; today: string; circular?: Circular }): SafeHtml {
+export function circularPage(model: { viewer: Viewer; from: string; to: string; today: string; circular?: Circular; errors?: QueryErrors }): SafeHtml {
+  const errors = model.errors ?? {};
   const { circular } = model;
   const query = `from=${encodeURIComponent(model.from)}&to=${encodeURIComponent(model.to)}`;
   return layout({
     title: '情况通报',
     viewer: model.viewer,
     current: '/circular',
+    notices: queryNotice(errors),
     body: html`<form class="filters" method="get" action="/circular">
-<div class="field"><label for="from">起始日期</label><input type="date" id="from" name="from" max="${model.today}" value="${model.from}" required></div>
-<div class="field"><label for="to">截止日期</label><input type="date" id="to" name="to" max="${model.today}" value="${model.to}" required></div>
+${dateField({ id: 'from', name: 'from', label: '起始日期', max: model.today, value: model.from, required: true, error: errors['from'] })}
+${dateField({ id: 'to', name: 'to', label: '截止日期', max: model.today, value: model.to, required: true, error: errors['to'] })}
 <div class="actions"><button type="submit" class="primary">生成通报</button></div>
 </form>
 ${

@@ -3,10 +3,11 @@ import type { Summary, TaskFacts, Tally } from '../../reports/index.ts';
 import { brief, taskHref } from '../view/badges.ts';
 import { barChart } from '../view/bar-chart.ts';
 import { filterForm } from '../forms/filter-form.ts';
+import type { QueryErrors } from '../forms/query-fields.ts';
 import { html } from '../../html/html.ts';
 import type { SafeHtml } from '../../html/html.ts';
 import { stateLabel } from '../view/labels.ts';
-import { layout } from '../view/layout.ts';
+import { layout, queryNotice } from '../view/layout.ts';
 import type { TaskFilter } from '../../tasks/task-filter.ts';
 import { TASKS_PER_PAGE, taskListHref, taskTable } from '../view/task-table.ts';
 import type { Viewer } from '../session/web-viewer.ts';
@@ -26,8 +27,10 @@ export interface DashboardModel {
   readonly at: number;
   /** The day shown, when it is not now. */
   readonly asOfDay?: string | undefined;
-  /** Tasks waiting for verification (office). */
-  readonly waiting?: number;
+  /** The query's refused fields, in Chinese, shown beside them. */
+  readonly errors?: QueryErrors;
+  /** Whether to show the 待核验 card (the office's). */
+  readonly showWaiting?: boolean;
 }
 
 function tallyTable(caption: string, head: string, rows: readonly ({ name: string } & Tally)[]): SafeHtml {
@@ -44,28 +47,31 @@ function filtered(filter: TaskFilter): boolean {
   return filter.state !== undefined || filter.light !== undefined || filter.unit !== undefined || filter.part !== undefined;
 }
 
-function card(label: string, value: string | number, className = ''): SafeHtml {
-  return html`<div class="stat ${className}"><span class="stat-value">${value}</span><span class="stat-label">${label}</span></div>`;
+/** A figure linking to the task list it counts. Pure. */
+function card(label: string, value: string | number, href: string, className = ''): SafeHtml {
+  return html`<a class="stat stat-link ${className}" href="${href}"><span class="stat-value">${value}</span><span class="stat-label">${label}</span></a>`;
 }
 
 /** The plan at a glance: counts, charts, tallies by part and lead unit, the overdue list, the filtered tasks. Pure. */
 export function dashboardPage(model: DashboardModel): SafeHtml {
   const { summary } = model;
   const a = summary.activity;
+  // Every figure and bar links to the list of the tasks it counts: the same filters, the same day.
+  const list = (extra: TaskFilter) => taskListHref({ ...model.filter, ...extra });
   const links = html`<p class="downloads">下载台账：<a href="/ledger.csv${model.asOfDay === undefined ? '' : `?asOf=${model.asOfDay}`}">CSV</a> · <a href="/ledger.xlsx${model.asOfDay === undefined ? '' : `?asOf=${model.asOfDay}`}">Excel</a></p>`;
   return layout({
     title: model.asOfDay === undefined ? '全局看板' : `全局看板（截至${model.asOfDay}）`,
     viewer: model.viewer,
     current: '/dashboard',
-    notices: model.asOfDay === undefined ? [] : [{ kind: 'info', text: `以下为根据审计日志重放的 ${model.asOfDay} 日终情况。` }],
-    body: html`${filterForm('/dashboard', model.all, model.filter, { asOf: { max: model.today } })}
+    notices: [...queryNotice(model.errors), ...(model.asOfDay === undefined ? [] : [{ kind: 'info' as const, text: `以下为根据审计日志重放的 ${model.asOfDay} 日终情况。` }])],
+    body: html`${filterForm('/dashboard', model.all, model.filter, { asOf: { max: model.today }, errors: model.errors ?? {} })}
 <section aria-labelledby="stats-h"><h2 id="stats-h">总体情况</h2>
-<div class="stats">${card('任务总数', summary.total)}${card('完成率', summary.completion.percent)}${card('逾期', summary.overdue.length, 'stat-red')}${card('红灯', summary.byLight.red, 'stat-red')}${card('黄灯', summary.byLight.yellow, 'stat-yellow')}${card('绿灯', summary.byLight.green, 'stat-green')}${
-      model.waiting === undefined ? '' : html`<a class="stat stat-link" href="/queue"><span class="stat-value">${model.waiting}</span><span class="stat-label">待核验</span></a>`
+<div class="stats">${card('任务总数', summary.total, list({}))}${card('完成率', summary.completion.percent, list({ done: true }))}${card('逾期', summary.overdue.length, list({ overdue: true }), 'stat-red')}${card('红灯', summary.byLight.red, list({ light: 'red' }), 'stat-red')}${card('黄灯', summary.byLight.yellow, list({ light: 'yellow' }), 'stat-yellow')}${card('绿灯', summary.byLight.green, list({ light: 'green' }), 'stat-green')}${
+      model.showWaiting === true ? card('待核验', summary.byState.reported, list({ state: 'reported' })) : ''
     }</div>
 <div class="charts">
-${barChart('chart-state', '按状态统计', reformTaskStates.map((s) => ({ label: stateLabels[s], value: summary.byState[s], className: `bar-${s}` })))}
-${barChart('chart-light', '按红黄绿灯统计', (['red', 'yellow', 'green', 'none'] as const).map((l) => ({ label: lightLabels[l], value: summary.byLight[l], className: `bar-light-${l}` })))}
+${barChart('chart-state', '按状态统计', reformTaskStates.map((s) => ({ label: stateLabels[s], value: summary.byState[s], className: `bar-${s}`, href: list({ state: s }) })))}
+${barChart('chart-light', '按红黄绿灯统计', (['red', 'yellow', 'green', 'none'] as const).map((l) => ({ label: lightLabels[l], value: summary.byLight[l], className: `bar-light-${l}`, href: list({ light: l }) })))}
 </div>
 <p class="activity">督办 ${a.urges} 次 · 预警 ${a.warnings} 次 · 逾期 ${a.deadlinesPassed} 次 · 退回 ${a.rejections} 次 · 启动约谈 ${a.interviewsStarted} 次 · 约谈记录 ${a.interviewsHeld} 次 · 移交问责 ${a.referrals} 次 · 表扬 ${a.commendations} 次</p>
 ${links}
@@ -82,7 +88,7 @@ ${links}
 <section aria-labelledby="list-h"><h2 id="list-h">任务清单</h2>${
       filtered(model.filter)
         ? html`${taskTable(model.shown.slice(0, TASKS_PER_PAGE), model.at, '符合筛选条件的任务', { page: { number: 1, pages: Math.ceil(model.shown.length / TASKS_PER_PAGE), total: model.shown.length } })}${
-            model.shown.length > TASKS_PER_PAGE && model.asOfDay === undefined ? html`<p><a href="${taskListHref(model.filter)}">在任务列表中查看全部 ${model.shown.length} 项</a></p>` : ''
+            model.shown.length > TASKS_PER_PAGE ? html`<p><a href="${taskListHref(model.filter)}">在任务列表中查看全部 ${model.shown.length} 项</a></p>` : ''
           }`
         : html`<p>共 ${model.shown.length} 项任务。按状态、红黄绿灯、单位或所属部分筛选后在此列出，或<a href="/tasks">查看全部任务</a>。</p>`
     }</section>`,

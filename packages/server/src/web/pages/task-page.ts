@@ -4,7 +4,7 @@ import { auditPayloadView } from '../view/audit-payload-view.ts';
 import { lightBadge, stateBadge } from '../view/badges.ts';
 import type { FormEventType } from '../forms/event-forms.ts';
 import { hasForm } from '../forms/event-forms.ts';
-import type { EventFormState } from '../forms/event-form-view.ts';
+import type { EventFormState, FormChoices } from '../forms/event-form-view.ts';
 import { eventFormView } from '../forms/event-form-view.ts';
 import { shanghaiDateTime, shanghaiIso } from '../../time/calendar.ts';
 import { html } from '../../html/html.ts';
@@ -29,6 +29,10 @@ export interface TaskPageModel {
   readonly current?: string;
   /** Fresh for each page: its forms' idempotency keys. */
   readonly formKey: string;
+  /** Values a fresh form starts with (the rejected report, to rework it). */
+  readonly prefill?: Partial<Record<FormEventType, EventFormState>>;
+  /** The choices a form offers (the registry's units for REASSIGN). */
+  readonly choices?: FormChoices;
 }
 
 function deadlineText(task: TaskView): string {
@@ -40,10 +44,14 @@ function timeline(history: readonly AuditEntry[]): SafeHtml {
   return html`<ol class="timeline">${history.map(
     (entry) => html`<li id="entry-${entry.seq}">
 <div class="timeline-head"><span class="event">${eventLabel(entry.type)}</span><span class="actor">${actorLabel(entry.actor)}</span><time datetime="${shanghaiIso(entry.at)}">${shanghaiDateTime(entry.at)}</time></div>
-<p class="transition">${entry.from === null ? html`创建为 ${stateLabel(entry.to)}` : entry.from === entry.to ? html`状态不变（${stateLabel(entry.to)}）` : html`${stateLabel(entry.from)} → ${stateLabel(entry.to)}`}<span class="seq">日志序号 ${entry.seq}</span></p>
+<p class="transition">${entry.from === null ? html`创建为 ${stateLabel(entry.to)}` : entry.from === entry.to ? html`状态不变（${stateLabel(entry.to)}）` : html`${stateLabel(entry.from)} → ${stateLabel(entry.to)}`}</p>
 ${auditPayloadView(entry)}
 </li>`,
   )}</ol>`;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
 
 function latest(history: readonly AuditEntry[], type: string): AuditEntry | undefined {
@@ -53,6 +61,8 @@ function latest(history: readonly AuditEntry[], type: string): AuditEntry | unde
 function facts(task: TaskView, history: readonly AuditEntry[]): SafeHtml {
   const report = latest(history, 'REPORT');
   const rejection = latest(history, 'REJECT');
+  const verification = latest(history, 'VERIFY');
+  const closing = latest(history, 'CLOSE');
   return html`<dl class="facts">
 <dt>所属部分</dt><dd>${task.part}</dd>
 <dt>具体举措</dt><dd>${task.measure}</dd>
@@ -66,30 +76,44 @@ function facts(task: TaskView, history: readonly AuditEntry[]): SafeHtml {
 ${task.lastProgress === null ? '' : html`<dt>最新进展</dt><dd>${task.lastProgress.summary}${task.lastProgress.percent === null ? '' : `（完成 ${task.lastProgress.percent}%）`}<span class="muted"> · ${shanghaiDateTime(task.lastProgress.at)}</span></dd>`}
 ${report === undefined ? '' : html`<dt>办结报送</dt><dd>${shanghaiDateTime(report.at)} 报送${auditPayloadView(report)}</dd>`}
 ${rejection === undefined ? '' : html`<dt>最近退回</dt><dd>${shanghaiDateTime(rejection.at)} 退回${auditPayloadView(rejection)}</dd>`}
+${verification === undefined || (rejection !== undefined && rejection.seq > verification.seq) ? '' : html`<dt>核验意见</dt><dd>${shanghaiDateTime(verification.at)} 核验通过：${text(verification.payload['opinion']) ?? '无意见'}</dd>`}
+${closing === undefined ? '' : html`<dt>销号</dt><dd>${shanghaiDateTime(closing.at)} 销号${text(closing.payload['note']) === undefined ? '' : `：${text(closing.payload['note'])}`}${closing.payload['commend'] === true ? html` <span class="tag ok">予以表扬</span>` : ''}</dd>`}
 ${task.pendingExtension === null ? '' : html`<dt>延期申请</dt><dd>申请延期至 ${task.pendingExtension.until}：${task.pendingExtension.reason}（待审批）</dd>`}
 </dl>`;
 }
 
-/** A task's page: its facts, the forms of the events the viewer may send now, the diagram, the timeline. Pure. */
+/** What the task waits for, said to the viewer it concerns: a report waiting for the office's verification. Pure. */
+function waitingText(task: TaskView, viewer: Viewer): string | undefined {
+  if (task.state !== 'reported') return undefined;
+  if (viewer.principal.role === 'unit') return '已报送办结，等待办公室核验。核验通过或退回后，您会在办理记录中看到结果。';
+  if (viewer.principal.role === 'office') return '单位已报送办结，等待核验：请核验通过或退回。';
+  return '已报送办结，等待办公室核验。';
+}
+
+/** A task's page: its facts, the forms of the events the viewer may send now, the timeline, and the diagram folded away below. Pure. */
 export function taskPage(model: TaskPageModel): SafeHtml {
   const { task, viewer } = model;
   const forms = task.allowedEvents.filter(hasForm);
-  const actions =
+  const status = waitingText(task, viewer);
+  const actions = html`${status === undefined ? '' : html`<p class="notice notice-info" role="status">${status}</p>`}${
     forms.length === 0
-      ? html`<p class="muted">${viewer.principal.role === 'reviewer' ? '审查人员为只读身份，不办理任务。' : '您当前没有可办理的事项。'}</p>`
-      : forms.map((type) => eventFormView(task.id, task.version, type, viewer.csrf, model.formKey, model.refused?.type === type ? model.refused.state : {}));
+      ? status === undefined
+        ? html`<p class="muted">${viewer.principal.role === 'reviewer' ? '审查人员为只读身份，不办理任务。' : '您当前没有可办理的事项。'}</p>`
+        : ''
+      : forms.map((type) => eventFormView(task.id, task.version, type, viewer.csrf, model.formKey, model.refused?.type === type ? model.refused.state : (model.prefill?.[type] ?? {}), model.choices))
+  }`;
   return layout({
     title: `第${task.number}项任务`,
     viewer,
     ...(model.current === undefined ? {} : { current: model.current }),
     notices: model.notices ?? [],
-    body: html`<p class="task-summary">${lightBadge(task.light)} ${stateBadge(task.state)} <span class="muted">任务编号 ${task.id} · 版本 ${task.version}</span></p>
+    body: html`<p class="task-summary">${lightBadge(task.light)} ${stateBadge(task.state)} <span class="muted">任务编号 ${task.number}</span></p>
 <section aria-labelledby="facts-h"><h2 id="facts-h">任务信息</h2>${facts(task, model.history)}</section>
 <section aria-labelledby="actions-h" class="actions-section"><h2 id="actions-h">可办理事项</h2>${actions}</section>
-<section aria-labelledby="diagram-h"><h2 id="diagram-h">流程图</h2>
+<section aria-labelledby="timeline-h"><h2 id="timeline-h">办理记录</h2>${timeline(model.history)}</section>
+<details class="diagram-details" id="diagram"><summary>查看办理流程图（当前状态“${stateLabel(task.state)}”）</summary>
 <figure class="diagram" tabindex="0" aria-label="任务流程图（窄屏时可左右滚动）">${model.diagram}<figcaption>高亮为当前状态“${stateLabel(task.state)}”。</figcaption></figure>
 <details class="transitions"><summary>以文字查看全部状态转换</summary><ul>${model.transitions.map((t) => html`<li>${t}</li>`)}</ul></details>
-</section>
-<section aria-labelledby="timeline-h"><h2 id="timeline-h">办理记录</h2>${timeline(model.history)}</section>`,
+</details>`,
   });
 }

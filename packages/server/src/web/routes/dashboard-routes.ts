@@ -2,12 +2,11 @@ import type { RouteModule } from '../../app/app-deps.ts';
 import { actorOf } from '../../auth/principal.ts';
 import { readers } from '../../auth/readers.ts';
 import { heavyRead, pastAsOf } from '../../http/heavy-reads.ts';
-import { validateInput } from '../../http/validate-input.ts';
 import { summarize } from '../../reports/index.ts';
 import { filterTasks } from '../../tasks/task-filter.ts';
 import { asOf } from '../../time/as-of.ts';
 import { shanghaiDate } from '../../time/calendar.ts';
-import { pageTime } from '../page-time.ts';
+import { checkTime, pageQuery, queryStatus } from '../forms/query-fields.ts';
 import { dashboardPage } from '../pages/dashboard-page.ts';
 import { requireViewer, signedIn } from '../session/web-viewer.ts';
 import { dashboardQuery } from '../web-queries.ts';
@@ -20,22 +19,23 @@ export const dashboardRoutes: RouteModule = (deps) => (router) => {
   const { plans, clock, units } = deps;
 
   router.get('/dashboard', requireViewer(readers.plan), heavyRead(deps.heavyReads, pastAsOf(clock)), async (req, res) => {
-    const query = validateInput(dashboardQuery, req.query, 'query');
+    const { query, errors } = pageQuery(dashboardQuery, req.query);
     const viewer = signedIn(res);
     const actor = actorOf(viewer.principal);
     const now = clock.now();
-    const instant = pageTime(() => asOf(query.asOf, now));
+    // A refused day shows today, with the message beside the date.
+    const instant = checkTime(errors, () => asOf(query.asOf, now), () => asOf(undefined, now));
+    if (errors['asOf'] !== undefined) delete query.asOf;
     const plan = await plans.facts(instant);
     const all = plan.tasks;
     const filter = { ...query, ...(query.unit === undefined ? {} : { unit: units.canonical(query.unit) }) };
-    const shown = filterTasks(all, filter, actor);
+    const shown = filterTasks(all, filter, actor, instant.at.getTime());
     const shownIds = new Set(shown.map((task) => task.id));
     const events = plan.events.filter((event) => shownIds.has(event.taskId));
     const summary = summarize(shown, events, instant.at);
-    const waiting =
-      viewer.principal.role === 'office' ? (instant.now ? all : (await plans.facts({ at: now, now: true })).tasks).filter((t) => t.snapshot.value === 'reported').length : undefined;
-    res.type('html').send(
+    res.status(queryStatus(errors)).type('html').send(
       dashboardPage({
+        errors,
         viewer,
         all,
         shown,
@@ -44,7 +44,7 @@ export const dashboardRoutes: RouteModule = (deps) => (router) => {
         today: shanghaiDate(now.getTime()),
         at: instant.at.getTime(),
         asOfDay: query.asOf,
-        ...(waiting === undefined ? {} : { waiting }),
+        showWaiting: viewer.principal.role === 'office',
       }).text,
     );
   });

@@ -12,6 +12,7 @@ import { asOf, reportPeriod } from '../../time/as-of.ts';
 import type { Period } from '../../time/calendar.ts';
 import { periodEnd, shanghaiDate } from '../../time/calendar.ts';
 import { pageTime } from '../page-time.ts';
+import { checkTime, pageQuery, queryStatus, typedValue } from '../forms/query-fields.ts';
 import { assessmentPage } from '../pages/assessment-page.ts';
 import { circularPage } from '../pages/circular-page.ts';
 import { ledgerPage } from '../pages/ledger-page.ts';
@@ -19,12 +20,10 @@ import { queuePage } from '../pages/queue-page.ts';
 import { requireViewer, signedIn } from '../session/web-viewer.ts';
 import { asOfQuery, emptyQuery, periodQuery } from '../web-queries.ts';
 
-/** The period a circular page is for: as asked, by default from the 1st of this month to today. */
-function chosenPeriod(query: { from?: string | undefined; to?: string | undefined }, now: Date): { from: string; to: string; today: string; period: Period } {
+/** The period a circular is for: as asked, by default from the 1st of this month to today. */
+function chosenPeriod(query: { from?: string | undefined; to?: string | undefined }, now: Date): { from: string; to: string; today: string } {
   const today = shanghaiDate(now.getTime());
-  const from = query.from ?? `${today.slice(0, 8)}01`;
-  const to = query.to ?? today;
-  return { from, to, today, period: pageTime(() => reportPeriod(from, to, now)) };
+  return { from: query.from ?? `${today.slice(0, 8)}01`, to: query.to ?? today, today };
 }
 
 /** The CSP of the printable circular: nothing but its own inline stylesheet, allowed by its hash. Pure. */
@@ -53,15 +52,16 @@ export const officePageRoutes: RouteModule = (deps) => (router) => {
     res.type('html').send(queuePage(signedIn(res), reported).text);
   });
 
-  router.get('/assessment', requireViewer(readers.plan), past, async (req, res) => {
-    const query = validateInput(asOfQuery, req.query, 'query');
+  router.get('/assessment', requireViewer(readers.assessment), past, async (req, res) => {
+    const { query, errors } = pageQuery(asOfQuery, req.query);
     const now = clock.now();
     const today = shanghaiDate(now.getTime());
-    const instant = pageTime(() => asOf(query.asOf, now));
+    const instant = checkTime(errors, () => asOf(query.asOf, now), () => asOf(undefined, now));
     const { tasks, events } = await plans.facts(instant);
     const assessment = assessUnits(defaultAssessmentRules, tasks, events, instant.at);
     const taskIds = new Map(tasks.map((t) => [t.task.number, t.id]));
-    res.type('html').send(assessmentPage({ viewer: signedIn(res), assessment, asOfDay: query.asOf ?? today, today, taskIds }).text);
+    const asOfDay = errors['asOf'] === undefined ? (query.asOf ?? today) : today;
+    res.status(queryStatus(errors)).type('html').send(assessmentPage({ viewer: signedIn(res), assessment, asOfDay, today, taskIds, errors }).text);
   });
 
   const circularOf = async (period: Period) => {
@@ -69,28 +69,38 @@ export const officePageRoutes: RouteModule = (deps) => (router) => {
     return circular(period, plan.tasks, plan.events);
   };
 
-  router.get('/circular', requireViewer(readers.plan), heavyRead(deps.heavyReads, (req) => req.query['from'] !== undefined || req.query['to'] !== undefined), async (req, res) => {
-    const query = validateInput(periodQuery, req.query, 'query');
-    const chosen = chosenPeriod(query, clock.now());
+  router.get('/circular', requireViewer(readers.circular), heavyRead(deps.heavyReads, (req) => req.query['from'] !== undefined || req.query['to'] !== undefined), async (req, res) => {
+    const { query, errors } = pageQuery(periodQuery, req.query);
+    const now = clock.now();
+    const chosen = chosenPeriod(query, now);
     const asked = query.from !== undefined || query.to !== undefined;
-    const report = asked ? await circularOf(chosen.period) : undefined;
-    res.type('html').send(circularPage({ viewer: signedIn(res), from: chosen.from, to: chosen.to, today: chosen.today, ...(report === undefined ? {} : { circular: report }) }).text);
+    // A refused period: the form again, as typed, with the message beside the date it is about.
+    const period = Object.keys(errors).length > 0 ? undefined : checkTime<Period | undefined>(errors, () => reportPeriod(chosen.from, chosen.to, now), () => undefined);
+    const report = asked && period !== undefined ? await circularOf(period) : undefined;
+    const typed = { from: typedValue(req.query, 'from') ?? chosen.from, to: typedValue(req.query, 'to') ?? chosen.to };
+    res
+      .status(queryStatus(errors))
+      .type('html')
+      .send(circularPage({ viewer: signedIn(res), ...typed, today: chosen.today, errors, ...(report === undefined ? {} : { circular: report }) }).text);
   });
 
-  router.get('/circular/view', requireViewer(readers.plan), always, async (req, res) => {
+  router.get('/circular/view', requireViewer(readers.circular), always, async (req, res) => {
     const query = validateInput(periodQuery, req.query, 'query');
-    const document = circularHtml(await circularOf(chosenPeriod(query, clock.now()).period));
+    const now = clock.now();
+    const chosen = chosenPeriod(query, now);
+    const document = circularHtml(await circularOf(pageTime(() => reportPeriod(chosen.from, chosen.to, now))));
     res.setHeader('Content-Security-Policy', circularCsp(document));
     res.type('html').send(document);
   });
 
   router.get('/ledger', requireViewer(readers.plan), (req, res) => {
-    const query = validateInput(asOfQuery, req.query, 'query');
+    const { query, errors } = pageQuery(asOfQuery, req.query);
     const now = clock.now();
-    // A day to come is refused here already, not only by the download.
-    pageTime(() => asOf(query.asOf, now));
+    // A day to come is refused here already, beside the date, not only by the download.
+    checkTime(errors, () => asOf(query.asOf, now), () => asOf(undefined, now));
     const today = shanghaiDate(now.getTime());
-    res.type('html').send(ledgerPage({ viewer: signedIn(res), asOfDay: query.asOf ?? today, today }).text);
+    const asOfDay = errors['asOf'] === undefined ? (query.asOf ?? today) : today;
+    res.status(queryStatus(errors)).type('html').send(ledgerPage({ viewer: signedIn(res), asOfDay, today, errors }).text);
   });
 
   const sendLedger = async (query: unknown, format: LedgerFormat, res: Response) => {

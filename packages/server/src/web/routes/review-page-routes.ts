@@ -2,7 +2,6 @@ import { verifyInclusion } from '@duban/engine';
 import { DAY_MS } from '@duban/reform-task';
 import type { RouteModule } from '../../app/app-deps.ts';
 import { heavyRead, pastAsOf } from '../../http/heavy-reads.ts';
-import { problem } from '../../http/problems.ts';
 import { actorOf } from '../../auth/principal.ts';
 import { validateInput } from '../../http/validate-input.ts';
 import { shanghaiDate } from '../../time/calendar.ts';
@@ -15,7 +14,7 @@ import { proofPage } from '../pages/proof-page.ts';
 import { planChanges } from '../../reports/plan-changes.ts';
 import { filterTasks } from '../../tasks/task-filter.ts';
 import { asOf, asOfMoment } from '../../time/as-of.ts';
-import { pageTime } from '../page-time.ts';
+import { checkTime, pageQuery, queryStatus, typedValue } from '../forms/query-fields.ts';
 import { diffQuery, emptyQuery, historyQuery, proofQuery } from '../web-queries.ts';
 import { requireViewer, signedIn } from '../session/web-viewer.ts';
 
@@ -37,19 +36,21 @@ export const reviewPageRoutes: RouteModule = (deps) => (router) => {
   });
 
   router.get('/audit/proof', auditors, async (req, res) => {
-    const query = validateInput(proofQuery, req.query, 'query');
+    const { query, errors } = pageQuery(proofQuery, req.query);
     const viewer = signedIn(res);
     const logSize = await engine.auditSize();
-    const values = { ...(query.seq === undefined ? {} : { seq: String(query.seq) }), ...(query.size === undefined ? {} : { size: String(query.size) }) };
+    const typed = (name: 'seq' | 'size', value: number | undefined) => typedValue(req.query, name) ?? (value === undefined ? undefined : String(value));
+    const [seqText, sizeText] = [typed('seq', query.seq), typed('size', query.size)];
+    const values = { ...(seqText === undefined ? {} : { seq: seqText }), ...(sizeText === undefined ? {} : { size: sizeText }) };
     // The empty form first; then each number checked against the log, the error beside its field.
-    if (query.seq === undefined && query.size === undefined) {
+    if (query.seq === undefined && query.size === undefined && Object.keys(errors).length === 0) {
       res.type('html').send(proofPage({ viewer, logSize, values }).text);
       return;
     }
     const size = query.size ?? logSize;
-    const errors: Record<string, string> = {};
-    if (size < 1 || size > logSize) errors['size'] = `日志规模须在 1 到 ${logSize} 之间`;
-    if (query.seq === undefined) errors['seq'] = '请填写日志序号';
+    if (errors['size'] === undefined && (size < 1 || size > logSize)) errors['size'] = `日志规模须在 1 到 ${logSize} 之间`;
+    // A number refused by its format keeps that message.
+    if (query.seq === undefined) errors['seq'] ??= '请填写日志序号';
     else if (query.seq < 1 || query.seq > Math.min(size, logSize)) errors['seq'] = `日志序号须在 1 到 ${Math.min(size, logSize)} 之间`;
     if (query.seq === undefined || Object.keys(errors).length > 0) {
       res.status(422).type('html').send(proofPage({ viewer, logSize, values, errors }).text);
@@ -65,31 +66,38 @@ export const reviewPageRoutes: RouteModule = (deps) => (router) => {
   });
 
   router.get('/history', auditors, past, async (req, res) => {
-    const query = validateInput(historyQuery, req.query, 'query');
+    const { query, errors } = pageQuery(historyQuery, req.query);
     const viewer = signedIn(res);
     const now = clock.now();
     const today = shanghaiDate(now.getTime());
-    const asOfDay = query.asOf ?? today;
-    const dayEnd = pageTime(() => asOf(asOfDay, now));
-    const instant = query.time === undefined ? dayEnd : pageTime(() => asOfMoment(asOfDay, query.time!, now));
+    const dayEnd = checkTime(errors, () => asOf(query.asOf ?? today, now), () => asOf(today, now));
+    const asOfDay = errors['asOf'] === undefined ? (query.asOf ?? today) : today;
+    const time = errors['asOf'] === undefined ? query.time : undefined;
+    const instant = time === undefined ? dayEnd : checkTime(errors, () => asOfMoment(asOfDay, time, now), () => dayEnd);
+    const shownTime = errors['time'] === undefined ? time : undefined;
     const tasks = filterTasks(await plans.tasks(instant), {}, actorOf(viewer.principal));
-    res.type('html').send(historyPage({ viewer, asOfDay, time: query.time, today, tasks, at: instant.at.getTime() }).text);
+    res.status(queryStatus(errors)).type('html').send(historyPage({ viewer, asOfDay, time: shownTime, today, tasks, at: instant.at.getTime(), errors }).text);
   });
 
   router.get('/history/diff', auditors, always, async (req, res) => {
-    const query = validateInput(diffQuery, req.query, 'query');
+    const { query, errors } = pageQuery(diffQuery, req.query);
+    const viewer = signedIn(res);
     const now = clock.now();
     const today = shanghaiDate(now.getTime());
     const to = query.to ?? today;
     // By default the week before `to`.
-    const atTo = pageTime(() => asOf(to, now, 'to'));
-    const from = query.from ?? shanghaiDate(atTo.at.getTime() - 7 * DAY_MS);
-    const atFrom = pageTime(() => asOf(from, now, 'from'));
-    if (from > to) {
-      throw problem('invalidDateRange', `query.from ${from} is after query.to ${to}`, { extensions: { errors: [{ path: 'query.from', message: '较早日期不能晚于较晚日期' }] } });
+    const atTo = checkTime(errors, () => asOf(to, now, 'to'), () => undefined);
+    const from = query.from ?? shanghaiDate((atTo?.at.getTime() ?? now.getTime()) - 7 * DAY_MS);
+    const atFrom = checkTime(errors, () => asOf(from, now, 'from'), () => undefined);
+    if (errors['from'] === undefined && errors['to'] === undefined && from > to) errors['from'] = '较早日期不能晚于较晚日期';
+    // A refused pair of days: the form again, as typed, with the message beside the day it is about.
+    const typed = { from: typedValue(req.query, 'from') ?? from, to: typedValue(req.query, 'to') ?? to };
+    if (atTo === undefined || atFrom === undefined || Object.keys(errors).length > 0) {
+      res.status(422).type('html').send(diffPage({ viewer, ...typed, today, errors }).text);
+      return;
     }
     const both = planChanges(await plans.tasks({ at: atFrom.at, now: false }), await plans.tasks({ at: atTo.at, now: false }));
     const changes = both.filter((change) => change.grew);
-    res.type('html').send(diffPage({ viewer: signedIn(res), from, to, today, changes, unchanged: both.length - changes.length }).text);
+    res.type('html').send(diffPage({ viewer, from, to, today, result: { changes, unchanged: both.length - changes.length } }).text);
   });
 };

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { InstanceRecord, Json } from '@duban/engine';
+import type { ReformTaskContext } from '@duban/reform-task';
 import { z } from 'zod';
 import type { RouteModule } from '../../app/app-deps.ts';
 import { findVisibleTask } from '../../tasks/find-visible-task.ts';
@@ -26,6 +27,9 @@ import { filterTasks } from '../../tasks/task-filter.ts';
 import { pageOf } from '../view/task-table.ts';
 import { PAGE_NOT_FOUND } from '../../http/problems.ts';
 import { taskListQuery, taskPageQuery } from '../web-queries.ts';
+import { checkTime, pageQuery, queryStatus } from '../forms/query-fields.ts';
+import { asOf } from '../../time/as-of.ts';
+import { shanghaiDate } from '../../time/calendar.ts';
 import type { Viewer } from '../session/web-viewer.ts';
 import { requireViewer, signedIn } from '../session/web-viewer.ts';
 import { workflowDiagram } from '../diagram/workflow-diagram.ts';
@@ -44,6 +48,21 @@ function refusalNotice(problem: HttpProblem, type: FormEventType, state: string)
   }
 }
 
+/**
+ * A rejected report's form starts with what was reported last time, so the unit reworks it instead
+ * of typing it all again. Pure.
+ */
+function reworkPrefill(instance: InstanceRecord): { REPORT?: EventFormState } {
+  const task = instance.snapshot.context as ReformTaskContext;
+  if (instance.snapshot.value !== 'in_progress' || task.lastReport === null || task.lastRejection === null || task.lastRejection.at < task.lastReport.at) return {};
+  const values: Record<string, string> = { summary: task.lastReport.summary };
+  task.lastReport.evidence.forEach((item, row) => {
+    values[`evidence.${row}.title`] = item.title;
+    values[`evidence.${row}.ref`] = item.ref ?? '';
+  });
+  return { REPORT: { values } };
+}
+
 const formFields = z.strictObject({
   [VERSION_FIELD]: z.string().regex(/^\d{1,9}$/, 'must be the task version the form was made for').transform(Number),
   [KEY_FIELD]: z.string().regex(/^[A-Za-z0-9_-]{16,80}$/, 'must be the key the form was made with').optional(),
@@ -57,6 +76,8 @@ const formFields = z.strictObject({
  */
 export const taskPageRoutes: RouteModule = (deps) => (router) => {
   const { engine, events, plans, units, clock } = deps;
+  // REASSIGN offers the registry's units a task may be led by: not collectives, which stand for several.
+  const registryUnits = units.units.filter((unit) => unit.kind !== 'collective').map((unit) => unit.name);
 
   const render = async (viewer: Viewer, instance: InstanceRecord, extra: { refused?: { type: FormEventType; state: EventFormState }; notices?: Notice[] } = {}) => {
     const actor = actorOf(viewer.principal);
@@ -70,20 +91,29 @@ export const taskPageRoutes: RouteModule = (deps) => (router) => {
       transitions,
       current: viewer.principal.role === 'unit' ? startPage('unit') : '/tasks',
       formKey: randomBytes(16).toString('base64url'),
+      prefill: reworkPrefill(instance),
+      choices: { units: registryUnits, chosenUnits: task.leadUnits },
       ...extra,
     }).text;
   };
 
   router.get('/tasks', requireViewer(), async (req, res) => {
-    const query = validateInput(taskListQuery, req.query, 'query');
+    const { query, errors } = pageQuery(taskListQuery, req.query);
     const viewer = signedIn(res);
     const actor = actorOf(viewer.principal);
     const filter = { ...query, ...(query.unit === undefined ? {} : { unit: units.canonical(query.unit) }) };
     const now = clock.now();
-    const visible = await listTasks(plans, now, actor);
-    const shown = pageOf(filterTasks(visible, filter, actor), query.page ?? 1);
+    // Now from the read model; as of a past day (a link from that day's dashboard) replayed from the log.
+    const instant = checkTime(errors, () => asOf(query.asOf, now), () => asOf(undefined, now));
+    if (errors['asOf'] !== undefined) delete filter.asOf;
+    const visible = instant.now ? await listTasks(plans, now, actor) : filterTasks((await plans.facts(instant)).tasks, {}, actor);
+    const matching = filterTasks(visible, filter, actor, instant.at.getTime());
+    const shown = pageOf(matching, query.page ?? 1);
     if (shown === undefined) throw PAGE_NOT_FOUND;
-    res.type('html').send(taskListPage({ viewer, visible, shown: shown.items, page: shown.page, filter, at: now.getTime() }).text);
+    res
+      .status(queryStatus(errors))
+      .type('html')
+      .send(taskListPage({ viewer, visible, shown: shown.items, page: shown.page, filter, errors, today: shanghaiDate(now.getTime()), at: instant.at.getTime() }).text);
   });
 
   router.get('/tasks/:id', requireViewer(), async (req, res) => {

@@ -14,7 +14,8 @@ const NOTICE_LIMIT = 100;
 
 /**
  * A unit's pages: `GET /mine` (its tasks by light, with what it may do now, and how many notices are
- * unread), `GET /notifications` (its notifications, from the notification table) and
+ * unread), `GET /notifications` (its notifications, from the notification table; for the office,
+ * reviewers and admins every notice sent, newest first) and
  * `POST /notifications/:id/read` (marks one read).
  */
 export const unitPageRoutes: RouteModule = (deps) => (router) => {
@@ -38,10 +39,13 @@ export const unitPageRoutes: RouteModule = (deps) => (router) => {
     res.type('html').send(myTasksPage(viewer, tasks, unread).text);
   });
 
-  router.get('/notifications', units, async (req, res) => {
+  router.get('/notifications', requireViewer(readers.notifications), async (req, res) => {
     validateInput(emptyQuery, req.query, 'query');
-    const page = await notifications.list({ unit: unitOf(res), unreadOnly: false, limit: NOTICE_LIMIT });
-    res.type('html').send(notificationsPage(signedIn(res), page.items).text);
+    const viewer = signedIn(res);
+    // A unit reads the notices sent to it; the office (and reviewers, admins) every notice sent, to whom and whether read.
+    const own = viewer.principal.role === 'unit' ? { unit: unitOf(res) } : {};
+    const page = await notifications.list({ ...own, unreadOnly: false, limit: NOTICE_LIMIT });
+    res.type('html').send(notificationsPage(viewer, page.items).text);
   });
 
   router.post('/notifications/:id/read', units, async (req, res) => {

@@ -20,11 +20,24 @@ function valueView(value: unknown): SafeHtml | string {
   return JSON.stringify(value);
 }
 
-function evidenceItem(value: unknown): string {
+/** Is this an absolute http(s) address a link may point to (never javascript:, data: or the like)? Pure. */
+export function isWebAddress(text: string): boolean {
+  if (!/^https?:\/\//i.test(text)) return false;
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
+}
+
+/** An evidence item: its title and reference; a reference that is a web address is a link. Pure. */
+function evidenceItem(value: unknown): SafeHtml | string {
   if (typeof value !== 'object' || value === null) return String(value);
   const { title, ref } = value as { title?: unknown; ref?: unknown };
   if (typeof title !== 'string') return JSON.stringify(value);
-  return typeof ref === 'string' ? `${title}（${ref}）` : title;
+  if (typeof ref !== 'string') return title;
+  return isWebAddress(ref) ? html`${title}（<a href="${ref}" rel="noopener noreferrer">${ref}</a>）` : `${title}（${ref}）`;
 }
 
 /** What an audit entry's payload says, field by field with the event's Chinese labels. Pure. */

@@ -24,6 +24,8 @@ export const navigation: Readonly<Record<Role, readonly NavItem[]>> = {
     { href: '/mine', label: '我的任务' },
     { href: '/notifications', label: '我的通知' },
     { href: '/tasks', label: '任务列表' },
+    { href: '/assessment', label: '本单位考核' },
+    { href: '/circular', label: '通报' },
   ],
   office: [
     { href: '/dashboard', label: '全局看板' },
@@ -32,6 +34,7 @@ export const navigation: Readonly<Record<Role, readonly NavItem[]>> = {
     { href: '/assessment', label: '考核' },
     { href: '/circular', label: '通报' },
     { href: '/ledger', label: '台账' },
+    { href: '/notifications', label: '已发通知' },
     { href: '/audit', label: '审计核验' },
   ],
   reviewer: [
@@ -67,6 +70,11 @@ export function noticeBox(notice: Notice): SafeHtml {
   return html`<div class="notice notice-${notice.kind}" role="${role}"><p>${notice.text}</p>${
     notice.details === undefined || notice.details.length === 0 ? '' : html`<ul>${notice.details.map((d) => html`<li>${d}</li>`)}</ul>`
   }</div>`;
+}
+
+/** The banner of a page whose query had refused fields (each message sits beside its field). Pure. */
+export function queryNotice(errors: Readonly<Record<string, string>> | undefined): Notice[] {
+  return errors === undefined || Object.keys(errors).length === 0 ? [] : [{ kind: 'error', text: '部分条件不符合要求，已按其余条件显示；请按提示修改后重新提交。' }];
 }
 
 /** Everything a page of the site has around its content. */

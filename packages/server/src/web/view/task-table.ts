@@ -49,10 +49,13 @@ export function pageOf<T>(items: readonly T[], number: number): { items: T[]; pa
   return { items: items.slice((number - 1) * TASKS_PER_PAGE, number * TASKS_PER_PAGE), page: { number, pages, total: items.length } };
 }
 
-/** `/tasks` with `filter`'s criteria, at page `page` when given. Pure. */
-export function taskListHref(filter: TaskFilter, page?: number): string {
+/** `/tasks` with `filter`'s criteria (and the day it is as of), at page `page` when given. Pure. */
+export function taskListHref(filter: TaskFilter & { asOf?: string | undefined }, page?: number): string {
   const query = new URLSearchParams();
-  for (const [name, value] of Object.entries(filter)) if (typeof value === 'string' && name !== 'page') query.set(name, value);
+  for (const [name, value] of Object.entries(filter)) {
+    if (typeof value === 'string' && name !== 'page') query.set(name, value);
+    if (value === true) query.set(name, '1');
+  }
   if (page !== undefined) query.set('page', String(page));
   const text = query.toString();
   return text === '' ? '/tasks' : `/tasks?${text}`;
