@@ -37,6 +37,9 @@ export const replayQuery = z.strictObject({
 
 export const noQuery = z.strictObject({});
 
+/** `POST /api/tasks/:id/comments`: an object; its fields are COMMENT's payload, the workflow's to check. */
+export const commentBody = z.record(z.string(), z.unknown());
+
 /** `POST /api/tasks/:id/events`: an event type and its payload's fields side by side; the payload is the workflow's to check. */
 export const eventBody = z.looseObject({
   type: z.string().min(1).max(64).describe('the event type, e.g. START'),

@@ -60,6 +60,19 @@ export class FileStore {
     return new Map(rows.map((r) => [r.id, { id: r.id, sha256: r.sha256, name: r.name, role: r.role, unit: r.unit, uploadedAt: r.uploaded_at, size: Number(r.size), type: r.type }]));
   }
 
+  /** The latest upload of these bytes by this uploader (role and unit), or undefined. */
+  async ownUpload(sha256: string, uploader: { readonly role: string; readonly unit: string | null }): Promise<Upload | undefined> {
+    const row = await this.db
+      .selectFrom('file_upload')
+      .select('id')
+      .where('sha256', '=', sha256)
+      .where('role', '=', uploader.role)
+      .where((e) => (uploader.unit === null ? e('unit', 'is', null) : e('unit', '=', uploader.unit)))
+      .orderBy('uploaded_at', 'desc')
+      .executeTakeFirst();
+    return row === undefined ? undefined : (await this.uploads([row.id])).get(row.id);
+  }
+
   /** A content by its hash, or undefined. */
   async content(sha256: string): Promise<KeptFile | undefined> {
     const row = await this.db.selectFrom('file_content').select(['sha256', 'size', 'type', 'crc32']).where('sha256', '=', sha256).executeTakeFirst();

@@ -5,9 +5,12 @@ import type { Principal } from '../auth/principal.ts';
 import { actorOf, callerKey } from '../auth/principal.ts';
 import { invalidFields, problem } from '../http/problems.ts';
 import { requestFingerprint } from '../http/request-fingerprint.ts';
-import type { FileStore } from '../files/file-store.ts';
+import type { FileStore, Upload } from '../files/file-store.ts';
 import type { Clock } from '../time/clock.ts';
+import { findVisibleTask } from './find-visible-task.ts';
 import { SingleFlight } from './single-flight.ts';
+
+const SHA256 = /^[0-9a-f]{64}$/;
 
 /** One event for one task, as the API's JSON or a page's form asks for it. */
 export interface EventRequest {
@@ -40,7 +43,7 @@ export class EventSender {
     private readonly engine: Engine,
     private readonly clock: Clock,
     private readonly units: Pick<UnitRegistry, 'get'>,
-    private readonly files: Pick<FileStore, 'uploads'>,
+    private readonly files: Pick<FileStore, 'uploads' | 'ownUpload'>,
   ) {}
 
   async send(request: EventRequest): Promise<SendResult> {
@@ -49,7 +52,9 @@ export class EventSender {
     const at = this.clock.now();
     const options: SendOptions = { onlyIfVisible: true, ...(request.expectedVersion === undefined ? {} : { expectedVersion: request.expectedVersion }) };
     const named = request.type === 'REASSIGN' ? this.withRegisteredLeads(request.payload) : request.payload;
-    const payload = await this.withUploads(named, principal);
+    // A task the caller may not see is the engine's 404, whatever files the payload names.
+    const visible = named['attachments'] === undefined || (await findVisibleTask(this.engine, request.taskId, actorOf(principal))) !== undefined;
+    const payload = visible ? await this.withUploads(named, principal) : named;
     const send = (extra: SendOptions = {}) => this.engine.send(request.taskId, { type: request.type, payload }, actorOf(principal), at, { ...options, ...extra });
     const { idempotency } = request;
     if (idempotency === undefined) return send();
@@ -59,34 +64,37 @@ export class EventSender {
   }
 
   /**
-   * `attachments` as the caller names them (`[{ file: <upload id> }]`, ids from `POST /api/files` or
-   * a form's files) turned into what the log keeps of each file: its SHA-256, size, type and name. A
-   * file never uploaded, or uploaded by another unit (or another role), is refused with 422 naming the
+   * `attachments` as the caller names them — each the SHA-256 of a file it uploaded
+   * (`POST /api/tasks/:id/attachments`) or `{ "file": <upload id> }` (`POST /api/files`, a form's
+   * files) — turned into what the log keeps of each file: its SHA-256, size, type and name. A file
+   * never uploaded, or uploaded by another unit (or another role), is refused with 422 naming the
    * entry, alike, so nobody learns of another unit's files. Does IO.
    */
   private async withUploads(payload: Record<string, unknown>, principal: Principal): Promise<Record<string, unknown>> {
     const { attachments } = payload;
     if (attachments === undefined) return payload;
     const refused = (path: string, message: string) => invalidFields('body', [{ path, message }], 'invalidPayload');
-    if (!Array.isArray(attachments)) throw refused('attachments', '须为文件列表，每项为 { "file": 上传时得到的编号 }');
-    const ids = attachments.map((item, index) => {
-      const id = (item as { file?: unknown } | null)?.file;
-      if (item === null || typeof item !== 'object' || Object.keys(item).length !== 1 || typeof id !== 'string') throw refused(`attachments.${index}`, '请先上传文件，再以上传时得到的编号引用：{ "file": 编号 }');
-      return id;
-    });
-    const uploads = await this.files.uploads(ids);
-    const unit = principal.role === 'unit' ? principal.unit : null;
+    if (!Array.isArray(attachments)) throw refused('attachments', '须为文件列表：每项为上传所得的 SHA-256，或 { "file": 上传编号 }');
+    const uploader = { role: principal.role, unit: principal.role === 'unit' ? principal.unit : null };
     const issues: FieldIssue[] = [];
-    const resolved = ids.map((id, index) => {
-      const upload = uploads.get(id);
-      if (upload === undefined || upload.role !== principal.role || upload.unit !== unit) {
-        issues.push({ path: `attachments.${index}.file`, message: '文件不存在，或不是本单位上传的' });
-        return undefined;
-      }
-      return { sha256: upload.sha256, name: upload.name, size: upload.size, type: upload.type };
-    });
+    const resolved = [];
+    for (const [index, item] of attachments.entries()) {
+      const upload = await this.uploadNamed(item, uploader);
+      if (upload === 'malformed') issues.push({ path: `attachments.${index}`, message: '请先上传文件，再以上传所得的 SHA-256 或 { "file": 上传编号 } 引用' });
+      else if (upload === undefined) issues.push({ path: `attachments.${index}`, message: '文件不存在，或不是本单位上传的' });
+      else resolved.push({ sha256: upload.sha256, name: upload.name, size: upload.size, type: upload.type });
+    }
     if (issues.length > 0) throw invalidFields('body', issues, 'invalidPayload');
     return { ...payload, attachments: resolved };
+  }
+
+  /** The caller's own upload an attachment names, undefined when there is none of theirs, 'malformed' for neither form. */
+  private async uploadNamed(item: unknown, uploader: { readonly role: string; readonly unit: string | null }): Promise<Upload | undefined | 'malformed'> {
+    if (typeof item === 'string') return SHA256.test(item) ? this.files.ownUpload(item, uploader) : 'malformed';
+    const id = (item as { file?: unknown } | null)?.file;
+    if (item === null || typeof item !== 'object' || Object.keys(item).length !== 1 || typeof id !== 'string') return 'malformed';
+    const upload = (await this.files.uploads([id])).get(id);
+    return upload !== undefined && upload.role === uploader.role && upload.unit === uploader.unit ? upload : undefined;
   }
 
   /**

@@ -173,4 +173,38 @@ describe('evidence files: uploaded, attached to an event, kept in the log, serve
     const json = await s.request('/api/files', { method: 'POST', token: lead, headers: { 'Content-Type': 'application/json' }, body: '{}' });
     expect(json.status).toBe(415);
   });
+
+  it('given DESIGN\'s shapes, when the lead uploads to its task and names the file by its sha256, then the entry records it and the task serves it', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(pdfBytes('按任务上传'))]), '按任务上传.pdf');
+    const uploaded = await s.request(`/api/tasks/${taskId(2)}/attachments`, { method: 'POST', token: lead, body: form });
+    expect(uploaded.status).toBe(201);
+    const file = (await uploaded.json()) as { sha256: string; size: number; type: string; name: string };
+    expect(file).toMatchObject({ name: '按任务上传.pdf', type: 'application/pdf', size: pdfBytes('按任务上传').length });
+    const sent = await s.send(lead, taskId(2), { type: 'PROGRESS', summary: '按任务上传', attachments: [file.sha256] });
+    expect(sent.status).toBe(200);
+    expect(((await sent.json()) as { entry: { payload: { attachments: unknown[] } } }).entry.payload.attachments).toEqual([{ sha256: file.sha256, name: file.name, size: file.size, type: file.type }]);
+    const served = await s.request(`/api/tasks/${taskId(2)}/attachments/${file.sha256}`, { token: office });
+    expect(Buffer.from(await served.arrayBuffer())).toEqual(pdfBytes('按任务上传'));
+    const strangerForm = new FormData();
+    strangerForm.append('file', new Blob([new Uint8Array(pdfBytes())]), 'x.pdf');
+    expect((await s.request(`/api/tasks/${taskId(2)}/attachments`, { method: 'POST', token: stranger, body: strangerForm })).status).toBe(404);
+    const before = await s.auditCount();
+    expect((await s.send(stranger, taskId(2), { type: 'PROGRESS', summary: '他人的文件', attachments: [file.sha256] })).status).toBe(404);
+    expect(await s.auditCount()).toBe(before);
+  });
+
+  it('when the office comments asking the lead and the lead answers, then each is a COMMENT entry (201) that leaves the state alone', async () => {
+    const state = async () => ((await (await s.request(`/api/tasks/${taskId(2)}`, { token: office })).json()) as { state: string }).state;
+    const was = await state();
+    const comment = (token: string, body: unknown) => s.request(`/api/tasks/${taskId(2)}/comments`, { method: 'POST', token, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const asked = await comment(office, { text: '请说明区级落实情况', ask: [LEAD] });
+    expect(asked.status).toBe(201);
+    expect(((await asked.json()) as { entry: { type: string } }).entry.type).toBe('COMMENT');
+    expect((await comment(lead, { text: '已落实，详见附件说明' })).status).toBe(201);
+    expect(await state()).toBe(was);
+    const blank = await comment(office, { text: '   ' });
+    expect(blank.status).toBe(422);
+    expect((await comment(stranger, { text: '我也想说' })).status).toBe(404);
+  });
 });

@@ -5,7 +5,7 @@ import { expectedVersion, taskEtag } from '../../http/etag.ts';
 import { validateInput } from '../../http/validate-input.ts';
 import { presentTask } from '../../tasks/present-task.ts';
 import { toAuditEntryView } from '../audit-entry-view.ts';
-import { eventBody, idempotencyKeyHeader, noQuery } from '../schemas.ts';
+import { commentBody, eventBody, idempotencyKeyHeader, noQuery } from '../schemas.ts';
 
 /**
  * `POST /tasks/:id/events`: one event, body `{ type, ...payload }`. The edge checks the shape; the
@@ -34,5 +34,23 @@ export const eventRoutes: RouteModule = ({ engine, events }) => (router) => {
     const committedAt = new Date(result.entry.at);
     res.setHeader('ETag', taskEtag(result.instance.version));
     res.json({ task: presentTask(engine, result.instance, actorOf(principal), committedAt), entry: toAuditEntryView(result.entry) });
+  });
+
+  // `POST /tasks/:id/comments` `{ text, ask?, attachments? }`: the COMMENT event (工作联系) by DESIGN's shape, 201.
+  router.post('/tasks/:id/comments', async (req, res) => {
+    validateInput(noQuery, req.query, 'query');
+    const principal = principalOf(res);
+    const keyHeader = req.get('Idempotency-Key');
+    const key = keyHeader === undefined ? undefined : validateInput(idempotencyKeyHeader, keyHeader, 'header.Idempotency-Key');
+    const payload = validateInput(commentBody, req.body, 'body');
+    const result = await events.send({
+      taskId: req.params.id,
+      type: 'COMMENT',
+      payload,
+      principal,
+      idempotency: key === undefined ? undefined : { key, method: req.method, path: `${req.baseUrl}${req.path}`, body: req.body as Json },
+    });
+    res.setHeader('ETag', taskEtag(result.instance.version));
+    res.status(201).json({ task: presentTask(engine, result.instance, actorOf(principal), new Date(result.entry.at)), entry: toAuditEntryView(result.entry) });
   });
 };

@@ -1,3 +1,4 @@
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { RouteModule } from '../../app/app-deps.ts';
 import { actorOf, principalOf } from '../../auth/principal.ts';
@@ -20,13 +21,22 @@ const SHA256 = /^[0-9a-f]{64}$/;
  * each upload's `id`, to name in an event's `attachments: [{ "file": id }]`. All or nothing.
  * Mounted before the JSON body parser.
  */
-export const fileUploadRoutes: RouteModule = ({ files, clock, uploadLimits }) => (router) => {
-  router.post('/files', requireRole(readers.uploaders, 'upload files'), async (req, res) => {
+export const fileUploadRoutes: RouteModule = ({ engine, files, clock, uploadLimits }) => (router) => {
+  const receive = async (req: Request, res: Response) => {
     validateInput(noQuery, req.query, 'query');
     const principal = principalOf(res);
     const { uploads } = await receiveFiles(req, files, { role: principal.role, unit: principal.role === 'unit' ? principal.unit : null }, clock.now(), uploadLimits);
     if (uploads.length === 0) throw problem('invalidRequest', 'the submission carried no file', { extensions: { errors: [{ path: 'file', message: '请选择至少一个文件' }] } });
-    res.status(201).json({ files: uploads.map((u) => ({ id: u.id, name: u.name, size: u.size, type: u.type, sha256: u.sha256 })) });
+    return uploads.map((u) => ({ id: u.id, name: u.name, size: u.size, type: u.type, sha256: u.sha256 }));
+  };
+  router.post('/files', requireRole(readers.uploaders, 'upload files'), async (req, res) => {
+    res.status(201).json({ files: await receive(req, res) });
+  });
+  // DESIGN's shape: the upload for one visible task, answered with the (first) file itself; an event names it by its sha256.
+  router.post('/tasks/:id/attachments', requireRole(readers.uploaders, 'upload files'), async (req, res) => {
+    if ((await findVisibleTask(engine, req.params['id'] as string, actorOf(principalOf(res)))) === undefined) throw TASK_NOT_FOUND;
+    const uploaded = await receive(req, res);
+    res.status(201).json({ ...uploaded[0], files: uploaded });
   });
 };
 
@@ -52,11 +62,14 @@ export const fileRoutes: RouteModule = ({ engine, files }) => (router) => {
     const { task, list } = await visibleFiles(req.params.id, actorOf(principalOf(res)));
     await sendTaskFilesZip(res, files, task.id, list);
   });
-  router.get('/tasks/:id/files/:sha256', async (req, res) => {
+  const sendOne = async (req: Request, res: Response) => {
     const { inline } = validateInput(fileQuery, req.query, 'query');
-    const { list } = await visibleFiles(req.params.id, actorOf(principalOf(res)));
-    const file = SHA256.test(req.params.sha256) ? list.find((f) => f.sha256 === req.params.sha256) : undefined;
+    const { list } = await visibleFiles(req.params['id'] as string, actorOf(principalOf(res)));
+    const sha256 = req.params['sha256'] as string;
+    const file = SHA256.test(sha256) ? list.find((f) => f.sha256 === sha256) : undefined;
     if (file === undefined) throw problem('fileNotFound', 'no file with this hash is attached to this task');
     await sendTaskFile(res, files, file, inline === '1');
-  });
+  };
+  router.get('/tasks/:id/files/:sha256', sendOne);
+  router.get('/tasks/:id/attachments/:sha256', sendOne);
 };
