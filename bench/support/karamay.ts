@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { karamayUnits } from '../../packages/plan/src/index.ts';
+import { repositoryUnits } from '../../packages/plan/src/index.ts';
 import type { Plan } from '../../packages/plan/src/index.ts';
 import type { PlannedInstance } from '../../workflows/reform-task/src/index.ts';
 import { instancesFromPlan } from '../../workflows/reform-task/src/index.ts';
@@ -10,5 +10,5 @@ export const plan: Plan = JSON.parse(readFileSync(join(import.meta.dirname, '..'
 
 /** The Karamay tasks, repeated `copies` times under distinct plan ids (copy 0 is the plan itself). */
 export function karamayInstances(copies = 1): PlannedInstance[] {
-  return Array.from({ length: copies }, (_, copy) => instancesFromPlan(plan, karamayUnits, { planId: copy === 0 ? planId : `${planId}-copy${copy}` })).flat();
+  return Array.from({ length: copies }, (_, copy) => instancesFromPlan(plan, repositoryUnits, { planId: copy === 0 ? planId : `${planId}-copy${copy}` })).flat();
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createToken, karamayPlanJson, repoRoot, serve, taskId } from '../http/support/duban-process.ts';
+import { createToken, samplePlanJson, repoRoot, serve, taskId } from '../http/support/duban-process.ts';
 import type { ServeProcess } from '../http/support/duban-process.ts';
 import { chromiumMissing, chromiumPath, launchChromium, mustRun, watchPage } from './support/chromium.ts';
 import type { PageProblems } from './support/chromium.ts';
@@ -33,7 +33,7 @@ describe.skipIf(chromiumMissing && !mustRun)('the web pages in a real browser', 
     dir = mkdtempSync(join(tmpdir(), 'duban-browser-'));
     mkdirSync(screenshots, { recursive: true });
     const db = join(dir, 'duban.db');
-    server = await serve(db, ['--plan', karamayPlanJson, '--clock', '2023-05-15T09:00:00+08:00']);
+    server = await serve(db, ['--plan', samplePlanJson, '--clock', '2023-05-15T09:00:00+08:00']);
     // The browser starts while the tokens are issued.
     launching = launchChromium();
     const [unit, office, reviewer] = await Promise.all([createToken(db, 'unit', WATER), createToken(db, 'office'), createToken(db, 'reviewer')]);

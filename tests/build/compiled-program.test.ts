@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { USAGE } from '../../packages/server/src/index.ts';
-import { freePort, karamayPlanJson, repoRoot } from '../http/support/duban-process.ts';
+import { freePort, samplePlanJson, repoRoot } from '../http/support/duban-process.ts';
 
 // `pnpm start`, `demo` and `duban` run packages/*/dist (scripts/build.mjs), not the sources through
 // tsx. These tests build, then run the compiled program as those scripts do, on a plain `node` that
@@ -107,7 +107,7 @@ describe('the compiled program, on node without tsx', () => {
     dir = mkdtempSync(join(tmpdir(), 'duban-compiled-'));
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    server = node(['--conditions=duban-dist', CLI, 'serve', '--db', join(dir, 'compiled.db'), '--port', String(port), '--plan', karamayPlanJson, '--clock', '2023-05-10T09:00:00+08:00']);
+    server = node(['--conditions=duban-dist', CLI, 'serve', '--db', join(dir, 'compiled.db'), '--port', String(port), '--plan', samplePlanJson, '--clock', '2023-05-10T09:00:00+08:00']);
     const deadline = Date.now() + 30_000;
     for (;;) {
       if (server.child.exitCode !== null) throw new Error(`duban serve exited with ${server.child.exitCode}:\n${server.output().stderr}`);

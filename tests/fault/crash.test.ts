@@ -5,7 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '@duban/engine';
 import { importPlan, loadPlanFile, openDuban } from '../../packages/server/src/index.ts';
-import { karamayPlanJson, serve } from '../http/support/duban-process.ts';
+import { samplePlanJson, serve } from '../http/support/duban-process.ts';
 
 const KILLS = 20;
 const WORKERS = 12;
@@ -41,8 +41,8 @@ describe('kill -9 under load', () => {
     dir = mkdtempSync(join(tmpdir(), 'duban-crash-'));
     db = join(dir, 'crash.db');
     const duban = await openDuban(db, { create: true });
-    const { plan, planId } = await loadPlanFile(karamayPlanJson);
-    await importPlan(duban.engine, plan, planId, new Date('2023-05-10T01:00:00Z'));
+    const { plan, planId } = await loadPlanFile(samplePlanJson);
+    await importPlan(duban.engine, plan, planId, new Date('2023-05-10T01:00:00Z'), duban.units);
     const byUnit = new Map<string, string>();
     for (const task of plan.tasks) {
       const unit = task.leadUnits[0]!;

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, createToken, duban, karamayPlanJson, serve, taskId } from './support/duban-process.ts';
+import { client, createToken, duban, samplePlanJson, serve, taskId } from './support/duban-process.ts';
 
 describe('an accountability review end to end: served checkpoints, the kept key, an export, a proof', () => {
   let dir: string;
@@ -14,7 +14,7 @@ describe('an accountability review end to end: served checkpoints, the kept key,
     // Given `duban serve` signing a checkpoint every 3 entries, where 市水务局 started task 7 and reported progress twice.
     dir = mkdtempSync(join(tmpdir(), 'duban-e2e-review-'));
     db = join(dir, 'review.db');
-    const server = await serve(db, ['--plan', karamayPlanJson, '--clock', '2023-05-10T09:00:00+08:00', '--checkpoint-seconds', '0', '--checkpoint-every', '3']);
+    const server = await serve(db, ['--plan', samplePlanJson, '--clock', '2023-05-10T09:00:00+08:00', '--checkpoint-seconds', '0', '--checkpoint-every', '3']);
     const water = client(server.url, await createToken(db, 'unit', '市水务局'));
     const reviewer = client(server.url, await createToken(db, 'reviewer'));
     expect((await water.event(taskId(7), { type: 'START' })).status).toBe(200);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServeProcess } from './support/duban-process.ts';
-import { client, createToken, duban, karamayPlanJson, karamayPlanMd, serve, taskId } from './support/duban-process.ts';
+import { client, createToken, duban, samplePlanJson, samplePlanMd, serve, taskId } from './support/duban-process.ts';
 
 // Task 7 of the Karamay plan: lead 市水务局, responsible 各区人民政府 (so each district government).
 describe('a real first run: `duban serve` as a child process, tokens from the CLI, one task through its whole life', () => {
@@ -17,7 +17,7 @@ describe('a real first run: `duban serve` as a child process, tokens from the CL
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'duban-e2e-'));
     db = join(dir, 'first-run.db');
-    server = await serve(db, ['--plan', karamayPlanJson, '--clock', '2023-05-10T09:00:00+08:00']);
+    server = await serve(db, ['--plan', samplePlanJson, '--clock', '2023-05-10T09:00:00+08:00']);
     office = await createToken(db, 'office');
     water = await createToken(db, 'unit', '市水务局');
     district = await createToken(db, 'unit', '独山子区人民政府');
@@ -76,7 +76,7 @@ describe('a real first run: `duban serve` as a child process, tokens from the CL
     expect(await server!.stop()).toBe(0);
     expect(server!.output()).toMatch(/SIGTERM received, stopping/);
     // The clock goes on from where the first run left it, so no deadline has passed yet.
-    server = await serve(db, ['--plan', karamayPlanMd, '--clock', '2023-05-12T00:00:00+08:00']);
+    server = await serve(db, ['--plan', samplePlanMd, '--clock', '2023-05-12T00:00:00+08:00']);
     const asOffice = client(server.url, office);
     const task = await asOffice.get(`/api/tasks/${taskId(7)}`);
     expect(task.status).toBe(200);
@@ -87,7 +87,7 @@ describe('a real first run: `duban serve` as a child process, tokens from the CL
 
   it('given a changed plan under the same name, when the server starts, then it is refused with a clear message and exit 1', async () => {
     const { readFileSync, writeFileSync, mkdirSync } = await import('node:fs');
-    const plan = JSON.parse(readFileSync(karamayPlanJson, 'utf8')) as { tasks: { text: string }[] };
+    const plan = JSON.parse(readFileSync(samplePlanJson, 'utf8')) as { tasks: { text: string }[] };
     plan.tasks[0]!.text = '改过的任务内容';
     mkdirSync(join(dir, 'changed'));
     const changed = join(dir, 'changed', 'karamay-2023-fangguanfu.json');

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSheet } from '../../packages/server/test/oversight/support/read-xlsx.ts';
 import type { WebhookReceiver } from '../../packages/server/test/oversight/support/webhook-receiver.ts';
 import { startWebhookReceiver } from '../../packages/server/test/oversight/support/webhook-receiver.ts';
-import { client, createToken, duban, karamayPlanJson, serve, taskId } from './support/duban-process.ts';
+import { client, createToken, duban, samplePlanJson, serve, taskId } from './support/duban-process.ts';
 
 const SECRET = 'e2e-webhook-secret-42';
 
@@ -19,7 +19,7 @@ describe('`duban webhook` and `duban report` on a served database', () => {
     // Given a database served once with the Karamay plan, and a webhook receiver on loopback
     dir = mkdtempSync(join(tmpdir(), 'duban-e2e-oversight-'));
     db = join(dir, 'oversight.db');
-    const first = await serve(db, ['--plan', karamayPlanJson, '--clock', '2023-05-10T09:00:00+08:00']);
+    const first = await serve(db, ['--plan', samplePlanJson, '--clock', '2023-05-10T09:00:00+08:00']);
     expect(await first.stop()).toBe(0);
     receiver = await startWebhookReceiver(SECRET, () => 'ok');
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditTypes, tamperAuditPayload, tamperInstanceState } from '../../packages/server/test/support/tamper.ts';
-import { client, createToken, duban, karamayPlanJson, serve, taskId } from './support/duban-process.ts';
+import { client, createToken, duban, samplePlanJson, serve, taskId } from './support/duban-process.ts';
 
 const plan = (await import('../../data/plans/karamay-2023-fangguanfu.json', { with: { type: 'json' } })).default as {
   tasks: { number: number; deadline: { date: string | null } }[];
@@ -17,7 +17,7 @@ describe('`duban timers run`, `audit verify` and `replay` on a served database',
     // Given a database served once with the plan, where 市水务局 started task 7 and reported it.
     dir = mkdtempSync(join(tmpdir(), 'duban-e2e-timers-'));
     db = join(dir, 'timers.db');
-    const server = await serve(db, ['--plan', karamayPlanJson, '--clock', '2023-05-10T09:00:00+08:00']);
+    const server = await serve(db, ['--plan', samplePlanJson, '--clock', '2023-05-10T09:00:00+08:00']);
     const water = client(server.url, await createToken(db, 'unit', '市水务局'));
     expect((await water.event(taskId(7), { type: 'START' })).status).toBe(200);
     expect((await water.event(taskId(7), { type: 'REPORT', summary: '完成', evidence: [{ title: '总结' }] })).status).toBe(200);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshPostgresSchema, postgresSkipReason, postgresUrl } from '../../packages/engine/test/support/test-database.ts';
 import { openDuban } from '../../packages/server/src/index.ts';
-import { client, duban, karamayPlanJson, serve, taskId } from '../http/support/duban-process.ts';
+import { client, duban, samplePlanJson, serve, taskId } from '../http/support/duban-process.ts';
 
 describe.skipIf(postgresUrl === undefined)(`moving a SQLite database to PostgreSQL${postgresSkipReason}`, () => {
   let dir: string;
@@ -15,7 +15,7 @@ describe.skipIf(postgresUrl === undefined)(`moving a SQLite database to PostgreS
 
   it('given a served SQLite database, when migrate-db copies it, then the copy verifies (checkpoints too) and replays identically', { timeout: 120_000 }, async () => {
     const file = join(dir, 'duban.db');
-    const server = await serve(file, ['--plan', karamayPlanJson, '--clock', '2023-05-10T09:00:00+08:00']);
+    const server = await serve(file, ['--plan', samplePlanJson, '--clock', '2023-05-10T09:00:00+08:00']);
     const sqlite = await openDuban(file, { create: false });
     const water = client(server.url, (await sqlite.tokens.create({ role: 'unit', unit: '市水务局' }, new Date('2023-05-10T01:00:00Z'))).token);
     expect((await water.event(taskId(7), { type: 'START' })).status).toBe(200);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshPostgresSchema, postgresSkipReason, postgresUrl } from '../../packages/engine/test/support/test-database.ts';
 import { openDuban } from '../../packages/server/src/index.ts';
 import type { ServeProcess } from '../http/support/duban-process.ts';
-import { client, duban, karamayPlanJson, serve, taskId } from '../http/support/duban-process.ts';
+import { client, duban, samplePlanJson, serve, taskId } from '../http/support/duban-process.ts';
 
 const plan = (await import('../../data/plans/karamay-2023-fangguanfu.json', { with: { type: 'json' } })).default as {
   tasks: { number: number; leadUnits: string[]; deadline: { date: string | null } }[];
@@ -57,7 +57,7 @@ describe.skipIf(postgresUrl === undefined)(`two \`duban serve\` processes on one
     keyDir = sharedKeyDir();
     // Given two servers started at the same moment with the same arguments: both import the plan, both
     // schedulers catch up on the timers due by the simulated clock, every second after that too.
-    const args = ['--plan', karamayPlanJson, '--clock', CLOCK, '--timer-interval', '1', '--key-dir', keyDir, '--rate-limit', '1000'];
+    const args = ['--plan', samplePlanJson, '--clock', CLOCK, '--timer-interval', '1', '--key-dir', keyDir, '--rate-limit', '1000'];
     servers = await Promise.all([serve(db, args), serve(db, args)]);
   }, 120_000);
   afterAll(async () => {

@@ -5,7 +5,7 @@ import { excerpt } from './excerpt.ts';
 import { extractInlineFields } from './extract-inline-fields.ts';
 import { extractUnitBracket, readUnitClauses } from './extract-unit-bracket.ts';
 import { foldText } from './fold-text.ts';
-import { karamayUnits } from './karamay-units.ts';
+import { repositoryUnits } from './repository-units.ts';
 import type { Plan, PlanTask, PlanWarning } from './plan-schema.ts';
 import { readPlanHeader } from './read-plan-header.ts';
 import { readRequirements } from './read-requirements.ts';
@@ -16,7 +16,7 @@ import type { UnitRegistry } from './unit-registry.ts';
 
 /** Options of `parsePlan`. */
 export interface ParsePlanOptions {
-  /** Resolves aliases to canonical unit names; defaults to `karamayUnits`. */
+  /** Resolves aliases to canonical unit names; defaults to `repositoryUnits`. */
   units?: UnitRegistry;
   /** The file name, used in the warning when no task is found. */
   source?: string;
@@ -72,7 +72,7 @@ export function parsePlan(text: string, options: ParsePlanOptions = {}): Plan {
 
 /** `parsePlan`, and the unknown unit names with their lines (for a preview or for warnings). */
 export function parsePlanText(text: string, options: ParsePlanOptions = {}): ParsedPlan {
-  const units = options.units ?? karamayUnits;
+  const units = options.units ?? repositoryUnits;
   const classified = text.replace(/^\ufeff/, '').split(/\r\n|\r|\n/).map((raw, index) => classifyLine(raw, index + 1));
   const header = readPlanHeader(classified);
   // The title, issuer and date lines are read; a signature at the end must not read as stray text.

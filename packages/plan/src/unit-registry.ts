@@ -71,9 +71,12 @@ export class UnitRegistry {
   }
 }
 
-function lookupKey(name: string): string {
+/** The key two names share when the registry takes them for the same unit: punctuation widths, traditional characters and spaces folded. Pure. */
+export function unitNameKey(name: string): string {
   return foldText(name).replace(/\s+/g, '');
 }
+
+const lookupKey = unitNameKey;
 
 /**
  * A registry from the parsed contents of a units file (`{ "units": [...] }`). Throws a

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assertHasTasks } from '../src/assert-has-tasks.ts';
-import { karamayUnits } from '../src/karamay-units.ts';
+import { repositoryUnits } from '../src/repository-units.ts';
 import { parsePlan } from '../src/parse-plan.ts';
 import { PlanInputError } from '../src/plan-input-error.ts';
 import { readDataFile, readFixture } from './read-fixture.ts';
@@ -34,6 +34,6 @@ describe('a document with no task', () => {
   });
 
   it('given the Karamay plan, when asserted to have tasks, then nothing is thrown', () => {
-    expect(() => assertHasTasks(parsePlan(readDataFile('plans/karamay-2023-fangguanfu.md'), { units: karamayUnits }))).not.toThrow();
+    expect(() => assertHasTasks(parsePlan(readDataFile('plans/karamay-2023-fangguanfu.md'), { units: repositoryUnits }))).not.toThrow();
   });
 });

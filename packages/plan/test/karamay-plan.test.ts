@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { karamayUnits } from '../src/karamay-units.ts';
+import { repositoryUnits } from '../src/repository-units.ts';
 import { parsePlan } from '../src/parse-plan.ts';
 import type { PlanTask } from '../src/plan-schema.ts';
 import { planSchema } from '../src/plan-schema.ts';
 import { readDataFile } from './read-fixture.ts';
 
 // Given the Karamay 2023 plan as checked in
-const plan = parsePlan(readDataFile('plans/karamay-2023-fangguanfu.md'), { units: karamayUnits });
+const plan = parsePlan(readDataFile('plans/karamay-2023-fangguanfu.md'), { units: repositoryUnits });
 
 function task(number: number): PlanTask {
   const found = plan.tasks.find((candidate) => candidate.number === number);
@@ -35,7 +35,7 @@ describe('the Karamay 2023 放管服 plan', () => {
 
   it('when saved with a BOM and CRLF line ends, then it parses to the same plan', () => {
     const windows = `\ufeff${readDataFile('plans/karamay-2023-fangguanfu.md').replace(/\n/g, '\r\n')}`;
-    expect(parsePlan(windows, { units: karamayUnits })).toEqual(plan);
+    expect(parsePlan(windows, { units: repositoryUnits })).toEqual(plan);
   });
 
   it('when parsed, then the output satisfies the strict Plan JSON schema', () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { formatPlanSummary } from '../src/format-plan-summary.ts';
-import { karamayUnits } from '../src/karamay-units.ts';
+import { repositoryUnits } from '../src/repository-units.ts';
 import { parsePlan } from '../src/parse-plan.ts';
 import { summarizePlan } from '../src/summarize-plan.ts';
 import { readDataFile, readFixture } from './read-fixture.ts';
 
-const karamay = parsePlan(readDataFile('plans/karamay-2023-fangguanfu.md'), { units: karamayUnits });
+const karamay = parsePlan(readDataFile('plans/karamay-2023-fangguanfu.md'), { units: repositoryUnits });
 
 describe('summarizePlan', () => {
   it('given the Karamay plan, then it counts tasks, ongoing tasks and distinct lead units', () => {

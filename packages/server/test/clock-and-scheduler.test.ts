@@ -1,3 +1,4 @@
+import { repositoryUnits } from '@duban/plan';
 import { Engine, openStore } from '@duban/engine';
 import { reformTaskV1 } from '@duban/reform-task';
 import { describe, expect, it, vi } from 'vitest';
@@ -42,8 +43,8 @@ describe('FixedWindowRateLimiter', () => {
 describe('Scheduler', () => {
   async function given() {
     const engine = new Engine(await openStore(await freshDatabase()), [reformTaskV1]);
-    const { plan, planId } = await loadPlanFile(repoPaths.karamayPlan);
-    await importPlan(engine, plan, planId, new Date('2023-05-10T01:00:00Z'));
+    const { plan, planId } = await loadPlanFile(repoPaths.samplePlan);
+    await importPlan(engine, plan, planId, new Date('2023-05-10T01:00:00Z'), repositoryUnits);
     return engine;
   }
 

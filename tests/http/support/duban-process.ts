@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 export const repoRoot = join(import.meta.dirname, '..', '..', '..');
-export const karamayPlanJson = join(repoRoot, 'data', 'plans', 'karamay-2023-fangguanfu.json');
-export const karamayPlanMd = join(repoRoot, 'data', 'plans', 'karamay-2023-fangguanfu.md');
+export const samplePlanJson = join(repoRoot, 'data', 'plans', 'karamay-2023-fangguanfu.json');
+export const samplePlanMd = join(repoRoot, 'data', 'plans', 'karamay-2023-fangguanfu.md');
 export const taskId = (n: number) => `karamay-2023-fangguanfu.${String(n).padStart(3, '0')}`;
 
 const CLI = join(repoRoot, 'packages', 'server', 'src', 'cli.ts');

@@ -23,7 +23,7 @@ export interface UnitRegistryLike {
 }
 
 export interface InstancesFromPlanOptions {
-  /** Identifies the plan, e.g. `karamay-2023-fangguanfu`; prefixes every instance id. */
+  /** Identifies the plan, e.g. `city-2023-reform`; prefixes every instance id. */
   readonly planId: string;
   readonly warningLeadDays?: number;
   readonly escalateAfterDays?: number;

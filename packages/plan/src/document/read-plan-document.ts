@@ -1,6 +1,6 @@
 import { decodePlanText } from '../decode-plan-file.ts';
 import type { PlanTextEncoding } from '../decode-plan-file.ts';
-import { karamayUnits } from '../karamay-units.ts';
+import { repositoryUnits } from '../repository-units.ts';
 import { parsePlanText } from '../parse-plan.ts';
 import type { UnknownUnit } from '../parse-plan.ts';
 import { PlanInputError, refuseFile } from '../plan-input-error.ts';
@@ -17,7 +17,7 @@ import { xlsxLines } from './xlsx-lines.ts';
 export interface PlanDocumentInput {
   bytes: Uint8Array;
   fileName: string;
-  /** Resolves unit names; defaults to `karamayUnits`. */
+  /** Resolves unit names; defaults to `repositoryUnits`. */
   units?: UnitRegistry;
   /** The largest file accepted, in bytes; default 20 MB. */
   maxBytes?: number;
@@ -46,7 +46,7 @@ export interface PlanDocument {
  */
 export async function readPlanDocument(input: PlanDocumentInput): Promise<PlanDocument> {
   const { bytes, fileName } = input;
-  const units = input.units ?? karamayUnits;
+  const units = input.units ?? repositoryUnits;
   const format = detectPlanFile(bytes, fileName, {
     maxBytes: input.maxBytes ?? DEFAULT_PLAN_MAX_BYTES,
     maxUncompressedBytes: input.maxUncompressedBytes ?? DEFAULT_PLAN_MAX_UNCOMPRESSED_BYTES,

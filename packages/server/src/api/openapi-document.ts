@@ -77,7 +77,7 @@ const ok = (schema: string, description: string, headers?: JsonSchema) => ({
 });
 
 const etagHeader = { ETag: { description: 'the task version, "<version>"', schema: { type: 'string' } } };
-const taskId = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'task id, e.g. karamay-2023-fangguanfu.008' };
+const taskId = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'task id, e.g. city-2023-reform.008' };
 
 /**
  * The OpenAPI 3.1 document of the HTTP API, generated from the schemas the routes validate with and

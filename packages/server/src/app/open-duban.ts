@@ -2,8 +2,8 @@ import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Engine, isPostgresUrl, openStore } from '@duban/engine';
 import type { CommitHook, Store } from '@duban/engine';
-import { karamayUnits } from '@duban/plan';
-import type { UnitRegistry } from '@duban/plan';
+import { organisationV1 } from '@duban/organisation';
+import { PlanInputError, readUnitsFile } from '@duban/plan';
 import { reformTaskV1 } from '@duban/reform-task';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -29,8 +29,12 @@ import { unlimited } from '../rate-limit/rate-limiter.ts';
 import { CurrentPlan } from '../reports/current-plan.ts';
 import { PlanReader } from '../reports/plan-reader.ts';
 import { UserError } from '../user-error.ts';
+import { organisationHook } from '../units/organisation-hook.ts';
+import { UnitDirectory } from '../units/unit-directory.ts';
+import { UnitStore } from '../units/unit-store.ts';
 import { SessionStore } from '../web/session/session-store.ts';
 import { createLogger } from './create-logger.ts';
+import { repoPaths } from './repo-paths.ts';
 
 /** An open duban database and everything built on it: what a server, a command or a test runs on. */
 export interface Duban {
@@ -52,8 +56,10 @@ export interface Duban {
   readonly rateLimit: RateLimiter;
   /** The one limit on replays, verifications and past-day reports running at once. */
   readonly heavyReads: HeavyReads;
-  /** The unit registry: names and aliases resolve to the names tasks carry. */
-  readonly units: UnitRegistry;
+  /** The unit registry as this server reads it (from the database, refreshed when it changes): names and aliases resolve to the names tasks carry. */
+  readonly units: UnitDirectory;
+  /** The unit registry's writes, each audited. */
+  readonly unitStore: UnitStore;
   close(): Promise<void>;
 }
 
@@ -68,6 +74,10 @@ export interface OpenOptions {
   readonly logger?: Logger;
   /** Runs in every transition's transaction, after the notifications are written (the checkpoint issuer counts commits). */
   readonly onCommit?: CommitHook;
+  /** The units file a database with no units yet is seeded from; data/units.json by default. */
+  readonly unitsFile?: string | undefined;
+  /** How long the unit registry read is trusted before its version is checked again (ms); 1000 by default. */
+  readonly unitsMaxAgeMs?: number;
 }
 
 /**
@@ -101,11 +111,20 @@ export async function openDuban(location: string, options: OpenOptions): Promise
     throw new UserError(`cannot prepare the database ${redactUrl(location)}: ${describe(error)}`);
   }
   const db = store.kysely as Kysely<ServerDatabase>;
-  // Notifications are written in the transaction of the transition that causes them.
-  const engine = new Engine(store, [reformTaskV1], { onCommit: notificationHook(options.onCommit) });
+  // Notifications, and the organisation's changes to the units, are written in the transaction of the entry that causes them.
+  const engine = new Engine(store, [reformTaskV1, organisationV1], { onCommit: organisationHook(notificationHook(options.onCommit)) });
+  const units = new UnitDirectory(db, options.unitsMaxAgeMs);
+  const unitStore = new UnitStore(db, engine, units);
+  try {
+    await unitStore.seedIfEmpty(() => readUnitsFile(options.unitsFile ?? repoPaths.unitsFile));
+  } catch (error) {
+    await store.close();
+    if (error instanceof PlanInputError) throw new UserError(`cannot seed the unit registry: ${error.message}`);
+    throw error;
+  }
   const limit = options.rateLimit ?? 0;
   const tokens = new TokenStore(db);
-  const accounts = new AccountStore(db, karamayUnits, accountAccess(db, tokens));
+  const accounts = new AccountStore(db, units, accountAccess(db, tokens));
   const limiter = (max: number, windowMs: number): RateLimiter => (store.dialect === 'postgres' ? new DbRateLimiter(db, max, windowMs) : new FixedWindowRateLimiter(max, windowMs));
   return {
     engine,
@@ -127,7 +146,8 @@ export async function openDuban(location: string, options: OpenOptions): Promise
     plans: new PlanReader(engine, new CurrentPlan(engine)),
     rateLimit: limit <= 0 ? unlimited : store.dialect === 'postgres' ? new DbRateLimiter(db, limit) : new FixedWindowRateLimiter(limit),
     heavyReads: new HeavyReads(options.heavyReads ?? DEFAULT_HEAVY_READ_LIMITS),
-    units: karamayUnits,
+    units,
+    unitStore,
     close: () => engine.close(),
   };
 }

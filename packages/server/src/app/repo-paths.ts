@@ -15,6 +15,8 @@ export const repoPaths = {
   startClock: join(dataDir, 'duban.clock.json'),
   demoDb: join(dataDir, 'demo.db'),
   startTokens: join(dataDir, 'secrets', 'tokens.json'),
-  /** The parsed Karamay plan, always from the repository. */
-  karamayPlan: join(repoRoot, 'data', 'plans', 'karamay-2023-fangguanfu.json'),
+  /** The units a new database starts with (`serve --units FILE` names another). */
+  unitsFile: join(repoRoot, 'data', 'units.json'),
+  /** The parsed sample plan (data/plans), always from the repository. */
+  samplePlan: join(repoRoot, 'data', 'plans', 'karamay-2023-fangguanfu.json'),
 };

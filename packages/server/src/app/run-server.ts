@@ -29,6 +29,8 @@ export interface ServerOptions {
   readonly logger: Logger;
   /** Requests per token per minute; 0 turns the limit off. */
   readonly rateLimit: number;
+  /** The units file an empty unit registry is seeded from (data/units.json by default); a registry with units ignores it. */
+  readonly unitsFile?: string;
   /** Imported (idempotently) before the server listens. */
   readonly plan?: LoadedPlan;
   readonly timerIntervalMs?: number;
@@ -68,7 +70,7 @@ const READ_MODEL_INTERVAL_MS = 5_000;
  */
 export async function runServer(options: ServerOptions): Promise<RunningServer> {
   let checkpoints: CheckpointIssuer | undefined;
-  const duban = await openDuban(options.db, { create: true, rateLimit: options.rateLimit, logger: options.logger, ...(options.heavyReads === undefined ? {} : { heavyReads: options.heavyReads }), onCommit: async (tx, { entry }) => tx.afterCommit(() => checkpoints?.noteCommit(entry.seq)) });
+  const duban = await openDuban(options.db, { create: true, rateLimit: options.rateLimit, logger: options.logger, unitsFile: options.unitsFile, ...(options.heavyReads === undefined ? {} : { heavyReads: options.heavyReads }), onCommit: async (tx, { entry }) => tx.afterCommit(() => checkpoints?.noteCommit(entry.seq)) });
   const { engine } = duban;
   let server: Server | undefined;
   let scheduler: Scheduler | undefined;
@@ -77,7 +79,7 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
   try {
     const signer = await openAuditSigner(engine, options.db, { keyDir: options.keyDir, create: true });
     checkpoints = new CheckpointIssuer(engine, signer, options.clock, options.logger, options.checkpoints, options.checkpointWakeups);
-    const imported = options.plan === undefined ? undefined : await importPlan(engine, options.plan.plan, options.plan.planId, options.clock.now());
+    const imported = options.plan === undefined ? undefined : await importPlan(engine, options.plan.plan, options.plan.planId, options.clock.now(), duban.units);
     if (imported !== undefined) options.logger.info({ planId: options.plan?.planId, created: imported.created.length, existing: imported.existing.length, skipped: imported.skipped.map((task) => task.number) }, 'plan imported');
     scheduler = new Scheduler(engine, options.clock, options.logger, options.timerIntervalMs);
     await scheduler.start();

@@ -4,7 +4,7 @@ export const USAGE = `Usage: duban <command> [options]
   plan parse FILE                    Plan JSON of a plan file on stdout (.docx, .xlsx, .md/.txt
                                      in UTF-8 or GB18030/GBK, .json); warnings on stderr
   serve --db FILE|postgres://… [--port N] [--host ADDR] [--plan FILE] [--clock ISO]
-        [--rate-limit N] [--timer-interval SECONDS]
+        [--units FILE] [--rate-limit N] [--timer-interval SECONDS]
         [--checkpoint-seconds S] [--checkpoint-every N] [--checkpoint-minutes T] [--heavy-reads N]
         [--key-dir DIR] [--trust-proxy VALUE]
                                      serve the HTTP API (port 3000, host 127.0.0.1 by default);
@@ -12,8 +12,9 @@ export const USAGE = `Usage: duban <command> [options]
                                      S seconds (default 2), at once when N entries wait (default
                                      1000), every T minutes with new entries (default 1), at shutdown;
                                      N replays, verifications, past-day reports at once (default
-                                     2, 6 more wait, then 503; 0: no limit)
-  start [--trust-proxy VALUE]        serve data/duban.db with the Karamay plan on 127.0.0.1:3000
+                                     2, 6 more wait, then 503; 0: no limit); a database with
+                                     no units yet takes them from --units (default data/units.json)
+  start [--trust-proxy VALUE]        serve data/duban.db with the sample plan on 127.0.0.1:3000
                                      (PORT overrides); tokens go to data/secrets/tokens.json
   demo [--port N] [--exit]           play a scripted demo (演示数据) over HTTP on data/demo.db,
                                      then keep serving until Ctrl-C (--exit: stop at once)

@@ -162,6 +162,32 @@ export interface FileUploadTable {
   uploaded_at: string;
 }
 
+/** `unit`: a canonical unit name, its kind, and where it stands in the registry's order. */
+export interface UnitTable {
+  name: string;
+  kind: string;
+  position: number;
+}
+
+/** `unit_alias`: another name of a unit (市住房公积金中心 → 市住房公积金管理中心). */
+export interface UnitAliasTable {
+  alias: string;
+  unit: string;
+}
+
+/** `unit_member`: a unit a collective (各区人民政府) stands for, in order. */
+export interface UnitMemberTable {
+  collective: string;
+  member: string;
+  position: number;
+}
+
+/** `unit_registry`: one row (id 1) whose version every change to the units raises. */
+export interface UnitRegistryTable {
+  id: number;
+  version: number;
+}
+
 /** Every table of the server's. */
 export interface ServerDatabase {
   api_token: ApiTokenTable;
@@ -176,4 +202,8 @@ export interface ServerDatabase {
   file_content: FileContentTable;
   file_chunk: FileChunkTable;
   file_upload: FileUploadTable;
+  unit: UnitTable;
+  unit_alias: UnitAliasTable;
+  unit_member: UnitMemberTable;
+  unit_registry: UnitRegistryTable;
 }

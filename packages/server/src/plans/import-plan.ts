@@ -1,7 +1,7 @@
 import type { Engine } from '@duban/engine';
-import { karamayUnits } from '@duban/plan';
 import type { Plan } from '@duban/plan';
 import { instancesFromPlan } from '@duban/reform-task';
+import type { UnitRegistryLike } from '@duban/reform-task';
 
 /** Who imports plans, as the audit log records it. */
 export const IMPORTER = Object.freeze({ role: 'admin', unit: null });
@@ -16,13 +16,14 @@ export interface SkippedTask {
  * Creates one reform-task per plan task. Idempotent: tasks already imported with the same content
  * are left alone. If any exists with other content, nothing is imported and the engine's
  * InstanceConflict is thrown. A task without a lead unit has no one to sign it, so it is left out
- * and listed in `skipped` (the plan's warnings already name it); the rest are imported. Does IO.
+ * and listed in `skipped` (the plan's warnings already name it); the rest are imported. Unit names
+ * resolve through `units` (the server's: the database's registry). Does IO.
  */
-export async function importPlan(engine: Engine, plan: Plan, planId: string, at: Date): Promise<{ created: string[]; existing: string[]; skipped: SkippedTask[] }> {
+export async function importPlan(engine: Engine, plan: Plan, planId: string, at: Date, units: UnitRegistryLike): Promise<{ created: string[]; existing: string[]; skipped: SkippedTask[] }> {
   const skipped = plan.tasks.filter((task) => task.leadUnits.length === 0).map((task) => ({ number: task.number, reason: `第${task.number}项没有牵头单位，未导入` }));
   const importable = plan.tasks.filter((task) => task.leadUnits.length > 0);
   const planLike = { tasks: importable.map((task) => ({ ...task, part: task.part ?? '', measure: task.measure ?? '' })) };
-  const requests = instancesFromPlan(planLike, karamayUnits, { planId });
+  const requests = instancesFromPlan(planLike, units, { planId });
   const created = requests.length === 0 ? { created: [], existing: [] } : await engine.create(requests, IMPORTER, at);
   return { ...created, skipped };
 }

@@ -8,7 +8,7 @@ import { UserError } from '../user-error.ts';
 /** A plan read from a file, with the id its tasks are imported under. */
 export interface LoadedPlan {
   readonly plan: Plan;
-  /** The file's name without extension when it is ASCII (`karamay-2023-fangguanfu`), else `plan-` and a hash of the name. */
+  /** The file's name without extension when it is ASCII (`city-2023-reform`), else `plan-` and a hash of the name. */
   readonly planId: string;
   /** What the file was (docx, xlsx, text, json) and the unit names the registry does not know. */
   readonly document: Pick<PlanDocument, 'format' | 'encoding' | 'unknownUnits'>;

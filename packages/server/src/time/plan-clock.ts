@@ -7,7 +7,7 @@ import { SimulatedClock } from './clock.ts';
 const anchorSchema = z.strictObject({ planTime: z.iso.datetime({ offset: true }), realTime: z.iso.datetime({ offset: true }) });
 
 /**
- * The clock `start` runs on: the plan's own calendar. The Karamay plan is from 2023; on today's clock
+ * The clock `start` runs on: the plan's own calendar. The sample plan is from 2023; on today's clock
  * every deadline would have passed before anyone looked. The first start anchors plan time
  * `planStartIso` to the real time then, in `anchorFile`; every later start continues from there, so
  * time in the log never runs backwards across restarts.

@@ -21,7 +21,7 @@ import { runCli } from './support/run-cli.ts';
 const logger = createLogger({ level: 'silent' });
 
 async function serve(db: string, checkpoints: CheckpointPolicy, clock = new ManualClock('2023-05-10T09:00:00+08:00')): Promise<RunningServer> {
-  const plan = await loadPlanFile(repoPaths.karamayPlan);
+  const plan = await loadPlanFile(repoPaths.samplePlan);
   return runServer({ db, port: 0, host: '127.0.0.1', clock, logger, rateLimit: 0, plan, checkpoints });
 }
 

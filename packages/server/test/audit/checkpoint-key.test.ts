@@ -32,7 +32,7 @@ const emptyKeyDir = () => join(root, `keys-${++dirs}`);
 
 /** `duban serve` on `db` with `keyDir`, the plan imported, checkpoints only at start and shutdown. */
 async function serve(db: string, keyDir: string): Promise<RunningServer> {
-  const plan = await loadPlanFile(repoPaths.karamayPlan);
+  const plan = await loadPlanFile(repoPaths.samplePlan);
   return runServer({ db, keyDir, port: 0, host: '127.0.0.1', clock: new ManualClock('2023-05-10T09:00:00+08:00'), logger, rateLimit: 0, plan, checkpoints: { minIntervalMs: 0, everyEntries: 0, intervalMs: 0 } });
 }
 

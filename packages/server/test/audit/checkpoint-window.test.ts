@@ -31,7 +31,7 @@ describe('the checkpoint window', () => {
     db = join(dir, `${context.task.id}.db`);
     wakeups = new ManualWakeups();
     logLines = [];
-    const plan = await loadPlanFile(repoPaths.karamayPlan);
+    const plan = await loadPlanFile(repoPaths.samplePlan);
     const clock = new ManualClock('2023-05-10T09:00:00+08:00');
     const logger = createLogger({ level: 'info', destination: { write: (line: string) => void logLines.push(line) } });
     // The default policy, but for the minute's interval (a real timer), which these tests leave out.
@@ -77,7 +77,7 @@ describe('the checkpoint window', () => {
   it('given the entries ceiling, when that many entries wait within the 2 s, then they are signed without waiting out the rest', async () => {
     await server.close();
     wakeups = new ManualWakeups();
-    const plan = await loadPlanFile(repoPaths.karamayPlan);
+    const plan = await loadPlanFile(repoPaths.samplePlan);
     const clock = new ManualClock('2023-05-10T09:00:00+08:00');
     server = await runServer({ db, port: 0, host: '127.0.0.1', clock, logger: createLogger({ level: 'silent' }), rateLimit: 0, plan, checkpoints: { minIntervalMs: 2_000, everyEntries: 3, intervalMs: 0 }, checkpointWakeups: wakeups });
     const { token } = await server.tokens.create({ role: 'unit', unit: '市水务局' }, clock.now());

@@ -1,3 +1,4 @@
+import { repositoryUnits } from '@duban/plan';
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,7 +43,7 @@ describe('plan files on the server', () => {
   it('given that plan, when imported as the server does at start, then the other tasks are created and the lead-less task is skipped by name, not a failure', async () => {
     const engine = new Engine(await openStore(await freshDatabase()), [reformTaskV1]);
     const { plan, planId } = await loadPlanFile(await wordPlan());
-    const imported = await importPlan(engine, plan, planId, new Date('2023-05-10T01:00:00Z'));
+    const imported = await importPlan(engine, plan, planId, new Date('2023-05-10T01:00:00Z'), repositoryUnits);
     expect(imported.created).toEqual([`${planId}.001`]);
     expect(imported.skipped).toEqual([{ number: 2, reason: '第2项没有牵头单位，未导入' }]);
   });

@@ -68,9 +68,9 @@ export interface TestServerOptions {
 }
 
 /** The Karamay plan, imported at the clock's time. */
-export const karamayPlan = async (duban: Duban, clock: ManualClock): Promise<void> => {
-  const { plan, planId } = await loadPlanFile(repoPaths.karamayPlan);
-  await importPlan(duban.engine, plan, planId, clock.now());
+export const samplePlan = async (duban: Duban, clock: ManualClock): Promise<void> => {
+  const { plan, planId } = await loadPlanFile(repoPaths.samplePlan);
+  await importPlan(duban.engine, plan, planId, clock.now(), duban.units);
 };
 
 /**
@@ -93,7 +93,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   const { engine, tokens } = duban;
   const clock = new ManualClock(options.startAt ?? '2023-05-10T09:00:00+08:00');
-  await (options.seed ?? karamayPlan)(duban, clock);
+  await (options.seed ?? samplePlan)(duban, clock);
   const auditKey = options.auditKey ?? { origin: 'duban-test', publicKey: generateKeyPairSync('ed25519').publicKey };
   const app = createApp(appDeps(duban, { clock, logger, auditKey, trustProxy: options.trustProxy, uploadLimits: options.uploadLimits }));
   const server: Server = app.listen(0, '127.0.0.1');

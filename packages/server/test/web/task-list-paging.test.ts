@@ -1,3 +1,4 @@
+import { repositoryUnits } from '@duban/plan';
 import { afterEach, describe, expect, it } from 'vitest';
 import { importPlan } from '../../src/plans/import-plan.ts';
 import { loadPlanFile } from '../../src/plans/load-plan-file.ts';
@@ -32,8 +33,8 @@ describe('the task list page of a plan longer than a page', () => {
   it('given a plan longer than a page, when the office opens the task list, then it shows one page at a time with links to the next and previous pages, and refuses a page that does not exist', async () => {
     // Given the Karamay plan imported twice (142 tasks)
     server = await startTestServer();
-    const { plan } = await loadPlanFile(repoPaths.karamayPlan);
-    await importPlan(server.engine, plan, 'karamay-copy', server.clock.now());
+    const { plan } = await loadPlanFile(repoPaths.samplePlan);
+    await importPlan(server.engine, plan, 'karamay-copy', server.clock.now(), repositoryUnits);
     const office = new WebClient(server.url);
     await office.signIn(await server.token('office'));
 

@@ -22,7 +22,7 @@ export async function demoCommand(args: readonly string[], io: CliIo): Promise<n
   const exit = values.exit === true;
   const port = integer(values.port, '--port', 0, 65535, exit ? 0 : 3000);
   const logger = envLogger('warn');
-  const plan = await loadPlanFile(repoPaths.karamayPlan);
+  const plan = await loadPlanFile(repoPaths.samplePlan);
   // The checkpoint file belongs to the log being thrown away (the signing key in demo.db.keys/ stays).
   for (const suffix of ['', '-wal', '-shm', '-journal', '.checkpoints']) rmSync(`${repoPaths.demoDb}${suffix}`, { force: true });
 

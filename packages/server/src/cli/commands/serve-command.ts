@@ -17,7 +17,7 @@ import { UsageError } from '../usage-error.ts';
 export const DEFAULT_RATE_LIMIT = 600;
 
 /**
- * `serve --db … [--port N] [--host ADDR] [--plan FILE] [--clock ISO] [--rate-limit N] [--timer-interval S]
+ * `serve --db … [--port N] [--host ADDR] [--plan FILE] [--units FILE] [--clock ISO] [--rate-limit N] [--timer-interval S]
  * [--checkpoint-seconds S] [--checkpoint-every N] [--checkpoint-minutes T] [--heavy-reads N] [--key-dir DIR] [--trust-proxy VALUE]`.
  */
 export async function serveCommand(args: readonly string[], io: CliIo): Promise<number> {
@@ -28,6 +28,7 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
       port: { type: 'string' },
       host: { type: 'string' },
       plan: { type: 'string' },
+      units: { type: 'string' },
       clock: { type: 'string' },
       'rate-limit': { type: 'string' },
       'timer-interval': { type: 'string' },
@@ -71,6 +72,7 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
     heavyReads,
     ...(keyDir === undefined ? {} : { keyDir }),
     ...(plan === undefined ? {} : { plan }),
+    ...(values.units === undefined ? {} : { unitsFile: values.units }),
     ...(trustProxy === undefined ? {} : { trustProxy }),
   });
   const where = isPostgresUrl(db) ? 'PostgreSQL' : db;

@@ -13,7 +13,7 @@ import { serveUntilSignal } from '../serve-until-signal.ts';
 import { trustedProxies, trustProxyOption } from '../trust-proxy-option.ts';
 
 /**
- * `start [--trust-proxy VALUE]` (what `pnpm start` runs): data/duban.db with the Karamay plan on
+ * `start [--trust-proxy VALUE]` (what `pnpm start` runs): data/duban.db with the sample plan on
  * 127.0.0.1:3000 (PORT overrides), tokens for admin, office, reviewer and every lead unit in
  * data/secrets/tokens.json.
  */
@@ -22,7 +22,7 @@ export async function startCommand(args: readonly string[], io: CliIo): Promise<
   const port = integer(process.env['PORT'], 'PORT', 0, 65535, 3000);
   const trustProxy = trustProxyOption(values['trust-proxy']);
   const logger = envLogger();
-  const plan = await loadPlanFile(repoPaths.karamayPlan);
+  const plan = await loadPlanFile(repoPaths.samplePlan);
   // The plan's calendar by default (its deadlines are in 2023); DUBAN_REAL_CLOCK=1 runs on today's.
   const realClock = process.env['DUBAN_REAL_CLOCK'] === '1';
   const issuedOn = plan.plan.issuedOn ?? '2023-05-10';

@@ -1,4 +1,4 @@
-import { karamayUnits } from '@duban/plan';
+import type { UnitRegistry } from '@duban/plan';
 import { systemClock } from '../../time/clock.ts';
 import { openDuban } from '../../app/open-duban.ts';
 import { isRole, roles } from '../../auth/role.ts';
@@ -33,9 +33,9 @@ async function create(args: readonly string[], io: CliIo): Promise<number> {
   if (!isRole(role)) throw new UsageError(`--role must be one of ${roles.join(', ')}, got ${JSON.stringify(role)}`);
   if (role === 'unit' && values.unit === undefined) throw new UsageError('a unit token needs --unit NAME');
   if (role !== 'unit' && values.unit !== undefined) throw new UsageError(`a ${role} token acts for no unit: drop --unit`);
-  const unit = values.unit === undefined ? null : knownUnit(values.unit);
   const duban = await openDuban(db, { create: false });
   try {
+    const unit = values.unit === undefined ? null : knownUnit(duban.units, values.unit);
     const { token, record } = await duban.tokens.create({ role, unit, label: values.label ?? null, expiresAt }, now);
     io.out(`created token ${record.id} (${record.prefix}…) for ${role}${unit === null ? '' : ` ${unit}`}${expiry(record.expiresAt)}; it is shown only once:`);
     io.out(token);
@@ -74,10 +74,10 @@ function expiryOf(text: string, now: Date): Date {
 }
 
 /** The canonical name of a unit that may hold a token: known, and not a collective. */
-function knownUnit(name: string): string {
-  if (!karamayUnits.has(name)) throw new UsageError(`unknown unit ${JSON.stringify(name)}: not in data/units.json (aliases are accepted)`);
-  const canonical = karamayUnits.canonical(name);
-  const members = karamayUnits.membersOf(canonical);
+function knownUnit(units: Pick<UnitRegistry, 'has' | 'canonical' | 'membersOf'>, name: string): string {
+  if (!units.has(name)) throw new UsageError(`unknown unit ${JSON.stringify(name)}: not in the database's unit registry (aliases are accepted; see GET /api/units)`);
+  const canonical = units.canonical(name);
+  const members = units.membersOf(canonical);
   if (members.length > 0) throw new UsageError(`${canonical} stands for several units; issue a token to one of them: ${members.join('、')}`);
   return canonical;
 }

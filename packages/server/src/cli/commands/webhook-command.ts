@@ -1,4 +1,4 @@
-import { karamayUnits } from '@duban/plan';
+import type { UnitRegistry } from '@duban/plan';
 import { systemClock } from '../../time/clock.ts';
 import { WebhookStore } from '../../notifications/webhooks/webhook-store.ts';
 import { webhookUrl } from '../../notifications/webhooks/webhook-url.ts';
@@ -27,7 +27,7 @@ async function set(args: readonly string[], io: CliIo): Promise<number> {
     { min: 0, max: 0, names: '' },
   );
   const db = databaseOption(values.db);
-  const unit = knownUnit(required(values.unit, '--unit'));
+  const unitName = required(values.unit, '--unit');
   let url: string;
   try {
     url = webhookUrl(required(values.url, '--url'));
@@ -38,6 +38,7 @@ async function set(args: readonly string[], io: CliIo): Promise<number> {
   const secret = await webhookSecretOption(values, io);
   const duban = await openDuban(db, { create: false });
   try {
+    const unit = knownUnit(duban.units, unitName);
     const { record, replaced } = await new WebhookStore(duban.engine.store.kysely).set(unit, url, secret, systemClock.now());
     io.out(`${replaced ? 'replaced' : 'set'} the webhook of ${record.unit}: ${record.url}`);
     return 0;
@@ -63,9 +64,10 @@ async function list(args: readonly string[], io: CliIo): Promise<number> {
 async function remove(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(args, { db: { type: 'string' }, unit: { type: 'string' } }, { min: 0, max: 0, names: '' });
   const db = databaseOption(values.db);
-  const unit = knownUnit(required(values.unit, '--unit'));
+  const unitName = required(values.unit, '--unit');
   const duban = await openDuban(db, { create: false });
   try {
+    const unit = knownUnit(duban.units, unitName);
     if (!(await new WebhookStore(duban.engine.store.kysely).remove(unit, systemClock.now()))) throw new UserError(`${unit} has no webhook (see duban webhook list)`);
     io.out(`removed the webhook of ${unit}; its undelivered notifications will not be sent`);
     return 0;
@@ -75,10 +77,10 @@ async function remove(args: readonly string[], io: CliIo): Promise<number> {
 }
 
 /** The canonical name of a unit that can receive notifications: known, and not a collective. */
-function knownUnit(name: string): string {
-  if (!karamayUnits.has(name)) throw new UsageError(`unknown unit ${JSON.stringify(name)}: not in data/units.json (aliases are accepted)`);
-  const canonical = karamayUnits.canonical(name);
-  const members = karamayUnits.membersOf(canonical);
+function knownUnit(units: Pick<UnitRegistry, 'has' | 'canonical' | 'membersOf'>, name: string): string {
+  if (!units.has(name)) throw new UsageError(`unknown unit ${JSON.stringify(name)}: not in the database's unit registry (aliases are accepted; see GET /api/units)`);
+  const canonical = units.canonical(name);
+  const members = units.membersOf(canonical);
   if (members.length > 0) throw new UsageError(`${canonical} stands for several units; set a webhook for each of them: ${members.join('、')}`);
   return canonical;
 }

@@ -10,7 +10,7 @@ import type { SupervisionEvent } from '../supervision-events.ts';
 export interface CircularOptions {
   /** What the circular reports on; default “放管服”改革工作. */
   readonly subject?: string;
-  /** The plan's title, cited in the opening, e.g. 克拉玛依市2023年“放管服”改革工作要点. */
+  /** The plan's title, cited in the opening, e.g. 某市2023年“放管服”改革工作要点. */
   readonly planTitle?: string;
   /** Whom it is addressed to; default 各区人民政府，市政府各委、办、局，各有关单位. */
   readonly addressees?: string;

@@ -7,7 +7,7 @@ import type { Instant } from '../../time/calendar.ts';
 import { chineseDate, instantMs, shanghaiDate } from '../../time/calendar.ts';
 
 export interface LedgerXlsxOptions {
-  /** The sheet's title, e.g. 克拉玛依市2023年“放管服”改革任务督办台账. */
+  /** The sheet's title, e.g. 某市2023年“放管服”改革任务督办台账. */
   readonly title: string;
   /** The instant the ledger is as of; shown after the title. */
   readonly asOf: Instant;

@@ -1,5 +1,5 @@
 import type { AuditEntry, CommitHook } from '@duban/engine';
-import { karamayUnits } from '@duban/plan';
+import { repositoryUnits } from '@duban/plan';
 import { instancesFromPlan } from '@duban/reform-task';
 import type { PlanTaskLike } from '@duban/reform-task';
 import { expect } from 'vitest';
@@ -44,7 +44,7 @@ export async function startOversightServer(options: { onCommit?: CommitHook; db?
   const server = await startTestServer({
     ...options,
     startAt: shanghai('2023-05-10 09:00'),
-    seed: async ({ engine }, clock) => void (await engine.create(instancesFromPlan(plan, karamayUnits, { planId: PLAN_ID }), IMPORTER, clock.now())),
+    seed: async ({ engine }, clock) => void (await engine.create(instancesFromPlan(plan, repositoryUnits, { planId: PLAN_ID }), IMPORTER, clock.now())),
   });
   const { engine, clock, request } = server;
   return {
