@@ -34,11 +34,13 @@ function eventSpec(type: OrganisationEventType): EventSpec {
 }
 
 const isAdmin = (actor: Actor) => actor.role === 'admin';
+/** The office settles the units of a plan it imports; every other change is an admin's. */
+const mayChange = (actor: Actor, eventType: string) => isAdmin(actor) || (actor.role === 'office' && eventType === 'CHANGE_UNITS');
 
 /**
  * Workflow `organisation`, version 1: the record of the organisation's changes (units, accounts) in
- * the audit log, one instance (`ORGANISATION_ID`), one entry a change. Only an admin sends; only an
- * admin sees it; no timers, no tags. Pure.
+ * the audit log, one instance (`ORGANISATION_ID`), one entry a change. An admin sends every change,
+ * the office also CHANGE_UNITS (settling a plan's units); nobody sees it as a task; no timers, no tags. Pure.
  */
 export const organisationV1: WorkflowDefinition<OrganisationContext, Record<string, never>> = {
   id: 'organisation',
@@ -46,8 +48,9 @@ export const organisationV1: WorkflowDefinition<OrganisationContext, Record<stri
   machine: organisationMachine,
   input: organisationInput as unknown as z.ZodType<Record<string, never>>,
   events: Object.fromEntries(organisationEventTypes.map((type) => [type, eventSpec(type)])),
-  authorize: (actor) => isAdmin(actor),
-  visibleTo: (actor) => isAdmin(actor),
+  authorize: (actor, eventType) => mayChange(actor, eventType),
+  // Not a task: nobody opens, lists or sends to it through the task routes (their onlyIfVisible answers 404); the audit log shows its entries.
+  visibleTo: () => false,
   timers: () => [],
   tags: () => [],
 };

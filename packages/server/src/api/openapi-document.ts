@@ -31,6 +31,10 @@ import {
   inclusionProofResponse,
   replayDiffQuery,
   replayDiffResponse,
+  unitAddBody,
+  unitEditBody,
+  unitListResponse,
+  unitSchema,
 } from './schemas.ts';
 
 type JsonSchema = Record<string, unknown>;
@@ -128,6 +132,10 @@ export function openApiDocument(workflow: AnyWorkflowDefinition): JsonSchema {
         Assessment: schemaOf(assessmentResponse),
         Notification: schemaOf(notificationSchema),
         NotificationList: schemaOf(notificationListResponse),
+        Unit: schemaOf(unitSchema),
+        UnitList: schemaOf(unitListResponse),
+        UnitAdd: schemaOf(unitAddBody, 'input'),
+        UnitEdit: schemaOf(unitEditBody, 'input'),
         Health: schemaOf(healthResponse),
         Problem: schemaOf(problemSchema),
         Event: { oneOf: Object.keys(eventSchemas).map(ref), discriminator: { propertyName: 'type' } },
@@ -234,6 +242,24 @@ function oversightPaths(security: JsonSchema[]): Record<string, JsonSchema> {
         security,
         parameters: queryParameters(notificationListQuery),
         responses: { ...ok('NotificationList', 'a page of notifications'), ...problems(401, 403, 422, 429, 503) },
+      },
+    },
+    '/api/units': {
+      get: { summary: 'the unit registry: every unit with its kind, aliases and (a collective’s) members (any signed-in caller)', security, responses: { ...ok('UnitList', 'every unit'), ...problems(401, 422, 429, 503) } },
+      post: {
+        summary: 'add a unit, with its aliases and members, as one audited change (admin)',
+        security,
+        requestBody: { required: true, content: { 'application/json': { schema: ref('UnitAdd') } } },
+        responses: { '201': { description: 'the unit as stored', content: { 'application/json': { schema: ref('Unit') } } }, ...problems(400, 401, 403, 409, 413, 415, 422, 429, 503) },
+      },
+    },
+    '/api/units/{name}': {
+      patch: {
+        summary: "change a unit's kind, aliases or members as one audited change (admin)",
+        security,
+        parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' }, description: 'the unit’s name or one of its aliases' }],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('UnitEdit') } } },
+        responses: { ...ok('Unit', 'the unit as stored'), ...problems(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
       },
     },
     '/api/notifications/{id}/ack': {

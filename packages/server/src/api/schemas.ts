@@ -327,3 +327,31 @@ export const accessRecordSchema = z.strictObject({
   status: z.number().int(),
 });
 export const accessLogResponse = z.strictObject({ items: z.array(accessRecordSchema), next: z.number().int().nullable().describe('pass as `after` for the next page; null at the end') });
+
+// The unit registry.
+
+const unitName = z.string().max(100).describe('trimmed and NFC-normalised when stored');
+const unitKind = z.enum(['city-department', 'district-government', 'collective', 'external', 'group']);
+
+export const unitSchema = z.strictObject({
+  name: z.string().describe('the canonical name tasks carry'),
+  kind: unitKind.describe('city-department 市直部门 · district-government 区（县）政府 · collective 集合性单位 · external 垂直管理单位 · group 领导小组及其办公室'),
+  aliases: z.array(z.string()).describe('other names that resolve to it'),
+  members: z.array(z.string()).describe("a collective's units (各区人民政府 → the district governments); [] for any other unit"),
+});
+
+export const unitListResponse = z.strictObject({ items: z.array(unitSchema).describe("in the registry's order") });
+
+export const unitAddBody = z.strictObject({
+  name: unitName,
+  kind: unitKind,
+  aliases: z.array(unitName).max(100).optional(),
+  members: z.array(unitName).max(500).optional().describe('only for a collective: existing units that are not collectives'),
+});
+
+export const unitEditBody = z.strictObject({
+  kind: unitKind.optional(),
+  addAliases: z.array(unitName).max(100).optional(),
+  removeAliases: z.array(unitName).max(100).optional(),
+  members: z.array(unitName).max(500).optional().describe("replaces a collective's members; [] clears them"),
+});

@@ -1,5 +1,4 @@
 import type { Engine } from '@duban/engine';
-import type { UnitRegistry } from '@duban/plan';
 import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type { AccountStore } from '../accounts/account-store.ts';
@@ -16,6 +15,8 @@ import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import type { PlanReader } from '../reports/plan-reader.ts';
 import { EventSender } from '../tasks/send-event.ts';
 import type { Clock } from '../time/clock.ts';
+import type { UnitDirectory } from '../units/unit-directory.ts';
+import type { UnitStore } from '../units/unit-store.ts';
 import type { SessionStore } from '../web/session/session-store.ts';
 import type { Duban } from './open-duban.ts';
 
@@ -44,8 +45,10 @@ export interface AppDeps {
   readonly rateLimit: RateLimiter;
   /** Replays, verifications and past-day reports wait for a turn here (http/heavy-reads.ts). */
   readonly heavyReads: HeavyReads;
-  /** Resolves a unit name or alias (in `?unit=`, a filter) to the name tasks carry. */
-  readonly units: Pick<UnitRegistry, 'canonical' | 'units'>;
+  /** The unit registry as read from the database: resolves a unit name or alias (in `?unit=`, a filter, REASSIGN) to the name tasks carry. */
+  readonly units: UnitDirectory;
+  /** The unit registry's writes (the admin's, a plan import's settlement), each audited. */
+  readonly unitStore: UnitStore;
   /** `/audit/verify` and the audit page check the checkpoints' signatures with it. */
   readonly auditKey: AuditKey;
   /**
@@ -72,6 +75,7 @@ export function appDeps(
     rateLimit: duban.rateLimit,
     heavyReads: duban.heavyReads,
     units: duban.units,
+    unitStore: duban.unitStore,
     files: duban.files,
     uploadLimits: edge.uploadLimits ?? defaultUploadLimits,
     events: new EventSender(duban.engine, edge.clock, duban.units, duban.files),

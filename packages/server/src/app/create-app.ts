@@ -26,7 +26,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestId(), requestLog(deps.logger), helmet());
 
   const router = express.Router();
-  for (const routes of [healthRoutes, openApiRoutes, apiRoutes, webRoutes]) routes(deps)(router);
+  for (const routes of [healthRoutes, openApiRoutes]) routes(deps)(router);
+  // Another server may have changed the units: at most once a second, a one-row read says so.
+  router.use(async (_req, _res, next) => {
+    await deps.units.refresh();
+    next();
+  });
+  for (const routes of [apiRoutes, webRoutes]) routes(deps)(router);
   app.use(router);
 
   app.use((req) => {

@@ -27,6 +27,10 @@ export const readers = {
   circular: ['office', 'reviewer', 'admin', 'unit'],
   /** The assessment page (/assessment): plan-wide for the office, reviewers and admins; a unit sees only its own row and reasons. */
   assessment: ['office', 'reviewer', 'admin', 'unit'],
+  /** The unit registry (GET /api/units): every signed-in caller names units (filters, REASSIGN). */
+  units: ['unit', 'office', 'reviewer', 'admin'],
+  /** Changing the organisation: units (POST/PATCH /api/units, /admin/units) and accounts (/admin/accounts). */
+  organisation: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 /** Whose reads the access log records: everyone who may read more than their own unit's tasks. */

@@ -19,6 +19,9 @@ export const problemKinds = {
   pageNotFound: { status: 404, code: 'not-found', title: '页面不存在' },
   taskNotFound: { status: 404, code: 'task-not-found', title: '任务不存在' },
   notificationNotFound: { status: 404, code: 'notification-not-found', title: '通知不存在' },
+  unitNotFound: { status: 404, code: 'unit-not-found', title: '单位不存在' },
+  unitConflict: { status: 409, code: 'unit-conflict', title: '单位名称或别名已存在' },
+  invalidUnitChange: { status: 422, code: 'invalid-unit-change', title: '单位名录的修改不符合要求' },
   transitionNotAllowed: { status: 409, code: 'transition-not-allowed', title: '当前状态不允许此操作' },
   instanceConflict: { status: 409, code: 'instance-conflict', title: '任务已存在且内容不同' },
   preconditionFailed: { status: 412, code: 'precondition-failed', title: '任务已被他人更新，请刷新后重试' },
@@ -98,6 +101,16 @@ const pageTimeProblems: Readonly<Record<AsOfRefusal, ProblemName>> = {
   moment: 'invalidTimeOfDay',
   'future-moment': 'timeAfterNow',
 };
+
+/**
+ * A refused change to the unit registry: 404 for the unit the path names, 409 for a name or alias
+ * taken, else 422; `errors` names the body field with the Chinese message.
+ */
+export function unitRefused(refusal: { readonly refusal: 'duplicate' | 'unknown' | 'invalid'; readonly field: string; readonly message: string }, field: string): HttpProblem {
+  const name: ProblemName = refusal.refusal === 'duplicate' ? 'unitConflict' : refusal.refusal === 'unknown' && field === 'name' ? 'unitNotFound' : 'invalidUnitChange';
+  const path = field === 'name' && name === 'unitNotFound' ? 'path.name' : `body.${field}`;
+  return problem(name, `${path}: ${refusal.message}`, { extensions: { errors: [{ path, message: refusal.message }] } });
+}
 
 /** 429 with Retry-After, for an API token or a page viewer past the limit. */
 export function rateLimited(decision: Extract<RateDecision, { allowed: false }>, what: string): HttpProblem {

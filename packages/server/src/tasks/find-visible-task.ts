@@ -1,7 +1,8 @@
+import { reformTaskV1 } from '@duban/reform-task';
 import type { Actor, Engine, InstanceRecord } from '@duban/engine';
 
-/** The task if it exists and `actor` may see it; undefined alike for unknown and invisible tasks. */
+/** The reform task if it exists and `actor` may see it; undefined alike for unknown and invisible tasks, and for instances of other workflows (the organisation's). */
 export async function findVisibleTask(engine: Engine, id: string, actor: Actor): Promise<InstanceRecord | undefined> {
   const instance = await engine.getInstance(id);
-  return instance !== undefined && engine.visibleTo(instance, actor) ? instance : undefined;
+  return instance !== undefined && instance.workflowId === reformTaskV1.id && engine.visibleTo(instance, actor) ? instance : undefined;
 }

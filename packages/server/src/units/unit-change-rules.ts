@@ -119,3 +119,17 @@ export function checkUnitChange(records: readonly UnitRecord[], change: UnitChan
   if (Object.keys(kept).length === 0) throw new UnitError('invalid', 'change', '没有要修改的内容。');
   return { change: kept, records: records2 };
 }
+
+/**
+ * The field of an admin's form or request body a refusal's path names: `addUnits.0.name` → `name`,
+ * `kinds.0.kind` → `kind`, `addAliases.2.alias` → `addAliases.2`, `members.0.members.1` → `members.1`. Pure.
+ */
+export function unitFormField(path: string): string {
+  const match = /^(addUnits|kinds|addAliases|removeAliases|members)\.\d+\.(\w+)(?:\.(\d+))?$/.exec(path);
+  if (match === null) return path;
+  const [, part, leaf, index] = match as unknown as [string, string, string, string | undefined];
+  const n = /\.(\d+)\./.exec(path)?.[1] ?? '0';
+  if (part === 'addUnits' || part === 'kinds') return leaf === 'unit' ? 'name' : leaf;
+  if (part === 'members') return leaf === 'unit' ? 'name' : index === undefined ? 'members' : `members.${index}`;
+  return leaf === 'unit' ? 'name' : `${part}.${n}`;
+}

@@ -1,7 +1,7 @@
 import type { Actor, Engine } from '@duban/engine';
 import { ORGANISATION_ID, organisationV1 } from '@duban/organisation';
 import type { UnitChange } from '@duban/organisation';
-import type { UnitRegistry } from '@duban/plan';
+import type { UnitRecord, UnitRegistry } from '@duban/plan';
 import type { Kysely } from 'kysely';
 import type { ServerDatabase } from '../db/server-tables.ts';
 import { checkUnitChange, normalUnitName } from './unit-change-rules.ts';
@@ -48,7 +48,7 @@ export class UnitStore {
   /** Every unit, in the registry's order, as the database has it now. */
   async list(): Promise<UnitView[]> {
     await this.directory.refresh(true);
-    return this.directory.units.map((unit) => ({ name: unit.name, kind: unit.kind, aliases: [...unit.aliases], members: [...(unit.members ?? [])] }));
+    return this.directory.units.map(unitView);
   }
 
   /**
@@ -62,13 +62,23 @@ export class UnitStore {
     return seeded;
   }
 
-  /** Adds units (each a new name, with a kind). */
-  add(units: readonly { readonly name: string; readonly kind: string }[], actor: Actor, at: Date): Promise<UnitView[]> {
-    return this.change({ addUnits: units.map(({ name, kind }) => ({ name, kind })) }, actor, at);
+  /** Adds one unit, with its other names and (a collective's) members, as one change; the unit as stored. */
+  async add(unit: { readonly name: string; readonly kind: string; readonly aliases?: readonly string[]; readonly members?: readonly string[] }, actor: Actor, at: Date): Promise<UnitView> {
+    const name = normalUnitName(unit.name);
+    await this.change(
+      {
+        addUnits: [{ name, kind: unit.kind }],
+        ...((unit.aliases ?? []).length === 0 ? {} : { addAliases: unit.aliases!.map((alias) => ({ alias, unit: name })) }),
+        ...((unit.members ?? []).length === 0 ? {} : { members: [{ unit: name, members: [...unit.members!] }] }),
+      },
+      actor,
+      at,
+    );
+    return this.view(name);
   }
 
-  /** Edits one unit, named by its name or an alias (unknown: a UnitError `unknown` on `name`). */
-  async edit(name: string, edit: UnitEdit, actor: Actor, at: Date): Promise<UnitView[]> {
+  /** Edits one unit, named by its name or an alias (unknown: a UnitError `unknown` on `name`); the unit as stored. */
+  async edit(name: string, edit: UnitEdit, actor: Actor, at: Date): Promise<UnitView> {
     await this.directory.refresh(true);
     const canonical = this.directory.get(normalUnitName(name))?.name;
     if (canonical === undefined) throw new UnitError('unknown', 'name', `单位“${normalUnitName(name)}”不在单位名录中。`);
@@ -78,14 +88,16 @@ export class UnitStore {
       ...(edit.removeAliases === undefined || edit.removeAliases.length === 0 ? {} : { removeAliases: edit.removeAliases.map((alias) => ({ alias, unit: canonical })) }),
       ...(edit.members === undefined ? {} : { members: [{ unit: canonical, members: [...edit.members] }] }),
     };
-    return this.change(change, actor, at);
+    await this.change(change, actor, at);
+    return this.view(canonical);
   }
 
   /**
    * A plan import's settlement in one change (one transaction, one audit entry): `addUnits` added,
-   * each of `aliases` made another name of its (existing or just added) unit. All or nothing.
+   * each of `aliases` made another name of its (existing or just added) unit. All or nothing. The
+   * office may settle (it imports plans) as well as an admin.
    */
-  settle(settlement: UnitSettlement, actor: Actor, at: Date): Promise<UnitView[]> {
+  settle(settlement: UnitSettlement, actor: Actor, at: Date): Promise<void> {
     return this.change(
       {
         ...((settlement.addUnits ?? []).length === 0 ? {} : { addUnits: settlement.addUnits!.map(({ name, kind }) => ({ name, kind })) }),
@@ -96,13 +108,23 @@ export class UnitStore {
     );
   }
 
-  /** Any change to the registry, checked, audited and written as one. */
-  async change(change: UnitChange, actor: Actor, at: Date): Promise<UnitView[]> {
-    if (actor.role !== 'admin') throw new UnitError('invalid', 'actor', '只有系统管理员可以修改单位名录。');
+  /** Any change to the registry, checked, audited and written as one (an admin's, or the office's settlement of an import). */
+  async change(change: UnitChange, actor: Actor, at: Date): Promise<void> {
+    if (actor.role !== 'admin' && actor.role !== 'office') throw new UnitError('invalid', 'actor', '只有系统管理员可以修改单位名录。');
     // Checked first so that a refusal writes nothing, not even the organisation's first entry; checked again in the transaction.
     const checked = checkUnitChange(await readUnitRecords(this.db), change).change;
     await this.engine.create([{ id: ORGANISATION_ID, workflow: organisationV1.id, input: {} }], actor, at);
     await this.engine.send(ORGANISATION_ID, { type: 'CHANGE_UNITS', payload: checked }, actor, at);
-    return this.list();
+    await this.directory.refresh(true);
   }
+
+  private view(name: string): UnitView {
+    const unit = this.directory.get(name);
+    if (unit === undefined) throw new Error(`unit ${name} is not in the registry just written`);
+    return unitView(unit);
+  }
+}
+
+function unitView(unit: UnitRecord): UnitView {
+  return { name: unit.name, kind: unit.kind, aliases: [...unit.aliases], members: [...(unit.members ?? [])] };
 }
