@@ -84,7 +84,7 @@ describe('duban migrate-db', () => {
   it('given a target that holds data, when a database is copied into it, then it is refused, naming what is there, and nothing is copied', async () => {
     const { location: from } = await servedDatabase();
     const to = await reopenableDatabase();
-    const occupied = await openDuban(to, { create: true });
+    const occupied = await openDuban(to, { create: true, unitsFile: null });
     await occupied.tokens.create({ role: 'admin' }, new Date('2023-05-10T01:00:00Z'));
     await occupied.close();
 

@@ -74,8 +74,8 @@ export interface OpenOptions {
   readonly logger?: Logger;
   /** Runs in every transition's transaction, after the notifications are written (the checkpoint issuer counts commits). */
   readonly onCommit?: CommitHook;
-  /** The units file a database with no units yet is seeded from; data/units.json by default. */
-  readonly unitsFile?: string | undefined;
+  /** The units file a database with no units yet is seeded from; data/units.json by default; null: none (a copy's target). */
+  readonly unitsFile?: string | null | undefined;
   /** How long the unit registry read is trusted before its version is checked again (ms); 1000 by default. */
   readonly unitsMaxAgeMs?: number;
 }
@@ -116,7 +116,9 @@ export async function openDuban(location: string, options: OpenOptions): Promise
   const units = new UnitDirectory(db, options.unitsMaxAgeMs);
   const unitStore = new UnitStore(db, engine, units);
   try {
-    await unitStore.seedIfEmpty(() => readUnitsFile(options.unitsFile ?? repoPaths.unitsFile));
+    const file = options.unitsFile === undefined ? repoPaths.unitsFile : options.unitsFile;
+    if (file === null) await units.refresh(true);
+    else await unitStore.seedIfEmpty(() => readUnitsFile(file));
   } catch (error) {
     await store.close();
     if (error instanceof PlanInputError) throw new UserError(`cannot seed the unit registry: ${error.message}`);

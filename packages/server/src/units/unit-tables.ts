@@ -57,7 +57,7 @@ export async function writeUnitChange(db: Kysely<ServerDatabase>, change: UnitCh
     await db.deleteFrom('unit_member').where('collective', '=', unit).execute();
     if (members.length > 0) await db.insertInto('unit_member').values(members.map((member, i) => ({ collective: unit, member, position: i + 1 }))).execute();
   }
-  await db.updateTable('unit_registry').set((eb) => ({ version: eb('version', '+', 1) })).where('id', '=', 1).execute();
+  await raiseVersion(db);
 }
 
 /**
@@ -74,7 +74,15 @@ export async function seedUnits(db: Kysely<ServerDatabase>, units: readonly Unit
     if (aliases.length > 0) await tx.insertInto('unit_alias').values(aliases).onConflict((c) => c.doNothing()).execute();
     const members = units.flatMap((unit) => (unit.members ?? []).map((member, i) => ({ collective: unit.name, member, position: i + 1 })));
     if (members.length > 0) await tx.insertInto('unit_member').values(members).onConflict((c) => c.doNothing()).execute();
-    await tx.updateTable('unit_registry').set((eb) => ({ version: eb('version', '+', 1) })).where('id', '=', 1).execute();
+    await raiseVersion(tx);
     return true;
   });
+}
+
+async function raiseVersion(db: Kysely<ServerDatabase>): Promise<void> {
+  await db
+    .insertInto('unit_registry')
+    .values({ id: 1, version: 1 })
+    .onConflict((c) => c.column('id').doUpdateSet((eb) => ({ version: eb('unit_registry.version', '+', 1) })))
+    .execute();
 }

@@ -35,7 +35,7 @@ const landed: Record<string, { sqlite: string; postgres: string }> = {
   '0005-scale-out-rate-limit': { sqlite: 'c327ab78e58aa519', postgres: 'a0a9be6326788232' },
   '0006-accounts': { sqlite: '59be71a34e89ae30', postgres: '0b2277977b633ef0' },
   '0007-files': { sqlite: 'f37cfbc5ba20a245', postgres: 'cf0db9f98076b91c' },
-  '0008-units': { sqlite: 'c0c3bbb7beecbbd2', postgres: '93f57dff36b0082c' },
+  '0008-units': { sqlite: '3fc81bd602a15167', postgres: '3fc81bd602a15167' },
 };
 
 describe('the server migrations', () => {

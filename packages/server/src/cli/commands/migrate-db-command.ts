@@ -23,7 +23,7 @@ export async function migrateDbCommand(args: readonly string[], io: CliIo): Prom
   const source = await openDuban(from, { create: false });
   try {
     io.err(`duban: copying ${labels.from} into ${labels.to}`);
-    const report = await migrateDatabase(source, () => openDuban(to, { create: true }), labels);
+    const report = await migrateDatabase(source, () => openDuban(to, { create: true, unitsFile: null }), labels);
     for (const { name, rows } of report.tables) io.out(`copied   ${name.padEnd(24)} ${rows}`);
     io.out(`verified ${labels.to}: audit log intact (${report.entries} entries, head ${report.headHash}); replay matches all ${report.instances} stored tasks`);
     return 0;

@@ -5,8 +5,8 @@ import type { Migration } from 'kysely/migration';
 /**
  * Server migration 0008-units: the unit registry as data (units/unit-store.ts). `unit` the canonical
  * names with their kind, in the order they were added (`position`); `unit_alias` other names of a
- * unit; `unit_member` the units a collective stands for, in order; `unit_registry` one row whose
- * `version` every change raises, so each server sees cheaply that its copy is stale. Landed: never edited.
+ * unit; `unit_member` the units a collective stands for, in order; `unit_registry` one row (written
+ * by the first change, so a new database holds no row to copy over) whose `version` every change raises, so each server sees cheaply that its copy is stale. Landed: never edited.
  */
 export function unitsMigration(_dialect: Dialect): Migration {
   return {
@@ -35,7 +35,6 @@ export function unitsMigration(_dialect: Dialect): Migration {
         .addColumn('id', 'integer', (c) => c.primaryKey())
         .addColumn('version', 'integer', (c) => c.notNull())
         .execute();
-      await db.insertInto('unit_registry').values({ id: 1, version: 0 }).execute();
     },
   };
 }
