@@ -51,6 +51,7 @@ export const navigation: Readonly<Record<Role, readonly NavItem[]>> = {
     { href: '/ledger', label: '台账' },
     { href: '/audit', label: '审计核验' },
     { href: '/admin/accounts', label: '账号管理' },
+    { href: '/admin/units', label: '单位管理' },
   ],
 };
 
