@@ -61,6 +61,10 @@ export interface TestServerOptions {
   readonly heavyReads?: HeavyReadLimits;
   /** Runs after the notification hook, in every transition's transaction. */
   readonly onCommit?: CommitHook;
+  /** How long the server trusts its copy of the unit registry (ms); openDuban's default (1 s) otherwise. */
+  readonly unitsMaxAgeMs?: number;
+  /** The units file an empty registry is seeded from; data/units.json by default. */
+  readonly unitsFile?: string;
   /** Where the clock starts; 2023-05-10 09:00 in Asia/Shanghai by default. */
   readonly startAt?: string;
   /** What the database holds before the server listens; the Karamay plan imported at the clock's start by default. */
@@ -90,6 +94,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
     ...(options.onCommit === undefined ? {} : { onCommit: options.onCommit }),
     ...(options.heavyReads === undefined ? {} : { heavyReads: options.heavyReads }),
+    ...(options.unitsMaxAgeMs === undefined ? {} : { unitsMaxAgeMs: options.unitsMaxAgeMs }),
+    ...(options.unitsFile === undefined ? {} : { unitsFile: options.unitsFile }),
   });
   const { engine, tokens } = duban;
   const clock = new ManualClock(options.startAt ?? '2023-05-10T09:00:00+08:00');
