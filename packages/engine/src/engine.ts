@@ -38,6 +38,13 @@ export interface SendOptions {
   readonly fingerprint?: string;
   /** Answer InstanceNotFound, before anything else, when the instance is not visible to the actor. */
   readonly onlyIfVisible?: boolean;
+  /**
+   * The caller's own writes, run in the entry's transaction after the commit hook, so that the change
+   * an entry records and the entry commit together or not at all; throwing rolls both back. Not run
+   * for an idempotent replay. May run twice (a grouped transaction rolled back and run alone): it
+   * must write through `tx` only.
+   */
+  readonly inTransaction?: (tx: StoreTransaction, committed: { instance: InstanceRecord; entry: AuditEntry }) => Promise<void>;
 }
 
 export interface SendResult {
@@ -163,6 +170,7 @@ export class Engine {
       const result = step(definition, { instanceId, version: instance.version, snapshot: instance.snapshot }, event.type, event.payload, actor, at.getTime());
       if (!result.ok) throw result.error;
       const outcome = await this.commit(tx, definition, instance, result.step);
+      await options.inTransaction?.(tx, outcome);
       if (idempotencyKey !== undefined) {
         await tx.putIdempotency({ key: idempotencyKey, fingerprint, outcome: JSON.stringify(outcome) }, outcome.entry.at);
       }

@@ -2,9 +2,9 @@ import { z } from 'zod';
 
 const name = z.string().min(1).max(200);
 
-/** An account as an organisation entry names it: never a password, a hash or a code. */
+/** An account as an organisation entry names it (by its login name, unique and never changed; its id once it has one): never a password, a hash or a code. */
 const accountFacts = z.strictObject({
-  id: z.number().int().positive(),
+  id: z.number().int().positive().optional(),
   login: name,
   displayName: name,
   role: name,

@@ -1,8 +1,11 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
+import type { Actor, StoreTransaction } from '@duban/engine';
+import type { AccountFacts, OrganisationEventType, OrganisationPayloads } from '@duban/organisation';
 import type { Kysely, Selectable } from 'kysely';
 import type { AccountTable, ServerDatabase } from '../db/server-tables.ts';
 import type { Principal } from '../auth/principal.ts';
+import type { OrganisationLog } from '../units/organisation-log.ts';
 import { AccountError } from './account-error.ts';
 import type { AccountUnits } from './account-fields.ts';
 import { accountUnit, displayName, emailAddress, loginName, phoneNumber } from './account-fields.ts';
@@ -54,7 +57,15 @@ export const RESET_CODE_TTL_MS = 24 * 3_600_000;
 
 /** Ends every session and token of an account (the session and token stores know how). */
 export interface AccessRevoker {
-  endAccountAccess(accountId: number, at: Date): Promise<void>;
+  /** Deletes the account's sessions and revokes its tokens on `db`, the caller's transaction. */
+  endAccountAccess(db: Kysely<ServerDatabase>, accountId: number, at: Date): Promise<void>;
+  /** Once that has committed: drops what was remembered of tokens. */
+  forget(): void;
+}
+
+/** The facts of an account an organisation entry records: never a password, hash or code. */
+function factsOf(account: Pick<Account, 'login' | 'displayName' | 'role' | 'unit'> & { readonly id?: number }): AccountFacts {
+  return { ...(account.id === undefined ? {} : { id: account.id }), login: account.login, displayName: account.displayName, role: account.role, unit: account.unit };
 }
 
 type AccountRow = Selectable<AccountTable>;
@@ -88,9 +99,34 @@ export class AccountStore {
     private readonly db: Kysely<ServerDatabase>,
     private readonly units: AccountUnits,
     private readonly access: AccessRevoker,
+    private readonly organisation: OrganisationLog,
   ) {}
 
-  async create(spec: AccountSpec, at: Date): Promise<Account> {
+  /**
+   * Runs `work` in one transaction. `by` (the admin acting, or the console's admin) makes it an
+   * organisation entry naming them: the change and its audit entry then commit together. Without
+   * `by` (a person's own sign-in or password, `start`'s first admin) no entry is written.
+   */
+  private async write<T extends OrganisationEventType>(
+    by: Actor | undefined,
+    audit: () => { type: T; payload: OrganisationPayloads[T] },
+    at: Date,
+    work: (db: Kysely<ServerDatabase>) => Promise<void>,
+  ): Promise<void> {
+    if (by === undefined) {
+      await this.db.transaction().execute((tx) => work(tx));
+      this.access.forget();
+      return;
+    }
+    const { type, payload } = audit();
+    await this.organisation.record(type, payload, by, at, async (tx: StoreTransaction) => {
+      await work(tx.kysely as Kysely<ServerDatabase>);
+      tx.afterCommit(() => this.access.forget());
+    });
+  }
+
+  /** Makes an account; with `by`, an audited CREATE_ACCOUNT of the organisation. */
+  async create(spec: AccountSpec, at: Date, by?: Actor): Promise<Account> {
     if (!isAccountRole(spec.role)) throw new AccountError('role', '请选择账号角色。');
     const login = loginName(spec.login);
     const row = {
@@ -112,8 +148,11 @@ export class AccountStore {
     }
     if ((await this.byLogin(login)) !== undefined) throw duplicate(login);
     try {
-      const inserted = await this.db.insertInto('account').values(row).returning('id').executeTakeFirstOrThrow();
-      return toAccount({ ...row, id: Number(inserted.id) });
+      let id = 0;
+      await this.write(by, () => ({ type: 'CREATE_ACCOUNT', payload: { account: factsOf({ login, displayName: row.display_name, role: spec.role, unit: row.unit }) } }), at, async (db) => {
+        id = Number((await db.insertInto('account').values(row).returning('id').executeTakeFirstOrThrow()).id);
+      });
+      return toAccount({ ...row, id });
     } catch (error) {
       // Two admins creating one name at once: the UNIQUE constraint decides.
       if ((await this.byLogin(login)) !== undefined) throw duplicate(login);
@@ -142,8 +181,8 @@ export class AccountStore {
     return account;
   }
 
-  /** Changes an account; a new role or unit ends its sessions and tokens. Returns the account before and after. */
-  async update(id: number, changes: AccountChanges, at: Date): Promise<{ before: Account; after: Account }> {
+  /** Changes an account; a new role or unit ends its sessions and tokens. Returns the account before and after. With `by`, an audited CHANGE_ACCOUNT (when anything changed). */
+  async update(id: number, changes: AccountChanges, at: Date, by?: Actor): Promise<{ before: Account; after: Account }> {
     const before = await this.mustGet(id);
     const role = changes.role ?? before.role;
     if (!isAccountRole(role)) throw new AccountError('role', '请选择账号角色。');
@@ -155,17 +194,25 @@ export class AccountStore {
       unit: changes.unit === undefined && changes.role === undefined ? before.unit : accountUnit(this.units, role, changes.unit === undefined ? before.unit : changes.unit),
       updated_at: at.toISOString(),
     };
-    await this.db.updateTable('account').set(next).where('id', '=', id).execute();
-    if (next.role !== before.role || next.unit !== before.unit) await this.access.endAccountAccess(id, at);
+    const moved = next.role !== before.role || next.unit !== before.unit;
+    const same = !moved && next.display_name === before.displayName && next.phone === before.phone && next.email === before.email;
+    if (same) return { before, after: before };
+    const after = { ...before, displayName: next.display_name, role: next.role, unit: next.unit };
+    await this.write(by, () => ({ type: 'CHANGE_ACCOUNT', payload: { before: factsOf(before), after: factsOf(after) } }), at, async (db) => {
+      await db.updateTable('account').set(next).where('id', '=', id).execute();
+      if (moved) await this.access.endAccountAccess(db, id, at);
+    });
     return { before, after: await this.mustGet(id) };
   }
 
-  /** Disables (its sessions and tokens end at once) or enables an account; false when it already was so. */
-  async setDisabled(id: number, disabled: boolean, at: Date): Promise<boolean> {
+  /** Disables (its sessions and tokens end at once) or enables an account; false when it already was so. With `by`, an audited DISABLE_ACCOUNT or ENABLE_ACCOUNT. */
+  async setDisabled(id: number, disabled: boolean, at: Date, by?: Actor): Promise<boolean> {
     const before = await this.mustGet(id);
     if ((before.disabledAt !== null) === disabled) return false;
-    await this.db.updateTable('account').set({ disabled_at: disabled ? at.toISOString() : null, updated_at: at.toISOString() }).where('id', '=', id).execute();
-    if (disabled) await this.access.endAccountAccess(id, at);
+    await this.write(by, () => ({ type: disabled ? 'DISABLE_ACCOUNT' : 'ENABLE_ACCOUNT', payload: { account: factsOf(before) } }), at, async (db) => {
+      await db.updateTable('account').set({ disabled_at: disabled ? at.toISOString() : null, updated_at: at.toISOString() }).where('id', '=', id).execute();
+      if (disabled) await this.access.endAccountAccess(db, id, at);
+    });
     return true;
   }
 
@@ -195,13 +242,13 @@ export class AccountStore {
   /**
    * Issues a one-time sign-in code for an account (an admin's reset, or the first admin's start):
    * shown once to whoever asked, stored only as its SHA-256, usable once within RESET_CODE_TTL_MS.
-   * An earlier unused code of the account stops working.
+   * An earlier unused code of the account stops working. With `by`, an audited RESET_ACCOUNT (the code never in it).
    */
-  async issueResetCode(id: number, at: Date): Promise<{ code: string; expiresAt: string }> {
-    await this.mustGet(id);
+  async issueResetCode(id: number, at: Date, by?: Actor): Promise<{ code: string; expiresAt: string }> {
+    const account = await this.mustGet(id);
     const code = newResetCode();
     const expiresAt = new Date(at.getTime() + RESET_CODE_TTL_MS).toISOString();
-    await this.db.transaction().execute(async (tx) => {
+    await this.write(by, () => ({ type: 'RESET_ACCOUNT', payload: { account: factsOf(account) } }), at, async (tx) => {
       await tx.updateTable('account_reset').set({ used_at: at.toISOString() }).where('account_id', '=', id).where('used_at', 'is', null).execute();
       await tx.insertInto('account_reset').values({ code_hash: sha256(`${id}:${code}`), account_id: id, created_at: at.toISOString(), expires_at: expiresAt, used_at: null }).execute();
     });
@@ -229,8 +276,10 @@ export class AccountStore {
       .where('expires_at', '>', at.toISOString())
       .executeTakeFirst();
     if (spent.numUpdatedRows !== 1n) throw refused;
-    await this.db.updateTable('account').set({ password_hash: passwordHash, must_change: 0, updated_at: at.toISOString() }).where('id', '=', account.id).execute();
-    await this.access.endAccountAccess(account.id, at);
+    await this.write(undefined, () => { throw new Error('a person redeeming a code is no organisation change'); }, at, async (db) => {
+      await db.updateTable('account').set({ password_hash: passwordHash, must_change: 0, updated_at: at.toISOString() }).where('id', '=', account.id).execute();
+      await this.access.endAccountAccess(db, account.id, at);
+    });
     return this.mustGet(account.id);
   }
 

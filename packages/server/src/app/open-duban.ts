@@ -30,6 +30,7 @@ import { CurrentPlan } from '../reports/current-plan.ts';
 import { PlanReader } from '../reports/plan-reader.ts';
 import { UserError } from '../user-error.ts';
 import { organisationHook } from '../units/organisation-hook.ts';
+import { OrganisationLog } from '../units/organisation-log.ts';
 import { UnitDirectory } from '../units/unit-directory.ts';
 import { UnitStore } from '../units/unit-store.ts';
 import { SessionStore } from '../web/session/session-store.ts';
@@ -114,7 +115,8 @@ export async function openDuban(location: string, options: OpenOptions): Promise
   // Notifications, and the organisation's changes to the units, are written in the transaction of the entry that causes them.
   const engine = new Engine(store, [reformTaskV1, organisationV1], { onCommit: organisationHook(notificationHook(options.onCommit)) });
   const units = new UnitDirectory(db, options.unitsMaxAgeMs);
-  const unitStore = new UnitStore(db, engine, units);
+  const organisation = new OrganisationLog(engine);
+  const unitStore = new UnitStore(db, organisation, units);
   try {
     const file = options.unitsFile === undefined ? repoPaths.unitsFile : options.unitsFile;
     if (file === null) await units.refresh(true);
@@ -126,7 +128,7 @@ export async function openDuban(location: string, options: OpenOptions): Promise
   }
   const limit = options.rateLimit ?? 0;
   const tokens = new TokenStore(db);
-  const accounts = new AccountStore(db, units, accountAccess(db, tokens));
+  const accounts = new AccountStore(db, units, accountAccess(tokens), organisation);
   const limiter = (max: number, windowMs: number): RateLimiter => (store.dialect === 'postgres' ? new DbRateLimiter(db, max, windowMs) : new FixedWindowRateLimiter(max, windowMs));
   return {
     engine,

@@ -1,10 +1,10 @@
-import type { Actor, Engine } from '@duban/engine';
-import { ORGANISATION_ID, organisationV1 } from '@duban/organisation';
+import type { Actor } from '@duban/engine';
 import type { UnitChange } from '@duban/organisation';
 import type { UnitRecord, UnitRegistry } from '@duban/plan';
 import type { Kysely } from 'kysely';
 import type { ServerDatabase } from '../db/server-tables.ts';
 import { checkUnitChange, normalUnitName } from './unit-change-rules.ts';
+import type { OrganisationLog } from './organisation-log.ts';
 import type { UnitDirectory } from './unit-directory.ts';
 import { UnitError } from './unit-error.ts';
 import { readUnitRecords, seedUnits } from './unit-tables.ts';
@@ -41,7 +41,7 @@ export interface UnitSettlement {
 export class UnitStore {
   constructor(
     private readonly db: Kysely<ServerDatabase>,
-    private readonly engine: Engine,
+    private readonly log: OrganisationLog,
     readonly directory: UnitDirectory,
   ) {}
 
@@ -113,8 +113,7 @@ export class UnitStore {
     if (actor.role !== 'admin' && actor.role !== 'office') throw new UnitError('invalid', 'actor', '只有系统管理员可以修改单位名录。');
     // Checked first so that a refusal writes nothing, not even the organisation's first entry; checked again in the transaction.
     const checked = checkUnitChange(await readUnitRecords(this.db), change).change;
-    await this.engine.create([{ id: ORGANISATION_ID, workflow: organisationV1.id, input: {} }], actor, at);
-    await this.engine.send(ORGANISATION_ID, { type: 'CHANGE_UNITS', payload: checked }, actor, at);
+    await this.log.record('CHANGE_UNITS', checked, actor, at);
     await this.directory.refresh(true);
   }
 

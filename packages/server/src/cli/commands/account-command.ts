@@ -10,7 +10,10 @@ import type { CliIo } from '../cli-io.ts';
 import { runSubcommand } from '../subcommands.ts';
 import { UsageError } from '../usage-error.ts';
 
-/** `account create|list|disable|enable|reset`: people's accounts, by the same rules as the admin page. */
+/** Who changes accounts from the console, as the organisation's audit entries name them: an admin, no person. */
+const CONSOLE_ADMIN = Object.freeze({ role: 'admin', unit: null });
+
+/** `account create|list|disable|enable|reset`: people's accounts, by the same rules as the admin page, each change an audit entry. */
 export function accountCommand(args: readonly string[], io: CliIo): Promise<number> {
   return runSubcommand('account', { create, list, disable: (a, o) => setDisabled(a, o, true), enable: (a, o) => setDisabled(a, o, false), reset }, args, io);
 }
@@ -39,7 +42,7 @@ async function create(args: readonly string[], io: CliIo): Promise<number> {
   const spec = { login: required(values.login, '--login'), displayName: required(values.name, '--name'), role, unit: values.unit, phone: values.phone, email: values.email };
   return onDatabase(values.db, async (duban) => {
     const now = systemClock.now();
-    const account = await duban.accounts.create(spec, now);
+    const account = await duban.accounts.create(spec, now, CONSOLE_ADMIN);
     const { code, expiresAt } = await duban.accounts.issueResetCode(account.id, now);
     io.out(`created account ${account.id} ${account.login} (${account.displayName}, ${account.role}${account.unit === null ? '' : ` ${account.unit}`})`);
     io.out(`one-time sign-in code (shown only once, until ${expiresAt}; enter it at /login/code):`);
@@ -63,7 +66,7 @@ async function setDisabled(args: readonly string[], io: CliIo, disabled: boolean
   const { values, positionals } = parseCommandArgs(args, { db: { type: 'string' } }, { min: 1, max: 1, names: 'LOGIN' });
   return onDatabase(values.db, async (duban) => {
     const account = await duban.accounts.require(positionals[0]!);
-    const changed = await duban.accounts.setDisabled(account.id, disabled, systemClock.now());
+    const changed = await duban.accounts.setDisabled(account.id, disabled, systemClock.now(), CONSOLE_ADMIN);
     io.out(`${changed ? '' : 'already '}${disabled ? 'disabled' : 'enabled'} account ${account.login}${changed && disabled ? '; its sessions and tokens have ended' : ''}`);
     return 0;
   });
@@ -73,7 +76,7 @@ async function reset(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { db: { type: 'string' } }, { min: 1, max: 1, names: 'LOGIN' });
   return onDatabase(values.db, async (duban) => {
     const account = await duban.accounts.require(positionals[0]!);
-    const { code, expiresAt } = await duban.accounts.issueResetCode(account.id, systemClock.now());
+    const { code, expiresAt } = await duban.accounts.issueResetCode(account.id, systemClock.now(), CONSOLE_ADMIN);
     io.out(`one-time sign-in code for ${account.login} (shown only once, until ${expiresAt}; enter it at /login/code):`);
     io.out(code);
     return 0;

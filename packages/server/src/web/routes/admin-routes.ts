@@ -3,6 +3,8 @@ import type { RouteModule } from '../../app/app-deps.ts';
 import { AccountError } from '../../accounts/account-error.ts';
 import { isAccountRole } from '../../accounts/account-roles.ts';
 import type { AccountRole } from '../../accounts/account-roles.ts';
+import { actorOf } from '../../auth/principal.ts';
+import { readers } from '../../auth/readers.ts';
 import { PAGE_NOT_FOUND } from '../../http/problems.ts';
 import { formOf } from '../forms/form-body.ts';
 import { adminAccountsPage } from '../accounts/admin-accounts-page.ts';
@@ -25,12 +27,14 @@ const codeNotice = (login: string, code: string, expiresAt: string): Notice => (
 /**
  * 账号管理, for admins only: `GET /admin/accounts`; `POST /admin/accounts` (create, with a one-time
  * code), `POST /admin/accounts/:id` (role and unit), `…/disable`, `…/enable`, `…/reset` (a new
- * code). Every post checks the origin and the session's anti-forgery token (requireViewer); a refusal
+ * code). Each change is an organisation entry in the audit log naming the admin. Every post checks the origin and the session's anti-forgery token (requireViewer); a refusal
  * shows the page again with the message in Chinese and changes nothing.
  */
 export const adminRoutes: RouteModule = (deps) => (router) => {
   const { accounts, clock } = deps;
-  const admin = requireViewer(['admin']);
+  const admin = requireViewer(readers.organisation);
+  /** The admin acting, as the organisation's audit entry names them. */
+  const by = (res: Response) => actorOf(signedIn(res).principal);
 
   const page = async (res: Response, status: number, notices: readonly Notice[] = [], typed?: Record<string, string>, field?: string) => {
     res
@@ -61,10 +65,10 @@ export const adminRoutes: RouteModule = (deps) => (router) => {
   router.post(
     '/admin/accounts',
     admin,
-    change(async (req) => {
+    change(async (req, res) => {
       const form = typedNew(req);
       const now = clock.now();
-      const account = await accounts.create({ login: form['login']!, displayName: form['displayName']!, role: roleOf(form['role']), unit: form['unit'], phone: form['phone'], email: form['email'] }, now);
+      const account = await accounts.create({ login: form['login']!, displayName: form['displayName']!, role: roleOf(form['role']), unit: form['unit'], phone: form['phone'], email: form['email'] }, now, by(res));
       const { code, expiresAt } = await accounts.issueResetCode(account.id, now);
       return [codeNotice(account.login, code, expiresAt)];
     }, typedNew),
@@ -73,9 +77,9 @@ export const adminRoutes: RouteModule = (deps) => (router) => {
   router.post(
     '/admin/accounts/:id',
     admin,
-    change(async (req) => {
+    change(async (req, res) => {
       const form = formOf(req.body);
-      const { before, after } = await accounts.update(await accountId(req), { role: roleOf(form['role']), unit: text(form['unit']) }, clock.now());
+      const { before, after } = await accounts.update(await accountId(req), { role: roleOf(form['role']), unit: text(form['unit']) }, clock.now(), by(res));
       const moved = before.role !== after.role || before.unit !== after.unit;
       return [{ kind: 'success', text: `已保存账号 ${after.login}${moved ? '；其登录会话和令牌已全部结束' : ''}。` }];
     }),
@@ -88,7 +92,7 @@ export const adminRoutes: RouteModule = (deps) => (router) => {
       change(async (req, res) => {
         const id = await accountId(req);
         if (disabled && id === signedIn(res).principal.account?.id) throw new AccountError('account', '不能停用自己正在使用的账号。');
-        await accounts.setDisabled(id, disabled, clock.now());
+        await accounts.setDisabled(id, disabled, clock.now(), by(res));
         const account = (await accounts.get(id))!;
         return [{ kind: 'success', text: disabled ? `已停用账号 ${account.login}，其登录会话和令牌已全部结束。` : `已启用账号 ${account.login}。` }];
       }),
@@ -98,9 +102,9 @@ export const adminRoutes: RouteModule = (deps) => (router) => {
   router.post(
     '/admin/accounts/:id/reset',
     admin,
-    change(async (req) => {
+    change(async (req, res) => {
       const id = await accountId(req);
-      const { code, expiresAt } = await accounts.issueResetCode(id, clock.now());
+      const { code, expiresAt } = await accounts.issueResetCode(id, clock.now(), by(res));
       return [codeNotice((await accounts.get(id))!.login, code, expiresAt)];
     }),
   );
