@@ -94,3 +94,26 @@ describe('after the commit', () => {
     expect(await engine.verifyWithCheckpoints(key.publicKey)).toMatchObject({ ok: true });
   });
 });
+
+describe('a send with its own writes (SendOptions.inTransaction)', () => {
+  it('given concurrent sends, one carrying writes that fail, then that send leaves no entry and no state while the others commit; a send whose writes succeed commits them with its entry', async () => {
+    const { engine } = await engineWithTickets(4);
+    const written: number[] = [];
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 4 }, (_, i) =>
+        engine.send(`t${i}`, { type: 'WORK' }, ownerA, t('2023-05-11T00:00:00Z'), {
+          inTransaction: async (tx, { entry }) => {
+            if (i === 2) throw new Error('the change this entry records was refused');
+            written.push(entry.seq);
+            expect(tx.writes).toBeGreaterThan(0);
+          },
+        }),
+      ),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect((await engine.getInstance('t2'))?.version).toBe(1);
+    expect((await engine.history('t2')).map((entry) => entry.type)).toEqual(['CREATE']);
+    for (const i of [0, 1, 3]) expect((await engine.getInstance(`t${i}`))?.version).toBe(2);
+    expect((await engine.verify()).ok).toBe(true);
+  });
+});
