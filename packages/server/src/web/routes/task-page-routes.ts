@@ -77,7 +77,8 @@ const formFields = z.strictObject({
 export const taskPageRoutes: RouteModule = (deps) => (router) => {
   const { engine, events, plans, units, clock } = deps;
   // REASSIGN offers the registry's units a task may be led by: not collectives, which stand for several.
-  const registryUnits = units.units.filter((unit) => unit.kind !== 'collective').map((unit) => unit.name);
+  // Read on each page: the admin may have added a unit since the server started.
+  const registryUnits = () => units.units.filter((unit) => unit.kind !== 'collective').map((unit) => unit.name);
 
   const render = async (viewer: Viewer, instance: InstanceRecord, extra: { refused?: { type: FormEventType; state: EventFormState }; notices?: Notice[] } = {}) => {
     const actor = actorOf(viewer.principal);
@@ -92,7 +93,7 @@ export const taskPageRoutes: RouteModule = (deps) => (router) => {
       current: viewer.principal.role === 'unit' ? startPage('unit') : '/tasks',
       formKey: randomBytes(16).toString('base64url'),
       prefill: reworkPrefill(instance),
-      choices: { units: registryUnits, chosenUnits: task.leadUnits },
+      choices: { units: registryUnits(), chosenUnits: task.leadUnits },
       ...extra,
     }).text;
   };
