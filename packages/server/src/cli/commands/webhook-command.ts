@@ -35,10 +35,11 @@ async function set(args: readonly string[], io: CliIo): Promise<number> {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`--url: ${(error as Error).message}`);
   }
-  const secret = await webhookSecretOption(values, io);
   const duban = await openDuban(db, { create: false });
   try {
+    // The unit is known only to the database's registry; it is checked before the secret (whose warning would come first).
     const unit = knownUnit(duban.units, unitName);
+    const secret = await webhookSecretOption(values, io);
     const { record, replaced } = await new WebhookStore(duban.engine.store.kysely).set(unit, url, secret, systemClock.now());
     io.out(`${replaced ? 'replaced' : 'set'} the webhook of ${record.unit}: ${record.url}`);
     return 0;
