@@ -1,4 +1,4 @@
-import { DAY_MS, eventLabels, light, lightLabels, overdueDays, stateLabels } from '@duban/reform-task';
+import { DAY_MS, eventLabels, lateFrom, light, lightLabels, overdueDays, stateLabels } from '@duban/reform-task';
 import type { ReformTaskContext, ReformTaskState } from '@duban/reform-task';
 import type { ReportTask, ReportTasks } from '../report-task.ts';
 import { reportTasks } from '../report-task.ts';
@@ -73,11 +73,15 @@ function standingReport(state: string): boolean {
   return state === 'reported' || state === 'verified' || state === 'closed';
 }
 
-/** Calendar days (Asia/Shanghai) the standing report came after the limit in force: 1 on the first day after it. Pure. */
-export function reportLateDays(task: Pick<ReformTaskContext, 'reportedAt' | 'deadlineAt'>): number {
-  const { reportedAt, deadlineAt } = task;
-  if (reportedAt === null || deadlineAt === null || reportedAt < deadlineAt) return 0;
-  return Math.floor((reportedAt - deadlineAt) / DAY_MS) + 1;
+/**
+ * Calendar days (Asia/Shanghai) the standing report came after the limit in force (after the import,
+ * for a task imported late): 1 on the first day after it. Pure.
+ */
+export function reportLateDays(task: Pick<ReformTaskContext, 'reportedAt' | 'deadlineAt' | 'graceFrom'>): number {
+  const { reportedAt } = task;
+  const from = lateFrom(task);
+  if (reportedAt === null || from === null || reportedAt < from) return 0;
+  return Math.floor((reportedAt - from) / DAY_MS) + 1;
 }
 
 function reportText(state: string, task: ReformTaskContext): string {
