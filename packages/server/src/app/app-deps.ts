@@ -13,6 +13,8 @@ import { defaultUploadLimits } from '../files/receive-files.ts';
 import type { NotificationStore } from '../notifications/notification-store.ts';
 import type { HeavyReads } from '../http/heavy-reads.ts';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
+import type { PlanImporter } from '../plans/plan-importer.ts';
+import type { PlanRecords } from '../plans/plan-records.ts';
 import type { PlanReader } from '../reports/plan-reader.ts';
 import { EventSender } from '../tasks/send-event.ts';
 import type { Clock } from '../time/clock.ts';
@@ -46,6 +48,10 @@ export interface AppDeps {
   readonly heavyReads: HeavyReads;
   /** Resolves a unit name or alias (in `?unit=`, a filter) to the name tasks carry. */
   readonly units: Pick<UnitRegistry, 'canonical' | 'units'>;
+  /** The plans as records (`GET /api/plans`, the plan selector). */
+  readonly planRecords: PlanRecords;
+  /** Previews and imports plans; settles unknown units through the database's UnitSettler. */
+  readonly planImports: PlanImporter;
   /** `/audit/verify` and the audit page check the checkpoints' signatures with it. */
   readonly auditKey: AuditKey;
   /**
@@ -72,6 +78,8 @@ export function appDeps(
     rateLimit: duban.rateLimit,
     heavyReads: duban.heavyReads,
     units: duban.units,
+    planRecords: duban.planRecords,
+    planImports: duban.planImports,
     files: duban.files,
     uploadLimits: edge.uploadLimits ?? defaultUploadLimits,
     events: new EventSender(duban.engine, edge.clock, duban.units, duban.files),

@@ -28,6 +28,10 @@ import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import { unlimited } from '../rate-limit/rate-limiter.ts';
 import { CurrentPlan } from '../reports/current-plan.ts';
 import { PlanReader } from '../reports/plan-reader.ts';
+import { PlanImporter } from '../plans/plan-importer.ts';
+import { PlanRecords } from '../plans/plan-records.ts';
+import type { UnitSettler } from '../plans/unit-settler.ts';
+import { UnitRegistryNotWritable } from '../plans/unit-settler.ts';
 import { UserError } from '../user-error.ts';
 import { SessionStore } from '../web/session/session-store.ts';
 import { createLogger } from './create-logger.ts';
@@ -54,6 +58,12 @@ export interface Duban {
   readonly heavyReads: HeavyReads;
   /** The unit registry: names and aliases resolve to the names tasks carry. */
   readonly units: UnitRegistry;
+  /** Adds units and remembers aliases when an import settles its unknown units (the registry's write side). */
+  readonly unitSettler: UnitSettler;
+  /** The plans as records: title, year, issuer, settings, source file. */
+  readonly planRecords: PlanRecords;
+  /** Previews and imports plan files (the API, the pages, `plan import`, `serve --plan`). */
+  readonly planImports: PlanImporter;
   close(): Promise<void>;
 }
 
@@ -106,6 +116,9 @@ export async function openDuban(location: string, options: OpenOptions): Promise
   const limit = options.rateLimit ?? 0;
   const tokens = new TokenStore(db);
   const accounts = new AccountStore(db, karamayUnits, accountAccess(db, tokens));
+  const planRecords = new PlanRecords(db);
+  // The seam to the unit registry's store: until the registry is data, adding a unit is refused (501).
+  const unitSettler: UnitSettler = new UnitRegistryNotWritable();
   const limiter = (max: number, windowMs: number): RateLimiter => (store.dialect === 'postgres' ? new DbRateLimiter(db, max, windowMs) : new FixedWindowRateLimiter(max, windowMs));
   return {
     engine,
@@ -128,6 +141,9 @@ export async function openDuban(location: string, options: OpenOptions): Promise
     rateLimit: limit <= 0 ? unlimited : store.dialect === 'postgres' ? new DbRateLimiter(db, limit) : new FixedWindowRateLimiter(limit),
     heavyReads: new HeavyReads(options.heavyReads ?? DEFAULT_HEAVY_READ_LIMITS),
     units: karamayUnits,
+    unitSettler,
+    planRecords,
+    planImports: new PlanImporter(engine, planRecords, karamayUnits, unitSettler),
     close: () => engine.close(),
   };
 }

@@ -12,6 +12,8 @@ export interface LoadedPlan {
   readonly planId: string;
   /** What the file was (docx, xlsx, text, json) and the unit names the registry does not know. */
   readonly document: Pick<PlanDocument, 'format' | 'encoding' | 'unknownUnits'>;
+  /** The file's name and the SHA-256 of its bytes, recorded with the plan. */
+  readonly source: { readonly name: string; readonly sha256: string };
 }
 
 const PLAN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -38,7 +40,12 @@ export async function loadPlanFile(path: string, options: { maxBytes?: number } 
     throw error;
   }
   const document = await readPlanDocument({ bytes, fileName, maxBytes });
-  return { plan: document.plan, planId: planIdOf(fileName), document: { format: document.format, encoding: document.encoding, unknownUnits: document.unknownUnits } };
+  return {
+    plan: document.plan,
+    planId: planIdOf(fileName),
+    document: { format: document.format, encoding: document.encoding, unknownUnits: document.unknownUnits },
+    source: { name: fileName, sha256: createHash('sha256').update(bytes).digest('hex') },
+  };
 }
 
 function planIdOf(fileName: string): string {
