@@ -31,7 +31,7 @@ const excelPlan = () =>
 
 const form = (bytes: Uint8Array, name: string, fields: Record<string, string> = {}) => {
   const body = new FormData();
-  body.append('file', new Blob([bytes]), name);
+  body.append('file', new Blob([new Uint8Array(bytes)]), name);
   for (const [key, value] of Object.entries(fields)) body.append(key, value);
   return body;
 };

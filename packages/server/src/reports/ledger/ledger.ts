@@ -23,7 +23,16 @@ export const ledgerColumns = [
   '约谈情况',
 ] as const;
 
-export type LedgerColumn = (typeof ledgerColumns)[number];
+/** The column a ledger across several plans starts with: the plan's id. */
+export const LEDGER_PLAN_COLUMN = '所属计划';
+
+/** Every column a ledger may have. */
+export type LedgerColumn = (typeof ledgerColumns)[number] | typeof LEDGER_PLAN_COLUMN;
+
+/** The ledger's columns: with 所属计划 first when it spans several plans. Pure. */
+export function ledgerColumnsFor(spansPlans: boolean): readonly LedgerColumn[] {
+  return spansPlans ? [LEDGER_PLAN_COLUMN, ...ledgerColumns] : ledgerColumns;
+}
 
 /**
  * One task of the ledger, keyed by the Chinese column names; 序号 and 逾期天数 are numbers. A task whose
@@ -51,6 +60,7 @@ export async function* ledgerRowPieces(pieces: AsyncIterable<ReportTasks>, asOf:
 
 function ledgerRow({ snapshot, task }: ReportTask, now: number): LedgerRow {
   return {
+    所属计划: task.planId,
     序号: task.number,
     所属部分: task.part,
     具体举措: task.measure,
