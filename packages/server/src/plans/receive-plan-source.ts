@@ -17,10 +17,11 @@ const JSON_TYPES = ['application/json', 'application/*+json'];
 /**
  * Reads a plan upload: `multipart/form-data` with one file part named `file` (held in memory: a plan
  * is at most `maxBytes`, and the reader needs it whole) and text fields; or a JSON body, either Plan
- * JSON itself or `{ "plan": Plan JSON, …fields }`. 413 past `maxBytes`, 415 for another body type,
+ * JSON itself or `{ "plan": Plan JSON, …fields }`. A text field may hold `fieldBytes` (100 KiB by
+ * default; the 导入计划 page posts the previewed file back in one). 413 past `maxBytes`, 415 for another body type,
  * 400 for a body cut off. The file's type and contents are judged by the plan reader. Does IO.
  */
-export async function receivePlanSource(req: Request, maxBytes: number): Promise<ReceivedPlan> {
+export async function receivePlanSource(req: Request, maxBytes: number, fieldBytes: number = FIELD_BYTES): Promise<ReceivedPlan> {
   if (req.is(JSON_TYPES)) return receiveJson(req, maxBytes);
   if (!req.is('multipart/form-data')) {
     throw problem('notMultipart', `a plan is sent as multipart/form-data (field "file") or as Plan JSON, not ${req.get('Content-Type') ?? 'absent'}`);
@@ -28,7 +29,7 @@ export async function receivePlanSource(req: Request, maxBytes: number): Promise
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { fileSize: maxBytes, files: 1, fields: 200, fieldSize: FIELD_BYTES } });
+      parser = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { fileSize: maxBytes, files: 1, fields: 200, fieldSize: fieldBytes } });
     } catch {
       reject(problem('notMultipart', 'the multipart body has no boundary'));
       return;
@@ -44,7 +45,7 @@ export async function receivePlanSource(req: Request, maxBytes: number): Promise
       reject(failure);
     };
     parser.on('field', (name, value, info) => {
-      if (info.valueTruncated) fail(invalidFields('body', [{ path: name, message: `内容过长（不超过 ${FIELD_BYTES / 1024} KB）` }]));
+      if (info.valueTruncated) fail(invalidFields('body', [{ path: name, message: `内容过长（不超过 ${Math.floor(fieldBytes / 1024)} KB）` }]));
       else fields[name] = value;
     });
     parser.on('file', (field, stream, info) => {
