@@ -33,7 +33,7 @@ function ledgerCsvHead(columns: readonly LedgerColumn[]): string {
 
 /** One CRLF-ended line per row. Pure. */
 function ledgerCsvLines(rows: readonly LedgerRow[], columns: readonly LedgerColumn[]): string {
-  return rows.map((row) => columns.map((column) => csvField(row[column])).join(',') + CRLF).join('');
+  return rows.map((row) => columns.map((column) => csvField(row[column] ?? '')).join(',') + CRLF).join('');
 }
 
 /** One CSV field: numbers as written, text neutralised against formula injection and quoted when needed. Pure. */

@@ -29,8 +29,9 @@ export type LedgerFormat = 'csv' | 'xlsx';
  */
 export function ledgerDownload(plans: PlanReader, asOf: AsOf, format: LedgerFormat, scope: LedgerScope = { plan: undefined, spansPlans: false }) {
   const date = shanghaiDate(asOf.at.getTime());
-  const rows = ledgerRowPieces(piecesOfPlan(plans.pieces(asOf), scope.plan), asOf.at);
-  const columns = ledgerColumnsFor(scope.plan === undefined && scope.spansPlans);
+  const spans = scope.plan === undefined && scope.spansPlans;
+  const rows = ledgerRowPieces(piecesOfPlan(plans.pieces(asOf), scope.plan), asOf.at, spans);
+  const columns = ledgerColumnsFor(spans);
   const headers = {
     'Content-Type': format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE,
     'Content-Disposition': attachmentDisposition(`台账-${date}.${format}`, `ledger-${date}.${format}`),

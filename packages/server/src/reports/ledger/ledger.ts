@@ -39,7 +39,7 @@ export function ledgerColumnsFor(spansPlans: boolean): readonly LedgerColumn[] {
  * report stands (reported, verified, closed) counts the days it was late when it reported, and
  * 报送情况 says whether it reported on time: lateness stays on the ledger after verification and closing.
  */
-export type LedgerRow = { readonly [K in LedgerColumn]: K extends '序号' | '逾期天数' ? number : string };
+export type LedgerRow = { readonly [K in (typeof ledgerColumns)[number]]: K extends '序号' | '逾期天数' ? number : string } & { readonly 所属计划?: string };
 
 /** Separator of unit names in a cell. */
 const UNIT_SEPARATOR = '、';
@@ -48,19 +48,19 @@ const UNIT_SEPARATOR = '、';
  * One ledger row per task, in plan order, as the tasks stood at `asOf` (`tasks` must be the
  * instances as of that instant). Every value is what a reader of the 台账 expects, in Chinese. Pure.
  */
-export function ledgerRows(tasks: ReportTasks, asOf: Instant): LedgerRow[] {
+export function ledgerRows(tasks: ReportTasks, asOf: Instant, withPlan = false): LedgerRow[] {
   const now = instantMs(asOf);
-  return reportTasks(tasks).map((item) => ledgerRow(item, now));
+  // Across plans each row also names its plan (所属计划, see ledgerColumnsFor).
+  return reportTasks(tasks).map((item) => (withPlan ? { 所属计划: item.task.planId, ...ledgerRow(item, now) } : ledgerRow(item, now)));
 }
 
 /** The ledger's rows of each piece of tasks, as the pieces come (see storedTasksInPieces). */
-export async function* ledgerRowPieces(pieces: AsyncIterable<ReportTasks>, asOf: Instant): AsyncGenerator<LedgerRow[]> {
-  for await (const tasks of pieces) yield ledgerRows(tasks, asOf);
+export async function* ledgerRowPieces(pieces: AsyncIterable<ReportTasks>, asOf: Instant, withPlan = false): AsyncGenerator<LedgerRow[]> {
+  for await (const tasks of pieces) yield ledgerRows(tasks, asOf, withPlan);
 }
 
 function ledgerRow({ snapshot, task }: ReportTask, now: number): LedgerRow {
   return {
-    所属计划: task.planId,
     序号: task.number,
     所属部分: task.part,
     具体举措: task.measure,
