@@ -48,3 +48,22 @@ export function planNotices(plan: PagePlan): Notice[] {
   const shown = plan.plans.find((p) => p.id === plan.id);
   return [{ kind: 'info', text: `当前计划：${shown?.title ?? plan.id}（共 ${plan.plans.length} 个计划，可在“计划”中切换）` }];
 }
+
+/** What a page's template takes of its plan: the selector, the notice, the `plan=` to keep in links. */
+export interface PlanView {
+  readonly field: SafeHtml | '';
+  readonly notices: readonly Notice[];
+  /** `plan=…` or ''. */
+  readonly param: string;
+}
+
+/** The template's part of a page plan. Pure. */
+export function planView(plan: PagePlan, errors: QueryErrors): PlanView {
+  return { field: planField(plan, errors), notices: planNotices(plan), param: planParam(plan) };
+}
+
+/** `base` with the page's `plan=` added to its query. Pure. */
+export function withPlan(base: string, view: PlanView | undefined): string {
+  if (view === undefined || view.param === '') return base;
+  return `${base}${base.includes('?') ? '&' : '?'}${view.param}`;
+}
