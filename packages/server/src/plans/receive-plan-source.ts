@@ -39,10 +39,16 @@ export async function receivePlanSource(req: Request, maxBytes: number, fieldByt
     let failure: Error | undefined;
     let reading = Promise.resolve();
     const fail = (error: Error) => {
-      failure ??= error;
+      if (failure !== undefined) return;
+      failure = error;
       req.unpipe(parser);
       req.resume();
-      reject(failure);
+      // Answer once the rest is read and dropped: a client still sending when the answer comes would see its connection reset, not the 413.
+      if (req.complete) reject(failure);
+      else {
+        req.once('end', () => reject(failure));
+        req.once('close', () => reject(failure));
+      }
     };
     parser.on('field', (name, value, info) => {
       if (info.valueTruncated) fail(invalidFields('body', [{ path: name, message: `内容过长（不超过 ${Math.floor(fieldBytes / 1024)} KB）` }]));
