@@ -76,6 +76,8 @@ export interface OpenOptions {
   readonly heavyReads?: HeavyReadLimits;
   /** Where the access log reports failed writes; silent by default. */
   readonly logger?: Logger;
+  /** The largest plan file an import takes; 20 MB by default. */
+  readonly planMaxBytes?: number;
   /** Runs in every transition's transaction, after the notifications are written (the checkpoint issuer counts commits). */
   readonly onCommit?: CommitHook;
 }
@@ -143,7 +145,7 @@ export async function openDuban(location: string, options: OpenOptions): Promise
     units: karamayUnits,
     unitSettler,
     planRecords,
-    planImports: new PlanImporter(engine, planRecords, karamayUnits, unitSettler),
+    planImports: new PlanImporter(engine, planRecords, karamayUnits, unitSettler, options.planMaxBytes),
     close: () => engine.close(),
   };
 }

@@ -67,7 +67,8 @@ export class PlanImporter {
     private readonly records: PlanRecords,
     private readonly units: UnitRegistry,
     private readonly settler: UnitSettler,
-    private readonly maxBytes: number = DEFAULT_PLAN_MAX_BYTES,
+    /** The largest plan file accepted (20 MB by default). */
+    readonly maxBytes: number = DEFAULT_PLAN_MAX_BYTES,
   ) {}
 
   /** Reads the file and says what importing it would do at `at`. Throws PlanInputError for a file that cannot be used. */

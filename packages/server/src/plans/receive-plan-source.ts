@@ -63,7 +63,7 @@ export async function receivePlanSource(req: Request, maxBytes: number, fieldByt
       const chunks: Buffer[] = [];
       reading = new Promise<void>((done) => {
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('limit', () => fail(problem('fileTooLarge', `the plan file is larger than ${maxBytes} bytes`, { extensions: { errors: [{ path: 'file', message: `计划文件不能超过 ${Math.floor(maxBytes / 1024 / 1024)} MB` }] } })));
+        stream.on('limit', () => fail(problem('fileTooLarge', `the plan file is larger than ${maxBytes} bytes`, { extensions: { errors: [{ path: 'file', message: `计划文件不能超过 ${(maxBytes / 1024 / 1024).toFixed(1)} MB` }] } })));
         stream.on('end', () => {
           source = { bytes: Buffer.concat(chunks), fileName: info.filename ?? '' };
           done();

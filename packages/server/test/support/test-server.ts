@@ -61,6 +61,8 @@ export interface TestServerOptions {
   readonly heavyReads?: HeavyReadLimits;
   /** Runs after the notification hook, in every transition's transaction. */
   readonly onCommit?: CommitHook;
+  /** The largest plan file an import takes; openDuban's 20 MB otherwise. */
+  readonly planMaxBytes?: number;
   /** Where the clock starts; 2023-05-10 09:00 in Asia/Shanghai by default. */
   readonly startAt?: string;
   /** What the database holds before the server listens; the Karamay plan imported at the clock's start by default. */
@@ -90,6 +92,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
     ...(options.onCommit === undefined ? {} : { onCommit: options.onCommit }),
     ...(options.heavyReads === undefined ? {} : { heavyReads: options.heavyReads }),
+    ...(options.planMaxBytes === undefined ? {} : { planMaxBytes: options.planMaxBytes }),
   });
   const { engine, tokens } = duban;
   const clock = new ManualClock(options.startAt ?? '2023-05-10T09:00:00+08:00');

@@ -7,7 +7,6 @@ import { validateInput } from '../../http/validate-input.ts';
 import { planChoices } from '../../plans/plan-choices.ts';
 import { receivePlanSource } from '../../plans/receive-plan-source.ts';
 import type { ReceivedPlan } from '../../plans/receive-plan-source.ts';
-import { DEFAULT_PLAN_MAX_BYTES } from '@duban/plan';
 import { noQuery } from '../schemas.ts';
 
 const needsFile = () =>
@@ -21,7 +20,7 @@ const needsFile = () =>
  */
 export const planRoutes: RouteModule = ({ planRecords, planImports, clock }) => (router) => {
   const receive = async (req: Parameters<typeof receivePlanSource>[0]): Promise<ReceivedPlan & { source: NonNullable<ReceivedPlan['source']> }> => {
-    const received = await receivePlanSource(req, DEFAULT_PLAN_MAX_BYTES);
+    const received = await receivePlanSource(req, planImports.maxBytes);
     if (received.source === undefined) throw needsFile();
     return received as ReceivedPlan & { source: NonNullable<ReceivedPlan['source']> };
   };

@@ -1,4 +1,4 @@
-import { DEFAULT_PLAN_MAX_BYTES, PlanInputError } from '@duban/plan';
+import { PlanInputError } from '@duban/plan';
 import type { Request, Response } from 'express';
 import type { RouteModule } from '../../app/app-deps.ts';
 import { readers } from '../../auth/readers.ts';
@@ -18,8 +18,6 @@ import type { Notice } from '../view/layout.ts';
 /** The path of the page: its form posts multipart here (web-routes.ts lets it through formBody). */
 export const PLAN_IMPORT_PATH = '/plans/import';
 
-/** The previewed file comes back in a form field, base64: a third larger than the file. */
-const SOURCE_FIELD_BYTES = Math.ceil((DEFAULT_PLAN_MAX_BYTES * 4) / 3) + 1024;
 
 const chinese = (message: string) => message.split(' / ')[0] ?? message;
 
@@ -48,7 +46,8 @@ export const planImportRoutes: RouteModule = (deps) => (router) => {
     const viewer = signedIn(res);
     let received;
     try {
-      received = await receivePlanSource(req, DEFAULT_PLAN_MAX_BYTES, SOURCE_FIELD_BYTES);
+      // The previewed file comes back in a form field, base64: a third larger than the file.
+      received = await receivePlanSource(req, planImports.maxBytes, Math.ceil((planImports.maxBytes * 4) / 3) + 1024);
     } catch (error) {
       if (!(error instanceof HttpProblem) || error.status >= 500) throw error;
       await page(res, error.status, { errors: { file: fileMessage(error) } });
