@@ -42,7 +42,7 @@ describe('kill -9 under load', () => {
     db = join(dir, 'crash.db');
     const duban = await openDuban(db, { create: true });
     const { plan, planId } = await loadPlanFile(samplePlanJson);
-    await importPlan(duban.engine, plan, planId, new Date('2023-05-10T01:00:00Z'), duban.units);
+    await importPlan(duban.engine, plan, planId, new Date('2023-05-10T01:00:00Z'), { units: duban.units });
     const byUnit = new Map<string, string>();
     for (const task of plan.tasks) {
       const unit = task.leadUnits[0]!;

@@ -6,6 +6,8 @@ import type { CliIo } from './cli/cli-io.ts';
 import { processIo } from './cli/cli-io.ts';
 import { USAGE } from './cli/usage.ts';
 import { UsageError } from './cli/usage-error.ts';
+import { HttpProblem } from './http/http-problem.ts';
+import { PlanImportRefused } from './plans/plan-import-refused.ts';
 import { UserError } from './user-error.ts';
 
 type Command = (args: readonly string[], io: CliIo) => Promise<number>;
@@ -55,6 +57,8 @@ function failureMessage(error: unknown): string {
   if (error instanceof InstanceConflict) {
     return `the plan differs from the one imported into this database before (tasks ${error.instanceIds.slice(0, 5).join(', ')}${error.instanceIds.length > 5 ? ', …' : ''} have other content); nothing was imported. Import a changed plan under another file name (its plan id) or into a new database.`;
   }
+  if (error instanceof PlanImportRefused) return `${error.issues.map((issue) => issue.message).join('；')}（未导入 / nothing was imported: ${error.message}）`;
+  if (error instanceof HttpProblem) return `${error.title}: ${error.detail}`;
   if (error instanceof UserError || error instanceof PlanInputError || error instanceof EngineError) return error.message;
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {

@@ -44,7 +44,7 @@ describe('Scheduler', () => {
   async function given() {
     const engine = new Engine(await openStore(await freshDatabase()), [reformTaskV1]);
     const { plan, planId } = await loadPlanFile(repoPaths.samplePlan);
-    await importPlan(engine, plan, planId, new Date('2023-05-10T01:00:00Z'), repositoryUnits);
+    await importPlan(engine, plan, planId, new Date('2023-05-10T01:00:00Z'), { units: repositoryUnits });
     return engine;
   }
 

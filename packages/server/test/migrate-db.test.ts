@@ -29,7 +29,7 @@ async function servedDatabase(): Promise<{ location: string; token: string }> {
   const location = await reopenableDatabase();
   const duban = await openDuban(location, { create: true });
   const { plan, planId } = await loadPlanFile(repoPaths.samplePlan);
-  await importPlan(duban.engine, plan, planId, new Date('2023-05-10T01:00:00Z'), duban.units);
+  await importPlan(duban.engine, plan, planId, new Date('2023-05-10T01:00:00Z'), { units: duban.units });
   const { token } = await duban.tokens.create({ role: 'unit', unit: '市水务局' }, new Date('2023-05-10T01:00:00Z'));
   await duban.tokens.create({ role: 'office' }, new Date('2023-05-10T01:00:00Z'));
   await duban.engine.send(taskId(7), { type: 'START', payload: {} }, water, new Date('2023-05-11T02:00:00Z'), { idempotencyKey: 'k7', fingerprint: 'f7' });

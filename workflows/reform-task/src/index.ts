@@ -11,7 +11,7 @@ export { initialContext } from './reform-task-context.ts';
 export type { ReformTaskEvent } from './reform-task-machine.ts';
 export { reformTaskMachine } from './reform-task-machine.ts';
 export type { DueEscalation } from './reform-task-schedule.ts';
-export { deadlineDueAt, escalationDue, warningDueAt } from './reform-task-schedule.ts';
+export { deadlineDueAt, escalationDue, lateFrom, warningDueAt } from './reform-task-schedule.ts';
 export type { Light, LightFacts, ReformTaskSnapshot } from './reform-task-policy.ts';
 export { authorize, eventSenders, isOverdue, light, overdueDays, systemOnlyEvents, tags, timers, visibleTo } from './reform-task-policy.ts';
 export { isLeadActor, isPartyActor, partyUnits } from './task-parties.ts';

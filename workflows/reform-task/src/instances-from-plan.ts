@@ -1,3 +1,4 @@
+import { endOfDayShanghai } from './calendar-date.ts';
 import type { ReformTaskInput } from './reform-task-input.ts';
 
 /** The parts of a Plan JSON task (DESIGN "Plan JSON") that become an instance. */
@@ -28,6 +29,11 @@ export interface InstancesFromPlanOptions {
   readonly warningLeadDays?: number;
   readonly escalateAfterDays?: number;
   readonly maxRejections?: number;
+  /**
+   * A late import: the import's instant (epoch ms). A task whose deadline has passed by then gets it as
+   * `graceFrom`, so it is overdue as at the import and escalates and counts days from there.
+   */
+  readonly graceFrom?: number;
 }
 
 /** One instance to create. */
@@ -68,7 +74,12 @@ export function instancesFromPlan(plan: PlanLike, registry: UnitRegistryLike, op
         warningLeadDays: options.warningLeadDays ?? 3,
         escalateAfterDays: options.escalateAfterDays ?? 30,
         maxRejections: options.maxRejections ?? 3,
+        ...(pastAt(task.deadline.date, options.graceFrom) ? { graceFrom: options.graceFrom! } : {}),
       },
     };
   });
+}
+
+function pastAt(date: string | null, at: number | undefined): boolean {
+  return date !== null && at !== undefined && endOfDayShanghai(date) < at;
 }

@@ -21,6 +21,12 @@ export const reformTaskInput = z.strictObject({
   warningLeadDays: z.number().int().min(0).max(60).default(3),
   escalateAfterDays: z.number().int().min(0).max(365).default(30),
   maxRejections: z.number().int().min(1).max(20).default(3),
+  /**
+   * A late import (epoch ms of the import): a deadline already past then counts as passed at this
+   * instant, so escalation and days overdue run from the import, not from the plan's date. Absent for
+   * tasks imported before their deadline, and for every task stored before late imports existed.
+   */
+  graceFrom: z.number().int().nonnegative().optional(),
 });
 
 export type ReformTaskInput = z.output<typeof reformTaskInput>;

@@ -5,7 +5,7 @@ import type { ReformTaskContext } from './reform-task-context.ts';
 import { initialContext } from './reform-task-context.ts';
 import type { ReformTaskEventType, ReformTaskPayloads } from './reform-task-events.ts';
 import type { ReformTaskInput } from './reform-task-input.ts';
-import { deadlineDueAt, escalationDue, warningDueAt } from './reform-task-schedule.ts';
+import { deadlineDueAt, escalationDue, lateFrom, warningDueAt } from './reform-task-schedule.ts';
 
 /** The event the machine receives: a validated payload, who sent it and when (epoch ms). */
 export type ReformTaskEvent = {
@@ -143,8 +143,8 @@ export const reformTaskMachine = setup({
     recordOverdue: assign(({ context }) => ({
       warned: true,
       overdue: true,
-      // The task became overdue at its deadline, however late the timer fired.
-      overdueSince: context.deadlineAt,
+      // The task became overdue at its deadline, however late the timer fired (at the import, when imported late).
+      overdueSince: lateFrom(context),
     })),
   },
 }).createMachine({

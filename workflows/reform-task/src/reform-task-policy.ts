@@ -5,7 +5,7 @@ import { reformTaskEventTypes } from './reform-task-events.ts';
 import type { ReformTaskEventType } from './reform-task-events.ts';
 import { timedStates } from './reform-task-states.ts';
 import type { ReformTaskState } from './reform-task-states.ts';
-import { deadlineDueAt, escalationDue, warningDueAt } from './reform-task-schedule.ts';
+import { deadlineDueAt, escalationDue, lateFrom, warningDueAt } from './reform-task-schedule.ts';
 import { isLeadActor, isPartyActor, partyUnits } from './task-parties.ts';
 
 /** A stored reform-task snapshot. */
@@ -13,7 +13,7 @@ export type ReformTaskSnapshot = StoredSnapshot<ReformTaskContext>;
 
 /** What a task's light and overdue days are read from: its state and a few fields of its context. */
 export type LightFacts = Pick<ReformTaskSnapshot, 'value' | 'status'> & {
-  readonly context: Pick<ReformTaskContext, 'deadlineAt' | 'overdue' | 'warned' | 'rejections' | 'reportedAt'>;
+  readonly context: Pick<ReformTaskContext, 'deadlineAt' | 'overdue' | 'warned' | 'rejections' | 'reportedAt' | 'graceFrom'>;
 };
 
 /** 红黄绿灯; `none` for a cancelled task. */
@@ -97,7 +97,8 @@ export function isOverdue(snapshot: LightFacts): boolean {
 
 /**
  * Calendar days (Asia/Shanghai) the task is past its limit in force at `now`: 1 on the first day
- * after the deadline. A reported task stops counting when it reported; a done task counts 0. Pure.
+ * after the deadline (after the import, for a task imported late: `lateFrom`). A reported task stops
+ * counting when it reported; a done task counts 0. Pure.
  */
 export function overdueDays(snapshot: LightFacts, now: number): number {
   const task = snapshot.context;
@@ -106,7 +107,8 @@ export function overdueDays(snapshot: LightFacts, now: number): number {
   const late = isOverdue(snapshot) || (isTimed(snapshot) && now >= task.deadlineAt);
   if (!late) return 0;
   const until = snapshot.value === 'reported' && task.reportedAt !== null ? task.reportedAt : now;
-  return until < task.deadlineAt ? 0 : Math.floor((until - task.deadlineAt) / DAY_MS) + 1;
+  const from = lateFrom(task)!;
+  return until < from ? 0 : Math.floor((until - from) / DAY_MS) + 1;
 }
 
 /**

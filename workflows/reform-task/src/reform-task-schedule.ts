@@ -18,6 +18,15 @@ export function deadlineDueAt(task: ReformTaskContext): number | null {
   return task.deadlineAt;
 }
 
+/**
+ * When the task's lateness counts from: its deadline in force, or the import for a task imported
+ * after that deadline had passed (`graceFrom`); null without a deadline. Pure.
+ */
+export function lateFrom(task: Pick<ReformTaskContext, 'deadlineAt' | 'graceFrom'>): number | null {
+  if (task.deadlineAt === null) return null;
+  return task.graceFrom !== undefined && task.graceFrom > task.deadlineAt ? task.graceFrom : task.deadlineAt;
+}
+
 /** An automatic escalation to a formal interview: when, and the reason the system gives. */
 export interface DueEscalation {
   readonly dueAt: number;
@@ -25,14 +34,16 @@ export interface DueEscalation {
 }
 
 /**
- * The earliest automatic escalation: `escalateAfterDays` after the deadline while unreported, or at
+ * The earliest automatic escalation: `escalateAfterDays` after the deadline (after the import, for a
+ * late import: `lateFrom`) while unreported, or at
  * the `maxRejections`-th rejection since the last interview. Null when neither applies. Pure.
  */
 export function escalationDue(task: ReformTaskContext): DueEscalation | null {
   const candidates: DueEscalation[] = [];
-  if (task.deadlineAt !== null) {
+  const from = lateFrom(task);
+  if (from !== null) {
     candidates.push({
-      dueAt: task.deadlineAt + task.escalateAfterDays * DAY_MS,
+      dueAt: from + task.escalateAfterDays * DAY_MS,
       reason: `逾期${task.escalateAfterDays}日未报送办结，自动启动约谈`,
     });
   }

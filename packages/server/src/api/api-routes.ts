@@ -12,6 +12,7 @@ import { eventRoutes } from './routes/event-routes.ts';
 import { fileRoutes, fileUploadRoutes } from './routes/file-routes.ts';
 import { historyRoutes } from './routes/history-routes.ts';
 import { notificationRoutes } from './routes/notification-routes.ts';
+import { planRoutes } from './routes/plan-routes.ts';
 import { proofRoutes } from './routes/proof-routes.ts';
 import { replayDiffRoutes } from './routes/replay-diff-routes.ts';
 import { replayRoutes } from './routes/replay-routes.ts';
@@ -32,8 +33,9 @@ const tokenBudget: RateBudget = (_req, res) => ({ key: `token:${principalOf(res)
 export const apiRoutes: RouteModule = (deps) => (router) => {
   const api = express.Router();
   api.use(authenticate(deps.tokens, deps.rateLimit, deps.clock), rateLimit(deps.rateLimit, deps.clock, tokenBudget));
-  // Files stream in as multipart; every other body is JSON.
+  // Files and plans stream in as multipart (a plan also as Plan JSON past 64 KiB); every other body is JSON.
   fileUploadRoutes(deps)(api);
+  planRoutes(deps)(api);
   api.use(...jsonBody());
   api.use(recordAccess(deps.accessLog, deps.clock, principalOf, API_READS));
   for (const routes of [taskRoutes, eventRoutes, historyRoutes, auditRoutes, replayRoutes]) routes(deps)(api);

@@ -18,10 +18,14 @@ const limitParam = z
   .transform(Number)
   .pipe(z.number().int().min(1, 'must be an integer from 1 to 1000').max(1000, 'must be an integer from 1 to 1000'));
 
+/** A plan's id in a query (`?plan=`). */
+export const planIdParam = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be a plan id (GET /api/plans)');
+
 export const taskListQuery = z.strictObject({
   state: z.enum(reformTaskStates).optional().describe('only tasks in this state'),
   unit: z.string().trim().min(1).max(100).optional().describe('only tasks this unit is a party to (lead, responsible or collective member)'),
   light: z.enum(lights).optional().describe('only tasks with this light (红黄绿灯)'),
+  plan: planIdParam.optional().describe('only the tasks of this plan (GET /api/plans lists them)'),
   limit: limitParam.optional().describe('page size, default 100, at most 1000'),
   cursor: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, 'must be a cursor from nextCursor').optional().describe('opaque: nextCursor of the previous page'),
 });
@@ -139,10 +143,13 @@ const reportAsOfParam = z
   .regex(AS_OF_TEXT, 'must be an ISO 8601 instant such as 2023-08-31T18:00:00+08:00 or a date such as 2023-08-31')
   .describe('ISO 8601 instant, or YYYY-MM-DD for the end of that day (Asia/Shanghai; now if today); default now; never after now');
 
-export const reportQuery = z.strictObject({ asOf: reportAsOfParam.optional() });
+const planParam = () => planIdParam.optional().describe('only this plan (GET /api/plans); every plan when absent');
+
+export const reportQuery = z.strictObject({ asOf: reportAsOfParam.optional(), plan: planParam() });
 
 export const unitsReportQuery = z.strictObject({
   asOf: reportAsOfParam.optional(),
+  plan: planParam(),
   unit: z.string().trim().min(1).max(100).optional().describe('only this unit, with every reason for its score (each scored audit entry)'),
 });
 
@@ -152,6 +159,7 @@ export const circularQuery = z.strictObject({
   from: periodParam.describe('first day (YYYY-MM-DD) or month (YYYY-MM) of the period'),
   to: periodParam.describe('last day (YYYY-MM-DD) or month (YYYY-MM) of the period, not after today'),
   format: z.enum(['md', 'html']).optional().describe('md (text/markdown, default) or html (text/html, printable)'),
+  plan: planParam(),
 });
 
 const count = z.number().int();

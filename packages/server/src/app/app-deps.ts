@@ -12,6 +12,8 @@ import { defaultUploadLimits } from '../files/receive-files.ts';
 import type { NotificationStore } from '../notifications/notification-store.ts';
 import type { HeavyReads } from '../http/heavy-reads.ts';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
+import type { PlanImporter } from '../plans/plan-importer.ts';
+import type { PlanRecords } from '../plans/plan-records.ts';
 import type { PlanReader } from '../reports/plan-reader.ts';
 import { EventSender } from '../tasks/send-event.ts';
 import type { Clock } from '../time/clock.ts';
@@ -49,6 +51,10 @@ export interface AppDeps {
   readonly units: UnitDirectory;
   /** The unit registry's writes (the admin's, a plan import's settlement), each audited. */
   readonly unitStore: UnitStore;
+  /** The plans as records (`GET /api/plans`, the plan selector). */
+  readonly planRecords: PlanRecords;
+  /** Previews and imports plans; settles unknown units through the database's UnitSettler. */
+  readonly planImports: PlanImporter;
   /** `/audit/verify` and the audit page check the checkpoints' signatures with it. */
   readonly auditKey: AuditKey;
   /**
@@ -76,6 +82,8 @@ export function appDeps(
     heavyReads: duban.heavyReads,
     units: duban.units,
     unitStore: duban.unitStore,
+    planRecords: duban.planRecords,
+    planImports: duban.planImports,
     files: duban.files,
     uploadLimits: edge.uploadLimits ?? defaultUploadLimits,
     events: new EventSender(duban.engine, edge.clock, duban.units, duban.files),

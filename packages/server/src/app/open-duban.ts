@@ -28,6 +28,9 @@ import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import { unlimited } from '../rate-limit/rate-limiter.ts';
 import { CurrentPlan } from '../reports/current-plan.ts';
 import { PlanReader } from '../reports/plan-reader.ts';
+import { PlanImporter } from '../plans/plan-importer.ts';
+import { PlanRecords } from '../plans/plan-records.ts';
+import { RegistrySettler } from '../plans/unit-settler.ts';
 import { UserError } from '../user-error.ts';
 import { organisationHook } from '../units/organisation-hook.ts';
 import { OrganisationLog } from '../units/organisation-log.ts';
@@ -61,6 +64,10 @@ export interface Duban {
   readonly units: UnitDirectory;
   /** The unit registry's writes, each audited. */
   readonly unitStore: UnitStore;
+  /** The plans as records: title, year, issuer, settings, source file. */
+  readonly planRecords: PlanRecords;
+  /** Previews and imports plan files (the API, the pages, `plan import`, `serve --plan`); settles unknown units through the registry's store. */
+  readonly planImports: PlanImporter;
   close(): Promise<void>;
 }
 
@@ -73,6 +80,8 @@ export interface OpenOptions {
   readonly heavyReads?: HeavyReadLimits;
   /** Where the access log reports failed writes; silent by default. */
   readonly logger?: Logger;
+  /** The largest plan file an import takes; 20 MB by default. */
+  readonly planMaxBytes?: number;
   /** Runs in every transition's transaction, after the notifications are written (the checkpoint issuer counts commits). */
   readonly onCommit?: CommitHook;
   /** The units file a database with no units yet is seeded from; data/units.json by default; null: none (a copy's target). */
@@ -129,6 +138,7 @@ export async function openDuban(location: string, options: OpenOptions): Promise
   const limit = options.rateLimit ?? 0;
   const tokens = new TokenStore(db);
   const accounts = new AccountStore(db, units, accountAccess(tokens), organisation);
+  const planRecords = new PlanRecords(db);
   const limiter = (max: number, windowMs: number): RateLimiter => (store.dialect === 'postgres' ? new DbRateLimiter(db, max, windowMs) : new FixedWindowRateLimiter(max, windowMs));
   return {
     engine,
@@ -152,6 +162,8 @@ export async function openDuban(location: string, options: OpenOptions): Promise
     heavyReads: new HeavyReads(options.heavyReads ?? DEFAULT_HEAVY_READ_LIMITS),
     units,
     unitStore,
+    planRecords,
+    planImports: new PlanImporter(engine, planRecords, units, new RegistrySettler(unitStore), options.planMaxBytes),
     close: () => engine.close(),
   };
 }

@@ -9,7 +9,6 @@ import type { Clock } from '../time/clock.ts';
 import type { HeavyReadLimits } from '../http/heavy-reads.ts';
 import { createApp } from './create-app.ts';
 import { PeriodicRounds } from '../jobs/periodic-rounds.ts';
-import { importPlan } from '../plans/import-plan.ts';
 import type { SkippedTask } from '../plans/import-plan.ts';
 import { WebhookDispatcher } from '../notifications/webhooks/webhook-dispatcher.ts';
 import type { LoadedPlan } from '../plans/load-plan-file.ts';
@@ -79,7 +78,7 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
   try {
     const signer = await openAuditSigner(engine, options.db, { keyDir: options.keyDir, create: true });
     checkpoints = new CheckpointIssuer(engine, signer, options.clock, options.logger, options.checkpoints, options.checkpointWakeups);
-    const imported = options.plan === undefined ? undefined : await importPlan(engine, options.plan.plan, options.plan.planId, options.clock.now(), duban.units);
+    const imported = options.plan === undefined ? undefined : await duban.planImports.ensure(options.plan.plan, options.plan.planId, options.clock.now(), options.plan.source);
     if (imported !== undefined) options.logger.info({ planId: options.plan?.planId, created: imported.created.length, existing: imported.existing.length, skipped: imported.skipped.map((task) => task.number) }, 'plan imported');
     scheduler = new Scheduler(engine, options.clock, options.logger, options.timerIntervalMs);
     await scheduler.start();

@@ -14,6 +14,8 @@ export const readers = {
   audit: ['office', 'reviewer', 'admin'],
   /** Who read what (/api/audit/access-log). */
   accessLog: ['reviewer', 'admin'],
+  /** Who imports plans (POST /api/plans, /api/plans/preview, the 导入计划 page). */
+  planImport: ['office', 'admin'],
   /** Who may upload files (POST /api/files, a form's files): those who send events with them. */
   uploaders: ['unit', 'office'],
   /** A unit's own pages (/mine) and acknowledging its notifications. */

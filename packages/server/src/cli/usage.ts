@@ -3,6 +3,11 @@ export const USAGE = `Usage: duban <command> [options]
 
   plan parse FILE                    Plan JSON of a plan file on stdout (.docx, .xlsx, .md/.txt
                                      in UTF-8 or GB18030/GBK, .json); warnings on stderr
+  plan import --db FILE|postgres://… FILE [--plan-id ID] [--title T] [--year Y] [--issuer I]
+        [--map 'UNKNOWN=UNIT' …] [--add-units] [--from-deadline] [--at ISO]
+                                     import a plan (one audit entry per task); unknown units must
+                                     be mapped or added; deadlines already past count from the
+                                     import unless --from-deadline
   serve --db FILE|postgres://… [--port N] [--host ADDR] [--plan FILE] [--clock ISO]
         [--units FILE] [--rate-limit N] [--timer-interval SECONDS]
         [--checkpoint-seconds S] [--checkpoint-every N] [--checkpoint-minutes T] [--heavy-reads N]

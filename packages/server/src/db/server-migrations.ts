@@ -11,6 +11,7 @@ import { rateLimitMigration } from './migrations/0005-scale-out-rate-limit.ts';
 import { accountsMigration } from './migrations/0006-accounts.ts';
 import { filesMigration } from './migrations/0007-files.ts';
 import { unitsMigration } from './migrations/0008-units.ts';
+import { plansMigration } from './migrations/0009-plans.ts';
 
 /**
  * The server's migrations, one file each in migrations/, by the name its databases recorded. A
@@ -25,6 +26,7 @@ export const serverMigrationFiles: Readonly<Record<string, (dialect: Dialect) =>
   '0006-accounts': accountsMigration,
   '0007-files': filesMigration,
   '0008-units': unitsMigration,
+  '0009-plans': plansMigration,
 };
 
 function serverMigrations(dialect: Dialect): MigrationProvider {

@@ -188,6 +188,26 @@ export interface UnitRegistryTable {
   version: number;
 }
 
+/** `plan`: one imported plan, its settings and the file it came from (plans/plan-records.ts). */
+export interface PlanTable {
+  id: string;
+  title: string;
+  year: number | null;
+  issuer: string | null;
+  /** ISO instant of the import. */
+  imported_at: string;
+  /** Who imported it: `admin`, `office`, with the account's name when a person did (`office:张三`). */
+  imported_by: string;
+  warning_lead_days: number;
+  escalate_after_days: number;
+  /** 1: a deadline already past at the import counts as passed at the import (no escalation, no deduction before it). */
+  late_from_import: number;
+  source_name: string | null;
+  source_sha256: string | null;
+  /** 1 while the plan is current; the selector's default is the newest active plan. */
+  active: number;
+}
+
 /** Every table of the server's. */
 export interface ServerDatabase {
   api_token: ApiTokenTable;
@@ -206,4 +226,5 @@ export interface ServerDatabase {
   unit_alias: UnitAliasTable;
   unit_member: UnitMemberTable;
   unit_registry: UnitRegistryTable;
+  plan: PlanTable;
 }

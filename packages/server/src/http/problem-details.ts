@@ -10,11 +10,13 @@ import {
   UnknownEvent,
   VersionConflict,
 } from '@duban/engine';
+import { PlanInputError } from '@duban/plan';
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { HttpProblem, problemType } from './http-problem.ts';
-import { internalError, problem, storeUnavailable, TASK_NOT_FOUND } from './problems.ts';
+import { internalError, invalidFields, problem, storeUnavailable, TASK_NOT_FOUND } from './problems.ts';
 import { requestIdOf } from './request-id.ts';
+import { PlanImportRefused } from '../plans/plan-import-refused.ts';
 
 /**
  * The one error middleware: maps typed refusals (engine errors, HTTP problems, body-parser errors)
@@ -54,6 +56,8 @@ export function writeProblem(req: Request, res: Response, problem: HttpProblem):
 export function toProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
   if (error instanceof EngineError) return fromEngine(error);
+  if (error instanceof PlanInputError) return fromPlanFile(error);
+  if (error instanceof PlanImportRefused) return fromPlanImport(error);
   const bodyProblem = fromBodyParser(error);
   if (bodyProblem !== undefined) return bodyProblem;
   if (isDriverUnavailable(error)) return storeUnavailable('the database is busy or unreachable; retry later');
@@ -93,6 +97,39 @@ function fromEngine(error: EngineError): HttpProblem {
   if (error instanceof InstanceConflict) return problem('instanceConflict', error.message);
   if (error instanceof StoreUnavailable) return storeUnavailable('the database is unavailable right now; nothing was written');
   return internalError();
+}
+
+/** A plan file refused by the plan reader: its message names the file and the reason (Chinese / English). */
+function fromPlanFile(error: PlanInputError): HttpProblem {
+  const chinese = error.message.split(' / ')[0] ?? error.message;
+  const extensions = { extensions: { errors: [{ path: 'file', message: chinese }] } };
+  switch (error.code) {
+    case 'too-large':
+      return problem('fileTooLarge', error.message, extensions);
+    case 'zip-bomb':
+    case 'macro':
+    case 'wrong-extension':
+    case 'save-as':
+    case 'unsupported':
+    case 'binary':
+      return problem('unsupportedFile', error.message, extensions);
+    default:
+      return problem('planFileRefused', error.message, extensions);
+  }
+}
+
+function fromPlanImport(error: PlanImportRefused): HttpProblem {
+  const errors = error.issues.map((issue) => ({ ...issue }));
+  switch (error.reason) {
+    case 'plan-exists':
+      return problem('planExists', error.message, { extensions: { errors } });
+    case 'unknown-units':
+      return problem('unknownUnits', error.message, {
+        extensions: { errors, unknownUnits: error.issues.map((issue) => ({ name: issue.path.slice('unknownUnits.'.length), lines: issue.lines ?? [] })) },
+      });
+    case 'invalid':
+      return invalidFields('body', errors);
+  }
 }
 
 /** body-parser marks its errors with `type` and a 4xx `status`; a corrupt gzip or deflate body fails in zlib (`Z_…`). */

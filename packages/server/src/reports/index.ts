@@ -15,6 +15,7 @@ export { csvField, ledgerCsv, ledgerCsvPieces } from './ledger/ledger-csv.ts';
 export type { LedgerXlsxOptions } from './ledger/ledger-xlsx.ts';
 export { ledgerXlsx, ledgerXlsxPieces, lightFills } from './ledger/ledger-xlsx.ts';
 export { onePiece } from './one-piece.ts';
+export { factsOfPlan, piecesOfPlan } from './plan-scope.ts';
 export type { AssessmentRule, AssessmentRules, AssessmentTrigger } from './assessment/assessment-rules.ts';
 export { assessmentRulesSchema, assessmentTriggers, defaultAssessmentRules, parseAssessmentRules } from './assessment/assessment-rules.ts';
 export type { Assessment, AssessmentReason, AssessOptions, RuleTally, UnitAssessment } from './assessment/assess-units.ts';

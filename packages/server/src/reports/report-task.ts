@@ -24,7 +24,7 @@ export interface ReportTask {
 /** The fields of a task the summary, the assessment, the circular and the task tables read. */
 const factFields = [
   'planId', 'number', 'part', 'text', 'leadUnits', 'responsibleUnits', 'collectives', 'deadline',
-  'dueDate', 'deadlineAt', 'warned', 'overdue', 'rejections', 'reportedAt', 'verifiedAt',
+  'dueDate', 'deadlineAt', 'warned', 'overdue', 'rejections', 'reportedAt', 'verifiedAt', 'graceFrom',
 ] as const satisfies readonly (keyof ReformTaskContext)[];
 
 export type TaskFactsContext = Pick<ReformTaskContext, (typeof factFields)[number]>;

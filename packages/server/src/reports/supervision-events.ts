@@ -7,6 +7,8 @@ import { SharedValues } from './shared-values.ts';
 export type SupervisionKind =
   | 'verified'
   | 'overdue'
+  /** A deadline that had passed before the plan was imported (a late import): no rule scores it. */
+  | 'overdue-before-import'
   | 'rejected'
   | 'urge'
   | 'interview'
@@ -43,6 +45,8 @@ interface Tracked {
   readonly responsibleUnits: readonly string[];
   readonly collectives: Readonly<Record<string, readonly string[]>>;
   deadlineAt: number | null;
+  /** The import, for a task imported after its deadline had passed. */
+  readonly graceFrom: number | null;
   pendingUntil: string | null;
   lastReportAt: number | null;
   /** Went overdue or was escalated: nothing it completes later counts as on time. */
@@ -55,6 +59,7 @@ interface CreateInput {
   responsibleUnits: string[];
   collectives?: Record<string, string[]>;
   deadline: { date: string | null };
+  graceFrom?: number;
 }
 
 /**
@@ -87,6 +92,7 @@ export class SupervisionFold {
         responsibleUnits: this.values.share(input.responsibleUnits),
         collectives: this.values.share(input.collectives ?? {}),
         deadlineAt: input.deadline.date === null ? null : endOfDayShanghai(input.deadline.date),
+        graceFrom: input.graceFrom ?? null,
         pendingUntil: null,
         lastReportAt: null,
         blemished: false,
@@ -131,7 +137,8 @@ export class SupervisionFold {
         break;
       case 'DEADLINE_PASSED':
         task.blemished = true;
-        emit('overdue', null);
+        // The unit could not act on a plan not yet imported: passing that deadline costs it nothing.
+        emit(task.graceFrom !== null && task.deadlineAt !== null && task.deadlineAt < task.graceFrom ? 'overdue-before-import' : 'overdue', null);
         break;
       case 'ESCALATE':
         task.blemished = true;

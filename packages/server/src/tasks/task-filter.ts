@@ -10,6 +10,8 @@ export interface TaskFilter {
   /** A party to the task: lead, responsible, or member of a collective named on it. */
   readonly unit?: string | undefined;
   readonly part?: string | undefined;
+  /** Only the tasks of this plan (its id). */
+  readonly plan?: string | undefined;
   /** Only tasks past their limit in force at the instant listed (as the summary's 逾期 counts them). */
   readonly overdue?: boolean | undefined;
   /** Only tasks done: verified or closed (as the summary's 完成率 counts them). */
@@ -29,6 +31,7 @@ export function filterTasks<T extends TaskFacts>(tasks: readonly T[], filter: Ta
       (filter.light === undefined || light(snapshot) === filter.light) &&
       (filter.unit === undefined || partyUnits(task).includes(filter.unit)) &&
       (filter.part === undefined || task.part === filter.part) &&
+      (filter.plan === undefined || task.planId === filter.plan) &&
       (filter.overdue !== true || overdueDays(snapshot, at!) > 0) &&
       (filter.done !== true || snapshot.value === 'verified' || snapshot.value === 'closed'),
   );

@@ -14,7 +14,11 @@ const dayOrMonth = z.string({ error: one }).regex(/^\d{4}-\d{2}(-\d{2})?$/, '须
 /** A yes-only tick of a link: `1`. */
 const flag = z.enum(['1'], { error: '只能为 1（是）' }).transform(() => true as const);
 
+/** A plan's id, or `all` (every plan); an unknown id is named beside the selector by the page. */
+const plan = optional(z.string({ error: one }).regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, '请从列表中选择计划'));
+
 const filters = {
+  plan,
   state: optional(z.enum(reformTaskStates, { error: '请从列表中选择状态' })),
   light: optional(z.enum(['green', 'yellow', 'red', 'none'], { error: '请从列表中选择红黄绿灯' })),
   unit: optional(z.string({ error: one }).trim().min(1, '不能为空').max(100, '单位名称不能超过100个字')),
@@ -37,6 +41,9 @@ export const taskPageQuery = z.strictObject({ done: optional(z.enum(reformTaskEv
 /** Pages as of one day. */
 export const asOfQuery = z.strictObject({ asOf: optional(day) });
 
+/** Reports of one plan (or `all`) as of one day: the assessment, the ledger. */
+export const planAsOfQuery = z.strictObject({ asOf: optional(day), plan });
+
 /** `/history`: a day, and optionally a time of day on it. */
 export const historyQuery = z.strictObject({
   asOf: optional(day),
@@ -47,7 +54,7 @@ export const historyQuery = z.strictObject({
 export const diffQuery = z.strictObject({ from: optional(day), to: optional(day) });
 
 /** `/circular`: a period. */
-export const periodQuery = z.strictObject({ from: optional(dayOrMonth), to: optional(dayOrMonth) });
+export const periodQuery = z.strictObject({ from: optional(dayOrMonth), to: optional(dayOrMonth), plan });
 
 /** `/audit/proof`: an entry and the log size to prove it in. */
 export const proofQuery = z.strictObject({

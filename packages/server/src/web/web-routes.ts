@@ -4,6 +4,7 @@ import type { RouteModule } from '../app/app-deps.ts';
 import { formBody } from './forms/form-body.ts';
 import { dashboardRoutes } from './routes/dashboard-routes.ts';
 import { officePageRoutes } from './routes/office-page-routes.ts';
+import { PLAN_IMPORT_PATH, planImportRoutes } from './routes/plan-import-routes.ts';
 import { reviewPageRoutes } from './routes/review-page-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
 import { accountRoutes } from './routes/account-routes.ts';
@@ -55,8 +56,8 @@ export const webRoutes: RouteModule = (deps) => (router) => {
   web.get('/assets/duban.css', serveAsset(webAssets.css));
   web.get('/assets/duban.js', serveAsset(webAssets.js));
   web.get(['/assets/favicon.svg', '/favicon.ico'], serveAsset(webAssets.icon));
-  web.use(...formBody(), loadViewer(deps.sessions, deps.clock), rateLimit(deps.rateLimit, deps.clock, pageBudget), recordAccess(deps.accessLog, deps.clock, (res) => viewerOf(res)?.principal, PAGE_READS));
-  for (const routes of [sessionRoutes, accountRoutes, adminRoutes, adminUnitRoutes, taskPageRoutes, dashboardRoutes, officePageRoutes, unitPageRoutes, reviewPageRoutes]) routes(deps)(web);
+  web.use(...formBody([PLAN_IMPORT_PATH]), loadViewer(deps.sessions, deps.clock), rateLimit(deps.rateLimit, deps.clock, pageBudget), recordAccess(deps.accessLog, deps.clock, (res) => viewerOf(res)?.principal, PAGE_READS));
+  for (const routes of [sessionRoutes, accountRoutes, adminRoutes, adminUnitRoutes, taskPageRoutes, dashboardRoutes, officePageRoutes, unitPageRoutes, reviewPageRoutes, planImportRoutes]) routes(deps)(web);
   web.use(pageNotFound());
   web.use(webErrors(deps.logger));
   router.use(web);

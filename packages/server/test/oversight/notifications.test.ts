@@ -254,8 +254,8 @@ describe('GET /api/notifications and POST /api/notifications/:id/ack', () => {
     const doc = (await (await s.request('/api/openapi.json')).json()) as { paths: Record<string, Record<string, { parameters?: { name: string }[] }>> };
     expect(doc.paths['/api/notifications']?.['get']?.parameters?.map((p) => p.name)).toEqual(['unread', 'unit', 'limit', 'cursor']);
     expect(doc.paths['/api/notifications/{id}/ack']).toHaveProperty('post');
-    expect(doc.paths['/api/reports/summary']?.['get']?.parameters?.map((p) => p.name)).toEqual(['asOf']);
-    expect(doc.paths['/api/reports/circular']?.['get']?.parameters?.map((p) => p.name)).toEqual(['from', 'to', 'format']);
+    expect(doc.paths['/api/reports/summary']?.['get']?.parameters?.map((p) => p.name)).toEqual(['asOf', 'plan']);
+    expect(doc.paths['/api/reports/circular']?.['get']?.parameters?.map((p) => p.name)).toEqual(['from', 'to', 'format', 'plan']);
     for (const path of ['/api/reports/units', '/api/reports/ledger.csv', '/api/reports/ledger.xlsx']) expect(doc.paths[path], path).toHaveProperty('get');
   });
 });

@@ -7,6 +7,8 @@ import { PlanInputError } from '@duban/plan';
 import { reformTaskV1 } from '@duban/reform-task';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.ts';
+import { openDuban } from '../../src/app/open-duban.ts';
+import { reopenableDatabase } from '../support/test-server.ts';
 import { importPlan } from '../../src/plans/import-plan.ts';
 import { loadPlanFile } from '../../src/plans/load-plan-file.ts';
 import { freshDatabase } from '../../../engine/test/support/test-database.ts';
@@ -43,7 +45,7 @@ describe('plan files on the server', () => {
   it('given that plan, when imported as the server does at start, then the other tasks are created and the lead-less task is skipped by name, not a failure', async () => {
     const engine = new Engine(await openStore(await freshDatabase()), [reformTaskV1]);
     const { plan, planId } = await loadPlanFile(await wordPlan());
-    const imported = await importPlan(engine, plan, planId, new Date('2023-05-10T01:00:00Z'), repositoryUnits);
+    const imported = await importPlan(engine, plan, planId, new Date('2023-05-10T01:00:00Z'), { units: repositoryUnits });
     expect(imported.created).toEqual([`${planId}.001`]);
     expect(imported.skipped).toEqual([{ number: 2, reason: '第2项没有牵头单位，未导入' }]);
   });
@@ -75,5 +77,35 @@ describe('plan files on the server', () => {
     expect(code).toBe(1);
     expect(err.join('\n')).toMatch(/“工作要点\.doc”的格式无法读取；请用Word 或 WPS 文字打开，另存为 \.docx/);
     expect(err.join('\n')).not.toMatch(/\n\s+at /);
+  });
+
+  it('given a plan naming an unknown unit, when plan import runs without --map, then it exits 1 naming the unit and its line; with --map it imports; the same id again exits 1 saying the id exists', async () => {
+    const db = await reopenableDatabase();
+    await (await openDuban(db, { create: true })).close();
+    const path = join(dir, 'campaign.docx');
+    writeFileSync(path, await wordFile(['专项行动方案', '1. 开展涉企收费专项检查。', '牵头单位：示例市数据局', '完成时限：2023年9月底前']));
+    const run = async (...args: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await main(['plan', 'import', '--db', db, ...args], { out: (text) => void out.push(text), err: (text) => void err.push(text) });
+      return { code, out: out.join('\n'), err: err.join('\n') };
+    };
+    const refused = await run(path, '--at', '2023-05-10T09:00:00+08:00');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('单位“示例市数据局”不在单位名录中（第3行）');
+    const imported = await run(path, '--map', '示例市数据局=市水务局', '--at', '2023-05-10T09:00:00+08:00');
+    expect(imported).toMatchObject({ code: 0, out: 'imported plan campaign: 1 tasks created' });
+    const duban = await openDuban(db, { create: false });
+    try {
+      // The mapping is remembered as an alias in the organisation's instance; the plan's tasks are the reform tasks.
+      const listed = (await duban.engine.listInstances({ limit: 10 })).filter((record) => record.workflowId === 'reform-task');
+      expect(listed.map((record) => [record.id, (record.snapshot.context as { leadUnits: string[] }).leadUnits])).toEqual([['campaign.001', ['市水务局']]]);
+      expect((await duban.planRecords.list()).map((plan) => [plan.id, plan.title, plan.tasks, plan.sourceName])).toEqual([['campaign', '专项行动方案', 1, 'campaign.docx']]);
+    } finally {
+      await duban.close();
+    }
+    const again = await run(path, '--map', '示例市数据局=市水务局');
+    expect(again.code).toBe(1);
+    expect(again.err).toContain('计划编号“campaign”已存在');
   });
 });

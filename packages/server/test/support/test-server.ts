@@ -65,6 +65,8 @@ export interface TestServerOptions {
   readonly unitsMaxAgeMs?: number;
   /** The units file an empty registry is seeded from; data/units.json by default. */
   readonly unitsFile?: string;
+  /** The largest plan file an import takes; openDuban's 20 MB otherwise. */
+  readonly planMaxBytes?: number;
   /** Where the clock starts; 2023-05-10 09:00 in Asia/Shanghai by default. */
   readonly startAt?: string;
   /** What the database holds before the server listens; the Karamay plan imported at the clock's start by default. */
@@ -74,7 +76,7 @@ export interface TestServerOptions {
 /** The Karamay plan, imported at the clock's time. */
 export const samplePlan = async (duban: Duban, clock: ManualClock): Promise<void> => {
   const { plan, planId } = await loadPlanFile(repoPaths.samplePlan);
-  await importPlan(duban.engine, plan, planId, clock.now(), duban.units);
+  await importPlan(duban.engine, plan, planId, clock.now(), { units: duban.units });
 };
 
 /**
@@ -96,6 +98,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.heavyReads === undefined ? {} : { heavyReads: options.heavyReads }),
     ...(options.unitsMaxAgeMs === undefined ? {} : { unitsMaxAgeMs: options.unitsMaxAgeMs }),
     ...(options.unitsFile === undefined ? {} : { unitsFile: options.unitsFile }),
+    ...(options.planMaxBytes === undefined ? {} : { planMaxBytes: options.planMaxBytes }),
   });
   const { engine, tokens } = duban;
   const clock = new ManualClock(options.startAt ?? '2023-05-10T09:00:00+08:00');

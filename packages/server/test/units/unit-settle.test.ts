@@ -33,7 +33,7 @@ describe('a plan import settles its unknown units through the registry (unitStor
     expect(await s.auditCount()).toBe(before + 2);
     expect(entries.at(-1)).toMatchObject({ actor: office, payload: { addUnits: [{ name: '市数据局' }], addAliases: [{ alias: '市发展和改革委员会', unit: '市发改委' }] } });
 
-    const { created } = await importPlan(s.engine, plan(['市发展和改革委员会'], ['市数据局']), 'digital-2024', s.clock.now(), s.duban.units);
+    const { created } = await importPlan(s.engine, plan(['市发展和改革委员会'], ['市数据局']), 'digital-2024', s.clock.now(), { units: s.duban.units });
     const task = (await s.engine.getInstance(created[0]!))!.snapshot.context as ReformTaskContext;
     expect(task.leadUnits).toEqual(['市发改委']);
     expect(task.responsibleUnits).toEqual(['市数据局']);

@@ -34,22 +34,23 @@ describe('the task list page of a plan longer than a page', () => {
     // Given the Karamay plan imported twice (142 tasks)
     server = await startTestServer();
     const { plan } = await loadPlanFile(repoPaths.samplePlan);
-    await importPlan(server.engine, plan, 'karamay-copy', server.clock.now(), repositoryUnits);
+    await importPlan(server.engine, plan, 'karamay-copy', server.clock.now(), { units: repositoryUnits });
     const office = new WebClient(server.url);
     await office.signIn(await server.token('office'));
 
-    const first = await office.get('/tasks');
+    // Two plans: the list across both (by default it shows the newest one).
+    const first = await office.get('/tasks?plan=all');
     expect(first.status).toBe(200);
     expect(textOf(first.body)).toContain('任务（共 142 项，第 1/2 页）');
     expect(first.body.match(/<tr>/g)?.length).toBe(1 + TASKS_PER_PAGE);
-    expect(first.body).toContain('href="/tasks?page=2" rel="next"');
+    expect(first.body).toContain('href="/tasks?plan=all&amp;page=2" rel="next"');
 
-    const second = await office.get('/tasks?page=2');
+    const second = await office.get('/tasks?plan=all&page=2');
     expect(textOf(second.body)).toContain('任务（共 142 项，第 2/2 页）');
     expect(second.body.match(/<tr>/g)?.length).toBe(1 + 142 - TASKS_PER_PAGE);
-    expect(second.body).toContain('href="/tasks?page=1" rel="prev"');
+    expect(second.body).toContain('href="/tasks?plan=all&amp;page=1" rel="prev"');
 
-    expect((await office.get('/tasks?page=3')).status).toBe(404);
+    expect((await office.get('/tasks?plan=all&page=3')).status).toBe(404);
     expect((await office.get('/tasks?page=0')).status).toBe(422);
     expect((await office.get('/tasks?page=two')).status).toBe(422);
   });

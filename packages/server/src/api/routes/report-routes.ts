@@ -2,11 +2,11 @@ import type { Response } from 'express';
 import type { RouteModule } from '../../app/app-deps.ts';
 import { readers } from '../../auth/readers.ts';
 import { requireRole } from '../../auth/require-role.ts';
-import { invalidTime } from '../../http/problems.ts';
+import { invalidTime, problem } from '../../http/problems.ts';
 import { heavyRead, pastAsOf } from '../../http/heavy-reads.ts';
 import { sendPieces } from '../../http/send-pieces.ts';
 import { validateInput } from '../../http/validate-input.ts';
-import { assessUnits, circular, circularHtml, circularMarkdown, defaultAssessmentRules, summarize } from '../../reports/index.ts';
+import { assessUnits, circular, circularHtml, circularMarkdown, defaultAssessmentRules, factsOfPlan, summarize } from '../../reports/index.ts';
 import type { LedgerFormat } from '../../reports/ledger/ledger-download.ts';
 import { ledgerDownload } from '../../reports/ledger/ledger-download.ts';
 import { asOf, AsOfError, reportPeriod } from '../../time/as-of.ts';
@@ -19,7 +19,12 @@ import { circularQuery, reportQuery, unitsReportQuery } from '../schemas.ts';
  * `/reports/ledger.xlsx` (downloads named 台账-<date>), and `/reports/circular?from=&to=&format=`,
  * each read through the PlanReader (as of now from the read model, as of a past instant by one replay).
  */
-export const reportRoutes: RouteModule = ({ plans, clock, units, heavyReads }) => (router) => {
+export const reportRoutes: RouteModule = ({ plans, planRecords, clock, units, heavyReads }) => (router) => {
+  /** The plan asked for, once known to exist (404 otherwise); undefined: every plan. */
+  const planOf = async (id: string | undefined) => {
+    if (id !== undefined && !(await planRecords.exists(id))) throw problem('planNotFound', `no plan ${JSON.stringify(id)} (GET /api/plans lists them)`);
+    return id;
+  };
   const planReaders = requireRole(readers.plan, 'read plan-wide reports');
   // As of a past day a report is rebuilt from the whole log; the circular always is.
   const past = heavyRead(heavyReads, pastAsOf(clock));
@@ -27,20 +32,21 @@ export const reportRoutes: RouteModule = ({ plans, clock, units, heavyReads }) =
   const instant = (text: string | undefined) => checked(() => asOf(text, clock.now()));
 
   const sendLedger = async (query: unknown, format: LedgerFormat, res: Response) => {
-    const { asOf: text } = validateInput(reportQuery, query, 'query');
-    const { headers, body } = ledgerDownload(plans, instant(text), format);
+    const { asOf: text, plan: id } = validateInput(reportQuery, query, 'query');
+    const plan = await planOf(id);
+    const { headers, body } = ledgerDownload(plans, instant(text), format, { plan, spansPlans: (await planRecords.list()).length > 1 });
     await sendPieces(res, body, { ...headers, 'Cache-Control': 'private, no-store' });
   };
 
   router.get('/reports/summary', planReaders, past, async (req, res) => {
     const query = validateInput(reportQuery, req.query, 'query');
-    const plan = await plans.facts(instant(query.asOf));
+    const plan = factsOfPlan(await plans.facts(instant(query.asOf)), await planOf(query.plan));
     res.json(summarize(plan.tasks, plan.events, plan.asOf));
   });
 
   router.get('/reports/units', planReaders, past, async (req, res) => {
     const query = validateInput(unitsReportQuery, req.query, 'query');
-    const plan = await plans.facts(instant(query.asOf));
+    const plan = factsOfPlan(await plans.facts(instant(query.asOf)), await planOf(query.plan));
     const unit = query.unit === undefined ? undefined : units.canonical(query.unit);
     const assessment = assessUnits(defaultAssessmentRules, plan.tasks, plan.events, plan.asOf, { reasonsFor: (name) => name === unit });
     res.json(unit === undefined ? assessment : { ...assessment, units: assessment.units.filter((scored) => scored.unit === unit) });
@@ -52,7 +58,7 @@ export const reportRoutes: RouteModule = ({ plans, clock, units, heavyReads }) =
   router.get('/reports/circular', planReaders, always, async (req, res) => {
     const query = validateInput(circularQuery, req.query, 'query');
     const period = checked(() => reportPeriod(query.from, query.to, clock.now()));
-    const plan = await plans.facts({ at: new Date(periodEnd(period)), now: false });
+    const plan = factsOfPlan(await plans.facts({ at: new Date(periodEnd(period)), now: false }), await planOf(query.plan));
     const report = circular(period, plan.tasks, plan.events);
     if (query.format === 'html') res.type('text/html; charset=utf-8').send(circularHtml(report));
     else res.type('text/markdown; charset=utf-8').send(circularMarkdown(report));

@@ -19,7 +19,7 @@ export const taskRoutes: RouteModule = (deps) => (router) => {
     const query = validateInput(taskListQuery, req.query, 'query');
     const actor = actorOf(principalOf(res));
     const limit = query.limit ?? DEFAULT_LIMIT;
-    const filter = { state: query.state, light: query.light, unit: query.unit === undefined ? undefined : units.canonical(query.unit) };
+    const filter = { state: query.state, light: query.light, plan: query.plan, unit: query.unit === undefined ? undefined : units.canonical(query.unit) };
     const now = clock.now();
     const listed = await listTasks(plans, now, actor, filter, query.cursor === undefined ? undefined : decodeTaskCursor(query.cursor));
     const page = listed.slice(0, limit);

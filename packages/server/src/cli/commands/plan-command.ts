@@ -3,14 +3,16 @@ import { loadPlanFile } from '../../plans/load-plan-file.ts';
 import { parseCommandArgs } from '../cli-args.ts';
 import type { CliIo } from '../cli-io.ts';
 import { UsageError } from '../usage-error.ts';
+import { planImport } from './plan-import.ts';
 
 /**
- * `plan parse FILE` (.docx, .xlsx, .md/.txt in UTF-8 or GB18030, .json): Plan JSON on stdout, a
+ * `plan import …` (plan-import.ts), or `plan parse FILE` (.docx, .xlsx, .md/.txt in UTF-8 or GB18030, .json): Plan JSON on stdout, a
  * summary and every warning with its place on stderr; exit 1 when the file is refused or has no task.
  */
 export async function planCommand(args: readonly string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'parse') throw new UsageError(sub === undefined ? 'plan needs a subcommand: parse' : `unknown plan subcommand ${JSON.stringify(sub)}`);
+  if (sub === 'import') return planImport(rest, io);
+  if (sub !== 'parse') throw new UsageError(sub === undefined ? 'plan needs a subcommand: parse, import' : `unknown plan subcommand ${JSON.stringify(sub)}`);
   const { positionals } = parseCommandArgs(rest, {}, { min: 1, max: 1, names: 'FILE' });
   const { plan, document } = await loadPlanFile(positionals[0]!);
   io.out(JSON.stringify(plan, null, 2));

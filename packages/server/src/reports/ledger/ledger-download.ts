@@ -4,7 +4,14 @@ import { shanghaiDate } from '../../time/calendar.ts';
 import type { PlanReader } from '../plan-reader.ts';
 import { ledgerCsvPieces } from './ledger-csv.ts';
 import { ledgerXlsxPieces } from './ledger-xlsx.ts';
-import { ledgerRowPieces } from './ledger.ts';
+import { ledgerColumnsFor, ledgerRowPieces } from './ledger.ts';
+import { piecesOfPlan } from '../plan-scope.ts';
+
+/** Which plan a ledger covers (undefined: every plan), and whether the database holds several (then 所属计划 is a column). */
+export interface LedgerScope {
+  readonly plan: string | undefined;
+  readonly spansPlans: boolean;
+}
 
 /** The title over the .xlsx ledger. */
 export const LEDGER_TITLE = '“放管服”改革任务督办台账';
@@ -17,15 +24,18 @@ export type LedgerFormat = 'csv' | 'xlsx';
  * A ledger download, for the API, the pages and the CLI alike: its headers (type, file name
  * 台账-<date>) and its body, made as it is sent. As of now the rows come a few hundred at a time as
  * the stored tasks are read (the plan is never held whole); as of a past instant from one replay
- * (PlanReader.pieces). Does IO as the body is read.
+ * (PlanReader.pieces). Narrowed to one plan by `scope`; across several plans its first column is
+ * 所属计划. Does IO as the body is read.
  */
-export function ledgerDownload(plans: PlanReader, asOf: AsOf, format: LedgerFormat) {
+export function ledgerDownload(plans: PlanReader, asOf: AsOf, format: LedgerFormat, scope: LedgerScope = { plan: undefined, spansPlans: false }) {
   const date = shanghaiDate(asOf.at.getTime());
-  const rows = ledgerRowPieces(plans.pieces(asOf), asOf.at);
+  const spans = scope.plan === undefined && scope.spansPlans;
+  const rows = ledgerRowPieces(piecesOfPlan(plans.pieces(asOf), scope.plan), asOf.at, spans);
+  const columns = ledgerColumnsFor(spans);
   const headers = {
     'Content-Type': format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE,
     'Content-Disposition': attachmentDisposition(`台账-${date}.${format}`, `ledger-${date}.${format}`),
   };
-  const body: AsyncIterable<string | Uint8Array> = format === 'csv' ? ledgerCsvPieces(rows) : ledgerXlsxPieces(rows, { title: LEDGER_TITLE, asOf: asOf.at });
+  const body: AsyncIterable<string | Uint8Array> = format === 'csv' ? ledgerCsvPieces(rows, columns) : ledgerXlsxPieces(rows, { title: LEDGER_TITLE, asOf: asOf.at, columns });
   return { headers, body };
 }

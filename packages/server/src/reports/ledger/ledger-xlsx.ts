@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import type { Writable } from 'node:stream';
 import type { LedgerColumn, LedgerRow } from './ledger.ts';
 import { onePiece } from '../one-piece.ts';
-import { ledgerColumns } from './ledger.ts';
+import { ledgerColumns as allColumns } from './ledger.ts';
 import type { Instant } from '../../time/calendar.ts';
 import { chineseDate, instantMs, shanghaiDate } from '../../time/calendar.ts';
 
@@ -11,6 +11,8 @@ export interface LedgerXlsxOptions {
   readonly title: string;
   /** The instant the ledger is as of; shown after the title. */
   readonly asOf: Instant;
+  /** The columns, ledgerColumns by default (ledgerColumnsFor: 所属计划 first across plans). */
+  readonly columns?: readonly LedgerColumn[];
 }
 
 /** ARGB fill of each light label, and whether its text reads better in white. */
@@ -21,6 +23,7 @@ export const lightFills: Readonly<Record<string, { readonly argb: string; readon
 };
 
 const widths: Readonly<Record<LedgerColumn, number>> = {
+  所属计划: 18,
   序号: 6,
   所属部分: 16,
   具体举措: 24,
@@ -78,6 +81,7 @@ async function writeLedgerXlsx(rows: AsyncIterable<readonly LedgerRow[]>, option
     views: [{ state: 'frozen', xSplit: 0, ySplit: 2, topLeftCell: 'A3', activeCell: 'A3' }],
     pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:2' },
   });
+  const ledgerColumns = options.columns ?? allColumns;
   sheet.columns = ledgerColumns.map((column) => ({ key: column, width: widths[column] }));
   sheet.autoFilter = { from: { row: 2, column: 1 }, to: { row: 2, column: ledgerColumns.length } };
 

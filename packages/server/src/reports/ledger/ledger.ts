@@ -1,4 +1,4 @@
-import { DAY_MS, eventLabels, light, lightLabels, overdueDays, stateLabels } from '@duban/reform-task';
+import { DAY_MS, eventLabels, lateFrom, light, lightLabels, overdueDays, stateLabels } from '@duban/reform-task';
 import type { ReformTaskContext, ReformTaskState } from '@duban/reform-task';
 import type { ReportTask, ReportTasks } from '../report-task.ts';
 import { reportTasks } from '../report-task.ts';
@@ -23,14 +23,23 @@ export const ledgerColumns = [
   '约谈情况',
 ] as const;
 
-export type LedgerColumn = (typeof ledgerColumns)[number];
+/** The column a ledger across several plans starts with: the plan's id. */
+export const LEDGER_PLAN_COLUMN = '所属计划';
+
+/** Every column a ledger may have. */
+export type LedgerColumn = (typeof ledgerColumns)[number] | typeof LEDGER_PLAN_COLUMN;
+
+/** The ledger's columns: with 所属计划 first when it spans several plans. Pure. */
+export function ledgerColumnsFor(spansPlans: boolean): readonly LedgerColumn[] {
+  return spansPlans ? [LEDGER_PLAN_COLUMN, ...ledgerColumns] : ledgerColumns;
+}
 
 /**
  * One task of the ledger, keyed by the Chinese column names; 序号 and 逾期天数 are numbers. A task whose
  * report stands (reported, verified, closed) counts the days it was late when it reported, and
  * 报送情况 says whether it reported on time: lateness stays on the ledger after verification and closing.
  */
-export type LedgerRow = { readonly [K in LedgerColumn]: K extends '序号' | '逾期天数' ? number : string };
+export type LedgerRow = { readonly [K in (typeof ledgerColumns)[number]]: K extends '序号' | '逾期天数' ? number : string } & { readonly 所属计划?: string };
 
 /** Separator of unit names in a cell. */
 const UNIT_SEPARATOR = '、';
@@ -39,14 +48,15 @@ const UNIT_SEPARATOR = '、';
  * One ledger row per task, in plan order, as the tasks stood at `asOf` (`tasks` must be the
  * instances as of that instant). Every value is what a reader of the 台账 expects, in Chinese. Pure.
  */
-export function ledgerRows(tasks: ReportTasks, asOf: Instant): LedgerRow[] {
+export function ledgerRows(tasks: ReportTasks, asOf: Instant, withPlan = false): LedgerRow[] {
   const now = instantMs(asOf);
-  return reportTasks(tasks).map((item) => ledgerRow(item, now));
+  // Across plans each row also names its plan (所属计划, see ledgerColumnsFor).
+  return reportTasks(tasks).map((item) => (withPlan ? { 所属计划: item.task.planId, ...ledgerRow(item, now) } : ledgerRow(item, now)));
 }
 
 /** The ledger's rows of each piece of tasks, as the pieces come (see storedTasksInPieces). */
-export async function* ledgerRowPieces(pieces: AsyncIterable<ReportTasks>, asOf: Instant): AsyncGenerator<LedgerRow[]> {
-  for await (const tasks of pieces) yield ledgerRows(tasks, asOf);
+export async function* ledgerRowPieces(pieces: AsyncIterable<ReportTasks>, asOf: Instant, withPlan = false): AsyncGenerator<LedgerRow[]> {
+  for await (const tasks of pieces) yield ledgerRows(tasks, asOf, withPlan);
 }
 
 function ledgerRow({ snapshot, task }: ReportTask, now: number): LedgerRow {
@@ -73,11 +83,15 @@ function standingReport(state: string): boolean {
   return state === 'reported' || state === 'verified' || state === 'closed';
 }
 
-/** Calendar days (Asia/Shanghai) the standing report came after the limit in force: 1 on the first day after it. Pure. */
-export function reportLateDays(task: Pick<ReformTaskContext, 'reportedAt' | 'deadlineAt'>): number {
-  const { reportedAt, deadlineAt } = task;
-  if (reportedAt === null || deadlineAt === null || reportedAt < deadlineAt) return 0;
-  return Math.floor((reportedAt - deadlineAt) / DAY_MS) + 1;
+/**
+ * Calendar days (Asia/Shanghai) the standing report came after the limit in force (after the import,
+ * for a task imported late): 1 on the first day after it. Pure.
+ */
+export function reportLateDays(task: Pick<ReformTaskContext, 'reportedAt' | 'deadlineAt' | 'graceFrom'>): number {
+  const { reportedAt } = task;
+  const from = lateFrom(task);
+  if (reportedAt === null || from === null || reportedAt < from) return 0;
+  return Math.floor((reportedAt - from) / DAY_MS) + 1;
 }
 
 function reportText(state: string, task: ReformTaskContext): string {

@@ -42,12 +42,13 @@ export function filterForm(
   action: string,
   tasks: readonly TaskFacts[],
   filter: TaskFilter & { asOf?: string | undefined },
-  options: { asOf?: { max: string }; errors?: QueryErrors } = {},
+  options: { asOf?: { max: string }; errors?: QueryErrors; plan?: SafeHtml | '' } = {},
 ): SafeHtml {
   const errors = options.errors ?? {};
   const units = [...new Set(tasks.flatMap(({ task }) => partyUnits(task)))].sort(compareUnits);
   const parts = [...new Set(tasks.map(({ task }) => task.part))];
   return html`<form class="filters" method="get" action="${action}" role="search" aria-label="筛选">
+${options.plan ?? ''}
 ${select('state', '状态', reformTaskStates.map((s) => [s, stateLabels[s]] as const), filter.state, errors)}
 ${select('light', '红黄绿灯', (['red', 'yellow', 'green', 'none'] as const).map((l) => [l, lightLabels[l]] as const), filter.light, errors)}
 ${select('unit', '单位', units.map((u) => [u, u] as const), filter.unit, errors)}

@@ -7,6 +7,8 @@ import { layout, queryNotice } from '../view/layout.ts';
 import { dateField } from '../forms/filter-form.ts';
 import type { QueryErrors } from '../forms/query-fields.ts';
 import type { Viewer } from '../session/web-viewer.ts';
+import type { PlanView } from '../plans/page-plan.ts';
+import { withPlan } from '../plans/page-plan.ts';
 
 function points(n: number): string {
   return n > 0 ? `+${n}` : String(n);
@@ -19,7 +21,7 @@ function tied(units: readonly { readonly score: number }[], index: number): bool
 }
 
 /** The assessment table: each unit's score, gains and losses, with every reason behind a disclosure (for a unit, its own row only). Pure. */
-export function assessmentPage(model: { viewer: Viewer; assessment: Assessment; asOfDay: string; today: string; taskIds: ReadonlyMap<number, string>; errors?: QueryErrors }): SafeHtml {
+export function assessmentPage(model: { viewer: Viewer; assessment: Assessment; asOfDay: string; today: string; taskIds: ReadonlyMap<number, string>; errors?: QueryErrors; plan?: PlanView }): SafeHtml {
   const { assessment } = model;
   const own = model.viewer.principal.role === 'unit' ? model.viewer.principal.unit : null;
   // A unit reads only its own row and its reasons, never another unit's.
@@ -29,8 +31,8 @@ export function assessmentPage(model: { viewer: Viewer; assessment: Assessment; 
     title: own === null ? '单位考核' : '本单位考核',
     viewer: model.viewer,
     current: '/assessment',
-    notices: queryNotice(model.errors),
-    body: html`<form class="filters" method="get" action="/assessment">${dateField({ id: 'asOf', name: 'asOf', label: '截至日期', max: model.today, value: model.asOfDay, error: model.errors?.['asOf'] })}<div class="actions"><button type="submit" class="primary">计算</button></div></form>
+    notices: [...queryNotice(model.errors), ...(model.plan?.notices ?? [])],
+    body: html`<form class="filters" method="get" action="/assessment">${model.plan?.field ?? ''}${dateField({ id: 'asOf', name: 'asOf', label: '截至日期', max: model.today, value: model.asOfDay, error: model.errors?.['asOf'] })}<div class="actions"><button type="submit" class="primary">计算</button></div></form>
 <p class="muted">规则版本 ${assessment.rulesVersion}，基础分 ${assessment.base} 分；截至 ${shanghaiDateTime(assessment.asOf)}。点击“明细”可查看每一项加减分的依据。</p>
 <table class="stack assessment">
 <caption>${caption}</caption>

@@ -5,18 +5,20 @@ import { layout, queryNotice } from '../view/layout.ts';
 import { dateField } from '../forms/filter-form.ts';
 import type { QueryErrors } from '../forms/query-fields.ts';
 import type { Viewer } from '../session/web-viewer.ts';
+import type { PlanView } from '../plans/page-plan.ts';
 
 /** The circular page: a period form and, once chosen, the circular's overview with a link to the printable text. Pure. */
-export function circularPage(model: { viewer: Viewer; from: string; to: string; today: string; circular?: Circular; errors?: QueryErrors }): SafeHtml {
+export function circularPage(model: { viewer: Viewer; from: string; to: string; today: string; circular?: Circular; errors?: QueryErrors; plan?: PlanView }): SafeHtml {
   const errors = model.errors ?? {};
   const { circular } = model;
-  const query = `from=${encodeURIComponent(model.from)}&to=${encodeURIComponent(model.to)}`;
+  const query = `from=${encodeURIComponent(model.from)}&to=${encodeURIComponent(model.to)}${model.plan === undefined || model.plan.param === '' ? '' : `&${model.plan.param}`}`;
   return layout({
     title: '情况通报',
     viewer: model.viewer,
     current: '/circular',
-    notices: queryNotice(errors),
+    notices: [...queryNotice(errors), ...(model.plan?.notices ?? [])],
     body: html`<form class="filters" method="get" action="/circular">
+${model.plan?.field ?? ''}
 ${dateField({ id: 'from', name: 'from', label: '起始日期', max: model.today, value: model.from, required: true, error: errors['from'] })}
 ${dateField({ id: 'to', name: 'to', label: '截止日期', max: model.today, value: model.to, required: true, error: errors['to'] })}
 <div class="actions"><button type="submit" class="primary">生成通报</button></div>

@@ -11,6 +11,8 @@ import { layout, queryNotice } from '../view/layout.ts';
 import type { TaskFilter } from '../../tasks/task-filter.ts';
 import { TASKS_PER_PAGE, taskListHref, taskTable } from '../view/task-table.ts';
 import type { Viewer } from '../session/web-viewer.ts';
+import type { PlanView } from '../plans/page-plan.ts';
+import { withPlan } from '../plans/page-plan.ts';
 
 /** What the dashboard shows. */
 export interface DashboardModel {
@@ -31,6 +33,8 @@ export interface DashboardModel {
   readonly errors?: QueryErrors;
   /** Whether to show the 待核验 card (the office's). */
   readonly showWaiting?: boolean;
+  /** The plan shown and its selector. */
+  readonly plan?: PlanView;
 }
 
 function tallyTable(caption: string, head: string, rows: readonly ({ name: string } & Tally)[]): SafeHtml {
@@ -58,13 +62,14 @@ export function dashboardPage(model: DashboardModel): SafeHtml {
   const a = summary.activity;
   // Every figure and bar links to the list of the tasks it counts: the same filters, the same day.
   const list = (extra: TaskFilter) => taskListHref({ ...model.filter, ...extra });
-  const links = html`<p class="downloads">下载台账：<a href="/ledger.csv${model.asOfDay === undefined ? '' : `?asOf=${model.asOfDay}`}">CSV</a> · <a href="/ledger.xlsx${model.asOfDay === undefined ? '' : `?asOf=${model.asOfDay}`}">Excel</a></p>`;
+  const day = model.asOfDay === undefined ? '' : `?asOf=${model.asOfDay}`;
+  const links = html`<p class="downloads">下载台账：<a href="${withPlan(`/ledger.csv${day}`, model.plan)}">CSV</a> · <a href="${withPlan(`/ledger.xlsx${day}`, model.plan)}">Excel</a></p>`;
   return layout({
     title: model.asOfDay === undefined ? '全局看板' : `全局看板（截至${model.asOfDay}）`,
     viewer: model.viewer,
     current: '/dashboard',
-    notices: [...queryNotice(model.errors), ...(model.asOfDay === undefined ? [] : [{ kind: 'info' as const, text: `以下为根据审计日志重放的 ${model.asOfDay} 日终情况。` }])],
-    body: html`${filterForm('/dashboard', model.all, model.filter, { asOf: { max: model.today }, errors: model.errors ?? {} })}
+    notices: [...queryNotice(model.errors), ...(model.plan?.notices ?? []), ...(model.asOfDay === undefined ? [] : [{ kind: 'info' as const, text: `以下为根据审计日志重放的 ${model.asOfDay} 日终情况。` }])],
+    body: html`${filterForm('/dashboard', model.all, model.filter, { asOf: { max: model.today }, errors: model.errors ?? {}, plan: model.plan?.field ?? '' })}
 <section aria-labelledby="stats-h"><h2 id="stats-h">总体情况</h2>
 <div class="stats">${card('任务总数', summary.total, list({}))}${card('完成率', summary.completion.percent, list({ done: true }))}${card('逾期', summary.overdue.length, list({ overdue: true }), 'stat-red')}${card('红灯', summary.byLight.red, list({ light: 'red' }), 'stat-red')}${card('黄灯', summary.byLight.yellow, list({ light: 'yellow' }), 'stat-yellow')}${card('绿灯', summary.byLight.green, list({ light: 'green' }), 'stat-green')}${
       model.showWaiting === true ? card('待核验', summary.byState.reported, list({ state: 'reported' })) : ''

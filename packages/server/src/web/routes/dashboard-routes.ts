@@ -2,7 +2,8 @@ import type { RouteModule } from '../../app/app-deps.ts';
 import { actorOf } from '../../auth/principal.ts';
 import { readers } from '../../auth/readers.ts';
 import { heavyRead, pastAsOf } from '../../http/heavy-reads.ts';
-import { summarize } from '../../reports/index.ts';
+import { factsOfPlan, summarize } from '../../reports/index.ts';
+import { pagePlan, planView } from '../plans/page-plan.ts';
 import { filterTasks } from '../../tasks/task-filter.ts';
 import { asOf } from '../../time/as-of.ts';
 import { shanghaiDate } from '../../time/calendar.ts';
@@ -16,7 +17,7 @@ import { dashboardQuery } from '../web-queries.ts';
  * day (replayed from the log, read once for tasks and supervision facts), narrowed by the filters.
  */
 export const dashboardRoutes: RouteModule = (deps) => (router) => {
-  const { plans, clock, units } = deps;
+  const { plans, planRecords, clock, units } = deps;
 
   router.get('/dashboard', requireViewer(readers.plan), heavyRead(deps.heavyReads, pastAsOf(clock)), async (req, res) => {
     const { query, errors } = pageQuery(dashboardQuery, req.query);
@@ -26,9 +27,10 @@ export const dashboardRoutes: RouteModule = (deps) => (router) => {
     // A refused day shows today, with the message beside the date.
     const instant = checkTime(errors, () => asOf(query.asOf, now), () => asOf(undefined, now));
     if (errors['asOf'] !== undefined) delete query.asOf;
-    const plan = await plans.facts(instant);
+    const chosen = await pagePlan(planRecords, query.plan, errors);
+    const plan = factsOfPlan(await plans.facts(instant), chosen.id);
     const all = plan.tasks;
-    const filter = { ...query, ...(query.unit === undefined ? {} : { unit: units.canonical(query.unit) }) };
+    const filter = { ...query, plan: undefined, ...(query.unit === undefined ? {} : { unit: units.canonical(query.unit) }) };
     const shown = filterTasks(all, filter, actor, instant.at.getTime());
     const shownIds = new Set(shown.map((task) => task.id));
     const events = plan.events.filter((event) => shownIds.has(event.taskId));
@@ -40,7 +42,8 @@ export const dashboardRoutes: RouteModule = (deps) => (router) => {
         all,
         shown,
         summary,
-        filter,
+        filter: { ...filter, plan: chosen.plans.length > 1 ? chosen.chosen : undefined },
+        plan: planView(chosen, errors),
         today: shanghaiDate(now.getTime()),
         at: instant.at.getTime(),
         asOfDay: query.asOf,

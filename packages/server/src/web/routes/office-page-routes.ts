@@ -5,7 +5,7 @@ import { readers } from '../../auth/readers.ts';
 import { heavyRead, pastAsOf } from '../../http/heavy-reads.ts';
 import { sendPieces } from '../../http/send-pieces.ts';
 import { validateInput } from '../../http/validate-input.ts';
-import { assessUnits, circular, circularHtml, defaultAssessmentRules } from '../../reports/index.ts';
+import { assessUnits, circular, circularHtml, defaultAssessmentRules, factsOfPlan } from '../../reports/index.ts';
 import type { LedgerFormat } from '../../reports/ledger/ledger-download.ts';
 import { ledgerDownload } from '../../reports/ledger/ledger-download.ts';
 import { asOf, reportPeriod } from '../../time/as-of.ts';
@@ -18,7 +18,9 @@ import { circularPage } from '../pages/circular-page.ts';
 import { ledgerPage } from '../pages/ledger-page.ts';
 import { queuePage } from '../pages/queue-page.ts';
 import { requireViewer, signedIn } from '../session/web-viewer.ts';
-import { asOfQuery, emptyQuery, periodQuery } from '../web-queries.ts';
+import { emptyQuery, periodQuery, planAsOfQuery } from '../web-queries.ts';
+import { pagePlan, planView } from '../plans/page-plan.ts';
+import { PAGE_NOT_FOUND } from '../../http/problems.ts';
 
 /** The period a circular is for: as asked, by default from the 1st of this month to today. */
 function chosenPeriod(query: { from?: string | undefined; to?: string | undefined }, now: Date): { from: string; to: string; today: string } {
@@ -39,7 +41,7 @@ function circularCsp(document: string): string {
  * circularHtml), `/ledger?asOf=` with `/ledger.csv` and `/ledger.xlsx`.
  */
 export const officePageRoutes: RouteModule = (deps) => (router) => {
-  const { plans, clock } = deps;
+  const { plans, planRecords, clock } = deps;
   // As of a past day a page is rebuilt from the whole log; a circular always is.
   const past = heavyRead(deps.heavyReads, pastAsOf(clock));
   const always = heavyRead(deps.heavyReads);
@@ -53,19 +55,20 @@ export const officePageRoutes: RouteModule = (deps) => (router) => {
   });
 
   router.get('/assessment', requireViewer(readers.assessment), past, async (req, res) => {
-    const { query, errors } = pageQuery(asOfQuery, req.query);
+    const { query, errors } = pageQuery(planAsOfQuery, req.query);
     const now = clock.now();
     const today = shanghaiDate(now.getTime());
     const instant = checkTime(errors, () => asOf(query.asOf, now), () => asOf(undefined, now));
-    const { tasks, events } = await plans.facts(instant);
+    const chosen = await pagePlan(planRecords, query.plan, errors);
+    const { tasks, events } = factsOfPlan(await plans.facts(instant), chosen.id);
     const assessment = assessUnits(defaultAssessmentRules, tasks, events, instant.at);
     const taskIds = new Map(tasks.map((t) => [t.task.number, t.id]));
     const asOfDay = errors['asOf'] === undefined ? (query.asOf ?? today) : today;
-    res.status(queryStatus(errors)).type('html').send(assessmentPage({ viewer: signedIn(res), assessment, asOfDay, today, taskIds, errors }).text);
+    res.status(queryStatus(errors)).type('html').send(assessmentPage({ viewer: signedIn(res), assessment, asOfDay, today, taskIds, errors, plan: planView(chosen, errors) }).text);
   });
 
-  const circularOf = async (period: Period) => {
-    const plan = await plans.facts({ at: new Date(periodEnd(period)), now: false });
+  const circularOf = async (period: Period, planId: string | undefined) => {
+    const plan = factsOfPlan(await plans.facts({ at: new Date(periodEnd(period)), now: false }), planId);
     return circular(period, plan.tasks, plan.events);
   };
 
@@ -73,39 +76,45 @@ export const officePageRoutes: RouteModule = (deps) => (router) => {
     const { query, errors } = pageQuery(periodQuery, req.query);
     const now = clock.now();
     const chosen = chosenPeriod(query, now);
+    const planChosen = await pagePlan(planRecords, query.plan, errors);
     const asked = query.from !== undefined || query.to !== undefined;
     // A refused period: the form again, as typed, with the message beside the date it is about.
-    const period = Object.keys(errors).length > 0 ? undefined : checkTime<Period | undefined>(errors, () => reportPeriod(chosen.from, chosen.to, now), () => undefined);
-    const report = asked && period !== undefined ? await circularOf(period) : undefined;
+    const period = Object.keys(errors).some((field) => field !== 'plan') ? undefined : checkTime<Period | undefined>(errors, () => reportPeriod(chosen.from, chosen.to, now), () => undefined);
+    const report = asked && period !== undefined ? await circularOf(period, planChosen.id) : undefined;
     const typed = { from: typedValue(req.query, 'from') ?? chosen.from, to: typedValue(req.query, 'to') ?? chosen.to };
     res
       .status(queryStatus(errors))
       .type('html')
-      .send(circularPage({ viewer: signedIn(res), ...typed, today: chosen.today, errors, ...(report === undefined ? {} : { circular: report }) }).text);
+      .send(circularPage({ viewer: signedIn(res), ...typed, today: chosen.today, errors, plan: planView(planChosen, errors), ...(report === undefined ? {} : { circular: report }) }).text);
   });
 
   router.get('/circular/view', requireViewer(readers.circular), always, async (req, res) => {
     const query = validateInput(periodQuery, req.query, 'query');
     const now = clock.now();
     const chosen = chosenPeriod(query, now);
-    const document = circularHtml(await circularOf(pageTime(() => reportPeriod(chosen.from, chosen.to, now))));
+    const planChosen = await pagePlan(planRecords, query.plan, {});
+    const document = circularHtml(await circularOf(pageTime(() => reportPeriod(chosen.from, chosen.to, now)), planChosen.id));
     res.setHeader('Content-Security-Policy', circularCsp(document));
     res.type('html').send(document);
   });
 
-  router.get('/ledger', requireViewer(readers.plan), (req, res) => {
-    const { query, errors } = pageQuery(asOfQuery, req.query);
+  router.get('/ledger', requireViewer(readers.plan), async (req, res) => {
+    const { query, errors } = pageQuery(planAsOfQuery, req.query);
     const now = clock.now();
+    const chosen = await pagePlan(planRecords, query.plan, errors);
     // A day to come is refused here already, beside the date, not only by the download.
     checkTime(errors, () => asOf(query.asOf, now), () => asOf(undefined, now));
     const today = shanghaiDate(now.getTime());
     const asOfDay = errors['asOf'] === undefined ? (query.asOf ?? today) : today;
-    res.status(queryStatus(errors)).type('html').send(ledgerPage({ viewer: signedIn(res), asOfDay, today, errors }).text);
+    res.status(queryStatus(errors)).type('html').send(ledgerPage({ viewer: signedIn(res), asOfDay, today, errors, plan: planView(chosen, errors) }).text);
   });
 
   const sendLedger = async (query: unknown, format: LedgerFormat, res: Response) => {
-    const { asOf: day } = validateInput(asOfQuery, query, 'query');
-    const { headers, body } = ledgerDownload(plans, pageTime(() => asOf(day, clock.now())), format);
+    const { asOf: day, plan } = validateInput(planAsOfQuery, query, 'query');
+    const errors = {};
+    const chosen = await pagePlan(planRecords, plan, errors);
+    if (Object.keys(errors).length > 0) throw PAGE_NOT_FOUND;
+    const { headers, body } = ledgerDownload(plans, pageTime(() => asOf(day, clock.now())), format, { plan: chosen.id, spansPlans: chosen.plans.length > 1 });
     await sendPieces(res, body, headers);
   };
 

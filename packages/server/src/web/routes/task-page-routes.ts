@@ -33,6 +33,7 @@ import { shanghaiDate } from '../../time/calendar.ts';
 import type { Viewer } from '../session/web-viewer.ts';
 import { requireViewer, signedIn } from '../session/web-viewer.ts';
 import { workflowDiagram } from '../diagram/workflow-diagram.ts';
+import { pagePlan, planView } from '../plans/page-plan.ts';
 
 /** What the banner says when the engine refuses a form: the fields (422), the state (409), a stale page (412), the role (403). Pure. */
 function refusalNotice(problem: HttpProblem, type: FormEventType, state: string): Notice {
@@ -75,7 +76,7 @@ const formFields = z.strictObject({
  * refusal shows the page again with the typed values and the errors, success redirects (303) back.
  */
 export const taskPageRoutes: RouteModule = (deps) => (router) => {
-  const { engine, events, plans, units, clock } = deps;
+  const { engine, events, plans, planRecords, units, clock } = deps;
   // REASSIGN offers the registry's units a task may be led by: not collectives, which stand for several.
   // Read on each page: the admin may have added a unit since the server started.
   const registryUnits = () => units.units.filter((unit) => unit.kind !== 'collective').map((unit) => unit.name);
@@ -107,14 +108,16 @@ export const taskPageRoutes: RouteModule = (deps) => (router) => {
     // Now from the read model; as of a past day (a link from that day's dashboard) replayed from the log.
     const instant = checkTime(errors, () => asOf(query.asOf, now), () => asOf(undefined, now));
     if (errors['asOf'] !== undefined) delete filter.asOf;
-    const visible = instant.now ? await listTasks(plans, now, actor) : filterTasks((await plans.facts(instant)).tasks, {}, actor);
-    const matching = filterTasks(visible, filter, actor, instant.at.getTime());
+    const chosen = await pagePlan(planRecords, query.plan, errors);
+    const inPlan = { plan: chosen.id };
+    const visible = instant.now ? await listTasks(plans, now, actor, inPlan) : filterTasks((await plans.facts(instant)).tasks, inPlan, actor);
+    const matching = filterTasks(visible, { ...filter, plan: undefined }, actor, instant.at.getTime());
     const shown = pageOf(matching, query.page ?? 1);
     if (shown === undefined) throw PAGE_NOT_FOUND;
     res
       .status(queryStatus(errors))
       .type('html')
-      .send(taskListPage({ viewer, visible, shown: shown.items, page: shown.page, filter, errors, today: shanghaiDate(now.getTime()), at: instant.at.getTime() }).text);
+      .send(taskListPage({ viewer, visible, shown: shown.items, page: shown.page, filter: { ...filter, plan: chosen.plans.length > 1 ? chosen.chosen : undefined }, plan: planView(chosen, errors), errors, today: shanghaiDate(now.getTime()), at: instant.at.getTime() }).text);
   });
 
   router.get('/tasks/:id', requireViewer(), async (req, res) => {

@@ -55,9 +55,10 @@ export function safeNext(path: unknown): string | undefined {
 /**
  * Lets through a signed-in viewer whose role is one of `roles` (any role when omitted). Without a
  * session, a page request is sent to the sign-in page; a signed-in viewer of another role gets a 403.
- * A POST must also come from this origin and carry the session's anti-forgery token.
+ * A POST must also come from this origin and carry the session's anti-forgery token (for a multipart
+ * form, `multipart`: the route checks the token once it has read the fields).
  */
-export function requireViewer(roles?: readonly Role[]): RequestHandler {
+export function requireViewer(roles?: readonly Role[], options: { readonly multipart?: boolean } = {}): RequestHandler {
   return (req, res, next) => {
     const viewer = viewerOf(res);
     if (viewer === undefined) {
@@ -74,7 +75,8 @@ export function requireViewer(roles?: readonly Role[]): RequestHandler {
     }
     if (req.method === 'POST') {
       checkSameOrigin(req);
-      checkCsrfField(formOf(req.body), viewer.csrf);
+      // A multipart form's fields are read by its route, which checks the token among them (checkCsrfField).
+      if (options.multipart !== true) checkCsrfField(formOf(req.body), viewer.csrf);
     }
     next();
   };

@@ -36,6 +36,7 @@ export const navigation: Readonly<Record<Role, readonly NavItem[]>> = {
     { href: '/ledger', label: '台账' },
     { href: '/notifications', label: '已发通知' },
     { href: '/audit', label: '审计核验' },
+    { href: '/plans/import', label: '导入计划' },
   ],
   reviewer: [
     { href: '/audit', label: '审计核验' },
@@ -50,6 +51,7 @@ export const navigation: Readonly<Record<Role, readonly NavItem[]>> = {
     { href: '/tasks', label: '任务列表' },
     { href: '/ledger', label: '台账' },
     { href: '/audit', label: '审计核验' },
+    { href: '/plans/import', label: '导入计划' },
     { href: '/admin/accounts', label: '账号管理' },
     { href: '/admin/units', label: '单位管理' },
   ],

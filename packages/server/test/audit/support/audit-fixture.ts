@@ -34,7 +34,7 @@ export async function servedDatabase(): Promise<{ latest: DatabaseFiles; backupA
     const { engine } = duban;
     signer = await openAuditSigner(engine, latest.db, { create: true });
     const { plan, planId } = await loadPlanFile(repoPaths.samplePlan);
-    await importPlan(engine, plan, planId, new Date('2023-05-10T09:00:00+08:00'), duban.units);
+    await importPlan(engine, plan, planId, new Date('2023-05-10T09:00:00+08:00'), { units: duban.units });
     await recordCheckpoint(engine, signer, new Date('2023-05-10T10:00:00+08:00'));
     let day = 11;
     const at = () => new Date(`2023-05-${String(day++).padStart(2, '0')}T10:00:00+08:00`);

@@ -64,6 +64,23 @@ export class WebClient {
     );
   }
 
+  /** Posts a multipart form (an upload) as a browser does, `_csrf` from the last page unless given; `origin: null` sends none. */
+  async postMultipart(path: string, form: FormData, options: { origin?: string | null; csrf?: string | null } = {}): Promise<WebResponse> {
+    const csrf = options.csrf === undefined ? this.csrf() : options.csrf;
+    const body = new FormData();
+    if (csrf !== null && csrf !== undefined) body.append('_csrf', csrf);
+    for (const [name, value] of form.entries()) body.append(name, value);
+    const origin = options.origin === undefined ? this.base : options.origin;
+    return this.read(
+      await fetch(`${this.base}${path}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { Accept: 'text/html', ...(origin === null ? {} : { Origin: origin }), ...this.cookieHeader() },
+        body,
+      }),
+    );
+  }
+
   /** The `_csrf` hidden field of the last page. */
   csrf(): string | undefined {
     return this.last === undefined ? undefined : /name="_csrf" value="([^"]+)"/.exec(this.last.body)?.[1];
