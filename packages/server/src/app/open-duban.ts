@@ -30,6 +30,10 @@ import { CurrentPlan } from '../reports/current-plan.ts';
 import { PlanReader } from '../reports/plan-reader.ts';
 import { UserError } from '../user-error.ts';
 import { SessionStore } from '../web/session/session-store.ts';
+import { OidcSignOn, singleSignOnOff } from '../sso/single-sign-on.ts';
+import type { SingleSignOn } from '../sso/single-sign-on.ts';
+import type { SsoSettings } from '../sso/sso-settings.ts';
+import { SsoStore } from '../sso/sso-store.ts';
 import { createLogger } from './create-logger.ts';
 
 /** An open duban database and everything built on it: what a server, a command or a test runs on. */
@@ -41,6 +45,8 @@ export interface Duban {
   readonly sessions: SessionStore;
   /** Sign-in attempts per address and per login name (shared in the database on PostgreSQL). */
   readonly signInLimits: SignInLimiters;
+  /** Sign-in through an OpenID provider; off unless `OpenOptions.sso` names one. */
+  readonly sso: SingleSignOn;
   readonly notifications: NotificationStore;
   readonly webhooks: WebhookStore;
   readonly accessLog: AccessLog;
@@ -68,6 +74,8 @@ export interface OpenOptions {
   readonly logger?: Logger;
   /** Runs in every transition's transaction, after the notifications are written (the checkpoint issuer counts commits). */
   readonly onCommit?: CommitHook;
+  /** The OpenID provider people may sign in through; none by default. */
+  readonly sso?: SsoSettings | undefined;
 }
 
 /**
@@ -119,6 +127,7 @@ export async function openDuban(location: string, options: OpenOptions): Promise
         return principal === undefined ? undefined : { principal, mustChangePassword: account!.mustChangePassword };
       },
     }),
+    sso: options.sso === undefined ? singleSignOnOff : new OidcSignOn(options.sso, new SsoStore(db), accounts),
     signInLimits: { address: limiter(SIGN_IN_LIMITS.perAddress, SIGN_IN_LIMITS.addressWindowMs), account: limiter(SIGN_IN_LIMITS.perAccount, SIGN_IN_LIMITS.accountWindowMs) },
     notifications: new NotificationStore(db),
     webhooks: new WebhookStore(db),

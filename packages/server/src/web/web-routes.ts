@@ -6,6 +6,7 @@ import { dashboardRoutes } from './routes/dashboard-routes.ts';
 import { officePageRoutes } from './routes/office-page-routes.ts';
 import { reviewPageRoutes } from './routes/review-page-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
+import { ssoRoutes } from './routes/sso-routes.ts';
 import { accountRoutes } from './routes/account-routes.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
 import { taskPageRoutes } from './routes/task-page-routes.ts';
@@ -55,7 +56,7 @@ export const webRoutes: RouteModule = (deps) => (router) => {
   web.get('/assets/duban.js', serveAsset(webAssets.js));
   web.get(['/assets/favicon.svg', '/favicon.ico'], serveAsset(webAssets.icon));
   web.use(...formBody(), loadViewer(deps.sessions, deps.clock), rateLimit(deps.rateLimit, deps.clock, pageBudget), recordAccess(deps.accessLog, deps.clock, (res) => viewerOf(res)?.principal, PAGE_READS));
-  for (const routes of [sessionRoutes, accountRoutes, adminRoutes, taskPageRoutes, dashboardRoutes, officePageRoutes, unitPageRoutes, reviewPageRoutes]) routes(deps)(web);
+  for (const routes of [sessionRoutes, ssoRoutes, accountRoutes, adminRoutes, taskPageRoutes, dashboardRoutes, officePageRoutes, unitPageRoutes, reviewPageRoutes]) routes(deps)(web);
   web.use(pageNotFound());
   web.use(webErrors(deps.logger));
   router.use(web);
