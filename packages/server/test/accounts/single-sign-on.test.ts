@@ -1,4 +1,8 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ssoOption } from '../../src/cli/sso-option.ts';
 import { startTestServer } from '../support/test-server.ts';
 import type { TestServer } from '../support/test-server.ts';
 import { CrossSiteBrowser, startTestProvider } from '../support/oidc-test-provider.ts';
@@ -156,5 +160,43 @@ describe('single sign-on through a real OpenID provider (统一身份认证)', (
     expect(login.body).not.toContain('/login/sso');
     expect((await browser.get(`${server.url}/login/sso`)).status).toBe(404);
     expect((await browser.get(`${server.url}/login/sso/callback?code=x&state=y`)).status).toBe(404);
+  });
+});
+
+describe('serve\'s single sign-on flags and variables', () => {
+  const secretFile = async (text: string) => {
+    const dir = await mkdtemp(join(tmpdir(), 'duban-sso-'));
+    const file = join(dir, 'client-secret');
+    await writeFile(file, text, { mode: 0o600 });
+    return file;
+  };
+
+  it('given no issuer, when serve reads its flags, then single sign-on is off; a client id alone is refused', async () => {
+    expect(await ssoOption({}, {})).toBeUndefined();
+    await expect(ssoOption({ 'oidc-client-id': 'duban' }, {})).rejects.toThrow(/--oidc-client-id given without --oidc-issuer/);
+  });
+
+  it('given every flag, or the variables instead, when serve reads them, then the secret comes from its file without its line break', async () => {
+    const file = await secretFile('s3cret-of-the-client\n');
+    const fromFlags = await ssoOption({ 'oidc-issuer': 'https://idp.example.gov.cn/realms/kmy', 'oidc-client-id': 'duban', 'oidc-client-secret-file': file, 'oidc-claim': 'preferred_username' }, {});
+    expect(fromFlags).toMatchObject({ clientId: 'duban', clientSecret: 's3cret-of-the-client', claim: 'preferred_username' });
+    expect(fromFlags?.issuer.href).toBe('https://idp.example.gov.cn/realms/kmy');
+    const fromEnv = await ssoOption({}, { DUBAN_OIDC_ISSUER: 'http://127.0.0.1:9000', DUBAN_OIDC_CLIENT_ID: 'duban', DUBAN_OIDC_CLIENT_SECRET_FILE: file, DUBAN_OIDC_CLAIM: 'staff_no', DUBAN_OIDC_REDIRECT_URI: 'https://duban.example.gov.cn/login/sso/callback' });
+    expect(fromEnv?.redirectUri?.href).toBe('https://duban.example.gov.cn/login/sso/callback');
+  });
+
+  it.each([
+    [{ 'oidc-issuer': 'http://idp.example.gov.cn' }, /must be an https URL/],
+    [{ 'oidc-issuer': 'not a url' }, /must be an http\(s\) URL/],
+    [{ 'oidc-issuer': 'https://idp.example.gov.cn' }, /also needs --oidc-client-id \(or DUBAN_OIDC_CLIENT_ID\), --oidc-client-secret-file/],
+    [{ 'oidc-issuer': 'https://idp.example.gov.cn', 'oidc-client-id': 'd', 'oidc-client-secret-file': '/nonexistent/secret', 'oidc-claim': 'a b' }, /must be a claim name/],
+  ])('given %o, when serve reads it, then it is refused naming the flag', async (values, message) => {
+    await expect(ssoOption(values, {})).rejects.toThrow(message);
+  });
+
+  it('given a secret file that is missing or empty, when serve reads it, then it is refused naming the file', async () => {
+    const flags = { 'oidc-issuer': 'https://idp.example.gov.cn', 'oidc-client-id': 'duban', 'oidc-claim': 'preferred_username' };
+    await expect(ssoOption({ ...flags, 'oidc-client-secret-file': '/nonexistent/secret' }, {})).rejects.toThrow(/no such file/);
+    await expect(ssoOption({ ...flags, 'oidc-client-secret-file': await secretFile('\n') }, {})).rejects.toThrow(/is empty/);
   });
 });
