@@ -121,7 +121,9 @@ export const sessionRoutes: RouteModule = (deps) => (router) => {
       return openSession(req, res, principalOfAccount(account), undefined, false, 'code');
     } catch (error) {
       if (!(error instanceof AccountError)) throw error;
-      return res.status(statusOf(error)).type('html').send(codeSignInPage({ csrf, login, error: error.message, field: error.field }).text);
+      // A code that is wrong, spent or late, or a disabled account: 401; a new password the policy refuses (or typed twice unlike): 422.
+      const status = error.field === 'rate' ? 429 : error.field === 'code' || error.field === 'login' ? 401 : 422;
+      return res.status(status).type('html').send(codeSignInPage({ csrf, login, error: error.message, field: error.field }).text);
     }
   });
 
