@@ -154,6 +154,31 @@ describe('single sign-on through a real OpenID provider (统一身份认证)', (
     expect(await sessions()).toHaveLength(1);
   });
 
+  it('given a page asked for before signing in, when the person signs in through the provider, then they land on that page', async () => {
+    await start();
+    const login = await browser.get(`${server.url}/login?next=${encodeURIComponent('/tasks?light=red')}`);
+    expect(login.body).toContain('href="/login/sso?next=%2Ftasks%3Flight%3Dred"');
+    let landing = await browser.get(`${server.url}/login/sso?next=${encodeURIComponent('/tasks?light=red')}`, callback());
+    for (let step = 0; step < 6 && !(landing.headers.get('location') ?? '').startsWith(callback()); step += 1) {
+      const action = /<form[^>]*action="([^"]+)"/.exec(landing.body)![1]!;
+      const prompt = /name="prompt" value="(\w+)"/.exec(landing.body)![1]!;
+      landing = await browser.post(new URL(action, landing.url).href, prompt === 'login' ? { prompt, login: 'sub-wangli', password: 'any' } : { prompt }, callback());
+    }
+    expect((await browser.get(landing.headers.get('location')!)).headers.get('refresh')).toBe('0; url=/tasks?light=red');
+  });
+
+  it('given a provider that cannot be reached, when one starts single sign-on, then a Chinese page says so (502) and the password sign-in still works', async () => {
+    provider = await startTestProvider({ people: PEOPLE });
+    const issuer = provider.issuer;
+    await provider.close();
+    server = await startTestServer({ sso: { issuer: new URL(issuer), clientId: 'duban', clientSecret: 'secret', claim: 'preferred_username' } });
+    await server.duban.accounts.create({ login: 'zhaomin', displayName: '赵敏', role: 'office-staff', password: 'Karamay-2023-ok', mustChangePassword: false }, server.clock.now());
+    const refused = await browser.get(`${server.url}/login/sso`);
+    expect(refused.status).toBe(502);
+    expect(textOf(refused.body)).toContain('暂时无法连接统一身份认证平台');
+    expect(await server.db.selectFrom('sso_pending').selectAll().execute()).toEqual([]);
+  });
+
   it('given no provider configured, when one asks for single sign-on, then there is no button and its routes are not found', async () => {
     server = await startTestServer();
     const login = await browser.get(`${server.url}/login`);
