@@ -91,15 +91,33 @@ describe('`duban demo` (serving after the script)', () => {
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('given the script played, when it keeps serving, then it prints a sign-in for the office, a reviewer, a lead unit and a district government, and each token opens its pages', async () => {
+  it('given the script played, when it keeps serving, then it prints a sign-in (login and password) for office staff, a reviewer, an admin, a leader, a lead unit\'s staff and a district government\'s staff, and each opens its start page', async () => {
     const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
     const demo = await runCli(['demo', '--port', String(port)], { DUBAN_DATA_DIR: dataDir }, (output) => output.includes('Ctrl-C'));
     try {
       const output = demo.output();
-      const tokenOf = (label: RegExp) => label.exec(output)?.[1];
-      const tokens = [/office token:\s+(\S+)/, /reviewer token:\s+(\S+)/, /市水务局, a lead unit\):\s+(\S+)/, /独山子区人民政府, a district\):\s+(\S+)/].map(tokenOf);
-      expect(tokens.every((token) => token !== undefined), output).toBe(true);
-      for (const token of tokens) expect((await fetch(`http://127.0.0.1:${port}/api/tasks?limit=1`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+      const signIns = [...output.matchAll(/^ +(\S+) ([^:\n]+): 登录名 login (\S+) +密码 password (\S+)$/gm)].map(([, label, who, login, password]) => ({ label: label!, who: who!, login: login!, password: password! }));
+      expect(signIns.map((s) => s.who), output).toEqual(['office staff', 'a reviewer', 'an admin', 'a leader', "a lead unit's staff", "a district government's staff"]);
+      expect(signIns.map((s) => s.label)).toEqual(['督查办工作人员', '问责审查人员', '系统管理员', '领导', '责任单位经办人（市水务局）', '责任单位经办人（独山子区人民政府）']);
+      expect(output).toContain('演示账号（演示数据');
+      const landings = [];
+      for (const { login, password } of signIns) {
+        const form = await fetch(`${base}/login`);
+        const cookie = form.headers.getSetCookie()[0]!.split(';')[0]!;
+        const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
+        const signedIn = await fetch(`${base}/login`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { Cookie: cookie, Origin: base, 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ _csrf: csrf, login, password }),
+        });
+        expect(signedIn.status, login).toBe(303);
+        landings.push(signedIn.headers.get('location'));
+      }
+      expect(landings).toEqual(['/dashboard', '/audit', '/dashboard', '/audit', '/mine', '/mine']);
+      const office = /office token \(API\): (\S+)/.exec(output)?.[1];
+      expect((await fetch(`${base}/api/tasks?limit=1`, { headers: { Authorization: `Bearer ${office}` } })).status).toBe(200);
     } finally {
       expect(await demo.stop()).toBe(0);
     }

@@ -48,8 +48,9 @@ export type ReformTaskContext = ReformTaskInput & {
   pendingExtension: ExtensionRequest | null;
   extensions: GrantedExtension[];
   lastExtensionDecision: { approve: boolean; until: string | null; note: string | null; at: number } | null;
-  lastProgress: { summary: string; percent: number | null; at: number; by: string | null } | null;
-  lastReport: { summary: string; evidence: { title: string; ref: string | null }[]; at: number; by: string | null } | null;
+  /** `by` the unit; `person` the account that reported, as the log names it (absent for a service token, and on tasks stored before accounts). */
+  lastProgress: { summary: string; percent: number | null; at: number; by: string | null; person?: ReportingPerson } | null;
+  lastReport: { summary: string; evidence: { title: string; ref: string | null }[]; at: number; by: string | null; person?: ReportingPerson } | null;
   lastVerification: { opinion: string | null; at: number } | null;
   lastRejection: { reason: string; at: number } | null;
   startedAt: number | null;
@@ -113,3 +114,6 @@ export function initialContext(input: ReformTaskInput): ReformTaskContext {
     stateSince: null,
   };
 }
+
+/** The person who reported progress or completion: their account's id and display name at the time. */
+export type ReportingPerson = { id: number; name: string };

@@ -42,14 +42,14 @@ export const reformTaskMachine = setup({
     recordProgress: assign(({ event }) => {
       assertEvent(event, 'PROGRESS');
       const { summary, percent } = event.payload;
-      return { lastProgress: { summary, percent: percent ?? null, at: event.at, by: event.actor.unit } };
+      return { lastProgress: { summary, percent: percent ?? null, at: event.at, by: event.actor.unit, ...personOf(event.actor) } };
     }),
     recordReport: assign(({ event }) => {
       assertEvent(event, 'REPORT');
       const { summary, evidence } = event.payload;
       return {
         reportedAt: event.at,
-        lastReport: { summary, evidence: evidence.map((e) => ({ title: e.title, ref: e.ref ?? null })), at: event.at, by: event.actor.unit },
+        lastReport: { summary, evidence: evidence.map((e) => ({ title: e.title, ref: e.ref ?? null })), at: event.at, by: event.actor.unit, ...personOf(event.actor) },
       };
     }),
     recordVerification: assign(({ event }) => {
@@ -237,4 +237,9 @@ export const reformTaskMachine = setup({
 
 function isDue(dueAt: number | null, at: number): boolean {
   return dueAt !== null && at >= dueAt;
+}
+
+/** The person an entry names, to keep beside a report; nothing when a service or a timer acted, so such tasks keep their context as before. Pure. */
+function personOf(actor: Actor): { person?: { id: number; name: string } } {
+  return actor.account === undefined ? {} : { person: { id: actor.account.id, name: actor.account.name } };
 }

@@ -97,7 +97,9 @@ export const taskViewSchema = z.strictObject({
   lightLabel: z.string(),
   rejections: z.number().int(),
   urges: z.number().int(),
-  lastProgress: z.strictObject({ summary: z.string(), percent: z.number().nullable(), at: z.number(), by: z.string().nullable() }).nullable(),
+  lastProgress: z
+    .strictObject({ summary: z.string(), percent: z.number().nullable(), at: z.number(), by: z.string().nullable(), person: z.strictObject({ id: z.number(), name: z.string() }).optional().describe('who reported (the account as the log names it); absent for a service token') })
+    .nullable(),
   pendingExtension: z.strictObject({ until: z.string(), reason: z.string(), requestedBy: z.string().nullable(), requestedAt: z.number() }).nullable(),
   allowedEvents: z.array(z.string()).describe('the events the caller may send now'),
 });

@@ -20,6 +20,7 @@ import type { Clock } from '../time/clock.ts';
 import type { UnitDirectory } from '../units/unit-directory.ts';
 import type { UnitStore } from '../units/unit-store.ts';
 import type { SessionStore } from '../web/session/session-store.ts';
+import type { SingleSignOn } from '../sso/single-sign-on.ts';
 import type { Duban } from './open-duban.ts';
 
 export type { AuditKey } from '../audit/keys/audit-key.ts';
@@ -33,6 +34,8 @@ export interface AppDeps {
   readonly accounts: AccountStore;
   readonly sessions: SessionStore;
   readonly signInLimits: SignInLimiters;
+  /** Sign-in through the OpenID provider `serve` was given (its routes answer 404 when it was given none). */
+  readonly sso: SingleSignOn;
   readonly notifications: NotificationStore;
   /** Where reads by reviewers, the office and admins are recorded. */
   readonly accessLog: AccessLog;
@@ -75,6 +78,7 @@ export function appDeps(
     accounts: duban.accounts,
     sessions: duban.sessions,
     signInLimits: duban.signInLimits,
+    sso: duban.sso,
     notifications: duban.notifications,
     accessLog: duban.accessLog,
     plans: duban.plans,

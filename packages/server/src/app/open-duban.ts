@@ -37,6 +37,10 @@ import { OrganisationLog } from '../units/organisation-log.ts';
 import { UnitDirectory } from '../units/unit-directory.ts';
 import { UnitStore } from '../units/unit-store.ts';
 import { SessionStore } from '../web/session/session-store.ts';
+import { OidcSignOn, singleSignOnOff } from '../sso/single-sign-on.ts';
+import type { SingleSignOn } from '../sso/single-sign-on.ts';
+import type { SsoSettings } from '../sso/sso-settings.ts';
+import { SsoStore } from '../sso/sso-store.ts';
 import { createLogger } from './create-logger.ts';
 import { repoPaths } from './repo-paths.ts';
 
@@ -49,6 +53,8 @@ export interface Duban {
   readonly sessions: SessionStore;
   /** Sign-in attempts per address and per login name (shared in the database on PostgreSQL). */
   readonly signInLimits: SignInLimiters;
+  /** Sign-in through an OpenID provider; off unless `OpenOptions.sso` names one. */
+  readonly sso: SingleSignOn;
   readonly notifications: NotificationStore;
   readonly webhooks: WebhookStore;
   readonly accessLog: AccessLog;
@@ -88,6 +94,8 @@ export interface OpenOptions {
   readonly unitsFile?: string | null | undefined;
   /** How long the unit registry read is trusted before its version is checked again (ms); 1000 by default. */
   readonly unitsMaxAgeMs?: number;
+  /** The OpenID provider people may sign in through; none by default. */
+  readonly sso?: SsoSettings | undefined;
 }
 
 /**
@@ -152,6 +160,7 @@ export async function openDuban(location: string, options: OpenOptions): Promise
         return principal === undefined ? undefined : { principal, mustChangePassword: account!.mustChangePassword };
       },
     }),
+    sso: options.sso === undefined ? singleSignOnOff : new OidcSignOn(options.sso, new SsoStore(db), accounts),
     signInLimits: { address: limiter(SIGN_IN_LIMITS.perAddress, SIGN_IN_LIMITS.addressWindowMs), account: limiter(SIGN_IN_LIMITS.perAccount, SIGN_IN_LIMITS.accountWindowMs) },
     notifications: new NotificationStore(db),
     webhooks: new WebhookStore(db),

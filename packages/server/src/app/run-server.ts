@@ -18,6 +18,7 @@ import { Scheduler } from '../jobs/scheduler.ts';
 import type { Kysely } from 'kysely';
 import type { ServerDatabase } from '../db/server-tables.ts';
 import { appDeps } from './app-deps.ts';
+import type { SsoSettings } from '../sso/sso-settings.ts';
 
 export interface ServerOptions {
   /** SQLite file (created if missing) or `postgres://` URL. */
@@ -43,6 +44,8 @@ export interface ServerOptions {
   readonly heavyReads?: HeavyReadLimits;
   /** Express's `trust proxy` (see AppDeps.trustProxy); off by default. */
   readonly trustProxy?: number | string;
+  /** The OpenID provider people may sign in through (单点登录); off by default. */
+  readonly sso?: SsoSettings | undefined;
 }
 
 /** A server that is listening. */
@@ -69,7 +72,7 @@ const READ_MODEL_INTERVAL_MS = 5_000;
  */
 export async function runServer(options: ServerOptions): Promise<RunningServer> {
   let checkpoints: CheckpointIssuer | undefined;
-  const duban = await openDuban(options.db, { create: true, rateLimit: options.rateLimit, logger: options.logger, unitsFile: options.unitsFile, ...(options.heavyReads === undefined ? {} : { heavyReads: options.heavyReads }), onCommit: async (tx, { entry }) => tx.afterCommit(() => checkpoints?.noteCommit(entry.seq)) });
+  const duban = await openDuban(options.db, { create: true, rateLimit: options.rateLimit, logger: options.logger, unitsFile: options.unitsFile, sso: options.sso, ...(options.heavyReads === undefined ? {} : { heavyReads: options.heavyReads }), onCommit: async (tx, { entry }) => tx.afterCommit(() => checkpoints?.noteCommit(entry.seq)) });
   const { engine } = duban;
   let server: Server | undefined;
   let scheduler: Scheduler | undefined;

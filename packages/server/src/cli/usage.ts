@@ -12,6 +12,8 @@ export const USAGE = `Usage: duban <command> [options]
         [--units FILE] [--rate-limit N] [--timer-interval SECONDS]
         [--checkpoint-seconds S] [--checkpoint-every N] [--checkpoint-minutes T] [--heavy-reads N]
         [--key-dir DIR] [--trust-proxy VALUE]
+        [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret-file FILE --oidc-claim NAME
+         [--oidc-redirect-uri URL]]
                                      serve the HTTP API (port 3000, host 127.0.0.1 by default);
                                      signs an audit checkpoint after each commit, at most every
                                      S seconds (default 2), at once when N entries wait (default
@@ -84,4 +86,10 @@ DUBAN_DATA_DIR (where start and demo keep their files; default data/), DUBAN_KEY
 DATABASE_URL (the --db of every command that takes one, when --db is not given),
 DUBAN_WEBHOOK_SECRET (the secret of webhook set, instead of --secret-file),
 DUBAN_TRUST_PROXY (as --trust-proxy of serve and start).
+--oidc-issuer turns on single sign-on (统一身份认证, OpenID Connect): the provider's issuer (https;
+http only on loopback), the client registered there, its secret's file, and the claim whose value
+is the account's login name (e.g. preferred_username); the provider must allow the redirect URI
+<this server>/login/sso/callback (or --oidc-redirect-uri). Each flag has its variable:
+DUBAN_OIDC_ISSUER, DUBAN_OIDC_CLIENT_ID, DUBAN_OIDC_CLIENT_SECRET_FILE, DUBAN_OIDC_CLAIM,
+DUBAN_OIDC_REDIRECT_URI.
 Every --db FILE also takes a postgres://user@host/db URL.`;

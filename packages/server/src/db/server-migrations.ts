@@ -12,6 +12,7 @@ import { accountsMigration } from './migrations/0006-accounts.ts';
 import { filesMigration } from './migrations/0007-files.ts';
 import { unitsMigration } from './migrations/0008-units.ts';
 import { plansMigration } from './migrations/0009-plans.ts';
+import { singleSignOnMigration } from './migrations/0010-single-sign-on.ts';
 
 /**
  * The server's migrations, one file each in migrations/, by the name its databases recorded. A
@@ -27,6 +28,7 @@ export const serverMigrationFiles: Readonly<Record<string, (dialect: Dialect) =>
   '0007-files': filesMigration,
   '0008-units': unitsMigration,
   '0009-plans': plansMigration,
+  '0010-single-sign-on': singleSignOnMigration,
 };
 
 function serverMigrations(dialect: Dialect): MigrationProvider {

@@ -46,6 +46,8 @@ export interface WebSessionTable {
   account_id: number | null;
   /** The client address it was opened from. */
   address: string | null;
+  /** How it was opened (migration 0010): `password`, `code`, `token` or `sso`; null for a session opened before. */
+  via: string | null;
 }
 
 /** `account`: a person (accounts/account-store.ts); the password stored only as its argon2id hash. */
@@ -208,6 +210,27 @@ export interface PlanTable {
   active: number;
 }
 
+/** `sso_link` (migration 0010): an OpenID provider's identity (issuer, subject) and the account it signs in as. */
+export interface SsoLinkTable {
+  issuer: string;
+  subject: string;
+  account_id: number;
+  created_at: string;
+}
+
+/** `sso_pending` (migration 0010): a single sign-on on its way through the provider, by the SHA-256 of its browser cookie; used once. */
+export interface SsoPendingTable {
+  id_hash: string;
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  redirect_uri: string;
+  /** Where to go once signed in (a local path), or null for the start page. */
+  next: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
 /** Every table of the server's. */
 export interface ServerDatabase {
   api_token: ApiTokenTable;
@@ -227,4 +250,6 @@ export interface ServerDatabase {
   unit_member: UnitMemberTable;
   unit_registry: UnitRegistryTable;
   plan: PlanTable;
+  sso_link: SsoLinkTable;
+  sso_pending: SsoPendingTable;
 }

@@ -13,9 +13,24 @@ const BRIEF_CHARS = 40;
 
 /**
  * The title and body of the notice an audit entry sends, written for the unit that reads it: which
- * task, what happened, what is expected of it. `task` is the task as it stands after the entry. Pure.
+ * task, what happened, what is expected of it, and who sent it when a person did (the account the
+ * entry names, beside the office or unit: （发送人：办公室 李督查）). `task` is the task as it stands
+ * after the entry. Pure.
  */
 export function notificationMessage(type: NotifiedEvent, entry: Pick<AuditEntry, 'payload' | 'actor'>, task: Pick<ReformTaskContext, 'number' | 'text' | 'dueDate'>): NotificationText {
+  const message = messageOf(type, entry, task);
+  const sender = senderOf(entry.actor);
+  return sender === undefined ? message : { title: message.title, body: `${message.body}（发送人：${sender}）` };
+}
+
+/** The person who sent an entry, beside the office or unit they acted for; undefined for a timer or a service. Pure. */
+export function senderOf(actor: AuditEntry['actor']): string | undefined {
+  if (actor.account === undefined) return undefined;
+  const where = actor.role === 'office' ? '办公室' : actor.role === 'unit' ? actor.unit : null;
+  return where === null ? actor.account.name : `${where} ${actor.account.name}`;
+}
+
+function messageOf(type: NotifiedEvent, entry: Pick<AuditEntry, 'payload' | 'actor'>, task: Pick<ReformTaskContext, 'number' | 'text' | 'dueDate'>): NotificationText {
   const p = entry.payload;
   const n = task.number;
   const subject = `第${n}项任务“${brief(task.text)}”`;

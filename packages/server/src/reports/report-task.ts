@@ -25,6 +25,8 @@ export interface ReportTask {
 const factFields = [
   'planId', 'number', 'part', 'text', 'leadUnits', 'responsibleUnits', 'collectives', 'deadline',
   'dueDate', 'deadlineAt', 'warned', 'overdue', 'rejections', 'reportedAt', 'verifiedAt', 'graceFrom',
+  // The circular names who reported a completed task.
+  'lastReport',
 ] as const satisfies readonly (keyof ReformTaskContext)[];
 
 export type TaskFactsContext = Pick<ReformTaskContext, (typeof factFields)[number]>;

@@ -7,6 +7,7 @@ import { officePageRoutes } from './routes/office-page-routes.ts';
 import { PLAN_IMPORT_PATH, planImportRoutes } from './routes/plan-import-routes.ts';
 import { reviewPageRoutes } from './routes/review-page-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
+import { ssoRoutes } from './routes/sso-routes.ts';
 import { accountRoutes } from './routes/account-routes.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
 import { adminUnitRoutes } from './routes/admin-unit-routes.ts';
@@ -57,7 +58,7 @@ export const webRoutes: RouteModule = (deps) => (router) => {
   web.get('/assets/duban.js', serveAsset(webAssets.js));
   web.get(['/assets/favicon.svg', '/favicon.ico'], serveAsset(webAssets.icon));
   web.use(...formBody([PLAN_IMPORT_PATH]), loadViewer(deps.sessions, deps.clock), rateLimit(deps.rateLimit, deps.clock, pageBudget), recordAccess(deps.accessLog, deps.clock, (res) => viewerOf(res)?.principal, PAGE_READS));
-  for (const routes of [sessionRoutes, accountRoutes, adminRoutes, adminUnitRoutes, taskPageRoutes, dashboardRoutes, officePageRoutes, unitPageRoutes, reviewPageRoutes, planImportRoutes]) routes(deps)(web);
+  for (const routes of [sessionRoutes, ssoRoutes, accountRoutes, adminRoutes, adminUnitRoutes, taskPageRoutes, dashboardRoutes, officePageRoutes, unitPageRoutes, reviewPageRoutes, planImportRoutes]) routes(deps)(web);
   web.use(pageNotFound());
   web.use(webErrors(deps.logger));
   router.use(web);

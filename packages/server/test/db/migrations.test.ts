@@ -37,6 +37,7 @@ const landed: Record<string, { sqlite: string; postgres: string }> = {
   '0007-files': { sqlite: 'f37cfbc5ba20a245', postgres: 'cf0db9f98076b91c' },
   '0008-units': { sqlite: '3fc81bd602a15167', postgres: '3fc81bd602a15167' },
   '0009-plans': { sqlite: 'ed340fec68a77d93', postgres: 'c6ed19ded5075d48' },
+  '0010-single-sign-on': { sqlite: '8609f81eb38bc8cf', postgres: '8609f81eb38bc8cf' },
 };
 
 describe('the server migrations', () => {

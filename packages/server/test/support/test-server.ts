@@ -16,6 +16,7 @@ import type { Role } from '../../src/auth/role.ts';
 import type { HeavyReadLimits } from '../../src/http/heavy-reads.ts';
 import type { TokenStore } from '../../src/auth/token-store.ts';
 import type { ServerDatabase } from '../../src/db/server-tables.ts';
+import type { SsoSettings } from '../../src/sso/sso-settings.ts';
 import { importPlan } from '../../src/plans/import-plan.ts';
 import { loadPlanFile } from '../../src/plans/load-plan-file.ts';
 import { freshDatabase } from '../../../engine/test/support/test-database.ts';
@@ -71,6 +72,8 @@ export interface TestServerOptions {
   readonly startAt?: string;
   /** What the database holds before the server listens; the Karamay plan imported at the clock's start by default. */
   readonly seed?: (duban: Duban, clock: ManualClock) => Promise<void>;
+  /** An OpenID provider people may sign in through; none by default. */
+  readonly sso?: SsoSettings;
 }
 
 /** The Karamay plan, imported at the clock's time. */
@@ -99,6 +102,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.unitsMaxAgeMs === undefined ? {} : { unitsMaxAgeMs: options.unitsMaxAgeMs }),
     ...(options.unitsFile === undefined ? {} : { unitsFile: options.unitsFile }),
     ...(options.planMaxBytes === undefined ? {} : { planMaxBytes: options.planMaxBytes }),
+    ...(options.sso === undefined ? {} : { sso: options.sso }),
   });
   const { engine, tokens } = duban;
   const clock = new ManualClock(options.startAt ?? '2023-05-10T09:00:00+08:00');

@@ -12,13 +12,15 @@ import { envLogger } from '../env-logger.ts';
 import { serveUntilSignal } from '../serve-until-signal.ts';
 import { trustedProxies, trustProxyOption } from '../trust-proxy-option.ts';
 import { UsageError } from '../usage-error.ts';
+import { ssoFlagOptions, ssoOption } from '../sso-option.ts';
 
 /** Default requests per token per minute. */
 export const DEFAULT_RATE_LIMIT = 600;
 
 /**
  * `serve --db … [--port N] [--host ADDR] [--plan FILE] [--units FILE] [--clock ISO] [--rate-limit N] [--timer-interval S]
- * [--checkpoint-seconds S] [--checkpoint-every N] [--checkpoint-minutes T] [--heavy-reads N] [--key-dir DIR] [--trust-proxy VALUE]`.
+ * [--checkpoint-seconds S] [--checkpoint-every N] [--checkpoint-minutes T] [--heavy-reads N] [--key-dir DIR] [--trust-proxy VALUE]
+ * [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret-file FILE --oidc-claim NAME [--oidc-redirect-uri URL]]`.
  */
 export async function serveCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(
@@ -38,6 +40,7 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
       'heavy-reads': { type: 'string' },
       'key-dir': { type: 'string' },
       'trust-proxy': { type: 'string' },
+      ...ssoFlagOptions,
     },
     { min: 0, max: 0, names: '' },
   );
@@ -59,6 +62,7 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
   const trustProxy = trustProxyOption(values['trust-proxy']);
   const clock = values.clock === undefined ? systemClock : new SimulatedClock(instant(values.clock, '--clock').toISOString());
   const logger = envLogger();
+  const sso = await ssoOption(values);
   const plan = values.plan === undefined ? undefined : await loadPlanFile(values.plan);
   const server = await runServer({
     db,
@@ -74,11 +78,13 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
     ...(plan === undefined ? {} : { plan }),
     ...(values.units === undefined ? {} : { unitsFile: values.units }),
     ...(trustProxy === undefined ? {} : { trustProxy }),
+    ...(sso === undefined ? {} : { sso }),
   });
   const where = isPostgresUrl(db) ? 'PostgreSQL' : db;
   io.err(`duban: serving ${where} at ${server.url}${server.imported === undefined ? '' : ` (plan ${plan?.planId}: ${server.imported.created.length} tasks created, ${server.imported.existing.length} already there)`}`);
   for (const skipped of server.imported?.skipped ?? []) io.err(`duban: ${skipped.reason} / task ${skipped.number} has no lead unit and was not imported`);
   if (trustProxy !== undefined) io.err(`duban: ${trustedProxies(trustProxy)}`);
+  if (sso !== undefined) io.err(`duban: single sign-on through ${sso.issuer.href} (client ${sso.clientId}, login name from the claim ${sso.claim}); people are sent back to ${sso.redirectUri?.href ?? `${server.url}/login/sso/callback as they reach this server`}`);
   io.err(`duban: audit checkpoints are signed by key ${server.checkpoints.signer.keyName}; reviewers keep its public key (duban audit pubkey --db …)`);
   return serveUntilSignal(server, io);
 }

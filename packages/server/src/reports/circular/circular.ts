@@ -114,7 +114,10 @@ export function circular(period: Period, tasks: readonly TaskFacts[], events: re
     .map(({ snapshot, task }): CircularTask => {
       const verifiedOn = task.verifiedAt === null ? '' : `${chineseDate(shanghaiDate(task.verifiedAt))}核验通过`;
       const closed = snapshot.value === 'closed' ? '已销号' : '';
-      return circularTask(task, [verifiedOn, closed].filter((part) => part !== '').join('，'));
+      // The person who reported it, as the office names them beside the unit; none for a service's report.
+      const report = task.lastReport;
+      const reporter = report?.person === undefined ? '' : `报送人：${report.by === null ? '' : `${report.by} `}${report.person.name}`;
+      return circularTask(task, [reporter, verifiedOn, closed].filter((part) => part !== '').join('，'));
     });
 
   const overdueItems = list

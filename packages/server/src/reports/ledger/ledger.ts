@@ -109,13 +109,18 @@ function deadlineText(task: ReformTaskContext): string {
 function latestProgress(task: ReformTaskContext): string {
   const { lastProgress: progress, lastReport: report } = task;
   if (report !== null && (progress === null || report.at >= progress.at)) {
-    return `${shanghaiDate(report.at)} ${eventLabels.REPORT}：${report.summary}`;
+    return `${shanghaiDate(report.at)} ${eventLabels.REPORT}：${report.summary}${reportedBy(report)}`;
   }
   if (progress !== null) {
     const percent = progress.percent === null ? '' : `（${progress.percent}%）`;
-    return `${shanghaiDate(progress.at)} ${eventLabels.PROGRESS}：${progress.summary}${percent}`;
+    return `${shanghaiDate(progress.at)} ${eventLabels.PROGRESS}：${progress.summary}${percent}${reportedBy(progress)}`;
   }
   return '';
+}
+
+/** Who reported, as an office writes it after the report: （报送人：市水务局 王力）; nothing when no person is named. */
+function reportedBy(report: { readonly by: string | null; readonly person?: { readonly name: string } }): string {
+  return report.person === undefined ? '' : `（报送人：${report.by === null ? '' : `${report.by} `}${report.person.name}）`;
 }
 
 function verificationOpinion(task: ReformTaskContext): string {

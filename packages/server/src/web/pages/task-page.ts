@@ -58,6 +58,11 @@ function latest(history: readonly AuditEntry[], type: string): AuditEntry | unde
   return [...history].reverse().find((entry) => entry.type === type);
 }
 
+/** 报送人 after the latest progress: the unit's person who reported, when one is named. */
+function reporter(progress: { readonly by: string | null; readonly person?: { readonly name: string } }): string {
+  return progress.person === undefined ? '' : ` · 报送人 ${progress.by === null ? '' : `${progress.by} `}${progress.person.name}`;
+}
+
 function facts(task: TaskView, history: readonly AuditEntry[]): SafeHtml {
   const report = latest(history, 'REPORT');
   const rejection = latest(history, 'REJECT');
@@ -73,7 +78,7 @@ function facts(task: TaskView, history: readonly AuditEntry[]): SafeHtml {
 <dt>当前状态</dt><dd>${stateBadge(task.state)}</dd>
 <dt>红黄绿灯</dt><dd>${lightBadge(task.light)}${task.overdueDays > 0 ? html` <span class="overdue">已逾期 ${task.overdueDays} 天</span>` : ''}</dd>
 <dt>退回 / 督办</dt><dd>退回 ${task.rejections} 次，督办 ${task.urges} 次</dd>
-${task.lastProgress === null ? '' : html`<dt>最新进展</dt><dd>${task.lastProgress.summary}${task.lastProgress.percent === null ? '' : `（完成 ${task.lastProgress.percent}%）`}<span class="muted"> · ${shanghaiDateTime(task.lastProgress.at)}</span></dd>`}
+${task.lastProgress === null ? '' : html`<dt>最新进展</dt><dd>${task.lastProgress.summary}${task.lastProgress.percent === null ? '' : `（完成 ${task.lastProgress.percent}%）`}<span class="muted"> · ${shanghaiDateTime(task.lastProgress.at)}${reporter(task.lastProgress)}</span></dd>`}
 ${report === undefined ? '' : html`<dt>办结报送</dt><dd>${shanghaiDateTime(report.at)} 报送${auditPayloadView(report)}</dd>`}
 ${rejection === undefined ? '' : html`<dt>最近退回</dt><dd>${shanghaiDateTime(rejection.at)} 退回${auditPayloadView(rejection)}</dd>`}
 ${verification === undefined || (rejection !== undefined && rejection.seq > verification.seq) ? '' : html`<dt>核验意见</dt><dd>${shanghaiDateTime(verification.at)} 核验通过：${text(verification.payload['opinion']) ?? '无意见'}</dd>`}

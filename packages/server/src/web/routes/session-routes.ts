@@ -14,6 +14,7 @@ import { loginPage } from '../pages/login-page.ts';
 import type { LoginField } from '../pages/login-page.ts';
 import { codeSignInPage } from '../accounts/code-sign-in-page.ts';
 import { SESSION_TTL_MS } from '../session/session-store.ts';
+import type { SessionVia } from '../session/session-store.ts';
 import { loginQuery } from '../web-queries.ts';
 import { requireViewer, safeNext, SESSION_COOKIE, signedIn, viewerOf } from '../session/web-viewer.ts';
 
@@ -43,9 +44,10 @@ const statusOf = (error: AccountError) => (error.field === 'rate' ? 429 : error.
  */
 export const sessionRoutes: RouteModule = (deps) => (router) => {
   const { tokens, accounts, sessions, clock, signInLimits } = deps;
+  const ssoLabel = deps.sso.label === undefined ? {} : { ssoLabel: deps.sso.label };
 
-  const openSession = async (req: Request, res: Response, principal: Principal, next: string | undefined, mustChange = false) => {
-    const session = await sessions.create(principal, clock.now(), req.ip);
+  const openSession = async (req: Request, res: Response, principal: Principal, next: string | undefined, mustChange = false, via: SessionVia = principal.tokenId === 0 ? 'password' : 'token') => {
+    const session = await sessions.create(principal, clock.now(), req.ip, via);
     writeCookie(req, res, SESSION_COOKIE, session.id, { maxAgeSeconds: SESSION_TTL_MS / 1000 });
     writeCookie(req, res, LOGIN_COOKIE, '', { maxAgeSeconds: 0, path: '/login' });
     res.redirect(303, mustChange ? '/account' : (next ?? startPage(principal.role)));
@@ -72,7 +74,7 @@ export const sessionRoutes: RouteModule = (deps) => (router) => {
       res.redirect(303, safeNext(query.next) ?? startPage(viewer.principal.role));
       return;
     }
-    res.type('html').send(loginPage({ csrf: loginToken(req, res), next: safeNext(query.next) }).text);
+    res.type('html').send(loginPage({ csrf: loginToken(req, res), next: safeNext(query.next), ...ssoLabel }).text);
   });
 
   router.post('/login', async (req, res) => {
@@ -80,10 +82,10 @@ export const sessionRoutes: RouteModule = (deps) => (router) => {
     const next = safeNext(form['next']);
     const byToken = form['token'] !== undefined;
     const expired = byToken ? '登录页面已过期，请重新输入令牌并提交。' : '登录页面已过期，请重新输入登录名和密码。';
-    if (!formChecked(req, res, form, (csrf) => loginPage({ csrf, next, error: expired }).text)) return;
+    if (!formChecked(req, res, form, (csrf) => loginPage({ csrf, next, error: expired, ...ssoLabel }).text)) return;
     const csrf = readCookie(req, LOGIN_COOKIE)!;
     const refuse = (status: number, error: string, field: LoginField, login?: string) =>
-      res.status(status).type('html').send(loginPage({ csrf, next, error, field, ...(login === undefined ? {} : { login }) }).text);
+      res.status(status).type('html').send(loginPage({ csrf, next, error, field, ...ssoLabel, ...(login === undefined ? {} : { login }) }).text);
     if (byToken) {
       const token = text(form['token']).trim();
       const principal = token === '' ? undefined : await tokens.authenticate(token, clock.now());
@@ -116,10 +118,12 @@ export const sessionRoutes: RouteModule = (deps) => (router) => {
       if (text(form['password']) !== text(form['password2'])) throw new AccountError('password2', '两次输入的新密码不一致。');
       await countSignInAttempt(signInLimits, req.ip ?? 'unknown', login, clock.now());
       const account = await accounts.redeemResetCode(login, text(form['code']), text(form['password']), clock.now());
-      return openSession(req, res, principalOfAccount(account), undefined);
+      return openSession(req, res, principalOfAccount(account), undefined, false, 'code');
     } catch (error) {
       if (!(error instanceof AccountError)) throw error;
-      return res.status(statusOf(error)).type('html').send(codeSignInPage({ csrf, login, error: error.message, field: error.field }).text);
+      // A code that is wrong, spent or late, or a disabled account: 401; a new password the policy refuses (or typed twice unlike): 422.
+      const status = error.field === 'rate' ? 429 : error.field === 'code' || error.field === 'login' ? 401 : 422;
+      return res.status(status).type('html').send(codeSignInPage({ csrf, login, error: error.message, field: error.field }).text);
     }
   });
 

@@ -15,11 +15,12 @@ export function readCookie(req: Request, name: string): string | undefined {
 }
 
 /**
- * Sets an HttpOnly, SameSite=Strict cookie, Secure when the request came over HTTPS; `maxAgeSeconds`
- * 0 deletes it. Values are base64url, so they need no encoding.
+ * Sets an HttpOnly, SameSite=Strict cookie (Lax when asked: one that must come back with a navigation
+ * from another site, as single sign-on's from the provider), Secure when the request came over HTTPS;
+ * `maxAgeSeconds` 0 deletes it. Values are base64url, so they need no encoding.
  */
-export function writeCookie(req: Request, res: Response, name: string, value: string, options: { maxAgeSeconds: number; path?: string }): void {
-  const parts = [`${name}=${value}`, `Path=${options.path ?? '/'}`, `Max-Age=${options.maxAgeSeconds}`, 'HttpOnly', 'SameSite=Strict'];
+export function writeCookie(req: Request, res: Response, name: string, value: string, options: { maxAgeSeconds: number; path?: string; sameSite?: 'Strict' | 'Lax' }): void {
+  const parts = [`${name}=${value}`, `Path=${options.path ?? '/'}`, `Max-Age=${options.maxAgeSeconds}`, 'HttpOnly', `SameSite=${options.sameSite ?? 'Strict'}`];
   if (req.secure) parts.push('Secure');
   res.append('Set-Cookie', parts.join('; '));
 }

@@ -30,6 +30,9 @@ export interface SessionPrincipals {
   accountPrincipal(accountId: number): Promise<{ principal: Principal; mustChangePassword: boolean } | undefined>;
 }
 
+/** How a session was opened: a password, a one-time code, an API token, or single sign-on. */
+export type SessionVia = 'password' | 'code' | 'token' | 'sso';
+
 /** A session id as the cookie carries it: 32 random bytes, base64url. */
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
@@ -50,7 +53,7 @@ export class SessionStore {
   ) {}
 
   /** Opens a session for a principal at `now`; the returned id exists nowhere else. */
-  async create(principal: Principal, now: Date, address?: string): Promise<{ id: string; expiresAt: string }> {
+  async create(principal: Principal, now: Date, address?: string, via: SessionVia = principal.tokenId === 0 ? 'password' : 'token'): Promise<{ id: string; expiresAt: string }> {
     const id = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + SESSION_TTL_MS).toISOString();
     // Expired sessions are swept whenever someone signs in.
@@ -65,6 +68,7 @@ export class SessionStore {
         address: address ?? null,
         created_at: now.toISOString(),
         expires_at: expiresAt,
+        via,
       })
       .execute();
     return { id, expiresAt };
@@ -77,7 +81,8 @@ export class SessionStore {
     if (row === undefined || row.expires_at <= now.toISOString()) return undefined;
     if (row.account_id !== null) {
       const found = await this.principals.accountPrincipal(Number(row.account_id));
-      return found === undefined ? undefined : { ...found, expiresAt: row.expires_at };
+      // A person signed in by the identity platform has no password of ours to change first.
+      return found === undefined ? undefined : { ...found, mustChangePassword: found.mustChangePassword && row.via !== 'sso', expiresAt: row.expires_at };
     }
     const principal = await this.principals.tokenPrincipal(Number(row.token_id), now);
     return principal === undefined ? undefined : { principal, expiresAt: row.expires_at, mustChangePassword: false };
