@@ -6,7 +6,7 @@ import type { Request } from 'express';
 import { fileTypeFromBuffer } from 'file-type';
 import type { HttpProblem } from '../http/http-problem.ts';
 import { invalidFields, problem } from '../http/problems.ts';
-import { refusalOfContent, refusalOfName, zipTypes } from './file-kinds.ts';
+import { MARKUP_SCAN_BYTES, refusalOfContent, refusalOfName, refusalOfPolyglot, zipTypes } from './file-kinds.ts';
 import type { FileStore, FileWriter, KeptFile, Upload } from './file-store.ts';
 import { readZipDirectory } from './zip-directory.ts';
 
@@ -144,6 +144,7 @@ async function receiveOne(stream: Readable & { truncated?: boolean }, writer: Fi
   let pendingBytes = 0;
   let tail: Buffer[] = [];
   let tailBytes = 0;
+  let head: Buffer | undefined;
   const flush = async (): Promise<Refusal | undefined> => {
     if (pendingBytes === 0) return undefined;
     const chunk = Buffer.concat(pending, pendingBytes);
@@ -151,6 +152,7 @@ async function receiveOne(stream: Readable & { truncated?: boolean }, writer: Fi
     pendingBytes = 0;
     if (!sniffed) {
       sniffed = true;
+      head = chunk.subarray(0, MARKUP_SCAN_BYTES);
       type = (await fileTypeFromBuffer(chunk))?.mime;
       const refusal = refusalOfContent(type, chunk.length, []);
       // Type refusals only here: the archive's directory is read once its end has arrived.
@@ -184,8 +186,9 @@ async function receiveOne(stream: Readable & { truncated?: boolean }, writer: Fi
     throw error;
   }
   const tailBuffer = Buffer.concat(tail, tailBytes);
-  const zip = type !== undefined && zipTypes.has(type) ? readZipDirectory(tailBuffer.subarray(Math.max(0, tailBuffer.length - TAIL_BYTES)), size) : undefined;
-  const reason = refusalOfContent(type, size, zip);
+  const directory = type === undefined ? undefined : readZipDirectory(tailBuffer.subarray(Math.max(0, tailBuffer.length - TAIL_BYTES)), size);
+  const zip = type !== undefined && zipTypes.has(type) ? directory : undefined;
+  const reason = refusalOfContent(type, size, zip) ?? refusalOfPolyglot(type!, head ?? Buffer.alloc(0), directory);
   if (reason !== undefined) return { refused: 'type', reason };
   return { sha256: hash.digest('hex'), size, type: type!, crc32: crc };
 }
