@@ -8,6 +8,7 @@ import { reviewPageRoutes } from './routes/review-page-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
 import { accountRoutes } from './routes/account-routes.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
+import { taskFileRoutes } from './routes/task-file-routes.ts';
 import { taskPageRoutes } from './routes/task-page-routes.ts';
 import { unitPageRoutes } from './routes/unit-page-routes.ts';
 import { webSecurityHeaders } from './security-headers.ts';
@@ -55,7 +56,7 @@ export const webRoutes: RouteModule = (deps) => (router) => {
   web.get('/assets/duban.js', serveAsset(webAssets.js));
   web.get(['/assets/favicon.svg', '/favicon.ico'], serveAsset(webAssets.icon));
   web.use(...formBody(), loadViewer(deps.sessions, deps.clock), rateLimit(deps.rateLimit, deps.clock, pageBudget), recordAccess(deps.accessLog, deps.clock, (res) => viewerOf(res)?.principal, PAGE_READS));
-  for (const routes of [sessionRoutes, accountRoutes, adminRoutes, taskPageRoutes, dashboardRoutes, officePageRoutes, unitPageRoutes, reviewPageRoutes]) routes(deps)(web);
+  for (const routes of [sessionRoutes, accountRoutes, adminRoutes, taskFileRoutes, taskPageRoutes, dashboardRoutes, officePageRoutes, unitPageRoutes, reviewPageRoutes]) routes(deps)(web);
   web.use(pageNotFound());
   web.use(webErrors(deps.logger));
   router.use(web);

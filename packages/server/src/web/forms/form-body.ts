@@ -1,5 +1,5 @@
 import express from 'express';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { problem } from '../../http/problems.ts';
 
 /** The largest form accepted: 64 KiB, as for the API's JSON. */
@@ -7,14 +7,23 @@ const FORM_LIMIT = '64kb';
 
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 
+/** The one page route that reads a multipart form itself (an event's form with files): `POST /tasks/:id/events/:type`. */
+const MULTIPART_PATH = /^\/tasks\/[^/]+\/events\/[^/]+$/;
+
+/** Is this a form with files, left unread for its route (`isMultipartForm`)? Pure over the request. */
+export function isMultipartForm(req: Request): boolean {
+  return req.method === 'POST' && MULTIPART_PATH.test(req.path) && req.is('multipart/form-data') === 'multipart/form-data';
+}
+
 /**
  * For POST: 415 unless the body is an HTML form (urlencoded), then parses it; repeated names become
- * arrays. Other methods pass through with an empty body.
+ * arrays. An event's form with files (multipart) is left unread: its route streams it, checking the
+ * anti-forgery field before any file is stored. Other methods pass through with an empty body.
  */
 export function formBody(): RequestHandler[] {
   const parse = express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 500 });
   const requireForm: RequestHandler = (req, _res, next) => {
-    if (req.method === 'POST' && !req.is(FORM_TYPE)) {
+    if (req.method === 'POST' && !req.is(FORM_TYPE) && !isMultipartForm(req)) {
       throw problem('notForm', `a form post must be ${FORM_TYPE}, not ${req.get('Content-Type') ?? 'absent'}`);
     }
     next();

@@ -44,12 +44,17 @@ function fieldValue(field: FormField, raw: string): unknown {
       return raw === 'true' ? true : undefined;
     case 'approve':
       return raw === 'true' ? true : raw === 'false' ? false : undefined;
-    case 'lines':
-      return splitLines(raw);
+    case 'lines': {
+      // An optional list left empty is no list (COMMENT's ask), not an empty one its schema refuses.
+      const items = splitLines(raw);
+      return items.length === 0 && !field.required ? undefined : items;
+    }
     case 'units':
       throw new Error('fieldValue: units are read from every chosen option');
     case 'evidence':
       throw new Error('fieldValue: evidence is read from its rows');
+    case 'files':
+      throw new Error('fieldValue: files are received with the multipart body');
   }
 }
 
@@ -79,6 +84,8 @@ export function payloadFromForm(type: FormEventType, form: Readonly<Record<strin
       payload[field.name] = filled.map(([, item]) => (item.ref.trim() === '' ? { title: item.title.trim() } : { title: item.title.trim(), ref: item.ref.trim() }));
       continue;
     }
+    // Files arrive as uploads, not as text: the route names them in the payload.
+    if (field.kind === 'files') continue;
     if (field.kind === 'units') {
       // Each chosen option is one unit; a list typed into one value (an older page) is split as lines are.
       const chosen = ([] as unknown[]).concat(form[field.name] ?? []).flatMap((v) => (typeof v === 'string' ? splitLines(v) : []));

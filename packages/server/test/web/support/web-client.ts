@@ -64,6 +64,19 @@ export class WebClient {
     );
   }
 
+  /**
+   * Posts a form with files as a browser does (multipart/form-data, fields in order, `_csrf` first,
+   * taken from the last page unless given); each file a part named `attachments`.
+   */
+  async postFiles(path: string, form: Record<string, string>, files: readonly { name: string; bytes: Buffer }[], options: { csrf?: string } = {}): Promise<WebResponse> {
+    const body = new FormData();
+    const csrf = options.csrf ?? this.csrf();
+    if (csrf !== undefined) body.append('_csrf', csrf);
+    for (const [name, value] of Object.entries(form)) body.append(name, value);
+    for (const file of files) body.append('attachments', new Blob([new Uint8Array(file.bytes)]), file.name);
+    return this.read(await fetch(`${this.base}${path}`, { method: 'POST', redirect: 'manual', headers: { Accept: 'text/html', Origin: this.base, ...this.cookieHeader() }, body }));
+  }
+
   /** The `_csrf` hidden field of the last page. */
   csrf(): string | undefined {
     return this.last === undefined ? undefined : /name="_csrf" value="([^"]+)"/.exec(this.last.body)?.[1];
