@@ -105,10 +105,60 @@ describe('the task page\'s files: uploaded from the forms, listed, previewed in 
     expect(asked.status, textOf(elementById(asked.body, "form-COMMENT") ?? asked.body)).toBe(303);
     const thread = elementById((await lead.get(PAGE)).body, 'thread')!;
     expect(textOf(thread)).toContain('待答复问题（1）');
+    const notices = await s.db.selectFrom('notification').select(['unit', 'type', 'title']).where('task_id', '=', TASK).where('type', '=', 'COMMENT').execute();
+    expect(notices).toEqual([{ unit: LEAD, type: 'COMMENT', title: '【工作联系】第2项任务请答复' }]);
+    const questions = await office.get('/questions');
+    expect(questions.status).toBe(200);
+    expect(textOf(questions.body), textOf(questions.body)).toContain(`请补充区级落实情况 领导小组办公室`);
+    expect(questions.body).toContain(`href="${PAGE}#thread"`);
+    expect((await lead.get('/questions')).status).toBe(403);
     expect(textOf(thread)).toContain(`待 ${LEAD} 答复`);
     expect(thread).toContain('补充要求.pdf');
     const answered = await lead.post(`${PAGE}/events/COMMENT`, { _version: String(await version()), text: '已补充，见进展' });
     expect(answered.status, textOf(elementById(answered.body, "form-COMMENT") ?? answered.body)).toBe(303);
     expect(textOf(elementById((await office.get(PAGE)).body, 'thread')!)).not.toContain('待答复问题');
+    expect(textOf((await office.get('/questions')).body)).toContain('目前没有待答复的问题');
+  });
+
+  it('given a question put to a unit that is no party to the task, when it is sent, then 422 names the unit and nothing is written', async () => {
+    const before = await stored();
+    const response = await s.request(`/api/tasks/${TASK}/comments`, { method: 'POST', token: await s.token('office'), headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ text: '请答复', ask: [STRANGER] }) });
+    expect(response.status).toBe(422);
+    expect(JSON.stringify(await response.json())).toContain('不是本任务的牵头或责任单位');
+    expect(await stored()).toEqual(before);
+  });
+
+  it('given a wrong file, when the lead unit withdraws it from the page with a reason, then both stay in the log, the state is unchanged, and the page strikes it through with the reason', async () => {
+    const state = async () => ((await (await s.request(`/api/tasks/${TASK}`, { token: await s.token('office') })).json()) as { state: string }).state;
+    const was = await state();
+    const page = await lead.get(PAGE);
+    const form = elementById(page.body, 'form-COMMENT')!;
+    const pdf = /<option value="([0-9a-f]{64})">实施方案\.pdf/.exec(form)![1]!;
+    // The office's file is not the lead's to withdraw.
+    expect(form).not.toContain('补充要求.pdf');
+    const answer = await lead.postFiles(`${PAGE}/events/COMMENT`, { _version: String(await version()), text: '方案上传有误，已更正', 'supersedes.sha256': pdf, 'supersedes.reason': '误传了征求意见稿' }, [{ name: '实施方案（定稿）.pdf', bytes: pdfBytes('定稿') }]);
+    expect(answer.status, textOf(elementById(answer.body, 'form-COMMENT') ?? answer.body)).toBe(303);
+    expect(await state()).toBe(was);
+    const files = elementById((await office.get(PAGE)).body, 'files')!;
+    expect(files).toMatch(new RegExp(`<del><a href="${PAGE.replace(/[.]/g, '\\.')}/files/${pdf}" download>实施方案\\.pdf</a></del>`));
+    expect(textOf(files)).toContain('更正作废：误传了征求意见稿');
+    expect(files).toContain('实施方案（定稿）.pdf');
+    expect((await office.get(`${PAGE}/files/${pdf}`)).status).toBe(200);
+    const history = (await (await s.request(`/api/tasks/${TASK}/history`, { token: await s.token('office') })).json()) as { items: { type: string; payload: { supersedes?: unknown } }[] };
+    expect(history.items.findLast((e) => e.type === 'COMMENT')!.payload.supersedes).toEqual([{ sha256: pdf, reason: '误传了征求意见稿' }]);
+  });
+
+  it('given a file withdrawn already, another unit\'s file or no file of the task, when a unit withdraws it through the API, then 422 and nothing is written', async () => {
+    const token = await s.token('unit', LEAD);
+    const list = (await (await s.request(`/api/tasks/${TASK}/files`, { token })).json()) as { items: { sha256: string; name: string; by: { role: string } }[] };
+    const withdrawn = list.items.find((f) => f.name === '实施方案.pdf')!.sha256;
+    const offices = list.items.find((f) => f.by.role === 'office')!.sha256;
+    const before = await stored();
+    for (const sha256 of [withdrawn, offices, 'ab'.repeat(32)]) {
+      const response = await s.request(`/api/tasks/${TASK}/comments`, { method: 'POST', token, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ text: '作废', supersedes: [{ sha256, reason: '重复' }] }) });
+      expect(response.status, sha256).toBe(422);
+      expect(JSON.stringify(await response.json())).toContain('supersedes.0.sha256');
+    }
+    expect(await stored()).toEqual(before);
   });
 });

@@ -23,10 +23,11 @@ export interface EventFormState {
   readonly errors?: FormErrors;
 }
 
-/** What a form offers to choose from: the unit registry's canonical names (REASSIGN), the lead units now chosen. */
+/** What a form offers to choose from: the unit registry's canonical names (REASSIGN), the lead units now chosen, the task's files the viewer may withdraw. */
 export interface FormChoices {
   readonly units?: readonly string[];
   readonly chosenUnits?: readonly string[];
+  readonly files?: readonly { readonly sha256: string; readonly name: string; readonly label: string }[];
 }
 
 /** The address a form of this event on this task posts to. Pure. */
@@ -90,6 +91,14 @@ function fieldView(type: FormEventType, field: FormField, state: EventFormState,
     case 'files':
       // Never filled in again after a refusal: a browser does not let a page choose files.
       return wrap(html`<label for="${id}">${label}${mark}</label>${hint}<input type="file" id="${id}" name="${field.name}" multiple accept="${FILE_ACCEPT}"${invalid ? html` aria-invalid="true"` : ''}${describedBy(hintId, errorId)}>`);
+    case 'supersede': {
+      const files = choices.files ?? [];
+      if (files.length === 0) return html`<p class="muted">${label}：本任务暂无您可以更正作废的材料。</p>`;
+      const chosen = state.values?.[`${field.name}.sha256`] ?? '';
+      return html`<fieldset class="field${invalid ? ' has-error' : ''}"${describedBy(hintId, errorId)}><legend>${label}${mark}</legend>${hint}<div class="field"><label for="${id}-sha256">作废的文件</label><select id="${id}-sha256" name="${field.name}.sha256"><option value="">（不作废）</option>${files.map(
+        (file) => html`<option value="${file.sha256}"${chosen === file.sha256 ? html` selected` : ''}>${file.label}</option>`,
+      )}</select></div><div class="field"><label for="${id}-reason">作废理由</label><input type="text" id="${id}-reason" name="${field.name}.reason" value="${state.values?.[`${field.name}.reason`] ?? ''}"></div>${errorList(`${id}-error`, errors)}</fieldset>`;
+    }
     case 'evidence':
       return evidenceView(type, field, state, { legend: html`${label}${mark}`, hint, described: describedBy(hintId, errorId), invalid });
   }

@@ -18,7 +18,9 @@ export type FieldKind =
   /** Units chosen from the unit registry (several may be chosen). */
   | 'units'
   /** Evidence files (佐证材料) uploaded with the form: the form is then sent as multipart. */
-  | 'files';
+  | 'files'
+  /** One of the task's files chosen to withdraw, with the reason (COMMENT's supersedes). */
+  | 'supersede';
 
 /** One field of an event's form. */
 export interface FormField<K extends string = string> {
@@ -88,6 +90,7 @@ export const eventForms: EventForms = {
     { name: 'text', kind: 'textarea', required: true },
     { name: 'ask', kind: 'lines', required: false, hint: '需要答复时，每行写一个本任务的单位' },
     { name: 'attachments', kind: 'files', required: false, hint: FILES_HINT },
+    { name: 'supersedes', kind: 'supersede', required: false, hint: '上传有误的文件不会删除：选择后在记录中标为已作废，并写明理由；可在附件中上传更正后的文件' },
   ],
 };
 

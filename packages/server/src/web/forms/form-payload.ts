@@ -55,6 +55,8 @@ function fieldValue(field: FormField, raw: string): unknown {
       throw new Error('fieldValue: evidence is read from its rows');
     case 'files':
       throw new Error('fieldValue: files are received with the multipart body');
+    case 'supersede':
+      throw new Error('fieldValue: a supersession is read from its file and reason');
   }
 }
 
@@ -86,6 +88,14 @@ export function payloadFromForm(type: FormEventType, form: Readonly<Record<strin
     }
     // Files arrive as uploads, not as text: the route names them in the payload.
     if (field.kind === 'files') continue;
+    if (field.kind === 'supersede') {
+      const [sha256, reason] = [text(form[`${field.name}.sha256`]).trim(), text(form[`${field.name}.reason`])];
+      values[`${field.name}.sha256`] = sha256;
+      values[`${field.name}.reason`] = reason;
+      // A file chosen without a reason is sent so, for the schema to ask for the reason.
+      if (sha256 !== '') payload[field.name] = [{ sha256, reason: reason.trim() }];
+      continue;
+    }
     if (field.kind === 'units') {
       // Each chosen option is one unit; a list typed into one value (an older page) is split as lines are.
       const chosen = ([] as unknown[]).concat(form[field.name] ?? []).flatMap((v) => (typeof v === 'string' ? splitLines(v) : []));

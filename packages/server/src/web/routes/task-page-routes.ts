@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { InstanceRecord, Json } from '@duban/engine';
+import type { AuditEntry, InstanceRecord, Json } from '@duban/engine';
+import { recordedFiles } from '../../files/task-files.ts';
+import { supersededFiles } from '../view/attachment-view.ts';
 import type { ReformTaskContext } from '@duban/reform-task';
 import { z } from 'zod';
 import type { RouteModule } from '../../app/app-deps.ts';
@@ -68,6 +70,21 @@ function reworkPrefill(instance: InstanceRecord): { REPORT?: EventFormState } {
   return { REPORT: { values } };
 }
 
+/** The task's files the viewer may withdraw with a comment: not withdrawn yet, and for a unit its own unit's. Pure. */
+function withdrawable(history: readonly AuditEntry[], viewer: Viewer): { sha256: string; name: string; label: string }[] {
+  const withdrawn = supersededFiles(history);
+  const { principal } = viewer;
+  const seen = new Set<string>();
+  return history.flatMap((entry) => {
+    if (principal.role === 'unit' && (entry.actor.role !== 'unit' || entry.actor.unit !== principal.unit)) return [];
+    return recordedFiles(entry).flatMap((file) => {
+      if (withdrawn.has(file.sha256) || seen.has(file.sha256)) return [];
+      seen.add(file.sha256);
+      return [{ sha256: file.sha256, name: file.name, label: `${file.name}（${eventLabel(entry.type)}，${shanghaiDate(Date.parse(entry.at))}）` }];
+    });
+  });
+}
+
 /** A multipart form's fields as a urlencoded form reads them: one value a string, several an array. Pure. */
 function fieldRecord(fields: ReadonlyMap<string, readonly string[]>): Record<string, unknown> {
   return Object.fromEntries([...fields].map(([name, values]) => [name, values.length === 1 ? values[0] : [...values]]));
@@ -93,16 +110,17 @@ export const taskPageRoutes: RouteModule = (deps) => (router) => {
     const actor = actorOf(viewer.principal);
     const task = presentTask(engine, instance, actor, clock.now());
     const { svg, transitions } = workflowDiagram(engine.definitionOf(instance), instance.snapshot.value);
+    const history = await engine.history(instance.id);
     return taskPage({
       viewer,
       task,
-      history: await engine.history(instance.id),
+      history,
       diagram: svg,
       transitions,
       current: viewer.principal.role === 'unit' ? startPage('unit') : '/tasks',
       formKey: randomBytes(16).toString('base64url'),
       prefill: reworkPrefill(instance),
-      choices: { units: registryUnits, chosenUnits: task.leadUnits },
+      choices: { units: registryUnits, chosenUnits: task.leadUnits, files: withdrawable(history, viewer) },
       openQuestions: (instance.snapshot.context as ReformTaskContext).openQuestions ?? [],
       ...extra,
     }).text;
