@@ -72,12 +72,31 @@ describe('the task page\'s files: uploaded from the forms, listed, previewed in 
     expect(storedZipEntries(Buffer.from(await zip.arrayBuffer())).map((e) => e.data)).toEqual([pdfBytes('方案'), pngBytes()]);
   });
 
+  it('given a form with a file sent twice (a double click), when both arrive, then one entry, as for a form without files', async () => {
+    await lead.get(PAGE);
+    const fields = { _version: String(await version()), _key: 'double-click-key-0001', summary: '重复提交' };
+    const file = [{ name: '签到表.pdf', bytes: pdfBytes('签到') }];
+    const csrf = lead.csrf()!;
+    const before = await s.auditCount();
+    expect((await lead.postFiles(`${PAGE}/events/PROGRESS`, fields, file, { csrf })).status).toBe(303);
+    expect((await lead.postFiles(`${PAGE}/events/PROGRESS`, fields, file, { csrf })).status).toBe(303);
+    expect(await s.auditCount()).toBe(before + 1);
+  });
+
   it('given a unit that is no party to the task, when it asks for the task\'s file by its sha256 or for the zip, then the 404 page', async () => {
     const sha256 = sha256Links((await office.get(PAGE)).body)[0]!;
     expect((await stranger.get(`${PAGE}/files/${sha256}`)).status).toBe(404);
     expect((await stranger.get(`${PAGE}/files/${sha256}?inline=1`)).status).toBe(404);
     expect((await stranger.get(`${PAGE}/files.zip`)).status).toBe(404);
     expect((await lead.get(`${PAGE}/files/${'0'.repeat(64)}`)).status).toBe(404);
+  });
+
+  it('given files sent to a page route other than an event\'s form, or to a form that takes none, when posted, then 415 and nothing is stored', async () => {
+    const before = await stored();
+    await lead.get(PAGE);
+    expect((await lead.postFiles('/account/password', { current: 'x', password: 'y', password2: 'y' }, [{ name: 'a.pdf', bytes: pdfBytes() }])).status).toBe(415);
+    expect((await lead.postFiles(`${PAGE}/events/START`, { _version: String(await version()) }, [{ name: 'a.pdf', bytes: pdfBytes() }])).status).toBe(415);
+    expect(await stored()).toEqual(before);
   });
 
   it('given a multipart form with a forged or missing anti-forgery token, when it is posted, then 403 and no file is stored', async () => {

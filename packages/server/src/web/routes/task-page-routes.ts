@@ -197,7 +197,8 @@ export const taskPageRoutes: RouteModule = (deps) => (router) => {
         principal: viewer.principal,
         expectedVersion: fields[VERSION_FIELD],
         // A form sent twice (a double click, a resent page) is one event: the second gets the first's answer.
-        idempotency: key === undefined ? undefined : { key: `form:${key}`, method: 'POST', path: req.path, body: payload as Json },
+        // Files sent again are new uploads of the same bytes: the form is the same by their hashes.
+        idempotency: key === undefined ? undefined : { key: `form:${key}`, method: 'POST', path: req.path, body: (uploads.length === 0 ? payload : { ...payload, attachments: uploads.map((upload) => upload.sha256) }) as Json },
       });
     } catch (error) {
       const problem = toProblem(error);
