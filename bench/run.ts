@@ -8,14 +8,15 @@ import { planDocumentBench } from './plan-document.ts';
 import { postgresBench } from './postgres.ts';
 import { replayBench } from './replay.ts';
 import { scaleBench } from './scale.ts';
+import { uploadBench } from './upload.ts';
 
 /**
  * `pnpm bench`: every benchmark against its baseline in the same run, a table on stdout and
  * bench/results.json. Not a test: nothing here passes or fails, it measures.
- * BENCH_ONLY=http,heavy,replay,append,scale,postgres,plan picks some; BENCH_SCALE=TASKS,ENTRIES shrinks the scale run.
+ * BENCH_ONLY=http,heavy,replay,append,scale,postgres,plan,upload picks some; BENCH_SCALE=TASKS,ENTRIES shrinks the scale run.
  * The PostgreSQL run needs DUBAN_TEST_PG_URL: `.ci/postgres.sh npx -y pnpm@10 bench` starts a throwaway cluster.
  */
-const only = new Set((process.env['BENCH_ONLY'] ?? 'http,heavy,replay,append,scale,postgres,plan').split(','));
+const only = new Set((process.env['BENCH_ONLY'] ?? 'http,heavy,replay,append,scale,postgres,plan,upload').split(','));
 const [scaleTasks, scaleEntries] = (process.env['BENCH_SCALE'] ?? '100000,2000000').split(',').map(Number);
 const results: Record<string, unknown> = {
   machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
@@ -65,6 +66,11 @@ if (only.has('plan')) {
   const r = await planDocumentBench();
   results['planDocument'] = r;
   rows.push([`Plan preview, ${fmt(r.tasks)}-task .docx (${fmt(r.bytes / 1024)} KB)`, `readPlanDocument ${fmt(r.previewMs)} ms`, `mammoth extractRawText ${fmt(r.rawTextMs)} ms`, `${fmt(r.ratio)}x the limit (target: preview < 2000 ms)`]);
+}
+if (only.has('upload')) {
+  const r = await uploadBench();
+  results['upload'] = r;
+  rows.push([`Upload ${r.megabytes} MB evidence file, stored and acknowledged (ms)`, `duban ${fmt(r.uploadMs)} ms; RSS ${r.idleRssMb} MB idle, ${r.peakRssMb} MB peak with ${r.concurrent} at once (${r.concurrentAnswered} answered 201 in ${fmt(r.concurrentMs)} ms)`, `write + fsync ${fmt(r.fsyncMs)} ms`, `${fmt(r.ratio)}x the limit (target: < 1000 ms; RSS within 50 MB of idle)`]);
 }
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), 10));

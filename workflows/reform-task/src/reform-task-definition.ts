@@ -2,6 +2,7 @@ import type { EventSpec, JsonObject, StoredSnapshot, WorkflowDefinition } from '
 import type { z } from 'zod';
 import { checkExtensionDecision, checkExtensionRequest } from './extension-checks.ts';
 import { checkInterviewRecord } from './interview-check.ts';
+import { checkCommentAsk } from './comment-check.ts';
 import type { ReformTaskContext } from './reform-task-context.ts';
 import { reformTaskEventPayloads, reformTaskEventTypes } from './reform-task-events.ts';
 import type { ReformTaskEventType, ReformTaskPayloads } from './reform-task-events.ts';
@@ -25,6 +26,7 @@ const checks: Partial<Record<ReformTaskEventType, EventSpec['check']>> = {
   DECIDE_EXTENSION: (payload, snapshot) =>
     checkExtensionDecision(payload as ReformTaskPayloads['DECIDE_EXTENSION'], contextOf(snapshot)),
   RECORD_INTERVIEW: (payload, _snapshot, at) => checkInterviewRecord(payload as ReformTaskPayloads['RECORD_INTERVIEW'], at),
+  COMMENT: (payload, snapshot) => checkCommentAsk(payload as ReformTaskPayloads['COMMENT'], contextOf(snapshot)),
 };
 
 function eventSpec(type: ReformTaskEventType): EventSpec {

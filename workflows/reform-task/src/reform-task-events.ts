@@ -29,6 +29,19 @@ export const attachment = z.strictObject({
 /** Files attached to one event: at most 20. */
 const attachments = z.array(attachment).min(1).max(20).optional();
 
+/**
+ * Files a comment withdraws (更正作废): each an earlier file of the task by its SHA-256, with the
+ * reason. Nothing is deleted: the file and the entry that attached it stay in the log, marked
+ * superseded wherever the task's files are shown. The server checks the file is the task's (and, for
+ * a unit, its own); the state is left alone.
+ */
+const supersedes = z
+  .array(z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/, '须为 64 位十六进制 SHA-256'), reason: text(500) }))
+  .min(1)
+  .max(20)
+  .refine((items) => new Set(items.map((item) => item.sha256)).size === items.length, '同一文件只能作废一次')
+  .optional();
+
 /** Strict payload schema of every reform-task event, in the order of the lifecycle table. */
 export const reformTaskEventPayloads = {
   START: z.strictObject({ note: text(500).optional() }),
@@ -64,7 +77,7 @@ export const reformTaskEventPayloads = {
     .refine((p) => p.approve || p.until === undefined, { path: ['until'], message: '不批准时不得指定延期日期' }),
   REASSIGN: z.strictObject({ leadUnits: unitNames(1, 50) }),
   CANCEL: z.strictObject({ reason: text(1000) }),
-  COMMENT: z.strictObject({ text: text(4000), ask: unitNames(1, 50).optional(), attachments }),
+  COMMENT: z.strictObject({ text: text(4000), ask: unitNames(1, 50).optional(), attachments, supersedes }),
   WARN: z.strictObject({}),
   DEADLINE_PASSED: z.strictObject({}),
 };

@@ -53,7 +53,7 @@ export const eventFieldLabels: FieldLabels = {
   DECIDE_EXTENSION: { approve: '是否批准', until: '批准延期至', note: '审批意见' },
   REASSIGN: { leadUnits: '牵头单位' },
   CANCEL: { reason: '撤销理由' },
-  COMMENT: { text: '内容', ask: '请以下单位答复', attachments: '附件' },
+  COMMENT: { text: '内容', ask: '请以下单位答复', attachments: '附件', supersedes: '更正作废的材料' },
   WARN: {},
   DEADLINE_PASSED: {},
 };

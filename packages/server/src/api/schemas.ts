@@ -119,6 +119,14 @@ export const verifyResponse = z.strictObject({
   firstBadSeq: z.number().int().optional(),
   reason: z.string().optional(),
   checkpoints: z.number().int().describe('signed checkpoints verified against the server key (0 when the server has none configured)'),
+  files: z
+    .strictObject({
+      checked: z.number().int().describe('distinct evidence files the entries recorded, read back and hashed'),
+      broken: z
+        .array(z.strictObject({ seq: z.number().int(), name: z.string(), sha256: z.string(), problem: z.enum(['missing', 'altered']) }))
+        .describe('each entry whose file is missing (deleted) or altered (replaced or truncated), in log order'),
+    })
+    .describe('the evidence files; any broken one makes ok false'),
 });
 export const replayResponse = z.strictObject({
   items: z.array(z.strictObject({ taskId: z.string(), state: z.string(), version: z.number().int() })),

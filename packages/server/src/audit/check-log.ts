@@ -1,6 +1,10 @@
 import type { Engine, SignedCheckpoint } from '@duban/engine';
 import { MerkleFrontier } from '@duban/engine';
+import type { FileCheck } from '../files/file-store.ts';
+import type { RecordedFile } from '../files/task-files.ts';
 import type { AuditKey } from './keys/audit-key.ts';
+import type { FilesReport } from './verify-files.ts';
+import { verifyFiles } from './verify-files.ts';
 
 /** One stored checkpoint and whether the log still matches it. */
 export interface CheckpointRow {
@@ -17,14 +21,17 @@ export interface LogCheck {
   /** Signatures and roots of every stored checkpoint, checked with the server's public key. */
   readonly signed: { readonly ok: boolean; readonly checkpoints: number; readonly firstBadSeq?: number; readonly reason?: string; readonly keyOrigin: string };
   readonly checkpoints: readonly CheckpointRow[];
+  /** The evidence files the entries recorded, read back and hashed. */
+  readonly files: FilesReport;
 }
 
 /**
  * Checks the log as a reviewer would: the hash chain; every stored checkpoint's root against the
  * log's Merkle root at its size; and, with the server's audit public key, every signature
- * (`verifyWithCheckpoints`). Does IO (reads the whole log).
+ * (`verifyWithCheckpoints`); every evidence file the entries recorded, through `checkFile`. Does IO
+ * (reads the whole log and every file).
  */
-export async function checkLog(engine: Engine, auditKey: AuditKey): Promise<LogCheck> {
+export async function checkLog(engine: Engine, auditKey: AuditKey, checkFile: (file: RecordedFile) => Promise<FileCheck>): Promise<LogCheck> {
   const chain = await engine.verify();
   const checkpoints = await engine.checkpoints();
   const sizes = new Map<number, string>();
@@ -47,5 +54,6 @@ export async function checkLog(engine: Engine, auditKey: AuditKey): Promise<LogC
       ...(signed.reason === undefined ? {} : { reason: signed.reason }),
     },
     checkpoints: rows,
+    files: await verifyFiles(engine.entries(), checkFile),
   };
 }

@@ -10,6 +10,8 @@ export const readers = {
   plan: ['office', 'reviewer', 'admin'],
   /** The verification queue (/queue): the office acts on it; reviewers and admins look. */
   queue: ['office', 'reviewer', 'admin'],
+  /** The questions of every task's conversation still waiting for an answer (/questions): they name every task asked about. */
+  questions: ['office', 'reviewer', 'admin'],
   /** The audit log, its replays and proofs (/api/audit*, /api/replay*, /audit*, /history*): the log names every task. */
   audit: ['office', 'reviewer', 'admin'],
   /** Who read what (/api/audit/access-log). */

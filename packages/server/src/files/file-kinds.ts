@@ -62,3 +62,21 @@ export function refusalOfName(name: string): string | undefined {
   if (/[/\\]/.test(name) || name.trim() === '.' || name.trim() === '..') return '文件名不能含有路径（/、\\ 或 ..）';
   return undefined;
 }
+
+/** Markup a browser would run if it ever took the bytes for a page (its sniffer looks at the first bytes). */
+const ACTIVE_MARKUP = /<\s*(?:!doctype\s+html|html|head|body|script|iframe|svg|object|embed|img\s[^>]*on\w+\s*=)/i;
+/** How far into a file active markup is looked for: past the 512 bytes browsers sniff, and then some. */
+export const MARKUP_SCAN_BYTES = 4096;
+
+/**
+ * Why a file that passed as one accepted type is refused as a polyglot — bytes valid as two kinds at
+ * once — or undefined: HTML or SVG markup among its first bytes (a PDF or image that is also a page),
+ * or an archive appended to an image or PDF (its directory found at the end of a file that is not a
+ * zip). Pure.
+ */
+export function refusalOfPolyglot(type: string, head: Uint8Array, appendedZip: readonly ZipEntry[] | { readonly refused: string } | undefined): string | undefined {
+  const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, MARKUP_SCAN_BYTES)).toString('latin1');
+  if (ACTIVE_MARKUP.test(text)) return '文件开头含有网页或脚本代码（疑似伪装文件），不予接收';
+  if (!zipTypes.has(type) && Array.isArray(appendedZip) && appendedZip.length > 0) return '文件末尾附带压缩包（疑似伪装文件），不予接收';
+  return undefined;
+}

@@ -6,7 +6,7 @@ import type { Request } from 'express';
 import { fileTypeFromBuffer } from 'file-type';
 import type { HttpProblem } from '../http/http-problem.ts';
 import { invalidFields, problem } from '../http/problems.ts';
-import { refusalOfContent, refusalOfName, zipTypes } from './file-kinds.ts';
+import { MARKUP_SCAN_BYTES, refusalOfContent, refusalOfName, refusalOfPolyglot, zipTypes } from './file-kinds.ts';
 import type { FileStore, FileWriter, KeptFile, Upload } from './file-store.ts';
 import { readZipDirectory } from './zip-directory.ts';
 
@@ -28,6 +28,14 @@ export interface Uploader {
   readonly unit: string | null;
 }
 
+/** What a caller may add to receiving a submission. */
+export interface ReceiveOptions {
+  /** Fills this map with the text fields as they arrive, so a refused submission still has what was typed. */
+  readonly fields?: Map<string, string[]>;
+  /** Runs on the fields sent before the first file (or on all of them when there is none); throws an HttpProblem to refuse before anything is stored. */
+  readonly admit?: (fields: ReadonlyMap<string, readonly string[]>) => void;
+}
+
 /** A multipart submission received: its files kept, its text fields as sent. */
 export interface ReceivedSubmission {
   readonly uploads: Upload[];
@@ -47,7 +55,7 @@ const FIELD_BYTES = 100 * 1024;
  * size, 422 name, 400 cut off) drops every file of it, and only when all have arrived and passed are
  * they kept. Does IO.
  */
-export function receiveFiles(req: Request, store: FileStore, uploader: Uploader, at: Date, limits: UploadLimits = defaultUploadLimits): Promise<ReceivedSubmission> {
+export function receiveFiles(req: Request, store: FileStore, uploader: Uploader, at: Date, limits: UploadLimits = defaultUploadLimits, options: ReceiveOptions = {}): Promise<ReceivedSubmission> {
   if (!req.is('multipart/form-data')) return Promise.reject(problem('notMultipart', `files are sent as multipart/form-data, not ${req.get('Content-Type') ?? 'absent'}`));
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
@@ -57,7 +65,20 @@ export function receiveFiles(req: Request, store: FileStore, uploader: Uploader,
       reject(problem('notMultipart', 'the multipart body has no boundary'));
       return;
     }
-    const fields = new Map<string, string[]>();
+    const fields = options.fields ?? new Map<string, string[]>();
+    let admitted = options.admit === undefined;
+    // The fields before the first file (a form's hidden _csrf comes first) decide, before any byte is stored.
+    const admit = (): boolean => {
+      if (admitted) return true;
+      admitted = true;
+      try {
+        options.admit?.(fields);
+        return true;
+      } catch (error) {
+        fail(error as HttpProblem);
+        return false;
+      }
+    };
     const received: { writer: FileWriter; content: KeptFile; name: string }[] = [];
     const writers: FileWriter[] = [];
     let failure: HttpProblem | undefined;
@@ -100,6 +121,18 @@ export function receiveFiles(req: Request, store: FileStore, uploader: Uploader,
     });
     parser.on('file', (field, stream, info) => {
       const name = info.filename ?? '';
+      if (!admit()) {
+        stream.resume();
+        return;
+      }
+      if (name === '') {
+        // A browser sends an empty, unnamed part for a file input left empty: no file. With bytes, a file without a name.
+        stream.on('data', (data: Buffer) => {
+          if (data.length > 0) fail(invalidFields('body', [{ path: `${field}.name`, message: '文件名不能为空' }]));
+        });
+        stream.resume();
+        return;
+      }
       const nameRefusal = refusalOfName(name);
       if (failure !== undefined || nameRefusal !== undefined) {
         stream.resume();
@@ -125,7 +158,9 @@ export function receiveFiles(req: Request, store: FileStore, uploader: Uploader,
     parser.on('partsLimit', () => fail(problem('tooManyFiles', `at most ${limits.files} files may be sent at once`)));
     parser.on('fieldsLimit', () => fail(invalidFields('body', [{ path: 'body', message: '表单字段过多' }])));
     parser.on('error', () => fail(problem('uploadIncomplete', 'the multipart body ended before its last part (cut off or malformed)')));
-    parser.on('close', finish);
+    parser.on('close', () => {
+      if (admit()) finish();
+    });
     req.on('aborted', () => fail(problem('uploadIncomplete', 'the client stopped sending the upload')));
     req.pipe(parser);
   });
@@ -144,6 +179,7 @@ async function receiveOne(stream: Readable & { truncated?: boolean }, writer: Fi
   let pendingBytes = 0;
   let tail: Buffer[] = [];
   let tailBytes = 0;
+  let head: Buffer | undefined;
   const flush = async (): Promise<Refusal | undefined> => {
     if (pendingBytes === 0) return undefined;
     const chunk = Buffer.concat(pending, pendingBytes);
@@ -151,6 +187,7 @@ async function receiveOne(stream: Readable & { truncated?: boolean }, writer: Fi
     pendingBytes = 0;
     if (!sniffed) {
       sniffed = true;
+      head = chunk.subarray(0, MARKUP_SCAN_BYTES);
       type = (await fileTypeFromBuffer(chunk))?.mime;
       const refusal = refusalOfContent(type, chunk.length, []);
       // Type refusals only here: the archive's directory is read once its end has arrived.
@@ -184,8 +221,9 @@ async function receiveOne(stream: Readable & { truncated?: boolean }, writer: Fi
     throw error;
   }
   const tailBuffer = Buffer.concat(tail, tailBytes);
-  const zip = type !== undefined && zipTypes.has(type) ? readZipDirectory(tailBuffer.subarray(Math.max(0, tailBuffer.length - TAIL_BYTES)), size) : undefined;
-  const reason = refusalOfContent(type, size, zip);
+  const directory = type === undefined ? undefined : readZipDirectory(tailBuffer.subarray(Math.max(0, tailBuffer.length - TAIL_BYTES)), size);
+  const zip = type !== undefined && zipTypes.has(type) ? directory : undefined;
+  const reason = refusalOfContent(type, size, zip) ?? refusalOfPolyglot(type!, head ?? Buffer.alloc(0), directory);
   if (reason !== undefined) return { refused: 'type', reason };
   return { sha256: hash.digest('hex'), size, type: type!, crc32: crc };
 }

@@ -9,11 +9,13 @@ import { ZIP_MAX_BYTES, zipPieces } from './zip-writer.ts';
 
 /**
  * What every file response carries: the type judged at upload, never sniffed again by the browser,
- * and a policy under which nothing in it runs (no script, no plugin, no form, sandboxed).
+ * and a policy under which nothing in it runs (no script, no plugin, no form, sandboxed); only this
+ * server's own pages may frame it (a PDF previewed in the task page), never another site's.
  */
 const FILE_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
-  'Content-Security-Policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+  'Content-Security-Policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox",
+  'X-Frame-Options': 'SAMEORIGIN',
   'Cross-Origin-Resource-Policy': 'same-origin',
   'Cache-Control': 'private, max-age=0, must-revalidate',
 } as const;

@@ -62,6 +62,11 @@ function messageOf(type: NotifiedEvent, entry: Pick<AuditEntry, 'payload' | 'act
       };
     case 'REFER':
       return { title: `【问责】第${n}项任务移交问责`, body: `${subject}因${text(p['reason'])}，已移交${text(p['referredTo'])}。` };
+    case 'COMMENT':
+      return {
+        title: `【工作联系】第${n}项任务请答复`,
+        body: `${entry.actor.role === 'office' ? '办公室' : (entry.actor.unit ?? '有关方面')}就${subject}提出：${text(p['text'])}。请在任务页面“工作联系”中答复。`,
+      };
   }
 }
 

@@ -3,7 +3,8 @@ import { defaultAssessmentRules } from '../reports/assessment/assessment-rules.t
 
 /**
  * The reform-task events that notify units, and whom: `lead` the task's lead units (REJECT, interview
- * decisions), `parties` every unit named on it (supervision signals every party must act on).
+ * decisions), `parties` every unit named on it (supervision signals every party must act on),
+ * `asked` the units a comment asks to answer (its `ask`; a comment that asks no one notifies no one).
  */
 export const notifiedEvents = {
   URGE: 'parties',
@@ -13,6 +14,7 @@ export const notifiedEvents = {
   REJECT: 'lead',
   RECORD_INTERVIEW: 'lead',
   REFER: 'lead',
+  COMMENT: 'asked',
 } as const;
 
 export type NotifiedEvent = keyof typeof notifiedEvents;
@@ -30,8 +32,14 @@ const UNNAMED: ReadonlySet<string> = new Set(defaultAssessmentRules.notAssessed)
  * by its members — it is shorthand for them and no token acts for it; wordings that name no one are
  * left out. Pure.
  */
-export function notificationRecipients(type: NotifiedEvent, task: Pick<ReformTaskContext, 'leadUnits' | 'responsibleUnits' | 'collectives'>): string[] {
-  const named = notifiedEvents[type] === 'lead' ? task.leadUnits : [...task.leadUnits, ...task.responsibleUnits];
+export function notificationRecipients(
+  type: NotifiedEvent,
+  task: Pick<ReformTaskContext, 'leadUnits' | 'responsibleUnits' | 'collectives'>,
+  payload: Readonly<Record<string, unknown>> = {},
+): string[] {
+  const whom = notifiedEvents[type];
+  const asked = Array.isArray(payload['ask']) ? payload['ask'].filter((unit): unit is string => typeof unit === 'string') : [];
+  const named = whom === 'asked' ? asked : whom === 'lead' ? task.leadUnits : [...task.leadUnits, ...task.responsibleUnits];
   const units = named.flatMap((unit) => {
     const members = task.collectives[unit] ?? [];
     return members.length > 0 ? members : [unit];

@@ -8,6 +8,7 @@ import { requestFingerprint } from '../http/request-fingerprint.ts';
 import type { FileStore, Upload } from '../files/file-store.ts';
 import type { Clock } from '../time/clock.ts';
 import { findVisibleTask } from './find-visible-task.ts';
+import { recordedFiles } from '../files/task-files.ts';
 import { SingleFlight } from './single-flight.ts';
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -53,8 +54,9 @@ export class EventSender {
     const options: SendOptions = { onlyIfVisible: true, ...(request.expectedVersion === undefined ? {} : { expectedVersion: request.expectedVersion }) };
     const named = request.type === 'REASSIGN' ? this.withRegisteredLeads(request.payload) : request.payload;
     // A task the caller may not see is the engine's 404, whatever files the payload names.
-    const visible = named['attachments'] === undefined || (await findVisibleTask(this.engine, request.taskId, actorOf(principal))) !== undefined;
-    const payload = visible ? await this.withUploads(named, principal) : named;
+    const namesFiles = named['attachments'] !== undefined || named['supersedes'] !== undefined;
+    const visible = !namesFiles || (await findVisibleTask(this.engine, request.taskId, actorOf(principal))) !== undefined;
+    const payload = visible ? await this.withSupersessions(await this.withUploads(named, principal), request.taskId, principal) : named;
     const send = (extra: SendOptions = {}) => this.engine.send(request.taskId, { type: request.type, payload }, actorOf(principal), at, { ...options, ...extra });
     const { idempotency } = request;
     if (idempotency === undefined) return send();
@@ -86,6 +88,30 @@ export class EventSender {
     }
     if (issues.length > 0) throw invalidFields('body', issues, 'invalidPayload');
     return { ...payload, attachments: resolved };
+  }
+
+  /**
+   * COMMENT's `supersedes`: each file withdrawn must be one of the task's files, not withdrawn
+   * before, and, for a unit, one its own unit attached (the office may withdraw any). Refused with
+   * 422 naming the entry; anything not a list of objects is left for the workflow's schema. Does IO.
+   */
+  private async withSupersessions(payload: Record<string, unknown>, taskId: string, principal: Principal): Promise<Record<string, unknown>> {
+    const { supersedes } = payload;
+    if (!Array.isArray(supersedes) || supersedes.length === 0) return payload;
+    const history = await this.engine.history(taskId);
+    const withdrawn = new Set(history.flatMap((entry) => (entry.type === 'COMMENT' && Array.isArray(entry.payload['supersedes']) ? (entry.payload['supersedes'] as { sha256?: unknown }[]).map((item) => item.sha256) : [])));
+    const files = history.flatMap((entry) => recordedFiles(entry).map((file) => ({ sha256: file.sha256, by: entry.actor })));
+    const issues: FieldIssue[] = [];
+    for (const [index, item] of supersedes.entries()) {
+      const sha256 = (item as { sha256?: unknown } | null)?.sha256;
+      if (typeof sha256 !== 'string') continue;
+      const attached = files.filter((file) => file.sha256 === sha256);
+      const own = principal.role === 'unit' ? attached.filter((file) => file.by.role === 'unit' && file.by.unit === principal.unit) : attached;
+      if (own.length === 0) issues.push({ path: `supersedes.${index}.sha256`, message: '本任务没有这个文件，或不是本单位提交的' });
+      else if (withdrawn.has(sha256)) issues.push({ path: `supersedes.${index}.sha256`, message: '这个文件已经作废' });
+    }
+    if (issues.length > 0) throw invalidFields('body', issues, 'invalidPayload');
+    return payload;
   }
 
   /** The caller's own upload an attachment names, undefined when there is none of theirs, 'malformed' for neither form. */

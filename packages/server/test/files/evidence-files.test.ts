@@ -32,10 +32,12 @@ describe('evidence files: uploaded, attached to an event, kept in the log, serve
   });
   async function refusedUpload(files: readonly { name: string; bytes: Buffer }[], status: number) {
     const before = await stored();
+    const entries = await s.auditCount();
     const response = await upload(lead, files);
     expect(response.status).toBe(status);
     const body = await problemOf(response);
     expect(await stored()).toEqual(before);
+    expect(await s.auditCount()).toBe(entries);
     return body;
   }
 
@@ -124,6 +126,8 @@ describe('evidence files: uploaded, attached to an event, kept in the log, serve
     ['SVG with a script', { name: '图.svg', bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>') }],
     ['an empty file', { name: '空.pdf', bytes: Buffer.alloc(0) }],
     ['a macro-enabled Office file', { name: '宏.docx', bytes: handMadeZip([{ name: '[Content_Types].xml', data: Buffer.from('<Types/>') }, { name: 'word/vbaProject.bin', data: Buffer.from('macro') }]) }],
+    ['a polyglot: a PDF that is also a page with a script', { name: '报告.pdf', bytes: Buffer.concat([pdfBytes(), Buffer.from('<html><body><script>alert(document.cookie)</script></body></html>')]) }],
+    ['a polyglot: a photo with an archive appended', { name: '照片.png', bytes: Buffer.concat([pngBytes(), handMadeZip([{ name: 'run.html', data: Buffer.from('<script>alert(1)</script>') }])]) }],
     ['a zip bomb', { name: '炸弹.zip', bytes: handMadeZip([{ name: 'a.txt', data: Buffer.alloc(1000, 0x61), declared: 4_000_000_000 }]) }],
   ])('given %s, when it is uploaded, then 415 says why in Chinese and nothing is stored', async (_name, file) => {
     const body = await refusedUpload([file], 415);

@@ -7,16 +7,17 @@ import { payloadFromForm, splitLines } from '../../src/web/forms/form-payload.ts
 import { labelsAndControls } from './support/web-client.ts';
 
 describe('the event forms', () => {
-  it('have a form for every event a person sends, with exactly the fields of its payload schema but the API-only attachments', () => {
+  it('have a form for every event a person sends, with exactly the fields of its payload schema (attachments as a file input, posted as multipart)', () => {
     for (const type of reformTaskEventTypes) {
       if (systemOnlyEvents.has(type)) {
         expect(hasForm(type), type).toBe(false);
         continue;
       }
       expect(hasForm(type), type).toBe(true);
-      const schemaFields = Object.keys(reformTaskEventPayloads[type].shape).filter((name) => name !== 'attachments').sort();
+      const schemaFields = Object.keys(reformTaskEventPayloads[type].shape).sort();
       const formFields = (eventForms[type as keyof typeof eventForms] as readonly { name: string }[]).map((f) => f.name).sort();
       expect(formFields, type).toEqual(schemaFields);
+      expect(eventFormView('t.1', 3, type as keyof typeof eventForms, 'csrf', 'key').text.includes('enctype="multipart/form-data"'), type).toBe(schemaFields.includes('attachments'));
     }
   });
 

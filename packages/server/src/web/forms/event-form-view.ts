@@ -1,12 +1,15 @@
 import { eventFieldLabels, evidenceFieldLabels } from '@duban/reform-task';
 import { CSRF_FIELD } from '../session/csrf.ts';
 import type { FormEventType, FormField } from './event-forms.ts';
-import { confirmedEvents, EVIDENCE_ROWS, eventForms } from './event-forms.ts';
+import { confirmedEvents, EVIDENCE_ROWS, eventForms, takesFiles } from './event-forms.ts';
 import type { FormErrors } from './field-errors.ts';
 import type { FormValues } from './form-payload.ts';
 import { html } from '../../html/html.ts';
 import type { SafeHtml } from '../../html/html.ts';
 import { eventLabel } from '../view/labels.ts';
+
+/** What a file input offers to choose: the kinds the server keeps (it judges by the bytes all the same). */
+const FILE_ACCEPT = '.pdf,.png,.jpg,.jpeg,.gif,.webp,.heic,.docx,.xlsx,.pptx,.zip,application/pdf,image/*';
 
 /** The hidden field that carries the task version the form was made for. */
 export const VERSION_FIELD = '_version';
@@ -20,10 +23,11 @@ export interface EventFormState {
   readonly errors?: FormErrors;
 }
 
-/** What a form offers to choose from: the unit registry's canonical names (REASSIGN), the lead units now chosen. */
+/** What a form offers to choose from: the unit registry's canonical names (REASSIGN), the lead units now chosen, the task's files the viewer may withdraw. */
 export interface FormChoices {
   readonly units?: readonly string[];
   readonly chosenUnits?: readonly string[];
+  readonly files?: readonly { readonly sha256: string; readonly name: string; readonly label: string }[];
 }
 
 /** The address a form of this event on this task posts to. Pure. */
@@ -84,6 +88,17 @@ function fieldView(type: FormEventType, field: FormField, state: EventFormState,
         (name) => html`<option value="${name}"${chosen.has(name) ? html` selected` : ''}>${name}</option>`,
       )}</select>`);
     }
+    case 'files':
+      // Never filled in again after a refusal: a browser does not let a page choose files.
+      return wrap(html`<label for="${id}">${label}${mark}</label>${hint}<input type="file" id="${id}" name="${field.name}" multiple accept="${FILE_ACCEPT}"${invalid ? html` aria-invalid="true"` : ''}${describedBy(hintId, errorId)}>`);
+    case 'supersede': {
+      const files = choices.files ?? [];
+      if (files.length === 0) return html`<p class="muted">${label}：本任务暂无您可以更正作废的材料。</p>`;
+      const chosen = state.values?.[`${field.name}.sha256`] ?? '';
+      return html`<fieldset class="field${invalid ? ' has-error' : ''}"${describedBy(hintId, errorId)}><legend>${label}${mark}</legend>${hint}<div class="field"><label for="${id}-sha256">作废的文件</label><select id="${id}-sha256" name="${field.name}.sha256"><option value="">（不作废）</option>${files.map(
+        (file) => html`<option value="${file.sha256}"${chosen === file.sha256 ? html` selected` : ''}>${file.label}</option>`,
+      )}</select></div><div class="field"><label for="${id}-reason">作废理由</label><input type="text" id="${id}-reason" name="${field.name}.reason" value="${state.values?.[`${field.name}.reason`] ?? ''}"></div>${errorList(`${id}-error`, errors)}</fieldset>`;
+    }
     case 'evidence':
       return evidenceView(type, field, state, { legend: html`${label}${mark}`, hint, described: describedBy(hintId, errorId), invalid });
   }
@@ -122,7 +137,7 @@ export function eventFormView(taskId: string, version: number, type: FormEventTy
   const general = state.errors?.general ?? [];
   return html`<details class="event-form" id="form-${type}"${open ? html` open` : ''}>
 <summary>${eventLabel(type)}</summary>
-<form method="post" action="${eventFormAction(taskId, type)}"${confirm}>
+<form method="post" action="${eventFormAction(taskId, type)}"${takesFiles(type) ? html` enctype="multipart/form-data"` : ''}${confirm}>
 <input type="hidden" name="${CSRF_FIELD}" value="${csrf}"><input type="hidden" name="${VERSION_FIELD}" value="${version}"><input type="hidden" name="${KEY_FIELD}" value="${key}-${type}">
 ${general.length === 0 ? '' : html`<div class="notice notice-error" role="alert"><p>${general.join('；')}</p></div>`}
 ${(eventForms[type] as readonly FormField[]).map((field) => fieldView(type, field, state, choices))}

@@ -16,7 +16,11 @@ export type FieldKind =
   /** Rows of 材料名称 + 材料编号或链接. */
   | 'evidence'
   /** Units chosen from the unit registry (several may be chosen). */
-  | 'units';
+  | 'units'
+  /** Evidence files (佐证材料) uploaded with the form: the form is then sent as multipart. */
+  | 'files'
+  /** One of the task's files chosen to withdraw, with the reason (COMMENT's supersedes). */
+  | 'supersede';
 
 /** One field of an event's form. */
 export interface FormField<K extends string = string> {
@@ -30,21 +34,25 @@ export interface FormField<K extends string = string> {
 /** The events a person sends; the system's own (WARN, DEADLINE_PASSED) have no form. */
 export type FormEventType = Exclude<ReformTaskEventType, 'WARN' | 'DEADLINE_PASSED'>;
 
+const FILES_HINT = '可选多个文件：PDF、图片、Word、Excel、PowerPoint 或 ZIP，单个不超过 50 MB';
+
 type EventForms = { readonly [K in FormEventType]: readonly FormField<keyof ReformTaskPayloads[K] & string>[] };
 
 /**
  * The fields of each event's form, in the order people fill them in; every payload field appears
- * once, but `attachments`, which only the API sends for now (files uploaded with POST /api/files).
+ * once (`attachments` as a file input: the form is then sent as multipart/form-data).
  */
 export const eventForms: EventForms = {
   START: [{ name: 'note', kind: 'textarea', required: false }],
   PROGRESS: [
     { name: 'summary', kind: 'textarea', required: true },
     { name: 'percent', kind: 'percent', required: false, hint: '0 到 100 的整数' },
+    { name: 'attachments', kind: 'files', required: false, hint: FILES_HINT },
   ],
   REPORT: [
     { name: 'summary', kind: 'textarea', required: true },
     { name: 'evidence', kind: 'evidence', required: true, hint: '至少填写一项；编号或链接可不填' },
+    { name: 'attachments', kind: 'files', required: false, hint: FILES_HINT },
   ],
   VERIFY: [{ name: 'opinion', kind: 'textarea', required: false }],
   REJECT: [{ name: 'reason', kind: 'textarea', required: true }],
@@ -59,14 +67,17 @@ export const eventForms: EventForms = {
     { name: 'attendees', kind: 'lines', required: true, hint: '每行一人' },
     { name: 'findings', kind: 'textarea', required: true },
     { name: 'rectifyBy', kind: 'date', required: true, hint: '须晚于约谈日期；成为新的完成时限' },
+    { name: 'attachments', kind: 'files', required: false, hint: FILES_HINT },
   ],
   REFER: [
     { name: 'reason', kind: 'textarea', required: true },
     { name: 'referredTo', kind: 'text', required: true },
+    { name: 'attachments', kind: 'files', required: false, hint: FILES_HINT },
   ],
   REQUEST_EXTENSION: [
     { name: 'until', kind: 'date', required: true, hint: '须晚于当前完成时限' },
     { name: 'reason', kind: 'textarea', required: true },
+    { name: 'attachments', kind: 'files', required: false, hint: FILES_HINT },
   ],
   DECIDE_EXTENSION: [
     { name: 'approve', kind: 'approve', required: true },
@@ -78,6 +89,8 @@ export const eventForms: EventForms = {
   COMMENT: [
     { name: 'text', kind: 'textarea', required: true },
     { name: 'ask', kind: 'lines', required: false, hint: '需要答复时，每行写一个本任务的单位' },
+    { name: 'attachments', kind: 'files', required: false, hint: FILES_HINT },
+    { name: 'supersedes', kind: 'supersede', required: false, hint: '上传有误的文件不会删除：选择后在记录中标为已作废，并写明理由；可在附件中上传更正后的文件' },
   ],
 };
 
@@ -91,3 +104,8 @@ export const confirmedEvents: ReadonlySet<string> = new Set(['CANCEL', 'REFER'])
 
 /** How many evidence rows a fresh REPORT form shows. */
 export const EVIDENCE_ROWS = 3;
+
+/** Does this event's form carry files (and so post as multipart/form-data)? Pure. */
+export function takesFiles(type: FormEventType): boolean {
+  return (eventForms[type] as readonly FormField[]).some((field) => field.kind === 'files');
+}

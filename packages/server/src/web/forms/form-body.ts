@@ -1,5 +1,5 @@
 import express from 'express';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { problem } from '../../http/problems.ts';
 
 /** The largest form accepted: 64 KiB, as for the API's JSON. */
@@ -8,18 +8,25 @@ const FORM_LIMIT = '64kb';
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 
 /**
- * For POST: 415 unless the body is an HTML form (urlencoded), then parses it; repeated names become
- * arrays. A multipart form is let through unread to the paths in `multipartPaths`. Other methods pass through with an empty body.
+ * The page routes that read a multipart form themselves, as it streams: an event's form with files
+ * (`POST /tasks/:id/events/:type`) and 导入计划 (`POST /plans/import`).
  */
-export function formBody(multipartPaths: readonly string[] = []): RequestHandler[] {
+const MULTIPART_PATHS = [/^\/tasks\/[^/]+\/events\/[^/]+$/, /^\/plans\/import$/];
+
+/** Is this a form with files, left unread for its route (`isMultipartForm`)? Pure over the request. */
+export function isMultipartForm(req: Request): boolean {
+  return req.method === 'POST' && MULTIPART_PATHS.some((path) => path.test(req.path)) && req.is('multipart/form-data') === 'multipart/form-data';
+}
+
+/**
+ * For POST: 415 unless the body is an HTML form (urlencoded), then parses it; repeated names become
+ * arrays. A form with files (multipart) to one of MULTIPART_PATHS is left unread: its route streams it,
+ * checking the anti-forgery field before any file is stored. Other methods pass through with an empty body.
+ */
+export function formBody(): RequestHandler[] {
   const parse = express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 500 });
   const requireForm: RequestHandler = (req, _res, next) => {
-    // An upload form (导入计划) is read by its route as it streams.
-    if (req.method === 'POST' && multipartPaths.includes(req.path) && req.is('multipart/form-data')) {
-      next();
-      return;
-    }
-    if (req.method === 'POST' && !req.is(FORM_TYPE)) {
+    if (req.method === 'POST' && !req.is(FORM_TYPE) && !isMultipartForm(req)) {
       throw problem('notForm', `a form post must be ${FORM_TYPE}, not ${req.get('Content-Type') ?? 'absent'}`);
     }
     next();

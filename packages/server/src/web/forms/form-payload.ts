@@ -44,12 +44,19 @@ function fieldValue(field: FormField, raw: string): unknown {
       return raw === 'true' ? true : undefined;
     case 'approve':
       return raw === 'true' ? true : raw === 'false' ? false : undefined;
-    case 'lines':
-      return splitLines(raw);
+    case 'lines': {
+      // An optional list left empty is no list (COMMENT's ask), not an empty one its schema refuses.
+      const items = splitLines(raw);
+      return items.length === 0 && !field.required ? undefined : items;
+    }
     case 'units':
       throw new Error('fieldValue: units are read from every chosen option');
     case 'evidence':
       throw new Error('fieldValue: evidence is read from its rows');
+    case 'files':
+      throw new Error('fieldValue: files are received with the multipart body');
+    case 'supersede':
+      throw new Error('fieldValue: a supersession is read from its file and reason');
   }
 }
 
@@ -77,6 +84,16 @@ export function payloadFromForm(type: FormEventType, form: Readonly<Record<strin
       const filled = [...rows].filter(([, item]) => item.title.trim() !== '' || item.ref.trim() !== '').sort(([a], [b]) => a - b);
       evidenceRows = filled.map(([row]) => row);
       payload[field.name] = filled.map(([, item]) => (item.ref.trim() === '' ? { title: item.title.trim() } : { title: item.title.trim(), ref: item.ref.trim() }));
+      continue;
+    }
+    // Files arrive as uploads, not as text: the route names them in the payload.
+    if (field.kind === 'files') continue;
+    if (field.kind === 'supersede') {
+      const [sha256, reason] = [text(form[`${field.name}.sha256`]).trim(), text(form[`${field.name}.reason`])];
+      values[`${field.name}.sha256`] = sha256;
+      values[`${field.name}.reason`] = reason;
+      // A file chosen without a reason is sent so, for the schema to ask for the reason.
+      if (sha256 !== '') payload[field.name] = [{ sha256, reason: reason.trim() }];
       continue;
     }
     if (field.kind === 'units') {

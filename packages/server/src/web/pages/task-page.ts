@@ -1,6 +1,9 @@
 import type { AuditEntry } from '@duban/engine';
-import type { TaskView } from '@duban/reform-task';
+import type { ReformTaskContext, TaskView } from '@duban/reform-task';
 import { auditPayloadView } from '../view/audit-payload-view.ts';
+import type { Supersession } from '../view/attachment-view.ts';
+import { attachmentList, supersededFiles } from '../view/attachment-view.ts';
+import { recordedFiles } from '../../files/task-files.ts';
 import { lightBadge, stateBadge } from '../view/badges.ts';
 import type { FormEventType } from '../forms/event-forms.ts';
 import { hasForm } from '../forms/event-forms.ts';
@@ -33,6 +36,8 @@ export interface TaskPageModel {
   readonly prefill?: Partial<Record<FormEventType, EventFormState>>;
   /** The choices a form offers (the registry's units for REASSIGN). */
   readonly choices?: FormChoices;
+  /** Questions of the task's conversation still waiting for a unit's answer. */
+  readonly openQuestions: NonNullable<ReformTaskContext['openQuestions']>;
 }
 
 function deadlineText(task: TaskView): string {
@@ -40,12 +45,12 @@ function deadlineText(task: TaskView): string {
   return task.dueDate !== null && task.dueDate !== task.deadline.date ? `${written}（现行时限：${task.dueDate}）` : written;
 }
 
-function timeline(history: readonly AuditEntry[]): SafeHtml {
+function timeline(history: readonly AuditEntry[], superseded: ReadonlyMap<string, Supersession>): SafeHtml {
   return html`<ol class="timeline">${history.map(
     (entry) => html`<li id="entry-${entry.seq}">
 <div class="timeline-head"><span class="event">${eventLabel(entry.type)}</span><span class="actor">${actorLabel(entry.actor)}</span><time datetime="${shanghaiIso(entry.at)}">${shanghaiDateTime(entry.at)}</time></div>
 <p class="transition">${entry.from === null ? html`创建为 ${stateLabel(entry.to)}` : entry.from === entry.to ? html`状态不变（${stateLabel(entry.to)}）` : html`${stateLabel(entry.from)} → ${stateLabel(entry.to)}`}</p>
-${auditPayloadView(entry)}
+${auditPayloadView(entry, superseded)}
 </li>`,
   )}</ol>`;
 }
@@ -87,6 +92,37 @@ ${task.pendingExtension === null ? '' : html`<dt>延期申请</dt><dd>申请延�
 </dl>`;
 }
 
+/** Every file of the task, newest entry last, with the link to download them all as one zip. Pure. */
+function filesSection(taskId: string, history: readonly AuditEntry[], superseded: ReadonlyMap<string, Supersession>): SafeHtml {
+  const withFiles = history.filter((entry) => recordedFiles(entry).length > 0);
+  const count = new Set(withFiles.flatMap((entry) => recordedFiles(entry).map((file) => file.sha256))).size;
+  return html`<section aria-labelledby="files-h" id="files"><h2 id="files-h">佐证材料</h2>${
+    withFiles.length === 0
+      ? html`<p class="empty">尚无佐证材料。进展报送、办结报送、申请延期和工作联系时可以上传文件。</p>`
+      : html`<p><a href="/tasks/${encodeURIComponent(taskId)}/files.zip" download>全部下载（ZIP，${count} 个文件）</a></p><ol class="file-entries">${withFiles.map(
+          (entry) => html`<li><span class="event">${eventLabel(entry.type)}</span> <span class="actor">${actorLabel(entry.actor)}</span> <time datetime="${shanghaiIso(entry.at)}">${shanghaiDateTime(entry.at)}</time>${attachmentList(taskId, recordedFiles(entry), superseded)}</li>`,
+        )}</ol>`
+  }</section>`;
+}
+
+/** The task's conversation (工作联系): its comments with their files, and the questions still waiting for a unit's answer. Pure. */
+function conversationSection(open: TaskPageModel['openQuestions'], history: readonly AuditEntry[], superseded: ReadonlyMap<string, Supersession>): SafeHtml {
+  const comments = history.filter((entry) => entry.type === 'COMMENT');
+  return html`<section aria-labelledby="thread-h" id="thread"><h2 id="thread-h">工作联系</h2>${
+    open.length === 0
+      ? ''
+      : html`<div class="notice notice-info open-questions" role="status"><p>待答复问题（${open.length}）</p><ul>${open.map(
+          (q) => html`<li>${shanghaiDateTime(q.askedAt)} ${actorLabel({ role: q.askedBy.role, unit: q.askedBy.unit })}：${q.text}<span class="muted"> — 待 ${q.waitingFor.join('、')} 答复</span></li>`,
+        )}</ul></div>`
+  }${
+    comments.length === 0
+      ? html`<p class="empty">尚无工作联系。办公室和本任务的单位可以在“可办理事项”中发起工作联系，并指定需要答复的单位。</p>`
+      : html`<ol class="timeline thread">${comments.map(
+          (entry) => html`<li id="comment-${entry.seq}"><div class="timeline-head"><span class="actor">${actorLabel(entry.actor)}</span><time datetime="${shanghaiIso(entry.at)}">${shanghaiDateTime(entry.at)}</time></div>${auditPayloadView(entry, superseded)}</li>`,
+        )}</ol>`
+  }</section>`;
+}
+
 /** What the task waits for, said to the viewer it concerns: a report waiting for the office's verification. Pure. */
 function waitingText(task: TaskView, viewer: Viewer): string | undefined {
   if (task.state !== 'reported') return undefined;
@@ -98,6 +134,7 @@ function waitingText(task: TaskView, viewer: Viewer): string | undefined {
 /** A task's page: its facts, the forms of the events the viewer may send now, the timeline, and the diagram folded away below. Pure. */
 export function taskPage(model: TaskPageModel): SafeHtml {
   const { task, viewer } = model;
+  const superseded = supersededFiles(model.history);
   const forms = task.allowedEvents.filter(hasForm);
   const status = waitingText(task, viewer);
   const actions = html`${status === undefined ? '' : html`<p class="notice notice-info" role="status">${status}</p>`}${
@@ -115,7 +152,9 @@ export function taskPage(model: TaskPageModel): SafeHtml {
     body: html`<p class="task-summary">${lightBadge(task.light)} ${stateBadge(task.state)} <span class="muted">任务编号 ${task.number}</span></p>
 <section aria-labelledby="facts-h"><h2 id="facts-h">任务信息</h2>${facts(task, model.history)}</section>
 <section aria-labelledby="actions-h" class="actions-section"><h2 id="actions-h">可办理事项</h2>${actions}</section>
-<section aria-labelledby="timeline-h"><h2 id="timeline-h">办理记录</h2>${timeline(model.history)}</section>
+${filesSection(task.id, model.history, superseded)}
+${conversationSection(model.openQuestions, model.history, superseded)}
+<section aria-labelledby="timeline-h"><h2 id="timeline-h">办理记录</h2>${timeline(model.history, superseded)}</section>
 <details class="diagram-details" id="diagram"><summary>查看办理流程图（当前状态“${stateLabel(task.state)}”）</summary>
 <figure class="diagram" tabindex="0" aria-label="任务流程图（窄屏时可左右滚动）">${model.diagram}<figcaption>高亮为当前状态“${stateLabel(task.state)}”。</figcaption></figure>
 <details class="transitions"><summary>以文字查看全部状态转换</summary><ul>${model.transitions.map((t) => html`<li>${t}</li>`)}</ul></details>

@@ -17,6 +17,8 @@ import { assessmentPage } from '../pages/assessment-page.ts';
 import { circularPage } from '../pages/circular-page.ts';
 import { ledgerPage } from '../pages/ledger-page.ts';
 import { queuePage } from '../pages/queue-page.ts';
+import type { OpenQuestionRow } from '../pages/conversation/open-questions-page.ts';
+import { openQuestionsPage } from '../pages/conversation/open-questions-page.ts';
 import { requireViewer, signedIn } from '../session/web-viewer.ts';
 import { emptyQuery, periodQuery, planAsOfQuery } from '../web-queries.ts';
 import { pagePlan, planView } from '../plans/page-plan.ts';
@@ -36,7 +38,8 @@ function circularCsp(document: string): string {
 }
 
 /**
- * The office's pages: `GET /queue` (reported tasks, oldest report first), `/assessment?asOf=`
+ * The office's pages: `GET /queue` (reported tasks, oldest report first), `/questions` (待答复问题:
+ * every conversation's questions a unit has not answered, oldest first), `/assessment?asOf=`
  * (assessUnits with every reason), `/circular?from=&to=` and `/circular/view` (the printable
  * circularHtml), `/ledger?asOf=` with `/ledger.csv` and `/ledger.xlsx`.
  */
@@ -52,6 +55,17 @@ export const officePageRoutes: RouteModule = (deps) => (router) => {
       (a, b) => (a.task.reportedAt ?? 0) - (b.task.reportedAt ?? 0) || a.task.number - b.task.number,
     );
     res.type('html').send(queuePage(signedIn(res), reported).text);
+  });
+
+  router.get('/questions', requireViewer(readers.questions), async (req, res) => {
+    validateInput(emptyQuery, req.query, 'query');
+    const now = clock.now();
+    const rows: OpenQuestionRow[] = [];
+    for await (const piece of plans.pieces({ at: now, now: true })) {
+      for (const { id, task } of piece) for (const question of task.openQuestions ?? []) rows.push({ taskId: id, number: task.number, taskText: task.text, question });
+    }
+    rows.sort((a, b) => a.question.askedAt - b.question.askedAt || a.number - b.number);
+    res.type('html').send(openQuestionsPage(signedIn(res), rows, now.getTime()).text);
   });
 
   router.get('/assessment', requireViewer(readers.assessment), past, async (req, res) => {

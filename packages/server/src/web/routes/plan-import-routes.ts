@@ -15,7 +15,7 @@ import { checkCsrfField } from '../session/csrf.ts';
 import { requireViewer, signedIn } from '../session/web-viewer.ts';
 import type { Notice } from '../view/layout.ts';
 
-/** The path of the page: its form posts multipart here (web-routes.ts lets it through formBody). */
+/** The path of the page: its form posts multipart here (forms/form-body.ts lets it through unread). */
 export const PLAN_IMPORT_PATH = '/plans/import';
 
 
@@ -42,7 +42,7 @@ export const planImportRoutes: RouteModule = (deps) => (router) => {
     await page(res, 200, { notices });
   });
 
-  router.post(PLAN_IMPORT_PATH, requireViewer(readers.planImport, { multipart: true }), async (req: Request, res: Response) => {
+  router.post(PLAN_IMPORT_PATH, requireViewer(readers.planImport), async (req: Request, res: Response) => {
     const viewer = signedIn(res);
     let received;
     try {

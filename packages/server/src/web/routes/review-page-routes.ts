@@ -32,7 +32,7 @@ export const reviewPageRoutes: RouteModule = (deps) => (router) => {
 
   router.get('/audit', auditors, always, async (req, res) => {
     validateInput(emptyQuery, req.query, 'query');
-    res.type('html').send(auditPage(signedIn(res), await checkLog(engine, deps.auditKey)).text);
+    res.type('html').send(auditPage(signedIn(res), await checkLog(engine, deps.auditKey, (file) => deps.files.check(file))).text);
   });
 
   router.get('/audit/proof', auditors, async (req, res) => {

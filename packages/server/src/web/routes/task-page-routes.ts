@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { InstanceRecord, Json } from '@duban/engine';
+import type { AuditEntry, InstanceRecord, Json } from '@duban/engine';
+import { recordedFiles } from '../../files/task-files.ts';
+import { supersededFiles } from '../view/attachment-view.ts';
 import type { ReformTaskContext } from '@duban/reform-task';
 import { z } from 'zod';
 import type { RouteModule } from '../../app/app-deps.ts';
@@ -15,7 +17,12 @@ import { hasForm } from '../forms/event-forms.ts';
 import type { EventFormState } from '../forms/event-form-view.ts';
 import { KEY_FIELD, VERSION_FIELD } from '../forms/event-form-view.ts';
 import { formErrors } from '../forms/field-errors.ts';
-import { formOf } from '../forms/form-body.ts';
+import { formOf, isMultipartForm } from '../forms/form-body.ts';
+import { takesFiles } from '../forms/event-forms.ts';
+import { receiveFiles } from '../../files/receive-files.ts';
+import type { Upload } from '../../files/file-store.ts';
+import { readers } from '../../auth/readers.ts';
+import { checkCsrfField } from '../session/csrf.ts';
 import { payloadFromForm } from '../forms/form-payload.ts';
 import { eventLabel, stateLabel } from '../view/labels.ts';
 import type { Notice } from '../view/layout.ts';
@@ -25,7 +32,7 @@ import { taskPage } from '../pages/task-page.ts';
 import { listTasks } from '../../tasks/list-tasks.ts';
 import { filterTasks } from '../../tasks/task-filter.ts';
 import { pageOf } from '../view/task-table.ts';
-import { PAGE_NOT_FOUND } from '../../http/problems.ts';
+import { PAGE_NOT_FOUND, problem } from '../../http/problems.ts';
 import { taskListQuery, taskPageQuery } from '../web-queries.ts';
 import { checkTime, pageQuery, queryStatus } from '../forms/query-fields.ts';
 import { asOf } from '../../time/as-of.ts';
@@ -64,6 +71,26 @@ function reworkPrefill(instance: InstanceRecord): { REPORT?: EventFormState } {
   return { REPORT: { values } };
 }
 
+/** The task's files the viewer may withdraw with a comment: not withdrawn yet, and for a unit its own unit's. Pure. */
+function withdrawable(history: readonly AuditEntry[], viewer: Viewer): { sha256: string; name: string; label: string }[] {
+  const withdrawn = supersededFiles(history);
+  const { principal } = viewer;
+  const seen = new Set<string>();
+  return history.flatMap((entry) => {
+    if (principal.role === 'unit' && (entry.actor.role !== 'unit' || entry.actor.unit !== principal.unit)) return [];
+    return recordedFiles(entry).flatMap((file) => {
+      if (withdrawn.has(file.sha256) || seen.has(file.sha256)) return [];
+      seen.add(file.sha256);
+      return [{ sha256: file.sha256, name: file.name, label: `${file.name}（${eventLabel(entry.type)}，${shanghaiDate(Date.parse(entry.at))}）` }];
+    });
+  });
+}
+
+/** A multipart form's fields as a urlencoded form reads them: one value a string, several an array. Pure. */
+function fieldRecord(fields: ReadonlyMap<string, readonly string[]>): Record<string, unknown> {
+  return Object.fromEntries([...fields].map(([name, values]) => [name, values.length === 1 ? values[0] : [...values]]));
+}
+
 const formFields = z.strictObject({
   [VERSION_FIELD]: z.string().regex(/^\d{1,9}$/, 'must be the task version the form was made for').transform(Number),
   [KEY_FIELD]: z.string().regex(/^[A-Za-z0-9_-]{16,80}$/, 'must be the key the form was made with').optional(),
@@ -76,7 +103,7 @@ const formFields = z.strictObject({
  * refusal shows the page again with the typed values and the errors, success redirects (303) back.
  */
 export const taskPageRoutes: RouteModule = (deps) => (router) => {
-  const { engine, events, plans, planRecords, units, clock } = deps;
+  const { engine, events, plans, planRecords, units, clock, files, uploadLimits } = deps;
   // REASSIGN offers the registry's units a task may be led by: not collectives, which stand for several.
   // Read on each page: the admin may have added a unit since the server started.
   const registryUnits = () => units.units.filter((unit) => unit.kind !== 'collective').map((unit) => unit.name);
@@ -85,16 +112,18 @@ export const taskPageRoutes: RouteModule = (deps) => (router) => {
     const actor = actorOf(viewer.principal);
     const task = presentTask(engine, instance, actor, clock.now());
     const { svg, transitions } = workflowDiagram(engine.definitionOf(instance), instance.snapshot.value);
+    const history = await engine.history(instance.id);
     return taskPage({
       viewer,
       task,
-      history: await engine.history(instance.id),
+      history,
       diagram: svg,
       transitions,
       current: viewer.principal.role === 'unit' ? startPage('unit') : '/tasks',
       formKey: randomBytes(16).toString('base64url'),
       prefill: reworkPrefill(instance),
-      choices: { units: registryUnits(), chosenUnits: task.leadUnits },
+      choices: { units: registryUnits(), chosenUnits: task.leadUnits, files: withdrawable(history, viewer) },
+      openQuestions: (instance.snapshot.context as ReformTaskContext).openQuestions ?? [],
       ...extra,
     }).text;
   };
@@ -135,9 +164,34 @@ export const taskPageRoutes: RouteModule = (deps) => (router) => {
     const instance = await findVisibleTask(engine, String(req.params['id']), actor);
     const type = String(req.params['type']);
     if (instance === undefined || !hasForm(type)) throw PAGE_NOT_FOUND;
-    const form = formOf(req.body);
+    let form: Record<string, unknown>;
+    let uploads: Upload[] = [];
+    if (isMultipartForm(req)) {
+      if (!takesFiles(type) || !(readers.uploaders as readonly string[]).includes(viewer.principal.role)) throw problem('notForm', `the form of ${type} takes no files from role ${viewer.principal.role}`);
+      // What arrives before the refusal stays typed in the form shown again.
+      const typed = new Map<string, string[]>();
+      try {
+        const uploader = { role: viewer.principal.role, unit: viewer.principal.role === 'unit' ? viewer.principal.unit : null };
+        const received = await receiveFiles(req, files, uploader, clock.now(), uploadLimits, { fields: typed, admit: (sent) => checkCsrfField(fieldRecord(sent), viewer.csrf) });
+        form = fieldRecord(received.fields);
+        uploads = received.uploads;
+      } catch (error) {
+        const problem = toProblem(error);
+        if (problem.status === 403 || problem.status >= 500) throw error;
+        const { values } = payloadFromForm(type, fieldRecord(typed));
+        const issues = (problem.extensions['errors'] as FieldIssue[] | undefined) ?? [];
+        const messages = issues.length === 0 ? [problem.title] : issues.map((issue) => issue.message);
+        const notice: Notice = { kind: 'error', text: `“${eventLabel(type)}”未提交：附件未能上传，请按提示修改后重新选择文件。` };
+        res.status(problem.status).type('html').send(await render(viewer, instance, { refused: { type, state: { values, errors: { byInput: { attachments: messages }, general: [] } } }, notices: [notice] }));
+        return;
+      }
+    } else {
+      form = formOf(req.body);
+    }
     const fields = validateInput(formFields, { [VERSION_FIELD]: form[VERSION_FIELD], [KEY_FIELD]: form[KEY_FIELD] }, 'form');
     const { payload, values, evidenceRows } = payloadFromForm(type, form);
+    // The files just stored, named by their upload: the sender's own, checked again when the event is sent.
+    if (uploads.length > 0) payload['attachments'] = uploads.map((upload) => ({ file: upload.id }));
     const key = fields[KEY_FIELD];
     try {
       await events.send({
@@ -147,7 +201,8 @@ export const taskPageRoutes: RouteModule = (deps) => (router) => {
         principal: viewer.principal,
         expectedVersion: fields[VERSION_FIELD],
         // A form sent twice (a double click, a resent page) is one event: the second gets the first's answer.
-        idempotency: key === undefined ? undefined : { key: `form:${key}`, method: 'POST', path: req.path, body: payload as Json },
+        // Files sent again are new uploads of the same bytes: the form is the same by their hashes.
+        idempotency: key === undefined ? undefined : { key: `form:${key}`, method: 'POST', path: req.path, body: (uploads.length === 0 ? payload : { ...payload, attachments: uploads.map((upload) => upload.sha256) }) as Json },
       });
     } catch (error) {
       const problem = toProblem(error);

@@ -5,7 +5,7 @@ import type { Principal } from '../../auth/principal.ts';
 import type { Role } from '../../auth/role.ts';
 import { readCookie } from './cookies.ts';
 import { checkCsrfField, checkSameOrigin, csrfTokenFor } from './csrf.ts';
-import { formOf } from '../forms/form-body.ts';
+import { formOf, isMultipartForm } from '../forms/form-body.ts';
 import type { SessionStore } from './session-store.ts';
 
 /** The cookie that carries the session id. */
@@ -56,9 +56,9 @@ export function safeNext(path: unknown): string | undefined {
  * Lets through a signed-in viewer whose role is one of `roles` (any role when omitted). Without a
  * session, a page request is sent to the sign-in page; a signed-in viewer of another role gets a 403.
  * A POST must also come from this origin and carry the session's anti-forgery token (for a multipart
- * form, `multipart`: the route checks the token once it has read the fields).
+ * form a route reads itself, `isMultipartForm`: the route checks the token among its fields).
  */
-export function requireViewer(roles?: readonly Role[], options: { readonly multipart?: boolean } = {}): RequestHandler {
+export function requireViewer(roles?: readonly Role[]): RequestHandler {
   return (req, res, next) => {
     const viewer = viewerOf(res);
     if (viewer === undefined) {
@@ -75,8 +75,8 @@ export function requireViewer(roles?: readonly Role[], options: { readonly multi
     }
     if (req.method === 'POST') {
       checkSameOrigin(req);
-      // A multipart form's fields are read by its route, which checks the token among them (checkCsrfField).
-      if (options.multipart !== true) checkCsrfField(formOf(req.body), viewer.csrf);
+      // A form with files is read by its route, which checks the field before it stores a byte.
+      if (!isMultipartForm(req)) checkCsrfField(formOf(req.body), viewer.csrf);
     }
     next();
   };

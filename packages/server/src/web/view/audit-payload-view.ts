@@ -2,6 +2,9 @@ import type { AuditEntry } from '@duban/engine';
 import { eventFieldLabels } from '@duban/reform-task';
 import { html } from '../../html/html.ts';
 import type { SafeHtml } from '../../html/html.ts';
+import { recordedFiles } from '../../files/task-files.ts';
+import type { Supersession } from './attachment-view.ts';
+import { attachmentList } from './attachment-view.ts';
 
 function fieldLabel(type: string, name: string): string {
   const labels = Object.hasOwn(eventFieldLabels, type) ? (eventFieldLabels[type as keyof typeof eventFieldLabels] as Readonly<Record<string, string>>) : {};
@@ -40,10 +43,21 @@ function evidenceItem(value: unknown): SafeHtml | string {
   return isWebAddress(ref) ? html`${title}（<a href="${ref}" rel="noopener noreferrer">${ref}</a>）` : `${title}（${ref}）`;
 }
 
-/** What an audit entry's payload says, field by field with the event's Chinese labels. Pure. */
-export function auditPayloadView(entry: AuditEntry): SafeHtml | '' {
+/** A comment's withdrawn files: each by its hash (the file itself is struck through where it was attached), with the reason. Pure. */
+function supersedesView(value: unknown): SafeHtml | string {
+  if (!Array.isArray(value)) return valueView(value);
+  return html`<ul>${(value as { sha256?: unknown; reason?: unknown }[]).map((item) => html`<li>SHA-256 <code class="hash">${String(item.sha256).slice(0, 12)}…</code>：${String(item.reason)}</li>`)}</ul>`;
+}
+
+/**
+ * What an audit entry's payload says, field by field with the event's Chinese labels; its files as
+ * links with previews (`superseded`: the task's files later withdrawn, struck through). Pure.
+ */
+export function auditPayloadView(entry: AuditEntry, superseded: ReadonlyMap<string, Supersession> = new Map()): SafeHtml | '' {
   if (entry.type === 'CREATE') return html`<p class="muted">由工作要点导入并交办。</p>`;
   const fields = Object.entries(entry.payload);
   if (fields.length === 0) return '';
-  return html`<dl class="payload">${fields.map(([name, value]) => html`<dt>${fieldLabel(entry.type, name)}</dt><dd>${valueView(value)}</dd>`)}</dl>`;
+  const view = (name: string, value: unknown) =>
+    name === 'attachments' ? attachmentList(entry.instanceId, recordedFiles(entry), superseded) : name === 'supersedes' ? supersedesView(value) : valueView(value);
+  return html`<dl class="payload">${fields.map(([name, value]) => html`<dt>${fieldLabel(entry.type, name)}</dt><dd>${view(name, value)}</dd>`)}</dl>`;
 }

@@ -30,6 +30,7 @@ export const navigation: Readonly<Record<Role, readonly NavItem[]>> = {
   office: [
     { href: '/dashboard', label: '全局看板' },
     { href: '/queue', label: '待核验' },
+    { href: '/questions', label: '待答复问题' },
     { href: '/tasks', label: '任务列表' },
     { href: '/assessment', label: '考核' },
     { href: '/circular', label: '通报' },

@@ -81,6 +81,17 @@ export class WebClient {
     );
   }
 
+  /**
+   * Posts a form with files as a browser does (multipart/form-data, fields in order, `_csrf` first,
+   * taken from the last page unless given); each file a part named `attachments`.
+   */
+  async postFiles(path: string, form: Record<string, string>, files: readonly { name: string; bytes: Buffer }[], options: { csrf?: string } = {}): Promise<WebResponse> {
+    const body = new FormData();
+    for (const [name, value] of Object.entries(form)) body.append(name, value);
+    for (const file of files) body.append('attachments', new Blob([new Uint8Array(file.bytes)]), file.name);
+    return this.postMultipart(path, body, options.csrf === undefined ? {} : { csrf: options.csrf });
+  }
+
   /** The `_csrf` hidden field of the last page. */
   csrf(): string | undefined {
     return this.last === undefined ? undefined : /name="_csrf" value="([^"]+)"/.exec(this.last.body)?.[1];

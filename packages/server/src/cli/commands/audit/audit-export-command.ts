@@ -4,6 +4,8 @@ import type { AuditSigner } from '../../../audit/keys/audit-signer.ts';
 import { loadSigningKey } from '../../../audit/keys/audit-signing-key.ts';
 import { readCheckpointFile } from '../../../audit/checkpoints/checkpoint-file.ts';
 import { exportAuditLog } from '../../../audit/export/export-audit-log.ts';
+import { checkExportedFile } from '../../../audit/export/exported-files.ts';
+import { brokenFileLine, verifyFiles } from '../../../audit/verify-files.ts';
 import { logOrigin } from '../../../audit/keys/log-origin.ts';
 import { recordCheckpoint } from '../../../audit/checkpoints/record-checkpoint.ts';
 import { verifyAuditLog } from '../../../audit/verify-audit-log.ts';
@@ -15,8 +17,9 @@ import type { CliIo } from '../../cli-io.ts';
 import { keyDirOption } from '../../key-dir-option.ts';
 
 /**
- * `audit export --db FILE --out DIR [--key-dir DIR]`: entries.jsonl, checkpoints.txt, pubkey.pem and
- * README.txt for a reviewer. When the log verifies and has grown, first signs a checkpoint of all of
+ * `audit export --db FILE --out DIR [--key-dir DIR]`: entries.jsonl, files/<sha256> (every evidence
+ * file the entries recorded), checkpoints.txt, pubkey.pem and README.txt for a reviewer; exit 1 naming
+ * each entry whose file is missing or altered. When the log verifies and has grown, first signs a checkpoint of all of
  * it, so the export's tail is covered too; when it does not verify, exports it as it is (evidence),
  * signs nothing and exits 1.
  */
@@ -47,13 +50,13 @@ export async function auditExportCommand(args: readonly string[], io: CliIo): Pr
       }
     }
     const checkpoints = [...new Set([...(await engine.checkpoints()).map((c) => c.text), ...fileTexts])];
-    const count = await exportAuditLog(out, engine.entries(), { origin, checkpoints, publicKey: key?.publicKey, exportedAt: systemClock.now().toISOString() });
-    io.out(`exported ${count} entries and ${checkpoints.length} signed checkpoint(s) of log ${origin} to ${out}${key === undefined ? '' : ` (key ${key.keyName})`}`);
-    if (problem !== undefined) {
-      io.out(`the exported log is BROKEN at ${problem}`);
-      return 1;
-    }
-    return 0;
+    const count = await exportAuditLog(out, engine.entries(), { origin, checkpoints, publicKey: key?.publicKey, exportedAt: systemClock.now().toISOString(), files: duban.files });
+    io.out(`exported ${count.entries} entries and ${checkpoints.length} signed checkpoint(s) of log ${origin} to ${out}${key === undefined ? '' : ` (key ${key.keyName})`}, with ${count.files} evidence file(s)`);
+    // The files as the export holds them: what a reviewer will find.
+    const evidence = await verifyFiles(engine.entries(), (file) => checkExportedFile(out, file));
+    if (problem !== undefined) io.out(`the exported log is BROKEN at ${problem}`);
+    for (const file of evidence.broken) io.out(`the exported file is BROKEN at ${brokenFileLine(file)}`);
+    return problem === undefined && evidence.ok ? 0 : 1;
   } finally {
     await duban.close();
   }

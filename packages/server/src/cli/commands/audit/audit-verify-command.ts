@@ -6,7 +6,10 @@ import { knownAuditFiles } from '../../../audit/keys/audit-files.ts';
 import { loadSigningKey } from '../../../audit/keys/audit-signing-key.ts';
 import { readCheckpointFile } from '../../../audit/checkpoints/checkpoint-file.ts';
 import { logDirectoryEntries, MalformedLogLine } from '../../../audit/export/log-directory-entries.ts';
+import { checkExportedFile } from '../../../audit/export/exported-files.ts';
 import { readPublicKey } from '../../../audit/keys/read-public-key.ts';
+import type { FilesReport } from '../../../audit/verify-files.ts';
+import { brokenFileLine, verifyFiles } from '../../../audit/verify-files.ts';
 import type { AuditLogReport, CheckpointSource } from '../../../audit/verify-audit-log.ts';
 import { verifyAuditLog } from '../../../audit/verify-audit-log.ts';
 import { openDuban } from '../../../app/open-duban.ts';
@@ -20,8 +23,10 @@ import { UsageError } from '../../usage-error.ts';
 /**
  * `audit verify --db FILE [--checkpoint FILE]… [--pubkey FILE] [--key-dir DIR]` and
  * `audit verify --log DIR [--checkpoint FILE]… [--pubkey FILE]`: the hash chain and every signed
- * checkpoint (the database's, the checkpoint file's or the export's, and the reviewer's own). Exit 0
- * intact; 1 naming the first bad seq, or the bad checkpoint, and why.
+ * checkpoint (the database's, the checkpoint file's or the export's, and the reviewer's own), then
+ * every evidence file the entries recorded, read back and hashed (the database's, or the export's
+ * files/<sha256>). Exit 0 intact; 1 naming the first bad seq, or the bad checkpoint, and why, and
+ * each entry whose file is missing, replaced or truncated (seq, name, sha256).
  */
 export async function auditVerifyCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(
@@ -65,7 +70,8 @@ async function verifyDatabase(db: string, keyDir: string | undefined, held: Chec
     const report = await verifyAuditLog(duban.engine.entries(), [...sources, ...held], key, stored[0]?.origin);
     const recorded = await duban.engine.store.transact((tx) => tx.checkpointKey());
     const signedOnce = recorded === undefined ? (pubkey === undefined ? undefined : `you hold its public key (${keyName(pubkey)})`) : `its database records the signing key ${recorded.keyName}`;
-    return printReport(withoutCheckpointsRefused(report, key, signedOnce), key, io);
+    const evidence = await verifyFiles(duban.engine.entries(), (file) => duban.files.check(file));
+    return printReport(withoutCheckpointsRefused(report, key, signedOnce), evidence, key, io);
   } finally {
     await duban.close();
   }
@@ -88,18 +94,20 @@ async function verifyDirectory(dir: string, held: CheckpointSource[], pubkey: Ke
   const entriesFile = join(dir, 'entries.jsonl');
   if (!existsSync(entriesFile)) throw new UserError(`${dir} is not an audit export: it has no entries.jsonl`);
   let report: AuditLogReport;
+  let evidence: FilesReport;
   try {
     report = withoutCheckpointsRefused(
       await verifyAuditLog(logDirectoryEntries(entriesFile), sources, key),
       key,
       pubkey !== undefined ? `you hold its public key (${keyName(pubkey)})` : exportedKey !== undefined ? `the export holds its public key (${keyName(exportedKey)})` : undefined,
     );
+    evidence = await verifyFiles(logDirectoryEntries(entriesFile), (file) => checkExportedFile(dir, file));
   } catch (error) {
     if (!(error instanceof MalformedLogLine)) throw error;
     io.out(`audit log BROKEN at line ${error.line} of entries.jsonl: ${error.message}`);
     return 1;
   }
-  return printReport(report, key, io);
+  return printReport(report, evidence, key, io);
 }
 
 /**
@@ -119,7 +127,17 @@ function withoutCheckpointsRefused(report: AuditLogReport, key: KeyObject | unde
   };
 }
 
-function printReport(report: AuditLogReport, key: KeyObject | undefined, io: CliIo): number {
+function printReport(report: AuditLogReport, files: FilesReport, key: KeyObject | undefined, io: CliIo): number {
+  const chainOk = printChain(report, key, io);
+  if (files.ok) {
+    if (files.files > 0) io.out(`files intact: ${files.files} evidence file(s) the entries recorded, read back and hashed`);
+    return chainOk ? 0 : 1;
+  }
+  for (const file of files.broken) io.out(`file BROKEN at ${brokenFileLine(file)}`);
+  return 1;
+}
+
+function printChain(report: AuditLogReport, key: KeyObject | undefined, io: CliIo): boolean {
   if (report.ok) {
     if (key !== undefined && report.checkpoints > 0) {
       io.out(`audit log intact: ${report.entries} entries, ${report.checkpoints} signed checkpoint(s) verified with key ${keyName(key)}`);
@@ -127,9 +145,9 @@ function printReport(report: AuditLogReport, key: KeyObject | undefined, io: Cli
       const why = report.unchecked > 0 ? `${report.unchecked} checkpoint(s) left unchecked without a public key (give --pubkey)` : 'no signed checkpoint covers it';
       io.out(`audit log intact: ${report.entries} entries, hash chain only — ${why}; a cut tail or a re-hashed log would not show`);
     }
-    return 0;
+    return true;
   }
   if (report.firstBadSeq !== undefined) io.out(`audit log BROKEN at seq ${report.firstBadSeq}: ${report.reason} (the ${report.entries} entries before it are intact)`);
   else io.out(`audit log BROKEN: ${report.reason}`);
-  return 1;
+  return false;
 }

@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, stopProcess } from './support/processes.ts';
+import { startedTasks } from './support/started-tasks.ts';
+
+export interface UploadResult {
+  megabytes: number;
+  /** One upload at a time, until its 201: the median of `rounds`. */
+  uploadMs: number;
+  uploadTimesMs: number[];
+  /** The same bytes written to a file and fsynced: the median of `rounds`. */
+  fsyncMs: number;
+  fsyncTimesMs: number[];
+  ratio: number;
+  idleRssMb: number;
+  /** The server's highest resident set while `concurrent` uploads ran at once. */
+  peakRssMb: number;
+  concurrent: number;
+  /** Of the concurrent uploads, those answered 201 (the rest ran past the server's 30 s request timeout). */
+  concurrentAnswered: number;
+  concurrentMs: number;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const rssMb = (pid: number) => Math.round(Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) / 1024);
+
+/** A PDF-looking file of `bytes` bytes, different each time (random bytes do not compress, and the store keeps equal bytes once). */
+function evidence(bytes: number): Buffer {
+  return Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(bytes - 9)]);
+}
+
+/**
+ * A 20 MB evidence file uploaded (POST /api/files, multipart) until the server answers 201 — stored
+ * in the database and acknowledged — against writing the same bytes to a file and fsyncing it, the
+ * least any durable store must do; then the server's RSS while 10 such uploads run at once, against
+ * its RSS idle. One server (`duban serve`, compiled), SQLite, in the same run.
+ */
+export async function uploadBench(megabytes = 20, rounds = 5, concurrent = 10): Promise<UploadResult> {
+  const size = megabytes * 1024 * 1024;
+  const db = join(tmpdir(), 'duban-bench-upload.db');
+  const plain = join(tmpdir(), 'duban-bench-upload.bin');
+  for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
+  for (const beside of ['.keys', '.checkpoints']) rmSync(db + beside, { recursive: true, force: true });
+  const [target] = await startedTasks(db, 1);
+  const server = await startServer(['--db', db, '--rate-limit', '0', '--clock', '2023-05-13T09:00:00+08:00'], { LOG_LEVEL: 'warn' });
+  const upload = async (bytes: Buffer) => {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(bytes)]), '佐证材料.pdf');
+    const response = await fetch(`${server.url}/api/files`, { method: 'POST', headers: { authorization: `Bearer ${target!.token}` }, body: form });
+    await response.arrayBuffer();
+    if (response.status !== 201) throw new Error(`upload answered ${response.status}`);
+  };
+  try {
+    await upload(evidence(1024 * 1024));
+    const uploadTimes: number[] = [];
+    const fsyncTimes: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const bytes = evidence(size);
+      let start = performance.now();
+      await upload(bytes);
+      uploadTimes.push(performance.now() - start);
+      rmSync(plain, { force: true });
+      start = performance.now();
+      const handle = await open(plain, 'w');
+      await handle.writeFile(bytes);
+      await handle.sync();
+      await handle.close();
+      fsyncTimes.push(performance.now() - start);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const pid = server.child.pid!;
+    const idleRssMb = rssMb(pid);
+    let peakRssMb = idleRssMb;
+    const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, rssMb(pid))), 10);
+    const files = Array.from({ length: concurrent }, () => evidence(size));
+    const start = performance.now();
+    // The server ends a request still unanswered after 30 s (`requestTimeout`): count the uploads answered 201.
+    const settled = await Promise.allSettled(files.map(upload));
+    const concurrentAnswered = settled.filter((outcome) => outcome.status === 'fulfilled').length;
+    const concurrentMs = Math.round(performance.now() - start);
+    clearInterval(sampler);
+    peakRssMb = Math.max(peakRssMb, rssMb(pid));
+    const uploadMs = Math.round(median(uploadTimes));
+    const fsyncMs = Math.round(median(fsyncTimes));
+    return { megabytes, uploadMs, uploadTimesMs: uploadTimes.map(Math.round), fsyncMs, fsyncTimesMs: fsyncTimes.map(Math.round), ratio: Math.round((uploadMs / Math.max(fsyncMs, 1)) * 100) / 100, idleRssMb, peakRssMb, concurrent, concurrentAnswered, concurrentMs };
+  } finally {
+    await stopProcess(server.child);
+    rmSync(plain, { force: true });
+  }
+}
