@@ -18,7 +18,7 @@ import {
   taskViewSchema,
   verifyResponse,
 } from './schemas.ts';
-import { assessmentResponse, circularQuery, notificationListQuery, notificationListResponse, notificationSchema, reportQuery, summaryResponse } from './schemas.ts';
+import { assessmentResponse, circularQuery, notificationListQuery, notificationListResponse, notificationReadAllBody, notificationReadAllResponse, notificationSchema, reportQuery, summaryResponse } from './schemas.ts';
 import { XLSX_TYPE } from '../reports/ledger/ledger-download.ts';
 import {
   accessLogQuery,
@@ -128,6 +128,7 @@ export function openApiDocument(workflow: AnyWorkflowDefinition): JsonSchema {
         Assessment: schemaOf(assessmentResponse),
         Notification: schemaOf(notificationSchema),
         NotificationList: schemaOf(notificationListResponse),
+        NotificationReadAll: schemaOf(notificationReadAllResponse),
         Health: schemaOf(healthResponse),
         Problem: schemaOf(problemSchema),
         Event: { oneOf: Object.keys(eventSchemas).map(ref), discriminator: { propertyName: 'type' } },
@@ -243,6 +244,14 @@ function oversightPaths(security: JsonSchema[]): Record<string, JsonSchema> {
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' }, description: 'notification id' }],
         requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', additionalProperties: false } } } },
         responses: { ...ok('Notification', 'the notification, acknowledgedAt set'), ...problems(401, 403, 404, 415, 422, 429, 503) },
+      },
+    },
+    '/api/notifications/read-all': {
+      post: {
+        summary: "全部已读: mark the caller's unread notices read, of one task when taskId is given (units only)",
+        security,
+        requestBody: { required: false, content: { 'application/json': { schema: schemaOf(notificationReadAllBody) } } },
+        responses: { ...ok('NotificationReadAll', 'how many were marked'), ...problems(401, 403, 415, 422, 429, 503) },
       },
     },
   };

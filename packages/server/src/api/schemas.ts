@@ -240,7 +240,7 @@ export const notificationSchema = z.strictObject({
   unit: z.string().describe('the unit it is for'),
   taskId: z.string(),
   entrySeq: count.describe('the audit entry that caused it'),
-  type: z.string().describe('URGE, WARN, DEADLINE_PASSED, ESCALATE, REJECT, RECORD_INTERVIEW or REFER'),
+  type: z.string().describe('URGE, WARN, DEADLINE_PASSED, ESCALATE, REJECT, RECORD_INTERVIEW, REFER, VERIFY, CLOSE or DECIDE_EXTENSION'),
   title: z.string().describe('Chinese'),
   body: z.string().describe('Chinese'),
   createdAt: z.string().describe('ISO 8601 instant of the audit entry'),
@@ -248,6 +248,12 @@ export const notificationSchema = z.strictObject({
 });
 
 export const notificationListResponse = z.strictObject({ items: z.array(notificationSchema).describe('newest first'), nextCursor: z.string().nullable() });
+
+export const notificationReadAllBody = z.strictObject({
+  taskId: z.string().trim().min(1).max(200).optional().describe("only this task's notices; every unread notice of the unit when absent"),
+});
+
+export const notificationReadAllResponse = z.strictObject({ acknowledged: z.number().int().min(0).describe('how many notices this request marked read') });
 
 // Accountability review: checkpoints, Merkle proofs, time-travel diffs, the access log.
 

@@ -22,7 +22,7 @@ export function notificationHook(next?: CommitHook): CommitHook {
 async function recordNotifications(db: Kysely<ServerDatabase>, { instance, entry }: Parameters<CommitHook>[1]): Promise<void> {
   if (instance.workflowId !== 'reform-task' || !isNotifiedEvent(entry.type)) return;
   const task = instance.snapshot.context as ReformTaskContext;
-  const units = notificationRecipients(entry.type, task);
+  const units = notificationRecipients(entry.type, entry.payload, task);
   if (units.length === 0) return;
   const { title, body } = notificationMessage(entry.type, entry, task);
   const inserted = await db

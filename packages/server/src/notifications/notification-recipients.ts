@@ -2,8 +2,10 @@ import type { ReformTaskContext } from '@duban/reform-task';
 import { defaultAssessmentRules } from '../reports/assessment/assessment-rules.ts';
 
 /**
- * The reform-task events that notify units, and whom: `lead` the task's lead units (REJECT, interview
- * decisions), `parties` every unit named on it (supervision signals every party must act on).
+ * The reform-task events that notify units, and whom: `lead` the task's lead units (the report they
+ * sent, interview decisions), `parties` every unit named on it (supervision signals every party must act
+ * on, and the task's end, which every party worked for); DECIDE_EXTENSION depends on the decision
+ * (`extensionAudience`).
  */
 export const notifiedEvents = {
   URGE: 'parties',
@@ -13,7 +15,15 @@ export const notifiedEvents = {
   REJECT: 'lead',
   RECORD_INTERVIEW: 'lead',
   REFER: 'lead',
+  VERIFY: 'lead',
+  CLOSE: 'parties',
+  DECIDE_EXTENSION: 'decision',
 } as const;
+
+/** Who hears of an extension decided: a granted one moves every party's deadline; a refused one answers the lead units that asked. */
+function extensionAudience(payload: Readonly<Record<string, unknown>>): 'lead' | 'parties' {
+  return payload['approve'] === true ? 'parties' : 'lead';
+}
 
 export type NotifiedEvent = keyof typeof notifiedEvents;
 
@@ -30,8 +40,13 @@ const UNNAMED: ReadonlySet<string> = new Set(defaultAssessmentRules.notAssessed)
  * by its members — it is shorthand for them and no token acts for it; wordings that name no one are
  * left out. Pure.
  */
-export function notificationRecipients(type: NotifiedEvent, task: Pick<ReformTaskContext, 'leadUnits' | 'responsibleUnits' | 'collectives'>): string[] {
-  const named = notifiedEvents[type] === 'lead' ? task.leadUnits : [...task.leadUnits, ...task.responsibleUnits];
+export function notificationRecipients(
+  type: NotifiedEvent,
+  payload: Readonly<Record<string, unknown>>,
+  task: Pick<ReformTaskContext, 'leadUnits' | 'responsibleUnits' | 'collectives'>,
+): string[] {
+  const audience = notifiedEvents[type] === 'decision' ? extensionAudience(payload) : notifiedEvents[type];
+  const named = audience === 'lead' ? task.leadUnits : [...task.leadUnits, ...task.responsibleUnits];
   const units = named.flatMap((unit) => {
     const members = task.collectives[unit] ?? [];
     return members.length > 0 ? members : [unit];
