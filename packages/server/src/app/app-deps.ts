@@ -11,6 +11,7 @@ import type { FileStore } from '../files/file-store.ts';
 import type { UploadLimits } from '../files/receive-files.ts';
 import { defaultUploadLimits } from '../files/receive-files.ts';
 import type { NotificationStore } from '../notifications/notification-store.ts';
+import type { ChannelStore } from '../notifications/channels/channel-store.ts';
 import type { HeavyReads } from '../http/heavy-reads.ts';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import type { PlanReader } from '../reports/plan-reader.ts';
@@ -31,6 +32,8 @@ export interface AppDeps {
   readonly sessions: SessionStore;
   readonly signInLimits: SignInLimiters;
   readonly notifications: NotificationStore;
+  /** Who gets notices by e-mail and the group robots, set by the office and admins. */
+  readonly channels: ChannelStore;
   /** Where reads by reviewers, the office and admins are recorded. */
   readonly accessLog: AccessLog;
   /** The plan as of now and as of any instant. */
@@ -67,6 +70,7 @@ export function appDeps(
     sessions: duban.sessions,
     signInLimits: duban.signInLimits,
     notifications: duban.notifications,
+    channels: duban.channels,
     accessLog: duban.accessLog,
     plans: duban.plans,
     rateLimit: duban.rateLimit,
