@@ -7,7 +7,12 @@ export const USAGE = `Usage: duban <command> [options]
         [--rate-limit N] [--timer-interval SECONDS]
         [--checkpoint-seconds S] [--checkpoint-every N] [--checkpoint-minutes T] [--heavy-reads N]
         [--key-dir DIR] [--trust-proxy VALUE]
+        [--smtp-host H --smtp-from ADDR [--smtp-port N] [--smtp-user U --smtp-password-file F]
+         [--smtp-starttls]] [--allow-loopback-robots]
                                      serve the HTTP API (port 3000, host 127.0.0.1 by default);
+                                     notices are mailed through the SMTP relay H (port 25, or 587
+                                     with --smtp-starttls, which requires TLS) and sent to the units'
+                                     企业微信/钉钉 robots; --allow-loopback-robots: tests only;
                                      signs an audit checkpoint after each commit, at most every
                                      S seconds (default 2), at once when N entries wait (default
                                      1000), every T minutes with new entries (default 1), at shutdown;

@@ -142,14 +142,17 @@ describe('notice channels: e-mail, 企业微信 and 钉钉 robots from an outbox
     expect(await s.engine.auditSize()).toBe(entries + 1);
     const send = dispatcher({ smtp: smtp(mailPort) });
     // Then the first round fails both; they wait 10 s (10 s × (0.8 + 0.4 × 0.5)) before the next try
-    const [mailbox, robot] = (await deliveries()).map((d) => Number(d.id)) as [number, number];
-    expect(await send.tick()).toEqual({ delivered: [], retrying: [mailbox, robot], failed: [] });
+    const [robot, mailbox] = (await deliveries()).map((d) => Number(d.id)) as [number, number];
+    expect(await send.tick()).toEqual({ delivered: [], retrying: [robot, mailbox], failed: [] });
     const failed = await deliveries();
     expect(failed.map((d) => [d.status, d.attempts, d.next_attempt_at])).toEqual([
       ['pending', 1, shanghai('2023-06-01 10:00:10')],
       ['pending', 1, shanghai('2023-06-01 10:00:10')],
     ]);
-    expect(failed.map((d) => d.last_error)).toEqual(['ESOCKET', 'ECONNREFUSED']);
+    expect(failed.map((d) => [d.channel, d.last_error])).toEqual([
+      ['wecom', 'ECONNREFUSED'],
+      ['email', 'ESOCKET'],
+    ]);
     expect(logLines.filter((line) => line.includes('notice channel delivery failed'))).toHaveLength(2);
     s.clock.advance(9_999);
     expect(await send.tick()).toEqual({ delivered: [], retrying: [], failed: [] });
@@ -159,7 +162,7 @@ describe('notice channels: e-mail, 企业微信 and 钉钉 robots from an outbox
     closers.push(robotBack.close, mailBack.close);
     s.clock.advance(1);
     // Then both are delivered, once
-    expect(await send.tick()).toEqual({ delivered: [mailbox, robot], retrying: [], failed: [] });
+    expect(await send.tick()).toEqual({ delivered: [robot, mailbox], retrying: [], failed: [] });
     expect(robotBack.requests.map((r) => r.json)).toEqual([
       { msgtype: 'text', text: { content: `【督办】第3项任务\n${(await s.db.selectFrom('notification').select('body').where('unit', '=', '市司法局').executeTakeFirstOrThrow()).body}\n任务编号：oversight-2023.003（发往市司法局）` } },
     ]);

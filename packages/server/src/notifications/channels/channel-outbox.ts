@@ -21,7 +21,7 @@ export const ROBOT_RECIPIENT = 'robot';
 export async function queueChannelDeliveries(db: Kysely<ServerDatabase>, notices: readonly NewNotice[], at: string): Promise<void> {
   if (notices.length === 0) return;
   const units = [...new Set(notices.map((notice) => notice.unit))];
-  const channels = await db.selectFrom('notice_channel').select(['id', 'unit', 'channel', 'target', 'kinds']).where('unit', 'in', units).execute();
+  const channels = await db.selectFrom('notice_channel').select(['id', 'unit', 'channel', 'target', 'kinds']).where('unit', 'in', units).orderBy('id').execute();
   const people = await db
     .selectFrom('account as a')
     .innerJoin('notice_person as p', 'p.account_id', 'a.id')
@@ -30,6 +30,7 @@ export async function queueChannelDeliveries(db: Kysely<ServerDatabase>, notices
     .where('a.email', 'is not', null)
     .where('a.disabled_at', 'is', null)
     .where('p.email', '=', 1)
+    .orderBy('a.id')
     .execute();
   if (channels.length === 0 && people.length === 0) return;
   const takes = (kinds: string | null, type: string) => kinds === null || (JSON.parse(kinds) as string[]).includes(type);
