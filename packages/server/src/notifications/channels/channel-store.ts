@@ -3,7 +3,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { DeliveryStatus, NoticeChannelKind, NoticeChannelTable, ServerDatabase } from '../../db/server-tables.ts';
 import type { NotifiedEvent } from '../notification-recipients.ts';
 import type { ChannelSetting } from './channel-settings.ts';
-import { ChannelSettingRefused } from './channel-settings.ts';
+import { ChannelSettingRefused, noticeTypes } from './channel-settings.ts';
 import { emailAddress } from './email-address.ts';
 import type { RobotUrlPolicy } from './robot-url.ts';
 import { checkRobotUrl, maskedRobotUrl, RobotUrlRefused } from './robot-url.ts';
@@ -159,7 +159,7 @@ export class ChannelStore {
   }
 
   private async checked(channel: NoticeChannelKind, setting: ChannelSetting): Promise<Pick<Selectable<NoticeChannelTable>, 'target' | 'secret' | 'format' | 'kinds'>> {
-    const kinds = setting.kinds === undefined || setting.kinds === null ? null : JSON.stringify([...new Set(setting.kinds)]);
+    const kinds = setting.kinds === undefined || setting.kinds === null ? null : JSON.stringify(noticeTypes.filter((type) => setting.kinds!.includes(type)));
     if (setting.kinds !== undefined && setting.kinds !== null && setting.kinds.length === 0) throw new ChannelSettingRefused('body.kinds', '至少选择一类通知；全部类别请不填');
     if (channel === 'email') {
       const address = emailAddress(setting.target);
