@@ -84,5 +84,12 @@ describe('the 通知渠道 and 推送记录 pages', () => {
     expect(on.status).toBe(200);
     expect(textOf(on.body)).toContain('王力将收到本单位的通知邮件');
     expect((await s.db.selectFrom('notice_person').selectAll().execute()).map((p) => [Number(p.account_id), Number(p.email)])).toEqual([[person.id, 1]]);
+    // When a notice is queued for the person and the office then turns the mail off, the mail not yet sent is cancelled
+    await accepted(s.send('2023-05-10 10:00', await s.token('office'), 3, { type: 'URGE', message: '请加快推进' }));
+    expect((await s.db.selectFrom('notice_delivery').select(['recipient', 'status']).execute())).toEqual([{ recipient: 'wangli@example.gov.cn', status: 'pending' }]);
+    await office.get('/notice-channels');
+    const off = await office.post(`/notice-people/${person.id}`, { email: 'off' });
+    expect(textOf(off.body)).toContain('王力不再收到本单位的通知邮件');
+    expect((await s.db.selectFrom('notice_delivery').select(['recipient', 'status']).execute())).toEqual([{ recipient: 'wangli@example.gov.cn', status: 'cancelled' }]);
   });
 });

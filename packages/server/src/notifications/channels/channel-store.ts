@@ -143,11 +143,22 @@ export class ChannelStore {
       throw new ChannelSettingRefused('body.email', '该账号没有登记有效的邮箱地址，请先在账号管理中填写');
     }
     const now = at.toISOString();
-    await this.db
-      .insertInto('notice_person')
-      .values({ account_id: accountId, email: wantsEmail ? 1 : 0, updated_at: now })
-      .onConflict((conflict) => conflict.column('account_id').doUpdateSet({ email: wantsEmail ? 1 : 0, updated_at: now }))
-      .execute();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('notice_person')
+        .values({ account_id: accountId, email: wantsEmail ? 1 : 0, updated_at: now })
+        .onConflict((conflict) => conflict.column('account_id').doUpdateSet({ email: wantsEmail ? 1 : 0, updated_at: now }))
+        .execute();
+      // Mail the person no longer wants is not sent.
+      if (!wantsEmail) {
+        await trx
+          .updateTable('notice_delivery')
+          .set({ status: 'cancelled', last_error: `e-mail turned off at ${now}` })
+          .where('account_id', '=', accountId)
+          .where('status', '=', 'pending')
+          .execute();
+      }
+    });
     return (await this.people(account.unit)).find((person) => person.accountId === accountId) ?? {
       accountId,
       login: '',

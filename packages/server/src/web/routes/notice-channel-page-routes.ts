@@ -20,7 +20,7 @@ const text = (value: unknown) => (typeof value === 'string' ? value : '');
 const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(text) : typeof value === 'string' ? [value] : []);
 
 /** Where a refused setting's message goes on the page's form. */
-const formField: Readonly<Record<string, string>> = { 'path.unit': 'unit', 'body.address': 'target', 'body.url': 'target', 'body.secret': 'secret', 'body.kinds': 'kinds', 'path.accountId': 'unit', 'body.email': 'unit' };
+const formField: Readonly<Record<string, string>> = { 'body.channel': 'channel', 'path.unit': 'unit', 'body.address': 'target', 'body.url': 'target', 'body.secret': 'secret', 'body.kinds': 'kinds', 'path.accountId': 'unit', 'body.email': 'unit' };
 
 /**
  * 通知渠道 and 推送记录: `GET /notice-channels` and its posts — `POST /notice-channels` (set a unit's
