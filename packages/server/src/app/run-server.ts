@@ -83,7 +83,7 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
   let scheduler: Scheduler | undefined;
   let webhooks: WebhookDispatcher | undefined;
   let channels: ChannelDispatcher | undefined;
-  const mailer = options.smtp === undefined ? undefined : smtpEmailSender(options.smtp);
+  const mailer = options.smtp === undefined ? undefined : await smtpEmailSender(options.smtp);
   let readModel: PeriodicRounds<void> | undefined;
   try {
     const signer = await openAuditSigner(engine, options.db, { keyDir: options.keyDir, create: true });

@@ -29,8 +29,8 @@ describe('notice channels: e-mail, 企业微信 and 钉钉 robots from an outbox
   let office: string;
   const closers: (() => Promise<void> | void)[] = [];
   const logLines: string[] = [];
-  const dispatcher = (options: Partial<ChannelDispatcherOptions> & { smtp?: SmtpSettings }, on: OversightServer = s) => {
-    const mailer = options.smtp === undefined ? undefined : smtpEmailSender(options.smtp);
+  const dispatcher = async (options: Partial<ChannelDispatcherOptions> & { smtp?: SmtpSettings }, on: OversightServer = s) => {
+    const mailer = options.smtp === undefined ? undefined : await smtpEmailSender(options.smtp);
     if (mailer !== undefined) closers.push(() => mailer.close());
     const logger = createLogger({ level: 'warn', destination: { write: (line: string) => void logLines.push(line) } });
     return new ChannelDispatcher(on.db, on.engine.store.dialect, on.clock, logger, { robots: { allowLoopback: true }, random: () => 0.5, mailer, ...options });
@@ -84,7 +84,7 @@ describe('notice channels: e-mail, 企业微信 and 钉钉 robots from an outbox
     expect(mail.mails).toHaveLength(0);
 
     // When the dispatcher runs after the commit
-    const report = await dispatcher({ smtp: smtp(mail.port) }).tick();
+    const report = await (await dispatcher({ smtp: smtp(mail.port) })).tick();
     expect(report).toEqual({ delivered: queued.map((d) => Number(d.id)), retrying: [], failed: [] });
 
     // Then two mails arrived, the Chinese subject and body intact, the header encoded
@@ -123,7 +123,7 @@ describe('notice channels: e-mail, 企业微信 and 钉钉 robots from an outbox
       ['email', 'delivered', 1],
     ]);
     // Nothing is sent twice by a later round
-    expect(await dispatcher({ smtp: smtp(mail.port) }).tick()).toEqual({ delivered: [], retrying: [], failed: [] });
+    expect(await (await dispatcher({ smtp: smtp(mail.port) })).tick()).toEqual({ delivered: [], retrying: [], failed: [] });
     expect(mail.mails).toHaveLength(2);
   });
 
@@ -140,7 +140,7 @@ describe('notice channels: e-mail, 企业微信 and 钉钉 robots from an outbox
     const entries = await s.engine.auditSize();
     await accepted(s.send('2023-06-01 10:00', office, 3, { type: 'URGE', message: '请加快推进' }));
     expect(await s.engine.auditSize()).toBe(entries + 1);
-    const send = dispatcher({ smtp: smtp(mailPort) });
+    const send = await dispatcher({ smtp: smtp(mailPort) });
     // Then the first round fails both; they wait 10 s (10 s × (0.8 + 0.4 × 0.5)) before the next try
     const [robot, mailbox] = (await deliveries()).map((d) => Number(d.id)) as [number, number];
     expect(await send.tick()).toEqual({ delivered: [], retrying: [robot, mailbox], failed: [] });
@@ -178,7 +178,7 @@ describe('notice channels: e-mail, 企业微信 and 钉钉 robots from an outbox
     closers.push(hanging.close);
     expect((await put('市司法局', 'email', { address: 'sifaju@example.gov.cn' })).status).toBe(201);
     await accepted(s.send('2023-06-01 10:00', office, 3, { type: 'URGE', message: '请加快推进' }));
-    const send = dispatcher({ smtp: smtp(hanging.port, 300), maxAttempts: 2 });
+    const send = await dispatcher({ smtp: smtp(hanging.port, 300), maxAttempts: 2 });
     const [id] = (await deliveries()).map((d) => Number(d.id)) as [number];
     // When the first round sends: the server takes the connection and says nothing
     expect(await send.tick()).toEqual({ delivered: [], retrying: [id], failed: [] });
@@ -211,8 +211,9 @@ describe('notice channels: e-mail, 企业微信 and 钉钉 robots from an outbox
     closers.push(robot.close);
     for (const unit of DISTRICTS) expect((await put(unit, 'wecom', { url: `${robot.url}/send?key=${encodeURIComponent(unit)}` })).status).toBe(201);
     await accepted(s.send('2023-06-01 10:00', office, 3, { type: 'URGE', message: '请加快推进' }));
-    const [a, b] = await Promise.all([dispatcher({ batchSize: 2 }).tick(), dispatcher({ batchSize: 2 }).tick()]);
-    const [c, d] = await Promise.all([dispatcher({ batchSize: 2 }).tick(), dispatcher({ batchSize: 2 }).tick()]);
+    const [one, two] = [await dispatcher({ batchSize: 2 }), await dispatcher({ batchSize: 2 })];
+    const [a, b] = await Promise.all([one.tick(), two.tick()]);
+    const [c, d] = await Promise.all([one.tick(), two.tick()]);
     const sent = [a, b, c, d].flatMap((report) => report.delivered);
     expect(sent.sort((x, y) => x - y)).toEqual((await deliveries()).map((row) => Number(row.id)));
     expect(robot.requests.map((r) => r.query.get('key')).sort()).toEqual([...DISTRICTS].sort());

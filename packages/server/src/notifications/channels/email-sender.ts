@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer';
 
 /** Where mail goes: the SMTP relay the office runs or rents. */
 export interface SmtpSettings {
@@ -27,9 +26,10 @@ export interface EmailSender {
  * An EmailSender over SMTP with nodemailer: one connection per message, bounded by the connection,
  * greeting and socket timeouts, so a server that accepts and never greets fails the send instead of
  * holding it. Subject and body go as UTF-8 (encoded words, quoted-printable or base64 as nodemailer
- * chooses). Does IO.
+ * chooses). nodemailer is loaded only here, so a server without SMTP does not load it. Does IO.
  */
-export function smtpEmailSender(settings: SmtpSettings): EmailSender {
+export async function smtpEmailSender(settings: SmtpSettings): Promise<EmailSender> {
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport({
     host: settings.host,
     port: settings.port,
