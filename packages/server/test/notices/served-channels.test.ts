@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/app/create-logger.ts';
 import { repoPaths } from '../../src/app/repo-paths.ts';
@@ -22,6 +25,8 @@ describe('a running server sends the channels from its own jobs loop', () => {
     robot = await startRobotReceiver();
     server = await runServer({
       db: await reopenableDatabase(),
+      // PostgreSQL keeps the audit signing key outside the database.
+      keyDir: mkdtempSync(join(tmpdir(), 'duban-keys-')),
       port: 0,
       host: '127.0.0.1',
       clock: new ManualClock('2023-05-10T09:00:00+08:00'),
@@ -33,9 +38,9 @@ describe('a running server sends the channels from its own jobs loop', () => {
     });
   });
   afterAll(async () => {
-    await server.close();
-    await mail.close();
-    await robot.close();
+    await server?.close();
+    await mail?.close();
+    await robot?.close();
   });
 
   it('given 市水务局’s mailbox and robot set over the API, when the office urges task 7, then the urge is accepted and the mail and the robot message follow from the server’s own loop', async () => {
