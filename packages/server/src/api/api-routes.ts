@@ -13,6 +13,7 @@ import { fileRoutes, fileUploadRoutes } from './routes/file-routes.ts';
 import { historyRoutes } from './routes/history-routes.ts';
 import { notificationRoutes } from './routes/notification-routes.ts';
 import { planRoutes } from './routes/plan-routes.ts';
+import { noticeChannelRoutes } from './routes/notice-channel-routes.ts';
 import { proofRoutes } from './routes/proof-routes.ts';
 import { replayDiffRoutes } from './routes/replay-diff-routes.ts';
 import { replayRoutes } from './routes/replay-routes.ts';
@@ -21,7 +22,7 @@ import { taskRoutes } from './routes/task-routes.ts';
 import { unitRoutes } from './routes/unit-routes.ts';
 
 /** The API reads the access log records: the log, its replays, the tasks, the reports and the notifications. Express matches routes case-insensitively, so must this. */
-const API_READS = /^\/api\/(audit|replay|tasks|reports|notifications)(\/|\?|$)/i;
+const API_READS = /^\/api\/(audit|replay|tasks|reports|notifications|notice-channels|notice-people|notice-deliveries)(\/|\?|$)/i;
 
 /** An API request counts against its token's budget. */
 const tokenBudget: RateBudget = (_req, res) => ({ key: `token:${principalOf(res).tokenId}`, whose: 'with this token' });
@@ -39,7 +40,7 @@ export const apiRoutes: RouteModule = (deps) => (router) => {
   api.use(...jsonBody());
   api.use(recordAccess(deps.accessLog, deps.clock, principalOf, API_READS));
   for (const routes of [taskRoutes, eventRoutes, historyRoutes, auditRoutes, replayRoutes]) routes(deps)(api);
-  for (const routes of [reportRoutes, notificationRoutes, unitRoutes]) routes(deps)(api);
+  for (const routes of [reportRoutes, notificationRoutes, unitRoutes, noticeChannelRoutes]) routes(deps)(api);
   for (const routes of [proofRoutes, accessLogRoutes, replayDiffRoutes, fileRoutes]) routes(deps)(api);
   router.use('/api', api);
 };

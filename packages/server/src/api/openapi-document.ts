@@ -18,7 +18,8 @@ import {
   taskViewSchema,
   verifyResponse,
 } from './schemas.ts';
-import { assessmentResponse, circularQuery, notificationListQuery, notificationListResponse, notificationSchema, reportQuery, summaryResponse } from './schemas.ts';
+import { deliveryLogQuery, deliveryLogResponse, dingtalkChannelBody, emailChannelBody, noticeChannelListQuery, noticeChannelListResponse, noticeChannelSchema, noticePeopleResponse, noticePersonBody, noticePersonSchema, wecomChannelBody } from './schemas.ts';
+import { assessmentResponse, circularQuery, notificationListQuery, notificationListResponse, notificationReadAllBody, notificationReadAllResponse, notificationSchema, reportQuery, summaryResponse } from './schemas.ts';
 import { XLSX_TYPE } from '../reports/ledger/ledger-download.ts';
 import {
   accessLogQuery,
@@ -136,6 +137,12 @@ export function openApiDocument(workflow: AnyWorkflowDefinition): JsonSchema {
         UnitList: schemaOf(unitListResponse),
         UnitAdd: schemaOf(unitAddBody, 'input'),
         UnitEdit: schemaOf(unitEditBody, 'input'),
+        NotificationReadAll: schemaOf(notificationReadAllResponse),
+        NoticeChannel: schemaOf(noticeChannelSchema),
+        NoticeChannelList: schemaOf(noticeChannelListResponse),
+        NoticePerson: schemaOf(noticePersonSchema),
+        NoticePeople: schemaOf(noticePeopleResponse),
+        DeliveryLog: schemaOf(deliveryLogResponse),
         Health: schemaOf(healthResponse),
         Problem: schemaOf(problemSchema),
         Event: { oneOf: Object.keys(eventSchemas).map(ref), discriminator: { propertyName: 'type' } },
@@ -203,6 +210,7 @@ export function openApiDocument(workflow: AnyWorkflowDefinition): JsonSchema {
         },
       },
       ...oversightPaths(security),
+      ...noticeChannelPaths(security),
       ...accountabilityPaths(security),
     },
   };
@@ -269,6 +277,74 @@ function oversightPaths(security: JsonSchema[]): Record<string, JsonSchema> {
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' }, description: 'notification id' }],
         requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', additionalProperties: false } } } },
         responses: { ...ok('Notification', 'the notification, acknowledgedAt set'), ...problems(401, 403, 404, 415, 422, 429, 503) },
+      },
+    },
+    '/api/notifications/read-all': {
+      post: {
+        summary: "全部已读: mark the caller's unread notices read, of one task when taskId is given (units only)",
+        security,
+        requestBody: { required: false, content: { 'application/json': { schema: schemaOf(notificationReadAllBody) } } },
+        responses: { ...ok('NotificationReadAll', 'how many were marked'), ...problems(401, 403, 415, 422, 429, 503) },
+      },
+    },
+  };
+}
+
+/** Who gets notices by e-mail and the group robots, and what went out. */
+function noticeChannelPaths(security: JsonSchema[]): Record<string, JsonSchema> {
+  const unitParam = { name: 'unit', in: 'path', required: true, schema: { type: 'string' }, description: 'a unit of the registry (aliases accepted), not a collective' };
+  const channelParam = { name: 'channel', in: 'path', required: true, schema: { type: 'string', enum: ['email', 'wecom', 'dingtalk'] } };
+  const channelView = { content: { 'application/json': { schema: ref('NoticeChannel') } } };
+  return {
+    '/api/notice-channels': {
+      get: {
+        summary: "every unit's notice channels, robot URLs masked, secrets never shown (office, admin)",
+        security,
+        parameters: queryParameters(noticeChannelListQuery),
+        responses: { ...ok('NoticeChannelList', 'channels by unit'), ...problems(401, 403, 422, 429, 503) },
+      },
+    },
+    '/api/notice-channels/{unit}/{channel}': {
+      put: {
+        summary: "set a unit's mailbox, 企业微信 robot or 钉钉 robot (office, admin); a robot URL must be https and resolve to a public address",
+        security,
+        parameters: [unitParam, channelParam],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { oneOf: [schemaOf(emailChannelBody, 'input'), schemaOf(wecomChannelBody, 'input'), schemaOf(dingtalkChannelBody, 'input')] } } },
+        },
+        responses: { '200': { description: 'replaced', ...channelView }, '201': { description: 'created', ...channelView }, ...problems(401, 403, 415, 422, 429, 503) },
+      },
+      delete: {
+        summary: "remove a unit's channel; what it still had to send is cancelled (office, admin)",
+        security,
+        parameters: [unitParam, channelParam],
+        responses: { '204': { description: 'removed' }, ...problems(401, 403, 404, 422, 429, 503) },
+      },
+    },
+    '/api/notice-people': {
+      get: {
+        summary: 'the accounts that can be mailed their unit’s notices, and whether they want it (office, admin)',
+        security,
+        parameters: queryParameters(noticeChannelListQuery),
+        responses: { ...ok('NoticePeople', 'people by unit'), ...problems(401, 403, 422, 429, 503) },
+      },
+    },
+    '/api/notice-people/{accountId}': {
+      put: {
+        summary: "turn a person's e-mail of their unit's notices on or off (office, admin)",
+        security,
+        parameters: [{ name: 'accountId', in: 'path', required: true, schema: { type: 'integer' } }],
+        requestBody: { required: true, content: { 'application/json': { schema: schemaOf(noticePersonBody, 'input') } } },
+        responses: { ...ok('NoticePerson', 'the person'), ...problems(401, 403, 404, 415, 422, 429, 503) },
+      },
+    },
+    '/api/notice-deliveries': {
+      get: {
+        summary: 'the delivery log of e-mail and robots, newest first (office, reviewer, admin)',
+        security,
+        parameters: queryParameters(deliveryLogQuery),
+        responses: { ...ok('DeliveryLog', 'a page of deliveries'), ...problems(401, 403, 422, 429, 503) },
       },
     },
   };

@@ -258,7 +258,7 @@ export const notificationSchema = z.strictObject({
   unit: z.string().describe('the unit it is for'),
   taskId: z.string(),
   entrySeq: count.describe('the audit entry that caused it'),
-  type: z.string().describe('URGE, WARN, DEADLINE_PASSED, ESCALATE, REJECT, RECORD_INTERVIEW or REFER'),
+  type: z.string().describe('URGE, WARN, DEADLINE_PASSED, ESCALATE, REJECT, RECORD_INTERVIEW, REFER, VERIFY, CLOSE or DECIDE_EXTENSION'),
   title: z.string().describe('Chinese'),
   body: z.string().describe('Chinese'),
   createdAt: z.string().describe('ISO 8601 instant of the audit entry'),
@@ -266,6 +266,99 @@ export const notificationSchema = z.strictObject({
 });
 
 export const notificationListResponse = z.strictObject({ items: z.array(notificationSchema).describe('newest first'), nextCursor: z.string().nullable() });
+
+export const notificationReadAllBody = z.strictObject({
+  taskId: z.string().trim().min(1).max(200).optional().describe("only this task's notices; every unread notice of the unit when absent"),
+});
+
+export const notificationReadAllResponse = z.strictObject({ acknowledged: z.number().int().min(0).describe('how many notices this request marked read') });
+
+// ---- Notice channels: who gets notices by e-mail and the group robots, and the delivery log.
+
+const noticeKinds = z
+  .array(z.enum(['URGE', 'WARN', 'DEADLINE_PASSED', 'ESCALATE', 'REJECT', 'RECORD_INTERVIEW', 'REFER', 'VERIFY', 'CLOSE', 'DECIDE_EXTENSION']))
+  .max(20)
+  .nullable()
+  .optional()
+  .describe('the notice types this channel takes; every type when absent or null');
+
+export const noticeChannelParam = z.enum(['email', 'wecom', 'dingtalk']);
+
+export const emailChannelBody = z.strictObject({
+  address: z.string().max(320).describe("the unit's mailbox, e.g. duban@example.gov.cn"),
+  kinds: noticeKinds,
+});
+
+export const wecomChannelBody = z.strictObject({
+  url: z.string().max(2000).describe('the group robot’s webhook URL (https; its key is kept and shown masked)'),
+  format: z.enum(['markdown', 'text']).optional().describe('markdown by default'),
+  kinds: noticeKinds,
+});
+
+export const dingtalkChannelBody = z.strictObject({
+  url: z.string().max(2000).describe('the custom robot’s webhook URL with its access_token (https; shown masked)'),
+  secret: z.string().max(256).optional().describe('加签 secret (SEC…); the URL is then signed with timestamp and sign; never shown back'),
+  kinds: noticeKinds,
+});
+
+export const noticeChannelSchema = z.strictObject({
+  unit: z.string(),
+  channel: noticeChannelParam,
+  target: z.string().describe('the mailbox, or the robot URL with its query values masked'),
+  secretSet: z.boolean(),
+  format: z.string(),
+  kinds: z.array(z.string()).nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  deliveries: z.strictObject({ pending: count, delivered: count, failed: count, cancelled: count }),
+});
+
+export const noticeChannelListQuery = z.strictObject({ unit: z.string().trim().min(1).max(100).optional().describe("only this unit's") });
+
+export const noticeChannelListResponse = z.strictObject({ items: z.array(noticeChannelSchema) });
+
+export const noticePersonSchema = z.strictObject({
+  accountId: count,
+  login: z.string(),
+  displayName: z.string(),
+  unit: z.string(),
+  email: z.string(),
+  wantsEmail: z.boolean(),
+});
+
+export const noticePeopleResponse = z.strictObject({ items: z.array(noticePersonSchema) });
+
+export const noticePersonBody = z.strictObject({ email: z.boolean().describe("true: mail this person the notices of their unit") });
+
+export const deliveryLogQuery = z.strictObject({
+  unit: z.string().trim().min(1).max(100).optional(),
+  channel: noticeChannelParam.optional(),
+  status: z.enum(['pending', 'delivered', 'failed', 'cancelled']).optional(),
+  limit: limitParam.optional().describe('page size, default 50, at most 1000'),
+  cursor: z.string().regex(/^[1-9]\d{0,14}$/, 'must be a nextCursor returned by this endpoint').optional(),
+});
+
+export const deliveryLogEntrySchema = z.strictObject({
+  id: count,
+  notificationId: count,
+  unit: z.string(),
+  taskId: z.string(),
+  type: z.string(),
+  title: z.string(),
+  channel: noticeChannelParam,
+  recipient: z.string().describe('the e-mail address, or robot'),
+  accountId: count.nullable(),
+  status: z.enum(['pending', 'delivered', 'failed', 'cancelled']),
+  attempts: count,
+  nextAttemptAt: z.string(),
+  lastAttemptAt: z.string().nullable(),
+  lastError: z.string().nullable().describe('English, for the log'),
+  deliveredAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+export const deliveryLogResponse = z.strictObject({ items: z.array(deliveryLogEntrySchema).describe('newest first'), nextCursor: z.string().nullable() });
+
 
 // Accountability review: checkpoints, Merkle proofs, time-travel diffs, the access log.
 

@@ -10,6 +10,7 @@ import type { FileStore } from '../files/file-store.ts';
 import type { UploadLimits } from '../files/receive-files.ts';
 import { defaultUploadLimits } from '../files/receive-files.ts';
 import type { NotificationStore } from '../notifications/notification-store.ts';
+import type { ChannelStore } from '../notifications/channels/channel-store.ts';
 import type { HeavyReads } from '../http/heavy-reads.ts';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import type { PlanImporter } from '../plans/plan-importer.ts';
@@ -37,6 +38,8 @@ export interface AppDeps {
   /** Sign-in through the OpenID provider `serve` was given (its routes answer 404 when it was given none). */
   readonly sso: SingleSignOn;
   readonly notifications: NotificationStore;
+  /** Who gets notices by e-mail and the group robots, set by the office and admins. */
+  readonly channels: ChannelStore;
   /** Where reads by reviewers, the office and admins are recorded. */
   readonly accessLog: AccessLog;
   /** The plan as of now and as of any instant. */
@@ -80,6 +83,7 @@ export function appDeps(
     signInLimits: duban.signInLimits,
     sso: duban.sso,
     notifications: duban.notifications,
+    channels: duban.channels,
     accessLog: duban.accessLog,
     plans: duban.plans,
     rateLimit: duban.rateLimit,

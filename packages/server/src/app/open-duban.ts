@@ -20,6 +20,7 @@ import { FileStore } from '../files/file-store.ts';
 import { notificationHook } from '../notifications/notification-hook.ts';
 import { NotificationStore } from '../notifications/notification-store.ts';
 import { WebhookStore } from '../notifications/webhooks/webhook-store.ts';
+import { ChannelStore } from '../notifications/channels/channel-store.ts';
 import type { HeavyReadLimits } from '../http/heavy-reads.ts';
 import { DEFAULT_HEAVY_READ_LIMITS, HeavyReads } from '../http/heavy-reads.ts';
 import { DbRateLimiter } from '../rate-limit/db-rate-limiter.ts';
@@ -57,6 +58,10 @@ export interface Duban {
   readonly sso: SingleSignOn;
   readonly notifications: NotificationStore;
   readonly webhooks: WebhookStore;
+  /** Who gets notices by which channel (mailbox, robots, persons' e-mail). */
+  readonly channels: ChannelStore;
+  /** Whether robot URLs may point at loopback over http (tests and development only). */
+  readonly allowLoopbackRobots: boolean;
   readonly accessLog: AccessLog;
   /** Evidence files, content-addressed in the database. */
   readonly files: FileStore;
@@ -88,6 +93,8 @@ export interface OpenOptions {
   readonly logger?: Logger;
   /** The largest plan file an import takes; 20 MB by default. */
   readonly planMaxBytes?: number;
+  /** Tests and development only: let group-robot URLs point at loopback receivers, over http too. */
+  readonly allowLoopbackRobots?: boolean;
   /** Runs in every transition's transaction, after the notifications are written (the checkpoint issuer counts commits). */
   readonly onCommit?: CommitHook;
   /** The units file a database with no units yet is seeded from; data/units.json by default; null: none (a copy's target). */
@@ -164,6 +171,8 @@ export async function openDuban(location: string, options: OpenOptions): Promise
     signInLimits: { address: limiter(SIGN_IN_LIMITS.perAddress, SIGN_IN_LIMITS.addressWindowMs), account: limiter(SIGN_IN_LIMITS.perAccount, SIGN_IN_LIMITS.accountWindowMs) },
     notifications: new NotificationStore(db),
     webhooks: new WebhookStore(db),
+    channels: new ChannelStore(db, units, { allowLoopback: options.allowLoopbackRobots ?? false }),
+    allowLoopbackRobots: options.allowLoopbackRobots ?? false,
     accessLog: new AccessLog(db, options.logger ?? createLogger({ level: 'silent' })),
     files: new FileStore(db),
     plans: new PlanReader(engine, new CurrentPlan(engine)),

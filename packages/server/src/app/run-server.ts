@@ -11,6 +11,9 @@ import { createApp } from './create-app.ts';
 import { PeriodicRounds } from '../jobs/periodic-rounds.ts';
 import type { SkippedTask } from '../plans/import-plan.ts';
 import { WebhookDispatcher } from '../notifications/webhooks/webhook-dispatcher.ts';
+import { ChannelDispatcher } from '../notifications/channels/channel-dispatcher.ts';
+import type { SmtpSettings } from '../notifications/channels/email-sender.ts';
+import { smtpEmailSender } from '../notifications/channels/email-sender.ts';
 import type { LoadedPlan } from '../plans/load-plan-file.ts';
 import { openDuban } from './open-duban.ts';
 import type { Duban } from './open-duban.ts';
@@ -46,6 +49,10 @@ export interface ServerOptions {
   readonly trustProxy?: number | string;
   /** The OpenID provider people may sign in through (单点登录); off by default. */
   readonly sso?: SsoSettings | undefined;
+  /** The SMTP relay notices are mailed through; without it e-mail deliveries wait in the outbox. */
+  readonly smtp?: SmtpSettings;
+  /** Tests and development only: group-robot URLs may point at loopback, over http too. */
+  readonly allowLoopbackRobots?: boolean;
 }
 
 /** A server that is listening. */
@@ -56,6 +63,8 @@ export interface RunningServer extends Duban {
   readonly checkpoints: CheckpointIssuer;
   /** Sends the webhook outbox (notifications to units' endpoints). */
   readonly dispatcher: WebhookDispatcher;
+  /** Sends the channels' outbox (e-mail, 企业微信 and 钉钉 robots). */
+  readonly channelDispatcher: ChannelDispatcher;
   readonly imported?: { created: string[]; existing: string[]; skipped: SkippedTask[] };
   /** Stops accepting, finishes requests in flight, stops the scheduler, closes the database. */
   close(): Promise<void>;
@@ -72,11 +81,13 @@ const READ_MODEL_INTERVAL_MS = 5_000;
  */
 export async function runServer(options: ServerOptions): Promise<RunningServer> {
   let checkpoints: CheckpointIssuer | undefined;
-  const duban = await openDuban(options.db, { create: true, rateLimit: options.rateLimit, logger: options.logger, unitsFile: options.unitsFile, sso: options.sso, ...(options.heavyReads === undefined ? {} : { heavyReads: options.heavyReads }), onCommit: async (tx, { entry }) => tx.afterCommit(() => checkpoints?.noteCommit(entry.seq)) });
+  const duban = await openDuban(options.db, { create: true, rateLimit: options.rateLimit, logger: options.logger, unitsFile: options.unitsFile, sso: options.sso, ...(options.heavyReads === undefined ? {} : { heavyReads: options.heavyReads }), allowLoopbackRobots: options.allowLoopbackRobots ?? false, onCommit: async (tx, { entry }) => tx.afterCommit(() => checkpoints?.noteCommit(entry.seq)) });
   const { engine } = duban;
   let server: Server | undefined;
   let scheduler: Scheduler | undefined;
   let webhooks: WebhookDispatcher | undefined;
+  let channels: ChannelDispatcher | undefined;
+  const mailer = options.smtp === undefined ? undefined : await smtpEmailSender(options.smtp);
   let readModel: PeriodicRounds<void> | undefined;
   try {
     const signer = await openAuditSigner(engine, options.db, { keyDir: options.keyDir, create: true });
@@ -88,6 +99,8 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
     await checkpoints.start();
     webhooks = new WebhookDispatcher(engine.store.kysely as Kysely<ServerDatabase>, options.clock, options.logger);
     webhooks.start();
+    channels = new ChannelDispatcher(engine.store.kysely as Kysely<ServerDatabase>, engine.store.dialect, options.clock, options.logger, { mailer, robots: { allowLoopback: duban.allowLoopbackRobots } });
+    channels.start();
     const app = createApp(appDeps(duban, { clock: options.clock, logger: options.logger, auditKey: signer, trustProxy: options.trustProxy }));
     server = app.listen(options.port, options.host);
     // A client that trickles its headers or body is cut off instead of holding a socket forever.
@@ -116,6 +129,7 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
     const running = scheduler;
     const signing = checkpoints;
     const dispatching = webhooks;
+    const sendingChannels = channels;
     const reading = readModel;
     let closing: Promise<void> | undefined;
     return {
@@ -125,12 +139,19 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
       checkpoints: signing,
       ...(imported === undefined ? {} : { imported }),
       dispatcher: dispatching,
-      // The webhook dispatcher stops first: what it has not sent stays in the outbox for the next start.
-      close: () => (closing ??= Promise.all([dispatching.stop(), reading.stop()]).then(() => shutdown(listening, running, signing, duban, options.logger))),
+      channelDispatcher: sendingChannels,
+      // The dispatchers stop first: what they have not sent stays in the outbox for the next start.
+      close: () =>
+        (closing ??= Promise.all([dispatching.stop(), sendingChannels.stop(), reading.stop()]).then(() => {
+          mailer?.close();
+          return shutdown(listening, running, signing, duban, options.logger);
+        })),
     };
   } catch (error) {
     await readModel?.stop();
     await webhooks?.stop();
+    await channels?.stop();
+    mailer?.close();
     await scheduler?.stop();
     await checkpoints?.stop();
     server?.close();

@@ -27,6 +27,10 @@ export const readers = {
    * and admins read every notice sent (to whom, when, read or not), as the API lets them.
    */
   notifications: ['unit', 'office', 'reviewer', 'admin'],
+  /** Who gets notices by which channel (/api/notice-channels, /api/notice-people, /notice-channels): the office and admins set them. */
+  noticeChannels: ['office', 'admin'],
+  /** The channels' delivery log (/api/notice-deliveries, /notice-deliveries): the office reads what went out and what failed. */
+  noticeDeliveries: ['office', 'reviewer', 'admin'],
   /** The circular (/circular, /circular/view): a 通报 is issued to every unit of the plan, naming tasks and units by design. */
   circular: ['office', 'reviewer', 'admin', 'unit'],
   /** The assessment page (/assessment): plan-wide for the office, reviewers and admins; a unit sees only its own row and reasons. */

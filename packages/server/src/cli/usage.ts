@@ -14,7 +14,12 @@ export const USAGE = `Usage: duban <command> [options]
         [--key-dir DIR] [--trust-proxy VALUE]
         [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret-file FILE --oidc-claim NAME
          [--oidc-redirect-uri URL]]
+        [--smtp-host H --smtp-from ADDR [--smtp-port N] [--smtp-user U --smtp-password-file F]
+         [--smtp-starttls]] [--allow-loopback-robots]
                                      serve the HTTP API (port 3000, host 127.0.0.1 by default);
+                                     notices are mailed through the SMTP relay H (port 25, or 587
+                                     with --smtp-starttls, which requires TLS) and sent to the units'
+                                     企业微信/钉钉 robots; --allow-loopback-robots: tests only;
                                      signs an audit checkpoint after each commit, at most every
                                      S seconds (default 2), at once when N entries wait (default
                                      1000), every T minutes with new entries (default 1), at shutdown;

@@ -13,6 +13,7 @@ import { filesMigration } from './migrations/0007-files.ts';
 import { unitsMigration } from './migrations/0008-units.ts';
 import { plansMigration } from './migrations/0009-plans.ts';
 import { singleSignOnMigration } from './migrations/0010-single-sign-on.ts';
+import { noticeChannelsMigration } from './migrations/0013-notice-channels.ts';
 
 /**
  * The server's migrations, one file each in migrations/, by the name its databases recorded. A
@@ -29,6 +30,7 @@ export const serverMigrationFiles: Readonly<Record<string, (dialect: Dialect) =>
   '0008-units': unitsMigration,
   '0009-plans': plansMigration,
   '0010-single-sign-on': singleSignOnMigration,
+  '0013-notice-channels': noticeChannelsMigration,
 };
 
 function serverMigrations(dialect: Dialect): MigrationProvider {

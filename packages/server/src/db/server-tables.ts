@@ -231,6 +231,54 @@ export interface SsoPendingTable {
   expires_at: string;
 }
 
+/** The channels a notice goes out by besides the list and the webhook. */
+export type NoticeChannelKind = 'email' | 'wecom' | 'dingtalk';
+
+/** `notice_channel`: one per unit per channel (migration 0013); UNIQUE (unit, channel). */
+export interface NoticeChannelTable {
+  id: Generated<number>;
+  unit: string;
+  channel: NoticeChannelKind;
+  /** The unit's mailbox, or the robot's webhook URL (its access token in the query: shown back masked). */
+  target: string;
+  /** 钉钉's signing secret (SEC…); null for the others and for an unsigned robot. Never shown back. */
+  secret: string | null;
+  /** `markdown` or `text` (企业微信); `markdown` for the others. */
+  format: string;
+  /** JSON array of the notice types this channel takes; null: every type. */
+  kinds: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** `notice_person`: whether an account wants its unit's notices by e-mail (migration 0013). */
+export interface NoticePersonTable {
+  account_id: number;
+  /** 1: yes. */
+  email: number;
+  updated_at: string;
+}
+
+/** `notice_delivery`: the channels' outbox and delivery log (migration 0013); UNIQUE (notification_id, channel, recipient). */
+export interface NoticeDeliveryTable {
+  id: Generated<number>;
+  notification_id: number;
+  channel: NoticeChannelKind;
+  /** The unit's channel it goes by (null for a person's e-mail). */
+  channel_id: number | null;
+  /** The person it goes to (null for a unit's mailbox or robot). */
+  account_id: number | null;
+  /** The e-mail address; `robot` for a robot. */
+  recipient: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: string;
+  last_attempt_at: string | null;
+  last_error: string | null;
+  delivered_at: string | null;
+  created_at: string;
+}
+
 /** Every table of the server's. */
 export interface ServerDatabase {
   api_token: ApiTokenTable;
@@ -252,4 +300,7 @@ export interface ServerDatabase {
   plan: PlanTable;
   sso_link: SsoLinkTable;
   sso_pending: SsoPendingTable;
+  notice_channel: NoticeChannelTable;
+  notice_person: NoticePersonTable;
+  notice_delivery: NoticeDeliveryTable;
 }

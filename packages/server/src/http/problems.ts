@@ -22,6 +22,10 @@ export const problemKinds = {
   unitNotFound: { status: 404, code: 'unit-not-found', title: '单位不存在' },
   unitConflict: { status: 409, code: 'unit-conflict', title: '单位名称或别名已存在' },
   invalidUnitChange: { status: 422, code: 'invalid-unit-change', title: '单位名录的修改不符合要求' },
+  invalidNoticeChannel: { status: 422, code: 'invalid-notice-channel', title: '通知渠道设置不符合要求' },
+  unknownNoticeUnit: { status: 422, code: 'unknown-unit', title: '单位不存在或不能单独接收通知' },
+  noticeChannelNotFound: { status: 404, code: 'notice-channel-not-found', title: '该单位未设置此通知渠道' },
+  accountNotFound: { status: 404, code: 'account-not-found', title: '账号不存在' },
   transitionNotAllowed: { status: 409, code: 'transition-not-allowed', title: '当前状态不允许此操作' },
   instanceConflict: { status: 409, code: 'instance-conflict', title: '任务已存在且内容不同' },
   preconditionFailed: { status: 412, code: 'precondition-failed', title: '任务已被他人更新，请刷新后重试' },
@@ -74,6 +78,13 @@ export function unauthorized(detail: string): HttpProblem {
 
 /** The body of a task 404: the same whether the task does not exist or the caller may not see it. */
 export const TASK_NOT_FOUND = problem('taskNotFound', 'no task with this id is visible to the caller (找不到该任务，或无权查看)');
+
+/** A notice channel's setting refused: 422 with the field and the reason in Chinese, or for a unit that cannot receive notices. */
+export function channelSettingRefused(refused: { readonly field: string; readonly zh: string; readonly kind: 'invalid' | 'unknown-unit' }): HttpProblem {
+  return problem(refused.kind === 'unknown-unit' ? 'unknownNoticeUnit' : 'invalidNoticeChannel', `${refused.field}: ${refused.zh}`, {
+    extensions: { errors: [{ path: refused.field, message: refused.zh }] },
+  });
+}
 
 /** The web's 404, for a path of no page (and for a task the viewer may not see). */
 export const PAGE_NOT_FOUND = problem('pageNotFound', 'no page at this address is visible to the viewer');

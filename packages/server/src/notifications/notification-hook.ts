@@ -3,12 +3,13 @@ import type { ReformTaskContext } from '@duban/reform-task';
 import type { Kysely } from 'kysely';
 import { notificationMessage } from './notification-message.ts';
 import { isNotifiedEvent, notificationRecipients } from './notification-recipients.ts';
+import { queueChannelDeliveries } from './channels/channel-outbox.ts';
 import type { ServerDatabase } from '../db/server-tables.ts';
 
 /**
  * The engine's commit hook for notifications: for each notified reform-task entry, one `notification`
- * row per unit concerned and one `webhook_delivery` row per new notification whose unit has a webhook,
- * written with the transition's own transaction (`tx.kysely`), so a refused or rolled-back transition
+ * row per unit concerned, one `webhook_delivery` row per new notification whose unit has a webhook and
+ * the `notice_delivery` rows of its channels (mailbox, robots, persons' e-mail), written with the transition's own transaction (`tx.kysely`), so a refused or rolled-back transition
  * leaves none. Running twice for one entry adds nothing (UNIQUE (entry_seq, unit)). `next`, if given,
  * runs after it in the same transaction. Does IO only through `tx`.
  */
@@ -22,7 +23,7 @@ export function notificationHook(next?: CommitHook): CommitHook {
 async function recordNotifications(db: Kysely<ServerDatabase>, { instance, entry }: Parameters<CommitHook>[1]): Promise<void> {
   if (instance.workflowId !== 'reform-task' || !isNotifiedEvent(entry.type)) return;
   const task = instance.snapshot.context as ReformTaskContext;
-  const units = notificationRecipients(entry.type, task, entry.payload);
+  const units = notificationRecipients(entry.type, entry.payload, task);
   if (units.length === 0) return;
   const { title, body } = notificationMessage(entry.type, entry, task);
   const inserted = await db
@@ -32,6 +33,7 @@ async function recordNotifications(db: Kysely<ServerDatabase>, { instance, entry
     .returning(['id', 'unit'])
     .execute();
   if (inserted.length === 0) return;
+  await queueChannelDeliveries(db, inserted.map((row) => ({ id: Number(row.id), unit: row.unit, type: entry.type })), entry.at);
   const webhooks = await db.selectFrom('webhook').select(['id', 'unit']).where('unit', 'in', inserted.map((row) => row.unit)).execute();
   const webhookOf = new Map(webhooks.map((webhook) => [webhook.unit, Number(webhook.id)]));
   const deliveries = inserted.flatMap((row) => {

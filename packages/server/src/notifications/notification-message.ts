@@ -67,6 +67,21 @@ function messageOf(type: NotifiedEvent, entry: Pick<AuditEntry, 'payload' | 'act
         title: `【工作联系】第${n}项任务请答复`,
         body: `${entry.actor.role === 'office' ? '办公室' : (entry.actor.unit ?? '有关方面')}就${subject}提出：${text(p['text'])}。请在任务页面“工作联系”中答复。`,
       };
+    case 'VERIFY':
+      return {
+        title: `【核验通过】第${n}项任务办结报送已核验`,
+        body: `${subject}的办结报送已通过核验${p['opinion'] === undefined ? '' : `，核验意见：${text(p['opinion'])}`}。待办公室销号。`,
+      };
+    case 'CLOSE':
+      return p['commend'] === true
+        ? { title: `【表扬】第${n}项任务办结销号并予表扬`, body: `${subject}已办结销号，办公室予以表扬${p['note'] === undefined ? '' : `：${text(p['note'])}`}。感谢各单位的努力。` }
+        : { title: `【销号】第${n}项任务已办结销号`, body: `${subject}已办结销号${p['note'] === undefined ? '' : `，${text(p['note'])}`}。` };
+    case 'DECIDE_EXTENSION': {
+      const note = p['note'] === undefined ? '' : `，说明：${text(p['note'])}`;
+      return p['approve'] === true
+        ? { title: `【延期】第${n}项任务延期申请已批准`, body: `${subject}的延期申请已批准，完成时限调整为${due}${note}。请按新的时限完成并报送办结。` }
+        : { title: `【延期】第${n}项任务延期申请未获批准`, body: `${subject}的延期申请未获批准${note}。完成时限仍为${due}，请按期完成并报送办结。` };
+    }
   }
 }
 

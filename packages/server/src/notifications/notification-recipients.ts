@@ -2,9 +2,11 @@ import type { ReformTaskContext } from '@duban/reform-task';
 import { defaultAssessmentRules } from '../reports/assessment/assessment-rules.ts';
 
 /**
- * The reform-task events that notify units, and whom: `lead` the task's lead units (REJECT, interview
- * decisions), `parties` every unit named on it (supervision signals every party must act on),
- * `asked` the units a comment asks to answer (its `ask`; a comment that asks no one notifies no one).
+ * The reform-task events that notify units, and whom: `lead` the task's lead units (the report they
+ * sent, interview decisions), `parties` every unit named on it (supervision signals every party must act
+ * on, and the task's end, which every party worked for), `asked` the units a comment asks to answer (its
+ * `ask`; a comment that asks no one notifies no one); DECIDE_EXTENSION depends on the decision
+ * (`extensionAudience`).
  */
 export const notifiedEvents = {
   URGE: 'parties',
@@ -15,7 +17,15 @@ export const notifiedEvents = {
   RECORD_INTERVIEW: 'lead',
   REFER: 'lead',
   COMMENT: 'asked',
+  VERIFY: 'lead',
+  CLOSE: 'parties',
+  DECIDE_EXTENSION: 'decision',
 } as const;
+
+/** Who hears of an extension decided: a granted one moves every party's deadline; a refused one answers the lead units that asked. */
+function extensionAudience(payload: Readonly<Record<string, unknown>>): 'lead' | 'parties' {
+  return payload['approve'] === true ? 'parties' : 'lead';
+}
 
 export type NotifiedEvent = keyof typeof notifiedEvents;
 
@@ -34,12 +44,12 @@ const UNNAMED: ReadonlySet<string> = new Set(defaultAssessmentRules.notAssessed)
  */
 export function notificationRecipients(
   type: NotifiedEvent,
+  payload: Readonly<Record<string, unknown>>,
   task: Pick<ReformTaskContext, 'leadUnits' | 'responsibleUnits' | 'collectives'>,
-  payload: Readonly<Record<string, unknown>> = {},
 ): string[] {
-  const whom = notifiedEvents[type];
+  const audience = notifiedEvents[type] === 'decision' ? extensionAudience(payload) : notifiedEvents[type];
   const asked = Array.isArray(payload['ask']) ? payload['ask'].filter((unit): unit is string => typeof unit === 'string') : [];
-  const named = whom === 'asked' ? asked : whom === 'lead' ? task.leadUnits : [...task.leadUnits, ...task.responsibleUnits];
+  const named = audience === 'asked' ? asked : audience === 'lead' ? task.leadUnits : [...task.leadUnits, ...task.responsibleUnits];
   const units = named.flatMap((unit) => {
     const members = task.collectives[unit] ?? [];
     return members.length > 0 ? members : [unit];

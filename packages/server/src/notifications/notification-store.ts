@@ -48,6 +48,28 @@ export class NotificationStore {
     const row = await this.db.selectFrom('notification').selectAll().where('id', '=', id).where('unit', '=', unit).executeTakeFirst();
     return row === undefined ? undefined : toNotification(row);
   }
+
+  /**
+   * Marks every notice of `unit` still unread (only those of task `taskId` when given) read at `at`;
+   * notices read before keep their first time. Returns how many it marked.
+   */
+  async acknowledgeAll(unit: string, at: Date, taskId?: string): Promise<number> {
+    let update = this.db.updateTable('notification').set({ acknowledged_at: at.toISOString() }).where('unit', '=', unit).where('acknowledged_at', 'is', null);
+    if (taskId !== undefined) update = update.where('task_id', '=', taskId);
+    const result = await update.executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  /** How many notices `unit` has not read. */
+  async unreadCount(unit: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('notification')
+      .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+      .where('unit', '=', unit)
+      .where('acknowledged_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
 }
 
 function toNotification(row: Selectable<NotificationTable>): Notification {

@@ -67,3 +67,9 @@ export const emptyQuery = z.strictObject({});
 
 /** `/login`: where to go after signing in. */
 export const loginQuery = z.strictObject({ next: optional(z.string({ error: one }).max(500, '地址过长')) });
+
+/** `/notice-deliveries`: filters by state and channel, each 全部 when empty. */
+export const noticeDeliveriesQuery = z.strictObject({
+  status: optional(z.enum(['pending', 'delivered', 'failed', 'cancelled'], { error: '请从列表中选择状态' })),
+  channel: optional(z.enum(['email', 'wecom', 'dingtalk'], { error: '请从列表中选择渠道' })),
+});

@@ -28,13 +28,16 @@ describe('notifications: one per notified event per unit concerned', () => {
   });
   afterAll(() => s.close());
 
-  it('when the notices are read, then they are exactly those worked out by hand: all parties for URGE, WARN, DEADLINE_PASSED, ESCALATE; lead units for REJECT, RECORD_INTERVIEW, REFER', async () => {
+  it('when the notices are read, then they are exactly those worked out by hand: all parties for URGE, WARN, DEADLINE_PASSED, ESCALATE, CLOSE; lead units for REJECT, RECORD_INTERVIEW, REFER, VERIFY', async () => {
     const all = await rows(s);
-    // 9 URGE 3 · 11 REJECT 2 · 14 WARN 1 · 15 DEADLINE_PASSED 1 · 17 ESCALATE 1 · 18 RECORD_INTERVIEW 1 ·
-    // 19 WARN 3 · 20 DEADLINE_PASSED 3 · 23 URGE 3 · 24 ESCALATE 3 (system) · 25 REFER 3
+    // 9 URGE 3 · 11 REJECT 2 · 13 VERIFY 2 · 14 WARN 1 · 15 DEADLINE_PASSED 1 · 16 CLOSE 2 (commended) · 17 ESCALATE 1 ·
+    // 18 RECORD_INTERVIEW 1 · 19 WARN 3 · 20 DEADLINE_PASSED 3 · 22 VERIFY 1 · 23 URGE 3 · 24 ESCALATE 3 (system) · 25 REFER 3
     expect(countBy(all.map((n) => `${Number(n.entry_seq)} ${n.type}`))).toEqual({
       '9 URGE': 5,
       '11 REJECT': 1,
+      '13 VERIFY': 1,
+      '16 CLOSE': 2,
+      '22 VERIFY': 1,
       '14 WARN': 5,
       '15 DEADLINE_PASSED': 5,
       '17 ESCALATE': 5,
@@ -45,16 +48,29 @@ describe('notifications: one per notified event per unit concerned', () => {
       '24 ESCALATE': 5,
       '25 REFER': 1,
     });
-    expect(all).toHaveLength(43);
+    expect(all).toHaveLength(47);
     // 各区人民政府 is notified as its four members; 市级各有关部门 names no one and gets nothing.
     expect(countBy(all.map((n) => n.unit))).toEqual({
-      市司法局: 6,
-      市发改委: 4,
-      市市场监管局: 1,
+      市司法局: 7,
+      市发改委: 5,
+      市市场监管局: 3,
       ...Object.fromEntries(DISTRICTS.map((unit) => [unit, 8])),
     });
     expect(all.filter((n) => Number(n.entry_seq) === 11).map((n) => n.unit)).toEqual(['市市场监管局']);
     expect(all.filter((n) => Number(n.entry_seq) === 9).map((n) => n.unit)).toEqual(['市司法局', ...DISTRICTS]);
+    // The verification answers the lead unit that reported; the close (with its commendation) every party of task 2.
+    expect(all.filter((n) => Number(n.entry_seq) === 13).map((n) => n.unit)).toEqual(['市市场监管局']);
+    expect(all.filter((n) => Number(n.entry_seq) === 16).map((n) => n.unit)).toEqual(['市市场监管局', '市司法局']);
+  });
+
+  it('when the good news is read, then the verification, the commendation and the closing say so in Chinese', async () => {
+    const all = await rows(s);
+    const verified = all.find((n) => Number(n.entry_seq) === 13)!;
+    expect(verified.title).toBe('【核验通过】第2项任务办结报送已核验');
+    expect(verified.body).toBe('第2项任务“全面推行告知承诺制。”的办结报送已通过核验，核验意见：材料齐全，同意。待办公室销号。');
+    const commended = all.find((n) => Number(n.entry_seq) === 16 && n.unit === '市司法局')!;
+    expect(commended.title).toBe('【表扬】第2项任务办结销号并予表扬');
+    expect(commended.body).toBe('第2项任务“全面推行告知承诺制。”已办结销号，办公室予以表扬：成效明显。感谢各单位的努力。');
   });
 
   it('when a notice is read, then it says in Chinese what happened and what is expected, dated by the audit entry', async () => {
@@ -174,7 +190,7 @@ describe('GET /api/notifications and POST /api/notifications/:id/ack', () => {
 
   it('when a unit lists its notifications, then it gets its own notices only, newest first, a page at a time, and may not name another unit', async () => {
     const mine = await list('', justice);
-    expect(mine.items.map((n) => `${n.entrySeq} ${n.type}`)).toEqual(['25 REFER', '24 ESCALATE', '23 URGE', '20 DEADLINE_PASSED', '19 WARN', '9 URGE']);
+    expect(mine.items.map((n) => `${n.entrySeq} ${n.type}`)).toEqual(['25 REFER', '24 ESCALATE', '23 URGE', '20 DEADLINE_PASSED', '19 WARN', '16 CLOSE', '9 URGE']);
     expect(mine.items.every((n) => n.unit === '市司法局')).toBe(true);
     expect(mine.nextCursor).toBeNull();
 
@@ -184,15 +200,15 @@ describe('GET /api/notifications and POST /api/notifications/:id/ack', () => {
     expect([...first.items, ...second.items]).toEqual(mine.items);
     expect(second.nextCursor).toBeNull();
     // Naming itself is fine; naming another unit is not.
-    expect((await list('?unit=市司法局', justice)).items).toHaveLength(6);
+    expect((await list('?unit=市司法局', justice)).items).toHaveLength(7);
     const other = await s.request('/api/notifications?unit=市发改委', { token: justice });
     expect(other.status).toBe(403);
     expect((await problemOf(other)).title).toBe('无权查看其他单位的通知');
   });
 
   it('when the office, a reviewer or an admin lists the notifications, then it gets every unit’s, or one unit’s with unit=', async () => {
-    expect((await list('?limit=1000', office)).items).toHaveLength(43);
-    expect((await list('?limit=1000', await s.token('reviewer'))).items).toHaveLength(43);
+    expect((await list('?limit=1000', office)).items).toHaveLength(47);
+    expect((await list('?limit=1000', await s.token('reviewer'))).items).toHaveLength(47);
     const district = await list(`?unit=${encodeURIComponent('白碱滩区人民政府')}`, await s.token('admin'));
     expect(district.items.map((n) => n.entrySeq)).toEqual([24, 23, 20, 19, 17, 15, 14, 9]);
   });
@@ -226,7 +242,7 @@ describe('GET /api/notifications and POST /api/notifications/:id/ack', () => {
 
     const unread = await list('?unread=1', justice);
     expect(unread.items.map((n) => n.id)).not.toContain(latest!.id);
-    expect(unread.items).toHaveLength(5);
+    expect(unread.items).toHaveLength(6);
     const row = await s.db.selectFrom('notification').select(['acknowledged_at']).where('id', '=', latest!.id).executeTakeFirstOrThrow();
     expect(row.acknowledged_at).toBe(shanghai('2023-10-09 08:30'));
   });

@@ -96,6 +96,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const duban = await openDuban(options.db ?? (await freshDatabase()), {
     create: true,
     logger,
+    // Robots in tests are receivers on loopback.
+    allowLoopbackRobots: true,
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
     ...(options.onCommit === undefined ? {} : { onCommit: options.onCommit }),
     ...(options.heavyReads === undefined ? {} : { heavyReads: options.heavyReads }),

@@ -1,5 +1,5 @@
 import type { RouteModule } from '../../app/app-deps.ts';
-import { noQuery, notificationListQuery } from '../schemas.ts';
+import { noQuery, notificationListQuery, notificationReadAllBody } from '../schemas.ts';
 import { problem } from '../../http/problems.ts';
 import { NotificationStore } from '../../notifications/notification-store.ts';
 import { principalOf } from '../../auth/principal.ts';
@@ -14,8 +14,10 @@ const NOTIFICATION_NOT_FOUND = (id: string) =>
 
 /**
  * `GET /notifications?unread=&unit=&limit=&cursor=` (newest first: a unit its own, the office and
- * reviewers and admins any unit's) and `POST /notifications/:id/ack` with an empty JSON body (the unit
- * it is for marks it read; again is a no-op; another unit's id is a 404, another role a 403).
+ * reviewers and admins any unit's), `POST /notifications/:id/ack` with an empty JSON body (the unit
+ * it is for marks it read; again is a no-op; another unit's id is a 404, another role a 403) and
+ * `POST /notifications/read-all` with `{}` or `{ "taskId" }` (全部已读: the unit's unread notices, of
+ * one task when named; answers how many it marked).
  */
 export const notificationRoutes: RouteModule = (deps) => (router) => {
   const notifications = new NotificationStore(deps.engine.store.kysely);
@@ -39,6 +41,14 @@ export const notificationRoutes: RouteModule = (deps) => (router) => {
       ...(query.cursor === undefined ? {} : { beforeId: Number(query.cursor) }),
     });
     res.json({ items: page.items, nextCursor: page.nextId === null ? null : String(page.nextId) });
+  });
+
+  router.post('/notifications/read-all', requireRole(readers.ownUnit, 'mark notifications read (only a unit marks its own)'), async (req, res) => {
+    validateInput(noQuery, req.query, 'query');
+    const body = validateInput(notificationReadAllBody, req.body ?? {}, 'body');
+    const unit = principalOf(res).unit;
+    if (unit === null) throw new Error('a unit principal without a unit');
+    res.json({ acknowledged: await notifications.acknowledgeAll(unit, deps.clock.now(), body.taskId) });
   });
 
   router.post('/notifications/:id/ack', requireRole(readers.ownUnit, 'acknowledge notifications (only the unit a notification is for may)'), async (req, res) => {

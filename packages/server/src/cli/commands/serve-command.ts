@@ -11,6 +11,7 @@ import { keyDirOption } from '../key-dir-option.ts';
 import { envLogger } from '../env-logger.ts';
 import { serveUntilSignal } from '../serve-until-signal.ts';
 import { trustedProxies, trustProxyOption } from '../trust-proxy-option.ts';
+import { smtpOption } from '../smtp-option.ts';
 import { UsageError } from '../usage-error.ts';
 import { ssoFlagOptions, ssoOption } from '../sso-option.ts';
 
@@ -20,7 +21,8 @@ export const DEFAULT_RATE_LIMIT = 600;
 /**
  * `serve --db … [--port N] [--host ADDR] [--plan FILE] [--units FILE] [--clock ISO] [--rate-limit N] [--timer-interval S]
  * [--checkpoint-seconds S] [--checkpoint-every N] [--checkpoint-minutes T] [--heavy-reads N] [--key-dir DIR] [--trust-proxy VALUE]
- * [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret-file FILE --oidc-claim NAME [--oidc-redirect-uri URL]]`.
+ * [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret-file FILE --oidc-claim NAME [--oidc-redirect-uri URL]]
+ * [--smtp-host H --smtp-from ADDR [--smtp-port N] [--smtp-user U --smtp-password-file F] [--smtp-starttls]] [--allow-loopback-robots]`.
  */
 export async function serveCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(
@@ -41,6 +43,13 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
       'key-dir': { type: 'string' },
       'trust-proxy': { type: 'string' },
       ...ssoFlagOptions,
+      'smtp-host': { type: 'string' },
+      'smtp-port': { type: 'string' },
+      'smtp-user': { type: 'string' },
+      'smtp-password-file': { type: 'string' },
+      'smtp-from': { type: 'string' },
+      'smtp-starttls': { type: 'boolean' },
+      'allow-loopback-robots': { type: 'boolean' },
     },
     { min: 0, max: 0, names: '' },
   );
@@ -60,6 +69,8 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
   const heavyReads = { running: heavyRunning, queued: heavyRunning === 0 ? 0 : DEFAULT_HEAVY_READ_LIMITS.queued };
   const keyDir = keyDirOption(values['key-dir']);
   const trustProxy = trustProxyOption(values['trust-proxy']);
+  const smtp = await smtpOption(values);
+  const allowLoopbackRobots = values['allow-loopback-robots'] === true;
   const clock = values.clock === undefined ? systemClock : new SimulatedClock(instant(values.clock, '--clock').toISOString());
   const logger = envLogger();
   const sso = await ssoOption(values);
@@ -79,12 +90,16 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
     ...(values.units === undefined ? {} : { unitsFile: values.units }),
     ...(trustProxy === undefined ? {} : { trustProxy }),
     ...(sso === undefined ? {} : { sso }),
+    ...(smtp === undefined ? {} : { smtp }),
+    allowLoopbackRobots,
   });
   const where = isPostgresUrl(db) ? 'PostgreSQL' : db;
   io.err(`duban: serving ${where} at ${server.url}${server.imported === undefined ? '' : ` (plan ${plan?.planId}: ${server.imported.created.length} tasks created, ${server.imported.existing.length} already there)`}`);
   for (const skipped of server.imported?.skipped ?? []) io.err(`duban: ${skipped.reason} / task ${skipped.number} has no lead unit and was not imported`);
   if (trustProxy !== undefined) io.err(`duban: ${trustedProxies(trustProxy)}`);
   if (sso !== undefined) io.err(`duban: single sign-on through ${sso.issuer.href} (client ${sso.clientId}, login name from the claim ${sso.claim}); people are sent back to ${sso.redirectUri?.href ?? `${server.url}/login/sso/callback as they reach this server`}`);
+  io.err(smtp === undefined ? 'duban: no --smtp-host: e-mail notices wait in the outbox' : `duban: notices are mailed through ${smtp.host}:${smtp.port}${smtp.startTls ? ' (STARTTLS required)' : ''} from ${smtp.from}`);
+  if (allowLoopbackRobots) io.err('duban: warning: --allow-loopback-robots lets group-robot URLs point at this machine over http; for tests and development only');
   io.err(`duban: audit checkpoints are signed by key ${server.checkpoints.signer.keyName}; reviewers keep its public key (duban audit pubkey --db …)`);
   return serveUntilSignal(server, io);
 }

@@ -23,7 +23,11 @@ export function notificationsPage(viewer: Viewer, notifications: readonly Notifi
     body:
       notifications.length === 0
         ? html`<p class="empty">${ownUnit ? '暂无通知。' : '尚未向任何单位发出通知。'}</p>`
-        : html`<p class="muted">${ownUnit ? '督办、退回、预警、逾期、约谈和问责通知，最新的在前；' : '向各单位发出的督办、退回、预警、逾期、约谈和问责通知，最新的在前；单位尚'}未读 ${unread} 条。</p><ol class="notices">${notifications.map(
+        : html`<p class="muted">${ownUnit ? '督办、退回、预警、逾期、约谈、问责、核验、销号、表扬和延期通知，最新的在前；' : '向各单位发出的督办、退回、预警、逾期、约谈、问责、核验、销号、表扬和延期通知，最新的在前；单位尚'}未读 ${unread} 条。</p>${
+            ownUnit && unread > 0
+              ? html`<form method="post" action="/notifications/read-all" class="inline-form"><input type="hidden" name="${CSRF_FIELD}" value="${viewer.csrf}"><button type="submit" class="secondary">全部已读</button></form>`
+              : ''
+          }<ol class="notices">${notifications.map(
             (n) => html`<li class="notice-item notice-${n.type.toLowerCase().replace(/_/g, '-')}${n.acknowledgedAt === null ? ' unread' : ''}">
 <p class="notice-head">${n.acknowledgedAt === null ? html`<span class="tag late">未读</span> ` : ''}${ownUnit ? '' : html`<span class="role-tag">发往${n.unit}</span> `}<span class="event">${n.title}</span> <time datetime="${shanghaiIso(n.createdAt)}">${shanghaiDateTime(n.createdAt)}</time></p>
 <p>${n.body}</p>

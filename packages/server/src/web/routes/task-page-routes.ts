@@ -154,6 +154,8 @@ export const taskPageRoutes: RouteModule = (deps) => (router) => {
     const viewer = signedIn(res);
     const instance = await findVisibleTask(engine, String(req.params['id']), actorOf(viewer.principal));
     if (instance === undefined) throw PAGE_NOT_FOUND;
+    // The unit that opens the task has read what it was told about it.
+    if (viewer.principal.role === 'unit' && viewer.principal.unit !== null) await deps.notifications.acknowledgeAll(viewer.principal.unit, clock.now(), instance.id);
     const notices: Notice[] = query.done === undefined ? [] : [{ kind: 'success', text: `已提交“${eventLabel(query.done)}”，办理记录已更新。` }];
     res.type('html').send(await render(viewer, instance, { notices }));
   });

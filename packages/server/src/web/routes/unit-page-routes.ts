@@ -16,7 +16,7 @@ const NOTICE_LIMIT = 100;
  * A unit's pages: `GET /mine` (its tasks by light, with what it may do now, and how many notices are
  * unread), `GET /notifications` (its notifications, from the notification table; for the office,
  * reviewers and admins every notice sent, newest first) and
- * `POST /notifications/:id/read` (marks one read).
+ * `POST /notifications/:id/read` (marks one read) and `POST /notifications/read-all` (全部已读).
  */
 export const unitPageRoutes: RouteModule = (deps) => (router) => {
   const { engine, plans, notifications, clock } = deps;
@@ -46,6 +46,11 @@ export const unitPageRoutes: RouteModule = (deps) => (router) => {
     const own = viewer.principal.role === 'unit' ? { unit: unitOf(res) } : {};
     const page = await notifications.list({ ...own, unreadOnly: false, limit: NOTICE_LIMIT });
     res.type('html').send(notificationsPage(viewer, page.items).text);
+  });
+
+  router.post('/notifications/read-all', units, async (_req, res) => {
+    await notifications.acknowledgeAll(unitOf(res), clock.now());
+    res.redirect(303, '/notifications');
   });
 
   router.post('/notifications/:id/read', units, async (req, res) => {

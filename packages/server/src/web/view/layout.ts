@@ -36,6 +36,8 @@ export const navigation: Readonly<Record<Role, readonly NavItem[]>> = {
     { href: '/circular', label: '通报' },
     { href: '/ledger', label: '台账' },
     { href: '/notifications', label: '已发通知' },
+    { href: '/notice-channels', label: '通知渠道' },
+    { href: '/notice-deliveries', label: '推送记录' },
     { href: '/audit', label: '审计核验' },
     { href: '/plans/import', label: '导入计划' },
   ],
@@ -46,6 +48,7 @@ export const navigation: Readonly<Record<Role, readonly NavItem[]>> = {
     { href: '/dashboard', label: '全局看板' },
     { href: '/tasks', label: '任务列表' },
     { href: '/assessment', label: '考核' },
+    { href: '/notice-deliveries', label: '推送记录' },
   ],
   admin: [
     { href: '/dashboard', label: '全局看板' },
@@ -55,6 +58,8 @@ export const navigation: Readonly<Record<Role, readonly NavItem[]>> = {
     { href: '/plans/import', label: '导入计划' },
     { href: '/admin/accounts', label: '账号管理' },
     { href: '/admin/units', label: '单位管理' },
+    { href: '/notice-channels', label: '通知渠道' },
+    { href: '/notice-deliveries', label: '推送记录' },
   ],
 };
 
