@@ -2,6 +2,8 @@ import { reformTaskStates } from '@duban/reform-task';
 import type { TaskView } from '@duban/reform-task';
 import { z } from 'zod';
 import { AS_OF_TEXT } from '../time/as-of.ts';
+import { taskSortKeys } from '../tasks/task-order.ts';
+import { SEARCH_TEXT_MAX } from '../tasks/task-search.ts';
 import type { Assessment, AssessmentReason, Summary, UnitAssessment } from '../reports/index.ts';
 
 /**
@@ -18,13 +20,27 @@ const limitParam = z
   .transform(Number)
   .pipe(z.number().int().min(1, 'must be an integer from 1 to 1000').max(1000, 'must be an integer from 1 to 1000'));
 
-export const taskListQuery = z.strictObject({
-  state: z.enum(reformTaskStates).optional().describe('only tasks in this state'),
-  unit: z.string().trim().min(1).max(100).optional().describe('only tasks this unit is a party to (lead, responsible or collective member)'),
-  light: z.enum(lights).optional().describe('only tasks with this light (红黄绿灯)'),
-  limit: limitParam.optional().describe('page size, default 100, at most 1000'),
-  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, 'must be a cursor from nextCursor').optional().describe('opaque: nextCursor of the previous page'),
-});
+export const taskListQuery = z
+  .strictObject({
+    state: z.enum(reformTaskStates).optional().describe('only tasks in this state'),
+    unit: z.string().trim().min(1).max(100).optional().describe('only tasks this unit is a party to (lead, responsible or collective member)'),
+    light: z.enum(lights).optional().describe('only tasks with this light (红黄绿灯)'),
+    q: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(SEARCH_TEXT_MAX, `must be at most ${SEARCH_TEXT_MAX} characters`)
+      .optional()
+      .describe('keywords: only tasks whose number, text, measure, part, units, latest progress or report contain this text (plain text, case-insensitive for Latin letters)'),
+    sort: z.enum(taskSortKeys).optional().describe('order by this column (number: plan order, the default; deadline: the limit in force; updated: the last change); ties in plan order'),
+    order: z.enum(['asc', 'desc']).optional().describe('asc (default) or desc; tasks without a value come last either way'),
+    overdue: z.enum(['true', 'false']).transform((value) => value === 'true').optional().describe('true: only tasks past their limit in force now'),
+    dueFrom: z.iso.date('must be a date YYYY-MM-DD').optional().describe('only tasks whose limit in force is on or after this day (YYYY-MM-DD)'),
+    dueTo: z.iso.date('must be a date YYYY-MM-DD').optional().describe('only tasks whose limit in force is on or before this day (YYYY-MM-DD)'),
+    limit: limitParam.optional().describe('page size, default 100, at most 1000'),
+    cursor: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, 'must be a cursor from nextCursor').optional().describe('opaque: nextCursor of the previous page (of the same query)'),
+  })
+  .refine((query) => query.dueFrom === undefined || query.dueTo === undefined || query.dueFrom <= query.dueTo, { path: ['dueTo'], message: 'must not be before dueFrom' });
 
 export const auditQuery = z.strictObject({
   after: z.string().regex(/^\d{1,15}$/, 'must be a non-negative integer (a seq)').transform(Number).optional().describe('entries with seq greater than this'),

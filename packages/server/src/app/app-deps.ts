@@ -14,6 +14,7 @@ import type { NotificationStore } from '../notifications/notification-store.ts';
 import type { HeavyReads } from '../http/heavy-reads.ts';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import type { PlanReader } from '../reports/plan-reader.ts';
+import type { TaskSearch } from '../tasks/task-search.ts';
 import { EventSender } from '../tasks/send-event.ts';
 import type { Clock } from '../time/clock.ts';
 import type { SessionStore } from '../web/session/session-store.ts';
@@ -35,6 +36,8 @@ export interface AppDeps {
   readonly accessLog: AccessLog;
   /** The plan as of now and as of any instant. */
   readonly plans: PlanReader;
+  /** Keyword search over the tasks' text: lists narrow by it (tasks/list-tasks.ts). */
+  readonly search: TaskSearch;
   /** Evidence files: uploads, the bytes, their checks. */
   readonly files: FileStore;
   /** How large a file and a submission may be. */
@@ -69,6 +72,7 @@ export function appDeps(
     notifications: duban.notifications,
     accessLog: duban.accessLog,
     plans: duban.plans,
+    search: duban.search,
     rateLimit: duban.rateLimit,
     heavyReads: duban.heavyReads,
     units: duban.units,

@@ -28,6 +28,8 @@ import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import { unlimited } from '../rate-limit/rate-limiter.ts';
 import { CurrentPlan } from '../reports/current-plan.ts';
 import { PlanReader } from '../reports/plan-reader.ts';
+import { searchIndexHook } from '../tasks/search-index-hook.ts';
+import { TaskSearch } from '../tasks/task-search.ts';
 import { UserError } from '../user-error.ts';
 import { SessionStore } from '../web/session/session-store.ts';
 import { createLogger } from './create-logger.ts';
@@ -48,6 +50,8 @@ export interface Duban {
   readonly files: FileStore;
   /** The plan as of now (from the report read model) and as of any instant (replayed). */
   readonly plans: PlanReader;
+  /** Keyword search over the tasks' text (FTS5 trigram / pg_trgm), its index kept in each transition's transaction. */
+  readonly search: TaskSearch;
   /** Requests per token per minute, for the database at hand: shared in the database on PostgreSQL, where several servers serve one. */
   readonly rateLimit: RateLimiter;
   /** The one limit on replays, verifications and past-day reports running at once. */
@@ -101,8 +105,8 @@ export async function openDuban(location: string, options: OpenOptions): Promise
     throw new UserError(`cannot prepare the database ${redactUrl(location)}: ${describe(error)}`);
   }
   const db = store.kysely as Kysely<ServerDatabase>;
-  // Notifications are written in the transaction of the transition that causes them.
-  const engine = new Engine(store, [reformTaskV1], { onCommit: notificationHook(options.onCommit) });
+  // Notifications and the search index are written in the transaction of the transition that causes them.
+  const engine = new Engine(store, [reformTaskV1], { onCommit: notificationHook(searchIndexHook(options.onCommit)) });
   const limit = options.rateLimit ?? 0;
   const tokens = new TokenStore(db);
   const accounts = new AccountStore(db, karamayUnits, accountAccess(db, tokens));
@@ -125,6 +129,7 @@ export async function openDuban(location: string, options: OpenOptions): Promise
     accessLog: new AccessLog(db, options.logger ?? createLogger({ level: 'silent' })),
     files: new FileStore(db),
     plans: new PlanReader(engine, new CurrentPlan(engine)),
+    search: new TaskSearch(db, store.dialect, engine),
     rateLimit: limit <= 0 ? unlimited : store.dialect === 'postgres' ? new DbRateLimiter(db, limit) : new FixedWindowRateLimiter(limit),
     heavyReads: new HeavyReads(options.heavyReads ?? DEFAULT_HEAVY_READ_LIMITS),
     units: karamayUnits,

@@ -163,6 +163,12 @@ export interface FileUploadTable {
 }
 
 /** Every table of the server's. */
+/** The text a keyword search looks through, one row a task (0012; on SQLite also an FTS5 trigram index over it). */
+export interface TaskSearchTable {
+  task_id: string;
+  body: string;
+}
+
 export interface ServerDatabase {
   api_token: ApiTokenTable;
   access_log: AccessLogTable;
@@ -176,4 +182,5 @@ export interface ServerDatabase {
   file_content: FileContentTable;
   file_chunk: FileChunkTable;
   file_upload: FileUploadTable;
+  task_search: TaskSearchTable;
 }

@@ -75,7 +75,7 @@ const formFields = z.strictObject({
  * refusal shows the page again with the typed values and the errors, success redirects (303) back.
  */
 export const taskPageRoutes: RouteModule = (deps) => (router) => {
-  const { engine, events, plans, units, clock } = deps;
+  const { engine, events, plans, search, units, clock } = deps;
   // REASSIGN offers the registry's units a task may be led by: not collectives, which stand for several.
   const registryUnits = units.units.filter((unit) => unit.kind !== 'collective').map((unit) => unit.name);
 
@@ -106,7 +106,7 @@ export const taskPageRoutes: RouteModule = (deps) => (router) => {
     // Now from the read model; as of a past day (a link from that day's dashboard) replayed from the log.
     const instant = checkTime(errors, () => asOf(query.asOf, now), () => asOf(undefined, now));
     if (errors['asOf'] !== undefined) delete filter.asOf;
-    const visible = instant.now ? await listTasks(plans, now, actor) : filterTasks((await plans.facts(instant)).tasks, {}, actor);
+    const visible = instant.now ? await listTasks({ plans, search }, now, actor) : filterTasks((await plans.facts(instant)).tasks, {}, actor);
     const matching = filterTasks(visible, filter, actor, instant.at.getTime());
     const shown = pageOf(matching, query.page ?? 1);
     if (shown === undefined) throw PAGE_NOT_FOUND;
