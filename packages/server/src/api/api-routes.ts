@@ -8,6 +8,7 @@ import { rateLimit } from '../rate-limit/rate-limit.ts';
 import type { RateBudget } from '../rate-limit/rate-limit.ts';
 import { accessLogRoutes } from './routes/access-log-routes.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
+import { bulkRoutes } from './routes/bulk-routes.ts';
 import { eventRoutes } from './routes/event-routes.ts';
 import { fileRoutes, fileUploadRoutes } from './routes/file-routes.ts';
 import { historyRoutes } from './routes/history-routes.ts';
@@ -35,7 +36,7 @@ export const apiRoutes: RouteModule = (deps) => (router) => {
   fileUploadRoutes(deps)(api);
   api.use(...jsonBody());
   api.use(recordAccess(deps.accessLog, deps.clock, principalOf, API_READS));
-  for (const routes of [taskRoutes, eventRoutes, historyRoutes, auditRoutes, replayRoutes]) routes(deps)(api);
+  for (const routes of [bulkRoutes, taskRoutes, eventRoutes, historyRoutes, auditRoutes, replayRoutes]) routes(deps)(api);
   for (const routes of [reportRoutes, notificationRoutes]) routes(deps)(api);
   for (const routes of [proofRoutes, accessLogRoutes, replayDiffRoutes, fileRoutes]) routes(deps)(api);
   router.use('/api', api);

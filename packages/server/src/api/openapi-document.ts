@@ -18,6 +18,7 @@ import {
   taskViewSchema,
   verifyResponse,
 } from './schemas.ts';
+import { bulkEventBody, bulkEventResponse } from './schemas.ts';
 import { assessmentResponse, circularQuery, notificationListQuery, notificationListResponse, notificationSchema, reportQuery, summaryResponse } from './schemas.ts';
 import { XLSX_TYPE } from '../reports/ledger/ledger-download.ts';
 import {
@@ -115,6 +116,8 @@ export function openApiDocument(workflow: AnyWorkflowDefinition): JsonSchema {
         AuditEntry: schemaOf(auditEntrySchema),
         TaskList: schemaOf(taskListResponse),
         EventResult: schemaOf(eventResponse),
+        BulkEvent: schemaOf(bulkEventBody, 'input'),
+        BulkEventResult: schemaOf(bulkEventResponse),
         History: schemaOf(historyResponse),
         AuditPage: schemaOf(auditPageResponse),
         AuditVerification: schemaOf(verifyResponse),
@@ -149,6 +152,17 @@ export function openApiDocument(workflow: AnyWorkflowDefinition): JsonSchema {
           security,
           parameters: queryParameters(taskListQuery),
           responses: { ...ok('TaskList', 'a page of tasks'), ...problems(401, 422, 429, 503) },
+        },
+      },
+      '/api/tasks/bulk-events': {
+        post: {
+          summary: 'send one event (URGE, DECIDE_EXTENSION, REASSIGN) with one payload to each of up to 1000 tasks: one audited entry per task, a result per task',
+          security,
+          parameters: [
+            { name: 'Idempotency-Key', in: 'header', required: false, schema: schemaOf(idempotencyKeyHeader, 'input'), description: 'the request as a whole: a retry with the same key and body gets the first answer, another body a 422' },
+          ],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('BulkEvent') } } },
+          responses: { ...ok('BulkEventResult', 'each task’s outcome, in the order of ids'), ...problems(400, 401, 403, 413, 415, 422, 429, 503) },
         },
       },
       '/api/tasks/{id}': {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AS_OF_TEXT } from '../time/as-of.ts';
 import { taskSortKeys } from '../tasks/task-order.ts';
 import { SEARCH_TEXT_MAX } from '../tasks/task-search.ts';
+import { BULK_MAX_TASKS, bulkEventTypes } from '../tasks/send-bulk.ts';
 import type { Assessment, AssessmentReason, Summary, UnitAssessment } from '../reports/index.ts';
 
 /**
@@ -59,6 +60,17 @@ export const commentBody = z.record(z.string(), z.unknown());
 /** `POST /api/tasks/:id/events`: an event type and its payload's fields side by side; the payload is the workflow's to check. */
 export const eventBody = z.looseObject({
   type: z.string().min(1).max(64).describe('the event type, e.g. START'),
+});
+
+/** `POST /api/tasks/bulk-events`: the tasks, the event type, and the payload's fields beside them (the workflow checks the payload). */
+export const bulkEventBody = z.looseObject({
+  ids: z
+    .array(z.string().min(1).max(200))
+    .min(1, 'must name at least one task')
+    .max(BULK_MAX_TASKS, `must name at most ${BULK_MAX_TASKS} tasks; send more in several requests`)
+    .refine((ids) => new Set(ids).size === ids.length, 'must not name a task twice')
+    .describe(`the tasks, 1 to ${BULK_MAX_TASKS}, each named once`),
+  type: z.enum(bulkEventTypes).describe('URGE (督办), DECIDE_EXTENSION or REASSIGN'),
 });
 
 /** `Idempotency-Key`: 1..200 printable ASCII characters. */
@@ -121,6 +133,16 @@ void taskViewMatches;
 
 export const taskListResponse = z.strictObject({ items: z.array(taskViewSchema), nextCursor: z.string().nullable() });
 export const eventResponse = z.strictObject({ task: taskViewSchema, entry: auditEntrySchema });
+
+export const bulkResultSchema = z.strictObject({
+  id: z.string(),
+  status: z.number().int().describe('what sending this event to this task alone would have answered: 200, or the problem’s status (404 also for a task the caller may not see)'),
+  entry: auditEntrySchema.optional(),
+  problem: z.record(z.string(), z.unknown()).optional().describe('the problem (RFC 9457 fields) when refused'),
+});
+
+export const bulkEventResponse = z.strictObject({ results: z.array(bulkResultSchema) });
+
 export const historyResponse = z.strictObject({ items: z.array(auditEntrySchema) });
 export const auditPageResponse = z.strictObject({ items: z.array(auditEntrySchema), next: z.number().int().nullable().describe('pass as `after` for the next page; null at the end') });
 export const verifyResponse = z.strictObject({

@@ -15,7 +15,10 @@ import type { HeavyReads } from '../http/heavy-reads.ts';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import type { PlanReader } from '../reports/plan-reader.ts';
 import type { TaskSearch } from '../tasks/task-search.ts';
+import { BulkSender } from '../tasks/send-bulk.ts';
 import { EventSender } from '../tasks/send-event.ts';
+import type { ServerDatabase } from '../db/server-tables.ts';
+import type { Kysely } from 'kysely';
 import type { Clock } from '../time/clock.ts';
 import type { SessionStore } from '../web/session/session-store.ts';
 import type { Duban } from './open-duban.ts';
@@ -44,6 +47,8 @@ export interface AppDeps {
   readonly uploadLimits: UploadLimits;
   /** The one way an event is sent, from the API and from the pages. */
   readonly events: EventSender;
+  /** One event to many tasks, through `events`, idempotent as a whole. */
+  readonly bulk: BulkSender;
   readonly rateLimit: RateLimiter;
   /** Replays, verifications and past-day reports wait for a turn here (http/heavy-reads.ts). */
   readonly heavyReads: HeavyReads;
@@ -63,6 +68,7 @@ export function appDeps(
   duban: Duban,
   edge: { clock: Clock; logger: Logger; auditKey: AuditKey; trustProxy?: number | string | undefined; uploadLimits?: UploadLimits | undefined },
 ): AppDeps {
+  const events = new EventSender(duban.engine, edge.clock, duban.units, duban.files);
   return {
     engine: duban.engine,
     tokens: duban.tokens,
@@ -78,7 +84,8 @@ export function appDeps(
     units: duban.units,
     files: duban.files,
     uploadLimits: edge.uploadLimits ?? defaultUploadLimits,
-    events: new EventSender(duban.engine, edge.clock, duban.units, duban.files),
+    events,
+    bulk: new BulkSender(events, duban.engine.store.kysely as Kysely<ServerDatabase>, edge.clock),
     clock: edge.clock,
     logger: edge.logger,
     auditKey: edge.auditKey,

@@ -169,6 +169,15 @@ export interface TaskSearchTable {
   body: string;
 }
 
+/** A bulk request's first answer, by the caller's Idempotency-Key (0012). */
+export interface BulkRequestTable {
+  key: string;
+  fingerprint: string;
+  /** The JSON answer. */
+  response: string;
+  created_at: string;
+}
+
 export interface ServerDatabase {
   api_token: ApiTokenTable;
   access_log: AccessLogTable;
@@ -183,4 +192,5 @@ export interface ServerDatabase {
   file_chunk: FileChunkTable;
   file_upload: FileUploadTable;
   task_search: TaskSearchTable;
+  bulk_request: BulkRequestTable;
 }

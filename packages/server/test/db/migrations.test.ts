@@ -35,7 +35,7 @@ const landed: Record<string, { sqlite: string; postgres: string }> = {
   '0005-scale-out-rate-limit': { sqlite: 'c327ab78e58aa519', postgres: 'a0a9be6326788232' },
   '0006-accounts': { sqlite: '59be71a34e89ae30', postgres: '0b2277977b633ef0' },
   '0007-files': { sqlite: 'f37cfbc5ba20a245', postgres: 'cf0db9f98076b91c' },
-  '0012-task-search': { sqlite: '2129c8ab7bcce5e1', postgres: '56c04b431ce7ece4' },
+  '0012-task-search': { sqlite: '862f2d0748c24ae8', postgres: '941f220008b02708' },
 };
 
 describe('the server migrations', () => {

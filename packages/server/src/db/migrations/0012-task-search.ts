@@ -4,7 +4,8 @@ import { sql } from 'kysely';
 import type { Migration } from 'kysely/migration';
 
 /**
- * Server migration 0012-task-search: the text a keyword search looks through, one row a task
+ * Server migration 0012-task-search (the office's workbench): `bulk_request`, the first answer of each
+ * bulk request by its caller's Idempotency-Key (`tasks/send-bulk.ts`), and the text a keyword search looks through, one row a task
  * (`task_search`: its number, text, measure, part, units and latest progress and report), kept
  * current in each transition's transaction (`tasks/search-index-hook.ts`).
  *
@@ -17,6 +18,13 @@ import type { Migration } from 'kysely/migration';
 export function taskSearchMigration(dialect: Dialect): Migration {
   return {
     async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('bulk_request')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('fingerprint', 'text', (c) => c.notNull())
+        .addColumn('response', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
       if (dialect === 'postgres') {
         await db.schema
           .createTable('task_search')
