@@ -21,7 +21,7 @@ describe('GET /api/openapi.json', () => {
     };
     expect(doc.openapi).toMatch(/^3\.1/);
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/healthz', '/api/openapi.json', '/api/tasks', '/api/tasks/bulk-events', '/api/tasks/{id}', '/api/tasks/{id}/events', '/api/tasks/{id}/history', '/api/audit', '/api/audit/verify', '/api/replay',
+      ['/healthz', '/api/openapi.json', '/api/tasks', '/api/tasks/bulk-events', '/api/inbox', '/api/tasks/{id}', '/api/tasks/{id}/events', '/api/tasks/{id}/history', '/api/audit', '/api/audit/verify', '/api/replay',
        '/api/audit/checkpoints', '/api/audit/entries/{seq}/proof', '/api/audit/consistency', '/api/audit/access-log', '/api/replay/diff',
        '/api/reports/summary', '/api/reports/units', '/api/reports/ledger.csv', '/api/reports/ledger.xlsx', '/api/reports/circular', '/api/notifications', '/api/notifications/{id}/ack'].sort(),
     );

@@ -12,6 +12,7 @@ import { bulkRoutes } from './routes/bulk-routes.ts';
 import { eventRoutes } from './routes/event-routes.ts';
 import { fileRoutes, fileUploadRoutes } from './routes/file-routes.ts';
 import { historyRoutes } from './routes/history-routes.ts';
+import { inboxRoutes } from './routes/inbox-routes.ts';
 import { notificationRoutes } from './routes/notification-routes.ts';
 import { proofRoutes } from './routes/proof-routes.ts';
 import { replayDiffRoutes } from './routes/replay-diff-routes.ts';
@@ -20,7 +21,7 @@ import { reportRoutes } from './routes/report-routes.ts';
 import { taskRoutes } from './routes/task-routes.ts';
 
 /** The API reads the access log records: the log, its replays, the tasks, the reports and the notifications. Express matches routes case-insensitively, so must this. */
-const API_READS = /^\/api\/(audit|replay|tasks|reports|notifications)(\/|\?|$)/i;
+const API_READS = /^\/api\/(audit|replay|tasks|reports|notifications|inbox)(\/|\?|$)/i;
 
 /** An API request counts against its token's budget. */
 const tokenBudget: RateBudget = (_req, res) => ({ key: `token:${principalOf(res).tokenId}`, whose: 'with this token' });
@@ -37,7 +38,7 @@ export const apiRoutes: RouteModule = (deps) => (router) => {
   api.use(...jsonBody());
   api.use(recordAccess(deps.accessLog, deps.clock, principalOf, API_READS));
   for (const routes of [bulkRoutes, taskRoutes, eventRoutes, historyRoutes, auditRoutes, replayRoutes]) routes(deps)(api);
-  for (const routes of [reportRoutes, notificationRoutes]) routes(deps)(api);
+  for (const routes of [reportRoutes, notificationRoutes, inboxRoutes]) routes(deps)(api);
   for (const routes of [proofRoutes, accessLogRoutes, replayDiffRoutes, fileRoutes]) routes(deps)(api);
   router.use('/api', api);
 };

@@ -18,7 +18,7 @@ import {
   taskViewSchema,
   verifyResponse,
 } from './schemas.ts';
-import { bulkEventBody, bulkEventResponse } from './schemas.ts';
+import { bulkEventBody, bulkEventResponse, inboxQuery, inboxResponse } from './schemas.ts';
 import { assessmentResponse, circularQuery, notificationListQuery, notificationListResponse, notificationSchema, reportQuery, summaryResponse } from './schemas.ts';
 import { XLSX_TYPE } from '../reports/ledger/ledger-download.ts';
 import {
@@ -118,6 +118,7 @@ export function openApiDocument(workflow: AnyWorkflowDefinition): JsonSchema {
         EventResult: schemaOf(eventResponse),
         BulkEvent: schemaOf(bulkEventBody, 'input'),
         BulkEventResult: schemaOf(bulkEventResponse),
+        Inbox: schemaOf(inboxResponse),
         History: schemaOf(historyResponse),
         AuditPage: schemaOf(auditPageResponse),
         AuditVerification: schemaOf(verifyResponse),
@@ -163,6 +164,14 @@ export function openApiDocument(workflow: AnyWorkflowDefinition): JsonSchema {
           ],
           requestBody: { required: true, content: { 'application/json': { schema: ref('BulkEvent') } } },
           responses: { ...ok('BulkEventResult', 'each task’s outcome, in the order of ids'), ...problems(400, 401, 403, 413, 415, 422, 429, 503) },
+        },
+      },
+      '/api/inbox': {
+        get: {
+          summary: 'the office’s 待办: counts of what waits (reports to verify, extension requests, unsigned and overdue tasks, open questions) and the items, the longest waiting first',
+          security,
+          parameters: queryParameters(inboxQuery),
+          responses: { ...ok('Inbox', 'the counts and the items'), ...problems(401, 403, 422, 429, 503) },
         },
       },
       '/api/tasks/{id}': {

@@ -5,6 +5,7 @@ import { AS_OF_TEXT } from '../time/as-of.ts';
 import { taskSortKeys } from '../tasks/task-order.ts';
 import { SEARCH_TEXT_MAX } from '../tasks/task-search.ts';
 import { BULK_MAX_TASKS, bulkEventTypes } from '../tasks/send-bulk.ts';
+import { inboxKinds } from '../tasks/inbox.ts';
 import type { Assessment, AssessmentReason, Summary, UnitAssessment } from '../reports/index.ts';
 
 /**
@@ -365,3 +366,43 @@ export const accessRecordSchema = z.strictObject({
   status: z.number().int(),
 });
 export const accessLogResponse = z.strictObject({ items: z.array(accessRecordSchema), next: z.number().int().nullable().describe('pass as `after` for the next page; null at the end') });
+
+/** `GET /api/inbox`: one kind or all, how many items of each kind, after how many days an unsigned task waits. */
+export const inboxQuery = z.strictObject({
+  kind: z.enum(inboxKinds).optional().describe('only the items of this kind (the counts are always all)'),
+  limit: limitParam.optional().describe('items of each kind, the longest waiting first; default 100, at most 1000'),
+  unsignedDays: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be an integer from 0 to 365')
+    .transform(Number)
+    .pipe(z.number().int().max(365, 'must be an integer from 0 to 365'))
+    .optional()
+    .describe('a task not signed (START) this many days after its assignment waits under unsigned; default 3'),
+});
+
+const inboxCountsSchema = z.strictObject({
+  toVerify: count.describe('reports waiting to be verified (state reported)'),
+  extensions: count.describe('extension requests waiting for a decision'),
+  unsigned: count.describe('tasks still assigned (not signed with START) unsignedDays after their assignment'),
+  overdue: count.describe('tasks past their limit in force now'),
+  openQuestions: count.describe('tasks with a question (COMMENT with ask) some named unit has not answered'),
+  unreported: count.describe('parts not reported this cycle: always 0 until tasks have parts (a later issue)'),
+});
+
+export const inboxResponse = z.strictObject({
+  counts: inboxCountsSchema,
+  items: z.array(
+    z.strictObject({
+      kind: z.enum(inboxKinds),
+      taskId: z.string(),
+      number: z.number().int(),
+      text: z.string(),
+      leadUnits: z.array(z.string()),
+      state: z.string(),
+      dueDate: z.string().nullable(),
+      since: z.string().nullable().describe('ISO instant it began to wait: reported, requested, assigned, the limit passed, the first open question asked'),
+      extension: z.strictObject({ until: z.string(), reason: z.string(), requestedBy: z.string().nullable() }).optional().describe('kind extensions: the request'),
+      questions: z.array(z.strictObject({ text: z.string(), waitingFor: z.array(z.string()), askedAt: z.string() })).optional().describe('kind openQuestions: the questions still waiting'),
+    }),
+  ),
+});

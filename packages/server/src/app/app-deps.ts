@@ -16,6 +16,7 @@ import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import type { PlanReader } from '../reports/plan-reader.ts';
 import type { TaskSearch } from '../tasks/task-search.ts';
 import { BulkSender } from '../tasks/send-bulk.ts';
+import { Inbox } from '../tasks/inbox.ts';
 import { EventSender } from '../tasks/send-event.ts';
 import type { ServerDatabase } from '../db/server-tables.ts';
 import type { Kysely } from 'kysely';
@@ -49,6 +50,8 @@ export interface AppDeps {
   readonly events: EventSender;
   /** One event to many tasks, through `events`, idempotent as a whole. */
   readonly bulk: BulkSender;
+  /** The office's 待办, from the report read model, worked out once per change and minute. */
+  readonly inbox: Inbox;
   readonly rateLimit: RateLimiter;
   /** Replays, verifications and past-day reports wait for a turn here (http/heavy-reads.ts). */
   readonly heavyReads: HeavyReads;
@@ -85,6 +88,7 @@ export function appDeps(
     files: duban.files,
     uploadLimits: edge.uploadLimits ?? defaultUploadLimits,
     events,
+    inbox: new Inbox(duban.plans),
     bulk: new BulkSender(events, duban.engine.store.kysely as Kysely<ServerDatabase>, edge.clock),
     clock: edge.clock,
     logger: edge.logger,

@@ -10,6 +10,8 @@ export const readers = {
   plan: ['office', 'reviewer', 'admin'],
   /** The verification queue (/queue): the office acts on it; reviewers and admins look. */
   queue: ['office', 'reviewer', 'admin'],
+  /** The office's 待办 (GET /api/inbox, /inbox, the counts in the navigation): what waits for the office to act. */
+  inbox: ['office'],
   /** The audit log, its replays and proofs (/api/audit*, /api/replay*, /audit*, /history*): the log names every task. */
   audit: ['office', 'reviewer', 'admin'],
   /** Who read what (/api/audit/access-log). */
