@@ -20,16 +20,9 @@ import { payloadFromForm } from '../forms/form-payload.ts';
 import { eventLabel, stateLabel } from '../view/labels.ts';
 import type { Notice } from '../view/layout.ts';
 import { startPage } from '../view/layout.ts';
-import { taskListPage } from '../pages/task-list-page.ts';
 import { taskPage } from '../pages/task-page.ts';
-import { listTasks } from '../../tasks/list-tasks.ts';
-import { filterTasks } from '../../tasks/task-filter.ts';
-import { pageOf } from '../view/task-table.ts';
 import { PAGE_NOT_FOUND } from '../../http/problems.ts';
-import { taskListQuery, taskPageQuery } from '../web-queries.ts';
-import { checkTime, pageQuery, queryStatus } from '../forms/query-fields.ts';
-import { asOf } from '../../time/as-of.ts';
-import { shanghaiDate } from '../../time/calendar.ts';
+import { taskPageQuery } from '../web-queries.ts';
 import type { Viewer } from '../session/web-viewer.ts';
 import { requireViewer, signedIn } from '../session/web-viewer.ts';
 import { workflowDiagram } from '../diagram/workflow-diagram.ts';
@@ -69,13 +62,13 @@ const formFields = z.strictObject({
 });
 
 /**
- * `GET /tasks` (filtered list), `GET /tasks/:id` (facts, forms of the events the viewer may send now,
+ * `GET /tasks/:id` (facts, forms of the events the viewer may send now,
  * diagram, timeline) and `POST /tasks/:id/events/:type`: the form becomes a payload and goes through
  * `engine.send` exactly as the API's events do, with the viewer as actor and the server's clock; a
  * refusal shows the page again with the typed values and the errors, success redirects (303) back.
  */
 export const taskPageRoutes: RouteModule = (deps) => (router) => {
-  const { engine, events, plans, search, units, clock } = deps;
+  const { engine, events, units, clock } = deps;
   // REASSIGN offers the registry's units a task may be led by: not collectives, which stand for several.
   const registryUnits = units.units.filter((unit) => unit.kind !== 'collective').map((unit) => unit.name);
 
@@ -96,25 +89,6 @@ export const taskPageRoutes: RouteModule = (deps) => (router) => {
       ...extra,
     }).text;
   };
-
-  router.get('/tasks', requireViewer(), async (req, res) => {
-    const { query, errors } = pageQuery(taskListQuery, req.query);
-    const viewer = signedIn(res);
-    const actor = actorOf(viewer.principal);
-    const filter = { ...query, ...(query.unit === undefined ? {} : { unit: units.canonical(query.unit) }) };
-    const now = clock.now();
-    // Now from the read model; as of a past day (a link from that day's dashboard) replayed from the log.
-    const instant = checkTime(errors, () => asOf(query.asOf, now), () => asOf(undefined, now));
-    if (errors['asOf'] !== undefined) delete filter.asOf;
-    const visible = instant.now ? await listTasks({ plans, search }, now, actor) : filterTasks((await plans.facts(instant)).tasks, {}, actor);
-    const matching = filterTasks(visible, filter, actor, instant.at.getTime());
-    const shown = pageOf(matching, query.page ?? 1);
-    if (shown === undefined) throw PAGE_NOT_FOUND;
-    res
-      .status(queryStatus(errors))
-      .type('html')
-      .send(taskListPage({ viewer, visible, shown: shown.items, page: shown.page, filter, errors, today: shanghaiDate(now.getTime()), at: instant.at.getTime() }).text);
-  });
 
   router.get('/tasks/:id', requireViewer(), async (req, res) => {
     const query = validateInput(taskPageQuery, req.query, 'query');
