@@ -18,7 +18,7 @@ export type BulkEventType = (typeof bulkEventTypes)[number];
 export const BULK_MAX_TASKS = 1000;
 
 /** Sends at once: enough for the engine to gather them into few commits, few enough not to crowd other requests. */
-const IN_FLIGHT = 8;
+const IN_FLIGHT = 32;
 
 /** One task's outcome: the status a single send would have answered, and its entry or its problem. */
 export interface BulkResult {
