@@ -70,6 +70,19 @@ export class Inbox {
 
   async read(now: Date, actor: Actor, unsignedDays = DEFAULT_UNSIGNED_DAYS): Promise<InboxContents> {
     const { tasks } = await this.plans.facts({ at: now, now: true });
+    return this.of(tasks, now, actor, unsignedDays);
+  }
+
+  /**
+   * The counts for the navigation, from the read model only: undefined when it cannot answer for now
+   * (the log holds entries stamped later: a clock set back), rather than replaying the log on a page view.
+   */
+  async counts(now: Date, actor: Actor): Promise<InboxCounts | undefined> {
+    const plan = await this.plans.current.at(now.getTime());
+    return plan === undefined ? undefined : this.of(plan.tasks, now, actor, DEFAULT_UNSIGNED_DAYS).counts;
+  }
+
+  private of(tasks: readonly TaskFacts[], now: Date, actor: Actor, unsignedDays: number): InboxContents {
     const minute = Math.floor(now.getTime() / MINUTE_MS);
     const key = `${actor.role}:${actor.unit ?? ''}:${unsignedDays}`;
     const cached = this.cached;

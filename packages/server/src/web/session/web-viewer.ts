@@ -29,14 +29,14 @@ export interface Viewer {
 const BEFORE_PASSWORD_CHANGE = new Set(['/account', '/account/password', '/logout']);
 
 /** Puts the viewer of a live session cookie on `res.locals` (nothing when there is none), with the 待办 counts for those who have an inbox. */
-export function loadViewer(sessions: SessionStore, clock: Clock, inbox: Pick<Inbox, 'read'>): RequestHandler {
+export function loadViewer(sessions: SessionStore, clock: Clock, inbox: Pick<Inbox, 'counts'>): RequestHandler {
   return async (req, res, next) => {
     const id = readCookie(req, SESSION_COOKIE);
     const now = clock.now();
     const session = id === undefined ? undefined : await sessions.find(id, now);
     if (id !== undefined && session !== undefined) {
       const { principal } = session;
-      const counts = (readers.inbox as readonly string[]).includes(principal.role) && req.method === 'GET' ? (await inbox.read(now, actorOf(principal))).counts : undefined;
+      const counts = (readers.inbox as readonly string[]).includes(principal.role) && req.method === 'GET' ? await inbox.counts(now, actorOf(principal)) : undefined;
       res.locals['viewer'] = { principal, sessionId: id, csrf: csrfTokenFor(id), mustChangePassword: session.mustChangePassword, ...(counts === undefined ? {} : { inbox: counts }) } satisfies Viewer;
     }
     next();
