@@ -9,14 +9,15 @@ import { postgresBench } from './postgres.ts';
 import { replayBench } from './replay.ts';
 import { scaleBench } from './scale.ts';
 import { uploadBench } from './upload.ts';
+import { workbenchBench } from './workbench.ts';
 
 /**
  * `pnpm bench`: every benchmark against its baseline in the same run, a table on stdout and
  * bench/results.json. Not a test: nothing here passes or fails, it measures.
- * BENCH_ONLY=http,heavy,replay,append,scale,postgres,plan,upload picks some; BENCH_SCALE=TASKS,ENTRIES shrinks the scale run.
+ * BENCH_ONLY=http,heavy,replay,append,scale,postgres,plan,upload,workbench picks some; BENCH_SCALE=TASKS,ENTRIES shrinks the scale run.
  * The PostgreSQL run needs DUBAN_TEST_PG_URL: `.ci/postgres.sh npx -y pnpm@10 bench` starts a throwaway cluster.
  */
-const only = new Set((process.env['BENCH_ONLY'] ?? 'http,heavy,replay,append,scale,postgres,plan,upload').split(','));
+const only = new Set((process.env['BENCH_ONLY'] ?? 'http,heavy,replay,append,scale,postgres,plan,upload,workbench').split(','));
 const [scaleTasks, scaleEntries] = (process.env['BENCH_SCALE'] ?? '100000,2000000').split(',').map(Number);
 const results: Record<string, unknown> = {
   machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
@@ -61,6 +62,13 @@ if (only.has('scale')) {
   const r = await scaleBench(scaleTasks, scaleEntries);
   results['scale'] = r;
   rows.push([`Scale: ${fmt(r.tasks)} tasks, ${fmt(r.entries)} entries`, `list p95 ${r.listP95Ms} ms, unit list p95 ${r.unitListP95Ms} ms, summary p95 ${r.summaryP95Ms ?? 'n/a'} ms, units report p95 ${r.unitsReportP95Ms ?? 'n/a'} ms (one unit with reasons ${r.oneUnitReportP95Ms ?? 'n/a'} ms)`, `replay ${r.replaySec} s, server listening after ${r.startSec} s, first report after ${r.firstReportSec} s, RSS ${r.serverRssMb} MB (${r.serverRssWithReasonsMb} MB after one unit's reports)`, 'list < 50 ms, report < 200 ms, RSS < 300 MB']);
+}
+if (only.has('workbench')) {
+  const r = await workbenchBench(scaleTasks, scaleEntries);
+  results['workbench'] = r;
+  rows.push([`Workbench: search at ${fmt(r.tasks)} tasks (p95 ms)`, `search ${r.searchP95Ms} (1-2 characters ${r.shortSearchP95Ms}), FTS5 match alone ${r.ftsQueryP95Ms}; first search indexes all in ${r.firstSearchSec} s`, `plain list page ${r.plainListP95Ms}, indexed lookup of 100 ids ${r.indexedQueryP95Ms}`, `${fmt(r.searchP95Ms / Math.max(r.plainListP95Ms, 0.01))}x the plain list (target: search < 50 ms)`]);
+  rows.push(['Workbench: inbox counts (p95 ms)', `inbox ${r.inboxP95Ms}`, `plain list page ${r.plainListP95Ms}`, `${fmt(r.inboxP95Ms / Math.max(r.plainListP95Ms, 0.01))}x the plain list (target < 50 ms)`]);
+  rows.push([`Workbench: bulk URGE of ${fmt(r.bulkUrgeTasks)} tasks (ms)`, `${fmt(r.bulkUrgeMs)} ms, ${fmt(r.bulkUrgeOk)} urged`, `${fmt(r.bulkUrgeMs / Math.max(r.bulkUrgeTasks, 1))} ms a task`, 'target < 2000 ms']);
 }
 if (only.has('plan')) {
   const r = await planDocumentBench();

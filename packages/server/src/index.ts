@@ -1,4 +1,5 @@
 export type { AppDeps, RouteModule } from './app/app-deps.ts';
+export { appDeps } from './app/app-deps.ts';
 export { createApp } from './app/create-app.ts';
 export type { Clock } from './time/clock.ts';
 export { SimulatedClock, systemClock } from './time/clock.ts';

@@ -21,7 +21,7 @@ describe('GET /api/openapi.json', () => {
     };
     expect(doc.openapi).toMatch(/^3\.1/);
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/healthz', '/api/openapi.json', '/api/tasks', '/api/tasks/{id}', '/api/tasks/{id}/events', '/api/tasks/{id}/history', '/api/audit', '/api/audit/verify', '/api/replay',
+      ['/healthz', '/api/openapi.json', '/api/tasks', '/api/tasks/bulk-events', '/api/inbox', '/api/tasks/{id}', '/api/tasks/{id}/events', '/api/tasks/{id}/history', '/api/audit', '/api/audit/verify', '/api/replay',
        '/api/audit/checkpoints', '/api/audit/entries/{seq}/proof', '/api/audit/consistency', '/api/audit/access-log', '/api/replay/diff',
        '/api/reports/summary', '/api/reports/units', '/api/reports/ledger.csv', '/api/reports/ledger.xlsx', '/api/reports/circular', '/api/notifications', '/api/notifications/{id}/ack', '/api/notifications/read-all',
        '/api/units', '/api/units/{name}', '/api/notice-channels', '/api/notice-channels/{unit}/{channel}', '/api/notice-people', '/api/notice-people/{accountId}', '/api/notice-deliveries'].sort(),
@@ -36,7 +36,7 @@ describe('GET /api/openapi.json', () => {
     expect(doc.components.schemas['TaskView']?.properties).toHaveProperty('allowedEvents');
     expect(doc.components.schemas['AuditEntry']?.properties).toHaveProperty('taskId');
     const listParams = (doc.paths['/api/tasks']?.['get'] as { parameters: { name: string }[] }).parameters.map((p) => p.name);
-    expect(listParams).toEqual(['state', 'unit', 'light', 'plan', 'limit', 'cursor']);
+    expect(listParams).toEqual(['state', 'unit', 'light', 'plan', 'q', 'sort', 'order', 'overdue', 'dueFrom', 'dueTo', 'limit', 'cursor']);
     const pageParams = (path: string) => (doc.paths[path]?.['get'] as { parameters: { name: string }[] }).parameters.map((p) => p.name);
     // The checkpoints page like the log itself.
     expect(pageParams('/api/audit/checkpoints')).toEqual(['after', 'limit']);

@@ -8,9 +8,11 @@ import { rateLimit } from '../rate-limit/rate-limit.ts';
 import type { RateBudget } from '../rate-limit/rate-limit.ts';
 import { accessLogRoutes } from './routes/access-log-routes.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
+import { bulkRoutes } from './routes/bulk-routes.ts';
 import { eventRoutes } from './routes/event-routes.ts';
 import { fileRoutes, fileUploadRoutes } from './routes/file-routes.ts';
 import { historyRoutes } from './routes/history-routes.ts';
+import { inboxRoutes } from './routes/inbox-routes.ts';
 import { notificationRoutes } from './routes/notification-routes.ts';
 import { planRoutes } from './routes/plan-routes.ts';
 import { noticeChannelRoutes } from './routes/notice-channel-routes.ts';
@@ -22,7 +24,7 @@ import { taskRoutes } from './routes/task-routes.ts';
 import { unitRoutes } from './routes/unit-routes.ts';
 
 /** The API reads the access log records: the log, its replays, the tasks, the reports and the notifications. Express matches routes case-insensitively, so must this. */
-const API_READS = /^\/api\/(audit|replay|tasks|reports|notifications|notice-channels|notice-people|notice-deliveries)(\/|\?|$)/i;
+const API_READS = /^\/api\/(audit|replay|tasks|reports|notifications|inbox|notice-channels|notice-people|notice-deliveries)(\/|\?|$)/i;
 
 /** An API request counts against its token's budget. */
 const tokenBudget: RateBudget = (_req, res) => ({ key: `token:${principalOf(res).tokenId}`, whose: 'with this token' });
@@ -39,8 +41,8 @@ export const apiRoutes: RouteModule = (deps) => (router) => {
   planRoutes(deps)(api);
   api.use(...jsonBody());
   api.use(recordAccess(deps.accessLog, deps.clock, principalOf, API_READS));
-  for (const routes of [taskRoutes, eventRoutes, historyRoutes, auditRoutes, replayRoutes]) routes(deps)(api);
-  for (const routes of [reportRoutes, notificationRoutes, unitRoutes, noticeChannelRoutes]) routes(deps)(api);
+  for (const routes of [bulkRoutes, taskRoutes, eventRoutes, historyRoutes, auditRoutes, replayRoutes]) routes(deps)(api);
+  for (const routes of [reportRoutes, notificationRoutes, inboxRoutes, unitRoutes, noticeChannelRoutes]) routes(deps)(api);
   for (const routes of [proofRoutes, accessLogRoutes, replayDiffRoutes, fileRoutes]) routes(deps)(api);
   router.use('/api', api);
 };

@@ -20,6 +20,7 @@ import {
 } from './schemas.ts';
 import { deliveryLogQuery, deliveryLogResponse, dingtalkChannelBody, emailChannelBody, noticeChannelListQuery, noticeChannelListResponse, noticeChannelSchema, noticePeopleResponse, noticePersonBody, noticePersonSchema, wecomChannelBody } from './schemas.ts';
 import { assessmentResponse, circularQuery, notificationListQuery, notificationListResponse, notificationReadAllBody, notificationReadAllResponse, notificationSchema, reportQuery, summaryResponse } from './schemas.ts';
+import { bulkEventBody, bulkEventResponse, inboxQuery, inboxResponse } from './schemas.ts';
 import { XLSX_TYPE } from '../reports/ledger/ledger-download.ts';
 import {
   accessLogQuery,
@@ -120,6 +121,9 @@ export function openApiDocument(workflow: AnyWorkflowDefinition): JsonSchema {
         AuditEntry: schemaOf(auditEntrySchema),
         TaskList: schemaOf(taskListResponse),
         EventResult: schemaOf(eventResponse),
+        BulkEvent: schemaOf(bulkEventBody, 'input'),
+        BulkEventResult: schemaOf(bulkEventResponse),
+        Inbox: schemaOf(inboxResponse),
         History: schemaOf(historyResponse),
         AuditPage: schemaOf(auditPageResponse),
         AuditVerification: schemaOf(verifyResponse),
@@ -164,6 +168,25 @@ export function openApiDocument(workflow: AnyWorkflowDefinition): JsonSchema {
           security,
           parameters: queryParameters(taskListQuery),
           responses: { ...ok('TaskList', 'a page of tasks'), ...problems(401, 422, 429, 503) },
+        },
+      },
+      '/api/tasks/bulk-events': {
+        post: {
+          summary: 'send one event (URGE, DECIDE_EXTENSION, REASSIGN) with one payload to each of up to 1000 tasks: one audited entry per task, a result per task',
+          security,
+          parameters: [
+            { name: 'Idempotency-Key', in: 'header', required: false, schema: schemaOf(idempotencyKeyHeader, 'input'), description: 'the request as a whole: a retry with the same key and body gets the first answer, another body a 422' },
+          ],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('BulkEvent') } } },
+          responses: { ...ok('BulkEventResult', 'each task’s outcome, in the order of ids'), ...problems(400, 401, 403, 413, 415, 422, 429, 503) },
+        },
+      },
+      '/api/inbox': {
+        get: {
+          summary: 'the office’s 待办: counts of what waits (reports to verify, extension requests, unsigned and overdue tasks, open questions) and the items, the longest waiting first',
+          security,
+          parameters: queryParameters(inboxQuery),
+          responses: { ...ok('Inbox', 'the counts and the items'), ...problems(401, 403, 422, 429, 503) },
         },
       },
       '/api/tasks/{id}': {

@@ -2,6 +2,10 @@ import { reformTaskStates } from '@duban/reform-task';
 import type { TaskView } from '@duban/reform-task';
 import { z } from 'zod';
 import { AS_OF_TEXT } from '../time/as-of.ts';
+import { taskSortKeys } from '../tasks/task-order.ts';
+import { SEARCH_TEXT_MAX } from '../tasks/task-search.ts';
+import { BULK_MAX_TASKS, bulkEventTypes } from '../tasks/send-bulk.ts';
+import { inboxKinds } from '../tasks/inbox.ts';
 import type { Assessment, AssessmentReason, Summary, UnitAssessment } from '../reports/index.ts';
 
 /**
@@ -21,14 +25,28 @@ const limitParam = z
 /** A plan's id in a query (`?plan=`). */
 export const planIdParam = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be a plan id (GET /api/plans)');
 
-export const taskListQuery = z.strictObject({
-  state: z.enum(reformTaskStates).optional().describe('only tasks in this state'),
-  unit: z.string().trim().min(1).max(100).optional().describe('only tasks this unit is a party to (lead, responsible or collective member)'),
-  light: z.enum(lights).optional().describe('only tasks with this light (红黄绿灯)'),
-  plan: planIdParam.optional().describe('only the tasks of this plan (GET /api/plans lists them)'),
-  limit: limitParam.optional().describe('page size, default 100, at most 1000'),
-  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, 'must be a cursor from nextCursor').optional().describe('opaque: nextCursor of the previous page'),
-});
+export const taskListQuery = z
+  .strictObject({
+    state: z.enum(reformTaskStates).optional().describe('only tasks in this state'),
+    unit: z.string().trim().min(1).max(100).optional().describe('only tasks this unit is a party to (lead, responsible or collective member)'),
+    light: z.enum(lights).optional().describe('only tasks with this light (红黄绿灯)'),
+    plan: planIdParam.optional().describe('only the tasks of this plan (GET /api/plans lists them)'),
+    q: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(SEARCH_TEXT_MAX, `must be at most ${SEARCH_TEXT_MAX} characters`)
+      .optional()
+      .describe('keywords: only tasks whose number, text, measure, part, units, latest progress or report contain this text (plain text, case-insensitive for Latin letters)'),
+    sort: z.enum(taskSortKeys).optional().describe('order by this column (number: plan order, the default; deadline: the limit in force; updated: the last change); ties in plan order'),
+    order: z.enum(['asc', 'desc']).optional().describe('asc (default) or desc; tasks without a value come last either way'),
+    overdue: z.enum(['true', 'false']).transform((value) => value === 'true').optional().describe('true: only tasks past their limit in force now'),
+    dueFrom: z.iso.date('must be a date YYYY-MM-DD').optional().describe('only tasks whose limit in force is on or after this day (YYYY-MM-DD)'),
+    dueTo: z.iso.date('must be a date YYYY-MM-DD').optional().describe('only tasks whose limit in force is on or before this day (YYYY-MM-DD)'),
+    limit: limitParam.optional().describe('page size, default 100, at most 1000'),
+    cursor: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, 'must be a cursor from nextCursor').optional().describe('opaque: nextCursor of the previous page (of the same query)'),
+  })
+  .refine((query) => query.dueFrom === undefined || query.dueTo === undefined || query.dueFrom <= query.dueTo, { path: ['dueTo'], message: 'must not be before dueFrom' });
 
 export const auditQuery = z.strictObject({
   after: z.string().regex(/^\d{1,15}$/, 'must be a non-negative integer (a seq)').transform(Number).optional().describe('entries with seq greater than this'),
@@ -47,6 +65,17 @@ export const commentBody = z.record(z.string(), z.unknown());
 /** `POST /api/tasks/:id/events`: an event type and its payload's fields side by side; the payload is the workflow's to check. */
 export const eventBody = z.looseObject({
   type: z.string().min(1).max(64).describe('the event type, e.g. START'),
+});
+
+/** `POST /api/tasks/bulk-events`: the tasks, the event type, and the payload's fields beside them (the workflow checks the payload). */
+export const bulkEventBody = z.looseObject({
+  ids: z
+    .array(z.string().min(1).max(200))
+    .min(1, 'must name at least one task')
+    .max(BULK_MAX_TASKS, `must name at most ${BULK_MAX_TASKS} tasks; send more in several requests`)
+    .refine((ids) => new Set(ids).size === ids.length, 'must not name a task twice')
+    .describe(`the tasks, 1 to ${BULK_MAX_TASKS}, each named once`),
+  type: z.enum(bulkEventTypes).describe('URGE (督办), DECIDE_EXTENSION or REASSIGN'),
 });
 
 /** `Idempotency-Key`: 1..200 printable ASCII characters. */
@@ -111,6 +140,16 @@ void taskViewMatches;
 
 export const taskListResponse = z.strictObject({ items: z.array(taskViewSchema), nextCursor: z.string().nullable() });
 export const eventResponse = z.strictObject({ task: taskViewSchema, entry: auditEntrySchema });
+
+export const bulkResultSchema = z.strictObject({
+  id: z.string(),
+  status: z.number().int().describe('what sending this event to this task alone would have answered: 200, or the problem’s status (404 also for a task the caller may not see)'),
+  entry: auditEntrySchema.optional(),
+  problem: z.record(z.string(), z.unknown()).optional().describe('the problem (RFC 9457 fields) when refused'),
+});
+
+export const bulkEventResponse = z.strictObject({ results: z.array(bulkResultSchema) });
+
 export const historyResponse = z.strictObject({ items: z.array(auditEntrySchema) });
 export const auditPageResponse = z.strictObject({ items: z.array(auditEntrySchema), next: z.number().int().nullable().describe('pass as `after` for the next page; null at the end') });
 export const verifyResponse = z.strictObject({
@@ -465,4 +504,44 @@ export const unitEditBody = z.strictObject({
   addAliases: z.array(unitName).max(100).optional(),
   removeAliases: z.array(unitName).max(100).optional(),
   members: z.array(unitName).max(500).optional().describe("replaces a collective's members; [] clears them"),
+});
+
+/** `GET /api/inbox`: one kind or all, how many items of each kind, after how many days an unsigned task waits. */
+export const inboxQuery = z.strictObject({
+  kind: z.enum(inboxKinds).optional().describe('only the items of this kind (the counts are always all)'),
+  limit: limitParam.optional().describe('items of each kind, the longest waiting first; default 100, at most 1000'),
+  unsignedDays: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be an integer from 0 to 365')
+    .transform(Number)
+    .pipe(z.number().int().max(365, 'must be an integer from 0 to 365'))
+    .optional()
+    .describe('a task not signed (START) this many days after its assignment waits under unsigned; default 3'),
+});
+
+const inboxCountsSchema = z.strictObject({
+  toVerify: count.describe('reports waiting to be verified (state reported)'),
+  extensions: count.describe('extension requests waiting for a decision'),
+  unsigned: count.describe('tasks still assigned (not signed with START) unsignedDays after their assignment'),
+  overdue: count.describe('tasks past their limit in force now'),
+  openQuestions: count.describe('tasks with a question (COMMENT with ask) some named unit has not answered'),
+  unreported: count.describe('parts not reported this cycle: always 0 until tasks have parts (a later issue)'),
+});
+
+export const inboxResponse = z.strictObject({
+  counts: inboxCountsSchema,
+  items: z.array(
+    z.strictObject({
+      kind: z.enum(inboxKinds),
+      taskId: z.string(),
+      number: z.number().int(),
+      text: z.string(),
+      leadUnits: z.array(z.string()),
+      state: z.string(),
+      dueDate: z.string().nullable(),
+      since: z.string().nullable().describe('ISO instant it began to wait: reported, requested, assigned, the limit passed, the first open question asked'),
+      extension: z.strictObject({ until: z.string(), reason: z.string(), requestedBy: z.string().nullable() }).optional().describe('kind extensions: the request'),
+      questions: z.array(z.strictObject({ text: z.string(), waitingFor: z.array(z.string()), askedAt: z.string() })).optional().describe('kind openQuestions: the questions still waiting'),
+    }),
+  ),
 });

@@ -16,7 +16,12 @@ import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import type { PlanImporter } from '../plans/plan-importer.ts';
 import type { PlanRecords } from '../plans/plan-records.ts';
 import type { PlanReader } from '../reports/plan-reader.ts';
+import type { TaskSearch } from '../tasks/task-search.ts';
+import { BulkSender } from '../tasks/send-bulk.ts';
+import { Inbox } from '../tasks/inbox.ts';
 import { EventSender } from '../tasks/send-event.ts';
+import type { ServerDatabase } from '../db/server-tables.ts';
+import type { Kysely } from 'kysely';
 import type { Clock } from '../time/clock.ts';
 import type { UnitDirectory } from '../units/unit-directory.ts';
 import type { UnitStore } from '../units/unit-store.ts';
@@ -44,12 +49,18 @@ export interface AppDeps {
   readonly accessLog: AccessLog;
   /** The plan as of now and as of any instant. */
   readonly plans: PlanReader;
+  /** Keyword search over the tasks' text: lists narrow by it (tasks/list-tasks.ts). */
+  readonly search: TaskSearch;
   /** Evidence files: uploads, the bytes, their checks. */
   readonly files: FileStore;
   /** How large a file and a submission may be. */
   readonly uploadLimits: UploadLimits;
   /** The one way an event is sent, from the API and from the pages. */
   readonly events: EventSender;
+  /** One event to many tasks, through `events`, idempotent as a whole. */
+  readonly bulk: BulkSender;
+  /** The office's 待办, from the report read model, worked out once per change and minute. */
+  readonly inbox: Inbox;
   readonly rateLimit: RateLimiter;
   /** Replays, verifications and past-day reports wait for a turn here (http/heavy-reads.ts). */
   readonly heavyReads: HeavyReads;
@@ -75,6 +86,7 @@ export function appDeps(
   duban: Duban,
   edge: { clock: Clock; logger: Logger; auditKey: AuditKey; trustProxy?: number | string | undefined; uploadLimits?: UploadLimits | undefined },
 ): AppDeps {
+  const events = new EventSender(duban.engine, edge.clock, duban.units, duban.files);
   return {
     engine: duban.engine,
     tokens: duban.tokens,
@@ -86,6 +98,7 @@ export function appDeps(
     channels: duban.channels,
     accessLog: duban.accessLog,
     plans: duban.plans,
+    search: duban.search,
     rateLimit: duban.rateLimit,
     heavyReads: duban.heavyReads,
     units: duban.units,
@@ -94,7 +107,9 @@ export function appDeps(
     planImports: duban.planImports,
     files: duban.files,
     uploadLimits: edge.uploadLimits ?? defaultUploadLimits,
-    events: new EventSender(duban.engine, edge.clock, duban.units, duban.files),
+    events,
+    inbox: new Inbox(duban.plans),
+    bulk: new BulkSender(events, duban.engine.store.kysely as Kysely<ServerDatabase>, edge.clock),
     clock: edge.clock,
     logger: edge.logger,
     auditKey: edge.auditKey,

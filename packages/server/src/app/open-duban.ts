@@ -32,6 +32,8 @@ import { PlanReader } from '../reports/plan-reader.ts';
 import { PlanImporter } from '../plans/plan-importer.ts';
 import { PlanRecords } from '../plans/plan-records.ts';
 import { RegistrySettler } from '../plans/unit-settler.ts';
+import { searchIndexHook } from '../tasks/search-index-hook.ts';
+import { TaskSearch } from '../tasks/task-search.ts';
 import { UserError } from '../user-error.ts';
 import { organisationHook } from '../units/organisation-hook.ts';
 import { OrganisationLog } from '../units/organisation-log.ts';
@@ -67,6 +69,8 @@ export interface Duban {
   readonly files: FileStore;
   /** The plan as of now (from the report read model) and as of any instant (replayed). */
   readonly plans: PlanReader;
+  /** Keyword search over the tasks' text (FTS5 trigram / pg_trgm), its index kept in each transition's transaction. */
+  readonly search: TaskSearch;
   /** Requests per token per minute, for the database at hand: shared in the database on PostgreSQL, where several servers serve one. */
   readonly rateLimit: RateLimiter;
   /** The one limit on replays, verifications and past-day reports running at once. */
@@ -136,8 +140,8 @@ export async function openDuban(location: string, options: OpenOptions): Promise
     throw new UserError(`cannot prepare the database ${redactUrl(location)}: ${describe(error)}`);
   }
   const db = store.kysely as Kysely<ServerDatabase>;
-  // Notifications, and the organisation's changes to the units, are written in the transaction of the entry that causes them.
-  const engine = new Engine(store, [reformTaskV1, organisationV1], { onCommit: organisationHook(notificationHook(options.onCommit)) });
+  // Notifications, the search index and the organisation's changes to the units are written in the transaction of the entry that causes them.
+  const engine = new Engine(store, [reformTaskV1, organisationV1], { onCommit: organisationHook(notificationHook(searchIndexHook(options.onCommit))) });
   const units = new UnitDirectory(db, options.unitsMaxAgeMs);
   const organisation = new OrganisationLog(engine);
   const unitStore = new UnitStore(db, organisation, units);
@@ -176,6 +180,7 @@ export async function openDuban(location: string, options: OpenOptions): Promise
     accessLog: new AccessLog(db, options.logger ?? createLogger({ level: 'silent' })),
     files: new FileStore(db),
     plans: new PlanReader(engine, new CurrentPlan(engine)),
+    search: new TaskSearch(db, store.dialect, engine),
     rateLimit: limit <= 0 ? unlimited : store.dialect === 'postgres' ? new DbRateLimiter(db, limit) : new FixedWindowRateLimiter(limit),
     heavyReads: new HeavyReads(options.heavyReads ?? DEFAULT_HEAVY_READ_LIMITS),
     units,

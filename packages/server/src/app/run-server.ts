@@ -119,6 +119,11 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
       () => options.logger.info('report read model current'),
       (error: unknown) => options.logger.error({ err: error }, 'report read model: reading the log failed; the next report retries'),
     );
+    // pg_trgm may be missing on PostgreSQL: search still answers, by a scan, and the log says how to fix it.
+    duban.search.describe().then(
+      ({ indexed, message }) => (indexed ? options.logger.info(message) : options.logger.warn(message)),
+      (error: unknown) => options.logger.warn({ err: error }, 'task search: cannot tell whether its index exists'),
+    );
     readModel = new PeriodicRounds(
       'report read model',
       () => currentPlan.catchUp().catch((error: unknown) => options.logger.warn({ err: error }, 'report read model: reading the log’s tail failed; the next round retries')),

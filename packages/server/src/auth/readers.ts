@@ -12,6 +12,8 @@ export const readers = {
   queue: ['office', 'reviewer', 'admin'],
   /** The questions of every task's conversation still waiting for an answer (/questions): they name every task asked about. */
   questions: ['office', 'reviewer', 'admin'],
+  /** The office's 待办 (GET /api/inbox, /inbox, the counts in the navigation): what waits for the office to act. */
+  inbox: ['office'],
   /** The audit log, its replays and proofs (/api/audit*, /api/replay*, /audit*, /history*): the log names every task. */
   audit: ['office', 'reviewer', 'admin'],
   /** Who read what (/api/audit/access-log). */

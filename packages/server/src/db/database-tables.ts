@@ -15,13 +15,22 @@ export interface DatabaseTable {
 export const MIGRATION_TABLES: ReadonlySet<string> = new Set(['schema_migration', 'schema_migration_lock', 'server_migration', 'server_migration_lock']);
 
 /**
+ * The keyword search index (0012): derived from the tasks, its SQLite FTS5 table and shadow tables have
+ * no PostgreSQL counterpart; never copied — the first search on the copy indexes every task again.
+ */
+function isSearchIndex(name: string): boolean {
+  return name === 'task_search' || name.startsWith('task_search_fts');
+}
+
+/**
  * Every data table of the database (SQLite) or of the connection's current schema (PostgreSQL), parents
  * before the tables that refer to them, ties by name; migration bookkeeping left out. Read from the
- * database itself, so tables added by later migrations are included without being named here. Does IO.
+ * database itself, so tables added by later migrations are included without being named here; the
+ * search index left out (derived). Does IO.
  */
 export async function listDataTables(db: Kysely<any>, dialect: Dialect): Promise<DatabaseTable[]> {
   const tables = dialect === 'sqlite' ? await sqliteTables(db) : await postgresTables(db);
-  return parentsFirst(tables.filter((t) => !MIGRATION_TABLES.has(t.name)));
+  return parentsFirst(tables.filter((t) => !MIGRATION_TABLES.has(t.name) && !isSearchIndex(t.name)));
 }
 
 async function sqliteTables(db: Kysely<any>): Promise<DatabaseTable[]> {

@@ -13,6 +13,7 @@ import { filesMigration } from './migrations/0007-files.ts';
 import { unitsMigration } from './migrations/0008-units.ts';
 import { plansMigration } from './migrations/0009-plans.ts';
 import { singleSignOnMigration } from './migrations/0010-single-sign-on.ts';
+import { taskSearchMigration } from './migrations/0012-task-search.ts';
 import { noticeChannelsMigration } from './migrations/0013-notice-channels.ts';
 
 /**
@@ -30,6 +31,7 @@ export const serverMigrationFiles: Readonly<Record<string, (dialect: Dialect) =>
   '0008-units': unitsMigration,
   '0009-plans': plansMigration,
   '0010-single-sign-on': singleSignOnMigration,
+  '0012-task-search': taskSearchMigration,
   '0013-notice-channels': noticeChannelsMigration,
 };
 

@@ -280,6 +280,21 @@ export interface NoticeDeliveryTable {
 }
 
 /** Every table of the server's. */
+/** The text a keyword search looks through, one row a task (0012; on SQLite also an FTS5 trigram index over it). */
+export interface TaskSearchTable {
+  task_id: string;
+  body: string;
+}
+
+/** A bulk request's first answer, by the caller's Idempotency-Key (0012). */
+export interface BulkRequestTable {
+  key: string;
+  fingerprint: string;
+  /** The JSON answer. */
+  response: string;
+  created_at: string;
+}
+
 export interface ServerDatabase {
   api_token: ApiTokenTable;
   access_log: AccessLogTable;
@@ -303,4 +318,6 @@ export interface ServerDatabase {
   notice_channel: NoticeChannelTable;
   notice_person: NoticePersonTable;
   notice_delivery: NoticeDeliveryTable;
+  task_search: TaskSearchTable;
+  bulk_request: BulkRequestTable;
 }

@@ -40,16 +40,16 @@ export function problemDetails(logger: Logger): ErrorRequestHandler {
 /** Writes a problem as `application/problem+json`. */
 export function writeProblem(req: Request, res: Response, problem: HttpProblem): void {
   for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
-  const body: Record<string, unknown> = {
-    type: problemType(problem.code),
-    title: problem.title,
-    status: problem.status,
-    detail: problem.detail,
-  };
   // A task 404 names no instance, so it is byte-identical for unknown and invisible tasks.
-  if (problem.code !== TASK_NOT_FOUND.code) body['instance'] = req.originalUrl.split('?')[0];
-  Object.assign(body, problem.extensions);
-  res.status(problem.status).type('application/problem+json').send(JSON.stringify(body));
+  const instance = problem.code === TASK_NOT_FOUND.code ? undefined : req.originalUrl.split('?')[0];
+  res.status(problem.status).type('application/problem+json').send(JSON.stringify(problemBody(problem, instance)));
+}
+
+/** A problem's RFC 9457 fields (and `instance` when given): a response's body, or one task's outcome in a bulk answer. Pure. */
+export function problemBody(problem: HttpProblem, instance?: string): Record<string, unknown> {
+  const body: Record<string, unknown> = { type: problemType(problem.code), title: problem.title, status: problem.status, detail: problem.detail };
+  if (instance !== undefined) body['instance'] = instance;
+  return Object.assign(body, problem.extensions);
 }
 
 /** The problem an error is answered with (also for the web pages, which show it as HTML). Pure. */

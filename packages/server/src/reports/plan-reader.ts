@@ -62,15 +62,22 @@ export class PlanReader {
   async replay(at: number): Promise<ReplayedFacts> {
     const fold = new SupervisionFold();
     const engine = this.engine;
+    // Each task's first and latest entry: when it was assigned and last changed, as the stored record says.
+    const times = new Map<string, { assignedAt: number; changedAt: number }>();
     async function* foldedUpToAt(): AsyncGenerator<AuditEntry> {
       for await (const entry of engine.entries()) {
-        if (Date.parse(entry.at) > at) continue;
+        const entryAt = Date.parse(entry.at);
+        if (entryAt > at) continue;
         fold.add(entry);
+        const seen = times.get(entry.instanceId);
+        if (seen === undefined) times.set(entry.instanceId, { assignedAt: entryAt, changedAt: entryAt });
+        else seen.changedAt = entryAt;
         yield entry;
       }
     }
     const { instances } = await replayLog(engine.registry, foldedUpToAt(), at);
-    return { tasks: reportTasks(instances), events: fold.events, asOf: at };
+    const tasks = reportTasks(instances).map((task) => ({ ...task, ...times.get(task.id) }));
+    return { tasks, events: fold.events, asOf: at };
   }
 
   /** Every stored instance (narrowed by tags), page by page. */

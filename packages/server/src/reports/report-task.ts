@@ -7,7 +7,7 @@ import type { LightFacts, ReformTaskContext, ReformTaskSnapshot } from '@duban/r
  */
 export type ReportTaskSource =
   | { readonly instanceId: string; readonly workflowId?: string; readonly version: number; readonly snapshot: StoredSnapshot }
-  | { readonly id: string; readonly workflowId?: string; readonly version: number; readonly snapshot: StoredSnapshot };
+  | { readonly id: string; readonly workflowId?: string; readonly version: number; readonly snapshot: StoredSnapshot; readonly createdAt?: string; readonly updatedAt?: string };
 
 /** The tasks of a report: a list, or the Map `engine.snapshotsAt` returns. */
 export type ReportTasks = Iterable<ReportTaskSource> | ReadonlyMap<string, ReportTaskSource>;
@@ -19,12 +19,15 @@ export interface ReportTask {
   readonly version: number;
   readonly snapshot: ReformTaskSnapshot;
   readonly task: ReformTaskContext;
+  /** When the task was assigned and last changed (epoch ms): its first and latest entry; null when the source does not say (`engine.snapshotsAt`). */
+  readonly assignedAt: number | null;
+  readonly changedAt: number | null;
 }
 
 /** The fields of a task the summary, the assessment, the circular and the task tables read. */
 const factFields = [
   'planId', 'number', 'part', 'text', 'leadUnits', 'responsibleUnits', 'collectives', 'deadline',
-  'dueDate', 'deadlineAt', 'warned', 'overdue', 'rejections', 'reportedAt', 'verifiedAt', 'graceFrom',
+  'dueDate', 'deadlineAt', 'warned', 'overdue', 'rejections', 'reportedAt', 'verifiedAt', 'graceFrom', 'pendingExtension', 'openQuestions',
   // The circular names who reported a completed task.
   'lastReport',
 ] as const satisfies readonly (keyof ReformTaskContext)[];
@@ -41,12 +44,15 @@ export interface TaskFacts {
   readonly version: number;
   readonly snapshot: LightFacts & { readonly context: TaskFactsContext };
   readonly task: TaskFactsContext;
+  /** Epoch ms of the task's first entry (its assignment) and its latest; null when its source did not say. */
+  readonly assignedAt: number | null;
+  readonly changedAt: number | null;
 }
 
 /** `task` with only the fields its reports read. Pure. */
-export function taskFacts({ id, version, snapshot }: ReportTask): TaskFacts {
+export function taskFacts({ id, version, snapshot, assignedAt, changedAt }: ReportTask): TaskFacts {
   const context = Object.fromEntries(factFields.map((field) => [field, snapshot.context[field]])) as TaskFactsContext;
-  return { id, version, snapshot: { value: snapshot.value, status: snapshot.status, context }, task: context };
+  return { id, version, snapshot: { value: snapshot.value, status: snapshot.status, context }, task: context, assignedAt, changedAt };
 }
 
 /** Plan order: plan id, then task number, then id. Pure. */
@@ -63,9 +69,15 @@ export function reportTasks(tasks: ReportTasks): ReportTask[] {
     .filter((source) => source.workflowId === undefined || source.workflowId === REFORM_TASK)
     .map((source) => {
       const snapshot = source.snapshot as ReformTaskSnapshot;
-      return { id: 'instanceId' in source ? source.instanceId : source.id, version: source.version, snapshot, task: snapshot.context };
+      if ('instanceId' in source) return { id: source.instanceId, version: source.version, snapshot, task: snapshot.context, assignedAt: null, changedAt: null };
+      const times = { assignedAt: epochOrNull(source.createdAt), changedAt: epochOrNull(source.updatedAt) };
+      return { id: source.id, version: source.version, snapshot, task: snapshot.context, ...times };
     })
     .sort(comparePlanOrder);
+}
+
+function epochOrNull(at: string | undefined): number | null {
+  return at === undefined ? null : Date.parse(at);
 }
 
 function isMap(tasks: ReportTasks): tasks is ReadonlyMap<string, ReportTaskSource> {

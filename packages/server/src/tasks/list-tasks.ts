@@ -1,26 +1,45 @@
 import type { Actor, Engine, InstanceRecord } from '@duban/engine';
 import type { PlanReader, TaskFacts } from '../reports/index.ts';
-import { comparePlanOrder } from '../reports/index.ts';
 import type { TaskFilter } from './task-filter.ts';
+import type { TaskOrder } from './task-order.ts';
+import type { TaskSearch } from './task-search.ts';
 import { cursorNotOurs } from './task-cursor.ts';
 import { filterTasks } from './task-filter.ts';
+import { taskComparator } from './task-order.ts';
 
 /** Records read from the store per query while presenting a list. */
 const RECORD_PAGE = 500;
 
+/** What a list asks for: its criteria, keywords, order, and where the previous page ended. */
+export interface TaskListRequest {
+  readonly filter?: TaskFilter;
+  /** Keywords (trimmed, 1..SEARCH_TEXT_MAX characters): only tasks whose text, units or progress contain them. */
+  readonly q?: string | undefined;
+  readonly order?: TaskOrder;
+  /** A cursor's task: only those after it in the list's order. */
+  readonly afterId?: string | undefined;
+}
+
 /**
  * The one way to list tasks, for the API, the pages and a unit's own list: the tasks `actor` may
- * see that match `filter`, as of now, in plan order, from the report read model, so every list
- * counts, pages and orders the same tasks; with `afterId` (a cursor's task), only those after it in
- * plan order. Does IO (the read model first catches up with the log); a 422 for an unknown `afterId`.
+ * see that match the request's filter and keywords, as of now, from the report read model (so every
+ * list counts, pages and orders the same tasks), in plan order or the order asked for; with
+ * `afterId`, only those after that task in that order. Keywords go through the search index
+ * (`TaskSearch`), then the visibility check like every criterion: a unit finds only its own tasks.
+ * Does IO (the read model first catches up with the log); a 422 for an unknown `afterId`.
  */
-export async function listTasks(plans: PlanReader, now: Date, actor: Actor, filter: TaskFilter = {}, afterId?: string): Promise<TaskFacts[]> {
-  const { tasks } = await plans.facts({ at: now, now: true });
-  const listed = filterTasks(tasks, filter, actor);
-  if (afterId === undefined) return listed;
-  const after = tasks.find((task) => task.id === afterId);
+export async function listTasks(sources: { readonly plans: PlanReader; readonly search: TaskSearch }, now: Date, actor: Actor, request: TaskListRequest = {}): Promise<TaskFacts[]> {
+  const { tasks } = await sources.plans.facts({ at: now, now: true });
+  const ids = request.q === undefined ? undefined : await sources.search.matching(request.q, tasks.map((task) => task.id));
+  const listed = filterTasks(tasks, { ...request.filter, ...(ids === undefined ? {} : { ids }) }, actor, now.getTime());
+  const order = request.order ?? {};
+  const ordered = (order.sort ?? 'number') === 'number' && order.order !== 'desc';
+  const compare = taskComparator(order);
+  if (!ordered) listed.sort(compare);
+  if (request.afterId === undefined) return listed;
+  const after = tasks.find((task) => task.id === request.afterId);
   if (after === undefined) throw cursorNotOurs();
-  const start = listed.findIndex((task) => comparePlanOrder(task, after) > 0);
+  const start = listed.findIndex((task) => compare(task, after) > 0);
   return start < 0 ? [] : listed.slice(start);
 }
 

@@ -16,6 +16,11 @@ export interface TaskFilter {
   readonly overdue?: boolean | undefined;
   /** Only tasks done: verified or closed (as the summary's 完成率 counts them). */
   readonly done?: boolean | undefined;
+  /** Only tasks whose limit in force (`dueDate`, YYYY-MM-DD) falls on or after / on or before this day; a task without a date matches neither. */
+  readonly dueFrom?: string | undefined;
+  readonly dueTo?: string | undefined;
+  /** Only these tasks: a keyword search's matches (`TaskSearch.matching`). */
+  readonly ids?: ReadonlySet<string> | undefined;
 }
 
 /**
@@ -25,7 +30,8 @@ export interface TaskFilter {
 export function filterTasks<T extends TaskFacts>(tasks: readonly T[], filter: TaskFilter, actor: Actor, at?: number): T[] {
   if (filter.overdue === true && at === undefined) throw new Error('filterTasks: the overdue criterion needs the instant');
   return tasks.filter(
-    ({ snapshot, task }) =>
+    ({ id, snapshot, task }) =>
+      (filter.ids === undefined || filter.ids.has(id)) &&
       visibleTo(actor, snapshot) &&
       (filter.state === undefined || snapshot.value === filter.state) &&
       (filter.light === undefined || light(snapshot) === filter.light) &&
@@ -33,6 +39,8 @@ export function filterTasks<T extends TaskFacts>(tasks: readonly T[], filter: Ta
       (filter.part === undefined || task.part === filter.part) &&
       (filter.plan === undefined || task.planId === filter.plan) &&
       (filter.overdue !== true || overdueDays(snapshot, at!) > 0) &&
-      (filter.done !== true || snapshot.value === 'verified' || snapshot.value === 'closed'),
+      (filter.done !== true || snapshot.value === 'verified' || snapshot.value === 'closed') &&
+      (filter.dueFrom === undefined || (task.dueDate !== null && task.dueDate >= filter.dueFrom)) &&
+      (filter.dueTo === undefined || (task.dueDate !== null && task.dueDate <= filter.dueTo)),
   );
 }

@@ -1,5 +1,7 @@
 import { isCalendarDate, reformTaskEventTypes, reformTaskStates } from '@duban/reform-task';
 import { z } from 'zod';
+import { taskSortKeys } from '../tasks/task-order.ts';
+import { SEARCH_TEXT_MAX } from '../tasks/task-search.ts';
 
 /** An empty query field (a filter left at 全部) counts as absent. */
 function optional<S extends z.ZodType>(schema: S) {
@@ -32,6 +34,11 @@ export const dashboardQuery = z.strictObject({ asOf: optional(day), ...filters }
 export const taskListQuery = z.strictObject({
   asOf: optional(day),
   ...filters,
+  q: optional(z.string({ error: one }).trim().min(1, '不能为空').max(SEARCH_TEXT_MAX, `关键词不能超过${SEARCH_TEXT_MAX}个字`)),
+  sort: optional(z.enum(taskSortKeys, { error: '请从列表中选择排序方式' })),
+  order: optional(z.enum(['asc', 'desc'], { error: '请从列表中选择升序或降序' })),
+  dueFrom: optional(day),
+  dueTo: optional(day),
   page: optional(z.coerce.number({ error: '页码须为正整数' }).int('页码须为正整数').min(1, '页码须为正整数').max(1_000_000, '页码过大')),
 });
 

@@ -13,15 +13,28 @@ const DEFAULT_LIMIT = 100;
 
 /** `GET /tasks` (a page of the tasks the caller may see) and `GET /tasks/:id` (one, with its ETag). */
 export const taskRoutes: RouteModule = (deps) => (router) => {
-  const { engine, clock, plans, units } = deps;
+  const { engine, clock, plans, search, units } = deps;
 
   router.get('/tasks', async (req, res) => {
     const query = validateInput(taskListQuery, req.query, 'query');
     const actor = actorOf(principalOf(res));
     const limit = query.limit ?? DEFAULT_LIMIT;
-    const filter = { state: query.state, light: query.light, plan: query.plan, unit: query.unit === undefined ? undefined : units.canonical(query.unit) };
+    const filter = {
+      state: query.state,
+      light: query.light,
+      plan: query.plan,
+      unit: query.unit === undefined ? undefined : units.canonical(query.unit),
+      overdue: query.overdue,
+      dueFrom: query.dueFrom,
+      dueTo: query.dueTo,
+    };
     const now = clock.now();
-    const listed = await listTasks(plans, now, actor, filter, query.cursor === undefined ? undefined : decodeTaskCursor(query.cursor));
+    const listed = await listTasks({ plans, search }, now, actor, {
+      filter,
+      q: query.q,
+      order: { sort: query.sort, order: query.order },
+      afterId: query.cursor === undefined ? undefined : decodeTaskCursor(query.cursor),
+    });
     const page = listed.slice(0, limit);
     const last = page[page.length - 1];
     res.json({

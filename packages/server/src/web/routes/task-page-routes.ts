@@ -27,20 +27,13 @@ import { payloadFromForm } from '../forms/form-payload.ts';
 import { eventLabel, stateLabel } from '../view/labels.ts';
 import type { Notice } from '../view/layout.ts';
 import { startPage } from '../view/layout.ts';
-import { taskListPage } from '../pages/task-list-page.ts';
 import { taskPage } from '../pages/task-page.ts';
-import { listTasks } from '../../tasks/list-tasks.ts';
-import { filterTasks } from '../../tasks/task-filter.ts';
-import { pageOf } from '../view/task-table.ts';
 import { PAGE_NOT_FOUND, problem } from '../../http/problems.ts';
-import { taskListQuery, taskPageQuery } from '../web-queries.ts';
-import { checkTime, pageQuery, queryStatus } from '../forms/query-fields.ts';
-import { asOf } from '../../time/as-of.ts';
+import { taskPageQuery } from '../web-queries.ts';
 import { shanghaiDate } from '../../time/calendar.ts';
 import type { Viewer } from '../session/web-viewer.ts';
 import { requireViewer, signedIn } from '../session/web-viewer.ts';
 import { workflowDiagram } from '../diagram/workflow-diagram.ts';
-import { pagePlan, planView } from '../plans/page-plan.ts';
 
 /** What the banner says when the engine refuses a form: the fields (422), the state (409), a stale page (412), the role (403). Pure. */
 function refusalNotice(problem: HttpProblem, type: FormEventType, state: string): Notice {
@@ -97,13 +90,13 @@ const formFields = z.strictObject({
 });
 
 /**
- * `GET /tasks` (filtered list), `GET /tasks/:id` (facts, forms of the events the viewer may send now,
+ * `GET /tasks/:id` (facts, forms of the events the viewer may send now,
  * diagram, timeline) and `POST /tasks/:id/events/:type`: the form becomes a payload and goes through
  * `engine.send` exactly as the API's events do, with the viewer as actor and the server's clock; a
  * refusal shows the page again with the typed values and the errors, success redirects (303) back.
  */
 export const taskPageRoutes: RouteModule = (deps) => (router) => {
-  const { engine, events, plans, planRecords, units, clock, files, uploadLimits } = deps;
+  const { engine, events, units, clock, files, uploadLimits } = deps;
   // REASSIGN offers the registry's units a task may be led by: not collectives, which stand for several.
   // Read on each page: the admin may have added a unit since the server started.
   const registryUnits = () => units.units.filter((unit) => unit.kind !== 'collective').map((unit) => unit.name);
@@ -127,27 +120,6 @@ export const taskPageRoutes: RouteModule = (deps) => (router) => {
       ...extra,
     }).text;
   };
-
-  router.get('/tasks', requireViewer(), async (req, res) => {
-    const { query, errors } = pageQuery(taskListQuery, req.query);
-    const viewer = signedIn(res);
-    const actor = actorOf(viewer.principal);
-    const filter = { ...query, ...(query.unit === undefined ? {} : { unit: units.canonical(query.unit) }) };
-    const now = clock.now();
-    // Now from the read model; as of a past day (a link from that day's dashboard) replayed from the log.
-    const instant = checkTime(errors, () => asOf(query.asOf, now), () => asOf(undefined, now));
-    if (errors['asOf'] !== undefined) delete filter.asOf;
-    const chosen = await pagePlan(planRecords, query.plan, errors);
-    const inPlan = { plan: chosen.id };
-    const visible = instant.now ? await listTasks(plans, now, actor, inPlan) : filterTasks((await plans.facts(instant)).tasks, inPlan, actor);
-    const matching = filterTasks(visible, { ...filter, plan: undefined }, actor, instant.at.getTime());
-    const shown = pageOf(matching, query.page ?? 1);
-    if (shown === undefined) throw PAGE_NOT_FOUND;
-    res
-      .status(queryStatus(errors))
-      .type('html')
-      .send(taskListPage({ viewer, visible, shown: shown.items, page: shown.page, filter: { ...filter, plan: chosen.plans.length > 1 ? chosen.chosen : undefined }, plan: planView(chosen, errors), errors, today: shanghaiDate(now.getTime()), at: instant.at.getTime() }).text);
-  });
 
   router.get('/tasks/:id', requireViewer(), async (req, res) => {
     const query = validateInput(taskPageQuery, req.query, 'query');

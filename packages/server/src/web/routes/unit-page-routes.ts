@@ -19,7 +19,7 @@ const NOTICE_LIMIT = 100;
  * `POST /notifications/:id/read` (marks one read) and `POST /notifications/read-all` (全部已读).
  */
 export const unitPageRoutes: RouteModule = (deps) => (router) => {
-  const { engine, plans, notifications, clock } = deps;
+  const { engine, plans, search, notifications, clock } = deps;
   const units = requireViewer(readers.ownUnit);
   const unitOf = (res: Parameters<typeof signedIn>[0]) => {
     const unit = signedIn(res).principal.unit;
@@ -33,7 +33,7 @@ export const unitPageRoutes: RouteModule = (deps) => (router) => {
     const unit = unitOf(res);
     const actor = actorOf(viewer.principal);
     const now = clock.now();
-    const listed = await listTasks(plans, now, actor);
+    const listed = await listTasks({ plans, search }, now, actor);
     const tasks = (await listedRecords(engine, listed, actor)).map((instance) => presentTask(engine, instance, actor, now));
     const unread = (await notifications.list({ unit, unreadOnly: true, limit: NOTICE_LIMIT })).items.length;
     res.type('html').send(myTasksPage(viewer, tasks, unread).text);

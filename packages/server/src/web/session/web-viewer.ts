@@ -7,6 +7,9 @@ import { readCookie } from './cookies.ts';
 import { checkCsrfField, checkSameOrigin, csrfTokenFor } from './csrf.ts';
 import { formOf, isMultipartForm } from '../forms/form-body.ts';
 import type { SessionStore } from './session-store.ts';
+import type { Inbox, InboxCounts } from '../../tasks/inbox.ts';
+import { actorOf } from '../../auth/principal.ts';
+import { readers } from '../../auth/readers.ts';
 
 /** The cookie that carries the session id. */
 export const SESSION_COOKIE = 'duban_session';
@@ -18,18 +21,23 @@ export interface Viewer {
   readonly csrf: string;
   /** An account that must change its password: it reaches only its account page until it does. */
   readonly mustChangePassword?: boolean;
+  /** The office's 待办 counts, for the navigation (from the inbox's cache: no scan per page view). */
+  readonly inbox?: InboxCounts;
 }
 
 /** The pages an account that must change its password may still reach. */
 const BEFORE_PASSWORD_CHANGE = new Set(['/account', '/account/password', '/logout']);
 
-/** Puts the viewer of a live session cookie on `res.locals` (nothing when there is none). */
-export function loadViewer(sessions: SessionStore, clock: Clock): RequestHandler {
+/** Puts the viewer of a live session cookie on `res.locals` (nothing when there is none), with the 待办 counts for those who have an inbox. */
+export function loadViewer(sessions: SessionStore, clock: Clock, inbox: Pick<Inbox, 'counts'>): RequestHandler {
   return async (req, res, next) => {
     const id = readCookie(req, SESSION_COOKIE);
-    const session = id === undefined ? undefined : await sessions.find(id, clock.now());
+    const now = clock.now();
+    const session = id === undefined ? undefined : await sessions.find(id, now);
     if (id !== undefined && session !== undefined) {
-      res.locals['viewer'] = { principal: session.principal, sessionId: id, csrf: csrfTokenFor(id), mustChangePassword: session.mustChangePassword } satisfies Viewer;
+      const { principal } = session;
+      const counts = (readers.inbox as readonly string[]).includes(principal.role) && req.method === 'GET' ? await inbox.counts(now, actorOf(principal)) : undefined;
+      res.locals['viewer'] = { principal, sessionId: id, csrf: csrfTokenFor(id), mustChangePassword: session.mustChangePassword, ...(counts === undefined ? {} : { inbox: counts }) } satisfies Viewer;
     }
     next();
   };

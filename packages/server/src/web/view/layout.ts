@@ -5,6 +5,7 @@ import type { HtmlValue, SafeHtml } from '../../html/html.ts';
 import { roleLabels } from './labels.ts';
 import { webAssets } from './web-assets.ts';
 import type { Viewer } from '../session/web-viewer.ts';
+import type { InboxCounts } from '../../tasks/inbox.ts';
 
 /** A message at the top of a page. */
 export interface Notice {
@@ -29,6 +30,7 @@ export const navigation: Readonly<Record<Role, readonly NavItem[]>> = {
   ],
   office: [
     { href: '/dashboard', label: '全局看板' },
+    { href: '/inbox', label: '待办' },
     { href: '/queue', label: '待核验' },
     { href: '/questions', label: '待答复问题' },
     { href: '/tasks', label: '任务列表' },
@@ -97,6 +99,14 @@ export interface PageOptions {
   readonly body: HtmlValue;
 }
 
+/** The number of things waiting beside 待办 in the navigation, each kind named for screen readers and on hover. Pure. */
+function inboxBadge(counts: InboxCounts | undefined): SafeHtml | '' {
+  if (counts === undefined) return '';
+  const total = counts.toVerify + counts.extensions + counts.unsigned + counts.overdue + counts.openQuestions + counts.unreported;
+  const spelled = `待核验 ${counts.toVerify}，待审批延期 ${counts.extensions}，未签收 ${counts.unsigned}，逾期 ${counts.overdue}，待答复 ${counts.openQuestions}`;
+  return html` <span class="nav-count" title="${spelled}" data-inbox-total="${total}">${total}<span class="visually-hidden">项（${spelled}）</span></span>`;
+}
+
 /** A whole HTML document in the site's frame: skip link, header with navigation and sign-out, main. Pure. */
 export function layout(options: PageOptions): SafeHtml {
   const { viewer } = options;
@@ -121,7 +131,7 @@ ${
   viewer === undefined
     ? ''
     : html`<nav class="site-nav" aria-label="主导航"><ul>${nav.map(
-        (item) => html`<li><a href="${item.href}"${item.href === options.current ? html` aria-current="page"` : ''}>${item.label}</a></li>`,
+        (item) => html`<li><a href="${item.href}"${item.href === options.current ? html` aria-current="page"` : ''}>${item.label}${item.href === '/inbox' ? inboxBadge(viewer.inbox) : ''}</a></li>`,
       )}</ul></nav>
 <form class="sign-out" method="post" action="/logout">${csrfField(viewer)}<span class="who">${where}${person === undefined ? '' : html` <a href="/account">${person}</a>`}</span><button type="submit" class="link-button">退出登录</button></form>`
 }

@@ -6,23 +6,26 @@ import type { SafeHtml } from '../../html/html.ts';
 import type { TaskFilter } from '../../tasks/task-filter.ts';
 
 /**
- * Tasks as a table (stacked into cards on a phone): number, text linking to the task, lead units,
- * limit in force, state, light and days overdue at `at`. Pure.
+ * Tasks as a table (short cards on a phone): number, text linking to the task, lead and responsible
+ * units, limit in force, state, light and days overdue at `at`; with `pick`, a checkbox `ids` a row
+ * (the office's bulk 督办). Pure.
  */
-export function taskTable(tasks: readonly TaskFacts[], at: number, caption: string, options: { links?: boolean; page?: ListPage } = {}): SafeHtml {
+export function taskTable(tasks: readonly TaskFacts[], at: number, caption: string, options: { links?: boolean; page?: ListPage; pick?: boolean } = {}): SafeHtml {
   if (tasks.length === 0) return html`<p class="empty">没有符合条件的任务。</p>`;
   const links = options.links ?? true;
+  const pick = options.pick ?? false;
   const { page } = options;
   const count = page === undefined || page.pages === 1 ? `${tasks.length} 项` : `共 ${page.total} 项，第 ${page.number}/${page.pages} 页`;
   return html`<table class="tasks stack">
 <caption>${caption}（${count}）</caption>
-<thead><tr><th scope="col">序号</th><th scope="col">任务内容</th><th scope="col">牵头单位</th><th scope="col">完成时限</th><th scope="col">状态</th><th scope="col">红黄绿灯</th><th scope="col">逾期天数</th></tr></thead>
+<thead><tr>${pick ? html`<th scope="col"><span class="visually-hidden">选择</span></th>` : ''}<th scope="col">序号</th><th scope="col">任务内容</th><th scope="col">牵头单位</th><th scope="col">责任单位</th><th scope="col">完成时限</th><th scope="col">状态</th><th scope="col">红黄绿灯</th><th scope="col">逾期天数</th></tr></thead>
 <tbody>${tasks.map(({ id, snapshot, task }) => {
     const days = overdueDays(snapshot, at);
     return html`<tr>
-<td data-label="序号">${task.number}</td>
+${pick ? html`<td class="pick"><input type="checkbox" name="ids" value="${id}" id="pick-${id}" aria-label="选择第${task.number}项"></td>` : ''}<td data-label="序号">${task.number}</td>
 <td data-label="任务内容">${links ? html`<a href="${taskHref(id)}">${brief(task.text)}</a>` : brief(task.text)}</td>
 <td data-label="牵头单位">${task.leadUnits.join('、')}</td>
+<td data-label="责任单位">${task.responsibleUnits.length === 0 ? '—' : task.responsibleUnits.join('、')}</td>
 <td data-label="完成时限" class="nowrap">${task.dueDate ?? (task.deadline.text || '—')}</td>
 <td data-label="状态">${stateBadge(snapshot.value)}</td>
 <td data-label="红黄绿灯">${lightBadge(light(snapshot))}</td>
