@@ -7,11 +7,11 @@ import type { Role } from './role.ts';
  */
 export const readers = {
   /** Plan-wide reports and pages (/api/reports/*, /dashboard, /assessment, /circular, /ledger*): they name every task and unit. */
-  plan: ['office', 'reviewer', 'admin'],
+  plan: ['office', 'leader', 'reviewer', 'admin'],
   /** The verification queue (/queue): the office acts on it; reviewers and admins look. */
-  queue: ['office', 'reviewer', 'admin'],
+  queue: ['office', 'leader', 'reviewer', 'admin'],
   /** The audit log, its replays and proofs (/api/audit*, /api/replay*, /audit*, /history*): the log names every task. */
-  audit: ['office', 'reviewer', 'admin'],
+  audit: ['office', 'leader', 'reviewer', 'admin'],
   /** Who read what (/api/audit/access-log). */
   accessLog: ['reviewer', 'admin'],
   /** Who may upload files (POST /api/files, a form's files): those who send events with them. */
@@ -22,12 +22,14 @@ export const readers = {
    * The notifications page (/notifications): a unit reads the notices sent to it; the office, reviewers
    * and admins read every notice sent (to whom, when, read or not), as the API lets them.
    */
-  notifications: ['unit', 'office', 'reviewer', 'admin'],
+  notifications: ['unit', 'office', 'leader', 'reviewer', 'admin'],
   /** The circular (/circular, /circular/view): a 通报 is issued to every unit of the plan, naming tasks and units by design. */
-  circular: ['office', 'reviewer', 'admin', 'unit'],
+  circular: ['office', 'leader', 'reviewer', 'admin', 'unit'],
   /** The assessment page (/assessment): plan-wide for the office, reviewers and admins; a unit sees only its own row and reasons. */
-  assessment: ['office', 'reviewer', 'admin', 'unit'],
+  assessment: ['office', 'leader', 'reviewer', 'admin', 'unit'],
+  /** A person's watch list (关注, /watching, /api/watches): leaders and the office, each its own, by account. */
+  watchers: ['leader', 'office'],
 } as const satisfies Record<string, readonly Role[]>;
 
 /** Whose reads the access log records: everyone who may read more than their own unit's tasks. */
-export const watchedReaders: readonly Role[] = ['reviewer', 'office', 'admin'];
+export const watchedReaders: readonly Role[] = ['reviewer', 'office', 'leader', 'admin'];

@@ -10,6 +10,7 @@ export const notifiedEvents = {
   WARN: 'parties',
   DEADLINE_PASSED: 'parties',
   ESCALATE: 'parties',
+  INSTRUCT: 'parties',
   REJECT: 'lead',
   RECORD_INTERVIEW: 'lead',
   REFER: 'lead',

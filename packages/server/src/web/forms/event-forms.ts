@@ -79,6 +79,7 @@ export const eventForms: EventForms = {
     { name: 'text', kind: 'textarea', required: true },
     { name: 'ask', kind: 'lines', required: false, hint: '需要答复时，每行写一个本任务的单位' },
   ],
+  INSTRUCT: [{ name: 'text', kind: 'textarea', required: true, hint: '至多 2000 字；发出后通知本任务的各单位' }],
 };
 
 /** Is this an event with a form? Pure. */

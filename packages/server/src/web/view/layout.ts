@@ -37,6 +37,14 @@ export const navigation: Readonly<Record<Role, readonly NavItem[]>> = {
     { href: '/notifications', label: '已发通知' },
     { href: '/audit', label: '审计核验' },
   ],
+  leader: [
+    { href: '/dashboard', label: '全局看板' },
+    { href: '/watching', label: '我关注的任务' },
+    { href: '/tasks', label: '任务列表' },
+    { href: '/assessment', label: '考核' },
+    { href: '/circular', label: '通报' },
+    { href: '/ledger', label: '台账' },
+  ],
   reviewer: [
     { href: '/audit', label: '审计核验' },
     { href: '/history', label: '历史看板' },
