@@ -15,6 +15,7 @@ import type { HeavyReads } from '../http/heavy-reads.ts';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import type { PlanReader } from '../reports/plan-reader.ts';
 import { EventSender } from '../tasks/send-event.ts';
+import type { TaskWatches } from '../tasks/task-watches.ts';
 import type { Clock } from '../time/clock.ts';
 import type { SessionStore } from '../web/session/session-store.ts';
 import type { Duban } from './open-duban.ts';
@@ -37,6 +38,8 @@ export interface AppDeps {
   readonly plans: PlanReader;
   /** Evidence files: uploads, the bytes, their checks. */
   readonly files: FileStore;
+  /** Each person's watch list (关注). */
+  readonly watches: TaskWatches;
   /** How large a file and a submission may be. */
   readonly uploadLimits: UploadLimits;
   /** The one way an event is sent, from the API and from the pages. */
@@ -73,6 +76,7 @@ export function appDeps(
     heavyReads: duban.heavyReads,
     units: duban.units,
     files: duban.files,
+    watches: duban.watches,
     uploadLimits: edge.uploadLimits ?? defaultUploadLimits,
     events: new EventSender(duban.engine, edge.clock, duban.units, duban.files),
     clock: edge.clock,

@@ -28,6 +28,7 @@ import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import { unlimited } from '../rate-limit/rate-limiter.ts';
 import { CurrentPlan } from '../reports/current-plan.ts';
 import { PlanReader } from '../reports/plan-reader.ts';
+import { TaskWatches } from '../tasks/task-watches.ts';
 import { UserError } from '../user-error.ts';
 import { SessionStore } from '../web/session/session-store.ts';
 import { createLogger } from './create-logger.ts';
@@ -48,6 +49,8 @@ export interface Duban {
   readonly files: FileStore;
   /** The plan as of now (from the report read model) and as of any instant (replayed). */
   readonly plans: PlanReader;
+  /** Each person's watch list (关注). */
+  readonly watches: TaskWatches;
   /** Requests per token per minute, for the database at hand: shared in the database on PostgreSQL, where several servers serve one. */
   readonly rateLimit: RateLimiter;
   /** The one limit on replays, verifications and past-day reports running at once. */
@@ -125,6 +128,7 @@ export async function openDuban(location: string, options: OpenOptions): Promise
     accessLog: new AccessLog(db, options.logger ?? createLogger({ level: 'silent' })),
     files: new FileStore(db),
     plans: new PlanReader(engine, new CurrentPlan(engine)),
+    watches: new TaskWatches(db),
     rateLimit: limit <= 0 ? unlimited : store.dialect === 'postgres' ? new DbRateLimiter(db, limit) : new FixedWindowRateLimiter(limit),
     heavyReads: new HeavyReads(options.heavyReads ?? DEFAULT_HEAVY_READ_LIMITS),
     units: karamayUnits,

@@ -10,6 +10,7 @@ import { notificationsMigration } from './migrations/0004-notifications.ts';
 import { rateLimitMigration } from './migrations/0005-scale-out-rate-limit.ts';
 import { accountsMigration } from './migrations/0006-accounts.ts';
 import { filesMigration } from './migrations/0007-files.ts';
+import { leadersAndCircularsMigration } from './migrations/0014-leaders-and-circulars.ts';
 
 /**
  * The server's migrations, one file each in migrations/, by the name its databases recorded. A
@@ -23,6 +24,7 @@ export const serverMigrationFiles: Readonly<Record<string, (dialect: Dialect) =>
   '0005-scale-out-rate-limit': rateLimitMigration,
   '0006-accounts': accountsMigration,
   '0007-files': filesMigration,
+  '0014-leaders-and-circulars': leadersAndCircularsMigration,
 };
 
 function serverMigrations(dialect: Dialect): MigrationProvider {

@@ -13,6 +13,8 @@ export const problemKinds = {
   unauthorized: { status: 401, code: 'unauthorized', title: '未认证或令牌无效' },
   forbidden: { status: 403, code: 'forbidden', title: '无权执行此操作' },
   forbiddenPage: { status: 403, code: 'forbidden', title: '无权访问此页面' },
+  forbiddenWatch: { status: 403, code: 'forbidden', title: '关注任务须以本人账号登录（领导或办公室工作人员）' },
+  watchListFull: { status: 422, code: 'watch-list-full', title: '关注的任务已达上限，请先取消部分关注' },
   forbiddenNotifications: { status: 403, code: 'forbidden', title: '无权查看其他单位的通知' },
   forgedRequest: { status: 403, code: 'forged-request', title: '请求来源无效，请刷新页面后重试' },
   notFound: { status: 404, code: 'not-found', title: '资源不存在' },
