@@ -10,6 +10,7 @@ import { accountRoutes } from './routes/account-routes.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
 import { taskPageRoutes } from './routes/task-page-routes.ts';
 import { unitPageRoutes } from './routes/unit-page-routes.ts';
+import { leaderPageRoutes } from './routes/leader-page-routes.ts';
 import { webSecurityHeaders } from './security-headers.ts';
 import type { WebAsset } from './view/web-assets.ts';
 import { webAssets } from './view/web-assets.ts';
@@ -29,7 +30,7 @@ function serveAsset(asset: WebAsset): RequestHandler {
 }
 
 /** The pages that show what the API's reads show (the log, past days, the tasks, the reports, the notices): their reads are recorded alike. */
-const PAGE_READS = /^\/(audit|history|tasks|dashboard|queue|ledger|assessment|circular|notifications)(\/|\?|\.|$)/i;
+const PAGE_READS = /^\/(audit|history|tasks|dashboard|queue|ledger|assessment|circular|circulars|notifications|watching)(\/|\?|\.|$)/i;
 
 /**
  * A signed-in viewer's requests count against the token its session stands for (one budget, whether
@@ -55,7 +56,7 @@ export const webRoutes: RouteModule = (deps) => (router) => {
   web.get('/assets/duban.js', serveAsset(webAssets.js));
   web.get(['/assets/favicon.svg', '/favicon.ico'], serveAsset(webAssets.icon));
   web.use(...formBody(), loadViewer(deps.sessions, deps.clock), rateLimit(deps.rateLimit, deps.clock, pageBudget), recordAccess(deps.accessLog, deps.clock, (res) => viewerOf(res)?.principal, PAGE_READS));
-  for (const routes of [sessionRoutes, accountRoutes, adminRoutes, taskPageRoutes, dashboardRoutes, officePageRoutes, unitPageRoutes, reviewPageRoutes]) routes(deps)(web);
+  for (const routes of [sessionRoutes, accountRoutes, adminRoutes, leaderPageRoutes, taskPageRoutes, dashboardRoutes, officePageRoutes, unitPageRoutes, reviewPageRoutes]) routes(deps)(web);
   web.use(pageNotFound());
   web.use(webErrors(deps.logger));
   router.use(web);

@@ -7,6 +7,7 @@ import { findVisibleTask } from '../../tasks/find-visible-task.ts';
 import type { FieldIssue, HttpProblem } from '../../http/http-problem.ts';
 import { presentTask } from '../../tasks/present-task.ts';
 import { actorOf } from '../../auth/principal.ts';
+import { readers } from '../../auth/readers.ts';
 import { toProblem } from '../../http/problem-details.ts';
 import { validateInput } from '../../http/validate-input.ts';
 import { taskHref } from '../view/badges.ts';
@@ -75,7 +76,7 @@ const formFields = z.strictObject({
  * refusal shows the page again with the typed values and the errors, success redirects (303) back.
  */
 export const taskPageRoutes: RouteModule = (deps) => (router) => {
-  const { engine, events, plans, units, clock } = deps;
+  const { engine, events, plans, units, clock, watches } = deps;
   // REASSIGN offers the registry's units a task may be led by: not collectives, which stand for several.
   const registryUnits = units.units.filter((unit) => unit.kind !== 'collective').map((unit) => unit.name);
 
@@ -83,7 +84,10 @@ export const taskPageRoutes: RouteModule = (deps) => (router) => {
     const actor = actorOf(viewer.principal);
     const task = presentTask(engine, instance, actor, clock.now());
     const { svg, transitions } = workflowDiagram(engine.definitionOf(instance), instance.snapshot.value);
+    const account = viewer.principal.account;
+    const watcher = account !== undefined && (readers.watchers as readonly string[]).includes(viewer.principal.role);
     return taskPage({
+      ...(watcher ? { watching: await watches.isWatched(account.id, instance.id) } : {}),
       viewer,
       task,
       history: await engine.history(instance.id),
