@@ -1,4 +1,4 @@
-import type { LeanEntry } from '@duban/engine';
+import type { AuditEntry, LeanEntry } from '@duban/engine';
 import { CREATE_EVENT } from '@duban/engine';
 import { endOfDayShanghai } from '@duban/reform-task';
 import { SharedValues } from './shared-values.ts';
@@ -14,7 +14,8 @@ export type SupervisionKind =
   | 'commendation'
   | 'warning'
   | 'interview-held'
-  | 'extension-approved';
+  | 'extension-approved'
+  | 'instruction';
 
 /** One supervision fact, with the task's parties as they stood when the entry was written. */
 export interface SupervisionEvent {
@@ -35,6 +36,8 @@ export interface SupervisionEvent {
   readonly onTime: boolean;
   /** The reason, message or receiving body the entry carries, when it carries one. */
   readonly detail: string | null;
+  /** For `instruction`: the leader who wrote it, as the log names the account. */
+  readonly by?: string;
 }
 
 interface Tracked {
@@ -66,7 +69,7 @@ interface CreateInput {
 export class SupervisionFold {
   /** The entry types whose payload `add` reads: a reader of the log may leave out every other's (LeanEntry). */
   static readonly payloadTypes: readonly string[] = [
-    CREATE_EVENT, 'VERIFY', 'REJECT', 'CLOSE', 'URGE', 'ESCALATE', 'RECORD_INTERVIEW', 'REFER', 'REQUEST_EXTENSION', 'DECIDE_EXTENSION', 'REASSIGN',
+    CREATE_EVENT, 'VERIFY', 'REJECT', 'CLOSE', 'URGE', 'ESCALATE', 'RECORD_INTERVIEW', 'REFER', 'REQUEST_EXTENSION', 'DECIDE_EXTENSION', 'REASSIGN', 'INSTRUCT',
   ];
 
   readonly events: SupervisionEvent[] = [];
@@ -95,8 +98,9 @@ export class SupervisionFold {
     }
     const task = this.tracked.get(entry.instanceId);
     if (task === undefined) return false;
-    const emit = (kind: SupervisionKind, detail: string | null, onTime = false) =>
+    const emit = (kind: SupervisionKind, detail: string | null, onTime = false, by?: string) =>
       this.events.push({
+        ...(by === undefined ? {} : { by }),
         kind,
         seq: entry.seq,
         at,
@@ -155,6 +159,10 @@ export class SupervisionFold {
         task.pendingUntil = null;
         break;
       }
+      case 'INSTRUCT':
+        // A lean entry (the read model's) carries no actor: the leader's name is only on a whole entry.
+        emit('instruction', text(payload['text']), false, ('actor' in entry ? (entry as AuditEntry).actor.account?.name : undefined) ?? '领导');
+        break;
       case 'REASSIGN':
         task.leadUnits = this.values.share(payload['leadUnits'] as string[]);
         break;

@@ -38,7 +38,10 @@ export function circularHtml(circular: Circular): string {
     html`<h1>${circular.title}</h1>`,
     html`<p class="addressees">${circular.addressees}：</p>`,
     ...paragraphs([circular.opening]),
-    section(circularHeadings.overview, paragraphs(sections.overview)),
+    section(circularHeadings.overview, [
+      ...paragraphs(sections.overview),
+      ...(sections.instructions.items.length === 0 ? [] : [...paragraphs([sections.instructions.intro]), ...items(sections.instructions.items)]),
+    ]),
     section(circularHeadings.completed, [...paragraphs([sections.completed.intro]), ...items(sections.completed.tasks.map(circularTaskText))]),
     section(circularHeadings.overdue, [...paragraphs([sections.overdue.intro]), ...items(sections.overdue.tasks.map(circularTaskText))]),
     section(circularHeadings.commended, [...paragraphs([sections.commended.intro]), ...items(sections.commended.units.map(circularUnitText))]),

@@ -10,6 +10,7 @@ export function circularMarkdown(circular: Circular): string {
     md(circular.opening),
     `## ${circularHeadings.overview}`,
     ...sections.overview.map(md),
+    ...(sections.instructions.items.length === 0 ? [] : [md(sections.instructions.intro), ...list(sections.instructions.items.map((item) => `- ${md(item)}`))]),
     `## ${circularHeadings.completed}`,
     md(sections.completed.intro),
     ...list(sections.completed.tasks.map(taskLine)),
