@@ -154,6 +154,17 @@ export const circularQuery = z.strictObject({
   format: z.enum(['md', 'html']).optional().describe('md (text/markdown, default) or html (text/html, printable)'),
 });
 
+/** `POST /api/reports/circulars`: the period of the circular to issue. */
+export const issueCircularBody = z.strictObject({
+  from: periodParam.describe('first day (YYYY-MM-DD) or month (YYYY-MM) of the period'),
+  to: periodParam.describe('last day (YYYY-MM-DD) or month (YYYY-MM) of the period, not after today'),
+});
+
+/** `GET /api/reports/circulars/:id`: the issued circular as JSON (default), Markdown, printable HTML or Word. */
+export const issuedCircularQuery = z.strictObject({
+  format: z.enum(['json', 'md', 'html', 'docx']).optional().describe('json (default), md, html (printable) or docx (Word, for editing)'),
+});
+
 const count = z.number().int();
 const tallyShape = { total: count, closed: count, verified: count, overdue: count, red: count, yellow: count, green: count };
 

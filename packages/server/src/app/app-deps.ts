@@ -16,6 +16,8 @@ import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import type { PlanReader } from '../reports/plan-reader.ts';
 import { EventSender } from '../tasks/send-event.ts';
 import type { TaskWatches } from '../tasks/task-watches.ts';
+import type { CircularRegister } from '../reports/circular/circular-register.ts';
+import { DEFAULT_CIRCULAR_PREFIX } from '../reports/circular/circular-register.ts';
 import type { Clock } from '../time/clock.ts';
 import type { SessionStore } from '../web/session/session-store.ts';
 import type { Duban } from './open-duban.ts';
@@ -40,6 +42,9 @@ export interface AppDeps {
   readonly files: FileStore;
   /** Each person's watch list (关注). */
   readonly watches: TaskWatches;
+  /** The register of issued circulars (发文登记) and the deployment's number prefix (文号, e.g. 克改办通). */
+  readonly circulars: CircularRegister;
+  readonly circularPrefix: string;
   /** How large a file and a submission may be. */
   readonly uploadLimits: UploadLimits;
   /** The one way an event is sent, from the API and from the pages. */
@@ -61,7 +66,7 @@ export interface AppDeps {
 /** The app's dependencies on an open database, with the server's clock, logger, audit key and proxy setting. */
 export function appDeps(
   duban: Duban,
-  edge: { clock: Clock; logger: Logger; auditKey: AuditKey; trustProxy?: number | string | undefined; uploadLimits?: UploadLimits | undefined },
+  edge: { clock: Clock; logger: Logger; auditKey: AuditKey; trustProxy?: number | string | undefined; uploadLimits?: UploadLimits | undefined; circularPrefix?: string | undefined },
 ): AppDeps {
   return {
     engine: duban.engine,
@@ -77,6 +82,8 @@ export function appDeps(
     units: duban.units,
     files: duban.files,
     watches: duban.watches,
+    circulars: duban.circulars,
+    circularPrefix: edge.circularPrefix ?? DEFAULT_CIRCULAR_PREFIX,
     uploadLimits: edge.uploadLimits ?? defaultUploadLimits,
     events: new EventSender(duban.engine, edge.clock, duban.units, duban.files),
     clock: edge.clock,

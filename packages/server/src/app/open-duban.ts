@@ -29,6 +29,7 @@ import { unlimited } from '../rate-limit/rate-limiter.ts';
 import { CurrentPlan } from '../reports/current-plan.ts';
 import { PlanReader } from '../reports/plan-reader.ts';
 import { TaskWatches } from '../tasks/task-watches.ts';
+import { CircularRegister } from '../reports/circular/circular-register.ts';
 import { UserError } from '../user-error.ts';
 import { SessionStore } from '../web/session/session-store.ts';
 import { createLogger } from './create-logger.ts';
@@ -51,6 +52,8 @@ export interface Duban {
   readonly plans: PlanReader;
   /** Each person's watch list (关注). */
   readonly watches: TaskWatches;
+  /** The register of issued circulars (发文登记). */
+  readonly circulars: CircularRegister;
   /** Requests per token per minute, for the database at hand: shared in the database on PostgreSQL, where several servers serve one. */
   readonly rateLimit: RateLimiter;
   /** The one limit on replays, verifications and past-day reports running at once. */
@@ -129,6 +132,7 @@ export async function openDuban(location: string, options: OpenOptions): Promise
     files: new FileStore(db),
     plans: new PlanReader(engine, new CurrentPlan(engine)),
     watches: new TaskWatches(db),
+    circulars: new CircularRegister(db, store.dialect),
     rateLimit: limit <= 0 ? unlimited : store.dialect === 'postgres' ? new DbRateLimiter(db, limit) : new FixedWindowRateLimiter(limit),
     heavyReads: new HeavyReads(options.heavyReads ?? DEFAULT_HEAVY_READ_LIMITS),
     units: karamayUnits,

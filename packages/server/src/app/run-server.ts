@@ -42,6 +42,8 @@ export interface ServerOptions {
   readonly heavyReads?: HeavyReadLimits;
   /** Express's `trust proxy` (see AppDeps.trustProxy); off by default. */
   readonly trustProxy?: number | string;
+  /** The number prefix of issued circulars (文号), e.g. 克改办通; DEFAULT_CIRCULAR_PREFIX by default. */
+  readonly circularPrefix?: string;
 }
 
 /** A server that is listening. */
@@ -84,7 +86,7 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
     await checkpoints.start();
     webhooks = new WebhookDispatcher(engine.store.kysely as Kysely<ServerDatabase>, options.clock, options.logger);
     webhooks.start();
-    const app = createApp(appDeps(duban, { clock: options.clock, logger: options.logger, auditKey: signer, trustProxy: options.trustProxy }));
+    const app = createApp(appDeps(duban, { clock: options.clock, logger: options.logger, auditKey: signer, trustProxy: options.trustProxy, circularPrefix: options.circularPrefix }));
     server = app.listen(options.port, options.host);
     // A client that trickles its headers or body is cut off instead of holding a socket forever.
     server.headersTimeout = 10_000;

@@ -27,6 +27,8 @@ export const readers = {
   circular: ['office', 'leader', 'reviewer', 'admin', 'unit'],
   /** The assessment page (/assessment): plan-wide for the office, reviewers and admins; a unit sees only its own row and reasons. */
   assessment: ['office', 'leader', 'reviewer', 'admin', 'unit'],
+  /** Who issues a circular (印发通报, POST /api/reports/circulars, /circular/issue): the office. */
+  issueCirculars: ['office'],
   /** A person's watch list (关注, /watching, /api/watches): leaders and the office, each its own, by account. */
   watchers: ['leader', 'office'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -20,6 +20,7 @@ export const problemKinds = {
   notFound: { status: 404, code: 'not-found', title: '资源不存在' },
   pageNotFound: { status: 404, code: 'not-found', title: '页面不存在' },
   taskNotFound: { status: 404, code: 'task-not-found', title: '任务不存在' },
+  circularNotFound: { status: 404, code: 'circular-not-found', title: '通报不存在' },
   notificationNotFound: { status: 404, code: 'notification-not-found', title: '通知不存在' },
   transitionNotAllowed: { status: 409, code: 'transition-not-allowed', title: '当前状态不允许此操作' },
   instanceConflict: { status: 409, code: 'instance-conflict', title: '任务已存在且内容不同' },

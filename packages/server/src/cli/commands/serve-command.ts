@@ -11,6 +11,7 @@ import { keyDirOption } from '../key-dir-option.ts';
 import { envLogger } from '../env-logger.ts';
 import { serveUntilSignal } from '../serve-until-signal.ts';
 import { trustedProxies, trustProxyOption } from '../trust-proxy-option.ts';
+import { isCircularPrefix } from '../../reports/circular/circular-register.ts';
 import { UsageError } from '../usage-error.ts';
 
 /** Default requests per token per minute. */
@@ -18,7 +19,7 @@ export const DEFAULT_RATE_LIMIT = 600;
 
 /**
  * `serve --db … [--port N] [--host ADDR] [--plan FILE] [--clock ISO] [--rate-limit N] [--timer-interval S]
- * [--checkpoint-seconds S] [--checkpoint-every N] [--checkpoint-minutes T] [--heavy-reads N] [--key-dir DIR] [--trust-proxy VALUE]`.
+ * [--checkpoint-seconds S] [--checkpoint-every N] [--checkpoint-minutes T] [--heavy-reads N] [--key-dir DIR] [--trust-proxy VALUE] [--circular-prefix TEXT]`.
  */
 export async function serveCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(
@@ -37,6 +38,7 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
       'heavy-reads': { type: 'string' },
       'key-dir': { type: 'string' },
       'trust-proxy': { type: 'string' },
+      'circular-prefix': { type: 'string' },
     },
     { min: 0, max: 0, names: '' },
   );
@@ -56,6 +58,8 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
   const heavyReads = { running: heavyRunning, queued: heavyRunning === 0 ? 0 : DEFAULT_HEAVY_READ_LIMITS.queued };
   const keyDir = keyDirOption(values['key-dir']);
   const trustProxy = trustProxyOption(values['trust-proxy']);
+  const circularPrefix = values['circular-prefix'];
+  if (circularPrefix !== undefined && !isCircularPrefix(circularPrefix)) throw new UsageError(`--circular-prefix must be 1 to 20 characters without spaces or 〔〕, e.g. 克改办通; got ${JSON.stringify(circularPrefix)}`);
   const clock = values.clock === undefined ? systemClock : new SimulatedClock(instant(values.clock, '--clock').toISOString());
   const logger = envLogger();
   const plan = values.plan === undefined ? undefined : await loadPlanFile(values.plan);
@@ -72,6 +76,7 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
     ...(keyDir === undefined ? {} : { keyDir }),
     ...(plan === undefined ? {} : { plan }),
     ...(trustProxy === undefined ? {} : { trustProxy }),
+    ...(circularPrefix === undefined ? {} : { circularPrefix }),
   });
   const where = isPostgresUrl(db) ? 'PostgreSQL' : db;
   io.err(`duban: serving ${where} at ${server.url}${server.imported === undefined ? '' : ` (plan ${plan?.planId}: ${server.imported.created.length} tasks created, ${server.imported.existing.length} already there)`}`);

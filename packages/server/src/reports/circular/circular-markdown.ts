@@ -6,6 +6,7 @@ export function circularMarkdown(circular: Circular): string {
   const { sections } = circular;
   const blocks = [
     `# ${md(circular.title)}`,
+    ...(circular.number === undefined ? [] : [md(circular.number)]),
     `${md(circular.addressees)}：`,
     md(circular.opening),
     `## ${circularHeadings.overview}`,

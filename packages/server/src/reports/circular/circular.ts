@@ -38,6 +38,8 @@ export interface CircularUnit {
 /** A 通报 (circular) on the reform tasks over a period, as data; render it with circularMarkdown or circularHtml. */
 export interface Circular {
   readonly title: string;
+  /** The number (文号) it was issued under, e.g. 克改办通〔2023〕3号; absent on a draft. */
+  readonly number?: string;
   readonly addressees: string;
   readonly opening: string;
   readonly period: { readonly from: string; readonly to: string };
