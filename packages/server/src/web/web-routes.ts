@@ -11,6 +11,7 @@ import { adminRoutes } from './routes/admin-routes.ts';
 import { taskPageRoutes } from './routes/task-page-routes.ts';
 import { unitPageRoutes } from './routes/unit-page-routes.ts';
 import { leaderPageRoutes } from './routes/leader-page-routes.ts';
+import { circularPageRoutes } from './routes/circular-page-routes.ts';
 import { webSecurityHeaders } from './security-headers.ts';
 import type { WebAsset } from './view/web-assets.ts';
 import { webAssets } from './view/web-assets.ts';
@@ -56,7 +57,7 @@ export const webRoutes: RouteModule = (deps) => (router) => {
   web.get('/assets/duban.js', serveAsset(webAssets.js));
   web.get(['/assets/favicon.svg', '/favicon.ico'], serveAsset(webAssets.icon));
   web.use(...formBody(), loadViewer(deps.sessions, deps.clock), rateLimit(deps.rateLimit, deps.clock, pageBudget), recordAccess(deps.accessLog, deps.clock, (res) => viewerOf(res)?.principal, PAGE_READS));
-  for (const routes of [sessionRoutes, accountRoutes, adminRoutes, leaderPageRoutes, taskPageRoutes, dashboardRoutes, officePageRoutes, unitPageRoutes, reviewPageRoutes]) routes(deps)(web);
+  for (const routes of [sessionRoutes, accountRoutes, adminRoutes, leaderPageRoutes, taskPageRoutes, dashboardRoutes, officePageRoutes, circularPageRoutes, unitPageRoutes, reviewPageRoutes]) routes(deps)(web);
   web.use(pageNotFound());
   web.use(webErrors(deps.logger));
   router.use(web);

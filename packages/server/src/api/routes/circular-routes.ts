@@ -8,13 +8,12 @@ import { attachmentDisposition } from '../../http/content-disposition.ts';
 import { heavyRead } from '../../http/heavy-reads.ts';
 import { invalidFields, problem } from '../../http/problems.ts';
 import { validateInput } from '../../http/validate-input.ts';
-import { circular, circularHtml, circularMarkdown } from '../../reports/index.ts';
+import { circularHtml, circularMarkdown } from '../../reports/index.ts';
 import { circularDocx } from '../../reports/circular/circular-docx.ts';
-import { circularRecipients } from '../../reports/circular/circular-recipients.ts';
+import { issueCircular, membersOf } from '../../reports/circular/issue-circular.ts';
 import type { IssuedCircular } from '../../reports/circular/circular-register.ts';
 import { CircularKeyReused } from '../../reports/circular/circular-register.ts';
 import { AsOfError, reportPeriod } from '../../time/as-of.ts';
-import { periodEnd } from '../../time/calendar.ts';
 import { idempotencyKeyHeader, issueCircularBody, issuedCircularQuery, noQuery } from '../schemas.ts';
 
 /** An issued circular as the API lists it: everything but its content. Pure. */
@@ -54,14 +53,10 @@ export const circularRoutes: RouteModule = ({ plans, clock, units, heavyReads, c
       throw error;
     }
     const principal = principalOf(res);
-    const plan = await plans.facts({ at: new Date(periodEnd(period)), now: false });
-    const draft = circular(period, plan.tasks, plan.events);
-    const recipients = circularRecipients(draft, (name) => units.units.find((unit) => unit.name === name)?.members ?? []);
     try {
-      const { issued, created } = await circulars.issue({
+      const { issued, created } = await issueCircular(plans, circulars, membersOf(units), {
+        period,
         prefix: circularPrefix,
-        circular: draft,
-        units: recipients,
         issuer: { role: principal.role, account: principal.account },
         at: now,
         callerKey: callerKey(principal),

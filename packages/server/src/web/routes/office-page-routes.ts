@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Response } from 'express';
 import type { RouteModule } from '../../app/app-deps.ts';
 import { readers } from '../../auth/readers.ts';
@@ -27,7 +27,7 @@ function chosenPeriod(query: { from?: string | undefined; to?: string | undefine
 }
 
 /** The CSP of the printable circular: nothing but its own inline stylesheet, allowed by its hash. Pure. */
-function circularCsp(document: string): string {
+export function circularCsp(document: string): string {
   const style = /<style>([\s\S]*?)<\/style>/.exec(document)?.[1] ?? '';
   const hash = createHash('sha256').update(style, 'utf8').digest('base64');
   return `default-src 'none'; style-src 'sha256-${hash}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
@@ -81,7 +81,17 @@ export const officePageRoutes: RouteModule = (deps) => (router) => {
     res
       .status(queryStatus(errors))
       .type('html')
-      .send(circularPage({ viewer: signedIn(res), ...typed, today: chosen.today, errors, ...(report === undefined ? {} : { circular: report }) }).text);
+      .send(
+        circularPage({
+          viewer: signedIn(res),
+          ...typed,
+          today: chosen.today,
+          errors,
+          ...(report === undefined ? {} : { circular: report }),
+          // Fresh for each page: the issue form's idempotency key, so a double click issues once.
+          ...((readers.issueCirculars as readonly string[]).includes(signedIn(res).principal.role) ? { issueKey: randomBytes(16).toString('base64url') } : {}),
+        }).text,
+      );
   });
 
   router.get('/circular/view', requireViewer(readers.circular), always, async (req, res) => {

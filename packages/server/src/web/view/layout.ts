@@ -25,7 +25,7 @@ export const navigation: Readonly<Record<Role, readonly NavItem[]>> = {
     { href: '/notifications', label: '我的通知' },
     { href: '/tasks', label: '任务列表' },
     { href: '/assessment', label: '本单位考核' },
-    { href: '/circular', label: '通报' },
+    { href: '/circulars', label: '通报' },
   ],
   office: [
     { href: '/dashboard', label: '全局看板' },
@@ -33,6 +33,7 @@ export const navigation: Readonly<Record<Role, readonly NavItem[]>> = {
     { href: '/tasks', label: '任务列表' },
     { href: '/assessment', label: '考核' },
     { href: '/circular', label: '通报' },
+    { href: '/circulars', label: '已印发通报' },
     { href: '/ledger', label: '台账' },
     { href: '/notifications', label: '已发通知' },
     { href: '/audit', label: '审计核验' },
@@ -42,7 +43,7 @@ export const navigation: Readonly<Record<Role, readonly NavItem[]>> = {
     { href: '/watching', label: '我关注的任务' },
     { href: '/tasks', label: '任务列表' },
     { href: '/assessment', label: '考核' },
-    { href: '/circular', label: '通报' },
+    { href: '/circulars', label: '通报' },
     { href: '/ledger', label: '台账' },
   ],
   reviewer: [
