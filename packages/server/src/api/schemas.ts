@@ -143,6 +143,7 @@ export const reportQuery = z.strictObject({ asOf: reportAsOfParam.optional() });
 
 export const unitsReportQuery = z.strictObject({
   asOf: reportAsOfParam.optional(),
+  period: z.string().max(10).optional().describe('an assessment period: a quarter (2023Q3) or a year (2023); only its facts count; not with asOf'),
   unit: z.string().trim().min(1).max(100).optional().describe('only this unit, with every reason for its score (each scored audit entry)'),
 });
 
@@ -206,6 +207,10 @@ export const assessmentResponse = z.strictObject({
   rulesVersion: z.string(),
   base: z.number(),
   asOf: z.string(),
+  period: z
+    .strictObject({ name: z.string(), from: z.string(), to: z.string() })
+    .optional()
+    .describe('with ?period= only: the quarter or year assessed (only its facts count), its first and last day'),
   units: z.array(
     z.strictObject({
       unit: z.string(),

@@ -5,10 +5,11 @@ import { readers } from '../../auth/readers.ts';
 import { heavyRead, pastAsOf } from '../../http/heavy-reads.ts';
 import { sendPieces } from '../../http/send-pieces.ts';
 import { validateInput } from '../../http/validate-input.ts';
-import { assessUnits, circular, circularHtml, defaultAssessmentRules } from '../../reports/index.ts';
+import { assessmentXlsx, assessUnits, circular, circularHtml, defaultAssessmentRules } from '../../reports/index.ts';
+import { attachmentDisposition } from '../../http/content-disposition.ts';
 import type { LedgerFormat } from '../../reports/ledger/ledger-download.ts';
 import { ledgerDownload } from '../../reports/ledger/ledger-download.ts';
-import { asOf, reportPeriod } from '../../time/as-of.ts';
+import { asOf, assessmentPeriod, reportPeriod } from '../../time/as-of.ts';
 import type { Period } from '../../time/calendar.ts';
 import { periodEnd, shanghaiDate } from '../../time/calendar.ts';
 import { pageTime } from '../page-time.ts';
@@ -18,7 +19,7 @@ import { circularPage } from '../pages/circular-page.ts';
 import { ledgerPage } from '../pages/ledger-page.ts';
 import { queuePage } from '../pages/queue-page.ts';
 import { requireViewer, signedIn } from '../session/web-viewer.ts';
-import { asOfQuery, emptyQuery, periodQuery } from '../web-queries.ts';
+import { asOfQuery, assessmentQuery, emptyQuery, periodQuery } from '../web-queries.ts';
 
 /** The period a circular is for: as asked, by default from the 1st of this month to today. */
 function chosenPeriod(query: { from?: string | undefined; to?: string | undefined }, now: Date): { from: string; to: string; today: string } {
@@ -52,16 +53,39 @@ export const officePageRoutes: RouteModule = (deps) => (router) => {
     res.type('html').send(queuePage(signedIn(res), reported).text);
   });
 
-  router.get('/assessment', requireViewer(readers.assessment), past, async (req, res) => {
-    const { query, errors } = pageQuery(asOfQuery, req.query);
+  /** The assessment a page asks for: as of a day or over a period; refused fields fall back to now, with the message beside them. */
+  const assessmentOf = async (query: { asOf?: string | undefined; period?: string | undefined }, errors: Record<string, string>) => {
     const now = clock.now();
     const today = shanghaiDate(now.getTime());
-    const instant = checkTime(errors, () => asOf(query.asOf, now), () => asOf(undefined, now));
+    const period = query.period === undefined ? undefined : checkTime(errors, () => assessmentPeriod(query.period!, now), () => undefined);
+    const instant = period?.asOf ?? checkTime(errors, () => asOf(query.asOf, now), () => asOf(undefined, now));
     const { tasks, events } = await plans.facts(instant);
-    const assessment = assessUnits(defaultAssessmentRules, tasks, events, instant.at);
+    const assessment = assessUnits(defaultAssessmentRules, tasks, events, instant.at, period === undefined ? {} : { since: period.since, period: { name: period.name, ...period.period } });
+    return { assessment, tasks, today, asOfDay: errors['asOf'] === undefined ? (query.asOf ?? today) : today };
+  };
+  const pastPeriod = heavyRead(deps.heavyReads, (req) => req.query['period'] !== undefined || pastAsOf(clock)(req));
+
+  router.get('/assessment', requireViewer(readers.assessment), pastPeriod, async (req, res) => {
+    const { query, errors } = pageQuery(assessmentQuery, req.query);
+    const { assessment, tasks, today, asOfDay } = await assessmentOf(query, errors);
     const taskIds = new Map(tasks.map((t) => [t.task.number, t.id]));
-    const asOfDay = errors['asOf'] === undefined ? (query.asOf ?? today) : today;
-    res.status(queryStatus(errors)).type('html').send(assessmentPage({ viewer: signedIn(res), assessment, asOfDay, today, taskIds, errors }).text);
+    const period = errors['period'] === undefined ? query.period : undefined;
+    res.status(queryStatus(errors)).type('html').send(assessmentPage({ viewer: signedIn(res), assessment, asOfDay, today, taskIds, errors, ...(period === undefined ? {} : { period }) }).text);
+  });
+
+  router.get('/assessment.xlsx', requireViewer(readers.assessment), pastPeriod, async (req, res) => {
+    const query = validateInput(assessmentQuery, req.query, 'query');
+    const viewer = signedIn(res);
+    const { assessment } = await assessmentOf(query, {});
+    // A unit takes only its own row, with every reason for it.
+    const own = viewer.principal.role === 'unit' ? viewer.principal.unit : null;
+    const scored = own === null ? assessment : { ...assessment, units: assessment.units.filter((u) => u.unit === own) };
+    const day = scored.period?.name ?? shanghaiDate(Date.parse(scored.asOf));
+    res
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .set('Content-Disposition', attachmentDisposition(`考核-${day}.xlsx`, `assessment-${day}.xlsx`))
+      .set('Cache-Control', 'private, no-store')
+      .send(await assessmentXlsx(scored, '“放管服”改革任务督办考核'));
   });
 
   const circularOf = async (period: Period) => {
