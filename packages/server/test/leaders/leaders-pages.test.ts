@@ -19,8 +19,12 @@ describe('a leader on the web pages: the dashboard, a 批示 on a task, the star
   });
   afterAll(() => server.close());
 
-  it('when the leader opens the dashboard, then it shows, and a task offers the leader the form of 领导批示 and of no other event', async () => {
-    expect((await leader.get('/dashboard')).status).toBe(200);
+  it('when the leader opens the dashboard, then it shows with its charts, and a task offers the leader the form of 领导批示 and of no other event', async () => {
+    const dashboard = await leader.get('/dashboard');
+    expect(dashboard.status).toBe(200);
+    // The pictures: each a linked SVG chart with its text alternative.
+    for (const chart of ['chart-trend', 'chart-ranking', 'chart-unit-lights']) expect(dashboard.body).toContain(`aria-labelledby="${chart}-t ${chart}-d"`);
+    expect(dashboard.body).toContain(`href="/tasks?unit=${encodeURIComponent('市发改委')}"`);
     const page = await leader.get(`/tasks/${taskId(3)}`);
     expect(page.status).toBe(200);
     const forms = [...page.body.matchAll(/action="\/tasks\/[^/"]+\/events\/([A-Z_]+)"/g)].map((m) => m[1]);
