@@ -1,4 +1,4 @@
-import type { AuditEntry, LeanEntry } from '@duban/engine';
+import type { LeanEntry } from '@duban/engine';
 import { CREATE_EVENT } from '@duban/engine';
 import { endOfDayShanghai } from '@duban/reform-task';
 import { SharedValues } from './shared-values.ts';
@@ -36,8 +36,6 @@ export interface SupervisionEvent {
   readonly onTime: boolean;
   /** The reason, message or receiving body the entry carries, when it carries one. */
   readonly detail: string | null;
-  /** For `instruction`: the leader who wrote it, as the log names the account. */
-  readonly by?: string;
 }
 
 interface Tracked {
@@ -98,9 +96,8 @@ export class SupervisionFold {
     }
     const task = this.tracked.get(entry.instanceId);
     if (task === undefined) return false;
-    const emit = (kind: SupervisionKind, detail: string | null, onTime = false, by?: string) =>
+    const emit = (kind: SupervisionKind, detail: string | null, onTime = false) =>
       this.events.push({
-        ...(by === undefined ? {} : { by }),
         kind,
         seq: entry.seq,
         at,
@@ -160,8 +157,8 @@ export class SupervisionFold {
         break;
       }
       case 'INSTRUCT':
-        // A lean entry (the read model's) carries no actor: the leader's name is only on a whole entry.
-        emit('instruction', text(payload['text']), false, ('actor' in entry ? (entry as AuditEntry).actor.account?.name : undefined) ?? '领导');
+        // Not the leader's name: a lean entry (the read model's) carries no actor, and the facts as of now must equal those replayed.
+        emit('instruction', text(payload['text']));
         break;
       case 'REASSIGN':
         task.leadUnits = this.values.share(payload['leadUnits'] as string[]);

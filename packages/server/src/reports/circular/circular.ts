@@ -155,7 +155,7 @@ export function circular(period: Period, tasks: readonly TaskFacts[], events: re
   const instructed = inPeriod.filter((event) => event.kind === 'instruction');
   const instructions = {
     intro: instructed.length === 0 ? '' : `本期领导对${new Set(instructed.map((event) => event.taskId)).size}项任务作出批示${instructed.length}次，各有关单位要认真抓好落实：`,
-    items: instructed.map((event) => `${event.by ?? '领导'}${chineseDate(shanghaiDate(event.at))}对第${event.number}项任务批示：${event.detail ?? ''}`),
+    items: instructed.map((event) => `${chineseDate(shanghaiDate(event.at))}领导对第${event.number}项任务批示：${event.detail ?? ''}`),
   };
   const count = (kind: SupervisionEvent['kind']) => inPeriod.filter((event) => event.kind === kind).length;
   const newlyDone = new Set(inPeriod.filter((event) => event.kind === 'verified').map((event) => event.taskId)).size;
