@@ -6,7 +6,7 @@ export { reformTaskEventPayloads, reformTaskEventTypes } from './reform-task-eve
 export type { ReformTaskState } from './reform-task-states.ts';
 export { activeStates, isActiveState, reformTaskStates, timedStates } from './reform-task-states.ts';
 export { eventFieldLabels, eventLabels, evidenceFieldLabels, lightLabels, stateLabels } from './reform-task-labels.ts';
-export type { ExtensionRequest, GrantedExtension, InterviewRecord, ReformTaskContext, ReportingPerson } from './reform-task-context.ts';
+export type { ExtensionRequest, GrantedExtension, Instruction, InterviewRecord, ReformTaskContext, ReportingPerson } from './reform-task-context.ts';
 export { initialContext } from './reform-task-context.ts';
 export type { ReformTaskEvent } from './reform-task-machine.ts';
 export { reformTaskMachine } from './reform-task-machine.ts';

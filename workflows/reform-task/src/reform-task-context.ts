@@ -70,6 +70,18 @@ export type ReformTaskContext = ReformTaskInput & {
    * absent until the first question, so tasks stored before conversations replay unchanged.
    */
   openQuestions?: OpenQuestion[];
+  /**
+   * The latest instruction (领导批示) a leader wrote on the task: absent until the first, so tasks
+   * stored before instructions replay unchanged.
+   */
+  lastInstruction?: Instruction;
+};
+
+/** A leader's instruction (批示): its text, when, and the leader's account as the log names it. */
+export type Instruction = {
+  text: string;
+  at: number;
+  by: { id: number; name: string } | null;
 };
 
 /** A comment that asked units to answer; a unit leaves `waitingFor` when it comments on the task. */

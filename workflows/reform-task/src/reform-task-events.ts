@@ -78,6 +78,7 @@ export const reformTaskEventPayloads = {
   REASSIGN: z.strictObject({ leadUnits: unitNames(1, 50) }),
   CANCEL: z.strictObject({ reason: text(1000) }),
   COMMENT: z.strictObject({ text: text(4000), ask: unitNames(1, 50).optional(), attachments, supersedes }),
+  INSTRUCT: z.strictObject({ text: text(2000) }),
   WARN: z.strictObject({}),
   DEADLINE_PASSED: z.strictObject({}),
 };

@@ -31,6 +31,7 @@ export const eventLabels: Readonly<Record<ReformTaskEventType, string>> = {
   REASSIGN: '调整牵头单位',
   CANCEL: '撤销',
   COMMENT: '工作联系',
+  INSTRUCT: '领导批示',
   WARN: '预警',
   DEADLINE_PASSED: '逾期',
 };
@@ -54,6 +55,7 @@ export const eventFieldLabels: FieldLabels = {
   REASSIGN: { leadUnits: '牵头单位' },
   CANCEL: { reason: '撤销理由' },
   COMMENT: { text: '内容', ask: '请以下单位答复', attachments: '附件', supersedes: '更正作废的材料' },
+  INSTRUCT: { text: '批示内容' },
   WARN: {},
   DEADLINE_PASSED: {},
 };

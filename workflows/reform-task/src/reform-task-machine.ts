@@ -139,6 +139,11 @@ export const reformTaskMachine = setup({
       // Absent rather than empty while nothing was ever asked, so older tasks keep their context as stored.
       return context.openQuestions === undefined && openQuestions.length === 0 ? {} : { openQuestions };
     }),
+    recordInstruction: assign(({ event }) => {
+      assertEvent(event, 'INSTRUCT');
+      const account = event.actor.account;
+      return { lastInstruction: { text: event.payload.text, at: event.at, by: account === undefined ? null : { id: account.id, name: account.name } } };
+    }),
     recordWarning: assign({ warned: true }),
     recordOverdue: assign(({ context }) => ({
       warned: true,
@@ -166,6 +171,7 @@ export const reformTaskMachine = setup({
         REASSIGN: { actions: 'recordReassignment' },
         CANCEL: { target: 'cancelled', actions: 'recordCancellation' },
         COMMENT: { actions: 'recordComment' },
+        INSTRUCT: { actions: 'recordInstruction' },
         WARN: { guard: 'warningIsDue', actions: 'recordWarning' },
         DEADLINE_PASSED: { guard: 'deadlineIsDue', actions: 'recordOverdue' },
       },
@@ -187,6 +193,7 @@ export const reformTaskMachine = setup({
         REASSIGN: { actions: 'recordReassignment' },
         CANCEL: { target: 'cancelled', actions: 'recordCancellation' },
         COMMENT: { actions: 'recordComment' },
+        INSTRUCT: { actions: 'recordInstruction' },
         WARN: { guard: 'warningIsDue', actions: 'recordWarning' },
         DEADLINE_PASSED: { guard: 'deadlineIsDue', actions: 'recordOverdue' },
       },
@@ -203,6 +210,7 @@ export const reformTaskMachine = setup({
         REASSIGN: { actions: 'recordReassignment' },
         CANCEL: { target: 'cancelled', actions: 'recordCancellation' },
         COMMENT: { actions: 'recordComment' },
+        INSTRUCT: { actions: 'recordInstruction' },
       },
     },
     verified: {
@@ -215,6 +223,7 @@ export const reformTaskMachine = setup({
         REASSIGN: { actions: 'recordReassignment' },
         CANCEL: { target: 'cancelled', actions: 'recordCancellation' },
         COMMENT: { actions: 'recordComment' },
+        INSTRUCT: { actions: 'recordInstruction' },
       },
     },
     interview: {
@@ -227,6 +236,7 @@ export const reformTaskMachine = setup({
         REASSIGN: { actions: 'recordReassignment' },
         CANCEL: { target: 'cancelled', actions: 'recordCancellation' },
         COMMENT: { actions: 'recordComment' },
+        INSTRUCT: { actions: 'recordInstruction' },
       },
     },
     closed: { type: 'final', entry: 'enterState' },

@@ -23,7 +23,7 @@ export type Light = 'green' | 'yellow' | 'red' | 'none';
  * Who may ever send each event: the one place this is written. The machine (reform-task-machine.ts) holds
  * the state rules only, when an event is accepted; the engine asks `authorize` before the machine.
  */
-export const eventSenders: Readonly<Record<ReformTaskEventType, readonly ('lead' | 'party' | 'office' | 'system')[]>> = {
+export const eventSenders: Readonly<Record<ReformTaskEventType, readonly ('lead' | 'party' | 'office' | 'leader' | 'system')[]>> = {
   START: ['lead'],
   PROGRESS: ['party'],
   REPORT: ['lead'],
@@ -39,6 +39,7 @@ export const eventSenders: Readonly<Record<ReformTaskEventType, readonly ('lead'
   REASSIGN: ['office'],
   CANCEL: ['office'],
   COMMENT: ['office', 'party'],
+  INSTRUCT: ['leader'],
   WARN: ['system'],
   DEADLINE_PASSED: ['system'],
 };
@@ -56,6 +57,9 @@ export function authorize(actor: Actor, type: string, snapshot: ReformTaskSnapsh
       case 'office':
       case 'system':
         return actor.role === sender;
+      case 'leader':
+        // A 批示 names the leader who wrote it: only a person's account, never a service token.
+        return actor.role === 'leader' && actor.account !== undefined;
       case 'lead':
         return isLeadActor(snapshot.context, actor);
       case 'party':
@@ -64,10 +68,10 @@ export function authorize(actor: Actor, type: string, snapshot: ReformTaskSnapsh
   });
 }
 
-/** Office, reviewers, admins and the system see every task; a unit sees the tasks it is a party to. Pure. */
+/** Office, leaders, reviewers, admins and the system see every task; a unit sees the tasks it is a party to. Pure. */
 export function visibleTo(actor: Actor, snapshot: { readonly context: Pick<ReformTaskContext, 'leadUnits' | 'responsibleUnits' | 'collectives'> }): boolean {
   if (actor.role === 'unit') return isPartyActor(snapshot.context, actor);
-  return ['office', 'reviewer', 'admin', 'system'].includes(actor.role);
+  return ['office', 'leader', 'reviewer', 'admin', 'system'].includes(actor.role);
 }
 
 /**

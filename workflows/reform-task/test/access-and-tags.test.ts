@@ -8,8 +8,8 @@ const snap = (instance: { snapshot: unknown }) => instance.snapshot as ReformTas
 describe('who may see a task', () => {
   const task = snap(created());
 
-  test('given office, reviewer, admin and system, then each sees every task', () => {
-    for (const kind of ['office', 'reviewer', 'admin', 'system'] as const) expect(visibleTo(actors[kind], task), kind).toBe(true);
+  test('given office, leader, reviewer, admin and system, then each sees every task', () => {
+    for (const kind of ['office', 'leader', 'reviewer', 'admin', 'system'] as const) expect(visibleTo(actors[kind], task), kind).toBe(true);
   });
 
   test('given units, then lead, responsible and collective members see it and an unrelated unit does not', () => {
@@ -42,9 +42,14 @@ describe('role rules', () => {
       'CANCEL',
       'COMMENT',
     ]);
+    expect(allowed('leader')).toEqual(['INSTRUCT']);
     expect(allowed('reviewer')).toEqual([]);
     expect(allowed('admin')).toEqual([]);
     expect(allowed('system')).toEqual(['ESCALATE', 'WARN', 'DEADLINE_PASSED']);
+  });
+
+  test('given a leader role without a person\'s account (a service token), then it may not instruct: a 批示 names its leader', () => {
+    expect(authorize({ role: 'leader', unit: null }, 'INSTRUCT', task)).toBe(false);
   });
 
   test('given an unknown event type, then nobody may send it', () => {

@@ -19,6 +19,7 @@ const shapes: Readonly<Record<ReformTaskEventType, { required: readonly string[]
   DECIDE_EXTENSION: { required: ['approve'], maxText: { note: 1000 } },
   REASSIGN: { required: ['leadUnits'], maxText: {} },
   COMMENT: { required: ['text'], maxText: { text: 4000 } },
+  INSTRUCT: { required: ['text'], maxText: { text: 2000 } },
   CANCEL: { required: ['reason'], maxText: { reason: 1000 } },
   WARN: { required: [], maxText: {} },
   DEADLINE_PASSED: { required: [], maxText: {} },

@@ -56,6 +56,7 @@ const table: readonly Row[] = [
   { event: 'REASSIGN', who: ['office'], from: ACTIVE, to: 'same' },
   { event: 'CANCEL', who: ['office'], from: ACTIVE, to: 'cancelled' },
   { event: 'COMMENT', who: ['office', ...PARTIES], from: ACTIVE, to: 'same' },
+  { event: 'INSTRUCT', who: ['leader'], from: ACTIVE, to: 'same' },
   { event: 'WARN', who: ['system'], from: ['assigned', 'in_progress'], when: ['warnDue'], to: 'same' },
   { event: 'DEADLINE_PASSED', who: ['system'], from: ['assigned', 'in_progress'], when: ['deadlineDue'], to: 'same' },
 ];

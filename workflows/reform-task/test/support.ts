@@ -13,7 +13,7 @@ export const CREATED = EARLY - 10 * DAY;
 
 export const DISTRICTS = ['独山子区人民政府', '克拉玛依区人民政府', '白碱滩区人民政府', '乌尔禾区人民政府'];
 
-export type ActorKind = 'lead' | 'responsible' | 'district' | 'unrelated' | 'office' | 'reviewer' | 'admin' | 'system';
+export type ActorKind = 'lead' | 'responsible' | 'district' | 'unrelated' | 'office' | 'leader' | 'reviewer' | 'admin' | 'system';
 
 export const actors: Readonly<Record<ActorKind, Actor>> = {
   lead: { role: 'unit', unit: '市林草局' },
@@ -21,6 +21,7 @@ export const actors: Readonly<Record<ActorKind, Actor>> = {
   district: { role: 'unit', unit: '白碱滩区人民政府' },
   unrelated: { role: 'unit', unit: '市卫健委' },
   office: { role: 'office', unit: null },
+  leader: { role: 'leader', unit: null, account: { id: 7, name: '王副市长' } },
   reviewer: { role: 'reviewer', unit: null },
   admin: { role: 'admin', unit: null },
   system: SYSTEM_ACTOR,
@@ -68,6 +69,7 @@ export const validPayloads: Readonly<Record<ReformTaskEventType, JsonObject>> = 
   REASSIGN: { leadUnits: ['市林草局', '市自然资源局'] },
   CANCEL: { reason: '任务已由上级调整' },
   COMMENT: { text: '请补充区级落实情况', ask: ['白碱滩区人民政府'] },
+  INSTRUCT: { text: '请市林草局主要负责同志亲自推动，月底前见到成效。' },
   WARN: {},
   DEADLINE_PASSED: {},
 };

@@ -5,13 +5,13 @@ export const accountRoles = ['unit-staff', 'office-staff', 'reviewer', 'admin', 
 
 export type AccountRole = (typeof accountRoles)[number];
 
-/** What each account role acts as: a leader reads what a reviewer reads and sends no event. */
+/** What each account role acts as: a leader reads the plan-wide views and sends only instructions (批示). */
 export const principalRoleOf: Readonly<Record<AccountRole, Role>> = {
   'unit-staff': 'unit',
   'office-staff': 'office',
   reviewer: 'reviewer',
   admin: 'admin',
-  leader: 'reviewer',
+  leader: 'leader',
 };
 
 /** The Chinese name of each account role, as the pages and the CLI print it. */

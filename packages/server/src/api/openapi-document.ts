@@ -21,6 +21,7 @@ import {
 import { deliveryLogQuery, deliveryLogResponse, dingtalkChannelBody, emailChannelBody, noticeChannelListQuery, noticeChannelListResponse, noticeChannelSchema, noticePeopleResponse, noticePersonBody, noticePersonSchema, wecomChannelBody } from './schemas.ts';
 import { assessmentResponse, circularQuery, notificationListQuery, notificationListResponse, notificationReadAllBody, notificationReadAllResponse, notificationSchema, reportQuery, summaryResponse } from './schemas.ts';
 import { bulkEventBody, bulkEventResponse, inboxQuery, inboxResponse } from './schemas.ts';
+import { issueCircularBody, issuedCircularQuery, unitsReportQuery } from './schemas.ts';
 import { XLSX_TYPE } from '../reports/ledger/ledger-download.ts';
 import {
   accessLogQuery,
@@ -253,7 +254,81 @@ function oversightPaths(security: JsonSchema[]): Record<string, JsonSchema> {
   });
   return {
     '/api/reports/summary': report('counts by state, light, part and lead unit; completion; overdue tasks; supervision activity', ok('Summary', 'the summary')),
-    '/api/reports/units': report('unit assessment (考核): every unit’s score with a reason per point', ok('Assessment', 'scores, highest first')),
+    '/api/reports/units': {
+      get: {
+        summary: 'unit assessment (考核) as of a day or over a quarter or year (?period=2023Q3|2023: only its facts count); a unit gets its own row with its reasons (office, leader, reviewer, admin, unit)',
+        security,
+        parameters: queryParameters(unitsReportQuery),
+        responses: { ...ok('Assessment', 'scores, highest first'), ...problems(401, 403, 422, 429, 503) },
+      },
+    },
+    '/api/reports/units.xlsx': {
+      get: {
+        summary: 'the same assessment as an Excel workbook (sheet 考核, and 明细 with every reason asked for)',
+        security,
+        parameters: queryParameters(unitsReportQuery),
+        responses: { '200': { description: 'attachment 考核-<period or date>.xlsx', content: { [XLSX_TYPE]: { schema: { type: 'string', format: 'binary' } } } }, ...problems(401, 403, 422, 429, 503) },
+      },
+    },
+    '/api/reports/circulars': {
+      post: {
+        summary: "issue the period's circular (印发通报): numbered 文号 (prefix〔year〕n号), registered with its content's SHA-256 in a hash chain, a notice to each unit it names (office)",
+        security,
+        parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: schemaOf(idempotencyKeyHeader, 'input'), description: 'the same key again returns the first issue (200); for another period 422' }],
+        requestBody: { required: true, content: { 'application/json': { schema: schemaOf(issueCircularBody, 'input') } } },
+        responses: {
+          '201': { description: 'issued: { id, number, prefix, year, sequence, period, title, issuedAt, issuedBy, units, contentSha256, prevHash, hash }', content: { 'application/json': { schema: { type: 'object' } } } },
+          '200': { description: 'issued already with this Idempotency-Key', content: { 'application/json': { schema: { type: 'object' } } } },
+          ...problems(400, 401, 403, 415, 422, 429, 503),
+        },
+      },
+      get: {
+        summary: 'issued circulars, newest first, without their content (a unit: those naming it)',
+        security,
+        responses: { '200': { description: '{ items: [issued circular] }', content: { 'application/json': { schema: { type: 'object' } } } }, ...problems(401, 403, 429, 503) },
+      },
+    },
+    '/api/reports/circulars/{id}': {
+      get: {
+        summary: 'one issued circular: JSON with its content, Markdown, printable HTML or Word (.docx) (a unit: only one naming it, else 404)',
+        security,
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }, ...queryParameters(issuedCircularQuery)],
+        responses: {
+          '200': {
+            description: 'the issued circular',
+            content: {
+              'application/json': { schema: { type: 'object' } },
+              'text/markdown; charset=utf-8': { schema: { type: 'string' } },
+              'text/html; charset=utf-8': { schema: { type: 'string' } },
+              'application/vnd.openxmlformats-officedocument.wordprocessingml.document': { schema: { type: 'string', format: 'binary' } },
+            },
+          },
+          ...problems(401, 404, 422, 429, 503),
+        },
+      },
+    },
+    '/api/watches': {
+      get: {
+        summary: "the caller's watch list (关注): watched tasks as TaskViews, the most recently watched first (a leader's or office person's account)",
+        security,
+        responses: { '200': { description: '{ items: [TaskView] }', content: { 'application/json': { schema: { type: 'object' } } } }, ...problems(401, 403, 429, 503) },
+      },
+    },
+    '/api/tasks/{id}/watch': {
+      put: {
+        summary: 'watch a task (idempotent; at most 500 a person)',
+        security,
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', additionalProperties: false } } } },
+        responses: { '200': { description: '{ taskId, watching: true }', content: { 'application/json': { schema: { type: 'object' } } } }, ...problems(401, 403, 404, 415, 422, 429, 503) },
+      },
+      delete: {
+        summary: 'stop watching a task (idempotent)',
+        security,
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '200': { description: '{ taskId, watching: false }', content: { 'application/json': { schema: { type: 'object' } } } }, ...problems(401, 403, 404, 429, 503) },
+      },
+    },
     '/api/reports/ledger.csv': report('the ledger (台账) as CSV with a BOM, for Excel and WPS', download('text/csv; charset=utf-8', 'one row per task')),
     '/api/reports/ledger.xlsx': report('the ledger (台账) as an Excel workbook', download(XLSX_TYPE, 'one row per task, lights coloured')),
     '/api/reports/circular': {

@@ -199,6 +199,7 @@ export const reportQuery = z.strictObject({ asOf: reportAsOfParam.optional(), pl
 export const unitsReportQuery = z.strictObject({
   asOf: reportAsOfParam.optional(),
   plan: planParam(),
+  period: z.string().max(10).optional().describe('an assessment period: a quarter (2023Q3) or a year (2023); only its facts count; not with asOf'),
   unit: z.string().trim().min(1).max(100).optional().describe('only this unit, with every reason for its score (each scored audit entry)'),
 });
 
@@ -209,6 +210,17 @@ export const circularQuery = z.strictObject({
   to: periodParam.describe('last day (YYYY-MM-DD) or month (YYYY-MM) of the period, not after today'),
   format: z.enum(['md', 'html']).optional().describe('md (text/markdown, default) or html (text/html, printable)'),
   plan: planParam(),
+});
+
+/** `POST /api/reports/circulars`: the period of the circular to issue. */
+export const issueCircularBody = z.strictObject({
+  from: periodParam.describe('first day (YYYY-MM-DD) or month (YYYY-MM) of the period'),
+  to: periodParam.describe('last day (YYYY-MM-DD) or month (YYYY-MM) of the period, not after today'),
+});
+
+/** `GET /api/reports/circulars/:id`: the issued circular as JSON (default), Markdown, printable HTML or Word. */
+export const issuedCircularQuery = z.strictObject({
+  format: z.enum(['json', 'md', 'html', 'docx']).optional().describe('json (default), md, html (printable) or docx (Word, for editing)'),
 });
 
 const count = z.number().int();
@@ -252,6 +264,10 @@ export const assessmentResponse = z.strictObject({
   rulesVersion: z.string(),
   base: z.number(),
   asOf: z.string(),
+  period: z
+    .strictObject({ name: z.string(), from: z.string(), to: z.string() })
+    .optional()
+    .describe('with ?period= only: the quarter or year assessed (only its facts count), its first and last day'),
   units: z.array(
     z.strictObject({
       unit: z.string(),

@@ -22,6 +22,9 @@ import { Inbox } from '../tasks/inbox.ts';
 import { EventSender } from '../tasks/send-event.ts';
 import type { ServerDatabase } from '../db/server-tables.ts';
 import type { Kysely } from 'kysely';
+import type { TaskWatches } from '../tasks/task-watches.ts';
+import type { CircularRegister } from '../reports/circular/circular-register.ts';
+import { DEFAULT_CIRCULAR_PREFIX } from '../reports/circular/circular-register.ts';
 import type { Clock } from '../time/clock.ts';
 import type { UnitDirectory } from '../units/unit-directory.ts';
 import type { UnitStore } from '../units/unit-store.ts';
@@ -53,6 +56,11 @@ export interface AppDeps {
   readonly search: TaskSearch;
   /** Evidence files: uploads, the bytes, their checks. */
   readonly files: FileStore;
+  /** Each person's watch list (关注). */
+  readonly watches: TaskWatches;
+  /** The register of issued circulars (发文登记) and the deployment's number prefix (文号, e.g. 克改办通). */
+  readonly circulars: CircularRegister;
+  readonly circularPrefix: string;
   /** How large a file and a submission may be. */
   readonly uploadLimits: UploadLimits;
   /** The one way an event is sent, from the API and from the pages. */
@@ -84,7 +92,7 @@ export interface AppDeps {
 /** The app's dependencies on an open database, with the server's clock, logger, audit key and proxy setting. */
 export function appDeps(
   duban: Duban,
-  edge: { clock: Clock; logger: Logger; auditKey: AuditKey; trustProxy?: number | string | undefined; uploadLimits?: UploadLimits | undefined },
+  edge: { clock: Clock; logger: Logger; auditKey: AuditKey; trustProxy?: number | string | undefined; uploadLimits?: UploadLimits | undefined; circularPrefix?: string | undefined },
 ): AppDeps {
   const events = new EventSender(duban.engine, edge.clock, duban.units, duban.files);
   return {
@@ -106,6 +114,9 @@ export function appDeps(
     planRecords: duban.planRecords,
     planImports: duban.planImports,
     files: duban.files,
+    watches: duban.watches,
+    circulars: duban.circulars,
+    circularPrefix: edge.circularPrefix ?? DEFAULT_CIRCULAR_PREFIX,
     uploadLimits: edge.uploadLimits ?? defaultUploadLimits,
     events,
     inbox: new Inbox(duban.plans),

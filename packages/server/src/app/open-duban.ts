@@ -34,6 +34,8 @@ import { PlanRecords } from '../plans/plan-records.ts';
 import { RegistrySettler } from '../plans/unit-settler.ts';
 import { searchIndexHook } from '../tasks/search-index-hook.ts';
 import { TaskSearch } from '../tasks/task-search.ts';
+import { TaskWatches } from '../tasks/task-watches.ts';
+import { CircularRegister } from '../reports/circular/circular-register.ts';
 import { UserError } from '../user-error.ts';
 import { organisationHook } from '../units/organisation-hook.ts';
 import { OrganisationLog } from '../units/organisation-log.ts';
@@ -71,6 +73,10 @@ export interface Duban {
   readonly plans: PlanReader;
   /** Keyword search over the tasks' text (FTS5 trigram / pg_trgm), its index kept in each transition's transaction. */
   readonly search: TaskSearch;
+  /** Each person's watch list (关注). */
+  readonly watches: TaskWatches;
+  /** The register of issued circulars (发文登记). */
+  readonly circulars: CircularRegister;
   /** Requests per token per minute, for the database at hand: shared in the database on PostgreSQL, where several servers serve one. */
   readonly rateLimit: RateLimiter;
   /** The one limit on replays, verifications and past-day reports running at once. */
@@ -181,6 +187,8 @@ export async function openDuban(location: string, options: OpenOptions): Promise
     files: new FileStore(db),
     plans: new PlanReader(engine, new CurrentPlan(engine)),
     search: new TaskSearch(db, store.dialect, engine),
+    watches: new TaskWatches(db),
+    circulars: new CircularRegister(db, store.dialect),
     rateLimit: limit <= 0 ? unlimited : store.dialect === 'postgres' ? new DbRateLimiter(db, limit) : new FixedWindowRateLimiter(limit),
     heavyReads: new HeavyReads(options.heavyReads ?? DEFAULT_HEAVY_READ_LIMITS),
     units,

@@ -53,6 +53,8 @@ export interface ServerOptions {
   readonly smtp?: SmtpSettings;
   /** Tests and development only: group-robot URLs may point at loopback, over http too. */
   readonly allowLoopbackRobots?: boolean;
+  /** The number prefix of issued circulars (文号), e.g. 克改办通; DEFAULT_CIRCULAR_PREFIX by default. */
+  readonly circularPrefix?: string;
 }
 
 /** A server that is listening. */
@@ -101,7 +103,7 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
     webhooks.start();
     channels = new ChannelDispatcher(engine.store.kysely as Kysely<ServerDatabase>, engine.store.dialect, options.clock, options.logger, { mailer, robots: { allowLoopback: duban.allowLoopbackRobots } });
     channels.start();
-    const app = createApp(appDeps(duban, { clock: options.clock, logger: options.logger, auditKey: signer, trustProxy: options.trustProxy }));
+    const app = createApp(appDeps(duban, { clock: options.clock, logger: options.logger, auditKey: signer, trustProxy: options.trustProxy, circularPrefix: options.circularPrefix }));
     server = app.listen(options.port, options.host);
     // A client that trickles its headers or body is cut off instead of holding a socket forever.
     server.headersTimeout = 10_000;

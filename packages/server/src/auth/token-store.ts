@@ -26,7 +26,7 @@ export interface TokenRecord {
 type ApiTokenRow = Selectable<ApiTokenTable>;
 
 /** `dbn_<role>_<32 base64url characters>` (192 random bits). */
-const TOKEN_FORMAT = /^dbn_(office|reviewer|unit|admin)_[A-Za-z0-9_-]{32}$/;
+const TOKEN_FORMAT = /^dbn_(office|reviewer|unit|admin|leader)_[A-Za-z0-9_-]{32}$/;
 
 function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();

@@ -11,7 +11,7 @@ export const USAGE = `Usage: duban <command> [options]
   serve --db FILE|postgres://… [--port N] [--host ADDR] [--plan FILE] [--clock ISO]
         [--units FILE] [--rate-limit N] [--timer-interval SECONDS]
         [--checkpoint-seconds S] [--checkpoint-every N] [--checkpoint-minutes T] [--heavy-reads N]
-        [--key-dir DIR] [--trust-proxy VALUE]
+        [--key-dir DIR] [--trust-proxy VALUE] [--circular-prefix TEXT]
         [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret-file FILE --oidc-claim NAME
          [--oidc-redirect-uri URL]]
         [--smtp-host H --smtp-from ADDR [--smtp-port N] [--smtp-user U --smtp-password-file F]
@@ -85,6 +85,8 @@ ISO is an ISO 8601 instant, e.g. 2023-07-01T00:00:00+08:00; a bare date (2023-07
 --trust-proxy names the reverse proxies whose X-Forwarded-Proto/-For are believed (off by
 default): a hop count, or addresses and subnets separated by commas, or loopback (a proxy on
 this machine); see docs/DEPLOYMENT.md. \`true\` is refused: clients could forge their address.
+--circular-prefix is the deployment's number prefix of issued circulars (文号), e.g. 克改办通
+(the default): circulars are numbered 克改办通〔2023〕1号, 2号, … per year.
 Environment: PORT (start), LOG_LEVEL (trace|debug|info|warn|error|silent; default info),
 DUBAN_DATA_DIR (where start and demo keep their files; default data/), DUBAN_KEY_DIR (as
 --key-dir: the audit signing key's directory, default <db>.keys/; required for postgres://),

@@ -15,6 +15,7 @@ import { plansMigration } from './migrations/0009-plans.ts';
 import { singleSignOnMigration } from './migrations/0010-single-sign-on.ts';
 import { taskSearchMigration } from './migrations/0012-task-search.ts';
 import { noticeChannelsMigration } from './migrations/0013-notice-channels.ts';
+import { leadersAndCircularsMigration } from './migrations/0014-leaders-and-circulars.ts';
 
 /**
  * The server's migrations, one file each in migrations/, by the name its databases recorded. A
@@ -33,6 +34,7 @@ export const serverMigrationFiles: Readonly<Record<string, (dialect: Dialect) =>
   '0010-single-sign-on': singleSignOnMigration,
   '0012-task-search': taskSearchMigration,
   '0013-notice-channels': noticeChannelsMigration,
+  '0014-leaders-and-circulars': leadersAndCircularsMigration,
 };
 
 function serverMigrations(dialect: Dialect): MigrationProvider {

@@ -279,6 +279,42 @@ export interface NoticeDeliveryTable {
   created_at: string;
 }
 
+/** `task_watch`: the tasks a person watches (关注), by account. */
+export interface TaskWatchTable {
+  account_id: number;
+  task_id: string;
+  created_at: string;
+}
+
+/** `circular_issue`: the register of issued circulars (reports/circular/circular-register.ts); each row chained to the one before. */
+export interface CircularIssueTable {
+  id: Generated<number>;
+  /** 文号, e.g. 克改办通〔2023〕3号. */
+  number: string;
+  prefix: string;
+  year: number;
+  sequence: number;
+  period_from: string;
+  period_to: string;
+  title: string;
+  /** The circular as issued (JSON of `Circular`). */
+  content: string;
+  /** Hex SHA-256 of `content`. */
+  content_sha256: string;
+  /** JSON array of the units it names, who may read it. */
+  units: string;
+  issued_at: string;
+  issued_by_role: string;
+  issued_by_account: number | null;
+  issued_by_name: string | null;
+  caller_key: string;
+  idempotency_key: string | null;
+  /** The previous row's hash (64 zeros for the first). */
+  prev_hash: string;
+  /** SHA-256 over prev_hash and the row's fields (circular-register.ts). */
+  hash: string;
+}
+
 /** Every table of the server's. */
 /** The text a keyword search looks through, one row a task (0012; on SQLite also an FTS5 trigram index over it). */
 export interface TaskSearchTable {
@@ -320,4 +356,6 @@ export interface ServerDatabase {
   notice_delivery: NoticeDeliveryTable;
   task_search: TaskSearchTable;
   bulk_request: BulkRequestTable;
+  task_watch: TaskWatchTable;
+  circular_issue: CircularIssueTable;
 }

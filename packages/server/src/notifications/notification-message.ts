@@ -53,6 +53,10 @@ function messageOf(type: NotifiedEvent, entry: Pick<AuditEntry, 'payload' | 'act
         title: `【约谈】第${n}项任务启动约谈`,
         body: `${subject}已${entry.actor.role === 'system' ? '由系统自动' : ''}启动约谈，事由：${text(p['reason'])}。请做好约谈准备。`,
       };
+    case 'INSTRUCT': {
+      const leader = entry.actor.account === undefined ? '领导' : `${entry.actor.account.name}`;
+      return { title: `【领导批示】第${n}项任务`, body: `${leader}对${subject}作出批示：${text(p['text'])}。请认真抓好落实，并及时报送进展。` };
+    }
     case 'REJECT':
       return { title: `【退回】第${n}项任务办结报送被退回`, body: `${subject}的办结报送被退回，理由：${text(p['reason'])}。请补充完善后重新报送。` };
     case 'RECORD_INTERVIEW':

@@ -13,6 +13,7 @@ export const notifiedEvents = {
   WARN: 'parties',
   DEADLINE_PASSED: 'parties',
   ESCALATE: 'parties',
+  INSTRUCT: 'parties',
   REJECT: 'lead',
   RECORD_INTERVIEW: 'lead',
   REFER: 'lead',

@@ -16,7 +16,8 @@ export type SupervisionKind =
   | 'commendation'
   | 'warning'
   | 'interview-held'
-  | 'extension-approved';
+  | 'extension-approved'
+  | 'instruction';
 
 /** One supervision fact, with the task's parties as they stood when the entry was written. */
 export interface SupervisionEvent {
@@ -71,7 +72,7 @@ interface CreateInput {
 export class SupervisionFold {
   /** The entry types whose payload `add` reads: a reader of the log may leave out every other's (LeanEntry). */
   static readonly payloadTypes: readonly string[] = [
-    CREATE_EVENT, 'VERIFY', 'REJECT', 'CLOSE', 'URGE', 'ESCALATE', 'RECORD_INTERVIEW', 'REFER', 'REQUEST_EXTENSION', 'DECIDE_EXTENSION', 'REASSIGN',
+    CREATE_EVENT, 'VERIFY', 'REJECT', 'CLOSE', 'URGE', 'ESCALATE', 'RECORD_INTERVIEW', 'REFER', 'REQUEST_EXTENSION', 'DECIDE_EXTENSION', 'REASSIGN', 'INSTRUCT',
   ];
 
   readonly events: SupervisionEvent[] = [];
@@ -162,6 +163,10 @@ export class SupervisionFold {
         task.pendingUntil = null;
         break;
       }
+      case 'INSTRUCT':
+        // Not the leader's name: a lean entry (the read model's) carries no actor, and the facts as of now must equal those replayed.
+        emit('instruction', text(payload['text']));
+        break;
       case 'REASSIGN':
         task.leadUnits = this.values.share(payload['leadUnits'] as string[]);
         break;

@@ -106,6 +106,35 @@ export function reportPeriod(from: string, to: string, now: Date): Period {
   return period;
 }
 
+/** An assessment period resolved: its days, its first millisecond, and what it is as of (its end, or now while it runs). */
+export interface AssessmentPeriod {
+  /** As asked: `2023Q3` or `2023`. */
+  readonly name: string;
+  readonly period: { readonly from: string; readonly to: string };
+  /** Epoch ms of its first millisecond: facts before it do not count. */
+  readonly since: number;
+  readonly asOf: AsOf;
+}
+
+/**
+ * An assessment period: a quarter `YYYYQn` or a year `YYYY` (Asia/Shanghai days). One that has not
+ * begun is refused; one still running is as of now, an ended one as of its last millisecond. Pure;
+ * throws AsOfError (field `period`).
+ */
+export function assessmentPeriod(text: string, now: Date, field = 'period'): AssessmentPeriod {
+  const match = /^(\d{4})(?:Q([1-4]))?$/.exec(text);
+  if (match === null) throw new AsOfError(field, 'period', `must be a quarter such as 2023Q3 or a year such as 2023, got ${JSON.stringify(text)}`, '考核期间须为季度（如 2023Q3）或年度（如 2023）');
+  const year = match[1]!;
+  const quarter = match[2] === undefined ? undefined : Number(match[2]);
+  const from = quarter === undefined ? `${year}-01` : `${year}-${String(quarter * 3 - 2).padStart(2, '0')}`;
+  const to = quarter === undefined ? `${year}-12` : `${year}-${String(quarter * 3).padStart(2, '0')}`;
+  const bounds = periodBounds({ from, to });
+  if (bounds.start > now.getTime()) {
+    throw new AsOfError(field, 'future', `the period ${text} has not begun (it starts ${bounds.fromDate})`, `考核期间 ${text} 尚未开始`);
+  }
+  return { name: text, period: { from: bounds.fromDate, to: bounds.toDate }, since: bounds.start, asOf: asOfAt(Math.min(bounds.end, now.getTime()), now) };
+}
+
 /** An instant given on the command line: ISO 8601 with its offset, or a bare date meaning 00:00 of that day in Asia/Shanghai. Pure; throws AsOfError. */
 export function parseInstant(text: string, field: string): Date {
   const full = isCalendarDate(text) ? `${text}T00:00:00+08:00` : text;

@@ -48,8 +48,13 @@ export const taskPageQuery = z.strictObject({ done: optional(z.enum(reformTaskEv
 /** Pages as of one day. */
 export const asOfQuery = z.strictObject({ asOf: optional(day) });
 
-/** Reports of one plan (or `all`) as of one day: the assessment, the ledger. */
+/** The ledger of one plan (or `all`) as of one day. */
 export const planAsOfQuery = z.strictObject({ asOf: optional(day), plan });
+
+/** `/assessment` and `/assessment.xlsx`: one plan (or `all`), as of a day or over a quarter or a year (not both). */
+export const assessmentQuery = z
+  .strictObject({ asOf: optional(day), plan, period: optional(z.string({ error: one }).regex(/^\d{4}(Q[1-4])?$/, '须为季度（如 2023Q3）或年度（如 2023）')) })
+  .refine((q) => q.asOf === undefined || q.period === undefined, { path: ['period'], message: '截至日期和考核期间只能填写一项' });
 
 /** `/history`: a day, and optionally a time of day on it. */
 export const historyQuery = z.strictObject({

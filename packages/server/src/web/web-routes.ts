@@ -17,6 +17,8 @@ import { unitPageRoutes } from './routes/unit-page-routes.ts';
 import { noticeChannelPageRoutes } from './routes/notice-channel-page-routes.ts';
 import { inboxPageRoutes } from './routes/inbox-page-routes.ts';
 import { taskListRoutes } from './routes/task-list-routes.ts';
+import { leaderPageRoutes } from './routes/leader-page-routes.ts';
+import { circularPageRoutes } from './routes/circular-page-routes.ts';
 import { webSecurityHeaders } from './security-headers.ts';
 import type { WebAsset } from './view/web-assets.ts';
 import { webAssets } from './view/web-assets.ts';
@@ -36,7 +38,7 @@ function serveAsset(asset: WebAsset): RequestHandler {
 }
 
 /** The pages that show what the API's reads show (the log, past days, the tasks, the reports, the notices): their reads are recorded alike. */
-const PAGE_READS = /^\/(audit|history|tasks|dashboard|queue|inbox|ledger|assessment|circular|notifications|notice-channels|notice-deliveries)(\/|\?|\.|$)/i;
+const PAGE_READS = /^\/(audit|history|tasks|dashboard|queue|inbox|ledger|assessment|circular|circulars|notifications|notice-channels|notice-deliveries|watching)(\/|\?|\.|$)/i;
 
 /**
  * A signed-in viewer's requests count against the token its session stands for (one budget, whether
@@ -62,7 +64,7 @@ export const webRoutes: RouteModule = (deps) => (router) => {
   web.get('/assets/duban.js', serveAsset(webAssets.js));
   web.get(['/assets/favicon.svg', '/favicon.ico'], serveAsset(webAssets.icon));
   web.use(...formBody(), loadViewer(deps.sessions, deps.clock, deps.inbox), rateLimit(deps.rateLimit, deps.clock, pageBudget), recordAccess(deps.accessLog, deps.clock, (res) => viewerOf(res)?.principal, PAGE_READS));
-  for (const routes of [sessionRoutes, ssoRoutes, accountRoutes, adminRoutes, adminUnitRoutes, taskListRoutes, taskFileRoutes, taskPageRoutes, dashboardRoutes, officePageRoutes, inboxPageRoutes, unitPageRoutes, reviewPageRoutes, planImportRoutes, noticeChannelPageRoutes]) routes(deps)(web);
+  for (const routes of [sessionRoutes, ssoRoutes, accountRoutes, adminRoutes, adminUnitRoutes, leaderPageRoutes, taskListRoutes, taskFileRoutes, taskPageRoutes, dashboardRoutes, officePageRoutes, circularPageRoutes, inboxPageRoutes, unitPageRoutes, reviewPageRoutes, planImportRoutes, noticeChannelPageRoutes]) routes(deps)(web);
   web.use(pageNotFound());
   web.use(webErrors(deps.logger));
   router.use(web);

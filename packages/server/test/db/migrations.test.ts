@@ -40,6 +40,7 @@ const landed: Record<string, { sqlite: string; postgres: string }> = {
   '0010-single-sign-on': { sqlite: '8609f81eb38bc8cf', postgres: '8609f81eb38bc8cf' },
   '0012-task-search': { sqlite: '862f2d0748c24ae8', postgres: '941f220008b02708' },
   '0013-notice-channels': { sqlite: '5aa6581bffc79f5b', postgres: '18048d49fc7d7d7d' },
+  '0014-leaders-and-circulars': { sqlite: '8a60615b655e4e22', postgres: '95f310953521f38c' },
 };
 
 describe('the server migrations', () => {

@@ -140,18 +140,18 @@ describe('the office reports through the HTTP API', () => {
       expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       const lines = new TextDecoder().decode(bytes.slice(3)).split('\r\n');
       expect(lines).toEqual([
-        '序号,所属部分,具体举措,任务内容,牵头单位,责任单位,完成时限,当前状态,红黄绿灯,最新进展,核验意见,逾期天数,报送情况,约谈情况',
-        '1,一、持续深化简政放权,（一）构建公平规范的市场规则。,推动市场准入负面清单事项全部实现网上办理。,市发改委,各区人民政府、市级各有关部门,2023年6月底前（现时限 2023-08-31）,已核验,绿灯,2023-08-05 报送办结：清单事项已全部实现网上办理,整改到位,0,按时报送,2023-07-20 约谈，整改时限 2023-08-31',
-        '2,一、持续深化简政放权,（二）深入推进行政审批制度改革。,全面推行告知承诺制。,市市场监管局,市司法局,2023年6月底前,已销号,绿灯,2023-06-20 报送办结：已补充佐证材料,材料齐全，同意,0,按时报送,无',
-        '3,二、不断创新监管机制,（七）推进公正监管。,全面推行“双随机、一公开”监管。,市司法局,各区人民政府,2023年7月底前,推进中,红灯,,,20,,无',
-        '4,三、持续优化政务服务,（十二）提升政务服务效能。,推进“一件事一次办”。,市人社局,市财政局,2023年12月底前,推进中,绿灯,,,0,,无',
+        '序号,所属部分,具体举措,任务内容,牵头单位,责任单位,完成时限,当前状态,红黄绿灯,最新进展,核验意见,逾期天数,报送情况,约谈情况,领导批示',
+        '1,一、持续深化简政放权,（一）构建公平规范的市场规则。,推动市场准入负面清单事项全部实现网上办理。,市发改委,各区人民政府、市级各有关部门,2023年6月底前（现时限 2023-08-31）,已核验,绿灯,2023-08-05 报送办结：清单事项已全部实现网上办理,整改到位,0,按时报送,2023-07-20 约谈，整改时限 2023-08-31,',
+        '2,一、持续深化简政放权,（二）深入推进行政审批制度改革。,全面推行告知承诺制。,市市场监管局,市司法局,2023年6月底前,已销号,绿灯,2023-06-20 报送办结：已补充佐证材料,材料齐全，同意,0,按时报送,无,',
+        '3,二、不断创新监管机制,（七）推进公正监管。,全面推行“双随机、一公开”监管。,市司法局,各区人民政府,2023年7月底前,推进中,红灯,,,20,,无,',
+        '4,三、持续优化政务服务,（十二）提升政务服务效能。,推进“一件事一次办”。,市人社局,市财政局,2023年12月底前,推进中,绿灯,,,0,,无,',
         '',
       ]);
     });
 
     it('when the office downloads the 台账 as of B, then task 3 shows as referred for accountability', async () => {
       const text = await (await get(`/api/reports/ledger.csv?asOf=${DATE_B}`)).text();
-      expect(text.split('\r\n')[3]).toBe('3,二、不断创新监管机制,（七）推进公正监管。,全面推行“双随机、一公开”监管。,市司法局,各区人民政府,2023年7月底前,已移交问责,红灯,,,0,,2023-09-05 移交问责（市纪委监委）');
+      expect(text.split('\r\n')[3]).toBe('3,二、不断创新监管机制,（七）推进公正监管。,全面推行“双随机、一公开”监管。,市司法局,各区人民政府,2023年7月底前,已移交问责,红灯,,,0,,2023-09-05 移交问责（市纪委监委）,');
     });
   });
 
@@ -167,6 +167,7 @@ describe('the office reports through the HTTP API', () => {
       const sheet = workbook.getWorksheet('台账')!;
       expect(sheet.getCell('A1').value).toBe('“放管服”改革任务督办台账（截至2023年9月30日）');
       expect(sheet.getRow(2).getCell(14).value).toBe('约谈情况');
+      expect(sheet.getRow(2).getCell(15).value).toBe('领导批示');
       const row = (n: number) => (sheet.getRow(n).values as unknown[]).slice(1);
       expect(row(3)).toEqual([
         1, '一、持续深化简政放权', '（一）构建公平规范的市场规则。', '推动市场准入负面清单事项全部实现网上办理。', '市发改委', '各区人民政府、市级各有关部门',
@@ -214,7 +215,7 @@ describe('the office reports through the HTTP API', () => {
   describe('who may read them', () => {
     const paths = ['/api/reports/summary', '/api/reports/units', '/api/reports/ledger.csv', '/api/reports/ledger.xlsx', '/api/reports/circular?from=2023-08&to=2023-08'];
 
-    it('when reviewers and admins ask, then they get the reports; when a unit asks, then 403, and without a token 401, as problem details', async () => {
+    it('when reviewers and admins ask, then they get the reports; when a unit asks, then 403 (but its own assessment), and without a token 401, as problem details', async () => {
       const reviewer = await s.token('reviewer');
       const admin = await s.token('admin');
       const unit = await s.token('unit', '市司法局');
@@ -222,6 +223,12 @@ describe('the office reports through the HTTP API', () => {
         expect((await get(path, reviewer)).status, path).toBe(200);
         expect((await get(path, admin)).status, path).toBe(200);
         const refused = await get(path, unit);
+        if (path.startsWith('/api/reports/units')) {
+          // A unit reads its own row of the assessment, and only that.
+          expect(refused.status, path).toBe(200);
+          expect(((await refused.json()) as { units: { unit: string }[] }).units.map((u) => u.unit), path).toEqual(['市司法局']);
+          continue;
+        }
         expect(refused.status, path).toBe(403);
         expect((await problemOf(refused)).title).toBe('无权执行此操作');
         expect((await s.request(path)).status, path).toBe(401);

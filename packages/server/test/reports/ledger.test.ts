@@ -6,10 +6,10 @@ import type { LedgerRow, PlanFacts } from '../../src/reports/index.ts';
 import { csvField, ledgerColumns, ledgerCsv, ledgerRows, ledgerXlsx } from '../../src/reports/index.ts';
 import { DATE_A, DATE_B, endOf, factsAt, runScenario } from './scenario.ts';
 
-const COLUMNS = ['序号', '所属部分', '具体举措', '任务内容', '牵头单位', '责任单位', '完成时限', '当前状态', '红黄绿灯', '最新进展', '核验意见', '逾期天数', '报送情况', '约谈情况'];
+const COLUMNS = ['序号', '所属部分', '具体举措', '任务内容', '牵头单位', '责任单位', '完成时限', '当前状态', '红黄绿灯', '最新进展', '核验意见', '逾期天数', '报送情况', '约谈情况', '领导批示'];
 
-type Values = [number, string, string, string, string, string, string, string, string, string, string, number, string, string];
-const row = (...values: Values): LedgerRow => Object.fromEntries(COLUMNS.map((c, i) => [c, values[i]])) as LedgerRow;
+type Values = [number, string, string, string, string, string, string, string, string, string, string, number, string, string, string?];
+const row = (...values: Values): LedgerRow => Object.fromEntries(COLUMNS.map((c, i) => [c, values[i] ?? ''])) as LedgerRow;
 
 const P1 = '一、持续深化简政放权';
 const P2 = '二、不断创新监管机制';
@@ -26,7 +26,7 @@ describe('the ledger (台账)', () => {
   });
   afterAll(() => engine.close());
 
-  it('has exactly the fourteen Chinese columns, in order', () => {
+  it('has exactly the fifteen Chinese columns, in order', () => {
     expect([...ledgerColumns]).toEqual(COLUMNS);
     for (const r of ledgerRows(atA.tasks, DATE_A)) expect(Object.keys(r)).toEqual(COLUMNS);
   });
@@ -60,6 +60,8 @@ describe('the ledger (台账)', () => {
       序号: 4, 完成时限: '2023年8月底前（现时限 2023-10-31）', 当前状态: '已核验', 红黄绿灯: '绿灯',
       最新进展: '2023-10-20 报送办结：系统已上线运行', 核验意见: '同意办结', 逾期天数: 0, 约谈情况: '无',
     });
+    expect(rows[4]).toMatchObject({ 序号: 5, 领导批示: '2023-10-28 王副市长：“一件事一次办”要在全市推开。' });
+    expect(rows[0]!.领导批示).toBe('');
     expect(rows[7]).toMatchObject({
       序号: 8, 当前状态: '约谈中', 红黄绿灯: '红灯', 逾期天数: 77,
       约谈情况: '2023-09-15 启动约谈（逾期30日未报送办结，自动启动约谈），待约谈',
@@ -82,7 +84,7 @@ describe('the ledger (台账)', () => {
       expect(csv.endsWith('\r\n')).toBe(true);
       expect(csv.replaceAll('\r\n', '')).not.toMatch(/[\r\n]/);
       expect(parseCsv(csv.slice(1))).toHaveLength(1 + 8);
-      expect(parseCsv(csv.slice(1))[8]).toEqual(['8', P3, '（十四）优化不动产登记。', '推行不动产登记“交房即交证”。', '市自然资源局', '市住建局', '2023年8月15日前', '已交办', '红灯', '', '', '16', '', '无']);
+      expect(parseCsv(csv.slice(1))[8]).toEqual(['8', P3, '（十四）优化不动产登记。', '推行不动产登记“交房即交证”。', '市自然资源局', '市住建局', '2023年8月15日前', '已交办', '红灯', '', '', '16', '', '无', '']);
     });
 
     it('round-trips commas, quotes and line breaks, and neutralises formulas', () => {
@@ -120,10 +122,10 @@ describe('the ledger (台账)', () => {
 
       expect(buffer.subarray(0, 2).toString()).toBe('PK');
       expect(sheet.getCell('A1').value).toBe('克拉玛依市2023年“放管服”改革任务督办台账（截至2023年8月31日）');
-      expect(sheet.getCell('N1').isMerged).toBe(true);
+      expect(sheet.getCell('O1').isMerged).toBe(true);
       expect((sheet.getRow(2).values as unknown[]).slice(1)).toEqual(COLUMNS);
       expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
-      expect(sheet.autoFilter).toBe('A2:N2');
+      expect(sheet.autoFilter).toBe('A2:O2');
       expect(sheet.pageSetup).toMatchObject({ orientation: 'landscape', paperSize: 9, fitToPage: true, printTitlesRow: '1:2' });
       expect(sheet.getColumn(4).width).toBe(50);
       expect(sheet.getCell('D3').alignment?.wrapText).toBe(true);

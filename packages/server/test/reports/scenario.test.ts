@@ -22,6 +22,7 @@ describe('the scripted scenario the report tests read', () => {
       '30 CANCEL 6', '31 ESCALATE 3', '32 WARN 8', '33 RECORD_INTERVIEW 3', '34 DEADLINE_PASSED 8', '35 URGE 8',
       '36 PROGRESS 5', '37 WARN 4', '38 REQUEST_EXTENSION 4', '39 DECIDE_EXTENSION 4', '40 PROGRESS 4',
       '41 ESCALATE 8', '42 WARN 3', '43 DEADLINE_PASSED 3', '44 REFER 3', '45 REPORT 4', '46 VERIFY 4',
+      '47 INSTRUCT 5',
     ]);
     // A falls between entries 38 and 39: no fact after 38 is in its cut; B's holds the last entry (46 VERIFY 4).
     expect(Math.max(...atA.events.map((e) => e.seq))).toBeLessThanOrEqual(38);

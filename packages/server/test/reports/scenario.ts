@@ -33,6 +33,7 @@ export const plan = {
 };
 
 export const office: Actor = { role: 'office', unit: null };
+export const leader: Actor = { role: 'leader', unit: null, account: { id: 9, name: '王副市长' } };
 const admin: Actor = { role: 'admin', unit: null };
 const unit = (name: string): Actor => ({ role: 'unit', unit: name });
 
@@ -100,6 +101,7 @@ export async function runScenario(): Promise<EngineType> {
   await send(3, office, '2023-10-10T02:00:00Z', 'REFER', { reason: '整改不力', referredTo: '市纪委监委' }); // 44
   await send(4, unit('市人社局'), '2023-10-20T02:00:00Z', 'REPORT', { summary: '系统已上线运行', evidence: [{ title: '上线通知' }] }); // 45
   await send(4, office, '2023-10-25T02:00:00Z', 'VERIFY', { opinion: '同意办结' }); // 46
+  await send(5, leader, '2023-10-28T02:00:00Z', 'INSTRUCT', { text: '“一件事一次办”要在全市推开。' }); // 47
   // ---- date B: end of 2023-10-31
   await fire('2023-10-31T15:00:00Z', []);
   return engine;

@@ -1,16 +1,18 @@
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { principalOf } from '../../auth/principal.ts';
+import { attachmentDisposition } from '../../http/content-disposition.ts';
 import type { RouteModule } from '../../app/app-deps.ts';
 import { readers } from '../../auth/readers.ts';
 import { requireRole } from '../../auth/require-role.ts';
-import { invalidTime, problem } from '../../http/problems.ts';
+import { invalidFields, invalidTime, problem } from '../../http/problems.ts';
 import { heavyRead, pastAsOf } from '../../http/heavy-reads.ts';
 import { sendPieces } from '../../http/send-pieces.ts';
 import { validateInput } from '../../http/validate-input.ts';
-import { assessUnits, circular, circularHtml, circularMarkdown, defaultAssessmentRules, factsOfPlan, summarize } from '../../reports/index.ts';
+import { assessmentXlsx, assessUnits, circular, circularHtml, circularMarkdown, defaultAssessmentRules, factsOfPlan, summarize } from '../../reports/index.ts';
 import type { LedgerFormat } from '../../reports/ledger/ledger-download.ts';
 import { ledgerDownload } from '../../reports/ledger/ledger-download.ts';
-import { asOf, AsOfError, reportPeriod } from '../../time/as-of.ts';
-import { periodEnd } from '../../time/calendar.ts';
+import { asOf, AsOfError, assessmentPeriod, reportPeriod } from '../../time/as-of.ts';
+import { periodEnd, shanghaiDate } from '../../time/calendar.ts';
 import { circularQuery, reportQuery, unitsReportQuery } from '../schemas.ts';
 
 /**
@@ -44,12 +46,39 @@ export const reportRoutes: RouteModule = ({ plans, planRecords, clock, units, he
     res.json(summarize(plan.tasks, plan.events, plan.asOf));
   });
 
-  router.get('/reports/units', planReaders, past, async (req, res) => {
+  const assessmentReaders = requireRole(readers.assessment, 'read the assessment');
+  // A period that ended is rebuilt from the whole log, as is a day before today.
+  const pastPeriod = heavyRead(heavyReads, (req) => req.query['period'] !== undefined || pastAsOf(clock)(req));
+  /** The assessment asked for: as of a day or over a period; a unit only its own row, with its reasons. */
+  const assessment = async (req: Request, res: Response) => {
     const query = validateInput(unitsReportQuery, req.query, 'query');
-    const plan = factsOfPlan(await plans.facts(instant(query.asOf)), await planOf(query.plan));
-    const unit = query.unit === undefined ? undefined : units.canonical(query.unit);
-    const assessment = assessUnits(defaultAssessmentRules, plan.tasks, plan.events, plan.asOf, { reasonsFor: (name) => name === unit });
-    res.json(unit === undefined ? assessment : { ...assessment, units: assessment.units.filter((scored) => scored.unit === unit) });
+    if (query.period !== undefined && query.asOf !== undefined) throw invalidFields('query', [{ path: 'query.period', message: 'give either period or asOf, not both' }]);
+    const principal = principalOf(res);
+    if (principal.role === 'unit' && query.unit !== undefined && units.canonical(query.unit) !== principal.unit) {
+      throw problem('forbidden', `a unit reads only its own assessment (${principal.unit}), not that of ${query.unit}`);
+    }
+    const unit = principal.role === 'unit' ? (principal.unit ?? '') : query.unit === undefined ? undefined : units.canonical(query.unit);
+    const period = query.period === undefined ? undefined : checked(() => assessmentPeriod(query.period!, clock.now()));
+    const plan = factsOfPlan(await plans.facts(period?.asOf ?? instant(query.asOf)), await planOf(query.plan));
+    const scored = assessUnits(defaultAssessmentRules, plan.tasks, plan.events, plan.asOf, {
+      reasonsFor: (name) => name === unit,
+      ...(period === undefined ? {} : { since: period.since, period: { name: period.name, ...period.period } }),
+    });
+    return unit === undefined ? scored : { ...scored, units: scored.units.filter((row) => row.unit === unit) };
+  };
+
+  router.get('/reports/units', assessmentReaders, pastPeriod, async (req, res) => {
+    res.json(await assessment(req, res));
+  });
+
+  router.get('/reports/units.xlsx', assessmentReaders, pastPeriod, async (req, res) => {
+    const scored = await assessment(req, res);
+    const day = scored.period?.name ?? shanghaiDate(Date.parse(scored.asOf));
+    res
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .set('Content-Disposition', attachmentDisposition(`考核-${day}.xlsx`, `assessment-${day}.xlsx`))
+      .set('Cache-Control', 'private, no-store')
+      .send(await assessmentXlsx(scored, '“放管服”改革任务督办考核'));
   });
 
   router.get('/reports/ledger.csv', planReaders, past, async (req, res) => sendLedger(req.query, 'csv', res));

@@ -12,6 +12,7 @@ import { envLogger } from '../env-logger.ts';
 import { serveUntilSignal } from '../serve-until-signal.ts';
 import { trustedProxies, trustProxyOption } from '../trust-proxy-option.ts';
 import { smtpOption } from '../smtp-option.ts';
+import { isCircularPrefix } from '../../reports/circular/circular-register.ts';
 import { UsageError } from '../usage-error.ts';
 import { ssoFlagOptions, ssoOption } from '../sso-option.ts';
 
@@ -22,7 +23,8 @@ export const DEFAULT_RATE_LIMIT = 600;
  * `serve --db … [--port N] [--host ADDR] [--plan FILE] [--units FILE] [--clock ISO] [--rate-limit N] [--timer-interval S]
  * [--checkpoint-seconds S] [--checkpoint-every N] [--checkpoint-minutes T] [--heavy-reads N] [--key-dir DIR] [--trust-proxy VALUE]
  * [--oidc-issuer URL --oidc-client-id ID --oidc-client-secret-file FILE --oidc-claim NAME [--oidc-redirect-uri URL]]
- * [--smtp-host H --smtp-from ADDR [--smtp-port N] [--smtp-user U --smtp-password-file F] [--smtp-starttls]] [--allow-loopback-robots]`.
+ * [--smtp-host H --smtp-from ADDR [--smtp-port N] [--smtp-user U --smtp-password-file F] [--smtp-starttls]] [--allow-loopback-robots]
+ * [--circular-prefix TEXT]`.
  */
 export async function serveCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(
@@ -50,6 +52,7 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
       'smtp-from': { type: 'string' },
       'smtp-starttls': { type: 'boolean' },
       'allow-loopback-robots': { type: 'boolean' },
+      'circular-prefix': { type: 'string' },
     },
     { min: 0, max: 0, names: '' },
   );
@@ -71,6 +74,8 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
   const trustProxy = trustProxyOption(values['trust-proxy']);
   const smtp = await smtpOption(values);
   const allowLoopbackRobots = values['allow-loopback-robots'] === true;
+  const circularPrefix = values['circular-prefix'];
+  if (circularPrefix !== undefined && !isCircularPrefix(circularPrefix)) throw new UsageError(`--circular-prefix must be 1 to 20 characters without spaces or 〔〕, e.g. 克改办通; got ${JSON.stringify(circularPrefix)}`);
   const clock = values.clock === undefined ? systemClock : new SimulatedClock(instant(values.clock, '--clock').toISOString());
   const logger = envLogger();
   const sso = await ssoOption(values);
@@ -92,6 +97,7 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
     ...(sso === undefined ? {} : { sso }),
     ...(smtp === undefined ? {} : { smtp }),
     allowLoopbackRobots,
+    ...(circularPrefix === undefined ? {} : { circularPrefix }),
   });
   const where = isPostgresUrl(db) ? 'PostgreSQL' : db;
   io.err(`duban: serving ${where} at ${server.url}${server.imported === undefined ? '' : ` (plan ${plan?.planId}: ${server.imported.created.length} tasks created, ${server.imported.existing.length} already there)`}`);

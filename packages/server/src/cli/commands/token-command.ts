@@ -31,6 +31,7 @@ async function create(args: readonly string[], io: CliIo): Promise<number> {
   }
   const role = required(values.role, '--role');
   if (!isRole(role)) throw new UsageError(`--role must be one of ${roles.join(', ')}, got ${JSON.stringify(role)}`);
+  if (role === 'leader') throw new UsageError('a leader is a person: make a leader account and its token with token create --account LOGIN');
   if (role === 'unit' && values.unit === undefined) throw new UsageError('a unit token needs --unit NAME');
   if (role !== 'unit' && values.unit !== undefined) throw new UsageError(`a ${role} token acts for no unit: drop --unit`);
   const duban = await openDuban(db, { create: false });

@@ -46,6 +46,10 @@ export interface UnitAssessment {
 export interface AssessOptions {
   /** Which units' reasons to list; every unit's by default. The scores do not depend on it. */
   readonly reasonsFor?: (unit: string) => boolean;
+  /** An assessment period (季度, 年度): only facts from this instant (epoch ms) on count; every fact by default. */
+  readonly since?: number;
+  /** The period's name and days, carried into the result. */
+  readonly period?: { readonly name: string; readonly from: string; readonly to: string };
 }
 
 export interface Assessment {
@@ -53,6 +57,8 @@ export interface Assessment {
   readonly base: number;
   /** ISO instant the assessment is as of. */
   readonly asOf: string;
+  /** The assessment period, when one was asked for (only its facts count). */
+  readonly period?: { readonly name: string; readonly from: string; readonly to: string };
   /** Highest score first, then by name (pinyin). */
   readonly units: UnitAssessment[];
 }
@@ -94,8 +100,9 @@ export function assessUnits(
   const named = new Set<Parties>();
   for (const { task } of tasks) named.add(parties.of(task.leadUnits, task.responsibleUnits, task.collectives));
   for (const party of named) for (const { unit } of party.all) scoreOf(unit);
+  const since = options.since ?? Number.NEGATIVE_INFINITY;
   for (const event of events) {
-    if (event.at > now) continue;
+    if (event.at > now || event.at < since) continue;
     const party = parties.of(event.leadUnits, event.responsibleUnits, event.collectives);
     let byRule = counted.get(party);
     if (byRule === undefined) counted.set(party, (byRule = new Map()));
@@ -132,7 +139,7 @@ export function assessUnits(
     if (index === 0 || scored.score !== unranked[index - 1]!.score) rank = index + 1;
     return { unit, rank, ...scored };
   });
-  return { rulesVersion: rules.version, base: rules.base, asOf: new Date(now).toISOString(), units };
+  return { rulesVersion: rules.version, base: rules.base, asOf: new Date(now).toISOString(), ...(options.period === undefined ? {} : { period: options.period }), units };
 }
 
 interface UnitScore {

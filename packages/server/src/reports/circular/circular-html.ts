@@ -14,6 +14,7 @@ h1 { margin: 0 0 1.2em; text-align: center; font: 22pt/1.5 "方正小标宋简�
 h2 { margin: 1em 0 .2em; font: 16pt/1.75 SimHei, "黑体", sans-serif; }
 p { margin: 0; text-indent: 2em; }
 p.addressees { text-indent: 0; }
+p.number { text-indent: 0; text-align: center; margin: -.6em 0 1.2em; }
 ul { margin: 0; padding: 0 0 0 2em; list-style: none; }
 li { text-indent: -1em; padding-left: 1em; }
 li::before { content: "· "; }
@@ -36,9 +37,13 @@ export function circularHtml(circular: Circular): string {
   const items = (texts: readonly string[]) => (texts.length === 0 ? [] : [html`<ul>\n${lines(texts.map((text) => html`<li>${text}</li>`))}\n</ul>`]);
   const body = [
     html`<h1>${circular.title}</h1>`,
+    ...(circular.number === undefined ? [] : [html`<p class="number">${circular.number}</p>`]),
     html`<p class="addressees">${circular.addressees}：</p>`,
     ...paragraphs([circular.opening]),
-    section(circularHeadings.overview, paragraphs(sections.overview)),
+    section(circularHeadings.overview, [
+      ...paragraphs(sections.overview),
+      ...(sections.instructions.items.length === 0 ? [] : [...paragraphs([sections.instructions.intro]), ...items(sections.instructions.items)]),
+    ]),
     section(circularHeadings.completed, [...paragraphs([sections.completed.intro]), ...items(sections.completed.tasks.map(circularTaskText))]),
     section(circularHeadings.overdue, [...paragraphs([sections.overdue.intro]), ...items(sections.overdue.tasks.map(circularTaskText))]),
     section(circularHeadings.commended, [...paragraphs([sections.commended.intro]), ...items(sections.commended.units.map(circularUnitText))]),

@@ -6,10 +6,12 @@ export function circularMarkdown(circular: Circular): string {
   const { sections } = circular;
   const blocks = [
     `# ${md(circular.title)}`,
+    ...(circular.number === undefined ? [] : [md(circular.number)]),
     `${md(circular.addressees)}：`,
     md(circular.opening),
     `## ${circularHeadings.overview}`,
     ...sections.overview.map(md),
+    ...(sections.instructions.items.length === 0 ? [] : [md(sections.instructions.intro), ...list(sections.instructions.items.map((item) => `- ${md(item)}`))]),
     `## ${circularHeadings.completed}`,
     md(sections.completed.intro),
     ...list(sections.completed.tasks.map(taskLine)),

@@ -38,6 +38,8 @@ export interface CircularUnit {
 /** A 通报 (circular) on the reform tasks over a period, as data; render it with circularMarkdown or circularHtml. */
 export interface Circular {
   readonly title: string;
+  /** The number (文号) it was issued under, e.g. 克改办通〔2023〕3号; absent on a draft. */
+  readonly number?: string;
   readonly addressees: string;
   readonly opening: string;
   readonly period: { readonly from: string; readonly to: string };
@@ -46,6 +48,8 @@ export interface Circular {
   readonly sections: {
     /** 一、总体情况: paragraphs. */
     readonly overview: readonly string[];
+    /** Within 一、总体情况: the leaders' instructions (领导批示) written in the period, oldest first; empty intro and items when none. */
+    readonly instructions: { readonly intro: string; readonly items: readonly string[] };
     /** 二、已完成任务. */
     readonly completed: { readonly intro: string; readonly tasks: readonly CircularTask[] };
     /** 三、逾期未完成任务及责任单位, most days overdue first. */
@@ -151,6 +155,11 @@ export function circular(period: Period, tasks: readonly TaskFacts[], events: re
   }
   const commended = praise.units();
 
+  const instructed = inPeriod.filter((event) => event.kind === 'instruction');
+  const instructions = {
+    intro: instructed.length === 0 ? '' : `本期领导对${new Set(instructed.map((event) => event.taskId)).size}项任务作出批示${instructed.length}次，各有关单位要认真抓好落实：`,
+    items: instructed.map((event) => `${chineseDate(shanghaiDate(event.at))}领导对第${event.number}项任务批示：${event.detail ?? ''}`),
+  };
   const count = (kind: SupervisionEvent['kind']) => inPeriod.filter((event) => event.kind === kind).length;
   const newlyDone = new Set(inPeriod.filter((event) => event.kind === 'verified').map((event) => event.taskId)).size;
   const range = chineseDateRange(bounds.fromDate, bounds.toDate);
@@ -169,6 +178,7 @@ export function circular(period: Period, tasks: readonly TaskFacts[], events: re
           `红灯${lights.red}项、黄灯${lights.yellow}项、绿灯${lights.green}项，逾期未完成${overdue.length}项。`,
         `本期（${range}）新完成${newlyDone}项，督办${count('urge')}次，退回办结报送${count('rejected')}次，启动约谈${count('interview')}次，移交问责${count('referral')}次，表扬${count('commendation')}次。`,
       ],
+      instructions,
       completed: {
         intro: completed.length === 0 ? `截至${asOfDate}，尚无已完成任务。` : `截至${asOfDate}，已完成任务${completed.length}项：`,
         tasks: completed,

@@ -38,6 +38,7 @@ const widths: Readonly<Record<LedgerColumn, number>> = {
   逾期天数: 9,
   报送情况: 12,
   约谈情况: 28,
+  领导批示: 30,
 };
 
 const centred = new Set<LedgerColumn>(['序号', '当前状态', '红黄绿灯', '逾期天数', '报送情况']);

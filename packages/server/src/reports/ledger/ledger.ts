@@ -21,6 +21,7 @@ export const ledgerColumns = [
   '逾期天数',
   '报送情况',
   '约谈情况',
+  '领导批示',
 ] as const;
 
 /** The column a ledger across several plans starts with: the plan's id. */
@@ -75,7 +76,14 @@ function ledgerRow({ snapshot, task }: ReportTask, now: number): LedgerRow {
     逾期天数: standingReport(snapshot.value) ? reportLateDays(task) : overdueDays(snapshot, now),
     报送情况: reportText(snapshot.value, task),
     约谈情况: interviewText(snapshot.value, task),
+    领导批示: instructionText(task),
   };
+}
+
+/** The latest 领导批示: its date, the leader and the text; empty when no leader has instructed. */
+function instructionText(task: ReformTaskContext): string {
+  const last = task.lastInstruction;
+  return last === undefined ? '' : `${shanghaiDate(last.at)} ${last.by?.name ?? '领导'}：${last.text}`;
 }
 
 /** States in which the last report stands: it was not rejected. */

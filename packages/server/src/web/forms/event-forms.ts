@@ -92,6 +92,7 @@ export const eventForms: EventForms = {
     { name: 'attachments', kind: 'files', required: false, hint: FILES_HINT },
     { name: 'supersedes', kind: 'supersede', required: false, hint: '上传有误的文件不会删除：选择后在记录中标为已作废，并写明理由；可在附件中上传更正后的文件' },
   ],
+  INSTRUCT: [{ name: 'text', kind: 'textarea', required: true, hint: '至多 2000 字；发出后通知本任务的各单位' }],
 };
 
 /** Is this an event with a form? Pure. */

@@ -21,7 +21,7 @@ function tied(units: readonly { readonly score: number }[], index: number): bool
 }
 
 /** The assessment table: each unit's score, gains and losses, with every reason behind a disclosure (for a unit, its own row only). Pure. */
-export function assessmentPage(model: { viewer: Viewer; assessment: Assessment; asOfDay: string; today: string; taskIds: ReadonlyMap<number, string>; errors?: QueryErrors; plan?: PlanView }): SafeHtml {
+export function assessmentPage(model: { viewer: Viewer; assessment: Assessment; asOfDay: string; today: string; taskIds: ReadonlyMap<number, string>; errors?: QueryErrors; plan?: PlanView; period?: string }): SafeHtml {
   const { assessment } = model;
   const own = model.viewer.principal.role === 'unit' ? model.viewer.principal.unit : null;
   // A unit reads only its own row and its reasons, never another unit's.
@@ -32,8 +32,10 @@ export function assessmentPage(model: { viewer: Viewer; assessment: Assessment; 
     viewer: model.viewer,
     current: '/assessment',
     notices: [...queryNotice(model.errors), ...(model.plan?.notices ?? [])],
-    body: html`<form class="filters" method="get" action="/assessment">${model.plan?.field ?? ''}${dateField({ id: 'asOf', name: 'asOf', label: '截至日期', max: model.today, value: model.asOfDay, error: model.errors?.['asOf'] })}<div class="actions"><button type="submit" class="primary">计算</button></div></form>
-<p class="muted">规则版本 ${assessment.rulesVersion}，基础分 ${assessment.base} 分；截至 ${shanghaiDateTime(assessment.asOf)}。点击“明细”可查看每一项加减分的依据。</p>
+    body: html`<form class="filters" method="get" action="/assessment">${model.plan?.field ?? ''}${dateField({ id: 'asOf', name: 'asOf', label: '截至日期', max: model.today, value: model.period === undefined ? model.asOfDay : '', error: model.errors?.['asOf'] })}
+<div class="field${model.errors?.['period'] === undefined ? '' : ' has-error'}"><label for="period">考核期间</label><input id="period" name="period" type="text" inputmode="text" placeholder="如 2023Q3 或 2023" value="${model.period ?? ''}" aria-describedby="period-hint${model.errors?.['period'] === undefined ? '' : ' period-error'}"${model.errors?.['period'] === undefined ? '' : html` aria-invalid="true"`}><p class="hint" id="period-hint">季度（如 2023Q3）或年度（如 2023）：只计该期间内的加减分；与截至日期二选一</p>${model.errors?.['period'] === undefined ? '' : html`<p class="field-error" id="period-error">${model.errors['period']}</p>`}</div>
+<div class="actions"><button type="submit" class="primary">计算</button></div></form>
+<p class="muted">规则版本 ${assessment.rulesVersion}，基础分 ${assessment.base} 分；${assessment.period === undefined ? '' : `考核期间 ${assessment.period.name}（${assessment.period.from} 至 ${assessment.period.to}），`}截至 ${shanghaiDateTime(assessment.asOf)}。点击“明细”可查看每一项加减分的依据。 <a href="/assessment.xlsx${model.period === undefined ? `?asOf=${model.asOfDay}` : `?period=${model.period}`}">下载 Excel</a></p>
 <table class="stack assessment">
 <caption>${caption}</caption>
 <thead><tr><th scope="col">名次</th><th scope="col">单位</th><th scope="col">得分</th><th scope="col">加分</th><th scope="col">扣分</th><th scope="col">明细</th></tr></thead>

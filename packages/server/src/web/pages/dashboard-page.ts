@@ -1,5 +1,10 @@
-import { lightLabels, reformTaskStates, stateLabels } from '@duban/reform-task';
-import type { Summary, TaskFacts, Tally } from '../../reports/index.ts';
+import { light, lightLabels, partyUnits, reformTaskStates, stateLabels } from '@duban/reform-task';
+import type { Assessment, Summary, TaskFacts, Tally } from '../../reports/index.ts';
+import type { CompletionWeek } from '../../reports/completion-trend.ts';
+import { completionTrendChart } from '../charts/completion-trend-chart.ts';
+import { lightsByUnitChart } from '../charts/lights-by-unit-chart.ts';
+import type { UnitLights } from '../charts/lights-by-unit-chart.ts';
+import { unitRankingChart } from '../charts/unit-ranking-chart.ts';
 import { brief, taskHref } from '../view/badges.ts';
 import { barChart } from '../view/bar-chart.ts';
 import { filterForm } from '../forms/filter-form.ts';
@@ -35,6 +40,40 @@ export interface DashboardModel {
   readonly showWaiting?: boolean;
   /** The plan shown and its selector. */
   readonly plan?: PlanView;
+  /** The whole plan's pictures: the units' assessment and the completion trend by week of the year. */
+  readonly pictures?: { readonly assessment: Assessment; readonly trend: readonly CompletionWeek[] };
+}
+
+/** Each unit's tasks by light, a unit being any party (lead, responsible, member of a collective): what `/tasks?unit=` lists. Pure. */
+function lightsByUnit(tasks: readonly TaskFacts[]): UnitLights[] {
+  const rows = new Map<string, { unit: string; red: number; yellow: number; green: number }>();
+  for (const { snapshot, task } of tasks) {
+    const shade = light(snapshot);
+    if (shade === 'none') continue;
+    for (const unit of partyUnits(task)) {
+      const row = rows.get(unit) ?? { unit, red: 0, yellow: 0, green: 0 };
+      row[shade] += 1;
+      rows.set(unit, row);
+    }
+  }
+  return [...rows.values()];
+}
+
+/** 图表: the unit ranking, the completion trend by week and the lights by lead unit, each bar a link to the list it counts. Pure. */
+function pictures(model: DashboardModel): SafeHtml {
+  if (model.pictures === undefined) return html``;
+  const { assessment, trend } = model.pictures;
+  const day = model.asOfDay;
+  const list = (filter: TaskFilter & { asOf?: string | undefined }) => taskListHref(day === undefined || filter.asOf !== undefined ? filter : { ...filter, asOf: day });
+  const today = day ?? model.today;
+  return html`<section aria-labelledby="pictures-h"><h2 id="pictures-h">图表</h2>
+<p class="muted">以下图表按全部任务统计（不受上方筛选影响）；点击条形可查看对应任务清单。部分（分项）尚未建立，暂不按部分出图。</p>
+<div class="charts charts-wide">
+<figure>${completionTrendChart('chart-trend', trend, (week) => list({ done: true, ...(week.to === today ? {} : { asOf: week.to }) }))}<figcaption>完成趋势：每周末累计核验通过的任务数（柱上数字为当周新增）。</figcaption></figure>
+<figure>${unitRankingChart('chart-ranking', assessment, (unit) => list({ unit }))}<figcaption>单位考核排名：条形为相对基础分的加减分，数字为得分。</figcaption></figure>
+<figure>${lightsByUnitChart('chart-unit-lights', '各单位红黄绿灯', lightsByUnit(model.all), (unit, light) => list({ unit, light }))}<figcaption>各单位（牵头或责任）红黄绿灯任务数，红灯多者在前。</figcaption></figure>
+</div>
+</section>`;
 }
 
 function tallyTable(caption: string, head: string, rows: readonly ({ name: string } & Tally)[]): SafeHtml {
@@ -81,6 +120,7 @@ ${barChart('chart-light', '按红黄绿灯统计', (['red', 'yellow', 'green', '
 <p class="activity">督办 ${a.urges} 次 · 预警 ${a.warnings} 次 · 逾期 ${a.deadlinesPassed} 次 · 退回 ${a.rejections} 次 · 启动约谈 ${a.interviewsStarted} 次 · 约谈记录 ${a.interviewsHeld} 次 · 移交问责 ${a.referrals} 次 · 表扬 ${a.commendations} 次</p>
 ${links}
 </section>
+${pictures(model)}
 <section aria-labelledby="overdue-h"><h2 id="overdue-h">逾期任务</h2>${
       summary.overdue.length === 0
         ? html`<p class="empty">没有逾期任务。</p>`

@@ -31,7 +31,12 @@ export function notificationsPage(viewer: Viewer, notifications: readonly Notifi
             (n) => html`<li class="notice-item notice-${n.type.toLowerCase().replace(/_/g, '-')}${n.acknowledgedAt === null ? ' unread' : ''}">
 <p class="notice-head">${n.acknowledgedAt === null ? html`<span class="tag late">未读</span> ` : ''}${ownUnit ? '' : html`<span class="role-tag">发往${n.unit}</span> `}<span class="event">${n.title}</span> <time datetime="${shanghaiIso(n.createdAt)}">${shanghaiDateTime(n.createdAt)}</time></p>
 <p>${n.body}</p>
-<div class="notice-actions"><a href="${taskHref(n.taskId)}">查看任务<span class="visually-hidden">（${eventLabel(n.type)}，${n.title}）</span></a>${
+<div class="notice-actions">${
+              // A circular's notice has no task: its entry_seq is the issued circular's id, negated.
+              n.type === 'CIRCULAR'
+                ? html`<a href="/circulars/${-n.entrySeq}">查看通报<span class="visually-hidden">（${n.title}）</span></a>`
+                : html`<a href="${taskHref(n.taskId)}">查看任务<span class="visually-hidden">（${eventLabel(n.type)}，${n.title}）</span></a>`
+            }${
               !ownUnit
                 ? n.acknowledgedAt === null
                   ? ''

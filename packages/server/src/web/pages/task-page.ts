@@ -14,7 +14,7 @@ import { html } from '../../html/html.ts';
 import type { SafeHtml } from '../../html/html.ts';
 import { actorLabel, eventLabel, stateLabel } from '../view/labels.ts';
 import type { Notice } from '../view/layout.ts';
-import { layout } from '../view/layout.ts';
+import { csrfField, layout } from '../view/layout.ts';
 import type { Viewer } from '../session/web-viewer.ts';
 
 /** Everything the task page shows. */
@@ -38,6 +38,8 @@ export interface TaskPageModel {
   readonly choices?: FormChoices;
   /** Questions of the task's conversation still waiting for a unit's answer. */
   readonly openQuestions: NonNullable<ReformTaskContext['openQuestions']>;
+  /** Whether the viewer watches the task (关注); absent when the viewer keeps no watch list. */
+  readonly watching?: boolean;
 }
 
 function deadlineText(task: TaskView): string {
@@ -123,6 +125,21 @@ function conversationSection(open: TaskPageModel['openQuestions'], history: read
   }</section>`;
 }
 
+/** The leaders' instructions (领导批示), newest first, above everything else on the page; nothing when there is none. Pure. */
+function instructions(history: readonly AuditEntry[]): SafeHtml {
+  const given = history.filter((entry) => entry.type === 'INSTRUCT').reverse();
+  if (given.length === 0) return html``;
+  return html`<section aria-labelledby="instructions-h" class="instructions"><h2 id="instructions-h">领导批示</h2><ol class="instruction-list">${given.map(
+    (entry) => html`<li><blockquote>${text(entry.payload['text']) ?? ''}</blockquote><p class="muted">${entry.actor.account?.name ?? actorLabel(entry.actor)} · <time datetime="${shanghaiIso(entry.at)}">${shanghaiDateTime(entry.at)}</time></p></li>`,
+  )}</ol></section>`;
+}
+
+/** The star (关注): a form that adds the task to the viewer's watch list or takes it off. Pure. */
+function watchForm(task: TaskView, viewer: Viewer, watching: boolean | undefined): SafeHtml {
+  if (watching === undefined) return html``;
+  return html`<form class="watch-form" method="post" action="/tasks/${task.id}/watch">${csrfField(viewer)}<input type="hidden" name="watch" value="${watching ? '0' : '1'}"><button type="submit" class="watch${watching ? ' watching' : ''}" aria-pressed="${watching ? 'true' : 'false'}">${watching ? '★ 已关注（取消关注）' : '☆ 关注此任务'}</button></form>`;
+}
+
 /** What the task waits for, said to the viewer it concerns: a report waiting for the office's verification. Pure. */
 function waitingText(task: TaskView, viewer: Viewer): string | undefined {
   if (task.state !== 'reported') return undefined;
@@ -140,7 +157,7 @@ export function taskPage(model: TaskPageModel): SafeHtml {
   const actions = html`${status === undefined ? '' : html`<p class="notice notice-info" role="status">${status}</p>`}${
     forms.length === 0
       ? status === undefined
-        ? html`<p class="muted">${viewer.principal.role === 'reviewer' ? '审查人员为只读身份，不办理任务。' : '您当前没有可办理的事项。'}</p>`
+        ? html`<p class="muted">${viewer.principal.role === 'reviewer' ? '审查人员为只读身份，不办理任务。' : viewer.principal.role === 'leader' ? '领导可对仍在办理中的任务作出批示。' : '您当前没有可办理的事项。'}</p>`
         : ''
       : forms.map((type) => eventFormView(task.id, task.version, type, viewer.csrf, model.formKey, model.refused?.type === type ? model.refused.state : (model.prefill?.[type] ?? {}), model.choices))
   }`;
@@ -149,7 +166,8 @@ export function taskPage(model: TaskPageModel): SafeHtml {
     viewer,
     ...(model.current === undefined ? {} : { current: model.current }),
     notices: model.notices ?? [],
-    body: html`<p class="task-summary">${lightBadge(task.light)} ${stateBadge(task.state)} <span class="muted">任务编号 ${task.number}</span></p>
+    body: html`<p class="task-summary">${lightBadge(task.light)} ${stateBadge(task.state)} <span class="muted">任务编号 ${task.number}</span></p>${watchForm(task, viewer, model.watching)}
+${instructions(model.history)}
 <section aria-labelledby="facts-h"><h2 id="facts-h">任务信息</h2>${facts(task, model.history)}</section>
 <section aria-labelledby="actions-h" class="actions-section"><h2 id="actions-h">可办理事项</h2>${actions}</section>
 ${filesSection(task.id, model.history, superseded)}

@@ -2,7 +2,8 @@ import type { RouteModule } from '../../app/app-deps.ts';
 import { actorOf } from '../../auth/principal.ts';
 import { readers } from '../../auth/readers.ts';
 import { heavyRead, pastAsOf } from '../../http/heavy-reads.ts';
-import { factsOfPlan, summarize } from '../../reports/index.ts';
+import { assessUnits, defaultAssessmentRules, factsOfPlan, summarize } from '../../reports/index.ts';
+import { completionTrend } from '../../reports/completion-trend.ts';
 import { pagePlan, planView } from '../plans/page-plan.ts';
 import { filterTasks } from '../../tasks/task-filter.ts';
 import { asOf } from '../../time/as-of.ts';
@@ -48,6 +49,10 @@ export const dashboardRoutes: RouteModule = (deps) => (router) => {
         at: instant.at.getTime(),
         asOfDay: query.asOf,
         showWaiting: viewer.principal.role === 'office',
+        pictures: {
+          assessment: assessUnits(defaultAssessmentRules, all, plan.events, instant.at, { reasonsFor: () => false }),
+          trend: completionTrend(plan.events, Number(shanghaiDate(instant.at.getTime()).slice(0, 4)), instant.at.getTime()),
+        },
       }).text,
     );
   });

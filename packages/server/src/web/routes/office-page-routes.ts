@@ -1,14 +1,15 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Response } from 'express';
 import type { RouteModule } from '../../app/app-deps.ts';
 import { readers } from '../../auth/readers.ts';
 import { heavyRead, pastAsOf } from '../../http/heavy-reads.ts';
 import { sendPieces } from '../../http/send-pieces.ts';
 import { validateInput } from '../../http/validate-input.ts';
-import { assessUnits, circular, circularHtml, defaultAssessmentRules, factsOfPlan } from '../../reports/index.ts';
+import { assessmentXlsx, assessUnits, circular, circularHtml, defaultAssessmentRules, factsOfPlan } from '../../reports/index.ts';
+import { attachmentDisposition } from '../../http/content-disposition.ts';
 import type { LedgerFormat } from '../../reports/ledger/ledger-download.ts';
 import { ledgerDownload } from '../../reports/ledger/ledger-download.ts';
-import { asOf, reportPeriod } from '../../time/as-of.ts';
+import { asOf, assessmentPeriod, reportPeriod } from '../../time/as-of.ts';
 import type { Period } from '../../time/calendar.ts';
 import { periodEnd, shanghaiDate } from '../../time/calendar.ts';
 import { pageTime } from '../page-time.ts';
@@ -20,7 +21,7 @@ import { queuePage } from '../pages/queue-page.ts';
 import type { OpenQuestionRow } from '../pages/conversation/open-questions-page.ts';
 import { openQuestionsPage } from '../pages/conversation/open-questions-page.ts';
 import { requireViewer, signedIn } from '../session/web-viewer.ts';
-import { emptyQuery, periodQuery, planAsOfQuery } from '../web-queries.ts';
+import { assessmentQuery, emptyQuery, periodQuery, planAsOfQuery } from '../web-queries.ts';
 import { pagePlan, planView } from '../plans/page-plan.ts';
 import { PAGE_NOT_FOUND } from '../../http/problems.ts';
 
@@ -31,7 +32,7 @@ function chosenPeriod(query: { from?: string | undefined; to?: string | undefine
 }
 
 /** The CSP of the printable circular: nothing but its own inline stylesheet, allowed by its hash. Pure. */
-function circularCsp(document: string): string {
+export function circularCsp(document: string): string {
   const style = /<style>([\s\S]*?)<\/style>/.exec(document)?.[1] ?? '';
   const hash = createHash('sha256').update(style, 'utf8').digest('base64');
   return `default-src 'none'; style-src 'sha256-${hash}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
@@ -68,17 +69,40 @@ export const officePageRoutes: RouteModule = (deps) => (router) => {
     res.type('html').send(openQuestionsPage(signedIn(res), rows, now.getTime()).text);
   });
 
-  router.get('/assessment', requireViewer(readers.assessment), past, async (req, res) => {
-    const { query, errors } = pageQuery(planAsOfQuery, req.query);
+  /** The assessment a page asks for: as of a day or over a period; refused fields fall back to now, with the message beside them. */
+  const assessmentOf = async (query: { asOf?: string | undefined; period?: string | undefined; plan?: string | undefined }, errors: Record<string, string>) => {
     const now = clock.now();
     const today = shanghaiDate(now.getTime());
-    const instant = checkTime(errors, () => asOf(query.asOf, now), () => asOf(undefined, now));
+    const period = query.period === undefined ? undefined : checkTime(errors, () => assessmentPeriod(query.period!, now), () => undefined);
+    const instant = period?.asOf ?? checkTime(errors, () => asOf(query.asOf, now), () => asOf(undefined, now));
     const chosen = await pagePlan(planRecords, query.plan, errors);
     const { tasks, events } = factsOfPlan(await plans.facts(instant), chosen.id);
-    const assessment = assessUnits(defaultAssessmentRules, tasks, events, instant.at);
+    const assessment = assessUnits(defaultAssessmentRules, tasks, events, instant.at, period === undefined ? {} : { since: period.since, period: { name: period.name, ...period.period } });
+    return { assessment, tasks, today, chosen, asOfDay: errors['asOf'] === undefined ? (query.asOf ?? today) : today };
+  };
+  const pastPeriod = heavyRead(deps.heavyReads, (req) => req.query['period'] !== undefined || pastAsOf(clock)(req));
+
+  router.get('/assessment', requireViewer(readers.assessment), pastPeriod, async (req, res) => {
+    const { query, errors } = pageQuery(assessmentQuery, req.query);
+    const { assessment, tasks, today, chosen, asOfDay } = await assessmentOf(query, errors);
     const taskIds = new Map(tasks.map((t) => [t.task.number, t.id]));
-    const asOfDay = errors['asOf'] === undefined ? (query.asOf ?? today) : today;
-    res.status(queryStatus(errors)).type('html').send(assessmentPage({ viewer: signedIn(res), assessment, asOfDay, today, taskIds, errors, plan: planView(chosen, errors) }).text);
+    const period = errors['period'] === undefined ? query.period : undefined;
+    res.status(queryStatus(errors)).type('html').send(assessmentPage({ viewer: signedIn(res), assessment, asOfDay, today, taskIds, errors, plan: planView(chosen, errors), ...(period === undefined ? {} : { period }) }).text);
+  });
+
+  router.get('/assessment.xlsx', requireViewer(readers.assessment), pastPeriod, async (req, res) => {
+    const query = validateInput(assessmentQuery, req.query, 'query');
+    const viewer = signedIn(res);
+    const { assessment } = await assessmentOf(query, {});
+    // A unit takes only its own row, with every reason for it.
+    const own = viewer.principal.role === 'unit' ? viewer.principal.unit : null;
+    const scored = own === null ? assessment : { ...assessment, units: assessment.units.filter((u) => u.unit === own) };
+    const day = scored.period?.name ?? shanghaiDate(Date.parse(scored.asOf));
+    res
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .set('Content-Disposition', attachmentDisposition(`考核-${day}.xlsx`, `assessment-${day}.xlsx`))
+      .set('Cache-Control', 'private, no-store')
+      .send(await assessmentXlsx(scored, '“放管服”改革任务督办考核'));
   });
 
   const circularOf = async (period: Period, planId: string | undefined) => {
@@ -99,7 +123,18 @@ export const officePageRoutes: RouteModule = (deps) => (router) => {
     res
       .status(queryStatus(errors))
       .type('html')
-      .send(circularPage({ viewer: signedIn(res), ...typed, today: chosen.today, errors, plan: planView(planChosen, errors), ...(report === undefined ? {} : { circular: report }) }).text);
+      .send(
+        circularPage({
+          viewer: signedIn(res),
+          ...typed,
+          today: chosen.today,
+          errors,
+          plan: planView(planChosen, errors),
+          ...(report === undefined ? {} : { circular: report }),
+          // Fresh for each page: the issue form's idempotency key, so a double click issues once.
+          ...((readers.issueCirculars as readonly string[]).includes(signedIn(res).principal.role) ? { issueKey: randomBytes(16).toString('base64url') } : {}),
+        }).text,
+      );
   });
 
   router.get('/circular/view', requireViewer(readers.circular), always, async (req, res) => {

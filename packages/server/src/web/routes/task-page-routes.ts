@@ -9,6 +9,7 @@ import { findVisibleTask } from '../../tasks/find-visible-task.ts';
 import type { FieldIssue, HttpProblem } from '../../http/http-problem.ts';
 import { presentTask } from '../../tasks/present-task.ts';
 import { actorOf } from '../../auth/principal.ts';
+import { readers } from '../../auth/readers.ts';
 import { toProblem } from '../../http/problem-details.ts';
 import { validateInput } from '../../http/validate-input.ts';
 import { taskHref } from '../view/badges.ts';
@@ -21,7 +22,6 @@ import { formOf, isMultipartForm } from '../forms/form-body.ts';
 import { takesFiles } from '../forms/event-forms.ts';
 import { receiveFiles } from '../../files/receive-files.ts';
 import type { Upload } from '../../files/file-store.ts';
-import { readers } from '../../auth/readers.ts';
 import { checkCsrfField } from '../session/csrf.ts';
 import { payloadFromForm } from '../forms/form-payload.ts';
 import { eventLabel, stateLabel } from '../view/labels.ts';
@@ -96,7 +96,7 @@ const formFields = z.strictObject({
  * refusal shows the page again with the typed values and the errors, success redirects (303) back.
  */
 export const taskPageRoutes: RouteModule = (deps) => (router) => {
-  const { engine, events, units, clock, files, uploadLimits } = deps;
+  const { engine, events, units, clock, files, uploadLimits, watches } = deps;
   // REASSIGN offers the registry's units a task may be led by: not collectives, which stand for several.
   // Read on each page: the admin may have added a unit since the server started.
   const registryUnits = () => units.units.filter((unit) => unit.kind !== 'collective').map((unit) => unit.name);
@@ -106,7 +106,10 @@ export const taskPageRoutes: RouteModule = (deps) => (router) => {
     const task = presentTask(engine, instance, actor, clock.now());
     const { svg, transitions } = workflowDiagram(engine.definitionOf(instance), instance.snapshot.value);
     const history = await engine.history(instance.id);
+    const account = viewer.principal.account;
+    const watcher = account !== undefined && (readers.watchers as readonly string[]).includes(viewer.principal.role);
     return taskPage({
+      ...(watcher ? { watching: await watches.isWatched(account.id, instance.id) } : {}),
       viewer,
       task,
       history,

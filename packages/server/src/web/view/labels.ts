@@ -6,6 +6,7 @@ import { eventLabels, lightLabels, stateLabels } from '@duban/reform-task';
 export const roleLabels: Readonly<Record<string, string>> = {
   unit: '责任单位',
   office: '领导小组办公室',
+  leader: '领导',
   reviewer: '审查人员',
   admin: '系统管理员',
   system: '系统',
