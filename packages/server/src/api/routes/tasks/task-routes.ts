@@ -1,0 +1,54 @@
+import type { RouteModule } from '../../../app/app-deps.ts';
+import { noQuery, taskListQuery } from '../../schemas.ts';
+import { taskEtag } from '../../../http/etag.ts';
+import { presentTask } from '../../../tasks/present-task.ts';
+import { actorOf, principalOf } from '../../../auth/principal.ts';
+import { TASK_NOT_FOUND } from '../../../http/problems.ts';
+import { decodeTaskCursor, encodeTaskCursor } from '../../../tasks/task-cursor.ts';
+import { validateInput } from '../../../http/validate-input.ts';
+import { findVisibleTask } from '../../../tasks/find-visible-task.ts';
+import { listedRecords, listTasks } from '../../../tasks/list-tasks.ts';
+
+const DEFAULT_LIMIT = 100;
+
+/** `GET /tasks` (a page of the tasks the caller may see) and `GET /tasks/:id` (one, with its ETag). */
+export const taskRoutes: RouteModule = (deps) => (router) => {
+  const { engine, clock, plans, search, units } = deps;
+
+  router.get('/tasks', async (req, res) => {
+    const query = validateInput(taskListQuery, req.query, 'query');
+    const actor = actorOf(principalOf(res));
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const filter = {
+      state: query.state,
+      light: query.light,
+      plan: query.plan,
+      unit: query.unit === undefined ? undefined : units.canonical(query.unit),
+      overdue: query.overdue,
+      dueFrom: query.dueFrom,
+      dueTo: query.dueTo,
+    };
+    const now = clock.now();
+    const listed = await listTasks({ plans, search }, now, actor, {
+      filter,
+      q: query.q,
+      order: { sort: query.sort, order: query.order },
+      afterId: query.cursor === undefined ? undefined : decodeTaskCursor(query.cursor),
+    });
+    const page = listed.slice(0, limit);
+    const last = page[page.length - 1];
+    res.json({
+      items: (await listedRecords(engine, page, actor)).map((instance) => presentTask(engine, instance, actor, now)),
+      nextCursor: listed.length > limit && last !== undefined ? encodeTaskCursor(last.id) : null,
+    });
+  });
+
+  router.get('/tasks/:id', async (req, res) => {
+    validateInput(noQuery, req.query, 'query');
+    const actor = actorOf(principalOf(res));
+    const instance = await findVisibleTask(engine, req.params.id, actor);
+    if (instance === undefined) throw TASK_NOT_FOUND;
+    res.setHeader('ETag', taskEtag(instance.version));
+    res.json(presentTask(engine, instance, actor, clock.now()));
+  });
+};
