@@ -15,7 +15,7 @@ export interface DatabaseTable {
 export const MIGRATION_TABLES: ReadonlySet<string> = new Set(['schema_migration', 'schema_migration_lock', 'server_migration', 'server_migration_lock']);
 
 /**
- * The keyword search index (0012): derived from the tasks, its SQLite FTS5 table and shadow tables have
+ * The keyword search index (0011): derived from the tasks, its SQLite FTS5 table and shadow tables have
  * no PostgreSQL counterpart; never copied — the first search on the copy indexes every task again.
  */
 function isSearchIndex(name: string): boolean {

@@ -13,9 +13,9 @@ import { filesMigration } from './migrations/0007-files.ts';
 import { unitsMigration } from './migrations/0008-units.ts';
 import { plansMigration } from './migrations/0009-plans.ts';
 import { singleSignOnMigration } from './migrations/0010-single-sign-on.ts';
-import { taskSearchMigration } from './migrations/0012-task-search.ts';
-import { noticeChannelsMigration } from './migrations/0013-notice-channels.ts';
-import { leadersAndCircularsMigration } from './migrations/0014-leaders-and-circulars.ts';
+import { taskSearchMigration } from './migrations/0011-task-search.ts';
+import { noticeChannelsMigration } from './migrations/0012-notice-channels.ts';
+import { leadersAndCircularsMigration } from './migrations/0013-leaders-and-circulars.ts';
 
 /**
  * The server's migrations, one file each in migrations/, by the name its databases recorded. A
@@ -32,9 +32,9 @@ export const serverMigrationFiles: Readonly<Record<string, (dialect: Dialect) =>
   '0008-units': unitsMigration,
   '0009-plans': plansMigration,
   '0010-single-sign-on': singleSignOnMigration,
-  '0012-task-search': taskSearchMigration,
-  '0013-notice-channels': noticeChannelsMigration,
-  '0014-leaders-and-circulars': leadersAndCircularsMigration,
+  '0011-task-search': taskSearchMigration,
+  '0012-notice-channels': noticeChannelsMigration,
+  '0013-leaders-and-circulars': leadersAndCircularsMigration,
 };
 
 function serverMigrations(dialect: Dialect): MigrationProvider {

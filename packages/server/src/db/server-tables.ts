@@ -234,7 +234,7 @@ export interface SsoPendingTable {
 /** The channels a notice goes out by besides the list and the webhook. */
 export type NoticeChannelKind = 'email' | 'wecom' | 'dingtalk';
 
-/** `notice_channel`: one per unit per channel (migration 0013); UNIQUE (unit, channel). */
+/** `notice_channel`: one per unit per channel (migration 0012); UNIQUE (unit, channel). */
 export interface NoticeChannelTable {
   id: Generated<number>;
   unit: string;
@@ -251,7 +251,7 @@ export interface NoticeChannelTable {
   updated_at: string;
 }
 
-/** `notice_person`: whether an account wants its unit's notices by e-mail (migration 0013). */
+/** `notice_person`: whether an account wants its unit's notices by e-mail (migration 0012). */
 export interface NoticePersonTable {
   account_id: number;
   /** 1: yes. */
@@ -259,7 +259,7 @@ export interface NoticePersonTable {
   updated_at: string;
 }
 
-/** `notice_delivery`: the channels' outbox and delivery log (migration 0013); UNIQUE (notification_id, channel, recipient). */
+/** `notice_delivery`: the channels' outbox and delivery log (migration 0012); UNIQUE (notification_id, channel, recipient). */
 export interface NoticeDeliveryTable {
   id: Generated<number>;
   notification_id: number;
@@ -316,13 +316,13 @@ export interface CircularIssueTable {
 }
 
 /** Every table of the server's. */
-/** The text a keyword search looks through, one row a task (0012; on SQLite also an FTS5 trigram index over it). */
+/** The text a keyword search looks through, one row a task (0011; on SQLite also an FTS5 trigram index over it). */
 export interface TaskSearchTable {
   task_id: string;
   body: string;
 }
 
-/** A bulk request's first answer, by the caller's Idempotency-Key (0012). */
+/** A bulk request's first answer, by the caller's Idempotency-Key (0011). */
 export interface BulkRequestTable {
   key: string;
   fingerprint: string;

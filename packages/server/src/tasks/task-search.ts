@@ -36,7 +36,7 @@ export function ftsPhrase(text: string): string {
 }
 
 /**
- * Keyword search over the tasks' text (migration 0012): substring search that works for Chinese,
+ * Keyword search over the tasks' text (migration 0011): substring search that works for Chinese,
  * through SQLite's FTS5 trigram index or PostgreSQL's `pg_trgm`, and a scan with LIKE for texts of one
  * or two characters, which a trigram index cannot hold. Rows are written in each transition's
  * transaction (`indexTask`, from the commit hook); tasks stored without it (before the migration, or

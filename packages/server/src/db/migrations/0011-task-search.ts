@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import type { Migration } from 'kysely/migration';
 
 /**
- * Server migration 0012-task-search (the office's workbench): `bulk_request`, the first answer of each
+ * Server migration 0011-task-search (the office's workbench): `bulk_request`, the first answer of each
  * bulk request by its caller's Idempotency-Key (`tasks/send-bulk.ts`), and the text a keyword search looks through, one row a task
  * (`task_search`: its number, text, measure, part, units and latest progress and report), kept
  * current in each transition's transaction (`tasks/search-index-hook.ts`).

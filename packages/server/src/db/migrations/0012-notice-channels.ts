@@ -3,7 +3,7 @@ import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 
 /**
- * Server migration 0013-notice-channels: the channels a unit's notices also go out by (`notice_channel`:
+ * Server migration 0012-notice-channels: the channels a unit's notices also go out by (`notice_channel`:
  * its mailbox, its 企业微信 and 钉钉 group robots, which kinds of notice each takes), the persons who want
  * their unit's notices by e-mail (`notice_person`), and the outbox of those sends with its delivery log
  * (`notice_delivery`). Landed migrations are never edited.

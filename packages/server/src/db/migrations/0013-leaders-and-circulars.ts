@@ -3,7 +3,7 @@ import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 
 /**
- * Server migration 0014-leaders-and-circulars: a person's watch list (`task_watch`, 关注) and the
+ * Server migration 0013-leaders-and-circulars: a person's watch list (`task_watch`, 关注) and the
  * register of issued circulars (`circular_issue`, 发文登记): one row a circular with its number (文号),
  * unique per prefix, year and sequence, who issued it when, the period, the SHA-256 of the issued
  * content and the content itself, chained by hash to the row before. Landed migrations are never edited.
