@@ -38,7 +38,7 @@ const landed: Record<string, { sqlite: string; postgres: string }> = {
   '0008-units': { sqlite: '3fc81bd602a15167', postgres: '3fc81bd602a15167' },
   '0009-plans': { sqlite: 'ed340fec68a77d93', postgres: 'c6ed19ded5075d48' },
   '0010-single-sign-on': { sqlite: '8609f81eb38bc8cf', postgres: '8609f81eb38bc8cf' },
-  '0011-task-search': { sqlite: '862f2d0748c24ae8', postgres: '941f220008b02708' },
+  '0011-task-search': { sqlite: '862f2d0748c24ae8', postgres: 'bbcf460edc151727' },
   '0012-notice-channels': { sqlite: '5aa6581bffc79f5b', postgres: '18048d49fc7d7d7d' },
   '0013-leaders-and-circulars': { sqlite: '8a60615b655e4e22', postgres: '95f310953521f38c' },
 };

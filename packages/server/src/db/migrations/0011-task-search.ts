@@ -32,7 +32,14 @@ export function taskSearchMigration(dialect: Dialect): Migration {
           .addColumn('body', 'text', (c) => c.notNull())
           .execute();
         // An exception block is a subtransaction: a refused CREATE EXTENSION leaves the migration's transaction usable.
-        await sql`DO $$ BEGIN CREATE EXTENSION IF NOT EXISTS pg_trgm; EXCEPTION WHEN OTHERS THEN RAISE NOTICE 'pg_trgm unavailable (%): task search scans', SQLERRM; END $$`.execute(db);
+        // In `public` where there is one: an extension belongs to one schema of the database and goes when that schema is
+        // dropped, taking every other schema's index on its operator class with it (a database of several duban schemas).
+        await sql`DO $$ BEGIN
+          BEGIN CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+          EXCEPTION WHEN OTHERS THEN
+            BEGIN CREATE EXTENSION IF NOT EXISTS pg_trgm; EXCEPTION WHEN OTHERS THEN RAISE NOTICE 'pg_trgm unavailable (%): task search scans', SQLERRM; END;
+          END;
+        END $$`.execute(db);
         // The operator class by its schema: the extension may live in a schema outside the search path.
         await sql`DO $$ DECLARE trgm text; BEGIN
           SELECT n.nspname INTO trgm FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm';
