@@ -115,7 +115,7 @@ describe('`duban demo` (serving after the script)', () => {
         expect(signedIn.status, login).toBe(303);
         landings.push(signedIn.headers.get('location'));
       }
-      expect(landings).toEqual(['/dashboard', '/audit', '/dashboard', '/audit', '/mine', '/mine']);
+      expect(landings).toEqual(['/dashboard', '/audit', '/dashboard', '/dashboard', '/mine', '/mine']);
       const office = /office token \(API\): (\S+)/.exec(output)?.[1];
       expect((await fetch(`${base}/api/tasks?limit=1`, { headers: { Authorization: `Bearer ${office}` } })).status).toBe(200);
     } finally {
