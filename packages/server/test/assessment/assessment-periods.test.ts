@@ -79,6 +79,7 @@ describe('the assessment over the API: periods, the Excel download, a unit its o
     const response = await s.request('/api/reports/units.xlsx?period=2023Q3', { token: office });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-disposition')).toContain(encodeURIComponent('考核-2023Q3.xlsx'));
+    expect(response.headers.get('cache-control')).toBe('private, no-store');
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(await response.arrayBuffer());
     const names = workbook.getWorksheet('考核')!.getColumn(2).values.slice(3);

@@ -1,5 +1,6 @@
 import type { Assessment } from './assess-units.ts';
 import { chineseDate, chineseDateRange, shanghaiDate, shanghaiDateTime } from '../../time/calendar.ts';
+import { attachmentDisposition } from '../../http/content-disposition.ts';
 
 const HEAD = ['名次', '单位', '得分', '加分', '扣分', '明细'] as const;
 const WIDTHS = [8, 30, 10, 10, 10, 80];
@@ -54,4 +55,23 @@ export async function assessmentXlsx(assessment: Assessment, title: string): Pro
     }
   }
   return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/** The title over the .xlsx assessment. */
+export const ASSESSMENT_TITLE = '“放管服”改革任务督办考核';
+
+/**
+ * An assessment download for the API and the pages alike: its headers (the workbook type, the file
+ * name 考核-<period or day>, never cached: it names units' scores) and its bytes. No IO but the workbook.
+ */
+export async function assessmentDownload(assessment: Assessment): Promise<{ headers: Record<string, string>; body: Buffer }> {
+  const day = assessment.period?.name ?? shanghaiDate(Date.parse(assessment.asOf));
+  return {
+    headers: {
+      'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'Content-Disposition': attachmentDisposition(`考核-${day}.xlsx`, `assessment-${day}.xlsx`),
+      'Cache-Control': 'private, no-store',
+    },
+    body: await assessmentXlsx(assessment, ASSESSMENT_TITLE),
+  };
 }

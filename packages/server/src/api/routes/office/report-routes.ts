@@ -1,6 +1,5 @@
 import type { Request, Response } from 'express';
 import { principalOf } from '../../../auth/principal.ts';
-import { attachmentDisposition } from '../../../http/content-disposition.ts';
 import type { RouteModule } from '../../../app/app-deps.ts';
 import { readers } from '../../../auth/readers.ts';
 import { requireRole } from '../../../auth/require-role.ts';
@@ -8,11 +7,11 @@ import { invalidFields, invalidTime, problem } from '../../../http/problems.ts';
 import { heavyRead, pastAsOf } from '../../../http/heavy-reads.ts';
 import { sendPieces } from '../../../http/send-pieces.ts';
 import { validateInput } from '../../../http/validate-input.ts';
-import { assessmentXlsx, assessUnits, circular, circularHtml, circularMarkdown, defaultAssessmentRules, factsOfPlan, summarize } from '../../../reports/index.ts';
+import { assessmentDownload, assessUnits, circular, circularHtml, circularMarkdown, defaultAssessmentRules, factsOfPlan, summarize } from '../../../reports/index.ts';
 import type { LedgerFormat } from '../../../reports/ledger/ledger-download.ts';
 import { ledgerDownload } from '../../../reports/ledger/ledger-download.ts';
 import { asOf, AsOfError, assessmentPeriod, reportPeriod } from '../../../time/as-of.ts';
-import { periodEnd, shanghaiDate } from '../../../time/calendar.ts';
+import { periodEnd } from '../../../time/calendar.ts';
 import { circularQuery, reportQuery, unitsReportQuery } from '../../schemas.ts';
 
 /**
@@ -73,12 +72,8 @@ export const reportRoutes: RouteModule = ({ plans, planRecords, clock, units, he
 
   router.get('/reports/units.xlsx', assessmentReaders, pastPeriod, async (req, res) => {
     const scored = await assessment(req, res);
-    const day = scored.period?.name ?? shanghaiDate(Date.parse(scored.asOf));
-    res
-      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .set('Content-Disposition', attachmentDisposition(`考核-${day}.xlsx`, `assessment-${day}.xlsx`))
-      .set('Cache-Control', 'private, no-store')
-      .send(await assessmentXlsx(scored, '“放管服”改革任务督办考核'));
+    const { headers, body } = await assessmentDownload(scored);
+    res.set(headers).send(body);
   });
 
   router.get('/reports/ledger.csv', planReaders, past, async (req, res) => sendLedger(req.query, 'csv', res));

@@ -5,8 +5,7 @@ import { readers } from '../../../auth/readers.ts';
 import { heavyRead, pastAsOf } from '../../../http/heavy-reads.ts';
 import { sendPieces } from '../../../http/send-pieces.ts';
 import { validateInput } from '../../../http/validate-input.ts';
-import { assessmentXlsx, assessUnits, circular, circularHtml, defaultAssessmentRules, factsOfPlan } from '../../../reports/index.ts';
-import { attachmentDisposition } from '../../../http/content-disposition.ts';
+import { assessmentDownload, assessUnits, circular, circularHtml, defaultAssessmentRules, factsOfPlan } from '../../../reports/index.ts';
 import type { LedgerFormat } from '../../../reports/ledger/ledger-download.ts';
 import { ledgerDownload } from '../../../reports/ledger/ledger-download.ts';
 import { asOf, assessmentPeriod, reportPeriod } from '../../../time/as-of.ts';
@@ -97,12 +96,8 @@ export const officePageRoutes: RouteModule = (deps) => (router) => {
     // A unit takes only its own row, with every reason for it.
     const own = viewer.principal.role === 'unit' ? viewer.principal.unit : null;
     const scored = own === null ? assessment : { ...assessment, units: assessment.units.filter((u) => u.unit === own) };
-    const day = scored.period?.name ?? shanghaiDate(Date.parse(scored.asOf));
-    res
-      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .set('Content-Disposition', attachmentDisposition(`考核-${day}.xlsx`, `assessment-${day}.xlsx`))
-      .set('Cache-Control', 'private, no-store')
-      .send(await assessmentXlsx(scored, '“放管服”改革任务督办考核'));
+    const { headers, body } = await assessmentDownload(scored);
+    res.set(headers).send(body);
   });
 
   const circularOf = async (period: Period, planId: string | undefined) => {
