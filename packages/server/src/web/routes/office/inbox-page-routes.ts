@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { Json } from '@duban/engine';
 import { z } from 'zod';
 import type { RouteModule } from '../../../app/app-deps.ts';
 import { actorOf } from '../../../auth/principal.ts';
@@ -10,8 +9,8 @@ import { PAGE_NOT_FOUND } from '../../../http/problems.ts';
 import { validateInput } from '../../../http/validate-input.ts';
 import { DEFAULT_UNSIGNED_DAYS } from '../../../tasks/inbox.ts';
 import { findVisibleTask } from '../../../tasks/find-visible-task.ts';
-import { KEY_FIELD, VERSION_FIELD } from '../../forms/event-form-view.ts';
 import { formOf } from '../../forms/form-body.ts';
+import { formEventFieldsOf, sendFormEvent } from '../../forms/form-event.ts';
 import { chineseMessage } from '../../forms/field-errors.ts';
 import { payloadFromForm } from '../../forms/form-payload.ts';
 import { requireViewer, signedIn } from '../../session/web-viewer.ts';
@@ -25,11 +24,6 @@ const inboxQuery = z.strictObject({
   done: z.enum(inboxEventTypes, { error: '未知的办理事项' }).optional(),
   task: z.string().regex(/^\d{1,4}$/, '序号须为数字').optional(),
   unsignedDays: z.string().regex(/^\d{1,3}$/, '天数须为 0 至 365 的整数').transform(Number).pipe(z.number().max(365, '天数须为 0 至 365 的整数')).optional(),
-});
-
-const formFields = z.strictObject({
-  [VERSION_FIELD]: z.string().regex(/^\d{1,9}$/, 'must be the task version the form was made for').transform(Number),
-  [KEY_FIELD]: z.string().regex(/^[A-Za-z0-9_.-]{16,300}$/, 'must be the key the form was made with'),
 });
 
 const fieldNames: Readonly<Record<string, string>> = { opinion: '核验意见', reason: '退回理由', approve: '审批意见', until: '延至日期', note: '说明' };
@@ -60,18 +54,11 @@ export const inboxPageRoutes: RouteModule = ({ inbox, events, engine, clock }) =
     const instance = await findVisibleTask(engine, String(req.params['id']), actorOf(viewer.principal));
     if (instance === undefined || !(inboxEventTypes as readonly string[]).includes(type)) throw PAGE_NOT_FOUND;
     const form = formOf(req.body);
-    const fields = validateInput(formFields, { [VERSION_FIELD]: form[VERSION_FIELD], [KEY_FIELD]: form[KEY_FIELD] }, 'form');
+    const fields = formEventFieldsOf(form);
     const { payload } = payloadFromForm(type as InboxEventType, form);
     const number = (instance.snapshot.context as { number: number }).number;
     try {
-      await events.send({
-        taskId: instance.id,
-        type,
-        payload,
-        principal: viewer.principal,
-        expectedVersion: fields[VERSION_FIELD],
-        idempotency: { key: `form:${fields[KEY_FIELD]}`, method: 'POST', path: req.path, body: payload as Json },
-      });
+      await sendFormEvent(events, { taskId: instance.id, type, payload, principal: viewer.principal, fields, path: req.path });
     } catch (error) {
       const problem = toProblem(error);
       if (problem.status >= 500) throw error;

@@ -3,7 +3,6 @@ import type { AuditEntry, InstanceRecord, Json } from '@duban/engine';
 import { recordedFiles } from '../../../files/task-files.ts';
 import { supersededFiles } from '../../view/attachment-view.ts';
 import type { ReformTaskContext } from '@duban/reform-task';
-import { z } from 'zod';
 import type { RouteModule } from '../../../app/app-deps.ts';
 import { findVisibleTask } from '../../../tasks/find-visible-task.ts';
 import type { FieldIssue, HttpProblem } from '../../../http/http-problem.ts';
@@ -16,9 +15,9 @@ import { taskHref } from '../../view/badges.ts';
 import type { FormEventType } from '../../forms/event-forms.ts';
 import { hasForm } from '../../forms/event-forms.ts';
 import type { EventFormState } from '../../forms/event-form-view.ts';
-import { KEY_FIELD, VERSION_FIELD } from '../../forms/event-form-view.ts';
 import { formErrors } from '../../forms/field-errors.ts';
 import { formOf, isMultipartForm } from '../../forms/form-body.ts';
+import { formEventFieldsOf, sendFormEvent } from '../../forms/form-event.ts';
 import { takesFiles } from '../../forms/event-forms.ts';
 import { receiveFiles } from '../../../files/receive-files.ts';
 import type { Upload } from '../../../files/file-store.ts';
@@ -83,11 +82,6 @@ function withdrawable(history: readonly AuditEntry[], viewer: Viewer): { sha256:
 function fieldRecord(fields: ReadonlyMap<string, readonly string[]>): Record<string, unknown> {
   return Object.fromEntries([...fields].map(([name, values]) => [name, values.length === 1 ? values[0] : [...values]]));
 }
-
-const formFields = z.strictObject({
-  [VERSION_FIELD]: z.string().regex(/^\d{1,9}$/, 'must be the task version the form was made for').transform(Number),
-  [KEY_FIELD]: z.string().regex(/^[A-Za-z0-9_-]{16,80}$/, 'must be the key the form was made with').optional(),
-});
 
 /**
  * `GET /tasks/:id` (facts, forms of the events the viewer may send now,
@@ -165,21 +159,20 @@ export const taskPageRoutes: RouteModule = (deps) => (router) => {
     } else {
       form = formOf(req.body);
     }
-    const fields = validateInput(formFields, { [VERSION_FIELD]: form[VERSION_FIELD], [KEY_FIELD]: form[KEY_FIELD] }, 'form');
+    const fields = formEventFieldsOf(form);
     const { payload, values, evidenceRows } = payloadFromForm(type, form);
     // The files just stored, named by their upload: the sender's own, checked again when the event is sent.
     if (uploads.length > 0) payload['attachments'] = uploads.map((upload) => ({ file: upload.id }));
-    const key = fields[KEY_FIELD];
     try {
-      await events.send({
+      await sendFormEvent(events, {
         taskId: instance.id,
         type,
         payload,
         principal: viewer.principal,
-        expectedVersion: fields[VERSION_FIELD],
-        // A form sent twice (a double click, a resent page) is one event: the second gets the first's answer.
+        fields,
+        path: req.path,
         // Files sent again are new uploads of the same bytes: the form is the same by their hashes.
-        idempotency: key === undefined ? undefined : { key: `form:${key}`, method: 'POST', path: req.path, body: (uploads.length === 0 ? payload : { ...payload, attachments: uploads.map((upload) => upload.sha256) }) as Json },
+        ...(uploads.length === 0 ? {} : { sameAs: { ...payload, attachments: uploads.map((upload) => upload.sha256) } as Json }),
       });
     } catch (error) {
       const problem = toProblem(error);
