@@ -52,7 +52,7 @@ export class EventSender {
     if (principal.role === 'reviewer') throw problem('forbidden', 'reviewers have read-only access and may send no event');
     const at = this.clock.now();
     const options: SendOptions = { onlyIfVisible: true, ...(request.expectedVersion === undefined ? {} : { expectedVersion: request.expectedVersion }) };
-    const named = request.type === 'REASSIGN' ? this.withRegisteredLeads(request.payload) : request.payload;
+    const named = request.type === 'REASSIGN' ? this.withRegisteredLeads(request.payload) : request.type === 'COMMENT' ? this.withAskedMembers(request.payload) : request.payload;
     // A task the caller may not see is the engine's 404, whatever files the payload names.
     const namesFiles = named['attachments'] !== undefined || named['supersedes'] !== undefined;
     const visible = !namesFiles || (await findVisibleTask(this.engine, request.taskId, actorOf(principal))) !== undefined;
@@ -129,6 +129,21 @@ export class EventSender {
    * units, none of which could sign as its lead), is refused with 422 naming the entry. Anything
    * not a list of strings is left for the workflow's schema to refuse.
    */
+  /**
+   * A question put to a collective (各区人民政府) asks each of its members: the entry names the members,
+   * so each leaves the question when it answers (no unit ever writes as the collective itself). A name
+   * that is no collective stays as written, for the machine's check. Pure but for the registry.
+   */
+  private withAskedMembers(payload: Record<string, unknown>): Record<string, unknown> {
+    const { ask } = payload;
+    if (!Array.isArray(ask) || !ask.every((name): name is string => typeof name === 'string')) return payload;
+    const members = ask.flatMap((name) => {
+      const unit = this.units.get(name);
+      return unit?.kind === 'collective' && unit.members !== undefined && unit.members.length > 0 ? unit.members : [name];
+    });
+    return members.length === ask.length && members.every((name, index) => name === ask[index]) ? payload : { ...payload, ask: [...new Set(members)] };
+  }
+
   private withRegisteredLeads(payload: Record<string, unknown>): Record<string, unknown> {
     const { leadUnits } = payload;
     if (!Array.isArray(leadUnits) || !leadUnits.every((name): name is string => typeof name === 'string')) return payload;

@@ -72,6 +72,22 @@ describe('GET /api/inbox, the office’s 待办', () => {
     expect((await inbox()).counts.extensions).toBe(0);
   });
 
+  it('given a task shared by a collective, when the office asks the collective, then each member is asked and leaves the question when it answers', async () => {
+    const records = await s.engine.listInstances({ limit: 1000 });
+    const shared = records.find((record) => {
+      const task = record.snapshot.context as ReformTaskContext;
+      return record.snapshot.status === 'active' && task.responsibleUnits.some((unit) => (task.collectives[unit]?.length ?? 0) > 1);
+    })!;
+    const task = shared.snapshot.context as ReformTaskContext;
+    const collective = task.responsibleUnits.find((unit) => (task.collectives[unit]?.length ?? 0) > 1)!;
+    const members = task.collectives[collective]!;
+    expect((await s.send(office, shared.id, { type: 'COMMENT', text: '请各区说明进展', ask: [collective] })).status).toBe(200);
+    const waiting = async () => (await inbox('&kind=openQuestions')).items.find((item) => item.taskId === shared.id)?.questions?.[0]?.waitingFor;
+    expect(new Set(await waiting())).toEqual(new Set(members));
+    expect((await s.send(await s.token('unit', members[0]!), shared.id, { type: 'COMMENT', text: '本区已完成' })).status).toBe(200);
+    expect(new Set(await waiting())).toEqual(new Set(members.slice(1)));
+  });
+
   it('when a unit or a reviewer asks, then 403; when the query is wrong, then 422', async () => {
     expect((await s.request('/api/inbox', { token: await s.token('unit', '市住建局') })).status).toBe(403);
     expect((await s.request('/api/inbox', { token: await s.token('reviewer') })).status).toBe(403);
