@@ -55,6 +55,9 @@ export async function workbenchBench(tasks = 100_000, entries = 2_000_000, log: 
   const duban = await openDuban(db, { create: false });
   const app = createApp(appDeps(duban, { clock, logger: createLogger({ level: 'silent' }), auditKey: { origin: 'bench', publicKey: generateKeyPairSync('ed25519').publicKey } }));
   const server = app.listen(0, '127.0.0.1');
+  // The SQLite baselines below run synchronously for a while; a keep-alive socket the server closed
+  // meanwhile would reset the next request (undici reuses it), so idle sockets stay open for the run.
+  server.keepAliveTimeout = 600_000;
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const office = (await duban.tokens.create({ role: 'office', label: 'bench' }, clock.now())).token;
