@@ -92,6 +92,21 @@ describe('evidence files: uploaded, attached to an event, kept in the log, serve
     expect(entries[1]!.data).toEqual(pngBytes());
   });
 
+  it('given a file of several chunks uploaded once, when the same bytes are uploaded again, then the upload is recorded and nothing new is stored, and the bytes read back whole', async () => {
+    const bytes = Buffer.concat([pdfBytes('两次上传'), Buffer.alloc(1200 * 1024, 7)]);
+    const first = await upload(lead, [{ name: '台账.pdf', bytes }]);
+    expect(first.status).toBe(201);
+    const before = await stored();
+    const again = await upload(lead, [{ name: '台账（再传）.pdf', bytes }]);
+    expect(again.status).toBe(201);
+    const [kept] = ((await again.json()) as UploadAnswer).files;
+    expect(await stored()).toEqual({ ...before, uploads: before.uploads + 1 });
+    const sent = await s.send(lead, taskId(2), { type: 'PROGRESS', summary: '台账', attachments: [{ file: kept!.id }] });
+    expect(sent.status).toBe(200);
+    const served = await s.request(`/api/tasks/${taskId(2)}/files/${kept!.sha256}`, { token: office });
+    expect(Buffer.from(await served.arrayBuffer())).toEqual(bytes);
+  });
+
   it('given a unit that is no party to the task, when it asks for the task\'s files, then it gets 404 as for a task that does not exist', async () => {
     const list = (await (await s.request(`/api/tasks/${taskId(2)}/files`, { token: office })).json()) as { items: { sha256: string }[] };
     expect((await s.request(`/api/tasks/${taskId(2)}/files`, { token: stranger })).status).toBe(404);
