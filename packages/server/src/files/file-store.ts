@@ -1,5 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { Dialect } from '@duban/engine';
 import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { ServerDatabase } from '../db/server-tables.ts';
 
 /** A distinct file's content: its SHA-256, size and the type judged from its bytes. */
@@ -42,11 +44,14 @@ export type FileCheck = 'intact' | 'missing' | 'altered';
  * written once). Does IO.
  */
 export class FileStore {
-  constructor(private readonly db: Kysely<ServerDatabase>) {}
+  constructor(
+    private readonly db: Kysely<ServerDatabase>,
+    private readonly dialect: Dialect,
+  ) {}
 
   /** A writer for one incoming file; `finish` or `abort` it. */
   writer(): FileWriter {
-    return new FileWriter(this.db);
+    return new FileWriter(this.db, this.dialect);
   }
 
   /** The uploads with these ids (the ones that exist). */
@@ -112,10 +117,35 @@ export class FileWriter {
   private readonly key = `upload:${this.id}`;
   private next = 0;
 
-  constructor(private readonly db: Kysely<ServerDatabase>) {}
+  constructor(
+    private readonly db: Kysely<ServerDatabase>,
+    private readonly dialect: Dialect,
+  ) {}
 
+  /**
+   * Stores the next chunk. A chunk need not survive a crash on its own: nothing names it until
+   * `finish` commits. So its commit does not wait for the disk (SQLite: synchronous=NORMAL for this
+   * one statement, on the connection held; PostgreSQL: synchronous_commit off for this one
+   * transaction), and `finish`'s commit, which does, makes the log durable up to it and with it
+   * every chunk written before. One wait for the disk a file instead of one a chunk.
+   */
   async write(chunk: Buffer): Promise<void> {
-    await this.db.insertInto('file_chunk').values({ content_key: this.key, n: this.next, data: chunk }).execute();
+    const row = { content_key: this.key, n: this.next, data: chunk };
+    if (this.dialect === 'postgres') {
+      await this.db.transaction().execute(async (trx) => {
+        await sql`SET LOCAL synchronous_commit = off`.execute(trx);
+        await trx.insertInto('file_chunk').values(row).execute();
+      });
+    } else {
+      await this.db.connection().execute(async (connection) => {
+        await sql`PRAGMA synchronous = NORMAL`.execute(connection);
+        try {
+          await connection.insertInto('file_chunk').values(row).execute();
+        } finally {
+          await sql`PRAGMA synchronous = FULL`.execute(connection);
+        }
+      });
+    }
     this.next += 1;
   }
 

@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../support/test-server.ts';
 import { problemOf, startTestServer, taskId } from '../support/test-server.ts';
@@ -105,6 +106,18 @@ describe('evidence files: uploaded, attached to an event, kept in the log, serve
     expect(sent.status).toBe(200);
     const served = await s.request(`/api/tasks/${taskId(2)}/files/${kept!.sha256}`, { token: office });
     expect(Buffer.from(await served.arrayBuffer())).toEqual(bytes);
+  });
+
+  it('given files of several chunks kept (each chunk committed without waiting for the disk), when they are kept, then the database commits durably again', async () => {
+    const durability = async () =>
+      s.engine.store.dialect === 'postgres'
+        ? (await sql<{ v: string }>`SELECT current_setting('synchronous_commit') AS v`.execute(s.db)).rows[0]!.v
+        : String((await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(s.db)).rows[0]!.synchronous);
+    const durable = s.engine.store.dialect === 'postgres' ? 'on' : '2';
+    expect(await durability()).toBe(durable);
+    const response = await upload(lead, [{ name: '三个分块.pdf', bytes: Buffer.concat([pdfBytes('分块'), Buffer.alloc(1100 * 1024, 9)]) }]);
+    expect(response.status).toBe(201);
+    expect(await durability()).toBe(durable);
   });
 
   it('given a unit that is no party to the task, when it asks for the task\'s files, then it gets 404 as for a task that does not exist', async () => {
