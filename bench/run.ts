@@ -78,7 +78,7 @@ if (only.has('plan')) {
 if (only.has('upload')) {
   const r = await uploadBench();
   results['upload'] = r;
-  rows.push([`Upload ${r.megabytes} MB evidence file, stored and acknowledged (ms)`, `duban ${fmt(r.uploadMs)} ms; RSS ${r.idleRssMb} MB idle, ${r.peakRssMb} MB peak with ${r.concurrent} at once (${r.concurrentAnswered} answered 201 in ${fmt(r.concurrentMs)} ms)`, `write + fsync ${fmt(r.fsyncMs)} ms`, `${fmt(r.ratio)}x the limit (target: < 1000 ms; RSS within 50 MB of idle)`]);
+  rows.push([`Upload ${r.megabytes} MB evidence file, stored and acknowledged (ms)`, `duban ${fmt(r.uploadMs)} ms; RSS ${r.idleRssMb} MB idle, ${r.afterRoundsRssMb} MB after the rounds, ${r.peakRssMb} MB peak with ${r.concurrent} at once (+${r.peakRssMb - r.idleRssMb} MB; ${r.concurrentAnswered} answered 201 in ${fmt(r.concurrentMs)} ms); load average ${r.load.join(' → ')}`, `write + fsync ${fmt(r.fsyncMs)} ms`, `${fmt(r.ratio)}x the limit (target: < 1000 ms; RSS within 50 MB of idle)`]);
 }
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), 10));

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, stopProcess } from './support/processes.ts';
 import { startedTasks } from './support/started-tasks.ts';
@@ -16,13 +16,18 @@ export interface UploadResult {
   fsyncMs: number;
   fsyncTimesMs: number[];
   ratio: number;
+  /** The server's resident set after start and one 1 MB upload, before any 20 MB one. */
   idleRssMb: number;
+  /** After the timed rounds, 1 s after the last. */
+  afterRoundsRssMb: number;
   /** The server's highest resident set while `concurrent` uploads ran at once. */
   peakRssMb: number;
   concurrent: number;
   /** Of the concurrent uploads, those answered 201 (the rest ran past the server's 30 s request timeout). */
   concurrentAnswered: number;
   concurrentMs: number;
+  /** The machine's 1-minute load average before and after the run (it is shared). */
+  load: [number, number];
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -35,8 +40,8 @@ function evidence(bytes: number): Buffer {
 
 /**
  * Sends `bytes` as one file of a multipart form, as a browser does: the body written straight from
- * memory, its length known. (undici's fetch of a FormData pushes a Blob through web streams in small
- * pieces and cost as much CPU as the server on this machine: it measured the client.)
+ * memory, its length known. (undici's fetch of a FormData pushes the Blob through web streams in small
+ * pieces; with it the server sat idle, waiting for bytes, for half of a run.)
  */
 function post(url: string, token: string, bytes: Buffer): Promise<void> {
   const boundary = `----duban-bench-${randomBytes(8).toString('hex')}`;
@@ -70,7 +75,12 @@ export async function uploadBench(megabytes = 20, rounds = 5, concurrent = 10): 
   const server = await startServer(['--db', db, '--rate-limit', '0', '--clock', '2023-05-13T09:00:00+08:00'], { LOG_LEVEL: 'warn' });
   const upload = (bytes: Buffer) => post(`${server.url}/api/files`, target!.token, bytes);
   try {
+    const loadBefore = loadavg()[0]!;
     await upload(evidence(1024 * 1024));
+    const pid = server.child.pid!;
+    // Idle: up and warmed by one small upload, before any 20 MB one (what they leave behind counts against them).
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const idleRssMb = rssMb(pid);
     const uploadTimes: number[] = [];
     const fsyncTimes: number[] = [];
     for (let round = 0; round < rounds; round++) {
@@ -87,9 +97,8 @@ export async function uploadBench(megabytes = 20, rounds = 5, concurrent = 10): 
       fsyncTimes.push(performance.now() - start);
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const pid = server.child.pid!;
-    const idleRssMb = rssMb(pid);
-    let peakRssMb = idleRssMb;
+    const afterRoundsRssMb = rssMb(pid);
+    let peakRssMb = afterRoundsRssMb;
     const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, rssMb(pid))), 10);
     const files = Array.from({ length: concurrent }, () => evidence(size));
     const start = performance.now();
@@ -101,7 +110,8 @@ export async function uploadBench(megabytes = 20, rounds = 5, concurrent = 10): 
     peakRssMb = Math.max(peakRssMb, rssMb(pid));
     const uploadMs = Math.round(median(uploadTimes));
     const fsyncMs = Math.round(median(fsyncTimes));
-    return { megabytes, uploadMs, uploadTimesMs: uploadTimes.map(Math.round), fsyncMs, fsyncTimesMs: fsyncTimes.map(Math.round), ratio: Math.round((uploadMs / Math.max(fsyncMs, 1)) * 100) / 100, idleRssMb, peakRssMb, concurrent, concurrentAnswered, concurrentMs };
+    const load = [loadBefore, loadavg()[0]!].map((l) => Math.round(l * 10) / 10) as [number, number];
+    return { megabytes, uploadMs, uploadTimesMs: uploadTimes.map(Math.round), fsyncMs, fsyncTimesMs: fsyncTimes.map(Math.round), ratio: Math.round((uploadMs / Math.max(fsyncMs, 1)) * 100) / 100, idleRssMb, afterRoundsRssMb, peakRssMb, concurrent, concurrentAnswered, concurrentMs, load };
   } finally {
     await stopProcess(server.child);
     rmSync(plain, { force: true });
