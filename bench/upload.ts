@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
+import { openStore } from '../packages/engine/src/index.ts';
 import { startServer, stopProcess } from './support/processes.ts';
 import { startedTasks } from './support/started-tasks.ts';
 
@@ -16,6 +18,8 @@ export interface UploadResult {
   fsyncMs: number;
   fsyncTimesMs: number[];
   ratio: number;
+  /** The server's CPU time (user + system) per upload in the timed rounds: its cost whatever the load. */
+  serverCpuMsPerUpload: number;
   /** The server's resident set after start and one 1 MB upload, before any 20 MB one. */
   idleRssMb: number;
   /** After the timed rounds, 1 s after the last. */
@@ -31,11 +35,34 @@ export interface UploadResult {
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+/** The CPU time (user + system) a process has used so far, in ms: what an upload costs whatever the machine's load. */
+const cpuMs = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+};
 const rssMb = (pid: number) => Math.round(Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) / 1024);
 
 /** A PDF-looking file of `bytes` bytes, different each time (random bytes do not compress, and the store keeps equal bytes once). */
 function evidence(bytes: number): Buffer {
   return Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(bytes - 9)]);
+}
+
+function freshSqlite(): string {
+  const db = join(tmpdir(), 'duban-bench-upload.db');
+  for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
+  for (const beside of ['.keys', '.checkpoints']) rmSync(db + beside, { recursive: true, force: true });
+  return db;
+}
+
+/** A schema of its own on the PostgreSQL server at `baseUrl`, as the URL a server is given. */
+async function freshSchema(baseUrl: string): Promise<string> {
+  const schema = `bench_upload_${Date.now().toString(36)}`;
+  const admin = await openStore(baseUrl);
+  await sql.raw(`CREATE SCHEMA ${schema}`).execute(admin.kysely);
+  await admin.close();
+  const url = new URL(baseUrl);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return url.toString();
 }
 
 /**
@@ -63,16 +90,17 @@ function post(url: string, token: string, bytes: Buffer): Promise<void> {
  * A 20 MB evidence file uploaded (POST /api/files, multipart) until the server answers 201 — stored
  * in the database and acknowledged — against writing the same bytes to a file and fsyncing it, the
  * least any durable store must do; then the server's RSS while 10 such uploads run at once, against
- * its RSS idle. One server (`duban serve`, compiled), SQLite, in the same run.
+ * its RSS idle. One server (`duban serve`, compiled), on a SQLite file, or on PostgreSQL when given
+ * its URL, in the same run.
  */
-export async function uploadBench(megabytes = 20, rounds = 5, concurrent = 10): Promise<UploadResult> {
+export async function uploadBench(postgresUrl?: string, megabytes = 20, rounds = 5, concurrent = 10): Promise<UploadResult> {
   const size = megabytes * 1024 * 1024;
-  const db = join(tmpdir(), 'duban-bench-upload.db');
+  const db = postgresUrl === undefined ? freshSqlite() : await freshSchema(postgresUrl);
   const plain = join(tmpdir(), 'duban-bench-upload.bin');
-  for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
-  for (const beside of ['.keys', '.checkpoints']) rmSync(db + beside, { recursive: true, force: true });
   const [target] = await startedTasks(db, 1);
-  const server = await startServer(['--db', db, '--rate-limit', '0', '--clock', '2023-05-13T09:00:00+08:00'], { LOG_LEVEL: 'warn' });
+  // A database on a server keeps no keys beside it: they go in a directory of their own.
+  const keyDir = postgresUrl === undefined ? [] : ['--key-dir', mkdtempSync(join(tmpdir(), 'duban-bench-keys-'))];
+  const server = await startServer(['--db', db, '--rate-limit', '0', '--clock', '2023-05-13T09:00:00+08:00', ...keyDir], { LOG_LEVEL: 'warn' });
   const upload = (bytes: Buffer) => post(`${server.url}/api/files`, target!.token, bytes);
   try {
     const loadBefore = loadavg()[0]!;
@@ -83,6 +111,7 @@ export async function uploadBench(megabytes = 20, rounds = 5, concurrent = 10): 
     const idleRssMb = rssMb(pid);
     const uploadTimes: number[] = [];
     const fsyncTimes: number[] = [];
+    const cpuBefore = cpuMs(pid);
     for (let round = 0; round < rounds; round++) {
       const bytes = evidence(size);
       let start = performance.now();
@@ -96,6 +125,7 @@ export async function uploadBench(megabytes = 20, rounds = 5, concurrent = 10): 
       await handle.close();
       fsyncTimes.push(performance.now() - start);
     }
+    const serverCpuMsPerUpload = Math.round((cpuMs(pid) - cpuBefore) / rounds);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const afterRoundsRssMb = rssMb(pid);
     let peakRssMb = afterRoundsRssMb;
@@ -111,7 +141,7 @@ export async function uploadBench(megabytes = 20, rounds = 5, concurrent = 10): 
     const uploadMs = Math.round(median(uploadTimes));
     const fsyncMs = Math.round(median(fsyncTimes));
     const load = [loadBefore, loadavg()[0]!].map((l) => Math.round(l * 10) / 10) as [number, number];
-    return { megabytes, uploadMs, uploadTimesMs: uploadTimes.map(Math.round), fsyncMs, fsyncTimesMs: fsyncTimes.map(Math.round), ratio: Math.round((uploadMs / Math.max(fsyncMs, 1)) * 100) / 100, idleRssMb, afterRoundsRssMb, peakRssMb, concurrent, concurrentAnswered, concurrentMs, load };
+    return { megabytes, uploadMs, uploadTimesMs: uploadTimes.map(Math.round), fsyncMs, fsyncTimesMs: fsyncTimes.map(Math.round), ratio: Math.round((uploadMs / Math.max(fsyncMs, 1)) * 100) / 100, serverCpuMsPerUpload, idleRssMb, afterRoundsRssMb, peakRssMb, concurrent, concurrentAnswered, concurrentMs, load };
   } finally {
     await stopProcess(server.child);
     rmSync(plain, { force: true });
