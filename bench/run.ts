@@ -9,6 +9,7 @@ import { postgresBench } from './postgres.ts';
 import { replayBench } from './replay.ts';
 import { scaleBench } from './scale.ts';
 import { uploadBench } from './upload.ts';
+import type { UploadResult } from './upload.ts';
 import { workbenchBench } from './workbench.ts';
 
 /**
@@ -76,9 +77,17 @@ if (only.has('plan')) {
   rows.push([`Plan preview, ${fmt(r.tasks)}-task .docx (${fmt(r.bytes / 1024)} KB)`, `readPlanDocument ${fmt(r.previewMs)} ms`, `mammoth extractRawText ${fmt(r.rawTextMs)} ms`, `${fmt(r.ratio)}x the limit (target: preview < 2000 ms)`]);
 }
 if (only.has('upload')) {
+  const uploadRow = (label: string, r: UploadResult) =>
+    rows.push([`Upload ${r.megabytes} MB evidence file, stored and acknowledged (ms)${label}`, `duban ${fmt(r.uploadMs)} ms (server CPU ${fmt(r.serverCpuMsPerUpload)} ms an upload); RSS ${r.idleRssMb} MB idle, ${r.afterRoundsRssMb} MB after the rounds, ${r.peakRssMb} MB peak with ${r.concurrent} at once (+${r.peakRssMb - r.idleRssMb} MB; ${r.concurrentAnswered} answered 201 in ${fmt(r.concurrentMs)} ms); load average ${r.load.join(' → ')}`, `write + fsync ${fmt(r.fsyncMs)} ms`, `${fmt(r.ratio)}x the limit (target: < 1000 ms; RSS within 50 MB of idle)`]);
   const r = await uploadBench();
   results['upload'] = r;
-  rows.push([`Upload ${r.megabytes} MB evidence file, stored and acknowledged (ms)`, `duban ${fmt(r.uploadMs)} ms; RSS ${r.idleRssMb} MB idle, ${r.peakRssMb} MB peak with ${r.concurrent} at once (${r.concurrentAnswered} answered 201 in ${fmt(r.concurrentMs)} ms)`, `write + fsync ${fmt(r.fsyncMs)} ms`, `${fmt(r.ratio)}x the limit (target: < 1000 ms; RSS within 50 MB of idle)`]);
+  uploadRow('', r);
+  const url = process.env['DUBAN_TEST_PG_URL'];
+  if (url !== undefined) {
+    const pg = await uploadBench(url);
+    results['uploadPostgres'] = pg;
+    uploadRow(' on PostgreSQL', pg);
+  }
 }
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), 10));

@@ -184,7 +184,7 @@ export async function openDuban(location: string, options: OpenOptions): Promise
     channels: new ChannelStore(db, units, { allowLoopback: options.allowLoopbackRobots ?? false }),
     allowLoopbackRobots: options.allowLoopbackRobots ?? false,
     accessLog: new AccessLog(db, options.logger ?? createLogger({ level: 'silent' })),
-    files: new FileStore(db),
+    files: new FileStore(db, store.dialect),
     plans: new PlanReader(engine, new CurrentPlan(engine)),
     search: new TaskSearch(db, store.dialect, engine),
     watches: new TaskWatches(db),

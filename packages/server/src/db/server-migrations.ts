@@ -16,6 +16,7 @@ import { singleSignOnMigration } from './migrations/0010-single-sign-on.ts';
 import { taskSearchMigration } from './migrations/0011-task-search.ts';
 import { noticeChannelsMigration } from './migrations/0012-notice-channels.ts';
 import { leadersAndCircularsMigration } from './migrations/0013-leaders-and-circulars.ts';
+import { fileChunksKeyMigration } from './migrations/0014-file-chunks-key.ts';
 
 /**
  * The server's migrations, one file each in migrations/, by the name its databases recorded. A
@@ -35,6 +36,7 @@ export const serverMigrationFiles: Readonly<Record<string, (dialect: Dialect) =>
   '0011-task-search': taskSearchMigration,
   '0012-notice-channels': noticeChannelsMigration,
   '0013-leaders-and-circulars': leadersAndCircularsMigration,
+  '0014-file-chunks-key': fileChunksKeyMigration,
 };
 
 function serverMigrations(dialect: Dialect): MigrationProvider {

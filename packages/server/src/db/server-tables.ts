@@ -145,9 +145,11 @@ export interface FileContentTable {
   /** How many rows of `file_chunk` hold its bytes. */
   chunks: number;
   created_at: string;
+  /** The `file_chunk.content_key` its bytes are kept under: `upload:<id>` of the upload that first brought them (its SHA-256 for contents kept before migration 0014). */
+  chunks_key: string;
 }
 
-/** `file_chunk`: a file's bytes in order; `content_key` is its SHA-256, or `upload:<id>` while it streams in. */
+/** `file_chunk`: a file's bytes in order, under `upload:<id>` of the upload that wrote them (a content's `chunks_key` once kept). */
 export interface FileChunkTable {
   content_key: string;
   n: number;

@@ -1,5 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { Dialect } from '@duban/engine';
 import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { ServerDatabase } from '../db/server-tables.ts';
 
 /** A distinct file's content: its SHA-256, size and the type judged from its bytes. */
@@ -36,16 +38,20 @@ export type FileCheck = 'intact' | 'missing' | 'altered';
 
 /**
  * Evidence files in the database, content-addressed by SHA-256, so every server on the database
- * serves the same bytes: a file's bytes stream in chunk by chunk under a provisional key, and only
- * once the upload has ended and passed its checks does the content take its hash as its key (one
- * row for any number of uploads of the same bytes). Does IO.
+ * serves the same bytes: a file's bytes stream in chunk by chunk under its upload's key, and only
+ * once the upload has ended and passed its checks does one row keep the content under its hash,
+ * pointing to those chunks (one content for any number of uploads of the same bytes; the bytes are
+ * written once). Does IO.
  */
 export class FileStore {
-  constructor(private readonly db: Kysely<ServerDatabase>) {}
+  constructor(
+    private readonly db: Kysely<ServerDatabase>,
+    private readonly dialect: Dialect,
+  ) {}
 
   /** A writer for one incoming file; `finish` or `abort` it. */
   writer(): FileWriter {
-    return new FileWriter(this.db);
+    return new FileWriter(this.db, this.dialect);
   }
 
   /** The uploads with these ids (the ones that exist). */
@@ -81,8 +87,10 @@ export class FileStore {
 
   /** A content's bytes, chunk by chunk in order, one query each (never the whole file in memory). */
   async *bytes(sha256: string): AsyncGenerator<Buffer> {
+    const content = await this.db.selectFrom('file_content').select('chunks_key').where('sha256', '=', sha256).executeTakeFirst();
+    if (content === undefined) return;
     for (let n = 0; ; n++) {
-      const row = await this.db.selectFrom('file_chunk').select('data').where('content_key', '=', sha256).where('n', '=', n).executeTakeFirst();
+      const row = await this.db.selectFrom('file_chunk').select('data').where('content_key', '=', content.chunks_key).where('n', '=', n).executeTakeFirst();
       if (row === undefined) return;
       yield Buffer.from(row.data);
     }
@@ -103,30 +111,58 @@ export class FileStore {
   }
 }
 
-/** One file streaming in: its chunks under `upload:<id>` until `finish` gives them the content's hash. */
+/** One file streaming in: its chunks under `upload:<id>`, where they stay once `finish` keeps them. */
 export class FileWriter {
   readonly id = randomUUID();
   private readonly key = `upload:${this.id}`;
   private next = 0;
 
-  constructor(private readonly db: Kysely<ServerDatabase>) {}
+  constructor(
+    private readonly db: Kysely<ServerDatabase>,
+    private readonly dialect: Dialect,
+  ) {}
 
+  /**
+   * Stores the next chunk. A chunk need not survive a crash on its own: nothing names it until
+   * `finish` commits. So its commit does not wait for the disk (SQLite: synchronous=NORMAL for this
+   * one statement, on the connection held; PostgreSQL: synchronous_commit off for this one
+   * transaction), and `finish`'s commit, which does, makes the log durable up to it and with it
+   * every chunk written before. One wait for the disk a file instead of one a chunk.
+   */
   async write(chunk: Buffer): Promise<void> {
-    await this.db.insertInto('file_chunk').values({ content_key: this.key, n: this.next, data: chunk }).execute();
+    const row = { content_key: this.key, n: this.next, data: chunk };
+    if (this.dialect === 'postgres') {
+      await this.db.transaction().execute(async (trx) => {
+        await sql`SET LOCAL synchronous_commit = off`.execute(trx);
+        await trx.insertInto('file_chunk').values(row).execute();
+      });
+    } else {
+      await this.db.connection().execute(async (connection) => {
+        await sql`PRAGMA synchronous = NORMAL`.execute(connection);
+        try {
+          await connection.insertInto('file_chunk').values(row).execute();
+        } finally {
+          await sql`PRAGMA synchronous = FULL`.execute(connection);
+        }
+      });
+    }
     this.next += 1;
   }
 
-  /** Keeps the file as `content` and records the upload, in one transaction; the same bytes stored before are kept once. */
+  /**
+   * Keeps the file as `content` and records the upload, in one transaction; the content row points to
+   * the chunks as written (nothing is moved), and when the same bytes were kept before, this upload's
+   * chunks are dropped and the upload names the content kept.
+   */
   async finish(content: KeptFile, upload: UploadRecord): Promise<Upload> {
     const uploadedAt = upload.at.toISOString();
     await this.db.transaction().execute(async (trx) => {
       const inserted = await trx
         .insertInto('file_content')
-        .values({ sha256: content.sha256, size: content.size, type: content.type, crc32: content.crc32, chunks: this.next, created_at: uploadedAt })
+        .values({ sha256: content.sha256, size: content.size, type: content.type, crc32: content.crc32, chunks: this.next, created_at: uploadedAt, chunks_key: this.key })
         .onConflict((c) => c.column('sha256').doNothing())
         .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) await trx.updateTable('file_chunk').set({ content_key: content.sha256 }).where('content_key', '=', this.key).execute();
-      else await trx.deleteFrom('file_chunk').where('content_key', '=', this.key).execute();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) await trx.deleteFrom('file_chunk').where('content_key', '=', this.key).execute();
       await trx.insertInto('file_upload').values({ id: this.id, sha256: content.sha256, name: upload.name, role: upload.role, unit: upload.unit, uploaded_at: uploadedAt }).execute();
     });
     return { sha256: content.sha256, size: content.size, type: content.type, id: this.id, name: upload.name, role: upload.role, unit: upload.unit, uploadedAt };

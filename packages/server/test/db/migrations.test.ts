@@ -41,6 +41,7 @@ const landed: Record<string, { sqlite: string; postgres: string }> = {
   '0011-task-search': { sqlite: '862f2d0748c24ae8', postgres: 'bbcf460edc151727' },
   '0012-notice-channels': { sqlite: '5aa6581bffc79f5b', postgres: '18048d49fc7d7d7d' },
   '0013-leaders-and-circulars': { sqlite: '8a60615b655e4e22', postgres: '95f310953521f38c' },
+  '0014-file-chunks-key': { sqlite: '914ee123653c11f1', postgres: '914ee123653c11f1' },
 };
 
 describe('the server migrations', () => {

@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../support/test-server.ts';
 import { problemOf, startTestServer, taskId } from '../support/test-server.ts';
@@ -90,6 +91,33 @@ describe('evidence files: uploaded, attached to an event, kept in the log, serve
     expect(entries.map((e) => e.name)).toEqual([expect.stringMatching(/^\d+-实施方案（定稿）\.pdf$/), expect.stringMatching(/^\d+-现场照片\.png$/)]);
     expect(entries[0]!.data).toEqual(pdfBytes('方案'));
     expect(entries[1]!.data).toEqual(pngBytes());
+  });
+
+  it('given a file of several chunks uploaded once, when the same bytes are uploaded again, then the upload is recorded and nothing new is stored, and the bytes read back whole', async () => {
+    const bytes = Buffer.concat([pdfBytes('两次上传'), Buffer.alloc(1200 * 1024, 7)]);
+    const first = await upload(lead, [{ name: '台账.pdf', bytes }]);
+    expect(first.status).toBe(201);
+    const before = await stored();
+    const again = await upload(lead, [{ name: '台账（再传）.pdf', bytes }]);
+    expect(again.status).toBe(201);
+    const [kept] = ((await again.json()) as UploadAnswer).files;
+    expect(await stored()).toEqual({ ...before, uploads: before.uploads + 1 });
+    const sent = await s.send(lead, taskId(2), { type: 'PROGRESS', summary: '台账', attachments: [{ file: kept!.id }] });
+    expect(sent.status).toBe(200);
+    const served = await s.request(`/api/tasks/${taskId(2)}/files/${kept!.sha256}`, { token: office });
+    expect(Buffer.from(await served.arrayBuffer())).toEqual(bytes);
+  });
+
+  it('given files of several chunks kept (each chunk committed without waiting for the disk), when they are kept, then the database commits durably again', async () => {
+    const durability = async () =>
+      s.engine.store.dialect === 'postgres'
+        ? (await sql<{ v: string }>`SELECT current_setting('synchronous_commit') AS v`.execute(s.db)).rows[0]!.v
+        : String((await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(s.db)).rows[0]!.synchronous);
+    const durable = s.engine.store.dialect === 'postgres' ? 'on' : '2';
+    expect(await durability()).toBe(durable);
+    const response = await upload(lead, [{ name: '三个分块.pdf', bytes: Buffer.concat([pdfBytes('分块'), Buffer.alloc(1100 * 1024, 9)]) }]);
+    expect(response.status).toBe(201);
+    expect(await durability()).toBe(durable);
   });
 
   it('given a unit that is no party to the task, when it asks for the task\'s files, then it gets 404 as for a task that does not exist', async () => {

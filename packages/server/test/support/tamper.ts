@@ -92,15 +92,16 @@ export function auditTypes(file: string): { seq: number; type: string; instance_
  */
 export function tamperFile(file: string, sha256: string, how: 'replace' | 'truncate' | 'delete'): void {
   withDatabase(file, (db) => {
-    const chunks = db.prepare('SELECT n, data FROM file_chunk WHERE content_key = ? ORDER BY n').all(sha256) as { n: number; data: Buffer }[];
+    const key = (db.prepare('SELECT chunks_key FROM file_content WHERE sha256 = ?').get(sha256) as { chunks_key: string } | undefined)?.chunks_key;
+    const chunks = db.prepare('SELECT n, data FROM file_chunk WHERE content_key = ? ORDER BY n').all(key) as { n: number; data: Buffer }[];
     if (chunks.length === 0) throw new Error(`no stored file ${sha256}`);
     if (how === 'delete') {
-      db.prepare('DELETE FROM file_chunk WHERE content_key = ?').run(sha256);
+      db.prepare('DELETE FROM file_chunk WHERE content_key = ?').run(key);
       db.prepare('DELETE FROM file_content WHERE sha256 = ?').run(sha256);
       return;
     }
     const chunk = how === 'replace' ? chunks[0]! : chunks.at(-1)!;
     const data = how === 'replace' ? Buffer.from(chunk.data.map((byte) => byte ^ 0xff)) : chunk.data.subarray(0, Math.floor(chunk.data.length / 2));
-    db.prepare('UPDATE file_chunk SET data = ? WHERE content_key = ? AND n = ?').run(data, sha256, chunk.n);
+    db.prepare('UPDATE file_chunk SET data = ? WHERE content_key = ? AND n = ?').run(data, key, chunk.n);
   });
 }
