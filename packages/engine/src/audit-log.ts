@@ -93,9 +93,10 @@ export class AuditLog {
   /**
    * Rebuilds every instance from the log. Without `asOf`, compares each with its stored snapshot and
    * version and reports every difference; with `asOf`, returns the states as they stood then.
+   * `progress` hears how many entries were read so far, a page at a time; throwing from it stops the replay.
    */
-  async replay(asOf?: Date): Promise<ReplayReport> {
-    const result = await replayLog(this.registry, this.entries(), asOf?.getTime());
+  async replay(asOf?: Date, progress?: (entries: number) => void): Promise<ReplayReport> {
+    const result = await replayLog(this.registry, progress === undefined ? this.entries() : counted(this.entries(), progress), asOf?.getTime());
     const differences = [...result.differences];
     if (asOf === undefined) {
       let afterId: string | undefined;
@@ -149,4 +150,14 @@ export class AuditLog {
     if (!Number.isInteger(wanted) || wanted < 1 || wanted > total) throw new RangeError(`size ${wanted} is outside 1..${total}`);
     return wanted;
   }
+}
+
+/** `entries` as they pass, their count told to `progress` at every page's end. */
+async function* counted(entries: AsyncIterable<AuditEntry>, progress: (entries: number) => void): AsyncGenerator<AuditEntry> {
+  let count = 0;
+  for await (const entry of entries) {
+    yield entry;
+    if (++count % AUDIT_PAGE === 0) progress(count);
+  }
+  progress(count);
 }

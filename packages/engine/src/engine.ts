@@ -258,8 +258,8 @@ export class Engine {
   verifyWithCheckpoints(publicKey: KeyObject, extraCheckpoints: readonly string[] = [], origin?: string): Promise<LogVerification> {
     return this.log.verifyWithCheckpoints(publicKey, extraCheckpoints, origin);
   }
-  replay(asOf?: Date): Promise<ReplayReport> {
-    return this.log.replay(asOf);
+  replay(asOf?: Date, progress?: (entries: number) => void): Promise<ReplayReport> {
+    return this.log.replay(asOf, progress);
   }
   snapshotsAt(asOf: Date): Promise<Map<string, ReplayedInstance>> {
     return this.log.snapshotsAt(asOf);

@@ -2,6 +2,7 @@ import { openDuban } from '../../app/open-duban.ts';
 import { instant, parseCommandArgs } from '../cli-args.ts';
 import { databaseOption } from '../database-option.ts';
 import type { CliIo } from '../cli-io.ts';
+import { Progress, untilInterrupted } from '../../jobs/progress.ts';
 import { replayDiffCommand } from './replay-diff-command.ts';
 
 /**
@@ -15,7 +16,17 @@ export async function replayCommand(args: readonly string[], io: CliIo): Promise
   const asOf = values['as-of'] === undefined ? undefined : instant(values['as-of'], '--as-of');
   const duban = await openDuban(db, { create: false });
   try {
-    const report = await duban.engine.replay(asOf);
+    const report = await untilInterrupted(async (stopped) => {
+      const progress = new Progress(asOf === undefined ? 'replay' : `replay as of ${asOf.toISOString()}`, await duban.engine.auditSize());
+      try {
+        return await duban.engine.replay(asOf, (done) => {
+          stopped();
+          progress.update(done);
+        });
+      } finally {
+        progress.finish();
+      }
+    });
     if (asOf !== undefined) for (const i of report.instances) io.out(`${i.instanceId}\t${i.state}\tv${i.version}`);
     for (const d of report.differences) io.out(`DIFFERS  ${d.instanceId}${d.seq === undefined ? '' : ` (seq ${d.seq})`}: ${d.reason}`);
     const scope = asOf === undefined ? 'stored states' : `the log as of ${asOf.toISOString()}`;
