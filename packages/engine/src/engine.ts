@@ -282,6 +282,10 @@ export class Engine {
   checkpointsAfter(size: number, limit: number): Promise<SignedCheckpoint[]> {
     return this.checkpointLog.after(size, limit);
   }
+  /** The latest checkpoint, read alone. */
+  latestCheckpoint(): Promise<SignedCheckpoint | undefined> {
+    return this.checkpointLog.latest();
+  }
 
   private async fire(tx: StoreTransaction, timer: StoredTimer, now: Date): Promise<AuditEntry | undefined> {
     const instance = await tx.lockInstance(timer.instanceId);
