@@ -1,28 +1,32 @@
 import { openDuban } from '../../app/open-duban.ts';
-import { instant, parseCommandArgs } from '../cli-args.ts';
+import { availableCores } from '@duban/engine';
+import { instant, integer, parseCommandArgs } from '../cli-args.ts';
 import { databaseOption } from '../database-option.ts';
 import type { CliIo } from '../cli-io.ts';
 import { Progress, untilInterrupted } from '../../jobs/progress.ts';
 import { replayDiffCommand } from './replay-diff-command.ts';
 
 /**
- * `replay --db FILE [--as-of ISO]` (and `replay diff …`, see replay-diff-command.ts): recompute every task from the log. Without --as-of, compare with
+ * `replay --db FILE [--as-of ISO] [--workers N]` (and `replay diff …`, see replay-diff-command.ts): recompute every task from the log. Without --as-of, compare with
  * the stored states and exit 1 listing each difference; with it, print the states as they stood then.
+ * The tasks are replayed on N worker threads (default: the cores available; 1 replays on the main thread).
  */
 export async function replayCommand(args: readonly string[], io: CliIo): Promise<number> {
   if (args[0] === 'diff') return replayDiffCommand(args.slice(1), io);
-  const { values } = parseCommandArgs(args, { db: { type: 'string' }, 'as-of': { type: 'string' } }, { min: 0, max: 0, names: '' });
+  const { values } = parseCommandArgs(args, { db: { type: 'string' }, 'as-of': { type: 'string' }, workers: { type: 'string' } }, { min: 0, max: 0, names: '' });
   const db = databaseOption(values.db);
   const asOf = values['as-of'] === undefined ? undefined : instant(values['as-of'], '--as-of');
+  const workers = integer(values.workers, '--workers', 1, 256, availableCores());
   const duban = await openDuban(db, { create: false });
   try {
     const report = await untilInterrupted(async (stopped) => {
       const progress = new Progress(asOf === undefined ? 'replay' : `replay as of ${asOf.toISOString()}`, await duban.engine.auditSize());
       try {
-        return await duban.engine.replay(asOf, (done) => {
+        const tell = (done: number) => {
           stopped();
           progress.update(done);
-        });
+        };
+        return await duban.engine.replay(asOf, { progress: tell, workers });
       } finally {
         progress.finish();
       }
