@@ -52,6 +52,7 @@ if (only.has('replay')) {
   const r = await replayBench();
   results['replay'] = r;
   rows.push(['Replay, hashes checked (entries/s)', `duban ${fmt(r.replayFromDatabasePerSec)} from db, ${fmt(r.replayInMemoryPerSec)} in memory`, `XState transition() ${fmt(r.rawTransitionsPerSec)}`, `${fmt(r.ratioFromDatabase)} from db (target >= 0.7)`]);
+  rows.push([`Replay on ${r.workers} threads (entries/s)`, `duban ${fmt(r.parallelFromDatabasePerSec)} from db (reading alone ${fmt(r.readFromDatabasePerSec)}), ${fmt(r.parallelInMemoryPerSec)} in memory`, `XState transition() ${fmt(r.rawTransitionsPerSec)}, one thread`, `${fmt(r.ratioParallelInMemory)} in memory, ${fmt(r.ratioParallelFromDatabase)} from db (target >= 1.6)`]);
 }
 if (only.has('append')) {
   const r = await appendBench();
