@@ -140,8 +140,15 @@ export class AuditLog {
 
   /** Replays the whole log, serially or on worker threads. */
   private replayed(asOf: number | undefined, { progress, workers = 1 }: ReplayOptions): Promise<ReplayResult> {
+    return this.rebuild(progress === undefined ? this.entries() : counted(this.entries(), progress), asOf, workers);
+  }
+
+  /**
+   * Replays `entries` (the log, or a pass over it that also reads them for something else) on the
+   * calling thread (`workers` 1) or on that many worker threads: the same result either way.
+   */
+  rebuild(entries: AsyncIterable<AuditEntry> | Iterable<AuditEntry>, asOf?: number, workers = 1): Promise<ReplayResult> {
     if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a whole number from 1, not ${workers}`);
-    const entries = progress === undefined ? this.entries() : counted(this.entries(), progress);
     if (workers === 1) return replayLog(this.registry, entries, asOf);
     if (this.workflowsModule === undefined) throw new Error('replay on worker threads needs EngineOptions.workflowsModule (a module exporting `workflows`)');
     return replayInParallel({ count: workers, workflows: this.workflowsModule }, entries, asOf);

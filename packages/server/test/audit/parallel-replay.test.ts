@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEntry, Engine, ReplayResult } from '@duban/engine';
-import { replayInParallel, replayLog } from '@duban/engine';
-import { workflowsModule } from '../../src/app/workflows.ts';
-import { DATE_A, runScenario } from '../reports/scenario.ts';
+import type { AuditEntry, ReplayResult } from '@duban/engine';
+import { Engine, replayInParallel, replayLog } from '@duban/engine';
+import { workflows, workflowsModule } from '../../src/app/workflows.ts';
+import { CurrentPlan, PlanReader } from '../../src/reports/index.ts';
+import { DATE_A, DATE_B, runScenario } from '../reports/scenario.ts';
 
 const COPIES = 40;
 
@@ -70,5 +71,14 @@ describe('replay across threads', () => {
   it('given an engine that names no workflows module, when asked to replay on 2 threads, then it refuses, saying what it needs', async () => {
     await expect(engine.replay(undefined, { workers: 2 })).rejects.toThrow(/workflowsModule/);
     await expect(engine.replay(undefined, { workers: 0 })).rejects.toThrow(RangeError);
+  });
+
+  it('given the scenario, when the plan as of past days is read with its replay on 2 threads, then the facts are the serial reader’s', async () => {
+    const threaded = new Engine(engine.store, workflows, { workflowsModule });
+    for (const at of [DATE_A, DATE_B]) {
+      const serial = await new PlanReader(engine, new CurrentPlan(engine)).replay(at.getTime());
+      expect(serial.tasks.length).toBe(8);
+      expect(await new PlanReader(threaded, new CurrentPlan(threaded), 2).replay(at.getTime())).toEqual(serial);
+    }
   });
 });
