@@ -2,7 +2,7 @@ import { initialTransition, transition } from 'xstate';
 import type { AnyMachineSnapshot } from 'xstate';
 import type { AuditEntry } from '../packages/engine/src/index.ts';
 import { availableCores, Engine, openStore, replayInParallel, replayLog } from '../packages/engine/src/index.ts';
-import { workflowsModule } from '../packages/server/src/app/workflows.ts';
+import { workflowsModule } from '../packages/server/src/index.ts';
 import { reformTaskV1 } from '../workflows/reform-task/src/index.ts';
 import { karamayInstances } from './support/karamay.ts';
 import { lifecycleScript } from './support/lifecycle-script.ts';

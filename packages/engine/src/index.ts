@@ -36,7 +36,7 @@ export { verifyChain } from './chain-verification.ts';
 export type { ReplayDifference, ReplayedInstance, ReplayResult } from './replay.ts';
 export { LogReplay, replayLog } from './replay.ts';
 export type { ReplayThreads } from './parallel-replay.ts';
-export { availableCores, replayInParallel } from './parallel-replay.ts';
+export { availableCores, defaultReplayWorkers, replayInParallel } from './parallel-replay.ts';
 export { WorkflowRegistry } from './workflow-registry.ts';
 export type { AuditQuery, CheckpointKey, Dialect, InstanceQuery, InstanceRecord, LeanEntry, Store, StoreTransaction, StoredTimer } from './store/store.ts';
 export { KyselyStore } from './store/kysely-store.ts';

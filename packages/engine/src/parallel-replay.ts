@@ -29,9 +29,17 @@ export interface ReplayPart {
   readonly entries: number;
 }
 
-/** The cores this process may use: the default number of replay threads. */
+/** The cores this process may use. */
 export function availableCores(): number {
   return availableParallelism();
+}
+
+/** Below this many entries a replay is done about as soon as threads would have started (a few hundred ms each). */
+const THREADS_FROM = 20_000;
+
+/** The default number of replay threads for a log of `entries`: the cores available, or 1 (the calling thread) for a small log. */
+export function defaultReplayWorkers(entries: number): number {
+  return entries < THREADS_FROM ? 1 : availableCores();
 }
 
 /** Entries sent to a worker at once, and batches a worker may have waiting before the reader waits for it. */

@@ -59,7 +59,7 @@ export const USAGE = `Usage: duban <command> [options]
                                      check a consistency proof from the API (exit 1 if invalid)
   replay --db FILE [--as-of ISO] [--workers N]
                                      recompute states from the log (exit 1 where they differ),
-                                     tasks on N threads (default: the cores available)
+                                     tasks on N threads (default: the cores, 1 for a small log)
   replay diff --db FILE --from ISO --to ISO
                                      tasks whose state, light or deadline changed in between
   report summary|units|ledger|circular --db FILE [--as-of ISO] [--from DATE --to DATE]

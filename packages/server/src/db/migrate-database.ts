@@ -1,5 +1,5 @@
 import type { Dialect, Engine } from '@duban/engine';
-import { availableCores } from '@duban/engine';
+import { defaultReplayWorkers } from '@duban/engine';
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import { listDataTables } from './database-tables.ts';
@@ -81,7 +81,7 @@ async function copyInto(source: Duban, target: Duban, before: { entries: number;
 async function intact(engine: Engine, what: string, progress?: MigrationProgress): Promise<{ entries: number; headHash: string; instances: number }> {
   const chain = await engine.verify();
   if (!chain.ok) throw new UserError(`${what}: the audit log is broken at seq ${chain.firstBadSeq}: ${chain.reason}; nothing was copied from a broken log`);
-  const replay = await engine.replay(undefined, { workers: availableCores(), ...(progress === undefined ? {} : { progress: (done: number) => progress('replay', done, chain.entries) }) });
+  const replay = await engine.replay(undefined, { workers: defaultReplayWorkers(chain.entries), ...(progress === undefined ? {} : { progress: (done: number) => progress('replay', done, chain.entries) }) });
   if (replay.differences.length > 0) {
     const first = replay.differences.slice(0, 3).map((d) => `${d.instanceId}: ${d.reason}`);
     throw new UserError(`${what}: replay differs from the stored state of ${replay.differences.length} instance(s) (${first.join('; ')}${replay.differences.length > 3 ? '; …' : ''})`);

@@ -1,5 +1,5 @@
 import { openDuban } from '../../app/open-duban.ts';
-import { availableCores } from '@duban/engine';
+import { defaultReplayWorkers } from '@duban/engine';
 import { instant, integer, parseCommandArgs } from '../cli-args.ts';
 import { databaseOption } from '../database-option.ts';
 import type { CliIo } from '../cli-io.ts';
@@ -9,18 +9,21 @@ import { replayDiffCommand } from './replay-diff-command.ts';
 /**
  * `replay --db FILE [--as-of ISO] [--workers N]` (and `replay diff …`, see replay-diff-command.ts): recompute every task from the log. Without --as-of, compare with
  * the stored states and exit 1 listing each difference; with it, print the states as they stood then.
- * The tasks are replayed on N worker threads (default: the cores available; 1 replays on the main thread).
+ * The tasks are replayed on N worker threads (default: the cores available, or 1 — the main thread — for a log under 20,000 entries).
  */
 export async function replayCommand(args: readonly string[], io: CliIo): Promise<number> {
   if (args[0] === 'diff') return replayDiffCommand(args.slice(1), io);
   const { values } = parseCommandArgs(args, { db: { type: 'string' }, 'as-of': { type: 'string' }, workers: { type: 'string' } }, { min: 0, max: 0, names: '' });
   const db = databaseOption(values.db);
   const asOf = values['as-of'] === undefined ? undefined : instant(values['as-of'], '--as-of');
-  const workers = integer(values.workers, '--workers', 1, 256, availableCores());
+  // Checked before the database is opened; without the flag, the default depends on the log's size.
+  const workersGiven = values.workers === undefined ? undefined : integer(values.workers, '--workers', 1, 256, 1);
   const duban = await openDuban(db, { create: false });
   try {
     const report = await untilInterrupted(async (stopped) => {
-      const progress = new Progress(asOf === undefined ? 'replay' : `replay as of ${asOf.toISOString()}`, await duban.engine.auditSize());
+      const size = await duban.engine.auditSize();
+      const workers = workersGiven ?? defaultReplayWorkers(size);
+      const progress = new Progress(asOf === undefined ? 'replay' : `replay as of ${asOf.toISOString()}`, size);
       try {
         const tell = (done: number) => {
           stopped();
