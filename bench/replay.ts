@@ -1,7 +1,8 @@
 import { initialTransition, transition } from 'xstate';
 import type { AnyMachineSnapshot } from 'xstate';
 import type { AuditEntry } from '../packages/engine/src/index.ts';
-import { Engine, openStore, replayLog } from '../packages/engine/src/index.ts';
+import { availableCores, Engine, openStore, replayInParallel, replayLog } from '../packages/engine/src/index.ts';
+import { workflowsModule } from '../packages/server/src/index.ts';
 import { reformTaskV1 } from '../workflows/reform-task/src/index.ts';
 import { karamayInstances } from './support/karamay.ts';
 import { lifecycleScript } from './support/lifecycle-script.ts';
@@ -11,13 +12,23 @@ export interface ReplayResult {
   rawTransitionsPerSec: number;
   replayInMemoryPerSec: number;
   replayFromDatabasePerSec: number;
+  /** Reading the log alone (the entries parsed, nothing replayed): the ceiling of any replay from the database on its reading thread. */
+  readFromDatabasePerSec: number;
+  /** Worker threads of the parallel replays (the cores available). */
+  workers: number;
+  /** The tasks replayed on `workers` threads, the entries in memory (replayInParallel). */
+  parallelInMemoryPerSec: number;
+  /** `engine.replay({ workers })`: read from the database, replayed on `workers` threads, compared with the stored states. */
+  parallelFromDatabasePerSec: number;
   ratioInMemory: number;
   ratioFromDatabase: number;
+  ratioParallelInMemory: number;
+  ratioParallelFromDatabase: number;
 }
 
 /** Replay the whole log (hashes checked) against raw XState transition() over the same events. */
 export async function replayBench(copies = 30, rounds = 5): Promise<ReplayResult> {
-  const engine = new Engine(await openStore(':memory:'), [reformTaskV1]);
+  const engine = new Engine(await openStore(':memory:'), [reformTaskV1], { workflowsModule });
   const instances = karamayInstances(copies);
   let at = Date.parse('2023-05-11T00:00:00Z');
   await engine.create(instances, { role: 'admin', unit: null }, new Date(at));
@@ -45,6 +56,14 @@ export async function replayBench(copies = 30, rounds = 5): Promise<ReplayResult
   };
   const inMemory = async () => (await replayLog(engine.registry, entries)).instances.size;
   const fromDatabase = async () => (await engine.replay()).instances.length;
+  const workers = availableCores();
+  const parallelInMemory = async () => (await replayInParallel({ count: workers, workflows: workflowsModule }, entries)).instances.size;
+  const parallelFromDatabase = async () => (await engine.replay(undefined, { workers })).instances.length;
+  const readAlone = async () => {
+    let n = 0;
+    for await (const _entry of engine.entries()) n += 1;
+    return n;
+  };
 
   const rate = async (f: () => unknown) => {
     await f();
@@ -55,6 +74,10 @@ export async function replayBench(copies = 30, rounds = 5): Promise<ReplayResult
   const rawRate = await rate(raw);
   const memRate = await rate(inMemory);
   const dbRate = await rate(fromDatabase);
+  // Threads are started by the warm-up round and kept (as between replays in one process): the rounds measure replay, not start-up.
+  const parallelMemRate = await rate(parallelInMemory);
+  const parallelDbRate = await rate(parallelFromDatabase);
+  const readRate = await rate(readAlone);
   const rawRate2 = await rate(raw);
   const baseline = (rawRate + rawRate2) / 2;
   await engine.close();
@@ -63,8 +86,14 @@ export async function replayBench(copies = 30, rounds = 5): Promise<ReplayResult
     rawTransitionsPerSec: Math.round(baseline),
     replayInMemoryPerSec: Math.round(memRate),
     replayFromDatabasePerSec: Math.round(dbRate),
+    readFromDatabasePerSec: Math.round(readRate),
+    workers,
+    parallelInMemoryPerSec: Math.round(parallelMemRate),
+    parallelFromDatabasePerSec: Math.round(parallelDbRate),
     ratioInMemory: memRate / baseline,
     ratioFromDatabase: dbRate / baseline,
+    ratioParallelInMemory: parallelMemRate / baseline,
+    ratioParallelFromDatabase: parallelDbRate / baseline,
   };
 }
 

@@ -53,6 +53,7 @@ if (only.has('replay')) {
   const r = await replayBench();
   results['replay'] = r;
   rows.push(['Replay, hashes checked (entries/s)', `duban ${fmt(r.replayFromDatabasePerSec)} from db, ${fmt(r.replayInMemoryPerSec)} in memory`, `XState transition() ${fmt(r.rawTransitionsPerSec)}`, `${fmt(r.ratioFromDatabase)} from db (target >= 0.7)`]);
+  rows.push([`Replay on ${r.workers} threads (entries/s)`, `duban ${fmt(r.parallelFromDatabasePerSec)} from db (reading alone ${fmt(r.readFromDatabasePerSec)}), ${fmt(r.parallelInMemoryPerSec)} in memory`, `XState transition() ${fmt(r.rawTransitionsPerSec)}, one thread`, `${fmt(r.ratioParallelInMemory)} in memory, ${fmt(r.ratioParallelFromDatabase)} from db (target >= 1.6)`]);
 }
 if (only.has('append')) {
   const r = await appendBench();
@@ -63,6 +64,7 @@ if (only.has('scale')) {
   const r = await scaleBench(scaleTasks, scaleEntries);
   results['scale'] = r;
   rows.push([`Scale: ${fmt(r.tasks)} tasks, ${fmt(r.entries)} entries`, `list p95 ${r.listP95Ms} ms, unit list p95 ${r.unitListP95Ms} ms, summary p95 ${r.summaryP95Ms ?? 'n/a'} ms, units report p95 ${r.unitsReportP95Ms ?? 'n/a'} ms (one unit with reasons ${r.oneUnitReportP95Ms ?? 'n/a'} ms)`, `replay ${r.replaySec} s, server listening after ${r.startSec} s, first report after ${r.firstReportSec} s, RSS ${r.serverRssMb} MB (${r.serverRssWithReasonsMb} MB after one unit's reports)`, 'list < 50 ms, report < 200 ms, RSS < 300 MB']);
+  rows.push([`audit verify of the scale log (hash chain)`, `${r.verifySec} s`, `SHA-256 alone over the same bytes ${r.sha256Sec} s`, `${fmt(r.verifySec / Math.max(r.sha256Sec, 0.001))}x the limit`]);
 }
 if (only.has('workbench')) {
   const r = await workbenchBench(scaleTasks, scaleEntries);

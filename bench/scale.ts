@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { Engine, JsonObject } from '../packages/engine/src/index.ts';
+import { canonicalJson } from '../packages/engine/src/index.ts';
 import { openDuban } from '../packages/server/src/index.ts';
 import { scaleDatabase } from './support/scale-database.ts';
 import { startServer, stopProcess } from './support/processes.ts';
@@ -18,6 +21,10 @@ export interface ScaleResult {
   /** One unit (市司法局) with every reason for its score. */
   oneUnitReportP95Ms: number | null;
   replaySec: number;
+  /** The hash chain of the whole log checked (what `audit verify` does on a log without checkpoints). */
+  verifySec: number;
+  /** The baseline, same run: SHA-256 alone over each entry's canonical bytes (the floor of any verification). */
+  sha256Sec: number;
   /** The server's peak RSS (VmHWM) over start, lists, summary and units reports. */
   serverRssMb: number;
   /** The same after 50 reports of one unit with every reason (15,000 or so, 3 MB of JSON each). */
@@ -49,6 +56,20 @@ async function timed(url: string, token: string, paths: () => string, count: num
   return p95(samples);
 }
 
+/** Seconds SHA-256 takes over every entry's canonical bytes, the bytes prepared outside the timing. */
+async function sha256Alone(engine: Engine): Promise<number> {
+  let ms = 0;
+  for (let after = 0; ; ) {
+    const page = await engine.readAudit(after, 2000);
+    const bodies = page.map(({ hash: _hash, ...body }) => Buffer.from(canonicalJson(body as unknown as JsonObject), 'utf8'));
+    const t0 = performance.now();
+    for (const body of bodies) createHash('sha256').update(body).digest('hex');
+    ms += performance.now() - t0;
+    if (page.length < 2000) return ms / 1000;
+    after = page[page.length - 1]!.seq;
+  }
+}
+
 /** 100,000 tasks and 2,000,000 audit entries: list and report latencies (p95), replay time, server RSS. */
 export async function scaleBench(tasks = 100_000, entries = 2_000_000, log: (line: string) => void = console.error): Promise<ScaleResult> {
   const db = await scaleDatabase(tasks, entries, log);
@@ -60,6 +81,11 @@ export async function scaleBench(tasks = 100_000, entries = 2_000_000, log: (lin
   const replay = await duban.engine.replay();
   const replaySec = (performance.now() - t0) / 1000;
   if (replay.differences.length > 0) throw new Error(`scale fixture does not replay: ${JSON.stringify(replay.differences[0])}`);
+  const v0 = performance.now();
+  const chain = await duban.engine.verify();
+  const verifySec = (performance.now() - v0) / 1000;
+  if (!chain.ok) throw new Error(`scale fixture does not verify: ${chain.reason}`);
+  const sha256Sec = await sha256Alone(duban.engine);
   await duban.close();
 
   const s0 = performance.now();
@@ -82,7 +108,7 @@ export async function scaleBench(tasks = 100_000, entries = 2_000_000, log: (lin
     const rss = peakRssMb(server.child.pid!);
     const oneUnitReportP95Ms = await timed(url, office, () => `/api/reports/units?unit=${encodeURIComponent('市司法局')}`, 50, 60_000).catch(() => null);
     const rssWithReasons = peakRssMb(server.child.pid!);
-    return { tasks, entries: entryCount, listP95Ms, unitListP95Ms, startSec, firstReportSec, summaryP95Ms, unitsReportP95Ms, oneUnitReportP95Ms, replaySec: Math.round(replaySec * 10) / 10, serverRssMb: rss, serverRssWithReasonsMb: rssWithReasons };
+    return { tasks, entries: entryCount, listP95Ms, unitListP95Ms, startSec, firstReportSec, summaryP95Ms, unitsReportP95Ms, oneUnitReportP95Ms, replaySec: Math.round(replaySec * 10) / 10, verifySec: Math.round(verifySec * 10) / 10, sha256Sec: Math.round(sha256Sec * 10) / 10, serverRssMb: rss, serverRssWithReasonsMb: rssWithReasons };
   } finally {
     await stopProcess(server.child);
   }

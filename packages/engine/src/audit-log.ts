@@ -4,7 +4,8 @@ import type { ChainReport } from './chain-verification.ts';
 import { verifyChain } from './chain-verification.ts';
 import type { LogVerification } from './log-verification.ts';
 import { verifyLog } from './log-verification.ts';
-import type { ReplayDifference, ReplayedInstance } from './replay.ts';
+import { replayInParallel } from './parallel-replay.ts';
+import type { ReplayDifference, ReplayedInstance, ReplayResult } from './replay.ts';
 import { replayLog, sameState } from './replay.ts';
 import { streamedConsistencyProof, streamedInclusionProof } from './streamed-merkle-proofs.ts';
 import type { LeanEntry, Store } from './store/store.ts';
@@ -26,6 +27,14 @@ export interface ConsistencyProof {
   readonly proof: string[];
 }
 
+/** How a replay runs: its progress, and on how many threads. */
+export interface ReplayOptions {
+  /** Hears how many entries were read so far, a page at a time; throwing from it stops the replay. */
+  readonly progress?: (entries: number) => void;
+  /** Worker threads replaying tasks side by side (default 1: on the calling thread). More needs the engine's `workflowsModule`. */
+  readonly workers?: number;
+}
+
 export interface ReplayReport {
   readonly entries: number;
   readonly instances: { instanceId: string; state: string; version: number }[];
@@ -45,6 +54,8 @@ export class AuditLog {
   constructor(
     private readonly store: Store,
     private readonly registry: WorkflowRegistry,
+    /** The module replay threads load the workflows from (EngineOptions.workflowsModule). */
+    private readonly workflowsModule?: URL,
   ) {}
 
   /** One instance's entries, in seq order. */
@@ -93,9 +104,10 @@ export class AuditLog {
   /**
    * Rebuilds every instance from the log. Without `asOf`, compares each with its stored snapshot and
    * version and reports every difference; with `asOf`, returns the states as they stood then.
+   * With `workers` above 1 the tasks are replayed on that many threads; the report is the same.
    */
-  async replay(asOf?: Date): Promise<ReplayReport> {
-    const result = await replayLog(this.registry, this.entries(), asOf?.getTime());
+  async replay(asOf?: Date, options: ReplayOptions = {}): Promise<ReplayReport> {
+    const result = await this.replayed(asOf?.getTime(), options);
     const differences = [...result.differences];
     if (asOf === undefined) {
       let afterId: string | undefined;
@@ -122,8 +134,24 @@ export class AuditLog {
   }
 
   /** The instances as they stood at `asOf`, with their full snapshots. */
-  async snapshotsAt(asOf: Date): Promise<Map<string, ReplayedInstance>> {
-    return (await replayLog(this.registry, this.entries(), asOf.getTime())).instances;
+  async snapshotsAt(asOf: Date, options: ReplayOptions = {}): Promise<Map<string, ReplayedInstance>> {
+    return (await this.replayed(asOf.getTime(), options)).instances;
+  }
+
+  /** Replays the whole log, serially or on worker threads. */
+  private replayed(asOf: number | undefined, { progress, workers = 1 }: ReplayOptions): Promise<ReplayResult> {
+    return this.rebuild(progress === undefined ? this.entries() : counted(this.entries(), progress), asOf, workers);
+  }
+
+  /**
+   * Replays `entries` (the log, or a pass over it that also reads them for something else) on the
+   * calling thread (`workers` 1) or on that many worker threads: the same result either way.
+   */
+  rebuild(entries: AsyncIterable<AuditEntry> | Iterable<AuditEntry>, asOf?: number, workers = 1): Promise<ReplayResult> {
+    if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a whole number from 1, not ${workers}`);
+    if (workers === 1) return replayLog(this.registry, entries, asOf);
+    if (this.workflowsModule === undefined) throw new Error('replay on worker threads needs EngineOptions.workflowsModule (a module exporting `workflows`)');
+    return replayInParallel({ count: workers, workflows: this.workflowsModule }, entries, asOf);
   }
 
   /** Proof that entry `seq` is in the log's first `size` entries (default: all). Reads the log page by page, holding none of it. */
@@ -149,4 +177,14 @@ export class AuditLog {
     if (!Number.isInteger(wanted) || wanted < 1 || wanted > total) throw new RangeError(`size ${wanted} is outside 1..${total}`);
     return wanted;
   }
+}
+
+/** `entries` as they pass, their count told to `progress` at every page's end. */
+async function* counted(entries: AsyncIterable<AuditEntry>, progress: (entries: number) => void): AsyncGenerator<AuditEntry> {
+  let count = 0;
+  for await (const entry of entries) {
+    yield entry;
+    if (++count % AUDIT_PAGE === 0) progress(count);
+  }
+  progress(count);
 }

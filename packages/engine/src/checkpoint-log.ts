@@ -92,6 +92,11 @@ export class CheckpointLog {
     return this.store.checkpoints();
   }
 
+  /** The latest checkpoint (of the largest log), without reading the others. */
+  latest(): Promise<SignedCheckpoint | undefined> {
+    return this.store.latestCheckpoint();
+  }
+
   /** Up to `limit` checkpoints of logs larger than `size`, smallest first: a page of `list()`. */
   after(size: number, limit: number): Promise<SignedCheckpoint[]> {
     return this.store.checkpointsAfter(size, limit);

@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Actor } from './actor.ts';
 import { SYSTEM_ACTOR } from './actor.ts';
 import type { AuditEntry } from './audit-entry.ts';
-import type { ConsistencyProof, InclusionProof, ReplayReport } from './audit-log.ts';
+import type { ConsistencyProof, InclusionProof, ReplayOptions, ReplayReport } from './audit-log.ts';
 import { AuditLog } from './audit-log.ts';
 import { canonicalJson } from './canonical-json.ts';
 import type { ChainReport } from './chain-verification.ts';
@@ -22,7 +22,7 @@ import type { AnyWorkflowDefinition, TimerSpec } from './workflow-definition.ts'
 import { WorkflowRegistry } from './workflow-registry.ts';
 
 export type { CheckpointSigner } from './checkpoint-log.ts';
-export type { ConsistencyProof, InclusionProof, ReplayReport } from './audit-log.ts';
+export type { ConsistencyProof, InclusionProof, ReplayOptions, ReplayReport } from './audit-log.ts';
 
 export interface CreateRequest {
   readonly id: string;
@@ -62,6 +62,12 @@ export interface EngineOptions {
   readonly onCommit?: CommitHook;
   /** Gather concurrent sends into one transaction (one fsync). Default true. */
   readonly groupCommit?: boolean;
+  /**
+   * A module whose `workflows` export lists the same definitions as `workflows` (its `import.meta.url`):
+   * replay threads load them from it, definitions holding functions that cannot cross threads.
+   * Without it, replay runs on the calling thread only.
+   */
+  readonly workflowsModule?: URL;
 }
 
 const TIMER_BATCH = 200;
@@ -84,7 +90,7 @@ export class Engine {
     private readonly options: EngineOptions = {},
   ) {
     this.registry = new WorkflowRegistry(workflows);
-    this.log = new AuditLog(store, this.registry);
+    this.log = new AuditLog(store, this.registry, options.workflowsModule);
     this.checkpointLog = new CheckpointLog(store);
     this.commits = options.groupCommit === false ? undefined : new GroupCommit(store);
   }
@@ -258,11 +264,11 @@ export class Engine {
   verifyWithCheckpoints(publicKey: KeyObject, extraCheckpoints: readonly string[] = [], origin?: string): Promise<LogVerification> {
     return this.log.verifyWithCheckpoints(publicKey, extraCheckpoints, origin);
   }
-  replay(asOf?: Date): Promise<ReplayReport> {
-    return this.log.replay(asOf);
+  replay(asOf?: Date, options?: ReplayOptions): Promise<ReplayReport> {
+    return this.log.replay(asOf, options);
   }
-  snapshotsAt(asOf: Date): Promise<Map<string, ReplayedInstance>> {
-    return this.log.snapshotsAt(asOf);
+  snapshotsAt(asOf: Date, options?: ReplayOptions): Promise<Map<string, ReplayedInstance>> {
+    return this.log.snapshotsAt(asOf, options);
   }
   inclusionProof(seq: number, size?: number): Promise<InclusionProof> {
     return this.log.inclusionProof(seq, size);
@@ -281,6 +287,10 @@ export class Engine {
   }
   checkpointsAfter(size: number, limit: number): Promise<SignedCheckpoint[]> {
     return this.checkpointLog.after(size, limit);
+  }
+  /** The latest checkpoint, read alone. */
+  latestCheckpoint(): Promise<SignedCheckpoint | undefined> {
+    return this.checkpointLog.latest();
   }
 
   private async fire(tx: StoreTransaction, timer: StoredTimer, now: Date): Promise<AuditEntry | undefined> {

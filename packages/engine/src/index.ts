@@ -27,14 +27,16 @@ export {
   UnknownEvent,
   VersionConflict,
 } from './errors.ts';
-export type { CheckpointSigner, CommitHook, ConsistencyProof, CreateRequest, EngineOptions, InclusionProof, ReplayReport, SendOptions, SendResult } from './engine.ts';
+export type { CheckpointSigner, CommitHook, ConsistencyProof, CreateRequest, EngineOptions, InclusionProof, ReplayOptions, ReplayReport, SendOptions, SendResult } from './engine.ts';
 export { AuditLog } from './audit-log.ts';
 export { CheckpointLog } from './checkpoint-log.ts';
 export { Engine } from './engine.ts';
 export type { ChainReport } from './chain-verification.ts';
 export { verifyChain } from './chain-verification.ts';
 export type { ReplayDifference, ReplayedInstance, ReplayResult } from './replay.ts';
-export { replayLog } from './replay.ts';
+export { LogReplay, replayLog } from './replay.ts';
+export type { ReplayThreads } from './parallel-replay.ts';
+export { availableCores, defaultReplayWorkers, replayInParallel } from './parallel-replay.ts';
 export { WorkflowRegistry } from './workflow-registry.ts';
 export type { AuditQuery, CheckpointKey, Dialect, InstanceQuery, InstanceRecord, LeanEntry, Store, StoreTransaction, StoredTimer } from './store/store.ts';
 export { KyselyStore } from './store/kysely-store.ts';

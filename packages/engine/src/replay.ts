@@ -30,17 +30,40 @@ export interface ReplayResult {
  * Entries after `asOf` (epoch ms) are left out. Pure over the entries it reads.
  */
 export async function replayLog(registry: WorkflowRegistry, entries: AsyncIterable<AuditEntry> | Iterable<AuditEntry>, asOf = Infinity): Promise<ReplayResult> {
-  const instances = new Map<string, ReplayedInstance>();
-  const differences: ReplayDifference[] = [];
-  let count = 0;
-  for await (const entry of entries) {
+  const replay = new LogReplay(registry, asOf);
+  for await (const entry of entries) replay.add(entry);
+  return replay.result();
+}
+
+/**
+ * A replay fed one entry at a time, in seq order per instance (instances are independent, so entries of
+ * different instances may come in any order relative to each other). Pure: no IO, no clock.
+ */
+export class LogReplay {
+  readonly instances = new Map<string, ReplayedInstance>();
+  readonly differences: ReplayDifference[] = [];
+  /** The seq that created each instance, in the order of `instances` (to merge partitions in log order). */
+  readonly createdAt: number[] = [];
+  private count = 0;
+
+  constructor(
+    private readonly registry: WorkflowRegistry,
+    private readonly asOf = Infinity,
+  ) {}
+
+  add(entry: AuditEntry): void {
     const at = Date.parse(entry.at);
-    if (at > asOf) continue;
-    count += 1;
-    const problem = apply(registry, instances, entry, at);
-    if (problem !== undefined) differences.push({ instanceId: entry.instanceId, seq: entry.seq, reason: problem });
+    if (at > this.asOf) return;
+    this.count += 1;
+    const size = this.instances.size;
+    const problem = apply(this.registry, this.instances, entry, at);
+    if (this.instances.size > size) this.createdAt.push(entry.seq);
+    if (problem !== undefined) this.differences.push({ instanceId: entry.instanceId, seq: entry.seq, reason: problem });
   }
-  return { instances, differences, entries: count };
+
+  result(): ReplayResult {
+    return { instances: this.instances, differences: this.differences, entries: this.count };
+  }
 }
 
 function apply(registry: WorkflowRegistry, instances: Map<string, ReplayedInstance>, entry: AuditEntry, at: number): string | undefined {

@@ -5,6 +5,7 @@ import { PlanInputError } from '@duban/plan';
 import type { CliIo } from './cli/cli-io.ts';
 import { processIo } from './cli/cli-io.ts';
 import { USAGE } from './cli/usage.ts';
+import { Interrupted } from './jobs/progress.ts';
 import { UsageError } from './cli/usage-error.ts';
 import { HttpProblem } from './http/http-problem.ts';
 import { PlanImportRefused } from './plans/plan-import-refused.ts';
@@ -46,6 +47,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     if (error instanceof UsageError) {
       io.err(`duban: ${error.message}\n\n${USAGE}`);
       return 2;
+    }
+    if (error instanceof Interrupted) {
+      io.err('duban: interrupted (Ctrl-C); nothing was left half-written');
+      return 130;
     }
     io.err(`duban: ${failureMessage(error)}`);
     if (process.env['DUBAN_DEBUG'] === '1' && error instanceof Error) io.err(error.stack ?? '');

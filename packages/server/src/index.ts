@@ -24,6 +24,7 @@ export { loadPlanFile } from './plans/load-plan-file.ts';
 export { importPlan } from './plans/import-plan.ts';
 export type { Duban } from './app/open-duban.ts';
 export { openDuban } from './app/open-duban.ts';
+export { workflows, workflowsModule } from './app/workflows.ts';
 export type { RunningServer, ServerOptions } from './app/run-server.ts';
 export { runServer } from './app/run-server.ts';
 export { openApiDocument } from './api/openapi-document.ts';

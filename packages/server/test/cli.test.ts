@@ -51,6 +51,7 @@ describe('duban CLI (in process)', () => {
       [['timers', 'run', '--db', db, '--now', 'tomorrow'], /--now must be an ISO 8601 instant/],
       [['timers', 'run', '--db', db], /--now is required/],
       [['replay', '--db', db, '--as-of', '2023-13-01'], /--as-of must be an ISO 8601 instant/],
+      [['replay', '--db', db, '--workers', '0'], /--workers must be an integer from 1 to 256/],
       [['plan', 'parse'], /missing FILE/],
       [['plan', 'parse', 'a', 'b'], /unexpected argument "b"/],
     ];

@@ -165,6 +165,11 @@ export class KyselyStore implements Store {
     return rows.map(toCheckpoint);
   }
 
+  async latestCheckpoint(): Promise<SignedCheckpoint | undefined> {
+    const row = await this.db.selectFrom('checkpoint').selectAll().orderBy('size', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    return row === undefined ? undefined : toCheckpoint(row);
+  }
+
   async latestFrontier(): Promise<{ checkpoint: SignedCheckpoint; nodes: string[] } | undefined> {
     const row = await this.db.selectFrom('checkpoint').selectAll().where('frontier', 'is not', null).orderBy('size', 'desc').limit(1).executeTakeFirst();
     return row === undefined ? undefined : { checkpoint: toCheckpoint(row), nodes: JSON.parse(row.frontier!) as string[] };

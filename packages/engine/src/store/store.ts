@@ -82,6 +82,8 @@ export interface Store {
   checkpoints(): Promise<SignedCheckpoint[]>;
   /** Up to `limit` checkpoints of logs larger than `size`, smallest first (keyset paging by size). */
   checkpointsAfter(size: number, limit: number): Promise<SignedCheckpoint[]>;
+  /** The checkpoint of the largest log (the latest signed), read alone. */
+  latestCheckpoint(): Promise<SignedCheckpoint | undefined>;
   /** The latest checkpoint stored with its Merkle frontier, and that frontier's nodes. */
   latestFrontier(): Promise<{ readonly checkpoint: SignedCheckpoint; readonly nodes: string[] } | undefined>;
   dueTimers(now: number, limit: number): Promise<StoredTimer[]>;

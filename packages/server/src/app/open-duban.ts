@@ -2,9 +2,7 @@ import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Engine, isPostgresUrl, openStore } from '@duban/engine';
 import type { CommitHook, Store } from '@duban/engine';
-import { organisationV1 } from '@duban/organisation';
 import { PlanInputError, readUnitsFile } from '@duban/plan';
-import { reformTaskV1 } from '@duban/reform-task';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { accountAccess } from '../accounts/account-access.ts';
@@ -28,6 +26,7 @@ import { FixedWindowRateLimiter } from '../rate-limit/fixed-window-rate-limiter.
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import { unlimited } from '../rate-limit/rate-limiter.ts';
 import { CurrentPlan } from '../reports/current-plan.ts';
+import { workflows, workflowsModule } from './workflows.ts';
 import { PlanReader } from '../reports/plan-reader.ts';
 import { PlanImporter } from '../plans/plan-importer.ts';
 import { PlanRecords } from '../plans/plan-records.ts';
@@ -147,7 +146,7 @@ export async function openDuban(location: string, options: OpenOptions): Promise
   }
   const db = store.kysely as Kysely<ServerDatabase>;
   // Notifications, the search index and the organisation's changes to the units are written in the transaction of the entry that causes them.
-  const engine = new Engine(store, [reformTaskV1, organisationV1], { onCommit: organisationHook(notificationHook(searchIndexHook(options.onCommit))) });
+  const engine = new Engine(store, workflows, { workflowsModule, onCommit: organisationHook(notificationHook(searchIndexHook(options.onCommit))) });
   const units = new UnitDirectory(db, options.unitsMaxAgeMs);
   const organisation = new OrganisationLog(engine);
   const unitStore = new UnitStore(db, organisation, units);

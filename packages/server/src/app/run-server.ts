@@ -9,6 +9,7 @@ import type { Clock } from '../time/clock.ts';
 import type { HeavyReadLimits } from '../http/heavy-reads.ts';
 import { createApp } from './create-app.ts';
 import { PeriodicRounds } from '../jobs/periodic-rounds.ts';
+import { Progress } from '../jobs/progress.ts';
 import type { SkippedTask } from '../plans/import-plan.ts';
 import { WebhookDispatcher } from '../notifications/webhooks/webhook-dispatcher.ts';
 import { ChannelDispatcher } from '../notifications/channels/channel-dispatcher.ts';
@@ -117,7 +118,10 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
     // with everything else, so not before), then the log's tail every few seconds, so that a report
     // after a busy spell finds little left to read.
     const currentPlan = duban.plans.current;
-    currentPlan.catchUp().then(
+    // Its progress in the log, a line every few seconds: at 2,000,000 entries it takes a while.
+    const firstPass = new Progress('report read model: first catch-up', await duban.engine.auditSize(), { write: (text: string) => options.logger.info(text.trim()) });
+    currentPlan.onProgress = (seq) => firstPass.update(seq);
+    currentPlan.catchUp().finally(() => (currentPlan.onProgress = undefined)).then(
       () => options.logger.info('report read model current'),
       (error: unknown) => options.logger.error({ err: error }, 'report read model: reading the log failed; the next report retries'),
     );

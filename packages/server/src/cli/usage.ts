@@ -57,7 +57,9 @@ export const USAGE = `Usage: duban <command> [options]
                                      check an inclusion proof from the API (exit 1 if invalid)
   audit consistency --proof FILE.json --old CHECKPOINT --new CHECKPOINT --pubkey FILE
                                      check a consistency proof from the API (exit 1 if invalid)
-  replay --db FILE [--as-of ISO]     recompute states from the log (exit 1 where they differ)
+  replay --db FILE [--as-of ISO] [--workers N]
+                                     recompute states from the log (exit 1 where they differ),
+                                     tasks on N threads (default: the cores, 1 for a small log)
   replay diff --db FILE --from ISO --to ISO
                                      tasks whose state, light or deadline changed in between
   report summary|units|ledger|circular --db FILE [--as-of ISO] [--from DATE --to DATE]

@@ -1,4 +1,5 @@
 import type { Dialect, Engine } from '@duban/engine';
+import { defaultReplayWorkers } from '@duban/engine';
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import { listDataTables } from './database-tables.ts';
@@ -16,6 +17,9 @@ export interface MigrationReport {
 
 const PAGE = 2000;
 
+/** What a long migration tells as it goes: the stage, and how far it is (throwing from it stops the migration, copying nothing). */
+export type MigrationProgress = (stage: 'replay' | 'copy', done: number, total: number) => void;
+
 /**
  * Copies every data table of `source` into the empty target that `openTarget` opens (and migrates; any
  * dialects): rows exactly as stored (audit entries keep their seq and hashes), parents before children,
@@ -24,17 +28,17 @@ const PAGE = 2000;
  * nothing. On arrival verifies the target's chain (same entries, same head) and that replay equals its
  * stored states; UserError naming the reason otherwise. Does IO.
  */
-export async function migrateDatabase(source: Duban, openTarget: () => Promise<Duban>, labels: { from: string; to: string }): Promise<MigrationReport> {
-  const before = await intact(source.engine, `the source ${labels.from}`);
+export async function migrateDatabase(source: Duban, openTarget: () => Promise<Duban>, labels: { from: string; to: string }, progress?: MigrationProgress): Promise<MigrationReport> {
+  const before = await intact(source.engine, `the source ${labels.from}`, progress);
   const target = await openTarget();
   try {
-    return await copyInto(source, target, before, labels);
+    return await copyInto(source, target, before, labels, progress);
   } finally {
     await target.close();
   }
 }
 
-async function copyInto(source: Duban, target: Duban, before: { entries: number; headHash: string }, labels: { from: string; to: string }): Promise<MigrationReport> {
+async function copyInto(source: Duban, target: Duban, before: { entries: number; headHash: string }, labels: { from: string; to: string }, progress?: MigrationProgress): Promise<MigrationReport> {
   const sourceDb = source.engine.store.kysely;
   const targetDb = target.engine.store.kysely;
   const tables = await listDataTables(sourceDb, source.engine.store.dialect);
@@ -53,7 +57,12 @@ async function copyInto(source: Duban, target: Duban, before: { entries: number;
   const copied = await readSnapshot(sourceDb, source.engine.store.dialect, (from) =>
     targetDb.transaction().execute(async (to) => {
       const counts: { name: string; rows: number }[] = [];
-      for (const table of tables) counts.push({ name: table.name, rows: await copyTable(from, to, table) });
+      let copied = 0;
+      for (const table of tables) {
+        const rows = await copyTable(from, to, table, (rows) => progress?.('copy', copied + rows, before.entries));
+        copied += rows;
+        counts.push({ name: table.name, rows });
+      }
       if (target.engine.store.dialect === 'postgres') for (const table of tables) await advanceSequences(to, table.name);
       return counts;
     }),
@@ -69,10 +78,10 @@ async function copyInto(source: Duban, target: Duban, before: { entries: number;
 }
 
 /** The chain verifies and replay equals every stored state, or a UserError saying where it does not. */
-async function intact(engine: Engine, what: string): Promise<{ entries: number; headHash: string; instances: number }> {
+async function intact(engine: Engine, what: string, progress?: MigrationProgress): Promise<{ entries: number; headHash: string; instances: number }> {
   const chain = await engine.verify();
   if (!chain.ok) throw new UserError(`${what}: the audit log is broken at seq ${chain.firstBadSeq}: ${chain.reason}; nothing was copied from a broken log`);
-  const replay = await engine.replay();
+  const replay = await engine.replay(undefined, { workers: defaultReplayWorkers(chain.entries), ...(progress === undefined ? {} : { progress: (done: number) => progress('replay', done, chain.entries) }) });
   if (replay.differences.length > 0) {
     const first = replay.differences.slice(0, 3).map((d) => `${d.instanceId}: ${d.reason}`);
     throw new UserError(`${what}: replay differs from the stored state of ${replay.differences.length} instance(s) (${first.join('; ')}${replay.differences.length > 3 ? '; …' : ''})`);
@@ -87,7 +96,7 @@ async function readSnapshot<T>(db: Kysely<any>, dialect: Dialect, read: (snapsho
   return transaction.execute(read);
 }
 
-async function copyTable(from: Kysely<any>, to: Kysely<any>, table: DatabaseTable): Promise<number> {
+async function copyTable(from: Kysely<any>, to: Kysely<any>, table: DatabaseTable, copiedSoFar: (rows: number) => void): Promise<number> {
   let copied = 0;
   for (;;) {
     let page = from.selectFrom(table.name).selectAll();
@@ -99,6 +108,7 @@ async function copyTable(from: Kysely<any>, to: Kysely<any>, table: DatabaseTabl
       for (let i = 0; i < rows.length; i += perInsert) await to.insertInto(table.name).values(rows.slice(i, i + perInsert)).execute();
     }
     copied += rows.length;
+    copiedSoFar(copied);
     if (table.primaryKey.length === 0 || rows.length < PAGE) return copied;
   }
 }

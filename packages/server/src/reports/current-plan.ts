@@ -38,6 +38,8 @@ export class CurrentPlan {
   private latestAt = Number.NEGATIVE_INFINITY;
   private readonly values = new SharedValues();
   private running: Promise<void> | undefined;
+  /** Hears the seq each page of the log's tail reached (the server shows its first catch-up's progress). */
+  onProgress: ((seq: number) => void) | undefined;
   private pending: Promise<void> | undefined;
 
   constructor(private readonly engine: Engine) {}
@@ -79,6 +81,7 @@ export class CurrentPlan {
         this.seq = entry.seq;
         this.latestAt = Math.max(this.latestAt, Date.parse(entry.at));
       }
+      this.onProgress?.(this.seq);
       if (page.length < AUDIT_PAGE) break;
     }
     if (this.stale.size > 0) await this.reread();

@@ -1,5 +1,4 @@
 import type { AuditEntry, Engine, InstanceRecord } from '@duban/engine';
-import { replayLog } from '@duban/engine';
 import type { AsOf } from '../time/as-of.ts';
 import type { CurrentPlan, PlanFacts } from './current-plan.ts';
 import type { ReportTask } from './report-task.ts';
@@ -17,7 +16,7 @@ export interface ReplayedFacts extends PlanFacts {
  * The one reader of the plan as of now and as of an instant, for the API, the pages and the CLI.
  * As of now it reads the report read model (`CurrentPlan`, kept current from the log's tail) and the
  * stored tasks; as of a past instant it replays the log, once per read, holding the tasks, never the
- * log. When the read model cannot answer for now (the log holds entries stamped later: a clock set
+ * log (its tasks on `replayWorkers` threads). When the read model cannot answer for now (the log holds entries stamped later: a clock set
  * back), it replays too. Does IO.
  */
 export class PlanReader {
@@ -25,6 +24,8 @@ export class PlanReader {
     private readonly engine: Engine,
     /** The read model behind every view as of now. */
     readonly current: CurrentPlan,
+    /** Threads a replay as of a past instant runs its tasks on (1: the calling thread). */
+    private readonly replayWorkers = 1,
   ) {}
 
   /** The tasks' facts and the supervision facts as of `asOf`: what the summary, the assessment, the circular, the dashboard and the task lists read. */
@@ -36,7 +37,7 @@ export class PlanReader {
   async tasks(asOf: AsOf, filter: { readonly state?: string } = {}): Promise<ReportTask[]> {
     const tasks = asOf.now
       ? reportTasks(await this.stored(filter.state === undefined ? {} : { allTags: [`state:${filter.state}`] }))
-      : reportTasks(await this.engine.snapshotsAt(asOf.at));
+      : reportTasks(await this.engine.snapshotsAt(asOf.at, { workers: this.replayWorkers }));
     return filter.state === undefined ? tasks : tasks.filter((task) => task.snapshot.value === filter.state);
   }
 
@@ -75,7 +76,7 @@ export class PlanReader {
         yield entry;
       }
     }
-    const { instances } = await replayLog(engine.registry, foldedUpToAt(), at);
+    const { instances } = await engine.log.rebuild(foldedUpToAt(), at, this.replayWorkers);
     const tasks = reportTasks(instances).map((task) => ({ ...task, ...times.get(task.id) }));
     return { tasks, events: fold.events, asOf: at };
   }

@@ -112,5 +112,7 @@ describe('time travel: what changed between two instants', () => {
     const result = await runCli('replay', '--db', db, '--as-of', '2023-05-12');
     expect(result.code).toBe(0);
     expect(result.out).toContain(`${taskId(7)}\tin_progress\tv2`);
+    // On 2 threads, the same lines.
+    expect(await runCli('replay', '--db', db, '--as-of', '2023-05-12', '--workers', '2')).toEqual(result);
   });
 });

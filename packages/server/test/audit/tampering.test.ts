@@ -300,12 +300,14 @@ describe('tampering with the database file is detected by `audit verify --db` at
     expect(held.out).toMatch(/^audit log BROKEN at seq 82: the log has 81 entries but a signed checkpoint of size 90 .*older copy restored/);
   });
 
-  it('given the task table edited behind the log, when `replay` runs, then it exits 1 naming the task', async () => {
+  it('given the task table edited behind the log, when `replay` runs (on the main thread, on 2 threads), then it exits 1 naming the task, the same either way', async () => {
     const copy = copyDatabase(latest, fresh('db'));
     tamperInstanceState(copy.db, taskId(9), 'closed');
-    const result = await runCli('replay', '--db', copy.db);
+    const result = await runCli('replay', '--db', copy.db, '--workers', '1');
     expect(result.code).toBe(1);
     expect(result.out).toMatch(new RegExp(`DIFFERS\\s+${taskId(9).replace(/\./g, '\\.')}: stored closed v1 differs from replayed assigned v1`));
+    const threaded = await runCli('replay', '--db', copy.db, '--workers', '2');
+    expect(threaded).toEqual(result);
   });
 });
 

@@ -78,7 +78,7 @@ export class CheckpointIssuer {
   async start(): Promise<void> {
     if (this.started || this.stopped) throw new Error('CheckpointIssuer: already started');
     this.started = true;
-    const latest = (await this.engine.checkpoints()).at(-1);
+    const latest = await this.engine.latestCheckpoint();
     this.signedSize = Math.max(this.signedSize, latest?.size ?? 0);
     if (this.signer.files !== undefined) {
       try {

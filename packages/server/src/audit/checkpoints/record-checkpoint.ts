@@ -13,13 +13,31 @@ export async function recordCheckpoint(engine: Engine, signer: AuditSigner, at: 
   return checkpoint;
 }
 
+const CHECKPOINT_PAGE = 1000;
+
 /**
- * Appends to the checkpoint file every stored checkpoint it lacks (one signed just before a crash,
- * or all of them when the file was lost). Returns how many were appended. Does IO.
+ * Appends to the checkpoint file every stored checkpoint after the largest it holds (one signed just
+ * before a crash, or all of them when the file was lost). The file is appended to right after each
+ * signing, so what it can lack is its tail: only the stored checkpoints after its largest are read, a
+ * page at a time. Returns how many were appended. Does IO.
  */
 export async function catchUpCheckpointFile(engine: Engine, file: string): Promise<number> {
-  const held = new Set(existsSync(file) ? await readCheckpointFile(file) : []);
-  const missing = (await engine.checkpoints()).map((c) => c.text).filter((text) => !held.has(text));
-  await appendCheckpoints(file, missing);
-  return missing.length;
+  const held = existsSync(file) ? await readCheckpointFile(file) : [];
+  const heldTexts = new Set(held);
+  let after = Math.max(0, ...held.map(sizeOf));
+  let appended = 0;
+  for (;;) {
+    const page = await engine.checkpointsAfter(after, CHECKPOINT_PAGE);
+    const missing = page.map((c) => c.text).filter((text) => !heldTexts.has(text));
+    await appendCheckpoints(file, missing);
+    appended += missing.length;
+    if (page.length < CHECKPOINT_PAGE) return appended;
+    after = page[page.length - 1]!.size;
+  }
+}
+
+/** The log size a checkpoint's text states (its second line), 0 when it states none. */
+function sizeOf(text: string): number {
+  const size = Number(text.split('\n')[1]);
+  return Number.isSafeInteger(size) ? size : 0;
 }

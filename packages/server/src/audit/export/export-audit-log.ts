@@ -1,8 +1,9 @@
 import type { KeyObject } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { mkdir, open, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, readdir, rename, rm, rmdir } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { AuditEntry, Json } from '@duban/engine';
 import { canonicalJson, keyName } from '@duban/engine';
 import { UserError } from '../../user-error.ts';
@@ -33,15 +34,42 @@ export interface ExportCount {
  * Writes an audit export to `dir` (made if missing; refused unless empty): entries.jsonl
  * streamed from `entries`, every file they recorded as files/<sha256> (the bytes as stored, even
  * when altered: the export is evidence), checkpoints.txt, pubkey.pem (when there is a key) and
- * README.txt; every file fsynced. Does IO.
+ * README.txt; every file fsynced. The files are written into a hidden directory beside `dir`, renamed
+ * to `dir` only when all are written: an export stopped half-way (an error, Ctrl-C thrown from
+ * `entries`) leaves nothing behind. Does IO.
  */
 export async function exportAuditLog(
   dir: string,
   entries: AsyncIterable<AuditEntry>,
-  log: { origin: string; checkpoints: readonly string[]; publicKey: KeyObject | undefined; exportedAt: string; files: ExportedFileSource },
+  log: ExportFacts,
 ): Promise<ExportCount> {
-  if (existsSync(dir) && (await readdir(dir)).length > 0) throw new UserError(`${dir} is not empty; export into a new or empty directory`);
-  await mkdir(dir, { recursive: true });
+  const target = resolve(dir);
+  const existed = existsSync(target);
+  if (existed && (await readdir(target)).length > 0) throw new UserError(`${dir} is not empty; export into a new or empty directory`);
+  await mkdir(dirname(target), { recursive: true });
+  const partial = join(dirname(target), `.${basename(target)}.partial-${randomUUID()}`);
+  await mkdir(partial);
+  try {
+    const count = await writeExport(partial, entries, log);
+    if (existed) await rmdir(target);
+    await rename(partial, target);
+    syncDirectory(dirname(target));
+    return count;
+  } catch (error) {
+    await rm(partial, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+interface ExportFacts {
+  readonly origin: string;
+  readonly checkpoints: readonly string[];
+  readonly publicKey: KeyObject | undefined;
+  readonly exportedAt: string;
+  readonly files: ExportedFileSource;
+}
+
+async function writeExport(dir: string, entries: AsyncIterable<AuditEntry>, log: ExportFacts): Promise<ExportCount> {
   const handle = await open(join(dir, 'entries.jsonl'), 'wx', 0o644);
   let count = 0;
   const recorded = new Set<string>();

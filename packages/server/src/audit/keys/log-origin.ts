@@ -5,10 +5,10 @@ import { isPostgresUrl } from '@duban/engine';
 /**
  * The log's name, the first line of every checkpoint: the origin of its first checkpoint, so that
  * once one is signed the name never changes (a renamed file keeps it); before that, the default.
- * Does IO (reads the stored checkpoints).
+ * Does IO (reads the first stored checkpoint).
  */
 export async function logOrigin(engine: Engine, location: string): Promise<string> {
-  const [first] = await engine.checkpoints();
+  const [first] = await engine.checkpointsAfter(0, 1);
   return first?.origin ?? defaultOrigin(location);
 }
 

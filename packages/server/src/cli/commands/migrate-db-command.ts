@@ -3,6 +3,7 @@ import { migrateDatabase } from '../../db/migrate-database.ts';
 import { openDuban, redactUrl } from '../../app/open-duban.ts';
 import { parseCommandArgs, required } from '../cli-args.ts';
 import type { CliIo } from '../cli-io.ts';
+import { Progress, untilInterrupted } from '../../jobs/progress.ts';
 import { UsageError } from '../usage-error.ts';
 
 /**
@@ -23,7 +24,24 @@ export async function migrateDbCommand(args: readonly string[], io: CliIo): Prom
   const source = await openDuban(from, { create: false });
   try {
     io.err(`duban: copying ${labels.from} into ${labels.to}`);
-    const report = await migrateDatabase(source, () => openDuban(to, { create: true, unitsFile: null }), labels);
+    const report = await untilInterrupted(async (stopped) => {
+      let bar: Progress | undefined;
+      let shown: string | undefined;
+      try {
+        return await migrateDatabase(source, () => openDuban(to, { create: true, unitsFile: null }), labels, (stage, done, total) => {
+          stopped();
+          if (stage !== shown) {
+            bar?.finish();
+            // Rows copied are counted without a total: every table's rows, the log's most of them.
+            bar = stage === 'replay' ? new Progress('migrate-db: replaying the source', total) : new Progress('migrate-db: copying', 0, undefined, { unit: 'rows' });
+            shown = stage;
+          }
+          bar!.update(done);
+        });
+      } finally {
+        bar?.finish();
+      }
+    });
     for (const { name, rows } of report.tables) io.out(`copied   ${name.padEnd(24)} ${rows}`);
     io.out(`verified ${labels.to}: audit log intact (${report.entries} entries, head ${report.headHash}); replay matches all ${report.instances} stored tasks`);
     return 0;

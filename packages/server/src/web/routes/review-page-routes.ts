@@ -61,7 +61,8 @@ export const reviewPageRoutes: RouteModule = (deps) => (router) => {
     if (entry === undefined) throw new Error(`audit entry ${query.seq} vanished while proving it`);
     // Checked here as a reviewer's own tool would: the entry's hash is the leaf, and the path leads to the root.
     const verified = entry.hash === proof.leafHash && verifyInclusion(proof.leafHash, proof.seq - 1, proof.size, proof.proof, proof.rootHash);
-    const checkpoint = (await engine.checkpoints()).find((c) => c.size === proof.size);
+    // The one checkpoint of this size, if any (keyset by size: one row read, not every checkpoint).
+    const checkpoint = (await engine.checkpointsAfter(proof.size - 1, 1)).find((c) => c.size === proof.size);
     res.type('html').send(proofPage({ viewer, logSize, values, proof: { proof, entry, verified, ...(checkpoint === undefined ? {} : { checkpoint }) } }).text);
   });
 

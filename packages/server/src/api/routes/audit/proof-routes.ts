@@ -32,7 +32,7 @@ export const proofRoutes: RouteModule = ({ engine }) => (router) => {
     let size = query.size;
     if (size === undefined) {
       // By default, against the latest signed checkpoint that holds the entry: a proof a reviewer can check.
-      const latest = (await engine.checkpoints()).at(-1);
+      const latest = await engine.latestCheckpoint();
       size = latest !== undefined && latest.size >= seq ? latest.size : total;
     } else if (size < seq || size > total) {
       throw invalidField('query.size', `must be a log size from ${seq} (the entry's seq) to ${total}`);

@@ -15,6 +15,7 @@ import { parseCommandArgs, required } from '../../cli-args.ts';
 import { databaseOption } from '../../database-option.ts';
 import type { CliIo } from '../../cli-io.ts';
 import { keyDirOption } from '../../key-dir-option.ts';
+import { counted, Progress, untilInterrupted } from '../../../jobs/progress.ts';
 
 /**
  * `audit export --db FILE --out DIR [--key-dir DIR]`: entries.jsonl, files/<sha256> (every evidence
@@ -39,7 +40,14 @@ export async function auditExportCommand(args: readonly string[], io: CliIo): Pr
       io.err('duban: this database has no audit signing key yet (the server makes one when it first starts): the export holds no checkpoint and no pubkey.pem, so only its hash chain can be checked');
     } else {
       const stored = (await engine.checkpoints()).map((c) => c.text);
-      const report = await verifyAuditLog(engine.entries(), [{ label: 'the database', texts: stored }, { label: files?.checkpointFile ?? 'the checkpoint file', texts: fileTexts }], key.publicKey, origin);
+      const report = await untilInterrupted(async (stopped) => {
+        const progress = new Progress('audit export: verifying', await engine.auditSize());
+        try {
+          return await verifyAuditLog(counted(engine.entries(), progress, stopped), [{ label: 'the database', texts: stored }, { label: files?.checkpointFile ?? 'the checkpoint file', texts: fileTexts }], key.publicKey, origin);
+        } finally {
+          progress.finish();
+        }
+      });
       if (report.ok) {
         const signer: AuditSigner = { origin, privateKey: key.privateKey, publicKey: key.publicKey, keyName: key.keyName, files };
         const signed = await recordCheckpoint(engine, signer, systemClock.now());
@@ -50,7 +58,15 @@ export async function auditExportCommand(args: readonly string[], io: CliIo): Pr
       }
     }
     const checkpoints = [...new Set([...(await engine.checkpoints()).map((c) => c.text), ...fileTexts])];
-    const count = await exportAuditLog(out, engine.entries(), { origin, checkpoints, publicKey: key?.publicKey, exportedAt: systemClock.now().toISOString(), files: duban.files });
+    const total = await engine.auditSize();
+    const count = await untilInterrupted(async (stopped) => {
+      const progress = new Progress('audit export', total);
+      try {
+        return await exportAuditLog(out, counted(engine.entries(), progress, stopped), { origin, checkpoints, publicKey: key?.publicKey, exportedAt: systemClock.now().toISOString(), files: duban.files });
+      } finally {
+        progress.finish();
+      }
+    });
     io.out(`exported ${count.entries} entries and ${checkpoints.length} signed checkpoint(s) of log ${origin} to ${out}${key === undefined ? '' : ` (key ${key.keyName})`}, with ${count.files} evidence file(s)`);
     // The files as the export holds them: what a reviewer will find.
     const evidence = await verifyFiles(engine.entries(), (file) => checkExportedFile(out, file));

@@ -18,6 +18,7 @@ import { parseCommandArgs } from '../../cli-args.ts';
 import { databaseOption } from '../../database-option.ts';
 import type { CliIo } from '../../cli-io.ts';
 import { keyDirOption } from '../../key-dir-option.ts';
+import { counted, Progress, untilInterrupted } from '../../../jobs/progress.ts';
 import { UsageError } from '../../usage-error.ts';
 
 /**
@@ -67,7 +68,14 @@ async function verifyDatabase(db: string, keyDir: string | undefined, held: Chec
     const stored = await duban.engine.checkpoints();
     const sources: CheckpointSource[] = [{ label: 'the database', texts: stored.map((c) => c.text) }];
     if (files !== undefined && existsSync(files.checkpointFile)) sources.push({ label: files.checkpointFile, texts: await readCheckpointFile(files.checkpointFile) });
-    const report = await verifyAuditLog(duban.engine.entries(), [...sources, ...held], key, stored[0]?.origin);
+    const report = await untilInterrupted(async (stopped) => {
+      const progress = new Progress('audit verify', await duban.engine.auditSize());
+      try {
+        return await verifyAuditLog(counted(duban.engine.entries(), progress, stopped), [...sources, ...held], key, stored[0]?.origin);
+      } finally {
+        progress.finish();
+      }
+    });
     const recorded = await duban.engine.store.transact((tx) => tx.checkpointKey());
     const signedOnce = recorded === undefined ? (pubkey === undefined ? undefined : `you hold its public key (${keyName(pubkey)})`) : `its database records the signing key ${recorded.keyName}`;
     const evidence = await verifyFiles(duban.engine.entries(), (file) => duban.files.check(file));
