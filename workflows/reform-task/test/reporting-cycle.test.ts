@@ -98,3 +98,16 @@ describe('reporting cycles: the workflow', () => {
     expect(reportingCycleV1.visibleTo(office, snapshot)).toBe(false);
   });
 });
+
+describe('reporting cycles: a reminder too late', () => {
+  test('given the server down through the due day, when the reminder would fire after it, then it is refused (the engine drops it) and the due timer still fires', () => {
+    const started = start(reportingCycleV1, 'cycles:p', { planId: 'p' }, office, shanghai('2023-05-10T09:00:00'));
+    if (!started.ok) throw started.error;
+    const set = step(reportingCycleV1, { instanceId: 'cycles:p', version: 1, snapshot: started.step.snapshot }, 'SET_CYCLES', { frequency: 'monthly', day: 5 }, office, shanghai('2023-05-10T09:00:00'));
+    if (!set.ok) throw set.error;
+    const at = { instanceId: 'cycles:p', version: 2, snapshot: set.step.snapshot };
+    expect(step(reportingCycleV1, at, 'REMIND', { cycle: '2023-06' }, system, shanghai('2023-06-07T08:00:00')).ok).toBe(false);
+    expect(step(reportingCycleV1, at, 'REMIND', { cycle: '2023-06' }, system, shanghai('2023-06-02T09:00:00')).ok).toBe(true);
+    expect(step(reportingCycleV1, at, 'CYCLE_DUE', { cycle: '2023-06' }, system, shanghai('2023-06-07T08:00:00')).ok).toBe(true);
+  });
+});

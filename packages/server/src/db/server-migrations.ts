@@ -16,6 +16,7 @@ import { singleSignOnMigration } from './migrations/0010-single-sign-on.ts';
 import { taskSearchMigration } from './migrations/0011-task-search.ts';
 import { noticeChannelsMigration } from './migrations/0012-notice-channels.ts';
 import { leadersAndCircularsMigration } from './migrations/0013-leaders-and-circulars.ts';
+import { reportingCyclesMigration } from './migrations/0015-reporting-cycles.ts';
 
 /**
  * The server's migrations, one file each in migrations/, by the name its databases recorded. A
@@ -35,6 +36,8 @@ export const serverMigrationFiles: Readonly<Record<string, (dialect: Dialect) =>
   '0011-task-search': taskSearchMigration,
   '0012-notice-channels': noticeChannelsMigration,
   '0013-leaders-and-circulars': leadersAndCircularsMigration,
+  // 0014 is the parts' (another branch); this branch alone has a gap until they meet.
+  '0015-reporting-cycles': reportingCyclesMigration,
 };
 
 function serverMigrations(dialect: Dialect): MigrationProvider {

@@ -51,7 +51,11 @@ const reportingCycleMachine = setup({
   },
   guards: {
     running: ({ context }) => context.settings !== null && context.cycle !== null,
-    notReminded: ({ context }) => context.settings !== null && context.cycle !== null && !context.reminded,
+    // A reminder after the due day (the server was down through it) says nothing useful: it is dropped, the 催报 follows.
+    notReminded: ({ context, event }) => {
+      const cycle = context.settings === null || context.cycle === null ? undefined : cycleByKey(context.settings, context.cycle);
+      return cycle !== undefined && !context.reminded && event.at < cycle.dueAt;
+    },
   },
 }).createMachine({
   id: 'reporting-cycle',
