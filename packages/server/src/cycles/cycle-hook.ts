@@ -6,7 +6,7 @@ import type { ServerDatabase } from '../db/server-tables.ts';
 import { writeNotices } from '../notifications/notification-hook.ts';
 import type { Part } from './cycle-parts.ts';
 import { owingParts, partKey, REPORTING_TYPES } from './cycle-parts.ts';
-import { planTasks, reportsInWindow } from './cycle-queries.ts';
+import { collectiveNames, planTasks, reportsInWindow } from './cycle-queries.ts';
 
 /**
  * The engine's commit hook for reporting cycles, in the transition's own transaction: a task entry that
@@ -39,7 +39,7 @@ async function cycleNotices(tx: StoreTransaction, db: Kysely<ServerDatabase>, in
   const { planId, settings } = instance.snapshot.context as ReportingCycleContext;
   const cycle = settings === null ? undefined : cycleByKey(settings, key);
   if (cycle === undefined) return;
-  const parts = owingParts(await planTasks(tx.kysely, planId));
+  const parts = owingParts(await planTasks(tx.kysely, planId), await collectiveNames(db));
   const reported = await reportsInWindow(db, planId, cycle.opensAt, cycle.dueAt);
   if (type === 'CYCLE_DUE' && parts.length > 0) {
     const dueAt = new Date(cycle.dueAt).toISOString();

@@ -19,9 +19,13 @@ export interface Part {
 
 type PartyFields = Pick<ReformTaskContext, 'leadUnits' | 'responsibleUnits' | 'collectives'>;
 
-/** The units of a task that each owe a report: every party, each member of a collective instead of the collective's name. Pure. */
-export function partUnits(task: PartyFields): string[] {
-  return partyUnits(task).filter((unit) => !Object.hasOwn(task.collectives, unit));
+/**
+ * The units of a task that each owe a report: every party, each member of a collective instead of the
+ * collective's name; a collective wording with no known members (市级各有关部门, in `collectives`) names
+ * nobody who could report, and owes nothing. Pure.
+ */
+export function partUnits(task: PartyFields, collectives: ReadonlySet<string>): string[] {
+  return partyUnits(task).filter((unit) => !Object.hasOwn(task.collectives, unit) && !collectives.has(unit));
 }
 
 /** A task as the parts read it. */
@@ -30,13 +34,13 @@ export interface PartTask {
   readonly snapshot: { readonly value: string; readonly context: PartyFields & Pick<ReformTaskContext, 'number' | 'text' | 'planId'> };
 }
 
-/** The parts that owe a report now: one per unit of each task in an owing state, in task order. Pure. */
-export function owingParts(tasks: readonly PartTask[]): Part[] {
+/** The parts that owe a report now: one per unit of each task in an owing state, in task order; `collectives`: the registry's collective names. Pure. */
+export function owingParts(tasks: readonly PartTask[], collectives: ReadonlySet<string>): Part[] {
   return tasks
     .filter((task) => OWING_STATES.includes(task.snapshot.value))
     .flatMap(({ id, snapshot: { context } }) => {
       const leads = new Set(context.leadUnits.flatMap((unit) => [unit, ...(context.collectives[unit] ?? [])]));
-      return partUnits(context).map((unit) => ({ taskId: id, number: context.number, text: context.text, unit, lead: leads.has(unit) }));
+      return partUnits(context, collectives).map((unit) => ({ taskId: id, number: context.number, text: context.text, unit, lead: leads.has(unit) }));
     });
 }
 

@@ -45,3 +45,9 @@ export async function planTasks(db: Kysely<any>, planId: string): Promise<PartTa
     .execute();
   return rows.map((row) => ({ id: row.id, snapshot: JSON.parse(row.snapshot) as PartTask['snapshot'] })).filter((task) => task.snapshot.context.planId === planId);
 }
+
+/** The registry's collective names (各区人民政府, 市级各有关部门), read with `db` (a transaction's, inside a hook). Does IO. */
+export async function collectiveNames(db: Kysely<ServerDatabase>): Promise<Set<string>> {
+  const rows = await db.selectFrom('unit').select('name').where('kind', '=', 'collective').execute();
+  return new Set(rows.map((row) => row.name));
+}

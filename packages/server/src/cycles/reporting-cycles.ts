@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { ServerDatabase } from '../db/server-tables.ts';
 import type { Part, PartTask } from './cycle-parts.ts';
 import { owingParts, partKey } from './cycle-parts.ts';
-import { reportsInWindow } from './cycle-queries.ts';
+import { collectiveNames, reportsInWindow } from './cycle-queries.ts';
 
 /** A change to a plan's cycles refused: parts have already reported in the running cycle. Nothing was written. */
 export class CycleChangeRefused extends Error {
@@ -102,7 +102,7 @@ export class ReportingCycles {
     const closed = cycle.dueAt <= now.getTime();
     const reports = await reportsInWindow(this.db, planId, cycle.opensAt, cycle.dueAt);
     const recorded = closed ? await this.db.selectFrom('cycle_part').select(['task_id', 'unit']).where('plan_id', '=', planId).where('cycle_key', '=', cycle.key).execute() : [];
-    const owing = owingParts(tasks.filter((task) => task.snapshot.context.planId === planId));
+    const owing = owingParts(tasks.filter((task) => task.snapshot.context.planId === planId), await collectiveNames(this.db));
     let parts: Part[] = owing;
     if (recorded.length > 0) {
       // The parts as recorded when the cycle fell due; their task's number and text from the task.
@@ -142,13 +142,15 @@ export class ReportingCycles {
     const byPlan = new Map<string, PartTask[]>();
     for (const task of tasks) byPlan.set(task.snapshot.context.planId, [...(byPlan.get(task.snapshot.context.planId) ?? []), task]);
     const instances = await this.engine.getInstances([...byPlan.keys()].map(cyclesInstanceId));
+    if (instances.length === 0) return 0;
+    const collectives = await collectiveNames(this.db);
     let count = 0;
     for (const instance of instances) {
       const { planId, settings } = instance.snapshot.context as ReportingCycleContext;
       const cycle = settings === null ? undefined : cycleAt(settings, now.getTime());
       if (cycle === undefined) continue;
       const reports = await reportsInWindow(this.db, planId, cycle.opensAt, cycle.dueAt);
-      count += owingParts(byPlan.get(planId) ?? []).filter((part) => !reports.has(partKey(part.taskId, part.unit))).length;
+      count += owingParts(byPlan.get(planId) ?? [], collectives).filter((part) => !reports.has(partKey(part.taskId, part.unit))).length;
     }
     return count;
   }
