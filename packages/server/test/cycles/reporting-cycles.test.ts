@@ -2,6 +2,7 @@ import { CREATE_EVENT } from '@duban/engine';
 import type { ReformTaskContext } from '@duban/reform-task';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cycleReportsResponse, planCyclesResponse } from '../../src/api/schemas.ts';
 import { createLogger } from '../../src/app/create-logger.ts';
 import { Scheduler } from '../../src/jobs/scheduler.ts';
 import type { TestServer } from '../support/test-server.ts';
@@ -25,7 +26,10 @@ describe('reporting cycles (信息报送) over the API', () => {
   const status = async (key: string): Promise<Status> => {
     const response = await s.request(`${CYCLES}/${key}/reports`, { token: office });
     expect(response.status, await response.clone().text()).toBe(200);
-    return (await response.json()) as Status;
+    const body = (await response.json()) as Status;
+    // The document's schema holds what the route answers.
+    expect(cycleReportsResponse.safeParse(body).error).toBeUndefined();
+    return body;
   };
   const notices = (type: string) => s.db.selectFrom('notification').selectAll().where('type', '=', type).orderBy('id').execute();
 
@@ -65,7 +69,9 @@ describe('reporting cycles (信息报送) over the API', () => {
   it('when the office sets monthly cycles on the 5th on 10 May, then it is an audited SET_CYCLES entry, the June cycle runs and its reminder and due timers are armed', async () => {
     const response = await s.request(CYCLES, { token: office, ...json({ frequency: 'monthly', day: 5 }) });
     expect(response.status, await response.clone().text()).toBe(200);
-    expect(await response.json()).toMatchObject({ settings: { frequency: 'monthly', day: 5, remindDays: 3 }, description: '每月5日', current: { key: '2023-06', dueDate: '2023-06-05' } });
+    const body = (await response.json()) as unknown;
+    expect(planCyclesResponse.safeParse(body).error).toBeUndefined();
+    expect(body).toMatchObject({ settings: { frequency: 'monthly', day: 5, remindDays: 3 }, description: '每月5日', current: { key: '2023-06', dueDate: '2023-06-05' } });
     const history = await s.engine.history(`cycles:${PLAN_ID}`);
     expect(history.map((entry) => [entry.type, entry.actor.role])).toEqual([[CREATE_EVENT, 'office'], ['SET_CYCLES', 'office']]);
     expect(history[1]!.payload).toEqual({ frequency: 'monthly', day: 5, remindDays: 3 });
