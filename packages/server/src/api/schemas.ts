@@ -131,11 +131,12 @@ export const taskViewSchema = z.strictObject({
     .nullable(),
   pendingExtension: z.strictObject({ until: z.string(), reason: z.string(), requestedBy: z.string().nullable(), requestedAt: z.number() }).nullable(),
   allowedEvents: z.array(z.string()).describe('the events the caller may send now'),
+  unreported: z.array(z.string()).optional().describe('未报: the units of the task that did not report in the latest closed reporting cycle and have not reported since (GET /api/tasks and /api/tasks/{id})'),
 });
 
-// The schema must describe exactly what the workflow's taskView returns.
+// The schema must describe exactly what the workflow's taskView returns, and the server's 未报 beside it.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const taskViewMatches: Same<keyof z.output<typeof taskViewSchema>, keyof TaskView> = true;
+const taskViewMatches: Same<keyof Omit<z.output<typeof taskViewSchema>, 'unreported'>, keyof TaskView> = true;
 void taskViewMatches;
 
 export const taskListResponse = z.strictObject({ items: z.array(taskViewSchema), nextCursor: z.string().nullable() });

@@ -156,11 +156,11 @@ export class ReportingCycles {
   }
 
   /**
-   * The parts marked 未报 among `taskIds`' (by `partKey`): not reported in the latest closed cycle of
-   * their plan, and not reported since. Does IO.
+   * The units of each of `taskIds` whose part is marked 未报: not reported in the latest closed cycle
+   * of their plan, and not reported since (tasks with none are absent). Does IO.
    */
-  async missing(taskIds: readonly string[]): Promise<Set<string>> {
-    const marks = new Set<string>();
+  async missing(taskIds: readonly string[]): Promise<Map<string, string[]>> {
+    const marks = new Map<string, string[]>();
     if (taskIds.length === 0) return marks;
     const rows = await this.db
       .selectFrom('cycle_part as p')
@@ -179,7 +179,7 @@ export class ReportingCycles {
       .execute();
     for (const row of candidates) {
       if (since.some((report) => report.task_id === row.task_id && report.unit === row.unit && report.at >= row.due_at)) continue;
-      marks.add(partKey(row.task_id, row.unit));
+      marks.set(row.task_id, [...(marks.get(row.task_id) ?? []), row.unit]);
     }
     return marks;
   }

@@ -7,6 +7,7 @@ import { createLogger } from '../../src/app/create-logger.ts';
 import { Scheduler } from '../../src/jobs/scheduler.ts';
 import type { TestServer } from '../support/test-server.ts';
 import { PLAN_ID, reopenableDatabase, startTestServer, taskId } from '../support/test-server.ts';
+import { textOf, WebClient } from '../web/support/web-client.ts';
 
 const CYCLES = `/api/plans/${PLAN_ID}/cycles`;
 const json = (body: unknown) => ({ method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
@@ -152,6 +153,44 @@ describe('reporting cycles (信息报送) over the API', () => {
     for (let row = 3; row < 3 + june.parts.length; row++) lines.push([String(sheet.getCell(row, 3).value), String(sheet.getCell(row, 5).value)]);
     expect(lines).toEqual(june.parts.map((part) => [part.unit, part.reported ? '已报' : '未报']));
     expect(String(sheet.getCell(3 + june.parts.length, 1).value)).toBe(`共${june.parts.length}项，已报1项，未报${june.parts.length - 1}项`);
+  });
+
+  it('given June closed, then the task and the task list mark the parts 未报 (not the lead that reported); when a district reports afterwards, then its mark goes', async () => {
+    const task = async () => (await (await s.request(`/api/tasks/${taskId(2)}`, { token: office })).json()) as { unreported: string[] };
+    const before = await task();
+    expect(before.unreported).toContain('独山子区人民政府');
+    expect(before.unreported).not.toContain(await leadOf(2));
+    const list = (await (await s.request(`/api/tasks?limit=1000&plan=${PLAN_ID}`, { token: office })).json()) as { items: { id: string; unreported: string[] }[] };
+    expect(list.items.find((item) => item.id === taskId(2))?.unreported).toEqual(before.unreported);
+    expect(list.items.filter((item) => item.unreported.length > 0).length).toBeGreaterThan(1);
+    const district = await s.token('unit', '独山子区人民政府');
+    expect((await s.send(district, taskId(2), { type: 'PROGRESS', summary: '独山子区已完成部署' })).status).toBe(200);
+    const after = await task();
+    expect(after.unreported).not.toContain('独山子区人民政府');
+    expect(after.unreported).toContain('克拉玛依区人民政府');
+    const july = await status('2023-07');
+    expect(july.parts.filter((part) => part.reported).map((part) => part.unit)).toEqual(['独山子区人民政府']);
+  });
+
+  it('given the office signed in, when it opens 信息报送, then it sees the running cycle and June with 未报 lines and the download; a day 31 sent by the form shows the 月末 message and stores nothing', async () => {
+    const web = new WebClient(s.url);
+    await web.signIn(office);
+    const page = await web.get(`/cycles?cycle=2023-06`);
+    expect(page.status).toBe(200);
+    const shown = textOf(page.body);
+    expect(shown).toContain('每月5日');
+    expect(shown).toContain('2023-06期报送情况');
+    expect(shown).toContain('未报');
+    expect(page.body).toContain('/cycles/2023-06/reports.xlsx');
+    const before = await s.auditCount();
+    const refused = await web.post('/cycles', { plan: PLAN_ID, frequency: 'monthly', day: '31', remindDays: '3' });
+    expect(refused.status).toBe(422);
+    expect(textOf(refused.body)).toContain('月末');
+    expect(await s.auditCount()).toBe(before);
+    const taskPage = await web.get(`/tasks/${taskId(2)}`);
+    expect(textOf(taskPage.body)).toContain('未报');
+    const download = await web.get('/cycles/2023-06/reports.xlsx');
+    expect(download.status).toBe(200);
   });
 
   it('given a reviewer, then it reads who reported; given a unit, then 403; given a cycle key of another frequency, then 404', async () => {
