@@ -45,7 +45,7 @@ async function cycleNotices(tx: StoreTransaction, db: Kysely<ServerDatabase>, in
     const dueAt = new Date(cycle.dueAt).toISOString();
     await db
       .insertInto('cycle_part')
-      .values(parts.map((part) => ({ plan_id: planId, cycle_key: key, task_id: part.taskId, unit: part.unit, due_at: dueAt, reported_seq: reported.get(partKey(part.taskId, part.unit))?.seq ?? null })))
+      .values(parts.map((part) => ({ plan_id: planId, cycle_key: key, task_id: part.taskId, unit: part.unit, lead: part.lead ? 1 : 0, due_at: dueAt, due_seq: seq, reported_seq: reported.get(partKey(part.taskId, part.unit))?.seq ?? null })))
       .onConflict((conflict) => conflict.columns(['plan_id', 'cycle_key', 'task_id', 'unit']).doNothing())
       .execute();
   }

@@ -6,6 +6,7 @@ import type { ServerDatabase } from '../db/server-tables.ts';
 import type { Part, PartTask } from './cycle-parts.ts';
 import { owingParts, partKey } from './cycle-parts.ts';
 import { collectiveNames, reportsInWindow } from './cycle-queries.ts';
+import type { SupervisionEvent } from '../reports/supervision-events.ts';
 
 /** A change to a plan's cycles refused: parts have already reported in the running cycle. Nothing was written. */
 export class CycleChangeRefused extends Error {
@@ -182,5 +183,33 @@ export class ReportingCycles {
       marks.set(row.task_id, [...(marks.get(row.task_id) ?? []), row.unit]);
     }
     return marks;
+  }
+
+  /**
+   * The parts that did not report in a cycle that fell due by `asOf` (epoch ms), of plan `planId` (every
+   * plan's when undefined), as supervision facts of kind `unreported` (at the due instant, the CYCLE_DUE
+   * entry's seq) naming only that part's unit, as lead or responsible: what the assessment's unreported
+   * rules count. Does IO.
+   */
+  async missedFacts(planId: string | undefined, asOf: number): Promise<SupervisionEvent[]> {
+    let select = this.db
+      .selectFrom('cycle_part')
+      .select(['cycle_key', 'task_id', 'unit', 'lead', 'due_at', 'due_seq'])
+      .where('reported_seq', 'is', null)
+      .where('due_at', '<=', new Date(asOf).toISOString());
+    if (planId !== undefined) select = select.where('plan_id', '=', planId);
+    const rows = await select.orderBy('due_seq').execute();
+    return rows.map((row) => ({
+      kind: 'unreported',
+      seq: Number(row.due_seq),
+      at: Date.parse(row.due_at),
+      taskId: row.task_id,
+      number: Number(row.task_id.slice(row.task_id.lastIndexOf('.') + 1)),
+      leadUnits: Number(row.lead) === 1 ? [row.unit] : [],
+      responsibleUnits: Number(row.lead) === 1 ? [] : [row.unit],
+      collectives: {},
+      onTime: false,
+      detail: `${row.cycle_key}期未报送进展`,
+    }));
   }
 }

@@ -331,7 +331,11 @@ export interface CyclePartTable {
   cycle_key: string;
   task_id: string;
   unit: string;
+  /** 1: the unit leads the task (牵头); 0: it shares it (配合). */
+  lead: number;
   due_at: string;
+  /** The CYCLE_DUE entry that closed the cycle. */
+  due_seq: number;
   reported_seq: number | null;
 }
 

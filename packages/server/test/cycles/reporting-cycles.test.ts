@@ -172,6 +172,25 @@ describe('reporting cycles (信息报送) over the API', () => {
     expect(july.parts.filter((part) => part.reported).map((part) => part.unit)).toEqual(['独山子区人民政府']);
   });
 
+  it('given June closed, then the assessment takes a point off per part not reported (牵头 −1, 配合 −0.5), each a reason naming the cycle, and none from the lead that reported', async () => {
+    const missed = await s.db.selectFrom('cycle_part').selectAll().where('cycle_key', '=', '2023-06').where('reported_seq', 'is', null).execute();
+    const scoreOf = async (unit: string) => {
+      const response = await s.request(`/api/reports/units?unit=${encodeURIComponent(unit)}`, { token: office });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { units: { unit: string; byRule: { ruleId: string; count: number; points: number }[]; reasons?: { ruleId: string; text: string; taskId: string }[] }[] };
+      return body.units.find((row) => row.unit === unit)!;
+    };
+    const district = await scoreOf('独山子区人民政府');
+    const owed = missed.filter((row) => row.unit === '独山子区人民政府');
+    expect(owed.length).toBeGreaterThan(0);
+    expect(district.byRule.find((rule) => rule.ruleId === 'unreported-responsible')).toEqual({ ruleId: 'unreported-responsible', text: '配合任务未按期报送进展（每期）', count: owed.filter((row) => row.lead === 0).length, points: -0.5 * owed.filter((row) => row.lead === 0).length });
+    expect(district.reasons?.filter((reason) => reason.ruleId.startsWith('unreported')).map((reason) => reason.taskId).sort()).toEqual(owed.map((row) => row.task_id).sort());
+    const lead = await scoreOf(await leadOf(2));
+    const leadMissed = missed.filter((row) => row.unit === (lead.unit) && row.lead === 1).length;
+    expect(lead.byRule.find((rule) => rule.ruleId === 'unreported-lead')?.count ?? 0).toBe(leadMissed);
+    expect(missed.some((row) => row.unit === lead.unit && row.task_id === taskId(2))).toBe(false);
+  });
+
   it('given the office signed in, when it opens 信息报送, then it sees the running cycle and June with 未报 lines and the download; a day 31 sent by the form shows the 月末 message and stores nothing', async () => {
     const web = new WebClient(s.url);
     await web.signIn(office);

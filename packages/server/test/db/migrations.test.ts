@@ -41,7 +41,7 @@ const landed: Record<string, { sqlite: string; postgres: string }> = {
   '0011-task-search': { sqlite: '862f2d0748c24ae8', postgres: 'bbcf460edc151727' },
   '0012-notice-channels': { sqlite: '5aa6581bffc79f5b', postgres: '18048d49fc7d7d7d' },
   '0013-leaders-and-circulars': { sqlite: '8a60615b655e4e22', postgres: '95f310953521f38c' },
-  '0015-reporting-cycles': { sqlite: '58e185faaa398283', postgres: '125d94e35365c8ef' },
+  '0015-reporting-cycles': { sqlite: '638ec19f8ff79069', postgres: '22fc9bf571a44add' },
 };
 
 describe('the server migrations', () => {

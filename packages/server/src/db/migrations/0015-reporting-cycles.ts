@@ -10,8 +10,8 @@ const PAGE = 1000;
  * as a unit's report (its seq, the plan, the task, the reporting unit, its time), written by the
  * cycles' commit hook in the entry's transaction and read per plan and time window (index
  * `cycle_report_plan_at`), so who reported in a cycle is one indexed query, not a replay; and
- * `cycle_part`, the record of a closed cycle: every part (task, unit) that owed a report when the
- * cycle fell due, with the seq of its report or null (未报). Rows for the entries already in the log
+ * `cycle_part`, the record of a closed cycle: every part (task, unit, 1 when it leads) that owed a report when
+ * the cycle fell due (`due_seq`: the CYCLE_DUE entry), with the seq of its report or null (未报). Rows for the entries already in the log
  * are filled here from the log (a task's plan is its id before the last `.`). Landed migrations are never edited.
  */
 export function reportingCyclesMigration(): Migration {
@@ -32,7 +32,9 @@ export function reportingCyclesMigration(): Migration {
         .addColumn('cycle_key', 'text', (c) => c.notNull())
         .addColumn('task_id', 'text', (c) => c.notNull())
         .addColumn('unit', 'text', (c) => c.notNull())
+        .addColumn('lead', 'integer', (c) => c.notNull())
         .addColumn('due_at', 'text', (c) => c.notNull())
+        .addColumn('due_seq', 'integer', (c) => c.notNull())
         .addColumn('reported_seq', 'integer')
         .addPrimaryKeyConstraint('cycle_part_pk', ['plan_id', 'cycle_key', 'task_id', 'unit'])
         .execute();
