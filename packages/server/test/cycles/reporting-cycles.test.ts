@@ -1,9 +1,11 @@
 import { CREATE_EVENT } from '@duban/engine';
 import type { ReformTaskContext } from '@duban/reform-task';
 import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cycleReportsResponse, planCyclesResponse } from '../../src/api/schemas.ts';
 import { createLogger } from '../../src/app/create-logger.ts';
+import { migrateServerSchema } from '../../src/db/server-migrations.ts';
 import { Scheduler } from '../../src/jobs/scheduler.ts';
 import type { TestServer } from '../support/test-server.ts';
 import { PLAN_ID, reopenableDatabase, startTestServer, taskId } from '../support/test-server.ts';
@@ -245,6 +247,26 @@ describe('reporting cycles across restarts and downtime', () => {
     expect(again?.fired.filter((entry) => entry.instanceId === `cycles:${PLAN_ID}`)).toEqual([]);
     expect(await third.db.selectFrom('notification').select('id').where('type', '=', 'CYCLE_DUE').execute()).toHaveLength(urged.length);
     expect((await third.engine.timers(`cycles:${PLAN_ID}`)).map((timer) => timer.key)).toEqual(['remind:2023-06', 'due:2023-06']);
+    // The cycles' instance replays to its stored state, as every instance does.
+    expect((await third.engine.replay()).differences).toEqual([]);
+    expect(await third.engine.verify()).toMatchObject({ ok: true });
     await third.close();
+  });
+
+  it('given reports written before migration 0015 (its tables gone, its record removed), when the server migrates again, then cycle_report is filled from the log: the unit, the task, the plan, the seq', async () => {
+    const s = await startTestServer();
+    const lead = await s.token('unit', ((await s.engine.getInstance(taskId(3)))!.snapshot.context as ReformTaskContext).leadUnits[0]!);
+    expect((await s.send(lead, taskId(3), { type: 'START' })).status).toBe(200);
+    const progress = (await (await s.send(lead, taskId(3), { type: 'PROGRESS', summary: '推进中' })).json()) as { entry: { seq: number; at: string } };
+    const written = await s.db.selectFrom('cycle_report').selectAll().execute();
+    expect(written).toHaveLength(1);
+    await sql`DROP TABLE cycle_report`.execute(s.db);
+    await sql`DROP TABLE cycle_part`.execute(s.db);
+    await sql`DELETE FROM server_migration WHERE name = '0015-reporting-cycles'`.execute(s.db);
+    await migrateServerSchema(s.db, s.engine.store.dialect);
+    const filled = await s.db.selectFrom('cycle_report').selectAll().execute();
+    expect(filled.map((row) => ({ ...row, entry_seq: Number(row.entry_seq) }))).toEqual(written.map((row) => ({ ...row, entry_seq: Number(row.entry_seq) })));
+    expect(filled[0]).toMatchObject({ plan_id: PLAN_ID, task_id: taskId(3), at: progress.entry.at });
+    await s.close();
   });
 });
