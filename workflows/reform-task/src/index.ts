@@ -26,3 +26,7 @@ export type {
 export { instancesFromPlan } from './instances-from-plan.ts';
 export type { TaskView } from './task-view.ts';
 export { taskView } from './task-view.ts';
+export type { Cycle, CycleFrequency, CycleSettings } from './reporting-cycle/cycle-calendar.ts';
+export { cycleAt, cycleByKey, cycleFrequencies, cycleSettings, DEFAULT_REMIND_DAYS, describeCycles, DUE_DAY_MESSAGE, nextCycle, previousCycle } from './reporting-cycle/cycle-calendar.ts';
+export type { ReportingCycleContext, ReportingCycleEventType } from './reporting-cycle/reporting-cycle-definition.ts';
+export { cycleTimers, cyclesInstanceId, reportingCycleEventPayloads, reportingCycleV1 } from './reporting-cycle/reporting-cycle-definition.ts';

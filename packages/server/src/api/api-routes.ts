@@ -24,9 +24,10 @@ import { taskRoutes } from './routes/tasks/task-routes.ts';
 import { unitRoutes } from './routes/organisation/unit-routes.ts';
 import { watchRoutes } from './routes/tasks/watch-routes.ts';
 import { circularRoutes } from './routes/office/circular-routes.ts';
+import { cycleRoutes } from './routes/office/cycle-routes.ts';
 
-/** The API reads the access log records: the log, its replays, the tasks, the reports and the notifications. Express matches routes case-insensitively, so must this. */
-const API_READS = /^\/api\/(audit|replay|tasks|reports|notifications|inbox|notice-channels|notice-people|notice-deliveries)(\/|\?|$)/i;
+/** The API reads the access log records: the log, its replays, the tasks, the reports, the notifications and who reported in which cycle. Express matches routes case-insensitively, so must this. */
+const API_READS = /^\/api\/(audit|replay|tasks|reports|notifications|inbox|notice-channels|notice-people|notice-deliveries|plans\/[^/?]+\/cycles)(\/|\?|$)/i;
 
 /** An API request counts against its token's budget. */
 const tokenBudget: RateBudget = (_req, res) => ({ key: `token:${principalOf(res).tokenId}`, whose: 'with this token' });
@@ -44,7 +45,7 @@ export const apiRoutes: RouteModule = (deps) => (router) => {
   api.use(...jsonBody());
   api.use(recordAccess(deps.accessLog, deps.clock, principalOf, API_READS));
   for (const routes of [bulkRoutes, taskRoutes, eventRoutes, historyRoutes, auditRoutes, replayRoutes]) routes(deps)(api);
-  for (const routes of [reportRoutes, circularRoutes, notificationRoutes, watchRoutes, inboxRoutes, unitRoutes, noticeChannelRoutes]) routes(deps)(api);
+  for (const routes of [reportRoutes, circularRoutes, notificationRoutes, watchRoutes, inboxRoutes, unitRoutes, noticeChannelRoutes, cycleRoutes]) routes(deps)(api);
   for (const routes of [proofRoutes, accessLogRoutes, replayDiffRoutes, fileRoutes]) routes(deps)(api);
   router.use('/api', api);
 };

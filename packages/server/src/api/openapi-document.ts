@@ -20,7 +20,8 @@ import {
 } from './schemas.ts';
 import { deliveryLogQuery, deliveryLogResponse, dingtalkChannelBody, emailChannelBody, noticeChannelListQuery, noticeChannelListResponse, noticeChannelSchema, noticePeopleResponse, noticePersonBody, noticePersonSchema, wecomChannelBody } from './schemas.ts';
 import { assessmentResponse, circularQuery, notificationListQuery, notificationListResponse, notificationReadAllBody, notificationReadAllResponse, notificationSchema, reportQuery, summaryResponse } from './schemas.ts';
-import { bulkEventBody, bulkEventResponse, inboxQuery, inboxResponse } from './schemas.ts';
+import { bulkEventBody, bulkEventResponse, cycleReportsResponse, inboxQuery, inboxResponse, planCyclesResponse } from './schemas.ts';
+import { cyclesBody } from '../cycles/cycle-input.ts';
 import { issueCircularBody, issuedCircularQuery, unitsReportQuery } from './schemas.ts';
 import { XLSX_TYPE } from '../reports/ledger/ledger-download.ts';
 import {
@@ -125,6 +126,9 @@ export function openApiDocument(workflow: AnyWorkflowDefinition): JsonSchema {
         BulkEvent: schemaOf(bulkEventBody, 'input'),
         BulkEventResult: schemaOf(bulkEventResponse),
         Inbox: schemaOf(inboxResponse),
+        PlanCycles: schemaOf(planCyclesResponse),
+        PlanCyclesInput: schemaOf(cyclesBody, 'input'),
+        CycleReports: schemaOf(cycleReportsResponse),
         History: schemaOf(historyResponse),
         AuditPage: schemaOf(auditPageResponse),
         AuditVerification: schemaOf(verifyResponse),
@@ -236,6 +240,7 @@ export function openApiDocument(workflow: AnyWorkflowDefinition): JsonSchema {
       ...oversightPaths(security),
       ...noticeChannelPaths(security),
       ...accountabilityPaths(security),
+      ...cyclePaths(security),
     },
   };
 }
@@ -490,6 +495,48 @@ function accountabilityPaths(security: JsonSchema[]): Record<string, JsonSchema>
         security,
         parameters: queryParameters(replayDiffQuery),
         responses: { ...ok('ReplayDiff', 'the changed tasks'), ...problems(401, 403, 422, 429, 503) },
+      },
+    },
+  };
+}
+
+/** A plan's reporting cycles (信息报送): the settings, who reported per cycle, 报送情况表. */
+function cyclePaths(security: JsonSchema[]): Record<string, JsonSchema> {
+  const plan = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'plan id (GET /api/plans)' };
+  const cycle = { name: 'cycle', in: 'path', required: true, schema: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2]|Q[1-4])$' }, description: 'cycle key: 2023-06 (monthly) or 2023-Q3 (quarterly)' };
+  return {
+    '/api/plans/{id}/cycles': {
+      get: {
+        summary: "a plan's reporting cycles: the settings, the running cycle, the closed cycles with how many parts reported (office, leaders, reviewers, admins)",
+        security,
+        parameters: [plan],
+        responses: { ...ok('PlanCycles', 'the cycles'), ...problems(401, 403, 404, 422, 429, 503) },
+      },
+      put: {
+        summary: 'set the cycles (office): monthly on day 1–28 or last (月末), quarterly on a day of the quarter’s first month or last (季末), or none; an audited SET_CYCLES entry; 409 when a part has reported in the running cycle; 422 for a day 29–31',
+        security,
+        parameters: [plan],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('PlanCyclesInput') } } },
+        responses: { ...ok('PlanCycles', 'the cycles as set'), ...problems(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
+      },
+    },
+    '/api/plans/{id}/cycles/{cycle}/reports': {
+      get: {
+        summary: '报送情况: each part (task, unit) owing a report in the cycle, reported or not (a closed cycle as recorded when it fell due)',
+        security,
+        parameters: [plan, cycle],
+        responses: { ...ok('CycleReports', 'the parts'), ...problems(401, 403, 404, 422, 429, 503) },
+      },
+    },
+    '/api/plans/{id}/cycles/{cycle}/reports.xlsx': {
+      get: {
+        summary: '报送情况表 as an Excel workbook',
+        security,
+        parameters: [plan, cycle],
+        responses: {
+          '200': { description: 'the workbook', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } } } },
+          ...problems(401, 403, 404, 422, 429, 503),
+        },
       },
     },
   };

@@ -131,11 +131,12 @@ export const taskViewSchema = z.strictObject({
     .nullable(),
   pendingExtension: z.strictObject({ until: z.string(), reason: z.string(), requestedBy: z.string().nullable(), requestedAt: z.number() }).nullable(),
   allowedEvents: z.array(z.string()).describe('the events the caller may send now'),
+  unreported: z.array(z.string()).optional().describe('未报: the units of the task that did not report in the latest closed reporting cycle and have not reported since (GET /api/tasks and /api/tasks/{id})'),
 });
 
-// The schema must describe exactly what the workflow's taskView returns.
+// The schema must describe exactly what the workflow's taskView returns, and the server's 未报 beside it.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const taskViewMatches: Same<keyof z.output<typeof taskViewSchema>, keyof TaskView> = true;
+const taskViewMatches: Same<keyof Omit<z.output<typeof taskViewSchema>, 'unreported'>, keyof TaskView> = true;
 void taskViewMatches;
 
 export const taskListResponse = z.strictObject({ items: z.array(taskViewSchema), nextCursor: z.string().nullable() });
@@ -558,6 +559,46 @@ export const inboxResponse = z.strictObject({
       since: z.string().nullable().describe('ISO instant it began to wait: reported, requested, assigned, the limit passed, the first open question asked'),
       extension: z.strictObject({ until: z.string(), reason: z.string(), requestedBy: z.string().nullable() }).optional().describe('kind extensions: the request'),
       questions: z.array(z.strictObject({ text: z.string(), waitingFor: z.array(z.string()), askedAt: z.string() })).optional().describe('kind openQuestions: the questions still waiting'),
+    }),
+  ),
+});
+
+const cycleSchema = z.strictObject({
+  key: z.string().describe('2023-06 (monthly) or 2023-Q3 (quarterly)'),
+  dueDate: z.string().describe('the due day, YYYY-MM-DD'),
+  opensAt: z.string().describe('a report counts for the cycle from this instant (the previous cycle’s due instant)'),
+  dueAt: z.string().describe('… until this instant: the end of the due day in Asia/Shanghai'),
+  remindAt: z.string().describe('the reminder: 09:00 remindDays days before the due day'),
+});
+
+/** A plan's reporting cycles (GET and PUT /api/plans/{id}/cycles). */
+export const planCyclesResponse = z.strictObject({
+  planId: z.string(),
+  settings: z
+    .strictObject({ frequency: z.enum(['monthly', 'quarterly', 'none']), day: z.union([z.literal('last'), z.number().int()]), remindDays: z.number().int() })
+    .nullable()
+    .describe('null until the office sets them'),
+  description: z.string().describe('in words: 每月5日, 每月月末, 每季度首月10日, 每季度季末, 不设报送周期'),
+  current: cycleSchema.nullable().describe('the running cycle; null without cycles'),
+  closed: z.array(z.strictObject({ key: z.string(), dueAt: z.string(), parts: z.number().int(), reported: z.number().int() })).describe('the closed cycles recorded, latest first'),
+});
+
+/** 报送情况 of one cycle (GET /api/plans/{id}/cycles/{cycle}/reports). */
+export const cycleReportsResponse = z.strictObject({
+  planId: z.string(),
+  cycle: cycleSchema,
+  closed: z.boolean().describe('fell due: the parts as recorded then'),
+  reported: z.number().int(),
+  unreported: z.number().int(),
+  parts: z.array(
+    z.strictObject({
+      taskId: z.string(),
+      number: z.number().int(),
+      unit: z.string(),
+      lead: z.boolean().describe('牵头 (else 配合)'),
+      reported: z.boolean(),
+      reportedAt: z.string().nullable().describe('the first report in the cycle’s window'),
+      seq: z.number().int().nullable().describe('its audit entry'),
     }),
   ),
 });

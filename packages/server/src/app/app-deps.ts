@@ -19,6 +19,7 @@ import type { PlanReader } from '../reports/plan-reader.ts';
 import type { TaskSearch } from '../tasks/task-search.ts';
 import { BulkSender } from '../tasks/send-bulk.ts';
 import { Inbox } from '../tasks/inbox.ts';
+import type { ReportingCycles } from '../cycles/reporting-cycles.ts';
 import { EventSender } from '../tasks/send-event.ts';
 import type { ServerDatabase } from '../db/server-tables.ts';
 import type { Kysely } from 'kysely';
@@ -69,6 +70,8 @@ export interface AppDeps {
   readonly bulk: BulkSender;
   /** The office's 待办, from the report read model, worked out once per change and minute. */
   readonly inbox: Inbox;
+  /** Each plan's reporting cycles (信息报送) and who reported in them. */
+  readonly cycles: ReportingCycles;
   readonly rateLimit: RateLimiter;
   /** Replays, verifications and past-day reports wait for a turn here (http/heavy-reads.ts). */
   readonly heavyReads: HeavyReads;
@@ -119,7 +122,8 @@ export function appDeps(
     circularPrefix: edge.circularPrefix ?? DEFAULT_CIRCULAR_PREFIX,
     uploadLimits: edge.uploadLimits ?? defaultUploadLimits,
     events,
-    inbox: new Inbox(duban.plans),
+    inbox: new Inbox(duban.plans, duban.cycles),
+    cycles: duban.cycles,
     bulk: new BulkSender(events, duban.engine.store.kysely as Kysely<ServerDatabase>, edge.clock),
     clock: edge.clock,
     logger: edge.logger,

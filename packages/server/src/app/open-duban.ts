@@ -5,6 +5,8 @@ import type { CommitHook, Store } from '@duban/engine';
 import { PlanInputError, readUnitsFile } from '@duban/plan';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { cycleHook } from '../cycles/cycle-hook.ts';
+import { ReportingCycles } from '../cycles/reporting-cycles.ts';
 import { accountAccess } from '../accounts/account-access.ts';
 import { AccountStore } from '../accounts/account-store.ts';
 import type { SignInLimiters } from '../accounts/sign-in-throttle.ts';
@@ -86,6 +88,8 @@ export interface Duban {
   readonly unitStore: UnitStore;
   /** The plans as records: title, year, issuer, settings, source file. */
   readonly planRecords: PlanRecords;
+  /** Each plan's reporting cycles (信息报送): settings, who reported in which cycle, the parts 未报. */
+  readonly cycles: ReportingCycles;
   /** Previews and imports plan files (the API, the pages, `plan import`, `serve --plan`); settles unknown units through the registry's store. */
   readonly planImports: PlanImporter;
   close(): Promise<void>;
@@ -145,8 +149,8 @@ export async function openDuban(location: string, options: OpenOptions): Promise
     throw new UserError(`cannot prepare the database ${redactUrl(location)}: ${describe(error)}`);
   }
   const db = store.kysely as Kysely<ServerDatabase>;
-  // Notifications, the search index and the organisation's changes to the units are written in the transaction of the entry that causes them.
-  const engine = new Engine(store, workflows, { workflowsModule, onCommit: organisationHook(notificationHook(searchIndexHook(options.onCommit))) });
+  // Notifications, the search index, the organisation's changes to the units and the reports and notices of the reporting cycles are written in the transaction of the entry that causes them.
+  const engine = new Engine(store, workflows, { workflowsModule, onCommit: organisationHook(notificationHook(cycleHook(searchIndexHook(options.onCommit)))) });
   const units = new UnitDirectory(db, options.unitsMaxAgeMs);
   const organisation = new OrganisationLog(engine);
   const unitStore = new UnitStore(db, organisation, units);
@@ -193,6 +197,7 @@ export async function openDuban(location: string, options: OpenOptions): Promise
     units,
     unitStore,
     planRecords,
+    cycles: new ReportingCycles(engine, db),
     planImports: new PlanImporter(engine, planRecords, units, new RegistrySettler(unitStore), options.planMaxBytes),
     close: () => engine.close(),
   };

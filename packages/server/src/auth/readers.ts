@@ -14,6 +14,10 @@ export const readers = {
   questions: ['office', 'leader', 'reviewer', 'admin'],
   /** The office's 待办 (GET /api/inbox, /inbox, the counts in the navigation): what waits for the office to act. */
   inbox: ['office'],
+  /** A plan's reporting cycles and who reported in each (GET /api/plans/:id/cycles*, /cycles*): they name every task and unit. */
+  cycles: ['office', 'leader', 'reviewer', 'admin'],
+  /** Who sets a plan's reporting cycles (PUT /api/plans/:id/cycles, the 报送周期 form): the office. */
+  setCycles: ['office'],
   /** The audit log, its replays and proofs (/api/audit*, /api/replay*, /audit*, /history*): the log names every task. */
   audit: ['office', 'leader', 'reviewer', 'admin'],
   /** Who read what (/api/audit/access-log). */

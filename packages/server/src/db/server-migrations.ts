@@ -17,6 +17,7 @@ import { taskSearchMigration } from './migrations/0011-task-search.ts';
 import { noticeChannelsMigration } from './migrations/0012-notice-channels.ts';
 import { leadersAndCircularsMigration } from './migrations/0013-leaders-and-circulars.ts';
 import { fileChunksKeyMigration } from './migrations/0014-file-chunks-key.ts';
+import { reportingCyclesMigration } from './migrations/0015-reporting-cycles.ts';
 
 /**
  * The server's migrations, one file each in migrations/, by the name its databases recorded. A
@@ -37,6 +38,7 @@ export const serverMigrationFiles: Readonly<Record<string, (dialect: Dialect) =>
   '0012-notice-channels': noticeChannelsMigration,
   '0013-leaders-and-circulars': leadersAndCircularsMigration,
   '0014-file-chunks-key': fileChunksKeyMigration,
+  '0015-reporting-cycles': reportingCyclesMigration,
 };
 
 function serverMigrations(dialect: Dialect): MigrationProvider {

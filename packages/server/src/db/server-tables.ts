@@ -317,6 +317,30 @@ export interface CircularIssueTable {
   hash: string;
 }
 
+/** `cycle_report`: one row per task entry that counts as a unit's report in a reporting cycle (0015), written by `cycles/cycle-hook.ts`. */
+export interface CycleReportTable {
+  entry_seq: number;
+  plan_id: string;
+  task_id: string;
+  unit: string;
+  /** The entry's time (ISO, as the log writes it). */
+  at: string;
+}
+
+/** `cycle_part`: a closed cycle's record (0015), one row per part that owed a report when it fell due; `reported_seq` null: 未报. */
+export interface CyclePartTable {
+  plan_id: string;
+  cycle_key: string;
+  task_id: string;
+  unit: string;
+  /** 1: the unit leads the task (牵头); 0: it shares it (配合). */
+  lead: number;
+  due_at: string;
+  /** The CYCLE_DUE entry that closed the cycle. */
+  due_seq: number;
+  reported_seq: number | null;
+}
+
 /** Every table of the server's. */
 /** The text a keyword search looks through, one row a task (0011; on SQLite also an FTS5 trigram index over it). */
 export interface TaskSearchTable {
@@ -334,6 +358,8 @@ export interface BulkRequestTable {
 }
 
 export interface ServerDatabase {
+  cycle_report: CycleReportTable;
+  cycle_part: CyclePartTable;
   api_token: ApiTokenTable;
   access_log: AccessLogTable;
   web_session: WebSessionTable;

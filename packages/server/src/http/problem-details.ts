@@ -17,6 +17,7 @@ import { HttpProblem, problemType } from './http-problem.ts';
 import { internalError, invalidFields, problem, storeUnavailable, TASK_NOT_FOUND } from './problems.ts';
 import { requestIdOf } from './request-id.ts';
 import { PlanImportRefused } from '../plans/plan-import-refused.ts';
+import { CycleChangeRefused } from '../cycles/reporting-cycles.ts';
 
 /**
  * The one error middleware: maps typed refusals (engine errors, HTTP problems, body-parser errors)
@@ -58,6 +59,9 @@ export function toProblem(error: unknown): HttpProblem {
   if (error instanceof EngineError) return fromEngine(error);
   if (error instanceof PlanInputError) return fromPlanFile(error);
   if (error instanceof PlanImportRefused) return fromPlanImport(error);
+  if (error instanceof CycleChangeRefused) {
+    return problem('cyclesChangeRefused', error.message, { extensions: { cycle: error.cycle, reports: error.reports } });
+  }
   const bodyProblem = fromBodyParser(error);
   if (bodyProblem !== undefined) return bodyProblem;
   if (isDriverUnavailable(error)) return storeUnavailable('the database is busy or unreachable; retry later');

@@ -46,6 +46,8 @@ export const problemKinds = {
   planFileRefused: { status: 422, code: 'plan-file-refused', title: '计划文件无法导入' },
   unknownUnits: { status: 422, code: 'unknown-units', title: '计划中有不在单位名录中的单位，请先对应到已有单位或新增为单位' },
   planNotFound: { status: 404, code: 'plan-not-found', title: '计划不存在' },
+  cycleNotFound: { status: 404, code: 'cycle-not-found', title: '该计划未设置报送周期，或没有这一期' },
+  cyclesChangeRefused: { status: 409, code: 'cycles-change-refused', title: '本期已有单位报送进展，报送周期不能修改，请在本期截止后再修改' },
   invalidDateRange: { status: 422, code: 'invalid-request', title: '日期范围不符合要求' },
   invalidPeriod: { status: 422, code: 'invalid-request', title: '通报期间不符合要求' },
   dateAfterToday: { status: 422, code: 'invalid-request', title: '日期不能晚于今天' },

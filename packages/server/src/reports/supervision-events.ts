@@ -17,7 +17,9 @@ export type SupervisionKind =
   | 'warning'
   | 'interview-held'
   | 'extension-approved'
-  | 'instruction';
+  | 'instruction'
+  /** A part (one unit of a task) that did not report in a reporting cycle: not read from the log's fold, but from the cycles' record (cycles/). */
+  | 'unreported';
 
 /** One supervision fact, with the task's parties as they stood when the entry was written. */
 export interface SupervisionEvent {

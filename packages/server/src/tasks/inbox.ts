@@ -1,12 +1,13 @@
 import type { Actor } from '@duban/engine';
 import { overdueDays, visibleTo } from '@duban/reform-task';
+import type { ReportingCycles } from '../cycles/reporting-cycles.ts';
 import type { PlanReader, TaskFacts } from '../reports/index.ts';
 
 /** What waits for the office: the kinds of its 待办. */
 export const inboxKinds = ['toVerify', 'extensions', 'unsigned', 'overdue', 'openQuestions'] as const;
 export type InboxKind = (typeof inboxKinds)[number];
 
-/** How many tasks of each kind wait; `unreported` (parts not reported this cycle) stays 0 until tasks have parts. */
+/** How many tasks of each kind wait; `unreported`: how many parts (a task's unit) have not reported in their plan's running cycle. */
 export type InboxCounts = Record<InboxKind, number> & { readonly unreported: number };
 
 /** One waiting task under one kind; `since` is when it began to wait (epoch ms), oldest first. */
@@ -43,15 +44,15 @@ export interface InboxContents {
   readonly byKind: Readonly<Record<InboxKind, readonly InboxItem[]>>;
 }
 
-/** The inbox of `tasks` as `actor` sees it at `at`. Pure. */
-export function inboxOf(tasks: readonly TaskFacts[], actor: Actor, at: number, unsignedDays: number): InboxContents {
+/** The inbox of `tasks` as `actor` sees it at `at`, with `unreported` parts (counted by the reporting cycles). Pure. */
+export function inboxOf(tasks: readonly TaskFacts[], actor: Actor, at: number, unsignedDays: number, unreported = 0): InboxContents {
   const byKind = Object.fromEntries(inboxKinds.map((kind) => [kind, [] as InboxItem[]])) as Record<InboxKind, InboxItem[]>;
   for (const task of tasks) {
     if (!visibleTo(actor, task.snapshot)) continue;
     for (const { kind, since } of waitingKinds(task, at, unsignedDays)) byKind[kind].push({ kind, task, since });
   }
   for (const items of Object.values(byKind)) items.sort((a, b) => (a.since ?? Infinity) - (b.since ?? Infinity));
-  const counts = { ...(Object.fromEntries(inboxKinds.map((kind) => [kind, byKind[kind].length])) as Record<InboxKind, number>), unreported: 0 };
+  const counts = { ...(Object.fromEntries(inboxKinds.map((kind) => [kind, byKind[kind].length])) as Record<InboxKind, number>), unreported };
   return { counts, byKind };
 }
 
@@ -66,7 +67,10 @@ const MINUTE_MS = 60_000;
 export class Inbox {
   private cached: { tasks: readonly TaskFacts[]; minute: number; key: string; contents: InboxContents } | undefined;
 
-  constructor(private readonly plans: PlanReader) {}
+  constructor(
+    private readonly plans: PlanReader,
+    private readonly cycles: ReportingCycles,
+  ) {}
 
   async read(now: Date, actor: Actor, unsignedDays = DEFAULT_UNSIGNED_DAYS): Promise<InboxContents> {
     const { tasks } = await this.plans.facts({ at: now, now: true });
@@ -79,15 +83,18 @@ export class Inbox {
    */
   async counts(now: Date, actor: Actor): Promise<InboxCounts | undefined> {
     const plan = await this.plans.current.at(now.getTime());
-    return plan === undefined ? undefined : this.of(plan.tasks, now, actor, DEFAULT_UNSIGNED_DAYS).counts;
+    return plan === undefined ? undefined : (await this.of(plan.tasks, now, actor, DEFAULT_UNSIGNED_DAYS)).counts;
   }
 
-  private of(tasks: readonly TaskFacts[], now: Date, actor: Actor, unsignedDays: number): InboxContents {
+  private async of(tasks: readonly TaskFacts[], now: Date, actor: Actor, unsignedDays: number): Promise<InboxContents> {
     const minute = Math.floor(now.getTime() / MINUTE_MS);
-    const key = `${actor.role}:${actor.unit ?? ''}:${unsignedDays}`;
+    // The cycles' changes on this server count too (another server's show within the minute).
+    const key = `${actor.role}:${actor.unit ?? ''}:${unsignedDays}:${this.cycles.changes}`;
     const cached = this.cached;
     if (cached !== undefined && cached.tasks === tasks && cached.minute === minute && cached.key === key) return cached.contents;
-    const contents = inboxOf(tasks, actor, minute * MINUTE_MS, unsignedDays);
+    const visible = tasks.filter((task) => visibleTo(actor, task.snapshot));
+    const unreported = await this.cycles.unreportedCount(visible, new Date(minute * MINUTE_MS));
+    const contents = inboxOf(tasks, actor, minute * MINUTE_MS, unsignedDays, unreported);
     this.cached = { tasks, minute, key, contents };
     return contents;
   }

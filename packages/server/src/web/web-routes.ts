@@ -16,6 +16,7 @@ import { taskPageRoutes } from './routes/tasks/task-page-routes.ts';
 import { unitPageRoutes } from './routes/unit-page-routes.ts';
 import { noticeChannelPageRoutes } from './routes/office/notice-channel-page-routes.ts';
 import { inboxPageRoutes } from './routes/office/inbox-page-routes.ts';
+import { cyclePageRoutes } from './routes/office/cycle-page-routes.ts';
 import { taskListRoutes } from './routes/tasks/task-list-routes.ts';
 import { leaderPageRoutes } from './routes/leader-page-routes.ts';
 import { circularPageRoutes } from './routes/office/circular-page-routes.ts';
@@ -64,7 +65,7 @@ export const webRoutes: RouteModule = (deps) => (router) => {
   web.get('/assets/duban.js', serveAsset(webAssets.js));
   web.get(['/assets/favicon.svg', '/favicon.ico'], serveAsset(webAssets.icon));
   web.use(...formBody(), loadViewer(deps.sessions, deps.clock, deps.inbox), rateLimit(deps.rateLimit, deps.clock, pageBudget), recordAccess(deps.accessLog, deps.clock, (res) => viewerOf(res)?.principal, PAGE_READS));
-  for (const routes of [sessionRoutes, ssoRoutes, accountRoutes, adminRoutes, adminUnitRoutes, leaderPageRoutes, taskListRoutes, taskFileRoutes, taskPageRoutes, dashboardRoutes, officePageRoutes, circularPageRoutes, inboxPageRoutes, unitPageRoutes, reviewPageRoutes, planImportRoutes, noticeChannelPageRoutes]) routes(deps)(web);
+  for (const routes of [sessionRoutes, ssoRoutes, accountRoutes, adminRoutes, adminUnitRoutes, leaderPageRoutes, taskListRoutes, taskFileRoutes, taskPageRoutes, dashboardRoutes, officePageRoutes, circularPageRoutes, inboxPageRoutes, unitPageRoutes, reviewPageRoutes, planImportRoutes, noticeChannelPageRoutes, cyclePageRoutes]) routes(deps)(web);
   web.use(pageNotFound());
   web.use(webErrors(deps.logger));
   router.use(web);

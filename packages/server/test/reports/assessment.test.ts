@@ -141,7 +141,7 @@ describe('unit assessment (考核)', () => {
       expect(parsed.base).toBe(100);
       expect(parsed.rules.map((r) => [r.id, r.points])).toEqual([
         ['verified-on-time-lead', 2], ['verified-on-time-responsible', 1], ['commendation', 3], ['overdue-lead', -3],
-        ['overdue-responsible', -1], ['rejected', -2], ['urge', -1], ['interview', -5], ['referral', -10],
+        ['overdue-responsible', -1], ['rejected', -2], ['urge', -1], ['interview', -5], ['referral', -10], ['unreported-lead', -1], ['unreported-responsible', -0.5],
       ]);
     });
 
@@ -159,7 +159,7 @@ describe('unit assessment (考核)', () => {
       expect(message).toMatch(/rules\[0\]\.points: .*number/);
       expect(message).toMatch(/rules\[1\]\.trigger: /);
       expect(message).toContain('(root): Unrecognized key: "extra"');
-      expect(() => parseAssessmentRules(repeated)).toThrow('rules[9].id: duplicate rule id "commendation"');
+      expect(() => parseAssessmentRules(repeated)).toThrow('rules[11].id: duplicate rule id "commendation"');
     });
 
     it('given a rule changed as data (urge −2), when the units are assessed at date A, then the scores follow it', () => {

@@ -7,7 +7,7 @@ import { assessmentCsv, assessUnits, circular, circularHtml, circularMarkdown, d
 import { ledgerDownload } from '../../reports/ledger/ledger-download.ts';
 import { asOf, reportPeriod } from '../../time/as-of.ts';
 import type { AsOf } from '../../time/as-of.ts';
-import { periodEnd } from '../../time/calendar.ts';
+import { instantMs, periodEnd } from '../../time/calendar.ts';
 import { systemClock } from '../../time/clock.ts';
 import { parseCommandArgs, required, timeArgument } from '../cli-args.ts';
 import { databaseOption } from '../database-option.ts';
@@ -78,7 +78,7 @@ export async function reportCommand(args: readonly string[], io: CliIo): Promise
         const summary = summarize(plan.tasks, plan.events, plan.asOf);
         output = format === 'md' ? summaryMarkdown(summary) : json(summary);
       } else if (report === 'units') {
-        const assessment = assessUnits(defaultAssessmentRules, plan.tasks, plan.events, plan.asOf);
+        const assessment = assessUnits(defaultAssessmentRules, plan.tasks, [...plan.events, ...(await duban.cycles.missedFacts(undefined, instantMs(plan.asOf)))], plan.asOf);
         output = format === 'csv' ? assessmentCsv(assessment) : json(assessment);
       }
       else {

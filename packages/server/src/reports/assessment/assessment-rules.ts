@@ -3,7 +3,8 @@ import rulesJson from '../../../../../workflows/reform-task/assessment-rules.jso
 
 /**
  * What a rule counts, each read from one audit entry: VERIFY of a report made on time (or late),
- * DEADLINE_PASSED, REJECT, URGE, ESCALATE (an interview starts), REFER, CLOSE with commend.
+ * DEADLINE_PASSED, REJECT, URGE, ESCALATE (an interview starts), REFER, CLOSE with commend; and a reporting
+ * cycle's CYCLE_DUE for each part not reported (`unreported`: only that part's unit, as lead or responsible).
  */
 export const assessmentTriggers = [
   'verified-on-time',
@@ -14,6 +15,7 @@ export const assessmentTriggers = [
   'interview',
   'referral',
   'commendation',
+  'unreported',
 ] as const;
 
 export type AssessmentTrigger = (typeof assessmentTriggers)[number];

@@ -35,7 +35,9 @@ export function notificationsPage(viewer: Viewer, notifications: readonly Notifi
               // A circular's notice has no task: its entry_seq is the issued circular's id, negated.
               n.type === 'CIRCULAR'
                 ? html`<a href="/circulars/${-n.entrySeq}">查看通报<span class="visually-hidden">（${n.title}）</span></a>`
-                : html`<a href="${taskHref(n.taskId)}">查看任务<span class="visually-hidden">（${eventLabel(n.type)}，${n.title}）</span></a>`
+                : n.taskId === ''
+                  ? html`<a href="${ownUnit ? '/mine' : '/cycles'}">${ownUnit ? '查看本单位任务' : '查看报送情况'}<span class="visually-hidden">（${eventLabel(n.type)}，${n.title}）</span></a>`
+                  : html`<a href="${taskHref(n.taskId)}">查看任务<span class="visually-hidden">（${eventLabel(n.type)}，${n.title}）</span></a>`
             }${
               !ownUnit
                 ? n.acknowledgedAt === null

@@ -30,11 +30,13 @@ export function taskListPage(model: {
   plan?: PlanView;
   /** The office's bulk 督办: the shown tasks get checkboxes and one message for all; the form's key. */
   bulk?: { readonly key: string } | undefined;
+  /** The units 未报 of each shown task (reporting cycles). */
+  unreported?: ReadonlyMap<string, readonly string[]>;
 }): SafeHtml {
   const { page, bulk } = model;
   const day = model.filter.asOf;
   const csv = taskListHref(model.filter).replace(/^\/tasks/, '/tasks.csv');
-  const table = taskTable(model.shown, model.at, '任务', { page, pick: bulk !== undefined && model.shown.length > 0 });
+  const table = taskTable(model.shown, model.at, '任务', { page, pick: bulk !== undefined && model.shown.length > 0, ...(model.unreported === undefined ? {} : { unreported: model.unreported }) });
   return layout({
     title: day === undefined ? '任务列表' : `任务列表（截至${day}）`,
     viewer: model.viewer,

@@ -4,7 +4,7 @@ import { auditPayloadView } from '../view/audit-payload-view.ts';
 import type { Supersession } from '../view/attachment-view.ts';
 import { attachmentList, supersededFiles } from '../view/attachment-view.ts';
 import { recordedFiles } from '../../files/task-files.ts';
-import { lightBadge, stateBadge } from '../view/badges.ts';
+import { lightBadge, stateBadge, unreportedBadge } from '../view/badges.ts';
 import type { FormEventType } from '../forms/event-forms.ts';
 import { hasForm } from '../forms/event-forms.ts';
 import type { EventFormState, FormChoices } from '../forms/event-form-view.ts';
@@ -40,6 +40,8 @@ export interface TaskPageModel {
   readonly openQuestions: NonNullable<ReformTaskContext['openQuestions']>;
   /** Whether the viewer watches the task (关注); absent when the viewer keeps no watch list. */
   readonly watching?: boolean;
+  /** The units whose part did not report in the latest closed reporting cycle (未报). */
+  readonly unreported?: readonly string[];
 }
 
 function deadlineText(task: TaskView): string {
@@ -166,7 +168,7 @@ export function taskPage(model: TaskPageModel): SafeHtml {
     viewer,
     ...(model.current === undefined ? {} : { current: model.current }),
     notices: model.notices ?? [],
-    body: html`<p class="task-summary">${lightBadge(task.light)} ${stateBadge(task.state)} <span class="muted">任务编号 ${task.number}</span></p>${watchForm(task, viewer, model.watching)}
+    body: html`<p class="task-summary">${lightBadge(task.light)} ${stateBadge(task.state)}${unreportedBadge(model.unreported)} <span class="muted">任务编号 ${task.number}</span></p>${model.unreported === undefined || model.unreported.length === 0 ? '' : html`<p class="unreported-note">上一报送周期未报送进展（未报）：${model.unreported.join('、')}</p>`}${watchForm(task, viewer, model.watching)}
 ${instructions(model.history)}
 <section aria-labelledby="facts-h"><h2 id="facts-h">任务信息</h2>${facts(task, model.history)}</section>
 <section aria-labelledby="actions-h" class="actions-section"><h2 id="actions-h">可办理事项</h2>${actions}</section>

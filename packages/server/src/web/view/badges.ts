@@ -22,3 +22,9 @@ export function brief(text: string, max = 60): string {
   const chars = [...text];
   return chars.length <= max ? text : `${chars.slice(0, max).join('')}…`;
 }
+
+/** 未报: the units of a task that did not report in the latest closed reporting cycle (nothing when none). Pure. */
+export function unreportedBadge(units: readonly string[] | undefined): SafeHtml {
+  if (units === undefined || units.length === 0) return html``;
+  return html` <span class="tag late unreported" title="上一报送周期未报送进展：${units.join('、')}">未报</span>`;
+}

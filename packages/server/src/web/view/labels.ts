@@ -15,8 +15,12 @@ export const roleLabels: Readonly<Record<string, string>> = {
 /** The Chinese label of an event type, the creation included; an unknown type as written. Pure. */
 export function eventLabel(type: string): string {
   if (type === CREATE_EVENT) return '任务交办';
+  if (Object.hasOwn(cycleEventLabels, type)) return cycleEventLabels[type]!;
   return Object.hasOwn(eventLabels, type) ? eventLabels[type as keyof typeof eventLabels] : type;
 }
+
+/** The reporting cycles' entries and notices (信息报送). */
+const cycleEventLabels: Readonly<Record<string, string>> = { SET_CYCLES: '设置报送周期', REMIND: '报送提醒', CYCLE_DUE: '催报' };
 
 /** The Chinese label of a state; an unknown state as written. Pure. */
 export function stateLabel(state: string | null): string {

@@ -38,6 +38,7 @@ export const navigation: Readonly<Record<Role, readonly NavItem[]>> = {
     { href: '/circular', label: '通报' },
     { href: '/circulars', label: '已印发通报' },
     { href: '/ledger', label: '台账' },
+    { href: '/cycles', label: '信息报送' },
     { href: '/notifications', label: '已发通知' },
     { href: '/notice-channels', label: '通知渠道' },
     { href: '/notice-deliveries', label: '推送记录' },
@@ -112,7 +113,7 @@ export interface PageOptions {
 function inboxBadge(counts: InboxCounts | undefined): SafeHtml | '' {
   if (counts === undefined) return '';
   const total = counts.toVerify + counts.extensions + counts.unsigned + counts.overdue + counts.openQuestions + counts.unreported;
-  const spelled = `待核验 ${counts.toVerify}，待审批延期 ${counts.extensions}，未签收 ${counts.unsigned}，逾期 ${counts.overdue}，待答复 ${counts.openQuestions}`;
+  const spelled = `待核验 ${counts.toVerify}，待审批延期 ${counts.extensions}，未签收 ${counts.unsigned}，逾期 ${counts.overdue}，待答复 ${counts.openQuestions}，本期未报送 ${counts.unreported}`;
   return html` <span class="nav-count" title="${spelled}" data-inbox-total="${total}">${total}<span class="visually-hidden">项（${spelled}）</span></span>`;
 }
 

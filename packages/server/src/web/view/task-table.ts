@@ -1,6 +1,6 @@
 import { light, overdueDays } from '@duban/reform-task';
 import type { TaskFacts } from '../../reports/index.ts';
-import { brief, lightBadge, stateBadge, taskHref } from './badges.ts';
+import { brief, lightBadge, stateBadge, taskHref, unreportedBadge } from './badges.ts';
 import { html } from '../../html/html.ts';
 import type { SafeHtml } from '../../html/html.ts';
 import type { TaskFilter } from '../../tasks/task-filter.ts';
@@ -10,7 +10,7 @@ import type { TaskFilter } from '../../tasks/task-filter.ts';
  * units, limit in force, state, light and days overdue at `at`; with `pick`, a checkbox `ids` a row
  * (the office's bulk 督办). Pure.
  */
-export function taskTable(tasks: readonly TaskFacts[], at: number, caption: string, options: { links?: boolean; page?: ListPage; pick?: boolean } = {}): SafeHtml {
+export function taskTable(tasks: readonly TaskFacts[], at: number, caption: string, options: { links?: boolean; page?: ListPage; pick?: boolean; unreported?: ReadonlyMap<string, readonly string[]> } = {}): SafeHtml {
   if (tasks.length === 0) return html`<p class="empty">没有符合条件的任务。</p>`;
   const links = options.links ?? true;
   const pick = options.pick ?? false;
@@ -27,7 +27,7 @@ ${pick ? html`<td class="pick"><input type="checkbox" name="ids" value="${id}" i
 <td data-label="牵头单位">${task.leadUnits.join('、')}</td>
 <td data-label="责任单位">${task.responsibleUnits.length === 0 ? '—' : task.responsibleUnits.join('、')}</td>
 <td data-label="完成时限" class="nowrap">${task.dueDate ?? (task.deadline.text || '—')}</td>
-<td data-label="状态">${stateBadge(snapshot.value)}</td>
+<td data-label="状态">${stateBadge(snapshot.value)}${unreportedBadge(options.unreported?.get(id))}</td>
 <td data-label="红黄绿灯">${lightBadge(light(snapshot))}</td>
 <td data-label="逾期天数">${days > 0 ? html`<span class="overdue">${days}</span>` : '0'}</td>
 </tr>`;

@@ -86,7 +86,7 @@ export function inboxPage(model: { viewer: Viewer; inbox: InboxContents; key: st
     viewer,
     current: '/inbox',
     notices: model.notices ?? [],
-    body: html`<nav class="inbox-counts" aria-label="待办分类"><ul>${sections.map(({ kind, title }) => html`<li><a href="#inbox-${kind}">${title} <strong>${inbox.counts[kind]}</strong></a></li>`)}</ul></nav>
+    body: html`<nav class="inbox-counts" aria-label="待办分类"><ul>${sections.map(({ kind, title }) => html`<li><a href="#inbox-${kind}">${title} <strong>${inbox.counts[kind]}</strong></a></li>`)}<li><a href="/cycles">本期未报送 <strong>${inbox.counts.unreported}</strong></a></li></ul></nav>
 ${sections.map(({ kind, title, since, more }) => {
   const items = inbox.byKind[kind];
   const heading = kind === 'unsigned' ? `${title}（交办满 ${model.unsignedDays} 天）` : title;

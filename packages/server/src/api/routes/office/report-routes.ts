@@ -11,7 +11,7 @@ import { assessmentDownload, assessUnits, circular, circularHtml, circularMarkdo
 import type { LedgerFormat } from '../../../reports/ledger/ledger-download.ts';
 import { ledgerDownload } from '../../../reports/ledger/ledger-download.ts';
 import { asOf, AsOfError, assessmentPeriod, reportPeriod } from '../../../time/as-of.ts';
-import { periodEnd } from '../../../time/calendar.ts';
+import { instantMs, periodEnd } from '../../../time/calendar.ts';
 import { circularQuery, reportQuery, unitsReportQuery } from '../../schemas.ts';
 
 /**
@@ -20,7 +20,7 @@ import { circularQuery, reportQuery, unitsReportQuery } from '../../schemas.ts';
  * `/reports/ledger.xlsx` (downloads named 台账-<date>), and `/reports/circular?from=&to=&format=`,
  * each read through the PlanReader (as of now from the read model, as of a past instant by one replay).
  */
-export const reportRoutes: RouteModule = ({ plans, planRecords, clock, units, heavyReads }) => (router) => {
+export const reportRoutes: RouteModule = ({ plans, planRecords, clock, units, heavyReads, cycles }) => (router) => {
   /** The plan asked for, once known to exist (404 otherwise); undefined: every plan. */
   const planOf = async (id: string | undefined) => {
     if (id !== undefined && !(await planRecords.exists(id))) throw problem('planNotFound', `no plan ${JSON.stringify(id)} (GET /api/plans lists them)`);
@@ -58,8 +58,11 @@ export const reportRoutes: RouteModule = ({ plans, planRecords, clock, units, he
     }
     const unit = principal.role === 'unit' ? (principal.unit ?? '') : query.unit === undefined ? undefined : units.canonical(query.unit);
     const period = query.period === undefined ? undefined : checked(() => assessmentPeriod(query.period!, clock.now()));
-    const plan = factsOfPlan(await plans.facts(period?.asOf ?? instant(query.asOf)), await planOf(query.plan));
-    const scored = assessUnits(defaultAssessmentRules, plan.tasks, plan.events, plan.asOf, {
+    const planId = await planOf(query.plan);
+    const plan = factsOfPlan(await plans.facts(period?.asOf ?? instant(query.asOf)), planId);
+    // The parts that missed a reporting cycle count beside the log's facts.
+    const missed = await cycles.missedFacts(planId, instantMs(plan.asOf));
+    const scored = assessUnits(defaultAssessmentRules, plan.tasks, [...plan.events, ...missed], plan.asOf, {
       reasonsFor: (name) => name === unit,
       ...(period === undefined ? {} : { since: period.since, period: { name: period.name, ...period.period } }),
     });

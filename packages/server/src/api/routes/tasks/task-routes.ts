@@ -13,7 +13,7 @@ const DEFAULT_LIMIT = 100;
 
 /** `GET /tasks` (a page of the tasks the caller may see) and `GET /tasks/:id` (one, with its ETag). */
 export const taskRoutes: RouteModule = (deps) => (router) => {
-  const { engine, clock, plans, search, units } = deps;
+  const { engine, clock, plans, search, units, cycles } = deps;
 
   router.get('/tasks', async (req, res) => {
     const query = validateInput(taskListQuery, req.query, 'query');
@@ -37,8 +37,10 @@ export const taskRoutes: RouteModule = (deps) => (router) => {
     });
     const page = listed.slice(0, limit);
     const last = page[page.length - 1];
+    const records = await listedRecords(engine, page, actor);
+    const missing = await cycles.missing(records.map((instance) => instance.id));
     res.json({
-      items: (await listedRecords(engine, page, actor)).map((instance) => presentTask(engine, instance, actor, now)),
+      items: records.map((instance) => ({ ...presentTask(engine, instance, actor, now), unreported: missing.get(instance.id) ?? [] })),
       nextCursor: listed.length > limit && last !== undefined ? encodeTaskCursor(last.id) : null,
     });
   });
@@ -49,6 +51,7 @@ export const taskRoutes: RouteModule = (deps) => (router) => {
     const instance = await findVisibleTask(engine, req.params.id, actor);
     if (instance === undefined) throw TASK_NOT_FOUND;
     res.setHeader('ETag', taskEtag(instance.version));
-    res.json(presentTask(engine, instance, actor, clock.now()));
+    const missing = await cycles.missing([instance.id]);
+    res.json({ ...presentTask(engine, instance, actor, clock.now()), unreported: missing.get(instance.id) ?? [] });
   });
 };

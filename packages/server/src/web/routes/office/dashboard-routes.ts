@@ -18,7 +18,7 @@ import { dashboardQuery } from '../../web-queries.ts';
  * day (replayed from the log, read once for tasks and supervision facts), narrowed by the filters.
  */
 export const dashboardRoutes: RouteModule = (deps) => (router) => {
-  const { plans, planRecords, clock, units } = deps;
+  const { plans, planRecords, clock, units, cycles } = deps;
 
   router.get('/dashboard', requireViewer(readers.plan), heavyRead(deps.heavyReads, pastAsOf(clock)), async (req, res) => {
     const { query, errors } = pageQuery(dashboardQuery, req.query);
@@ -50,7 +50,7 @@ export const dashboardRoutes: RouteModule = (deps) => (router) => {
         asOfDay: query.asOf,
         showWaiting: viewer.principal.role === 'office',
         pictures: {
-          assessment: assessUnits(defaultAssessmentRules, all, plan.events, instant.at, { reasonsFor: () => false }),
+          assessment: assessUnits(defaultAssessmentRules, all, [...plan.events, ...(await cycles.missedFacts(chosen.id, instant.at.getTime()))], instant.at, { reasonsFor: () => false }),
           trend: completionTrend(plan.events, Number(shanghaiDate(instant.at.getTime()).slice(0, 4)), instant.at.getTime()),
         },
       }).text,

@@ -44,7 +44,7 @@ export function circularCsp(document: string): string {
  * circularHtml), `/ledger?asOf=` with `/ledger.csv` and `/ledger.xlsx`.
  */
 export const officePageRoutes: RouteModule = (deps) => (router) => {
-  const { plans, planRecords, clock } = deps;
+  const { plans, planRecords, clock, cycles } = deps;
   // As of a past day a page is rebuilt from the whole log; a circular always is.
   const past = heavyRead(deps.heavyReads, pastAsOf(clock));
   const always = heavyRead(deps.heavyReads);
@@ -76,7 +76,8 @@ export const officePageRoutes: RouteModule = (deps) => (router) => {
     const instant = period?.asOf ?? checkTime(errors, () => asOf(query.asOf, now), () => asOf(undefined, now));
     const chosen = await pagePlan(planRecords, query.plan, errors);
     const { tasks, events } = factsOfPlan(await plans.facts(instant), chosen.id);
-    const assessment = assessUnits(defaultAssessmentRules, tasks, events, instant.at, period === undefined ? {} : { since: period.since, period: { name: period.name, ...period.period } });
+    const missed = await cycles.missedFacts(chosen.id, instant.at.getTime());
+    const assessment = assessUnits(defaultAssessmentRules, tasks, [...events, ...missed], instant.at, period === undefined ? {} : { since: period.since, period: { name: period.name, ...period.period } });
     return { assessment, tasks, today, chosen, asOfDay: errors['asOf'] === undefined ? (query.asOf ?? today) : today };
   };
   const pastPeriod = heavyRead(deps.heavyReads, (req) => req.query['period'] !== undefined || pastAsOf(clock)(req));

@@ -40,7 +40,7 @@ const bulkUrgeForm = z.strictObject({
  * message, through the one bulk sender: a result page lists each task's outcome).
  */
 export const taskListRoutes: RouteModule = (deps) => (router) => {
-  const { plans, planRecords, search, units, clock, bulk } = deps;
+  const { plans, planRecords, search, units, clock, bulk, cycles } = deps;
 
   /** The viewer's tasks matching the query as of its day, in the order asked, and what the filter form offers. */
   const matching = async (req: Request, viewer: Viewer) => {
@@ -93,6 +93,7 @@ export const taskListRoutes: RouteModule = (deps) => (router) => {
           today: shanghaiDate(now.getTime()),
           at: instant.at.getTime(),
           bulk: office ? { key: randomBytes(16).toString('base64url') } : undefined,
+          unreported: await cycles.missing(shown.items.map((task) => task.id)),
         }).text,
       );
   });

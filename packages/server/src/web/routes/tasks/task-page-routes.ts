@@ -90,7 +90,7 @@ function fieldRecord(fields: ReadonlyMap<string, readonly string[]>): Record<str
  * refusal shows the page again with the typed values and the errors, success redirects (303) back.
  */
 export const taskPageRoutes: RouteModule = (deps) => (router) => {
-  const { engine, events, units, clock, files, uploadLimits, watches } = deps;
+  const { engine, events, units, clock, files, uploadLimits, watches, cycles } = deps;
   // REASSIGN offers the registry's units a task may be led by: not collectives, which stand for several.
   // Read on each page: the admin may have added a unit since the server started.
   const registryUnits = () => units.units.filter((unit) => unit.kind !== 'collective').map((unit) => unit.name);
@@ -102,8 +102,10 @@ export const taskPageRoutes: RouteModule = (deps) => (router) => {
     const history = await engine.history(instance.id);
     const account = viewer.principal.account;
     const watcher = account !== undefined && (readers.watchers as readonly string[]).includes(viewer.principal.role);
+    const unreported = (await cycles.missing([instance.id])).get(instance.id);
     return taskPage({
       ...(watcher ? { watching: await watches.isWatched(account.id, instance.id) } : {}),
+      ...(unreported === undefined ? {} : { unreported }),
       viewer,
       task,
       history,

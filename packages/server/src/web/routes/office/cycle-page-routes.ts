@@ -1,0 +1,102 @@
+import type { Response } from 'express';
+import { z } from 'zod';
+import type { RouteModule } from '../../../app/app-deps.ts';
+import { actorOf } from '../../../auth/principal.ts';
+import { readers } from '../../../auth/readers.ts';
+import { cycleKeyParam, cyclesBody, settingsOf } from '../../../cycles/cycle-input.ts';
+import { cycleWorkbook } from '../../../cycles/cycle-workbook.ts';
+import { CycleChangeRefused } from '../../../cycles/reporting-cycles.ts';
+import { attachmentDisposition } from '../../../http/content-disposition.ts';
+import { HttpProblem } from '../../../http/http-problem.ts';
+import { PAGE_NOT_FOUND } from '../../../http/problems.ts';
+import { validateInput } from '../../../http/validate-input.ts';
+import type { CyclesFormState } from '../../cycles/cycles-page.ts';
+import { cyclesPage } from '../../cycles/cycles-page.ts';
+import { formOf } from '../../forms/form-body.ts';
+import type { QueryErrors } from '../../forms/query-fields.ts';
+import { pagePlan, planView } from '../../plans/page-plan.ts';
+import { requireViewer, signedIn } from '../../session/web-viewer.ts';
+import type { Notice } from '../../view/layout.ts';
+
+const cyclesQuery = z.strictObject({ plan: z.string().max(100).optional(), cycle: cycleKeyParam.optional() });
+const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+
+/**
+ * 信息报送: `GET /cycles?plan=&cycle=` (the cycles, 报送情况 of the running cycle or of `cycle`, the closed
+ * cycles), `POST /cycles` (the office sets them: a day 29–31 or a change while the running cycle has
+ * reports shows the page again with the reason, nothing stored) and `GET /cycles/:cycle/reports.xlsx`
+ * (报送情况表).
+ */
+export const cyclePageRoutes: RouteModule = ({ cycles, planRecords, plans, clock }) => (router) => {
+  const render = async (res: Response, status: number, asked: { plan?: string | undefined; cycle?: string | undefined }, notices: Notice[] = [], form?: CyclesFormState) => {
+    const viewer = signedIn(res);
+    const errors: QueryErrors = {};
+    const plan = await pagePlan(planRecords, asked.plan, errors);
+    const now = clock.now();
+    const planId = plan.id;
+    const current = planId === undefined ? undefined : await cycles.get(planId, now);
+    const key = asked.cycle ?? current?.current?.key;
+    const cycle = planId === undefined || key === undefined ? undefined : await cycles.cycle(planId, key);
+    if (asked.cycle !== undefined && cycle === undefined) throw PAGE_NOT_FOUND;
+    const facts = cycle === undefined ? undefined : await plans.facts({ at: now, now: true });
+    const page = cyclesPage({
+      viewer,
+      plan: planView(plan, errors),
+      planId,
+      cycles: current,
+      closed: planId === undefined ? [] : await cycles.closedCycles(planId),
+      status: planId === undefined || cycle === undefined || facts === undefined ? undefined : await cycles.status(planId, cycle, facts.tasks, now),
+      setter: (readers.setCycles as readonly string[]).includes(viewer.principal.role),
+      notices,
+      ...(form === undefined ? {} : { form }),
+    });
+    res.status(status).type('html').send(page.text);
+  };
+
+  router.get('/cycles', requireViewer(readers.cycles), async (req, res) => {
+    const query = validateInput(cyclesQuery, req.query, 'query');
+    await render(res, 200, query);
+  });
+
+  router.post('/cycles', requireViewer(readers.setCycles), async (req, res) => {
+    const form = formOf(req.body);
+    const planId = text(form['plan']);
+    if (!(await planRecords.exists(planId))) throw PAGE_NOT_FOUND;
+    const typed = { frequency: text(form['frequency']), day: text(form['day']), remindDays: text(form['remindDays']) };
+    const body = {
+      frequency: typed.frequency,
+      ...(typed.day === '' ? {} : { day: typed.day === 'last' ? 'last' : /^\d{1,3}$/.test(typed.day) ? Number(typed.day) : typed.day }),
+      ...(typed.remindDays === '' ? {} : { remindDays: /^\d{1,3}$/.test(typed.remindDays) ? Number(typed.remindDays) : typed.remindDays }),
+    };
+    try {
+      const settings = settingsOf(validateInput(cyclesBody, body, 'body'));
+      const set = await cycles.set(planId, settings, actorOf(signedIn(res).principal), clock.now());
+      await render(res, 200, { plan: planId }, [{ kind: 'success', text: `报送周期已设为${set.description}。` }]);
+    } catch (error) {
+      if (error instanceof CycleChangeRefused) {
+        await render(res, 409, { plan: planId }, [{ kind: 'error', text: `本期（${error.cycle}）已有 ${error.reports} 项报送，报送周期不能修改，请在本期截止后再修改。` }], { typed, errors: {} });
+        return;
+      }
+      if (!(error instanceof HttpProblem) || error.status !== 422) throw error;
+      const issues = (error.extensions as { errors?: { path: string; message: string }[] }).errors ?? [];
+      const errors = Object.fromEntries(issues.map((issue) => [issue.path.replace(/^body\./, ''), issue.message]));
+      await render(res, 422, { plan: planId }, [{ kind: 'error', text: '报送周期未保存，请按提示修改。' }], { typed, errors });
+    }
+  });
+
+  router.get('/cycles/:cycle/reports.xlsx', requireViewer(readers.cycles), async (req, res) => {
+    const query = validateInput(cyclesQuery, req.query, 'query');
+    const key = validateInput(cycleKeyParam, String(req.params['cycle']), 'path');
+    const plan = await pagePlan(planRecords, query.plan, {});
+    const cycle = plan.id === undefined ? undefined : await cycles.cycle(plan.id, key);
+    if (plan.id === undefined || cycle === undefined) throw PAGE_NOT_FOUND;
+    const now = clock.now();
+    const status = await cycles.status(plan.id, cycle, (await plans.facts({ at: now, now: true })).tasks, now);
+    const title = (await planRecords.get(plan.id))?.title ?? plan.id;
+    res
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .set('Content-Disposition', attachmentDisposition(`报送情况表-${key}.xlsx`, `reports-${key}.xlsx`))
+      .set('Cache-Control', 'private, no-store')
+      .send(await cycleWorkbook(status, title, now));
+  });
+};
