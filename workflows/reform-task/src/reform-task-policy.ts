@@ -38,6 +38,7 @@ export const eventSenders: Readonly<Record<ReformTaskEventType, readonly ('lead'
   DECIDE_EXTENSION: ['office'],
   REASSIGN: ['office'],
   CANCEL: ['office'],
+  AMEND: ['office'],
   COMMENT: ['office', 'party'],
   INSTRUCT: ['leader'],
   WARN: ['system'],

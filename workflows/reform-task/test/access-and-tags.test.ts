@@ -40,6 +40,7 @@ describe('role rules', () => {
       'DECIDE_EXTENSION',
       'REASSIGN',
       'CANCEL',
+      'AMEND',
       'COMMENT',
     ]);
     expect(allowed('leader')).toEqual(['INSTRUCT']);

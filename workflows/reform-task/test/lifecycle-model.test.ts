@@ -55,6 +55,7 @@ const table: readonly Row[] = [
   { event: 'DECIDE_EXTENSION', who: ['office'], from: ACTIVE, when: ['pendingExtension'], to: 'same' },
   { event: 'REASSIGN', who: ['office'], from: ACTIVE, to: 'same' },
   { event: 'CANCEL', who: ['office'], from: ACTIVE, to: 'cancelled' },
+  { event: 'AMEND', who: ['office'], from: ACTIVE, to: 'same' },
   { event: 'COMMENT', who: ['office', ...PARTIES], from: ACTIVE, to: 'same' },
   { event: 'INSTRUCT', who: ['leader'], from: ACTIVE, to: 'same' },
   { event: 'WARN', who: ['system'], from: ['assigned', 'in_progress'], when: ['warnDue'], to: 'same' },
