@@ -6,17 +6,21 @@ type Issue = { path: string; message: string };
 type Amendment = ReformTaskPayloads['AMEND'];
 
 /**
- * AMEND (调整任务): the context fields an amendment replaces. A new deadline becomes both the limit
+ * AMEND (调整任务): the context fields an amendment replaces; `collectives` is kept to the units the
+ * task names after it. A new deadline becomes both the limit
  * as written and the limit in force, with a fresh clock (warned and overdue cleared), as an approved
  * extension does; the timers follow from the context after the step. Pure.
  */
-export function amendedFields(payload: Amendment): Partial<ReformTaskContext> {
+export function amendedFields(payload: Amendment, task: ReformTaskContext): Partial<ReformTaskContext> {
   const { text, deadline, leadUnits, responsibleUnits, collectives } = payload;
+  const named = new Set([...(leadUnits ?? task.leadUnits), ...(responsibleUnits ?? task.responsibleUnits)]);
+  // The collectives still named keep their members; those the amendment names bring theirs.
+  const members = Object.fromEntries(Object.entries({ ...task.collectives, ...collectives }).filter(([unit]) => named.has(unit)));
   return {
     ...(text === undefined ? {} : { text }),
     ...(leadUnits === undefined ? {} : { leadUnits }),
     ...(responsibleUnits === undefined ? {} : { responsibleUnits }),
-    ...(collectives === undefined ? {} : { collectives }),
+    ...(leadUnits === undefined && responsibleUnits === undefined ? {} : { collectives: members }),
     ...(deadline === undefined
       ? {}
       : {

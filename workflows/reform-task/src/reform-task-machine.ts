@@ -125,9 +125,9 @@ export const reformTaskMachine = setup({
       assertEvent(event, 'REASSIGN');
       return { leadUnits: event.payload.leadUnits };
     }),
-    recordAmendment: assign(({ event }) => {
+    recordAmendment: assign(({ context, event }) => {
       assertEvent(event, 'AMEND');
-      return amendedFields(event.payload);
+      return amendedFields(event.payload, context);
     }),
     recordCancellation: assign(({ event }) => {
       assertEvent(event, 'CANCEL');
