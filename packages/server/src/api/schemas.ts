@@ -1,4 +1,4 @@
-import { reformTaskStates } from '@duban/reform-task';
+import { calendarDate, reformTaskStates } from '@duban/reform-task';
 import type { TaskView } from '@duban/reform-task';
 import { z } from 'zod';
 import { AS_OF_TEXT } from '../time/as-of.ts';
@@ -24,6 +24,39 @@ const limitParam = z
 
 /** A plan's id in a query (`?plan=`). */
 export const planIdParam = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be a plan id (GET /api/plans)');
+
+const written = (max: number, missing: string) =>
+  z
+    .string({ error: missing })
+    .trim()
+    .min(1, missing)
+    .max(max, `不超过 ${max} 字`)
+    .refine((value) => /[^\s\p{Cf}]/u.test(value), missing);
+const unitList = (min: number, max: number) =>
+  z
+    .array(z.string().trim().min(1, '单位名称不能为空').max(100))
+    .min(min, '请至少填写一个牵头单位')
+    .max(max)
+    .refine((names) => new Set(names).size === names.length, '单位不得重复');
+
+/** `POST /api/plans/:id/tasks`: a task added to a plan (领导交办, 会议议定事项) and why. */
+export const newTaskBody = z.strictObject({
+  reason: written(1000, '请填写交办依据（如某次会议议定、某位领导交办）').describe('why, or on whose word: recorded in the creation entry as input.addition.reason'),
+  number: z.number({ error: '序号须为 1 至 9999 的整数' }).int('序号须为整数').min(1).max(9999).optional().describe("its number in the plan; after the plan's last task when absent; 409 when taken"),
+  text: written(10_000, '请填写任务内容'),
+  part: z.string().trim().max(200).optional(),
+  measure: z.string().trim().max(500).optional(),
+  leadUnits: unitList(1, 50).describe('units of the registry (aliases resolve); not a collective'),
+  responsibleUnits: unitList(0, 200).optional(),
+  deadline: z.strictObject({
+    date: calendarDate.nullable().describe('YYYY-MM-DD, or null for none'),
+    text: z.string().trim().max(200).optional().describe('as written; by default the date in Chinese'),
+    ongoing: z.boolean().optional(),
+  }),
+});
+
+/** `PATCH /api/plans/:id`: the plan active (in the plan selector's default) or not. */
+export const planActiveBody = z.strictObject({ active: z.boolean({ error: '须为 true 或 false' }) });
 
 export const taskListQuery = z
   .strictObject({

@@ -46,6 +46,8 @@ export const problemKinds = {
   planFileRefused: { status: 422, code: 'plan-file-refused', title: '计划文件无法导入' },
   unknownUnits: { status: 422, code: 'unknown-units', title: '计划中有不在单位名录中的单位，请先对应到已有单位或新增为单位' },
   planNotFound: { status: 404, code: 'plan-not-found', title: '计划不存在' },
+  taskNumberTaken: { status: 409, code: 'task-number-taken', title: '本计划已有该序号的任务' },
+  revisionStale: { status: 409, code: 'revision-stale', title: '预览之后计划已有变动，请重新上传修订稿并预览' },
   invalidDateRange: { status: 422, code: 'invalid-request', title: '日期范围不符合要求' },
   invalidPeriod: { status: 422, code: 'invalid-request', title: '通报期间不符合要求' },
   dateAfterToday: { status: 422, code: 'invalid-request', title: '日期不能晚于今天' },
