@@ -25,7 +25,7 @@ export function planChoices(fields: Readonly<Record<string, unknown>>): PlanImpo
   const parsed = planChoicesSchema.safeParse(Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== '').map(([name, value]) => [name, typed(name, value)])));
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || 'body', message: chineseIssue(issue) }));
-    throw new PlanImportRefused('invalid', `the import's fields are invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, distinct);
+    throw new PlanImportRefused('invalid', `the import's fields are invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, issues);
   }
   return parsed.data;
 }
