@@ -55,6 +55,42 @@ export const newTaskBody = z.strictObject({
   }),
 });
 
+/** What an amendment wrote: tasks created, amended (AMEND) and withdrawn (CANCEL), and the audit entries' seqs. */
+export const amendmentResponse = z.strictObject({
+  created: z.array(z.string()),
+  amended: z.array(z.string()),
+  withdrawn: z.array(z.string()),
+  entries: z.array(z.number().int()),
+});
+
+/** `POST /api/plans/:id/revisions/preview`: a revised document's difference from the plan as it stands. */
+export const revisionPreviewResponse = z.strictObject({
+  planId: z.string(),
+  basis: z.string().describe('pass back to apply: refused (409) once the plan has changed'),
+  changes: z.array(
+    z.strictObject({
+      id: z.string().describe('add:<number>, change:<task id> or remove:<task id>'),
+      kind: z.enum(['add', 'change', 'remove']),
+      number: z.number().int(),
+      taskId: z.string().nullable(),
+      text: z.string(),
+      fields: z.array(z.strictObject({ field: z.enum(['text', 'deadline', 'leadUnits', 'responsibleUnits']), from: z.unknown(), to: z.unknown() })),
+    }),
+  ),
+  unchanged: z.number().int(),
+  unknownUnits: z.array(z.strictObject({ name: z.string(), lines: z.array(z.number().int()) })),
+  warnings: z.array(z.looseObject({ line: z.number().int(), message: z.string() })),
+  source: z.strictObject({ name: z.string(), sha256: z.string() }),
+});
+
+/** `POST /api/plans/:id/revisions` as JSON: the revised Plan JSON and the choices (multipart: the file and the same fields as text). */
+export const revisionApplyBody = z.strictObject({
+  plan: z.record(z.string(), z.unknown()).describe('the revised Plan JSON'),
+  basis: z.string(),
+  apply: z.array(z.string()).min(1),
+  reason: z.string().min(1),
+});
+
 /** `PATCH /api/plans/:id`: the plan active (in the plan selector's default) or not. */
 export const planActiveBody = z.strictObject({ active: z.boolean({ error: '须为 true 或 false' }) });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../support/test-server.ts';
 import { problemOf, startTestServer } from '../support/test-server.ts';
+import { amendmentResponse, revisionPreviewResponse } from '../../src/api/schemas.ts';
 
 type Task = { number: number; text: string; leadUnits: string[]; responsibleUnits: string[]; deadline: { text: string; date: string | null; ongoing: boolean } };
 const task = (number: number, text: string, leadUnits: string[], date: string, responsibleUnits: string[] = []): Task => ({
@@ -132,7 +133,9 @@ describe('amending a plan through the API: tasks added, tasks amended, revisions
       const entries = await s.auditCount();
       const response = await json('/api/plans/fgf-2024/revisions/preview', revised());
       expect(response.status).toBe(200);
-      const preview = (await response.json()) as Preview;
+      const body = (await response.json()) as unknown;
+      expect(revisionPreviewResponse.safeParse(body).error).toBeUndefined();
+      const preview = body as Preview;
       expect(preview.changes.map((c) => [c.id, c.kind])).toEqual([
         ['change:fgf-2024.001', 'change'],
         ['remove:fgf-2024.002', 'remove'],
@@ -153,6 +156,7 @@ describe('amending a plan through the API: tasks added, tasks amended, revisions
       const response = await json('/api/plans/fgf-2024/revisions', body, { headers: { 'Idempotency-Key': 'rev-1' } });
       expect(response.status, await response.clone().text()).toBe(200);
       const answer = (await response.json()) as Answer;
+      expect(amendmentResponse.safeParse(answer).error).toBeUndefined();
       expect(answer).toMatchObject({ created: ['fgf-2024.005'], amended: ['fgf-2024.001'], withdrawn: ['fgf-2024.002'] });
       expect(await s.auditCount()).toBe(entries + 3);
       expect((await taskView('fgf-2024.001')).text).toBe('推进企业开办全程网办，压缩至1个工作日。');
