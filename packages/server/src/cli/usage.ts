@@ -1,8 +1,10 @@
 /** The CLI's usage text, printed by `duban help` and after every bad argument. */
 export const USAGE = `Usage: duban <command> [options]
 
-  plan parse FILE                    Plan JSON of a plan file on stdout (.docx, .xlsx, .md/.txt
-                                     in UTF-8 or GB18030/GBK, .json); warnings on stderr
+  plan parse [--db FILE|postgres://…] FILE
+                                     Plan JSON of a plan file on stdout (.docx, .xlsx, .md/.txt
+                                     in UTF-8 or GB18030/GBK, .json); warnings on stderr; units
+                                     as the database's registry has them (else data/units.json)
   plan import --db FILE|postgres://… FILE [--plan-id ID] [--title T] [--year Y] [--issuer I]
         [--map 'UNKNOWN=UNIT' …] [--add-units] [--from-deadline] [--at ISO]
                                      import a plan (one audit entry per task); unknown units must
