@@ -10,6 +10,10 @@ export const USAGE = `Usage: duban <command> [options]
                                      import a plan (one audit entry per task); unknown units must
                                      be mapped or added; deadlines already past count from the
                                      import unless --from-deadline
+  plan amend --db FILE|postgres://… --plan-id ID FILE [--apply all|ID,… --reason TEXT] [--at ISO]
+                                     a revised plan file's difference from plan ID (added,
+                                     changed, removed tasks); with --apply, applies those changes
+                                     (new tasks, AMEND, CANCEL) in one transaction, or nothing
   serve --db FILE|postgres://… [--port N] [--host ADDR] [--plan FILE] [--clock ISO]
         [--units FILE] [--rate-limit N] [--timer-interval SECONDS]
         [--checkpoint-seconds S] [--checkpoint-every N] [--checkpoint-minutes T] [--heavy-reads N]

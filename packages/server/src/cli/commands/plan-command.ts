@@ -7,9 +7,10 @@ import { parseCommandArgs } from '../cli-args.ts';
 import type { CliIo } from '../cli-io.ts';
 import { UsageError } from '../usage-error.ts';
 import { planImport } from './plan-import.ts';
+import { planAmend } from './plan-amend.ts';
 
 /**
- * `plan import …` (plan-import.ts), or `plan parse FILE` (.docx, .xlsx, .md/.txt in UTF-8 or GB18030, .json): Plan JSON on stdout, a
+ * `plan import …` (plan-import.ts), `plan amend …` (plan-amend.ts), or `plan parse FILE` (.docx, .xlsx, .md/.txt in UTF-8 or GB18030, .json): Plan JSON on stdout, a
  * summary and every warning with its place on stderr; exit 1 when the file is refused or has no task.
  * With `--db`, unit names resolve through that database's unit registry (what an import there would
  * use), else through the repository's data/units.json.
@@ -17,7 +18,8 @@ import { planImport } from './plan-import.ts';
 export async function planCommand(args: readonly string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === 'import') return planImport(rest, io);
-  if (sub !== 'parse') throw new UsageError(sub === undefined ? 'plan needs a subcommand: parse, import' : `unknown plan subcommand ${JSON.stringify(sub)}`);
+  if (sub === 'amend') return planAmend(rest, io);
+  if (sub !== 'parse') throw new UsageError(sub === undefined ? 'plan needs a subcommand: parse, import, amend' : `unknown plan subcommand ${JSON.stringify(sub)}`);
   const { values, positionals } = parseCommandArgs(rest, { db: { type: 'string' } }, { min: 1, max: 1, names: 'FILE' });
   const { plan, document } = await parseWithRegistry(positionals[0]!, values.db);
   io.out(JSON.stringify(plan, null, 2));
