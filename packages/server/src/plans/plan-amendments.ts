@@ -105,6 +105,9 @@ export class PlanAmendments {
   /** Adds one task to plan `planId` at `at` by `actor`: numbered after the plan's last, or as asked (409 when taken). */
   async addTask(planId: string, task: NewTask, actor: Actor, at: Date, key?: AmendmentKey): Promise<AmendmentResult> {
     const record = await this.planRecord(planId);
+    // A retry of an addition made already: the first answer, though its number is taken now.
+    const earlier = await this.earlier(key, actor, at);
+    if (earlier !== undefined) return earlier;
     await this.directory.refresh();
     const instances = await this.tasksOf(planId);
     const taken = new Set([...instances.values()].map((instance) => contextOf(instance).number));
@@ -141,12 +144,10 @@ export class PlanAmendments {
   async apply(planId: string, source: PlanSource, choices: RevisionChoices, actor: Actor, at: Date, key?: AmendmentKey): Promise<AmendmentResult> {
     const planned = await this.plan(planId, source, at);
     const { preview } = planned;
+    // Applied already under this key (so the plan has moved since): the first answer, not a refusal.
+    const earlier = await this.earlier(key, actor, at);
+    if (earlier !== undefined) return earlier;
     if (preview.basis !== choices.basis) {
-      // Applied already under this key (so the plan moved): the first answer, not a refusal.
-      if (key !== undefined) {
-        const earlier = await this.engine.sendAll({ create: [], send: [] }, actor, at, { idempotencyKey: key.key, fingerprint: key.fingerprint });
-        if (earlier.replayed) return summary(earlier);
-      }
       throw new PlanImportRefused('stale-revision', `plan ${planId} has changed since the preview (basis ${choices.basis}, now ${preview.basis})`, [
         { path: 'basis', message: '预览之后计划已有变动（任务被调整、新增或撤销），请重新上传修订稿并预览' },
       ]);
@@ -168,6 +169,13 @@ export class PlanAmendments {
       }
     }
     return this.commit({ create, send }, actor, at, key);
+  }
+
+  /** The first answer under `key` (another body under it: IdempotencyKeyReused), or undefined when nothing was done under it. Writes nothing. */
+  private async earlier(key: AmendmentKey | undefined, actor: Actor, at: Date): Promise<AmendmentResult | undefined> {
+    if (key === undefined) return undefined;
+    const replay = await this.engine.sendAll({ create: [], send: [] }, actor, at, { idempotencyKey: key.key, fingerprint: key.fingerprint });
+    return replay.replayed ? summary(replay) : undefined;
   }
 
   private async commit(batch: { create: CreateRequest[]; send: BatchEvent[] }, actor: Actor, at: Date, key: AmendmentKey | undefined): Promise<AmendmentResult> {

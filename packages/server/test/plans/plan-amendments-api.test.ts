@@ -65,6 +65,19 @@ describe('amending a plan through the API: tasks added, tasks amended, revisions
       expect(history.items[0]?.payload.input).toMatchObject({ number: 4, addition: { reason: '市委常委会2024年第5次会议议定' } });
     });
 
+    it('given an Idempotency-Key, when the same addition with its number is retried, then the first answer comes back and nothing more is written', async () => {
+      const body = { reason: '领导交办', number: 40, text: '编制营商环境白皮书。', leadUnits: ['市司法局'], deadline: { date: '2024-12-31' } };
+      const first = await json('/api/plans/fgf-2024/tasks', body, { headers: { 'Idempotency-Key': 'add-40' } });
+      expect(first.status).toBe(201);
+      const entries = await s.auditCount();
+      const again = await json('/api/plans/fgf-2024/tasks', body, { headers: { 'Idempotency-Key': 'add-40' } });
+      expect(again.status).toBe(201);
+      expect(await again.json()).toEqual(await first.json());
+      expect(await s.auditCount()).toBe(entries);
+      // The task stays in the plan while the rest of the tests run: withdrawn, so no revision compares it.
+      expect((await json('/api/tasks/fgf-2024.040/events', { type: 'CANCEL', reason: '并入第4项' })).status).toBe(200);
+    });
+
     it('given a number the plan has already, when a task is added under it, then 409 naming the number and nothing written', async () => {
       await refused(() => json('/api/plans/fgf-2024/tasks', { reason: '领导交办', number: 2, text: '另一项任务。', leadUnits: ['市司法局'], deadline: { date: '2024-11-30' } }), 409, (problem) => {
         expect(problem['title']).toBe('本计划已有该序号的任务');
