@@ -86,6 +86,23 @@ describe('修订计划, the page', () => {
     expect(added).toContain('计划导入后增补交办。依据：市政府常务会议审议通过');
   });
 
+  it('given the plan page, when a task is added without a reason or with an unknown unit, then the form comes again with each message beside its field and nothing is written; with both right, the task is added after the last', async () => {
+    await office.get('/plans/biz-2024/revise');
+    const entries = await s.auditCount();
+    const bad = await office.post('/plans/biz-2024/tasks', { add_reason: '', add_text: '编制营商环境白皮书。', add_lead: '没有这个局', add_date: '2024-12-31' });
+    expect(bad.status).toBe(422);
+    expect(bad.body).toMatch(/aria-invalid="true" aria-describedby="add_reason-error"[\s\S]*请填写交办依据/);
+    const unknown = await office.post('/plans/biz-2024/tasks', { add_reason: '领导交办', add_text: '编制营商环境白皮书。', add_lead: '没有这个局', add_date: '2024-12-31' });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body).toMatch(/aria-describedby="add_lead-error"[\s\S]*单位“没有这个局”不在单位名录中/);
+    expect(unknown.body).toContain('编制营商环境白皮书。');
+    expect(await s.auditCount()).toBe(entries);
+    const added = await office.post('/plans/biz-2024/tasks', { add_reason: '领导交办', add_text: '编制营商环境白皮书。', add_lead: '市司法局', add_date: '2024-12-31' });
+    expect(added.status).toBe(303);
+    expect(textOf((await office.get(added.location!)).body)).toContain('已增补任务 biz-2024.004。');
+    expect(await s.auditCount()).toBe(entries + 1);
+  });
+
   it('given the plan, when the office archives it and restores it, then the page says so each time; an unknown plan is 404 and a unit 403', async () => {
     await office.get('/plans/biz-2024/revise');
     const archived = await office.post('/plans/biz-2024/active', { active: 'false' });

@@ -20,7 +20,9 @@ export interface PlanRevisionPageOptions {
   readonly revision?: PageRevision | undefined;
   /** What was typed (reason) and chosen (apply:<id>), shown again after a refusal. */
   readonly typed?: { readonly reason?: string; readonly apply?: readonly string[] };
-  /** Messages beside their fields: `file`, `reason`, `apply`. */
+  /** What was typed in the form adding a task (add_reason, add_number, add_text, add_lead, add_responsible, add_date), shown again after a refusal. */
+  readonly addition?: Readonly<Record<string, string>>;
+  /** Messages beside their fields: `file`, `reason`, `apply`, and the addition's `add_…`. */
   readonly errors?: Readonly<Record<string, string>>;
   readonly notices?: readonly Notice[];
 }
@@ -51,7 +53,8 @@ export function planRevisionPage(options: PlanRevisionPageOptions): SafeHtml {
 <input type="hidden" name="active" value="${plan.active ? 'false' : 'true'}">
 <div class="actions"><button type="submit">${plan.active ? '设为已归档' : '恢复为执行中'}</button> <a href="/plans/import">返回计划列表</a></div>
 </form></section>
-${revision === undefined ? uploadForm(viewer, base, error, invalid) : differenceForm(viewer, base, revision, options.typed ?? {}, error, invalid)}`,
+${revision === undefined ? uploadForm(viewer, base, error, invalid) : differenceForm(viewer, base, revision, options.typed ?? {}, error, invalid)}
+${revision === undefined ? additionForm(viewer, plan, options.addition ?? {}, error, invalid) : ''}`,
   });
 }
 
@@ -96,6 +99,21 @@ ${preview.changes.map(
 </form>`
 }
 </section>`;
+}
+
+function additionForm(viewer: Viewer, plan: ListedPlan, typed: Readonly<Record<string, string>>, error: FieldHtml, invalid: FieldHtml): SafeHtml {
+  const field = (name: string, label: string, control: SafeHtml, hint = '') =>
+    html`<div class="field"><label for="${name}">${label}</label>${control}${error(name)}${hint === '' ? '' : html`<p class="hint">${hint}</p>`}</div>`;
+  return html`<section class="card"><h2>增补任务（领导交办、会议议定事项）</h2>
+<form method="post" action="/plans/${encodeURIComponent(plan.id)}/tasks">${csrfField(viewer)}
+${field('add_reason', '交办依据', html`<input id="add_reason" name="add_reason" required maxlength="1000" value="${typed['add_reason'] ?? ''}" placeholder="如：市委常委会2024年第5次会议议定"${invalid('add_reason')}>`, '记入该任务的交办记录。')}
+${field('add_text', '任务内容', html`<textarea id="add_text" name="add_text" required${invalid('add_text')}>${typed['add_text'] ?? ''}</textarea>`)}
+${field('add_lead', '牵头单位', html`<textarea id="add_lead" name="add_lead" required rows="2"${invalid('add_lead')}>${typed['add_lead'] ?? ''}</textarea>`, '每行一个单位，须在单位名录中。')}
+${field('add_responsible', '责任单位', html`<textarea id="add_responsible" name="add_responsible" rows="2"${invalid('add_responsible')}>${typed['add_responsible'] ?? ''}</textarea>`, '可不填；每行一个单位。')}
+${field('add_date', '完成时限', html`<input id="add_date" name="add_date" type="date" value="${typed['add_date'] ?? ''}"${invalid('add_date')}>`, '不填则无具体日期。')}
+${field('add_number', '序号', html`<input id="add_number" name="add_number" inputmode="numeric" value="${typed['add_number'] ?? ''}"${invalid('add_number')}>`, '不填则排在最后一项之后。')}
+<div class="actions"><button type="submit" class="primary">增补任务</button></div>
+</form></section>`;
 }
 
 /** A field's value as a person reads it: units joined with 、, a deadline by its text and date. Pure. */
