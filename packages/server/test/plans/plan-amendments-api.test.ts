@@ -120,6 +120,10 @@ describe('amending a plan through the API: tasks added, tasks amended, revisions
       const amended = history.items.find((entry) => entry.type === 'AMEND');
       expect(amended?.actor.role).toBe('office');
       expect(amended?.payload).toMatchObject({ reason: '市政府常务会议调整', deadline: { date: '2024-12-31' }, leadUnits: ['市水务局'] });
+      // The task's units as it now stands hear of it, with what changed and why.
+      const notices = await (await s.request('/api/notifications', { token: await s.token('unit', '市水务局') })).text();
+      expect(notices).toContain('【任务调整】第2项任务');
+      expect(notices).toContain('的完成时限、牵头单位，依据：市政府常务会议调整');
     });
 
     it('given an unknown unit, an empty reason or a deadline not a date, when a task is amended, then 422 and nothing written', async () => {
