@@ -47,6 +47,21 @@ export interface SendOptions {
   readonly inTransaction?: (tx: StoreTransaction, committed: { instance: InstanceRecord; entry: AuditEntry }) => Promise<void>;
 }
 
+/** One event of a batch (`Engine.sendAll`): to which instance, and at which version it must be. */
+export interface BatchEvent {
+  readonly instanceId: string;
+  readonly event: { readonly type: string; readonly payload?: unknown };
+  /** Refuse the whole batch with VersionConflict unless the instance is at this version. */
+  readonly expectedVersion?: number;
+}
+
+/** What a batch wrote: the instances it created and the entries, in the order asked (creations first). */
+export interface BatchResult {
+  readonly created: string[];
+  readonly entries: AuditEntry[];
+  readonly replayed: boolean;
+}
+
 export interface SendResult {
   readonly instance: InstanceRecord;
   readonly entry: AuditEntry;
@@ -179,6 +194,59 @@ export class Engine {
       await options.inTransaction?.(tx, outcome);
       if (idempotencyKey !== undefined) {
         await tx.putIdempotency({ key: idempotencyKey, fingerprint, outcome: JSON.stringify(outcome) }, outcome.entry.at);
+      }
+      return { ...outcome, replayed: false };
+    });
+  }
+
+  /**
+   * Creates `create` and sends `send`, in that order, in ONE transaction: every entry is written or
+   * none (the first refusal rejects the whole batch with its EngineError, or InstanceConflict for an
+   * id that exists). With `idempotencyKey` and `fingerprint`, a retry gets the first result, another
+   * batch under the key IdempotencyKeyReused. Not grouped with other commits.
+   */
+  async sendAll(
+    batch: { readonly create: readonly CreateRequest[]; readonly send: readonly BatchEvent[] },
+    actor: Actor,
+    at: Date,
+    options: Pick<SendOptions, 'idempotencyKey' | 'fingerprint'> = {},
+  ): Promise<BatchResult> {
+    const { idempotencyKey, fingerprint = '' } = options;
+    return this.store.transact(async (tx): Promise<BatchResult> => {
+      if (idempotencyKey !== undefined) {
+        const earlier = await tx.getIdempotency(idempotencyKey);
+        if (earlier !== undefined) {
+          if (earlier.fingerprint !== fingerprint) throw new IdempotencyKeyReused(idempotencyKey);
+          return { ...(JSON.parse(earlier.outcome) as Omit<BatchResult, 'replayed'>), replayed: true };
+        }
+      }
+      const entries: AuditEntry[] = [];
+      for (const request of batch.create) {
+        if ((await tx.lockInstance(request.id)) !== undefined) throw new InstanceConflict([request.id]);
+        const definition = this.registry.latest(request.workflow);
+        const result = start(definition, request.id, request.input, actor, at.getTime());
+        if (!result.ok) throw result.error;
+        const { snapshot, draft, timers, tags } = result.step;
+        const record: InstanceRecord = { id: request.id, workflowId: definition.id, workflowVersion: definition.version, snapshot, version: 1, createdAt: draft.at, updatedAt: draft.at };
+        await tx.insertInstance(record);
+        const entry = await tx.appendAudit(draft);
+        await tx.replaceTimers(request.id, [], timers);
+        await tx.replaceTags(request.id, [], tags);
+        await this.options.onCommit?.(tx, { instance: record, entry });
+        entries.push(entry);
+      }
+      for (const { instanceId, event, expectedVersion } of batch.send) {
+        const instance = await tx.lockInstance(instanceId);
+        if (instance === undefined) throw new InstanceNotFound(instanceId);
+        if (expectedVersion !== undefined && expectedVersion !== instance.version) throw new VersionConflict(instanceId, expectedVersion, instance.version);
+        const definition = this.definitionOf(instance);
+        const result = step(definition, { instanceId, version: instance.version, snapshot: instance.snapshot }, event.type, event.payload, actor, at.getTime());
+        if (!result.ok) throw result.error;
+        entries.push((await this.commit(tx, definition, instance, result.step)).entry);
+      }
+      const outcome = { created: batch.create.map((request) => request.id), entries };
+      if (idempotencyKey !== undefined && entries[0] !== undefined) {
+        await tx.putIdempotency({ key: idempotencyKey, fingerprint, outcome: JSON.stringify(outcome) }, entries[0].at);
       }
       return { ...outcome, replayed: false };
     });

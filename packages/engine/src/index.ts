@@ -27,7 +27,7 @@ export {
   UnknownEvent,
   VersionConflict,
 } from './errors.ts';
-export type { CheckpointSigner, CommitHook, ConsistencyProof, CreateRequest, EngineOptions, InclusionProof, ReplayOptions, ReplayReport, SendOptions, SendResult } from './engine.ts';
+export type { BatchEvent, BatchResult, CheckpointSigner, CommitHook, ConsistencyProof, CreateRequest, EngineOptions, InclusionProof, ReplayOptions, ReplayReport, SendOptions, SendResult } from './engine.ts';
 export { AuditLog } from './audit-log.ts';
 export { CheckpointLog } from './checkpoint-log.ts';
 export { Engine } from './engine.ts';

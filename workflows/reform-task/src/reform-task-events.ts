@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { calendarDate } from './calendar-date.ts';
-import { unitNames } from './unit-name.ts';
+import { unitName, unitNames } from './unit-name.ts';
 
 /** A visible character: neither white space nor an invisible format character (zero-width space, BOM, soft hyphen…). */
 const VISIBLE = /[^\s\p{Cf}]/u;
@@ -77,6 +77,22 @@ export const reformTaskEventPayloads = {
     .refine((p) => p.approve || p.until === undefined, { path: ['until'], message: '不批准时不得指定延期日期' }),
   REASSIGN: z.strictObject({ leadUnits: unitNames(1, 50) }),
   CANCEL: z.strictObject({ reason: text(1000) }),
+  AMEND: z
+    .strictObject({
+      reason: text(1000),
+      text: text(10_000).optional(),
+      deadline: z
+        .strictObject({ date: calendarDate.nullable(), text: z.string().trim().max(200).optional(), ongoing: z.boolean().optional() })
+        .optional(),
+      leadUnits: unitNames(1, 50).optional(),
+      responsibleUnits: unitNames(0, 200).optional(),
+      /** Filled in by the server from the unit registry: the members of each collective the amended task names. */
+      collectives: z.record(unitName, z.array(unitName).max(200)).optional(),
+    })
+    .refine((p) => p.text !== undefined || p.deadline !== undefined || p.leadUnits !== undefined || p.responsibleUnits !== undefined, {
+      path: ['reason'],
+      message: '须至少修改一项：任务内容、完成时限、牵头单位或责任单位',
+    }),
   COMMENT: z.strictObject({ text: text(4000), ask: unitNames(1, 50).optional(), attachments, supersedes }),
   INSTRUCT: z.strictObject({ text: text(2000) }),
   WARN: z.strictObject({}),

@@ -27,6 +27,11 @@ export const reformTaskInput = z.strictObject({
    * tasks imported before their deadline, and for every task stored before late imports existed.
    */
   graceFrom: z.number().int().nonnegative().optional(),
+  /**
+   * A task added to a plan after its import (领导交办, 会议议定事项): why, or on whose word, as the
+   * office wrote it. Absent for tasks imported with their plan.
+   */
+  addition: z.strictObject({ reason: z.string().trim().min(1).max(1000) }).optional(),
 });
 
 export type ReformTaskInput = z.output<typeof reformTaskInput>;

@@ -6,6 +6,7 @@ import { initialContext } from './reform-task-context.ts';
 import type { ReformTaskEventType, ReformTaskPayloads } from './reform-task-events.ts';
 import type { ReformTaskInput } from './reform-task-input.ts';
 import { deadlineDueAt, escalationDue, lateFrom, warningDueAt } from './reform-task-schedule.ts';
+import { amendedFields } from './amend-check.ts';
 
 /** The event the machine receives: a validated payload, who sent it and when (epoch ms). */
 export type ReformTaskEvent = {
@@ -124,6 +125,10 @@ export const reformTaskMachine = setup({
       assertEvent(event, 'REASSIGN');
       return { leadUnits: event.payload.leadUnits };
     }),
+    recordAmendment: assign(({ context, event }) => {
+      assertEvent(event, 'AMEND');
+      return amendedFields(event.payload, context);
+    }),
     recordCancellation: assign(({ event }) => {
       assertEvent(event, 'CANCEL');
       return { cancelledReason: event.payload.reason };
@@ -170,6 +175,7 @@ export const reformTaskMachine = setup({
         DECIDE_EXTENSION: { guard: 'hasPendingExtension', actions: 'recordExtensionDecision' },
         REASSIGN: { actions: 'recordReassignment' },
         CANCEL: { target: 'cancelled', actions: 'recordCancellation' },
+        AMEND: { actions: 'recordAmendment' },
         COMMENT: { actions: 'recordComment' },
         INSTRUCT: { actions: 'recordInstruction' },
         WARN: { guard: 'warningIsDue', actions: 'recordWarning' },
@@ -192,6 +198,7 @@ export const reformTaskMachine = setup({
         DECIDE_EXTENSION: { guard: 'hasPendingExtension', actions: 'recordExtensionDecision' },
         REASSIGN: { actions: 'recordReassignment' },
         CANCEL: { target: 'cancelled', actions: 'recordCancellation' },
+        AMEND: { actions: 'recordAmendment' },
         COMMENT: { actions: 'recordComment' },
         INSTRUCT: { actions: 'recordInstruction' },
         WARN: { guard: 'warningIsDue', actions: 'recordWarning' },
@@ -209,6 +216,7 @@ export const reformTaskMachine = setup({
         DECIDE_EXTENSION: { guard: 'hasPendingExtension', actions: 'recordExtensionDecision' },
         REASSIGN: { actions: 'recordReassignment' },
         CANCEL: { target: 'cancelled', actions: 'recordCancellation' },
+        AMEND: { actions: 'recordAmendment' },
         COMMENT: { actions: 'recordComment' },
         INSTRUCT: { actions: 'recordInstruction' },
       },
@@ -222,6 +230,7 @@ export const reformTaskMachine = setup({
         DECIDE_EXTENSION: { guard: 'hasPendingExtension', actions: 'recordExtensionDecision' },
         REASSIGN: { actions: 'recordReassignment' },
         CANCEL: { target: 'cancelled', actions: 'recordCancellation' },
+        AMEND: { actions: 'recordAmendment' },
         COMMENT: { actions: 'recordComment' },
         INSTRUCT: { actions: 'recordInstruction' },
       },
@@ -235,6 +244,7 @@ export const reformTaskMachine = setup({
         DECIDE_EXTENSION: { guard: 'hasPendingExtension', actions: 'recordExtensionDecision' },
         REASSIGN: { actions: 'recordReassignment' },
         CANCEL: { target: 'cancelled', actions: 'recordCancellation' },
+        AMEND: { actions: 'recordAmendment' },
         COMMENT: { actions: 'recordComment' },
         INSTRUCT: { actions: 'recordInstruction' },
       },

@@ -23,7 +23,7 @@ export type Light = 'green' | 'yellow' | 'red' | 'none';
  * Who may ever send each event: the one place this is written. The machine (reform-task-machine.ts) holds
  * the state rules only, when an event is accepted; the engine asks `authorize` before the machine.
  */
-export const eventSenders: Readonly<Record<ReformTaskEventType, readonly ('lead' | 'party' | 'office' | 'leader' | 'system')[]>> = {
+export const eventSenders: Readonly<Record<ReformTaskEventType, readonly ('lead' | 'party' | 'office' | 'admin' | 'leader' | 'system')[]>> = {
   START: ['lead'],
   PROGRESS: ['party'],
   REPORT: ['lead'],
@@ -37,7 +37,9 @@ export const eventSenders: Readonly<Record<ReformTaskEventType, readonly ('lead'
   REQUEST_EXTENSION: ['lead'],
   DECIDE_EXTENSION: ['office'],
   REASSIGN: ['office'],
-  CANCEL: ['office'],
+  // The admin too: a plan's amendments (修订) are the office's or the admin's, as its import is.
+  CANCEL: ['office', 'admin'],
+  AMEND: ['office', 'admin'],
   COMMENT: ['office', 'party'],
   INSTRUCT: ['leader'],
   WARN: ['system'],
@@ -55,6 +57,7 @@ export function authorize(actor: Actor, type: string, snapshot: ReformTaskSnapsh
   return eventSenders[type as ReformTaskEventType].some((sender) => {
     switch (sender) {
       case 'office':
+      case 'admin':
       case 'system':
         return actor.role === sender;
       case 'leader':

@@ -21,6 +21,7 @@ const shapes: Readonly<Record<ReformTaskEventType, { required: readonly string[]
   COMMENT: { required: ['text'], maxText: { text: 4000 } },
   INSTRUCT: { required: ['text'], maxText: { text: 2000 } },
   CANCEL: { required: ['reason'], maxText: { reason: 1000 } },
+  AMEND: { required: ['reason'], maxText: { reason: 1000, text: 10_000 } },
   WARN: { required: [], maxText: {} },
   DEADLINE_PASSED: { required: [], maxText: {} },
 };

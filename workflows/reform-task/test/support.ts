@@ -68,6 +68,7 @@ export const validPayloads: Readonly<Record<ReformTaskEventType, JsonObject>> = 
   DECIDE_EXTENSION: { approve: true },
   REASSIGN: { leadUnits: ['市林草局', '市自然资源局'] },
   CANCEL: { reason: '任务已由上级调整' },
+  AMEND: { reason: '市委深改委会议议定调整', deadline: { date: '2023-09-30' } },
   COMMENT: { text: '请补充区级落实情况', ask: ['白碱滩区人民政府'] },
   INSTRUCT: { text: '请市林草局主要负责同志亲自推动，月底前见到成效。' },
   WARN: {},

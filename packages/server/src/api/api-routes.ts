@@ -15,6 +15,7 @@ import { historyRoutes } from './routes/tasks/history-routes.ts';
 import { inboxRoutes } from './routes/office/inbox-routes.ts';
 import { notificationRoutes } from './routes/office/notification-routes.ts';
 import { planRoutes } from './routes/organisation/plan-routes.ts';
+import { planRevisionRoutes, planTaskRoutes } from './routes/organisation/plan-amendment-routes.ts';
 import { noticeChannelRoutes } from './routes/office/notice-channel-routes.ts';
 import { proofRoutes } from './routes/audit/proof-routes.ts';
 import { replayDiffRoutes } from './routes/audit/replay-diff-routes.ts';
@@ -42,7 +43,9 @@ export const apiRoutes: RouteModule = (deps) => (router) => {
   // Files and plans stream in as multipart (a plan also as Plan JSON past 64 KiB); every other body is JSON.
   fileUploadRoutes(deps)(api);
   planRoutes(deps)(api);
+  planRevisionRoutes(deps)(api);
   api.use(...jsonBody());
+  planTaskRoutes(deps)(api);
   api.use(recordAccess(deps.accessLog, deps.clock, principalOf, API_READS));
   for (const routes of [bulkRoutes, taskRoutes, eventRoutes, historyRoutes, auditRoutes, replayRoutes]) routes(deps)(api);
   for (const routes of [reportRoutes, circularRoutes, notificationRoutes, watchRoutes, inboxRoutes, unitRoutes, noticeChannelRoutes, cycleRoutes]) routes(deps)(api);

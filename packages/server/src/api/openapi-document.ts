@@ -23,6 +23,7 @@ import { assessmentResponse, circularQuery, notificationListQuery, notificationL
 import { bulkEventBody, bulkEventResponse, cycleReportsResponse, inboxQuery, inboxResponse, planCyclesResponse } from './schemas.ts';
 import { cyclesBody } from '../cycles/cycle-input.ts';
 import { issueCircularBody, issuedCircularQuery, unitsReportQuery } from './schemas.ts';
+import { amendmentResponse, newTaskBody, planActiveBody, revisionApplyBody, revisionPreviewResponse } from './schemas.ts';
 import { XLSX_TYPE } from '../reports/ledger/ledger-download.ts';
 import {
   accessLogQuery,
@@ -86,6 +87,8 @@ const ok = (schema: string, description: string, headers?: JsonSchema) => ({
 
 const etagHeader = { ETag: { description: 'the task version, "<version>"', schema: { type: 'string' } } };
 const taskId = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'task id, e.g. city-2023-reform.008' };
+const planId = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'plan id (GET /api/plans)' };
+const idempotencyKey = { name: 'Idempotency-Key', in: 'header', required: false, schema: schemaOf(idempotencyKeyHeader, 'input'), description: 'a retry with the same key and body gets the first answer' };
 
 /**
  * The OpenAPI 3.1 document of the HTTP API, generated from the schemas the routes validate with and
@@ -146,6 +149,11 @@ export function openApiDocument(workflow: AnyWorkflowDefinition): JsonSchema {
         UnitList: schemaOf(unitListResponse),
         UnitAdd: schemaOf(unitAddBody, 'input'),
         UnitEdit: schemaOf(unitEditBody, 'input'),
+        NewTask: schemaOf(newTaskBody, 'input'),
+        Amendment: schemaOf(amendmentResponse),
+        RevisionPreview: schemaOf(revisionPreviewResponse),
+        RevisionApply: schemaOf(revisionApplyBody, 'input'),
+        PlanActive: schemaOf(planActiveBody, 'input'),
         NotificationReadAll: schemaOf(notificationReadAllResponse),
         NoticeChannel: schemaOf(noticeChannelSchema),
         NoticeChannelList: schemaOf(noticeChannelListResponse),
@@ -362,6 +370,42 @@ function oversightPaths(security: JsonSchema[]): Record<string, JsonSchema> {
         security,
         requestBody: { required: true, content: { 'application/json': { schema: ref('UnitAdd') } } },
         responses: { '201': { description: 'the unit as stored', content: { 'application/json': { schema: ref('Unit') } } }, ...problems(400, 401, 403, 409, 413, 415, 422, 429, 503) },
+      },
+    },
+    '/api/plans/{id}/tasks': {
+      post: {
+        summary: 'add a task to a plan (领导交办, 会议议定事项) with its reason: one audited creation, numbered after the last task unless `number` is given (office, admin)',
+        security,
+        parameters: [planId, idempotencyKey],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('NewTask') } } },
+        responses: { '201': { description: 'the task created; Location names it', content: { 'application/json': { schema: ref('Amendment') } } }, ...problems(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
+      },
+    },
+    '/api/plans/{id}': {
+      patch: {
+        summary: 'set a plan inactive or active again: the plan selector defaults to the newest active plan (office, admin)',
+        security,
+        parameters: [planId],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('PlanActive') } } },
+        responses: { '200': { description: 'the plan: id, title, active', content: { 'application/json': { schema: { type: 'object' } } } }, ...problems(400, 401, 403, 404, 413, 415, 422, 429, 503) },
+      },
+    },
+    '/api/plans/{id}/revisions/preview': {
+      post: {
+        summary: "a revised document's difference from the plan as it stands (added, changed field by field, removed tasks), matched by number then by text; stores nothing (office, admin)",
+        security,
+        parameters: [planId],
+        requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } }, 'application/json': { schema: { type: 'object', description: 'Plan JSON' } } } },
+        responses: { ...ok('RevisionPreview', 'the difference and its basis'), ...problems(401, 403, 404, 413, 415, 422, 429, 503) },
+      },
+    },
+    '/api/plans/{id}/revisions': {
+      post: {
+        summary: 'apply the chosen changes of a revised document in one transaction: new tasks, AMEND, CANCEL (撤销), each entry carrying the reason; all or nothing; 409 when the plan changed since the preview (office, admin)',
+        security,
+        parameters: [planId, idempotencyKey],
+        requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, basis: { type: 'string' }, apply: { type: 'string', description: 'change ids, comma-separated' }, reason: { type: 'string' } } } }, 'application/json': { schema: ref('RevisionApply') } } },
+        responses: { ...ok('Amendment', 'what was written'), ...problems(401, 403, 404, 409, 413, 415, 422, 429, 503) },
       },
     },
     '/api/units/{name}': {

@@ -1,4 +1,4 @@
-import { reformTaskStates } from '@duban/reform-task';
+import { calendarDate, reformTaskStates } from '@duban/reform-task';
 import type { TaskView } from '@duban/reform-task';
 import { z } from 'zod';
 import { AS_OF_TEXT } from '../time/as-of.ts';
@@ -24,6 +24,75 @@ const limitParam = z
 
 /** A plan's id in a query (`?plan=`). */
 export const planIdParam = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be a plan id (GET /api/plans)');
+
+const written = (max: number, missing: string) =>
+  z
+    .string({ error: missing })
+    .trim()
+    .min(1, missing)
+    .max(max, `不超过 ${max} 字`)
+    .refine((value) => /[^\s\p{Cf}]/u.test(value), missing);
+const unitList = (min: number, max: number) =>
+  z
+    .array(z.string().trim().min(1, '单位名称不能为空').max(100))
+    .min(min, '请至少填写一个牵头单位')
+    .max(max)
+    .refine((names) => new Set(names).size === names.length, '单位不得重复');
+
+/** `POST /api/plans/:id/tasks`: a task added to a plan (领导交办, 会议议定事项) and why. */
+export const newTaskBody = z.strictObject({
+  reason: written(1000, '请填写交办依据（如某次会议议定、某位领导交办）').describe('why, or on whose word: recorded in the creation entry as input.addition.reason'),
+  number: z.number({ error: '序号须为 1 至 9999 的整数' }).int('序号须为整数').min(1).max(9999).optional().describe("its number in the plan; after the plan's last task when absent; 409 when taken"),
+  text: written(10_000, '请填写任务内容'),
+  part: z.string().trim().max(200).optional(),
+  measure: z.string().trim().max(500).optional(),
+  leadUnits: unitList(1, 50).describe('units of the registry (aliases resolve); not a collective'),
+  responsibleUnits: unitList(0, 200).optional(),
+  deadline: z.strictObject({
+    date: calendarDate.nullable().describe('YYYY-MM-DD, or null for none'),
+    text: z.string().trim().max(200).optional().describe('as written; by default the date in Chinese'),
+    ongoing: z.boolean().optional(),
+  }),
+});
+
+/** What an amendment wrote: tasks created, amended (AMEND) and withdrawn (CANCEL), and the audit entries' seqs. */
+export const amendmentResponse = z.strictObject({
+  created: z.array(z.string()),
+  amended: z.array(z.string()),
+  withdrawn: z.array(z.string()),
+  entries: z.array(z.number().int()),
+});
+
+/** `POST /api/plans/:id/revisions/preview`: a revised document's difference from the plan as it stands. */
+export const revisionPreviewResponse = z.strictObject({
+  planId: z.string(),
+  basis: z.string().describe('pass back to apply: refused (409) once the plan has changed'),
+  changes: z.array(
+    z.strictObject({
+      id: z.string().describe('add:<number>, change:<task id> or remove:<task id>'),
+      kind: z.enum(['add', 'change', 'remove']),
+      number: z.number().int(),
+      taskId: z.string().nullable(),
+      text: z.string(),
+      fields: z.array(z.strictObject({ field: z.enum(['text', 'deadline', 'leadUnits', 'responsibleUnits']), from: z.unknown(), to: z.unknown() })),
+    }),
+  ),
+  unchanged: z.number().int(),
+  unknownUnits: z.array(z.strictObject({ name: z.string(), lines: z.array(z.number().int()) })),
+  warnings: z.array(z.looseObject({ line: z.number().int(), message: z.string() })),
+  source: z.strictObject({ name: z.string(), sha256: z.string() }),
+});
+
+/** `POST /api/plans/:id/revisions` as JSON: the revised Plan JSON and the choices (multipart: the file and the same fields as text). */
+export const revisionApplyBody = z.strictObject({
+  plan: z.record(z.string(), z.unknown()).describe('the revised Plan JSON'),
+  basis: z.string(),
+  apply: z.array(z.string()).min(1),
+  reason: z.string().min(1),
+});
+
+/** `PATCH /api/plans/:id`: the plan active (in the plan selector's default) or not. */
+export const planActiveBody = z.strictObject({ active: z.boolean({ error: '须为 true 或 false' }) });
 
 export const taskListQuery = z
   .strictObject({

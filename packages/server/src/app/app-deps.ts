@@ -14,6 +14,7 @@ import type { ChannelStore } from '../notifications/channels/channel-store.ts';
 import type { HeavyReads } from '../http/heavy-reads.ts';
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import type { PlanImporter } from '../plans/plan-importer.ts';
+import type { PlanAmendments } from '../plans/plan-amendments.ts';
 import type { PlanRecords } from '../plans/plan-records.ts';
 import type { PlanReader } from '../reports/plan-reader.ts';
 import type { TaskSearch } from '../tasks/task-search.ts';
@@ -83,6 +84,8 @@ export interface AppDeps {
   readonly planRecords: PlanRecords;
   /** Previews and imports plans; settles unknown units through the database's UnitSettler. */
   readonly planImports: PlanImporter;
+  /** A task added to a plan; a revised document compared with the plan and its chosen changes applied. */
+  readonly planAmendments: PlanAmendments;
   /** `/audit/verify` and the audit page check the checkpoints' signatures with it. */
   readonly auditKey: AuditKey;
   /**
@@ -116,6 +119,7 @@ export function appDeps(
     unitStore: duban.unitStore,
     planRecords: duban.planRecords,
     planImports: duban.planImports,
+    planAmendments: duban.planAmendments,
     files: duban.files,
     watches: duban.watches,
     circulars: duban.circulars,

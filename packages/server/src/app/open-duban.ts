@@ -31,6 +31,7 @@ import { CurrentPlan } from '../reports/current-plan.ts';
 import { workflows, workflowsModule } from './workflows.ts';
 import { PlanReader } from '../reports/plan-reader.ts';
 import { PlanImporter } from '../plans/plan-importer.ts';
+import { PlanAmendments } from '../plans/plan-amendments.ts';
 import { PlanRecords } from '../plans/plan-records.ts';
 import { RegistrySettler } from '../plans/unit-settler.ts';
 import { searchIndexHook } from '../tasks/search-index-hook.ts';
@@ -92,6 +93,8 @@ export interface Duban {
   readonly cycles: ReportingCycles;
   /** Previews and imports plan files (the API, the pages, `plan import`, `serve --plan`); settles unknown units through the registry's store. */
   readonly planImports: PlanImporter;
+  /** A plan's amendments after its import: a task added, a revised document compared and applied. */
+  readonly planAmendments: PlanAmendments;
   close(): Promise<void>;
 }
 
@@ -167,6 +170,7 @@ export async function openDuban(location: string, options: OpenOptions): Promise
   const tokens = new TokenStore(db);
   const accounts = new AccountStore(db, units, accountAccess(tokens), organisation);
   const planRecords = new PlanRecords(db);
+  const planImports = new PlanImporter(engine, planRecords, units, new RegistrySettler(unitStore), options.planMaxBytes);
   const limiter = (max: number, windowMs: number): RateLimiter => (store.dialect === 'postgres' ? new DbRateLimiter(db, max, windowMs) : new FixedWindowRateLimiter(max, windowMs));
   return {
     engine,
@@ -198,7 +202,8 @@ export async function openDuban(location: string, options: OpenOptions): Promise
     unitStore,
     planRecords,
     cycles: new ReportingCycles(engine, db),
-    planImports: new PlanImporter(engine, planRecords, units, new RegistrySettler(unitStore), options.planMaxBytes),
+    planImports,
+    planAmendments: new PlanAmendments(engine, planRecords, units, planImports),
     close: () => engine.close(),
   };
 }

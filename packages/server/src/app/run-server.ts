@@ -16,6 +16,7 @@ import { ChannelDispatcher } from '../notifications/channels/channel-dispatcher.
 import type { SmtpSettings } from '../notifications/channels/email-sender.ts';
 import { smtpEmailSender } from '../notifications/channels/email-sender.ts';
 import type { LoadedPlan } from '../plans/load-plan-file.ts';
+import type { UnitRegistry } from '@duban/plan';
 import { openDuban } from './open-duban.ts';
 import type { Duban } from './open-duban.ts';
 import { Scheduler } from '../jobs/scheduler.ts';
@@ -35,8 +36,11 @@ export interface ServerOptions {
   readonly rateLimit: number;
   /** The units file an empty unit registry is seeded from (data/units.json by default); a registry with units ignores it. */
   readonly unitsFile?: string;
-  /** Imported (idempotently) before the server listens. */
-  readonly plan?: LoadedPlan;
+  /**
+   * Imported (idempotently) before the server listens: a plan read already, or one to read with the
+   * database's unit registry once it is open (`serve --plan`).
+   */
+  readonly plan?: LoadedPlan | ((units: UnitRegistry) => Promise<LoadedPlan>);
   readonly timerIntervalMs?: number;
   /** Where the audit signing key lives (required for PostgreSQL); by default `<db>.keys/`. */
   readonly keyDir?: string;
@@ -95,8 +99,9 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
   try {
     const signer = await openAuditSigner(engine, options.db, { keyDir: options.keyDir, create: true });
     checkpoints = new CheckpointIssuer(engine, signer, options.clock, options.logger, options.checkpoints, options.checkpointWakeups);
-    const imported = options.plan === undefined ? undefined : await duban.planImports.ensure(options.plan.plan, options.plan.planId, options.clock.now(), options.plan.source);
-    if (imported !== undefined) options.logger.info({ planId: options.plan?.planId, created: imported.created.length, existing: imported.existing.length, skipped: imported.skipped.map((task) => task.number) }, 'plan imported');
+    const plan = typeof options.plan === 'function' ? await options.plan(duban.units.registry) : options.plan;
+    const imported = plan === undefined ? undefined : await duban.planImports.ensure(plan.plan, plan.planId, options.clock.now(), plan.source);
+    if (imported !== undefined) options.logger.info({ planId: plan?.planId, created: imported.created.length, existing: imported.existing.length, skipped: imported.skipped.map((task) => task.number) }, 'plan imported');
     scheduler = new Scheduler(engine, options.clock, options.logger, options.timerIntervalMs);
     await scheduler.start();
     await checkpoints.start();

@@ -22,7 +22,10 @@ export const readers = {
   audit: ['office', 'leader', 'reviewer', 'admin'],
   /** Who read what (/api/audit/access-log). */
   accessLog: ['reviewer', 'admin'],
-  /** Who imports plans (POST /api/plans, /api/plans/preview, the 导入计划 page). */
+  /**
+   * Who imports and amends plans (POST /api/plans, /api/plans/preview, the 导入计划 page; POST
+   * /api/plans/:id/tasks, /api/plans/:id/revisions[/preview], PATCH /api/plans/:id, the 修订计划 page).
+   */
   planImport: ['office', 'admin'],
   /** Who may upload files (POST /api/files, a form's files): those who send events with them. */
   uploaders: ['unit', 'office'],

@@ -1,13 +1,19 @@
 /** The CLI's usage text, printed by `duban help` and after every bad argument. */
 export const USAGE = `Usage: duban <command> [options]
 
-  plan parse FILE                    Plan JSON of a plan file on stdout (.docx, .xlsx, .md/.txt
-                                     in UTF-8 or GB18030/GBK, .json); warnings on stderr
+  plan parse [--db FILE|postgres://…] FILE
+                                     Plan JSON of a plan file on stdout (.docx, .xlsx, .md/.txt
+                                     in UTF-8 or GB18030/GBK, .json); warnings on stderr; units
+                                     as the database's registry has them (else data/units.json)
   plan import --db FILE|postgres://… FILE [--plan-id ID] [--title T] [--year Y] [--issuer I]
         [--map 'UNKNOWN=UNIT' …] [--add-units] [--from-deadline] [--at ISO]
                                      import a plan (one audit entry per task); unknown units must
                                      be mapped or added; deadlines already past count from the
                                      import unless --from-deadline
+  plan amend --db FILE|postgres://… --plan-id ID FILE [--apply all|ID,… --reason TEXT] [--at ISO]
+                                     a revised plan file's difference from plan ID (added,
+                                     changed, removed tasks); with --apply, applies those changes
+                                     (new tasks, AMEND, CANCEL) in one transaction, or nothing
   serve --db FILE|postgres://… [--port N] [--host ADDR] [--plan FILE] [--clock ISO]
         [--units FILE] [--rate-limit N] [--timer-interval SECONDS]
         [--checkpoint-seconds S] [--checkpoint-every N] [--checkpoint-minutes T] [--heavy-reads N]

@@ -133,6 +133,12 @@ function fromPlanImport(error: PlanImportRefused): HttpProblem {
       });
     case 'invalid':
       return invalidFields('body', errors);
+    case 'no-plan':
+      return problem('planNotFound', error.message, { extensions: { errors } });
+    case 'number-taken':
+      return problem('taskNumberTaken', error.message, { extensions: { errors } });
+    case 'stale-revision':
+      return problem('revisionStale', error.message, { extensions: { errors } });
   }
 }
 

@@ -48,6 +48,8 @@ export const problemKinds = {
   planNotFound: { status: 404, code: 'plan-not-found', title: '计划不存在' },
   cycleNotFound: { status: 404, code: 'cycle-not-found', title: '该计划未设置报送周期，或没有这一期' },
   cyclesChangeRefused: { status: 409, code: 'cycles-change-refused', title: '本期已有单位报送进展，报送周期不能修改，请在本期截止后再修改' },
+  taskNumberTaken: { status: 409, code: 'task-number-taken', title: '本计划已有该序号的任务' },
+  revisionStale: { status: 409, code: 'revision-stale', title: '预览之后计划已有变动，请重新上传修订稿并预览' },
   invalidDateRange: { status: 422, code: 'invalid-request', title: '日期范围不符合要求' },
   invalidPeriod: { status: 422, code: 'invalid-request', title: '通报期间不符合要求' },
   dateAfterToday: { status: 422, code: 'invalid-request', title: '日期不能晚于今天' },

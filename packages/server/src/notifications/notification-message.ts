@@ -80,6 +80,13 @@ function messageOf(type: NotifiedEvent, entry: Pick<AuditEntry, 'payload' | 'act
       return p['commend'] === true
         ? { title: `【表扬】第${n}项任务办结销号并予表扬`, body: `${subject}已办结销号，办公室予以表扬${p['note'] === undefined ? '' : `：${text(p['note'])}`}。感谢各单位的努力。` }
         : { title: `【销号】第${n}项任务已办结销号`, body: `${subject}已办结销号${p['note'] === undefined ? '' : `，${text(p['note'])}`}。` };
+    case 'AMEND': {
+      const changed = (['text', 'deadline', 'leadUnits', 'responsibleUnits'] as const).filter((field) => p[field] !== undefined).map((field) => AMENDED[field]);
+      return {
+        title: `【任务调整】第${n}项任务`,
+        body: `办公室调整了${subject}的${changed.join('、')}，依据：${text(p['reason'])}。${due === '' ? '' : `完成时限为${due}。`}请按调整后的要求推进。`,
+      };
+    }
     case 'DECIDE_EXTENSION': {
       const note = p['note'] === undefined ? '' : `，说明：${text(p['note'])}`;
       return p['approve'] === true
@@ -88,6 +95,9 @@ function messageOf(type: NotifiedEvent, entry: Pick<AuditEntry, 'payload' | 'act
     }
   }
 }
+
+/** What an amendment changed, as its notice names it. */
+const AMENDED = { text: '任务内容', deadline: '完成时限', leadUnits: '牵头单位', responsibleUnits: '责任单位' } as const;
 
 function brief(taskText: string): string {
   const chars = [...taskText.trim()];

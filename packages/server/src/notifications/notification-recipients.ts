@@ -21,6 +21,7 @@ export const notifiedEvents = {
   VERIFY: 'lead',
   CLOSE: 'parties',
   DECIDE_EXTENSION: 'decision',
+  AMEND: 'parties',
 } as const;
 
 /** Who hears of an extension decided: a granted one moves every party's deadline; a refused one answers the lead units that asked. */

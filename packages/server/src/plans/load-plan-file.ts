@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { checkPlanFileSize, DEFAULT_PLAN_MAX_BYTES, readPlanDocument } from '@duban/plan';
-import type { Plan, PlanDocument } from '@duban/plan';
+import type { Plan, PlanDocument, UnitRegistry } from '@duban/plan';
 import { UserError } from '../user-error.ts';
 import type { PlanSource } from './plan-importer.ts';
 
@@ -23,12 +23,13 @@ const PLAN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
  * Reads a plan file of any format `readPlanDocument` takes (.docx, .xlsx, .md/.txt in UTF-8 or
  * GB18030, Plan JSON), its name in any script. Throws PlanInputError naming the file and the
  * reason when it cannot be used (too large, wrong type, no task…), UserError when it cannot be
- * opened. A task without a lead unit is a warning in the plan, never a refusal. Does IO.
+ * opened. Unit names resolve through `options.units` (a database's registry) or, without one, the
+ * repository's data/units.json. A task without a lead unit is a warning in the plan, never a refusal. Does IO.
  */
-export async function loadPlanFile(path: string, options: { maxBytes?: number } = {}): Promise<LoadedPlan> {
+export async function loadPlanFile(path: string, options: { maxBytes?: number; units?: UnitRegistry } = {}): Promise<LoadedPlan> {
   const maxBytes = options.maxBytes ?? DEFAULT_PLAN_MAX_BYTES;
   const { bytes, fileName } = await readPlanSource(path, maxBytes);
-  const document = await readPlanDocument({ bytes, fileName, maxBytes });
+  const document = await readPlanDocument({ bytes, fileName, maxBytes, ...(options.units === undefined ? {} : { units: options.units }) });
   return {
     plan: document.plan,
     planId: planIdOf(fileName),

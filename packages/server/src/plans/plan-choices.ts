@@ -61,3 +61,39 @@ function chineseIssue(issue: z.core.$ZodIssue): string {
   if (field === 'planId' && issue.code === 'invalid_type') return '请填写计划编号';
   return `${names[field] ?? field}填写不正确`;
 }
+
+/** What `POST /api/plans/:id/revisions` takes beside the revised plan: the preview's basis, the changes chosen, the reason. */
+export const revisionChoicesSchema = z.strictObject({
+  basis: z.string().trim().regex(/^[0-9a-f]{32}$/, '须为预览所得的 basis').describe("the preview's `basis`: refused (409) when the plan has changed since"),
+  apply: z.array(z.string().trim().min(1).max(200)).min(1, '请至少选择一项修订').max(2000).describe('ids of the changes to apply, as the preview names them'),
+  reason: z
+    .string()
+    .trim()
+    .min(1, '请填写修订依据')
+    .max(1000)
+    .refine((value) => /[^\s\p{Cf}]/u.test(value), '请填写修订依据')
+    .describe('why (e.g. 市委深改委第5次会议审议通过的修订稿): recorded in every entry the revision writes'),
+});
+
+/**
+ * A revision's choices from a JSON body's members or a form's text fields: `apply` as a list, as
+ * text (comma- or line-separated), or as checkboxes `apply:<change id>`. Throws
+ * PlanImportRefused('invalid') naming each bad field. Pure.
+ */
+export function revisionChoices(fields: Readonly<Record<string, unknown>>): z.output<typeof revisionChoicesSchema> {
+  const checked = Object.keys(fields).filter((name) => name.startsWith('apply:')).map((name) => name.slice('apply:'.length));
+  const { apply, ...rest } = Object.fromEntries(Object.entries(fields).filter(([name]) => !name.startsWith('apply:') && name !== '_csrf'));
+  const listed = typeof apply === 'string' ? apply.split(/[,\n]/).map((id) => id.trim()).filter((id) => id !== '') : apply;
+  const parsed = revisionChoicesSchema.safeParse({ ...rest, apply: listed === undefined ? checked : Array.isArray(listed) ? [...listed, ...checked] : listed });
+  if (!parsed.success) {
+    const names: Record<string, string> = { basis: '预览依据（basis）', apply: '所选修订', reason: '修订依据' };
+    const issues = parsed.error.issues.map((issue) => {
+      const field = String(issue.path[0] ?? 'body');
+      const message = issue.code === 'unrecognized_keys' ? `不认识的字段：${issue.keys.join('、')}` : issue.code === 'invalid_type' ? `请填写${names[field] ?? field}` : issue.message;
+      return { path: issue.path.join('.') || 'body', message };
+    });
+    const distinct = issues.filter((issue, index) => issues.findIndex((other) => other.path === issue.path && other.message === issue.message) === index);
+    throw new PlanImportRefused('invalid', `the revision's fields are invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, distinct);
+  }
+  return parsed.data;
+}

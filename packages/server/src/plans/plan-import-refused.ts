@@ -1,5 +1,5 @@
-/** Why an import was refused before anything was written. */
-export type PlanImportRefusal = 'plan-exists' | 'unknown-units' | 'invalid';
+/** Why an import or an amendment of a plan (plan-amendments.ts) was refused before anything was written. */
+export type PlanImportRefusal = 'plan-exists' | 'unknown-units' | 'invalid' | 'no-plan' | 'number-taken' | 'stale-revision';
 
 /**
  * A plan import refused as a whole, with each field or unit at fault (`path`, a Chinese `message`;

@@ -78,6 +78,19 @@ export class PlanRecords {
     return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
   }
 
+  /**
+   * Sets a plan active or not (an inactive plan is never the plan selector's default); a plan whose
+   * tasks exist without a record gets one. The record as it now stands, or undefined for no such plan.
+   */
+  async setActive(id: string, active: boolean): Promise<PlanRecord | undefined> {
+    if ((await this.get(id)) === undefined) {
+      if (!(await this.exists(id))) return undefined;
+      await this.add({ ...untitled(id), active });
+    }
+    await this.db.updateTable('plan').set({ active: active ? 1 : 0 }).where('id', '=', id).execute();
+    return this.get(id);
+  }
+
   /** Removes a plan's record (an import that failed after claiming its id). */
   async remove(id: string): Promise<void> {
     await this.db.deleteFrom('plan').where('id', '=', id).execute();

@@ -45,8 +45,8 @@ export interface SupervisionEvent {
 interface Tracked {
   readonly number: number;
   leadUnits: readonly string[];
-  readonly responsibleUnits: readonly string[];
-  readonly collectives: Readonly<Record<string, readonly string[]>>;
+  responsibleUnits: readonly string[];
+  collectives: Readonly<Record<string, readonly string[]>>;
   deadlineAt: number | null;
   /** The import, for a task imported after its deadline had passed. */
   readonly graceFrom: number | null;
@@ -67,14 +67,14 @@ interface CreateInput {
 
 /**
  * The audit log folded into supervision facts, in seq order, keeping only reform-task instances.
- * Each instance's lead units (REASSIGN) and limit in force (approved extensions, interview
+ * Each instance's lead units (REASSIGN), units and limit in force as amended (AMEND), (approved extensions, interview
  * rectification dates) are followed entry by entry. Entries must be added in seq order; a fold can
  * be fed the log's tail as it grows. Pure (no IO).
  */
 export class SupervisionFold {
   /** The entry types whose payload `add` reads: a reader of the log may leave out every other's (LeanEntry). */
   static readonly payloadTypes: readonly string[] = [
-    CREATE_EVENT, 'VERIFY', 'REJECT', 'CLOSE', 'URGE', 'ESCALATE', 'RECORD_INTERVIEW', 'REFER', 'REQUEST_EXTENSION', 'DECIDE_EXTENSION', 'REASSIGN', 'INSTRUCT',
+    CREATE_EVENT, 'VERIFY', 'REJECT', 'CLOSE', 'URGE', 'ESCALATE', 'RECORD_INTERVIEW', 'REFER', 'REQUEST_EXTENSION', 'DECIDE_EXTENSION', 'REASSIGN', 'AMEND', 'INSTRUCT',
   ];
 
   readonly events: SupervisionEvent[] = [];
@@ -172,6 +172,17 @@ export class SupervisionFold {
       case 'REASSIGN':
         task.leadUnits = this.values.share(payload['leadUnits'] as string[]);
         break;
+      case 'AMEND': {
+        const { leadUnits, responsibleUnits, collectives, deadline } = payload as { leadUnits?: string[]; responsibleUnits?: string[]; collectives?: Record<string, string[]>; deadline?: { date: string | null } };
+        if (leadUnits !== undefined) task.leadUnits = this.values.share(leadUnits);
+        if (responsibleUnits !== undefined) task.responsibleUnits = this.values.share(responsibleUnits);
+        if (collectives !== undefined) {
+          const named = new Set([...task.leadUnits, ...task.responsibleUnits]);
+          task.collectives = this.values.share(Object.fromEntries(Object.entries({ ...task.collectives, ...collectives }).filter(([unit]) => named.has(unit))));
+        }
+        if (deadline !== undefined) task.deadlineAt = deadline.date === null ? null : endOfDayShanghai(deadline.date);
+        break;
+      }
     }
     return true;
   }

@@ -34,8 +34,9 @@ export interface EventRequest {
  * as actor, the server's clock, visibility checked inside the send (an unknown task and one the caller
  * may not see are the same 404), If-Match, and idempotency keys bound to the caller's token (two
  * tokens may use the same key), with concurrent retries joined onto one run. Unit names an event
- * names (REASSIGN's lead units) resolve through the unit registry first: aliases to the names tasks
- * carry; unknown names and collectives refused (422). Does IO.
+ * names (REASSIGN's lead units, AMEND's lead and responsible units) resolve through the unit registry
+ * first: aliases to the names tasks carry; unknown names refused (422), and collectives as lead units;
+ * AMEND's collectives get their members from the registry. Does IO.
  */
 export class EventSender {
   private readonly flights = new SingleFlight<SendResult>();
@@ -52,7 +53,7 @@ export class EventSender {
     if (principal.role === 'reviewer') throw problem('forbidden', 'reviewers have read-only access and may send no event');
     const at = this.clock.now();
     const options: SendOptions = { onlyIfVisible: true, ...(request.expectedVersion === undefined ? {} : { expectedVersion: request.expectedVersion }) };
-    const named = request.type === 'REASSIGN' ? this.withRegisteredLeads(request.payload) : request.type === 'COMMENT' ? this.withAskedMembers(request.payload) : request.payload;
+    const named = request.type === 'REASSIGN' ? this.withRegisteredLeads(request.payload) : request.type === 'AMEND' ? this.withRegisteredUnits(request.payload) : request.type === 'COMMENT' ? this.withAskedMembers(request.payload) : request.payload;
     // A task the caller may not see is the engine's 404, whatever files the payload names.
     const namesFiles = named['attachments'] !== undefined || named['supersedes'] !== undefined;
     const visible = !namesFiles || (await findVisibleTask(this.engine, request.taskId, actorOf(principal))) !== undefined;
@@ -145,18 +146,49 @@ export class EventSender {
   }
 
   private withRegisteredLeads(payload: Record<string, unknown>): Record<string, unknown> {
-    const { leadUnits } = payload;
-    if (!Array.isArray(leadUnits) || !leadUnits.every((name): name is string => typeof name === 'string')) return payload;
-    const issues: FieldIssue[] = [];
-    const names = leadUnits.map((written, index) => {
-      const unit = this.units.get(written.trim());
-      if (unit === undefined) issues.push({ path: `leadUnits.${index}`, message: `单位“${written.trim()}”不在单位名录中，请核对名称` });
-      else if (unit.kind === 'collective') {
-        issues.push({ path: `leadUnits.${index}`, message: `“${unit.name}”是多个单位的统称，不能作为牵头单位，请写明具体单位${unit.members === undefined ? '' : `（${unit.members.join('、')}）`}` });
-      }
-      return unit?.name ?? written;
-    });
+    const leads = this.registered(payload['leadUnits'], 'leadUnits', true);
+    if (leads.issues.length > 0) throw invalidFields('body', leads.issues, 'invalidPayload');
+    return leads.names === undefined ? payload : { ...payload, leadUnits: leads.names };
+  }
+
+  /**
+   * AMEND: its `leadUnits` as REASSIGN's, its `responsibleUnits` by the registry's names (collectives
+   * allowed there), and `collectives` set by the server to the members of each collective either
+   * list names (whatever the caller sent under that name is replaced).
+   */
+  private withRegisteredUnits(payload: Record<string, unknown>): Record<string, unknown> {
+    const leads = this.registered(payload['leadUnits'], 'leadUnits', true);
+    const responsible = this.registered(payload['responsibleUnits'], 'responsibleUnits', false);
+    const issues = [...leads.issues, ...responsible.issues];
     if (issues.length > 0) throw invalidFields('body', issues, 'invalidPayload');
-    return { ...payload, leadUnits: [...new Set(names)] };
+    if (leads.names === undefined && responsible.names === undefined) return payload;
+    const named = [...(leads.names ?? []), ...(responsible.names ?? [])];
+    const collectives = Object.fromEntries(
+      named.flatMap((name) => {
+        const members = this.units.get(name)?.members ?? [];
+        return members.length > 0 ? [[name, [...members]]] : [];
+      }),
+    );
+    return {
+      ...payload,
+      ...(leads.names === undefined ? {} : { leadUnits: leads.names }),
+      ...(responsible.names === undefined ? {} : { responsibleUnits: responsible.names }),
+      collectives,
+    };
+  }
+
+  /** A list of unit names as the registry has them, each once, and the issues of those it refuses; `names` undefined for anything not a list of strings. */
+  private registered(written: unknown, field: string, leads: boolean): { names: string[] | undefined; issues: FieldIssue[] } {
+    if (!Array.isArray(written) || !written.every((name): name is string => typeof name === 'string')) return { names: undefined, issues: [] };
+    const issues: FieldIssue[] = [];
+    const names = written.map((name, index) => {
+      const unit = this.units.get(name.trim());
+      if (unit === undefined) issues.push({ path: `${field}.${index}`, message: `单位“${name.trim()}”不在单位名录中，请核对名称` });
+      else if (leads && unit.kind === 'collective') {
+        issues.push({ path: `${field}.${index}`, message: `“${unit.name}”是多个单位的统称，不能作为牵头单位，请写明具体单位${unit.members === undefined ? '' : `（${unit.members.join('、')}）`}` });
+      }
+      return unit?.name ?? name;
+    });
+    return { names: [...new Set(names)], issues };
   }
 }

@@ -5,6 +5,7 @@ import { formBody } from './forms/form-body.ts';
 import { dashboardRoutes } from './routes/office/dashboard-routes.ts';
 import { officePageRoutes } from './routes/office/office-page-routes.ts';
 import { planImportRoutes } from './routes/office/plan-import-routes.ts';
+import { planRevisionRoutes } from './routes/office/plan-revision-routes.ts';
 import { reviewPageRoutes } from './routes/review-page-routes.ts';
 import { sessionRoutes } from './routes/people/session-routes.ts';
 import { ssoRoutes } from './routes/people/sso-routes.ts';
@@ -65,7 +66,7 @@ export const webRoutes: RouteModule = (deps) => (router) => {
   web.get('/assets/duban.js', serveAsset(webAssets.js));
   web.get(['/assets/favicon.svg', '/favicon.ico'], serveAsset(webAssets.icon));
   web.use(...formBody(), loadViewer(deps.sessions, deps.clock, deps.inbox), rateLimit(deps.rateLimit, deps.clock, pageBudget), recordAccess(deps.accessLog, deps.clock, (res) => viewerOf(res)?.principal, PAGE_READS));
-  for (const routes of [sessionRoutes, ssoRoutes, accountRoutes, adminRoutes, adminUnitRoutes, leaderPageRoutes, taskListRoutes, taskFileRoutes, taskPageRoutes, dashboardRoutes, officePageRoutes, circularPageRoutes, inboxPageRoutes, unitPageRoutes, reviewPageRoutes, planImportRoutes, noticeChannelPageRoutes, cyclePageRoutes]) routes(deps)(web);
+  for (const routes of [sessionRoutes, ssoRoutes, accountRoutes, adminRoutes, adminUnitRoutes, leaderPageRoutes, taskListRoutes, taskFileRoutes, taskPageRoutes, dashboardRoutes, officePageRoutes, circularPageRoutes, inboxPageRoutes, unitPageRoutes, reviewPageRoutes, planImportRoutes, planRevisionRoutes, noticeChannelPageRoutes, cyclePageRoutes]) routes(deps)(web);
   web.use(pageNotFound());
   web.use(webErrors(deps.logger));
   router.use(web);

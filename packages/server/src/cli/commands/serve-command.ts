@@ -2,7 +2,9 @@ import { isPostgresUrl } from '@duban/engine';
 import { DEFAULT_CHECKPOINT_POLICY } from '../../audit/checkpoints/checkpoint-issuer.ts';
 import { DEFAULT_HEAVY_READ_LIMITS } from '../../http/heavy-reads.ts';
 import { SimulatedClock, systemClock } from '../../time/clock.ts';
-import { loadPlanFile } from '../../plans/load-plan-file.ts';
+import { basename } from 'node:path';
+import type { UnitRegistry } from '@duban/plan';
+import { loadPlanFile, planIdOf } from '../../plans/load-plan-file.ts';
 import { runServer } from '../../app/run-server.ts';
 import { instant, integer, parseCommandArgs } from '../cli-args.ts';
 import { databaseOption } from '../database-option.ts';
@@ -79,7 +81,9 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
   const clock = values.clock === undefined ? systemClock : new SimulatedClock(instant(values.clock, '--clock').toISOString());
   const logger = envLogger();
   const sso = await ssoOption(values);
-  const plan = values.plan === undefined ? undefined : await loadPlanFile(values.plan);
+  const planFile = values.plan;
+  // Read once the database is open, with its unit registry (the one the import resolves names with).
+  const plan = planFile === undefined ? undefined : (units: UnitRegistry) => loadPlanFile(planFile, { units });
   const server = await runServer({
     db,
     port,
@@ -100,7 +104,7 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
     ...(circularPrefix === undefined ? {} : { circularPrefix }),
   });
   const where = isPostgresUrl(db) ? 'PostgreSQL' : db;
-  io.err(`duban: serving ${where} at ${server.url}${server.imported === undefined ? '' : ` (plan ${plan?.planId}: ${server.imported.created.length} tasks created, ${server.imported.existing.length} already there)`}`);
+  io.err(`duban: serving ${where} at ${server.url}${server.imported === undefined ? '' : ` (plan ${planFile === undefined ? '' : planIdOf(basename(planFile))}: ${server.imported.created.length} tasks created, ${server.imported.existing.length} already there)`}`);
   for (const skipped of server.imported?.skipped ?? []) io.err(`duban: ${skipped.reason} / task ${skipped.number} has no lead unit and was not imported`);
   if (trustProxy !== undefined) io.err(`duban: ${trustedProxies(trustProxy)}`);
   if (sso !== undefined) io.err(`duban: single sign-on through ${sso.issuer.href} (client ${sso.clientId}, login name from the claim ${sso.claim}); people are sent back to ${sso.redirectUri?.href ?? `${server.url}/login/sso/callback as they reach this server`}`);

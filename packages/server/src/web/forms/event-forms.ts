@@ -31,8 +31,11 @@ export interface FormField<K extends string = string> {
   readonly hint?: string;
 }
 
-/** The events a person sends; the system's own (WARN, DEADLINE_PASSED) have no form. */
-export type FormEventType = Exclude<ReformTaskEventType, 'WARN' | 'DEADLINE_PASSED'>;
+/** Events a person sends elsewhere than on the task's page: AMEND (调整任务) through the API and the plan's page (修订计划). */
+export const eventsWithoutForm: ReadonlySet<ReformTaskEventType> = new Set(['AMEND']);
+
+/** The events a person sends on the task's page; the system's own (WARN, DEADLINE_PASSED) have no form, nor `eventsWithoutForm`. */
+export type FormEventType = Exclude<ReformTaskEventType, 'WARN' | 'DEADLINE_PASSED' | 'AMEND'>;
 
 const FILES_HINT = '可选多个文件：PDF、图片、Word、Excel、PowerPoint 或 ZIP，单个不超过 50 MB';
 

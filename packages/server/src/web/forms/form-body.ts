@@ -9,9 +9,9 @@ const FORM_TYPE = 'application/x-www-form-urlencoded';
 
 /**
  * The page routes that read a multipart form themselves, as it streams: an event's form with files
- * (`POST /tasks/:id/events/:type`) and 导入计划 (`POST /plans/import`).
+ * (`POST /tasks/:id/events/:type`), 导入计划 (`POST /plans/import`) and 修订计划 (`POST /plans/:id/revise`).
  */
-const MULTIPART_PATHS = [/^\/tasks\/[^/]+\/events\/[^/]+$/, /^\/plans\/import$/];
+const MULTIPART_PATHS = [/^\/tasks\/[^/]+\/events\/[^/]+$/, /^\/plans\/import$/, /^\/plans\/[^/]+\/revise$/];
 
 /** Is this a form with files, left unread for its route (`isMultipartForm`)? Pure over the request. */
 export function isMultipartForm(req: Request): boolean {

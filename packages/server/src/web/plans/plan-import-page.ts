@@ -51,8 +51,8 @@ export function planImportPage(options: PlanImportPageOptions): SafeHtml {
     notices: options.notices ?? [],
     body: html`${preview === undefined ? uploadForm(viewer, error, invalid) : previewForm(viewer, preview, options.registry, typed, error, invalid)}
 <section class="card"><h2>已导入的计划</h2>
-${options.plans.length === 0 ? html`<p>尚未导入计划。</p>` : html`<table id="plans"><thead><tr><th scope="col">计划编号</th><th scope="col">名称</th><th scope="col">年度</th><th scope="col">任务数</th><th scope="col">导入时间</th><th scope="col">状态</th></tr></thead><tbody>
-${options.plans.map((plan) => html`<tr><td>${plan.id}</td><td>${plan.title}</td><td>${plan.year ?? '—'}</td><td>${plan.tasks}</td><td>${plan.importedAt === '' ? '—' : plan.importedAt.slice(0, 10)}</td><td>${plan.active ? '执行中' : '已归档'}</td></tr>`)}
+${options.plans.length === 0 ? html`<p>尚未导入计划。</p>` : html`<table id="plans"><thead><tr><th scope="col">计划编号</th><th scope="col">名称</th><th scope="col">年度</th><th scope="col">任务数</th><th scope="col">导入时间</th><th scope="col">状态</th><th scope="col">修订</th></tr></thead><tbody>
+${options.plans.map((plan) => html`<tr><td>${plan.id}</td><td>${plan.title}</td><td>${plan.year ?? '—'}</td><td>${plan.tasks}</td><td>${plan.importedAt === '' ? '—' : plan.importedAt.slice(0, 10)}</td><td>${plan.active ? '执行中' : '已归档'}</td><td><a href="/plans/${encodeURIComponent(plan.id)}/revise">修订与归档</a></td></tr>`)}
 </tbody></table>`}
 </section>`,
   });

@@ -54,10 +54,27 @@ function supersedesView(value: unknown): SafeHtml | string {
  * links with previews (`superseded`: the task's files later withdrawn, struck through). Pure.
  */
 export function auditPayloadView(entry: AuditEntry, superseded: ReadonlyMap<string, Supersession> = new Map()): SafeHtml | '' {
-  if (entry.type === 'CREATE') return html`<p class="muted">由工作要点导入并交办。</p>`;
+  if (entry.type === 'CREATE') {
+    const addition = ((entry.payload as { input?: { addition?: { reason?: unknown } } }).input?.addition?.reason);
+    return typeof addition === 'string' ? html`<p>计划导入后增补交办。依据：${addition}</p>` : html`<p class="muted">由工作要点导入并交办。</p>`;
+  }
+  if (entry.type === 'AMEND') return amendmentView(entry.payload);
   const fields = Object.entries(entry.payload);
   if (fields.length === 0) return '';
   const view = (name: string, value: unknown) =>
     name === 'attachments' ? attachmentList(entry.instanceId, recordedFiles(entry), superseded) : name === 'supersedes' ? supersedesView(value) : valueView(value);
   return html`<dl class="payload">${fields.map(([name, value]) => html`<dt>${fieldLabel(entry.type, name)}</dt><dd>${view(name, value)}</dd>`)}</dl>`;
+}
+
+/** An amendment (调整任务): its reason, then each field as it now reads (the members of collectives the server filled in are left out). Pure. */
+function amendmentView(payload: Readonly<Record<string, unknown>>): SafeHtml {
+  const fields = Object.entries(payload).filter(([name]) => name !== 'collectives' && name !== 'reason');
+  const deadline = (value: unknown) => {
+    const { text, date, ongoing } = (value ?? {}) as { text?: unknown; date?: unknown; ongoing?: unknown };
+    const written = typeof text === 'string' && text !== '' ? text : typeof date === 'string' ? date : '—';
+    return `${written}${typeof date === 'string' && written !== date ? `（${date}）` : ''}${ongoing === true ? '，长期坚持' : ''}`;
+  };
+  return html`<dl class="payload"><dt>${fieldLabel('AMEND', 'reason')}</dt><dd>${valueView(payload['reason'])}</dd>${fields.map(
+    ([name, value]) => html`<dt>${fieldLabel('AMEND', name)}</dt><dd>改为：${name === 'deadline' ? deadline(value) : valueView(value)}</dd>`,
+  )}</dl>`;
 }
