@@ -5,7 +5,7 @@ export type { ReformTaskEventType, ReformTaskPayloads } from './reform-task-even
 export { reformTaskEventPayloads, reformTaskEventTypes } from './reform-task-events.ts';
 export type { ReformTaskState } from './reform-task-states.ts';
 export { activeStates, isActiveState, reformTaskStates, timedStates } from './reform-task-states.ts';
-export { eventFieldLabels, eventLabels, evidenceFieldLabels, lightLabels, stateLabels } from './reform-task-labels.ts';
+export { eventFieldLabels, eventLabels, evidenceFieldLabels, lightLabels, partStateLabels, stateLabels } from './reform-task-labels.ts';
 export type { ExtensionRequest, GrantedExtension, Instruction, InterviewRecord, ReformTaskContext, ReportingPerson } from './reform-task-context.ts';
 export { initialContext } from './reform-task-context.ts';
 export type { ReformTaskEvent } from './reform-task-machine.ts';
@@ -15,6 +15,8 @@ export { deadlineDueAt, escalationDue, lateFrom, warningDueAt } from './reform-t
 export type { Light, LightFacts, ReformTaskSnapshot } from './reform-task-policy.ts';
 export { authorize, eventSenders, isOverdue, light, overdueDays, systemOnlyEvents, tags, timers, visibleTo } from './reform-task-policy.ts';
 export { isLeadActor, isPartyActor, partyUnits } from './task-parties.ts';
+export type { PartRecord, PartState, PartView } from './task-parts.ts';
+export { isPartHolder, partEvents, partRecord, partState, partStates, partsDone, partUnits, taskParts } from './task-parts.ts';
 export { reformTaskV1 } from './reform-task-definition.ts';
 export type {
   InstancesFromPlanOptions,

@@ -1,5 +1,6 @@
 import { endOfDayShanghai } from './calendar-date.ts';
 import type { ReformTaskInput } from './reform-task-input.ts';
+import type { PartRecord } from './task-parts.ts';
 
 /** A formal interview (约谈) as the office recorded it. */
 export type InterviewRecord = {
@@ -75,6 +76,12 @@ export type ReformTaskContext = ReformTaskInput & {
    * stored before instructions replay unchanged.
    */
   lastInstruction?: Instruction;
+  /**
+   * Each unit's own part (task-parts.ts), by unit name, recorded from the unit's first part event:
+   * absent until the first, so tasks stored before parts replay unchanged; a unit with no record
+   * has its part `assigned`.
+   */
+  parts?: Record<string, PartRecord>;
 };
 
 /** A leader's instruction (批示): its text, when, and the leader's account as the log names it. */

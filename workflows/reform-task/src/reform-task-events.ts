@@ -79,6 +79,13 @@ export const reformTaskEventPayloads = {
   CANCEL: z.strictObject({ reason: text(1000) }),
   COMMENT: z.strictObject({ text: text(4000), ask: unitNames(1, 50).optional(), attachments, supersedes }),
   INSTRUCT: z.strictObject({ text: text(2000) }),
+  ACKNOWLEDGE_PART: z.strictObject({}),
+  PART_PROGRESS: z.strictObject({
+    summary: text(2000),
+    percent: z.number().int().min(0).max(100).optional(),
+    attachments,
+  }),
+  PART_DONE: z.strictObject({ summary: text(2000), attachments }),
   WARN: z.strictObject({}),
   DEADLINE_PASSED: z.strictObject({}),
 };

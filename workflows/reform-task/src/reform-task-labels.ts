@@ -1,6 +1,7 @@
 import type { ReformTaskEventType, ReformTaskPayloads } from './reform-task-events.ts';
 import type { ReformTaskState } from './reform-task-states.ts';
 import type { Light } from './reform-task-policy.ts';
+import type { PartState } from './task-parts.ts';
 
 /** Chinese label of each state, as users read it. */
 export const stateLabels: Readonly<Record<ReformTaskState, string>> = {
@@ -32,6 +33,9 @@ export const eventLabels: Readonly<Record<ReformTaskEventType, string>> = {
   CANCEL: '撤销',
   COMMENT: '工作联系',
   INSTRUCT: '领导批示',
+  ACKNOWLEDGE_PART: '签收本单位部分',
+  PART_PROGRESS: '本单位部分进展',
+  PART_DONE: '本单位部分完成',
   WARN: '预警',
   DEADLINE_PASSED: '逾期',
 };
@@ -56,12 +60,23 @@ export const eventFieldLabels: FieldLabels = {
   CANCEL: { reason: '撤销理由' },
   COMMENT: { text: '内容', ask: '请以下单位答复', attachments: '附件', supersedes: '更正作废的材料' },
   INSTRUCT: { text: '批示内容' },
+  ACKNOWLEDGE_PART: {},
+  PART_PROGRESS: { summary: '本单位进展情况', percent: '本单位完成进度（%）', attachments: '附件' },
+  PART_DONE: { summary: '本单位完成情况', attachments: '佐证材料文件' },
   WARN: {},
   DEADLINE_PASSED: {},
 };
 
 /** Chinese label of each item of one evidence entry of REPORT. */
 export const evidenceFieldLabels: Readonly<Record<'title' | 'ref', string>> = { title: '材料名称', ref: '材料编号或链接' };
+
+/** Chinese label of each state of a unit's part of a task. */
+export const partStateLabels: Readonly<Record<PartState, string>> = {
+  assigned: '待签收',
+  acknowledged: '已签收',
+  reporting: '推进中',
+  done: '已完成',
+};
 
 /** Chinese label of each light (红黄绿灯). */
 export const lightLabels: Readonly<Record<Light, string>> = {

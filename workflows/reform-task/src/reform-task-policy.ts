@@ -7,6 +7,7 @@ import { timedStates } from './reform-task-states.ts';
 import type { ReformTaskState } from './reform-task-states.ts';
 import { deadlineDueAt, escalationDue, lateFrom, warningDueAt } from './reform-task-schedule.ts';
 import { isLeadActor, isPartyActor, partyUnits } from './task-parties.ts';
+import { isPartHolder } from './task-parts.ts';
 
 /** A stored reform-task snapshot. */
 export type ReformTaskSnapshot = StoredSnapshot<ReformTaskContext>;
@@ -23,7 +24,7 @@ export type Light = 'green' | 'yellow' | 'red' | 'none';
  * Who may ever send each event: the one place this is written. The machine (reform-task-machine.ts) holds
  * the state rules only, when an event is accepted; the engine asks `authorize` before the machine.
  */
-export const eventSenders: Readonly<Record<ReformTaskEventType, readonly ('lead' | 'party' | 'office' | 'leader' | 'system')[]>> = {
+export const eventSenders: Readonly<Record<ReformTaskEventType, readonly ('lead' | 'party' | 'part' | 'office' | 'leader' | 'system')[]>> = {
   START: ['lead'],
   PROGRESS: ['party'],
   REPORT: ['lead'],
@@ -40,6 +41,9 @@ export const eventSenders: Readonly<Record<ReformTaskEventType, readonly ('lead'
   CANCEL: ['office'],
   COMMENT: ['office', 'party'],
   INSTRUCT: ['leader'],
+  ACKNOWLEDGE_PART: ['part'],
+  PART_PROGRESS: ['part'],
+  PART_DONE: ['part'],
   WARN: ['system'],
   DEADLINE_PASSED: ['system'],
 };
@@ -64,6 +68,9 @@ export function authorize(actor: Actor, type: string, snapshot: ReformTaskSnapsh
         return isLeadActor(snapshot.context, actor);
       case 'party':
         return isPartyActor(snapshot.context, actor);
+      case 'part':
+        // A unit acts on its own part only: the part is the sender's unit, so no payload names another's.
+        return isPartHolder(snapshot.context, actor);
     }
   });
 }

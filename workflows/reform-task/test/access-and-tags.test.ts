@@ -26,8 +26,8 @@ describe('role rules', () => {
 
   test('then each actor may send exactly its events, in any state', () => {
     expect(allowed('lead')).toEqual(['START', 'PROGRESS', 'REPORT', 'REQUEST_EXTENSION', 'COMMENT']);
-    expect(allowed('responsible')).toEqual(['PROGRESS', 'COMMENT']);
-    expect(allowed('district')).toEqual(['PROGRESS', 'COMMENT']);
+    expect(allowed('responsible')).toEqual(['PROGRESS', 'COMMENT', 'ACKNOWLEDGE_PART', 'PART_PROGRESS', 'PART_DONE']);
+    expect(allowed('district')).toEqual(['PROGRESS', 'COMMENT', 'ACKNOWLEDGE_PART', 'PART_PROGRESS', 'PART_DONE']);
     expect(allowed('unrelated')).toEqual([]);
     expect(allowed('office')).toEqual([
       'VERIFY',

@@ -21,6 +21,9 @@ const shapes: Readonly<Record<ReformTaskEventType, { required: readonly string[]
   COMMENT: { required: ['text'], maxText: { text: 4000 } },
   INSTRUCT: { required: ['text'], maxText: { text: 2000 } },
   CANCEL: { required: ['reason'], maxText: { reason: 1000 } },
+  ACKNOWLEDGE_PART: { required: [], maxText: {} },
+  PART_PROGRESS: { required: ['summary'], maxText: { summary: 2000 } },
+  PART_DONE: { required: ['summary'], maxText: { summary: 2000 } },
   WARN: { required: [], maxText: {} },
   DEADLINE_PASSED: { required: [], maxText: {} },
 };

@@ -30,6 +30,8 @@ interface Row {
 
 const ACTIVE: readonly State[] = ['assigned', 'in_progress', 'reported', 'verified', 'interview'];
 const PARTIES: readonly ActorKind[] = ['lead', 'responsible', 'district'];
+/** The party units with a part of their own: all but the lead. */
+const PART_HOLDERS: readonly ActorKind[] = ['responsible', 'district'];
 
 const table: readonly Row[] = [
   { event: 'START', who: ['lead'], from: ['assigned'], to: 'in_progress' },
@@ -57,6 +59,10 @@ const table: readonly Row[] = [
   { event: 'CANCEL', who: ['office'], from: ACTIVE, to: 'cancelled' },
   { event: 'COMMENT', who: ['office', ...PARTIES], from: ACTIVE, to: 'same' },
   { event: 'INSTRUCT', who: ['leader'], from: ACTIVE, to: 'same' },
+  // Every fixture leaves the parts untouched (each `assigned`); part-state rules are in task-parts.test.ts.
+  { event: 'ACKNOWLEDGE_PART', who: PART_HOLDERS, from: ACTIVE, to: 'same' },
+  { event: 'PART_PROGRESS', who: PART_HOLDERS, from: ACTIVE, to: 'same' },
+  { event: 'PART_DONE', who: PART_HOLDERS, from: ACTIVE, to: 'same' },
   { event: 'WARN', who: ['system'], from: ['assigned', 'in_progress'], when: ['warnDue'], to: 'same' },
   { event: 'DEADLINE_PASSED', who: ['system'], from: ['assigned', 'in_progress'], when: ['deadlineDue'], to: 'same' },
 ];

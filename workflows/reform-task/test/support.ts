@@ -70,6 +70,9 @@ export const validPayloads: Readonly<Record<ReformTaskEventType, JsonObject>> = 
   CANCEL: { reason: '任务已由上级调整' },
   COMMENT: { text: '请补充区级落实情况', ask: ['白碱滩区人民政府'] },
   INSTRUCT: { text: '请市林草局主要负责同志亲自推动，月底前见到成效。' },
+  ACKNOWLEDGE_PART: {},
+  PART_PROGRESS: { summary: '本区已完成摸底', percent: 30 },
+  PART_DONE: { summary: '本区审批事项已全部下放到位' },
   WARN: {},
   DEADLINE_PASSED: {},
 };

@@ -93,6 +93,16 @@ export const eventForms: EventForms = {
     { name: 'supersedes', kind: 'supersede', required: false, hint: '上传有误的文件不会删除：选择后在记录中标为已作废，并写明理由；可在附件中上传更正后的文件' },
   ],
   INSTRUCT: [{ name: 'text', kind: 'textarea', required: true, hint: '至多 2000 字；发出后通知本任务的各单位' }],
+  ACKNOWLEDGE_PART: [],
+  PART_PROGRESS: [
+    { name: 'summary', kind: 'textarea', required: true, hint: '只写本单位承担部分的进展' },
+    { name: 'percent', kind: 'percent', required: false, hint: '本单位部分的完成进度，0 到 100 的整数' },
+    { name: 'attachments', kind: 'files', required: false, hint: FILES_HINT },
+  ],
+  PART_DONE: [
+    { name: 'summary', kind: 'textarea', required: true, hint: '本单位承担部分的完成情况；牵头单位据此汇总办结报告' },
+    { name: 'attachments', kind: 'files', required: false, hint: FILES_HINT },
+  ],
 };
 
 /** Is this an event with a form? Pure. */
