@@ -1,6 +1,10 @@
 import type { Actor } from '@duban/engine';
 import type { ReformTaskContext, ReportingPerson } from './reform-task-context.ts';
 import { partyUnits } from './task-parties.ts';
+import assessmentRules from '../assessment-rules.json' with { type: 'json' };
+
+/** Wordings that name no accountable unit (市级各有关部门 …): nobody can act for them, so they hold no part. */
+const UNNAMED: ReadonlySet<string> = new Set(assessmentRules.notAssessed);
 
 /** The states of one unit's part of a task: assigned → acknowledged → reporting → done. */
 export const partStates = ['assigned', 'acknowledged', 'reporting', 'done'] as const;
@@ -43,11 +47,12 @@ type Parties = Pick<ReformTaskContext, 'leadUnits' | 'responsibleUnits' | 'colle
 /**
  * The units that have a part of the task: every party unit that does not lead it — each
  * responsible unit, and each member of a collective in place of the collective's own name (各区人民政府
- * stands for four district governments, each with its own part). Pure.
+ * stands for four district governments, each with its own part). Wordings that name no one
+ * (`notAssessed` in assessment-rules.json: 市级各有关部门 …) have none. Pure.
  */
 export function partUnits(task: Parties): string[] {
   const lead = new Set(task.leadUnits);
-  return partyUnits(task).filter((unit) => !lead.has(unit) && !Object.hasOwn(task.collectives, unit));
+  return partyUnits(task).filter((unit) => !lead.has(unit) && !Object.hasOwn(task.collectives, unit) && !UNNAMED.has(unit));
 }
 
 /** Is the actor a unit with a part of the task (acting for itself, never for a collective)? Pure. */

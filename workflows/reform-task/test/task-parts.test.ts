@@ -10,6 +10,16 @@ describe('each unit’s own part of a task', () => {
     expect(partUnits(taskInput())).toEqual(['独山子区人民政府', '克拉玛依区人民政府', '白碱滩区人民政府', '乌尔禾区人民政府', '市自然资源局']);
   });
 
+  test('given 市级各有关部门 among the responsible units, then it holds no part: the wording names no unit that could act for it', () => {
+    expect(partUnits(taskInput({ responsibleUnits: ['各区人民政府', '市级各有关部门', '市财政局'] }))).toEqual([
+      '独山子区人民政府',
+      '克拉玛依区人民政府',
+      '白碱滩区人民政府',
+      '乌尔禾区人民政府',
+      '市财政局',
+    ]);
+  });
+
   test('given a fresh task, then it stores no parts and every part reads assigned', () => {
     const task = created();
     expect(contextOf(task).parts).toBeUndefined();

@@ -80,6 +80,11 @@ function messageOf(type: NotifiedEvent, entry: Pick<AuditEntry, 'payload' | 'act
       return p['commend'] === true
         ? { title: `【表扬】第${n}项任务办结销号并予表扬`, body: `${subject}已办结销号，办公室予以表扬${p['note'] === undefined ? '' : `：${text(p['note'])}`}。感谢各单位的努力。` }
         : { title: `【销号】第${n}项任务已办结销号`, body: `${subject}已办结销号${p['note'] === undefined ? '' : `，${text(p['note'])}`}。` };
+    case 'PART_DONE':
+      return {
+        title: `【部分完成】第${n}项任务 ${entry.actor.unit ?? ''}承担部分已完成`,
+        body: `${entry.actor.unit ?? '责任单位'}报告${subject}中本单位承担的部分已完成：${text(p['summary'])}。请在汇总办结报告时参考。`,
+      };
     case 'DECIDE_EXTENSION': {
       const note = p['note'] === undefined ? '' : `，说明：${text(p['note'])}`;
       return p['approve'] === true

@@ -21,6 +21,8 @@ export const notifiedEvents = {
   VERIFY: 'lead',
   CLOSE: 'parties',
   DECIDE_EXTENSION: 'decision',
+  // A part done tells the lead units, who compile the completion report from the parts.
+  PART_DONE: 'lead',
 } as const;
 
 /** Who hears of an extension decided: a granted one moves every party's deadline; a refused one answers the lead units that asked. */
