@@ -5,6 +5,7 @@ import type { Supersession } from '../view/attachment-view.ts';
 import { attachmentList, supersededFiles } from '../view/attachment-view.ts';
 import { recordedFiles } from '../../files/task-files.ts';
 import { lightBadge, stateBadge } from '../view/badges.ts';
+import { partsTable } from '../view/parts-table.ts';
 import type { FormEventType } from '../forms/event-forms.ts';
 import { hasForm } from '../forms/event-forms.ts';
 import type { EventFormState, FormChoices } from '../forms/event-form-view.ts';
@@ -21,6 +22,8 @@ import type { Viewer } from '../session/web-viewer.ts';
 export interface TaskPageModel {
   readonly viewer: Viewer;
   readonly task: TaskView;
+  /** The server's time (epoch ms): a part not done past the limit in force reads 逾期未完成. */
+  readonly now: number;
   readonly history: readonly AuditEntry[];
   readonly diagram: SafeHtml;
   /** The workflow's transitions in words, for readers of the diagram who need text. */
@@ -169,6 +172,7 @@ export function taskPage(model: TaskPageModel): SafeHtml {
     body: html`<p class="task-summary">${lightBadge(task.light)} ${stateBadge(task.state)} <span class="muted">任务编号 ${task.number}</span></p>${watchForm(task, viewer, model.watching)}
 ${instructions(model.history)}
 <section aria-labelledby="facts-h"><h2 id="facts-h">任务信息</h2>${facts(task, model.history)}</section>
+${partsTable(task, viewer.principal.role === 'unit' ? viewer.principal.unit : null, model.now)}
 <section aria-labelledby="actions-h" class="actions-section"><h2 id="actions-h">可办理事项</h2>${actions}</section>
 ${filesSection(task.id, model.history, superseded)}
 ${conversationSection(model.openQuestions, model.history, superseded)}

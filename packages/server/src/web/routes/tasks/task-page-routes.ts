@@ -112,6 +112,7 @@ export const taskPageRoutes: RouteModule = (deps) => (router) => {
       ...(watcher ? { watching: await watches.isWatched(account.id, instance.id) } : {}),
       viewer,
       task,
+      now: clock.now().getTime(),
       history,
       diagram: svg,
       transitions,
