@@ -38,6 +38,8 @@ export interface SupervisionEvent {
   readonly onTime: boolean;
   /** The reason, message or receiving body the entry carries, when it carries one. */
   readonly detail: string | null;
+  /** For `overdue`: the limit in force that was passed (epoch ms); a unit whose part was done by then is not charged. */
+  readonly limitAt?: number;
 }
 
 interface Tracked {
@@ -102,8 +104,9 @@ export class SupervisionFold {
     }
     const task = this.tracked.get(entry.instanceId);
     if (task === undefined) return false;
-    const emit = (kind: SupervisionKind, detail: string | null, onTime = false) =>
+    const emit = (kind: SupervisionKind, detail: string | null, onTime = false, limitAt: number | null = null) =>
       this.events.push({
+        ...(limitAt === null ? {} : { limitAt }),
         kind,
         seq: entry.seq,
         at,
@@ -139,7 +142,7 @@ export class SupervisionFold {
       case 'DEADLINE_PASSED':
         task.blemished = true;
         // The unit could not act on a plan not yet imported: passing that deadline costs it nothing.
-        emit(task.graceFrom !== null && task.deadlineAt !== null && task.deadlineAt < task.graceFrom ? 'overdue-before-import' : 'overdue', null);
+        emit(task.graceFrom !== null && task.deadlineAt !== null && task.deadlineAt < task.graceFrom ? 'overdue-before-import' : 'overdue', null, false, task.deadlineAt);
         break;
       case 'ESCALATE':
         task.blemished = true;
