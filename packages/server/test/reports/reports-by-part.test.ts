@@ -3,7 +3,8 @@ import { Engine, openStore } from '@duban/engine';
 import { instancesFromPlan, reformTaskV1 } from '@duban/reform-task';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../../engine/test/support/test-database.ts';
-import { assessUnits, defaultAssessmentRules } from '../../src/reports/index.ts';
+import ExcelJS from 'exceljs';
+import { assessUnits, defaultAssessmentRules, ledgerPartRows, ledgerRows, ledgerXlsx } from '../../src/reports/index.ts';
 import { DISTRICTS, endOf, factsAt } from './scenario.ts';
 
 // One task led by 市司法局 with 各区人民政府 and 市财政局 supporting, due 2023-06-30; the lead never reports.
@@ -24,7 +25,7 @@ const registry = { membersOf: (name: string) => (name === '各区人民政府' ?
 const unit = (name: string): Actor => ({ role: 'unit', unit: name });
 const TASK = 'parts-2023.001';
 
-describe('assessment by each unit’s own part', () => {
+describe('reports by each unit’s own part', () => {
   let engine: EngineType;
   beforeAll(async () => {
     engine = new Engine(await openStore(await freshDatabase()), [reformTaskV1]);
@@ -49,5 +50,31 @@ describe('assessment by each unit’s own part', () => {
     expect(charged('克拉玛依区人民政府')).toEqual(['overdue-responsible']);
     expect(charged('市财政局')).toEqual(['overdue-responsible']);
     expect([units.get('白碱滩区人民政府')!.score, units.get('独山子区人民政府')!.score]).toEqual([100, 99]);
+  });
+
+  it('when the ledger is made, then the task’s row sums its parts up and names the units not done', async () => {
+    const asOf = endOf('2023-07-31');
+    const facts = await factsAt(engine, asOf);
+    expect(ledgerRows(facts.tasks, asOf)[0]!.部分完成情况).toBe('部分 2/5 完成（未完成：克拉玛依区人民政府、乌尔禾区人民政府、市财政局）');
+  });
+
+  it('when the workbook is made, then its sheet 各单位承担部分 has one row per part with its state, progress and completion', async () => {
+    const asOf = endOf('2023-07-31');
+    const facts = await factsAt(engine, asOf);
+    const buffer = await ledgerXlsx(ledgerRows(facts.tasks, asOf), { title: '台账', asOf, parts: ledgerPartRows(facts.tasks) });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet('各单位承担部分')!;
+    expect((sheet.getRow(2).values as unknown[]).slice(1)).toEqual(['序号', '任务内容', '牵头单位', '单位', '状态', '完成进度', '最新进展', '完成情况', '完成时间']);
+    const rows = [3, 4, 5, 6, 7].map((n) => (sheet.getRow(n).values as unknown[]).slice(1));
+    // Empty cells read back as nothing.
+    expect(rows.map((r) => [r[3], r[4], r[5] ?? '', r[8] ?? ''])).toEqual([
+      ['独山子区人民政府', '已完成', '100%', '2023-07-05'],
+      ['克拉玛依区人民政府', '待签收', '', ''],
+      ['白碱滩区人民政府', '已完成', '100%', '2023-06-20'],
+      ['乌尔禾区人民政府', '待签收', '', ''],
+      ['市财政局', '推进中', '50%', ''],
+    ]);
+    expect(sheet.getRow(8).getCell(4).value ?? null).toBe(null);
   });
 });
