@@ -13,7 +13,7 @@ export { reformTaskMachine } from './reform-task-machine.ts';
 export type { DueEscalation } from './reform-task-schedule.ts';
 export { deadlineDueAt, escalationDue, lateFrom, warningDueAt } from './reform-task-schedule.ts';
 export type { Light, LightFacts, ReformTaskSnapshot } from './reform-task-policy.ts';
-export { authorize, eventSenders, isOverdue, light, overdueDays, systemOnlyEvents, tags, timers, visibleTo } from './reform-task-policy.ts';
+export { authorize, eventSenders, isOverdue, light, overdueDays, partLight, systemOnlyEvents, tags, timers, visibleTo } from './reform-task-policy.ts';
 export { isLeadActor, isPartyActor, partyUnits } from './task-parties.ts';
 export type { PartRecord, PartState, PartView } from './task-parts.ts';
 export { isPartHolder, partEvents, partRecord, partState, partStates, partsDone, partUnits, taskParts } from './task-parts.ts';

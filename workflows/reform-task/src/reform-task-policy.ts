@@ -8,6 +8,7 @@ import type { ReformTaskState } from './reform-task-states.ts';
 import { deadlineDueAt, escalationDue, lateFrom, warningDueAt } from './reform-task-schedule.ts';
 import { isLeadActor, isPartyActor, partyUnits } from './task-parties.ts';
 import { isPartHolder } from './task-parts.ts';
+import type { PartState } from './task-parts.ts';
 
 /** A stored reform-task snapshot. */
 export type ReformTaskSnapshot = StoredSnapshot<ReformTaskContext>;
@@ -146,6 +147,16 @@ export function light(snapshot: LightFacts): Light {
       if (task.warned || (state === 'in_progress' && task.rejections > 0)) return 'yellow';
       return 'green';
   }
+}
+
+/**
+ * 红黄绿灯 of one unit's part: green once the part is done or the task verified or closed; otherwise
+ * the task's own light (a part not done shares its task's urgency); none once the task is cancelled. Pure.
+ */
+export function partLight(snapshot: LightFacts, part: { readonly state: PartState }): Light {
+  const lit = light(snapshot);
+  if (lit === 'none') return 'none';
+  return part.state === 'done' ? 'green' : lit;
 }
 
 /**

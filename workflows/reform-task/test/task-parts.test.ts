@@ -1,7 +1,7 @@
 import { Forbidden, TransitionNotAllowed, allowedEvents, step } from '@duban/engine';
 import { describe, expect, test } from 'vitest';
-import { partUnits, reformTaskV1, taskParts } from '../src/index.ts';
-import { EARLY, actors, contextOf, created, play, taskInput } from './support.ts';
+import { light, partLight, partUnits, reformTaskV1, taskParts } from '../src/index.ts';
+import { DEADLINE, EARLY, actors, contextOf, created, play, taskInput } from './support.ts';
 
 const t = (minutes: number) => EARLY + minutes * 60_000;
 
@@ -99,5 +99,28 @@ describe('each unit’s own part of a task', () => {
     ]);
     const result = step(reformTaskV1, task, 'PART_PROGRESS', { summary: '补报' }, actors.district, t(5));
     expect(result.ok === false && result.error instanceof TransitionNotAllowed).toBe(true);
+  });
+
+  test('given an overdue task where one district finished its part, then that part’s light is green and every other part is red like the task', () => {
+    const task = play(created(), [
+      ['START', 'lead', t(1)],
+      ['PART_DONE', 'district', t(2), { summary: '完成' }],
+      ['DEADLINE_PASSED', 'system', DEADLINE],
+    ]);
+    const snapshot = task.snapshot as Parameters<typeof light>[0];
+    expect(light(snapshot)).toBe('red');
+    expect(taskParts(contextOf(task)).map((part) => [part.unit, partLight(snapshot, part)])).toEqual([
+      ['独山子区人民政府', 'red'],
+      ['克拉玛依区人民政府', 'red'],
+      ['白碱滩区人民政府', 'green'],
+      ['乌尔禾区人民政府', 'red'],
+      ['市自然资源局', 'red'],
+    ]);
+  });
+
+  test('given a cancelled task, then no part has a light', () => {
+    const task = play(created(), [['PART_DONE', 'district', t(1), { summary: '完成' }], ['CANCEL', 'office', t(2)]]);
+    const snapshot = task.snapshot as Parameters<typeof light>[0];
+    expect(new Set(taskParts(contextOf(task)).map((part) => partLight(snapshot, part)))).toEqual(new Set(['none']));
   });
 });

@@ -59,4 +59,23 @@ describe('each unit’s own part on the task page', () => {
     expect(rows.filter((row) => row.includes('逾期未完成')).length).toBe(3);
     expect(rows.find((row) => row.includes('白碱滩区人民政府'))).not.toContain('逾期未完成');
   });
+
+  it('when the office opens the dashboard, then it charts each unit’s parts by light, the district’s finished part green', async () => {
+    // The timers due by now have fired: task 7 is overdue (red).
+    await server.engine.fireDue(server.clock.now());
+    const office = new WebClient(server.url);
+    await office.signIn(await server.token('office'));
+    const page = await office.get('/dashboard');
+    expect(page.status).toBe(200);
+    const chart = elementById(page.body, 'chart-part-lights-d') ?? '';
+    // The district holds a part on every task naming 各区人民政府; the part it finished counts green, as its untouched green parts do.
+    const district = /白碱滩区人民政府：红灯(\d+)项、黄灯(\d+)项、绿灯(\d+)项/.exec(chart);
+    const other = /独山子区人民政府：红灯(\d+)项、黄灯(\d+)项、绿灯(\d+)项/.exec(chart);
+    expect(district).not.toBeNull();
+    expect(other).not.toBeNull();
+    const total = (m: RegExpExecArray) => Number(m[1]) + Number(m[2]) + Number(m[3]);
+    expect(total(district!)).toBe(total(other!));
+    // Task 7 is past its limit: the district's part on it (done) is green while 独山子区's (not done) is not.
+    expect(Number(district![3])).toBeGreaterThan(Number(other![3]));
+  });
 });
