@@ -5,7 +5,9 @@ export type { ReformTaskEventType, ReformTaskPayloads } from './reform-task-even
 export { reformTaskEventPayloads, reformTaskEventTypes } from './reform-task-events.ts';
 export type { ReformTaskState } from './reform-task-states.ts';
 export { activeStates, isActiveState, reformTaskStates, timedStates } from './reform-task-states.ts';
-export { eventFieldLabels, eventLabels, evidenceFieldLabels, lightLabels, partStateLabels, stateLabels } from './reform-task-labels.ts';
+export { eventFieldLabels, eventLabels, evidenceFieldLabels, lightLabels, partStateLabels, stateLabels, verificationCheckLabels } from './reform-task-labels.ts';
+export type { VerificationCheck, VerificationCheckAnswers } from './verification-checks.ts';
+export { checkAnswersText, failedChecksText, verificationChecks } from './verification-checks.ts';
 export type { ExtensionRequest, GrantedExtension, Instruction, InterviewRecord, ReformTaskContext, ReportingPerson } from './reform-task-context.ts';
 export { initialContext } from './reform-task-context.ts';
 export type { ReformTaskEvent } from './reform-task-machine.ts';

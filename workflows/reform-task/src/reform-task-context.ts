@@ -1,6 +1,7 @@
 import { endOfDayShanghai } from './calendar-date.ts';
 import type { ReformTaskInput } from './reform-task-input.ts';
 import type { PartRecord } from './task-parts.ts';
+import type { VerificationCheck, VerificationCheckAnswers } from './verification-checks.ts';
 
 /** A formal interview (约谈) as the office recorded it. */
 export type InterviewRecord = {
@@ -52,8 +53,10 @@ export type ReformTaskContext = ReformTaskInput & {
   /** `by` the unit; `person` the account that reported, as the log names it (absent for a service token, and on tasks stored before accounts). */
   lastProgress: { summary: string; percent: number | null; at: number; by: string | null; person?: ReportingPerson } | null;
   lastReport: { summary: string; evidence: { title: string; ref: string | null }[]; at: number; by: string | null; person?: ReportingPerson } | null;
-  lastVerification: { opinion: string | null; at: number } | null;
-  lastRejection: { reason: string; at: number } | null;
+  /** `checks` the four judgements (四个是否), when the office gave them (absent on older verifications). */
+  lastVerification: { opinion: string | null; at: number; checks?: VerificationCheckAnswers } | null;
+  /** `failed` the judgements the report failed, when the office named them. */
+  lastRejection: { reason: string; at: number; failed?: VerificationCheck[] } | null;
   startedAt: number | null;
   reportedAt: number | null;
   verifiedAt: number | null;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { calendarDate } from './calendar-date.ts';
 import { unitNames } from './unit-name.ts';
+import { failedVerificationChecks, verificationCheckAnswers } from './verification-checks.ts';
 
 /** A visible character: neither white space nor an invisible format character (zero-width space, BOM, soft hyphen…). */
 const VISIBLE = /[^\s\p{Cf}]/u;
@@ -55,8 +56,8 @@ export const reformTaskEventPayloads = {
     evidence: z.array(z.strictObject({ title: text(200), ref: text(500).optional() })).min(1).max(50),
     attachments,
   }),
-  VERIFY: z.strictObject({ opinion: text(1000).optional() }),
-  REJECT: z.strictObject({ reason: text(1000) }),
+  VERIFY: z.strictObject({ opinion: text(1000).optional(), checks: verificationCheckAnswers.optional() }),
+  REJECT: z.strictObject({ reason: text(1000), failed: failedVerificationChecks.optional() }),
   CLOSE: z.strictObject({ note: text(500).optional(), commend: z.boolean().optional() }),
   URGE: z.strictObject({ message: text(1000) }),
   ESCALATE: z.strictObject({ reason: text(1000) }),

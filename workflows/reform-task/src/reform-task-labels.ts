@@ -2,6 +2,7 @@ import type { ReformTaskEventType, ReformTaskPayloads } from './reform-task-even
 import type { ReformTaskState } from './reform-task-states.ts';
 import type { Light } from './reform-task-policy.ts';
 import type { PartState } from './task-parts.ts';
+import type { VerificationCheck } from './verification-checks.ts';
 
 /** Chinese label of each state, as users read it. */
 export const stateLabels: Readonly<Record<ReformTaskState, string>> = {
@@ -47,8 +48,8 @@ export const eventFieldLabels: FieldLabels = {
   START: { note: '备注' },
   PROGRESS: { summary: '进展情况', percent: '完成进度（%）', attachments: '附件' },
   REPORT: { summary: '办结情况', evidence: '佐证材料', attachments: '佐证材料文件' },
-  VERIFY: { opinion: '核验意见' },
-  REJECT: { reason: '退回理由' },
+  VERIFY: { opinion: '核验意见', checks: '四个是否' },
+  REJECT: { reason: '退回理由', failed: '未达到的判断' },
   CLOSE: { note: '销号说明', commend: '予以表扬' },
   URGE: { message: '督办意见' },
   ESCALATE: { reason: '约谈事由' },
@@ -69,6 +70,14 @@ export const eventFieldLabels: FieldLabels = {
 
 /** Chinese label of each item of one evidence entry of REPORT. */
 export const evidenceFieldLabels: Readonly<Record<'title' | 'ref', string>> = { title: '材料名称', ref: '材料编号或链接' };
+
+/** Chinese label of each of the four judgements (四个是否) of a verification. */
+export const verificationCheckLabels: Readonly<Record<VerificationCheck, string>> = {
+  policyUnderstood: '政策理解是否到位',
+  requirementsMet: '任务要求是否落实',
+  difficultiesResolved: '难点问题是否解决',
+  effectSignificant: '改革成效是否显著',
+};
 
 /** Chinese label of each state of a unit's part of a task. */
 export const partStateLabels: Readonly<Record<PartState, string>> = {

@@ -70,14 +70,16 @@ export const reformTaskMachine = setup({
     }),
     recordVerification: assign(({ event }) => {
       assertEvent(event, 'VERIFY');
-      return { verifiedAt: event.at, lastVerification: { opinion: event.payload.opinion ?? null, at: event.at } };
+      const { opinion, checks } = event.payload;
+      // `checks` only when given: verifications without them keep the context they always had.
+      return { verifiedAt: event.at, lastVerification: { opinion: opinion ?? null, at: event.at, ...(checks === undefined ? {} : { checks }) } };
     }),
     recordRejection: assign(({ context, event }) => {
       assertEvent(event, 'REJECT');
       return {
         rejections: context.rejections + 1,
         rejectionsSinceInterview: context.rejectionsSinceInterview + 1,
-        lastRejection: { reason: event.payload.reason, at: event.at },
+        lastRejection: { reason: event.payload.reason, at: event.at, ...(event.payload.failed === undefined ? {} : { failed: event.payload.failed }) },
       };
     }),
     recordClose: assign(({ event }) => {

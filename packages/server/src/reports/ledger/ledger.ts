@@ -1,4 +1,4 @@
-import { DAY_MS, eventLabels, lateFrom, light, lightLabels, overdueDays, partStateLabels, partsDone, stateLabels, taskParts } from '@duban/reform-task';
+import { checkAnswersText, DAY_MS, eventLabels, failedChecksText, lateFrom, light, lightLabels, overdueDays, partStateLabels, partsDone, stateLabels, taskParts } from '@duban/reform-task';
 import type { ReformTaskContext, ReformTaskState } from '@duban/reform-task';
 import type { ReportTask, ReportTasks } from '../report-task.ts';
 import { reportTasks } from '../report-task.ts';
@@ -189,9 +189,11 @@ function reportedBy(report: { readonly by: string | null; readonly person?: { re
 function verificationOpinion(task: ReformTaskContext): string {
   const { lastVerification: verification, lastRejection: rejection } = task;
   if (verification !== null && (rejection === null || verification.at >= rejection.at)) {
-    return verification.opinion ?? eventLabels.VERIFY;
+    const opinion = verification.opinion ?? eventLabels.VERIFY;
+    return verification.checks === undefined ? opinion : `${opinion}（四个是否：${checkAnswersText(verification.checks)}）`;
   }
-  return rejection === null ? '' : `退回：${rejection.reason}`;
+  if (rejection === null) return '';
+  return `退回：${rejection.reason}${rejection.failed === undefined ? '' : `（未达到：${failedChecksText(rejection.failed)}）`}`;
 }
 
 function interviewText(state: string, task: ReformTaskContext): string {

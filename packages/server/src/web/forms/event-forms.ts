@@ -20,7 +20,11 @@ export type FieldKind =
   /** Evidence files (佐证材料) uploaded with the form: the form is then sent as multipart. */
   | 'files'
   /** One of the task's files chosen to withdraw, with the reason (COMMENT's supersedes). */
-  | 'supersede';
+  | 'supersede'
+  /** The four judgements (四个是否), each 是 / 否 (VERIFY's checks). */
+  | 'judgements'
+  /** Some of the four judgements ticked (REJECT's failed). */
+  | 'judgementList';
 
 /** One field of an event's form. */
 export interface FormField<K extends string = string> {
@@ -54,8 +58,14 @@ export const eventForms: EventForms = {
     { name: 'evidence', kind: 'evidence', required: true, hint: '至少填写一项；编号或链接可不填' },
     { name: 'attachments', kind: 'files', required: false, hint: FILES_HINT },
   ],
-  VERIFY: [{ name: 'opinion', kind: 'textarea', required: false }],
-  REJECT: [{ name: 'reason', kind: 'textarea', required: true }],
+  VERIFY: [
+    { name: 'checks', kind: 'judgements', required: true, hint: '逐项作出判断' },
+    { name: 'opinion', kind: 'textarea', required: false },
+  ],
+  REJECT: [
+    { name: 'failed', kind: 'judgementList', required: true, hint: '勾选未达到要求的判断（至少一项）' },
+    { name: 'reason', kind: 'textarea', required: true },
+  ],
   CLOSE: [
     { name: 'note', kind: 'textarea', required: false },
     { name: 'commend', kind: 'checkbox', required: false },

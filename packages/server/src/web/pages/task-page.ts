@@ -1,5 +1,6 @@
 import type { AuditEntry } from '@duban/engine';
 import type { ReformTaskContext, TaskView } from '@duban/reform-task';
+import { checkAnswersText } from '@duban/reform-task';
 import { auditPayloadView } from '../view/audit-payload-view.ts';
 import type { Supersession } from '../view/attachment-view.ts';
 import { attachmentList, supersededFiles } from '../view/attachment-view.ts';
@@ -73,6 +74,12 @@ function reporter(progress: { readonly by: string | null; readonly person?: { re
   return progress.person === undefined ? '' : ` · 报送人 ${progress.by === null ? '' : `${progress.by} `}${progress.person.name}`;
 }
 
+/** A VERIFY entry's four judgements, when the office gave them. */
+function checksOf(entry: AuditEntry): Record<string, unknown> | undefined {
+  const checks = entry.payload['checks'];
+  return typeof checks === 'object' && checks !== null && !Array.isArray(checks) ? (checks as Record<string, unknown>) : undefined;
+}
+
 function facts(task: TaskView, history: readonly AuditEntry[]): SafeHtml {
   const report = latest(history, 'REPORT');
   const rejection = latest(history, 'REJECT');
@@ -91,7 +98,7 @@ function facts(task: TaskView, history: readonly AuditEntry[]): SafeHtml {
 ${task.lastProgress === null ? '' : html`<dt>最新进展</dt><dd>${task.lastProgress.summary}${task.lastProgress.percent === null ? '' : `（完成 ${task.lastProgress.percent}%）`}<span class="muted"> · ${shanghaiDateTime(task.lastProgress.at)}${reporter(task.lastProgress)}</span></dd>`}
 ${report === undefined ? '' : html`<dt>办结报送</dt><dd>${shanghaiDateTime(report.at)} 报送${auditPayloadView(report)}</dd>`}
 ${rejection === undefined ? '' : html`<dt>最近退回</dt><dd>${shanghaiDateTime(rejection.at)} 退回${auditPayloadView(rejection)}</dd>`}
-${verification === undefined || (rejection !== undefined && rejection.seq > verification.seq) ? '' : html`<dt>核验意见</dt><dd>${shanghaiDateTime(verification.at)} 核验通过：${text(verification.payload['opinion']) ?? '无意见'}</dd>`}
+${verification === undefined || (rejection !== undefined && rejection.seq > verification.seq) ? '' : html`<dt>核验意见</dt><dd>${shanghaiDateTime(verification.at)} 核验通过：${text(verification.payload['opinion']) ?? '无意见'}${checksOf(verification) === undefined ? '' : html`<br><span class="judgements">四个是否：${checkAnswersText(checksOf(verification)!)}</span>`}</dd>`}
 ${closing === undefined ? '' : html`<dt>销号</dt><dd>${shanghaiDateTime(closing.at)} 销号${text(closing.payload['note']) === undefined ? '' : `：${text(closing.payload['note'])}`}${closing.payload['commend'] === true ? html` <span class="tag ok">予以表扬</span>` : ''}</dd>`}
 ${task.pendingExtension === null ? '' : html`<dt>延期申请</dt><dd>申请延期至 ${task.pendingExtension.until}：${task.pendingExtension.reason}（待审批）</dd>`}
 </dl>`;

@@ -1,3 +1,4 @@
+import { verificationCheckLabels } from '@duban/reform-task';
 import { randomBytes } from 'node:crypto';
 import type { Json } from '@duban/engine';
 import { z } from 'zod';
@@ -32,10 +33,13 @@ const formFields = z.strictObject({
   [KEY_FIELD]: z.string().regex(/^[A-Za-z0-9_.-]{16,300}$/, 'must be the key the form was made with'),
 });
 
-const fieldNames: Readonly<Record<string, string>> = { opinion: '核验意见', reason: '退回理由', approve: '审批意见', until: '延至日期', note: '说明' };
+const fieldNames: Readonly<Record<string, string>> = { opinion: '核验意见', checks: '四个是否', failed: '未达到的判断', reason: '退回理由', approve: '审批意见', until: '延至日期', note: '说明' };
 
 function fieldName(_type: InboxEventType, path: string): string {
-  return fieldNames[path] ?? path;
+  const [head = '', check] = path.split('.');
+  // checks.policyUnderstood names the judgement itself: 政策理解是否到位.
+  if (head === 'checks' && check !== undefined && Object.hasOwn(verificationCheckLabels, check)) return verificationCheckLabels[check as keyof typeof verificationCheckLabels];
+  return fieldNames[path] ?? fieldNames[head] ?? path;
 }
 
 /**
