@@ -17,7 +17,11 @@ export type SupervisionKind =
   | 'warning'
   | 'interview-held'
   | 'extension-approved'
-  | 'instruction';
+  | 'instruction'
+  /** One of the four judgements (四个是否) answered 是 at VERIFY; `detail` names it (policyUnderstood …). */
+  | 'check-passed'
+  /** One of the four judgements answered 否 at VERIFY, or named as failed by REJECT; `detail` names it. */
+  | 'check-failed';
 
 /** One supervision fact, with the task's parties as they stood when the entry was written. */
 export interface SupervisionEvent {
@@ -125,10 +129,15 @@ export class SupervisionFold {
       case 'VERIFY': {
         const inTime = task.deadlineAt === null || (task.lastReportAt !== null && task.lastReportAt < task.deadlineAt);
         emit('verified', text(payload['opinion']), inTime && !task.blemished);
+        const checks = payload['checks'];
+        if (typeof checks === 'object' && checks !== null) {
+          for (const [check, passed] of Object.entries(checks)) emit(passed === true ? 'check-passed' : 'check-failed', check);
+        }
         break;
       }
       case 'REJECT':
         emit('rejected', text(payload['reason']));
+        if (Array.isArray(payload['failed'])) for (const check of payload['failed']) emit('check-failed', text(check));
         break;
       case 'CLOSE':
         if (payload['commend'] === true) emit('commendation', text(payload['note']));

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../support/test-server.ts';
 import { problemOf, startTestServer, taskId } from '../support/test-server.ts';
 import { textOf, WebClient } from '../web/support/web-client.ts';
+import { assessUnits, defaultAssessmentRules, parseAssessmentRules } from '../../src/reports/index.ts';
 
 const ALL_YES = { policyUnderstood: true, requirementsMet: true, difficultiesResolved: true, effectSignificant: true };
 
@@ -68,5 +69,35 @@ describe('四个是否: the four judgements at verification', () => {
     await reported(5, '市住建局');
     expect((await s.send(office, taskId(5), { type: 'REJECT', reason: '材料不全' })).status).toBe(200);
     expect(await ledgerLine(5)).toContain('退回：材料不全,');
+  });
+
+  it('given rules that weigh the judgements (改革成效是否显著 否: −2 to the lead; any 是: +0.5), when the units are assessed, then each judgement scores its task’s lead', async () => {
+    const rules = parseAssessmentRules({
+      ...defaultAssessmentRules,
+      rules: [
+        { id: 'effect-not-significant', trigger: 'check-failed', check: 'effectSignificant', appliesTo: 'lead', points: -2, description: '改革成效不显著' },
+        { id: 'judgement-passed', trigger: 'check-passed', appliesTo: 'lead', points: 0.5, description: '核验判断为“是”' },
+      ],
+    });
+    const at = s.clock.now();
+    const facts = await s.duban.plans.facts({ at, now: true });
+    const units = new Map(assessUnits(rules, facts.tasks, facts.events, at).units.map((u) => [u.unit, u]));
+    // Task 3 (市发改委): three 是 and 改革成效是否显著 否 at VERIFY.
+    expect(units.get('市发改委')!.reasons!.map((r) => [r.ruleId, r.points])).toEqual([
+      ['judgement-passed', 0.5],
+      ['judgement-passed', 0.5],
+      ['judgement-passed', 0.5],
+      ['effect-not-significant', -2],
+    ]);
+    // Task 4 (市自然资源局): REJECT named 难点问题是否解决 and 改革成效是否显著.
+    expect(units.get('市自然资源局')!.reasons!.map((r) => r.ruleId)).toEqual(['effect-not-significant']);
+    // Task 7 was verified without judgements: nothing to weigh.
+    expect(units.get('市水务局')!.reasons!).toEqual([]);
+  });
+
+  it('given a rule naming a judgement on another trigger, then the rules file is refused naming the rule', () => {
+    expect(() =>
+      parseAssessmentRules({ ...defaultAssessmentRules, rules: [{ id: 'x', trigger: 'urge', check: 'effectSignificant', appliesTo: 'lead', points: -1, description: '错误' }] }),
+    ).toThrow(/rules\[0\]\.check: check applies only to the triggers check-passed and check-failed/);
   });
 });

@@ -206,7 +206,9 @@ function rulesByFact(rules: AssessmentRules): (event: SupervisionEvent) => reado
   for (const rule of rules.rules) byTrigger.set(rule.trigger, [...(byTrigger.get(rule.trigger) ?? []), rule]);
   return (event) => {
     const trigger = event.kind === 'verified' ? (event.onTime ? 'verified-on-time' : 'verified-late') : (event.kind as AssessmentTrigger);
-    return byTrigger.get(trigger) ?? [];
+    const found = byTrigger.get(trigger) ?? [];
+    // A rule on one judgement (四个是否) counts only that judgement's facts.
+    return event.kind === 'check-passed' || event.kind === 'check-failed' ? found.filter((rule) => rule.check === undefined || rule.check === event.detail) : found;
   };
 }
 
