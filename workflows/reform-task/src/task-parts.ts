@@ -1,6 +1,6 @@
 import type { Actor } from '@duban/engine';
 import type { ReformTaskContext, ReportingPerson } from './reform-task-context.ts';
-import { partyUnits } from './task-parties.ts';
+import { isPartyActor, partyUnits } from './task-parties.ts';
 import assessmentRules from '../assessment-rules.json' with { type: 'json' };
 
 /** Wordings that name no accountable unit (市级各有关部门 …): nobody can act for them, so they hold no part. */
@@ -57,7 +57,9 @@ export function partUnits(task: Parties): string[] {
 
 /** Is the actor a unit with a part of the task (acting for itself, never for a collective)? Pure. */
 export function isPartHolder(task: Parties, actor: Actor): boolean {
-  return actor.role === 'unit' && actor.unit !== null && partUnits(task).includes(actor.unit);
+  const unit = actor.role === 'unit' ? actor.unit : null;
+  // partUnits(task).includes(unit), without building the list: authorize runs it for every task a list shows.
+  return unit !== null && isPartyActor(task, actor) && !task.leadUnits.includes(unit) && !Object.hasOwn(task.collectives, unit) && !UNNAMED.has(unit);
 }
 
 /** The record of a unit's part, or undefined while the unit has sent no part event. Pure. */

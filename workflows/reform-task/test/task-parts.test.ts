@@ -1,7 +1,7 @@
 import { Forbidden, TransitionNotAllowed, allowedEvents, step } from '@duban/engine';
 import { describe, expect, test } from 'vitest';
-import { light, partLight, partUnits, reformTaskV1, taskParts } from '../src/index.ts';
-import { DEADLINE, EARLY, actors, contextOf, created, play, taskInput } from './support.ts';
+import { isPartHolder, light, partLight, partUnits, reformTaskV1, taskParts } from '../src/index.ts';
+import { DEADLINE, DISTRICTS, EARLY, actors, contextOf, created, play, taskInput } from './support.ts';
 
 const t = (minutes: number) => EARLY + minutes * 60_000;
 
@@ -122,5 +122,18 @@ describe('each unit’s own part of a task', () => {
     const task = play(created(), [['PART_DONE', 'district', t(1), { summary: '完成' }], ['CANCEL', 'office', t(2)]]);
     const snapshot = task.snapshot as Parameters<typeof light>[0];
     expect(new Set(taskParts(contextOf(task)).map((part) => partLight(snapshot, part)))).toEqual(new Set(['none']));
+  });
+
+  test('given tasks of several shapes, then isPartHolder admits exactly the units partUnits lists', () => {
+    const inputs = [
+      taskInput(),
+      taskInput({ leadUnits: ['市林草局', '白碱滩区人民政府'], responsibleUnits: ['各区人民政府', '市级各有关部门'] }),
+      taskInput({ responsibleUnits: ['市林草局', '市财政局'] }),
+    ];
+    const units = ['市林草局', '市自然资源局', '市财政局', '各区人民政府', '市级各有关部门', '市卫健委', ...DISTRICTS];
+    for (const input of inputs) {
+      for (const unit of units) expect(isPartHolder(input, { role: 'unit', unit }), `${unit} on ${input.leadUnits.join()}`).toBe(partUnits(input).includes(unit));
+      expect(isPartHolder(input, actors.office)).toBe(false);
+    }
   });
 });
