@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { checkExtensionDecision, checkExtensionRequest } from './extension-checks.ts';
 import { checkInterviewRecord } from './interview-check.ts';
 import { checkCommentAsk } from './comment-check.ts';
+import { checkPartReturn } from './task-parts.ts';
 import type { ReformTaskContext } from './reform-task-context.ts';
 import { reformTaskEventPayloads, reformTaskEventTypes } from './reform-task-events.ts';
 import type { ReformTaskEventType, ReformTaskPayloads } from './reform-task-events.ts';
@@ -27,6 +28,7 @@ const checks: Partial<Record<ReformTaskEventType, EventSpec['check']>> = {
     checkExtensionDecision(payload as ReformTaskPayloads['DECIDE_EXTENSION'], contextOf(snapshot)),
   RECORD_INTERVIEW: (payload, _snapshot, at) => checkInterviewRecord(payload as ReformTaskPayloads['RECORD_INTERVIEW'], at),
   COMMENT: (payload, snapshot) => checkCommentAsk(payload as ReformTaskPayloads['COMMENT'], contextOf(snapshot)),
+  RETURN_PART: (payload, snapshot) => checkPartReturn(payload as ReformTaskPayloads['RETURN_PART'], contextOf(snapshot)),
 };
 
 function eventSpec(type: ReformTaskEventType): EventSpec {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { calendarDate } from './calendar-date.ts';
-import { unitNames } from './unit-name.ts';
+import { unitName, unitNames } from './unit-name.ts';
 import { failedVerificationChecks, verificationCheckAnswers } from './verification-checks.ts';
 
 /** A visible character: neither white space nor an invisible format character (zero-width space, BOM, soft hyphen…). */
@@ -87,6 +87,7 @@ export const reformTaskEventPayloads = {
     attachments,
   }),
   PART_DONE: z.strictObject({ summary: text(2000), attachments }),
+  RETURN_PART: z.strictObject({ unit: unitName, reason: text(1000) }),
   WARN: z.strictObject({}),
   DEADLINE_PASSED: z.strictObject({}),
 };

@@ -37,6 +37,7 @@ export const eventLabels: Readonly<Record<ReformTaskEventType, string>> = {
   ACKNOWLEDGE_PART: '签收本单位部分',
   PART_PROGRESS: '本单位部分进展',
   PART_DONE: '本单位部分完成',
+  RETURN_PART: '退回单位部分',
   WARN: '预警',
   DEADLINE_PASSED: '逾期',
 };
@@ -64,6 +65,7 @@ export const eventFieldLabels: FieldLabels = {
   ACKNOWLEDGE_PART: {},
   PART_PROGRESS: { summary: '本单位进展情况', percent: '本单位完成进度（%）', attachments: '附件' },
   PART_DONE: { summary: '本单位完成情况', attachments: '佐证材料文件' },
+  RETURN_PART: { unit: '退回哪个单位的部分', reason: '退回理由' },
   WARN: {},
   DEADLINE_PASSED: {},
 };

@@ -22,6 +22,8 @@ const partTransitions = {
   ACKNOWLEDGE_PART: { guard: 'ownPartAssigned', actions: 'recordPartAcknowledged' },
   PART_PROGRESS: { guard: 'ownPartOpen', actions: 'recordPartProgress' },
   PART_DONE: { guard: 'ownPartOpen', actions: 'recordPartDone' },
+  // Which part is the payload's (checked against the parts before the machine: part-checks.ts).
+  RETURN_PART: { guard: 'somePartDone', actions: 'recordPartReturn' },
 } as const;
 
 /**
@@ -45,6 +47,7 @@ export const reformTaskMachine = setup({
     // Part guards read the sender's own part: the part an event acts on is always the sender's unit.
     ownPartAssigned: ({ context, event }) => event.actor.unit !== null && partState(context, event.actor.unit) === 'assigned',
     ownPartOpen: ({ context, event }) => event.actor.unit !== null && partState(context, event.actor.unit) !== 'done',
+    somePartDone: ({ context }) => Object.values(context.parts ?? {}).some((part) => part.state === 'done'),
     warningIsDue: ({ context, event }) => isDue(warningDueAt(context), event.at),
     deadlineIsDue: ({ context, event }) => isDue(deadlineDueAt(context), event.at),
     escalationIsDue: ({ context, event }) => isDue(escalationDue(context)?.dueAt ?? null, event.at),
@@ -190,6 +193,19 @@ export const reformTaskMachine = setup({
           acknowledgedAt: part.acknowledgedAt ?? event.at,
           percent: 100,
           done: { summary: event.payload.summary, at: event.at, ...personOf(event.actor) },
+        })),
+      };
+    }),
+    recordPartReturn: assign(({ context, event }) => {
+      assertEvent(event, 'RETURN_PART');
+      const { unit, reason } = event.payload;
+      return {
+        parts: withPart(context, unit, (part) => ({
+          ...part,
+          state: 'reporting',
+          done: null,
+          percent: part.lastProgress?.percent ?? null,
+          lastReturn: { reason, at: event.at, by: event.actor.role === 'office' ? null : event.actor.unit },
         })),
       };
     }),

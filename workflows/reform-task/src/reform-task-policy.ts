@@ -45,6 +45,7 @@ export const eventSenders: Readonly<Record<ReformTaskEventType, readonly ('lead'
   ACKNOWLEDGE_PART: ['part'],
   PART_PROGRESS: ['part'],
   PART_DONE: ['part'],
+  RETURN_PART: ['lead', 'office'],
   WARN: ['system'],
   DEADLINE_PASSED: ['system'],
 };

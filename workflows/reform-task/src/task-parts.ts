@@ -28,6 +28,8 @@ export type PartRecord = {
   /** The latest percent the unit gave (100 once done); null while it gave none. */
   percent: number | null;
   done: { summary: string; at: number; person?: ReportingPerson } | null;
+  /** The latest RETURN_PART of a done part: why, when, and the lead unit that returned it (null: the office). Absent until one. */
+  lastReturn?: { reason: string; at: number; by: string | null };
 };
 
 /** One part as views and reports read it: the unit, its state and what it reported. */
@@ -40,6 +42,8 @@ export type PartView = {
   acknowledgedAt: number | null;
   doneAt: number | null;
   doneSummary: string | null;
+  /** Why the part was last returned (RETURN_PART), when it was; null otherwise. */
+  returnedReason: string | null;
 };
 
 type Parties = Pick<ReformTaskContext, 'leadUnits' | 'responsibleUnits' | 'collectives'>;
@@ -86,6 +90,7 @@ export function taskParts(task: Parties & Pick<ReformTaskContext, 'parts'>): Par
       acknowledgedAt: record?.acknowledgedAt ?? null,
       doneAt: record?.done?.at ?? null,
       doneSummary: record?.done?.summary ?? null,
+      returnedReason: record?.lastReturn?.reason ?? null,
     };
   });
 }
@@ -94,4 +99,18 @@ export function taskParts(task: Parties & Pick<ReformTaskContext, 'parts'>): Par
 export function partsDone(parts: readonly Pick<PartView, 'state'>[]): { done: number; total: number } | null {
   if (parts.length === 0) return null;
   return { done: parts.filter((part) => part.state === 'done').length, total: parts.length };
+}
+
+type Issue = { path: string; message: string };
+
+/**
+ * RETURN_PART: the unit named must have a part of the task, and that part must be done. With no part
+ * done at all the machine refuses the event itself (409), not its payload. Pure.
+ */
+export function checkPartReturn(payload: { unit: string }, task: Parties & Pick<ReformTaskContext, 'parts'>): Issue[] {
+  const anyDone = Object.values(task.parts ?? {}).some((part) => part.state === 'done');
+  if (!anyDone) return [];
+  if (!partUnits(task).includes(payload.unit)) return [{ path: 'unit', message: `“${payload.unit}”在本任务没有承担部分` }];
+  if (partState(task, payload.unit) !== 'done') return [{ path: 'unit', message: `“${payload.unit}”承担的部分尚未完成，无需退回` }];
+  return [];
 }

@@ -24,6 +24,7 @@ const shapes: Readonly<Record<ReformTaskEventType, { required: readonly string[]
   ACKNOWLEDGE_PART: { required: [], maxText: {} },
   PART_PROGRESS: { required: ['summary'], maxText: { summary: 2000 } },
   PART_DONE: { required: ['summary'], maxText: { summary: 2000 } },
+  RETURN_PART: { required: ['unit', 'reason'], maxText: { unit: 100, reason: 1000 } },
   WARN: { required: [], maxText: {} },
   DEADLINE_PASSED: { required: [], maxText: {} },
 };

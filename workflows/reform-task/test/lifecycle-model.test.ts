@@ -17,7 +17,9 @@ type Condition =
   | 'hadInterview'
   | 'warnDue'
   | 'deadlineDue'
-  | 'escalationDue';
+  | 'escalationDue'
+  /** Some unit's part of the task is done (独山子区's, in the fixture that has one). */
+  | 'partDone';
 
 interface Row {
   readonly event: ReformTaskEventType;
@@ -63,6 +65,7 @@ const table: readonly Row[] = [
   { event: 'ACKNOWLEDGE_PART', who: PART_HOLDERS, from: ACTIVE, to: 'same' },
   { event: 'PART_PROGRESS', who: PART_HOLDERS, from: ACTIVE, to: 'same' },
   { event: 'PART_DONE', who: PART_HOLDERS, from: ACTIVE, to: 'same' },
+  { event: 'RETURN_PART', who: ['lead', 'office'], from: ACTIVE, when: ['partDone'], to: 'same' },
   { event: 'WARN', who: ['system'], from: ['assigned', 'in_progress'], when: ['warnDue'], to: 'same' },
   { event: 'DEADLINE_PASSED', who: ['system'], from: ['assigned', 'in_progress'], when: ['deadlineDue'], to: 'same' },
 ];
@@ -75,6 +78,8 @@ interface Fixture {
   readonly path: readonly Move[];
   readonly probeAt: number;
   readonly holds: readonly Condition[];
+  /** A unit that is no actor kind here (so every actor's own part stays untouched) finishes its part first. */
+  readonly partDoneBy?: string;
 }
 
 const t = (minutes: number) => EARLY + minutes * 60_000;
@@ -123,6 +128,14 @@ const fixtures: readonly Fixture[] = [
     holds: ['beforeDeadline', 'pendingExtension'],
   },
   { name: 'in_progress, early', state: 'in_progress', path: [started], probeAt: t(10), holds: ['beforeDeadline', 'noPendingExtension'] },
+  {
+    name: 'in_progress, 独山子区’s part done',
+    state: 'in_progress',
+    path: [started],
+    partDoneBy: '独山子区人民政府',
+    probeAt: t(10),
+    holds: ['beforeDeadline', 'noPendingExtension', 'partDone'],
+  },
   {
     name: 'in_progress, warned',
     state: 'in_progress',
@@ -242,7 +255,11 @@ function expected(fixture: Fixture, event: ReformTaskEventType, actor: ActorKind
 
 function reach(fixture: Fixture): InstanceState {
   const input = fixture.ongoing === true ? taskInput({ deadline: { text: '2023年6月底前并长期坚持', date: '2023-06-30', ongoing: true } }) : taskInput();
-  return play(created(input), fixture.path);
+  const reached = play(created(input), fixture.path);
+  if (fixture.partDoneBy === undefined) return reached;
+  const done = step(reformTaskV1, reached, 'PART_DONE', { summary: '本区已完成' }, { role: 'unit', unit: fixture.partDoneBy }, fixture.probeAt - 1);
+  if (!done.ok) throw new Error(`PART_DONE by ${fixture.partDoneBy} was refused: ${done.error.message}`);
+  return { ...reached, version: reached.version + 1, snapshot: done.step.snapshot };
 }
 
 const exercised = new Set<Row>();

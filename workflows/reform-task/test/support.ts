@@ -73,6 +73,7 @@ export const validPayloads: Readonly<Record<ReformTaskEventType, JsonObject>> = 
   ACKNOWLEDGE_PART: {},
   PART_PROGRESS: { summary: '本区已完成摸底', percent: 30 },
   PART_DONE: { summary: '本区审批事项已全部下放到位' },
+  RETURN_PART: { unit: '独山子区人民政府', reason: '佐证材料不足' },
   WARN: {},
   DEADLINE_PASSED: {},
 };

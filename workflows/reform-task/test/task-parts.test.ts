@@ -1,4 +1,4 @@
-import { Forbidden, TransitionNotAllowed, allowedEvents, step } from '@duban/engine';
+import { Forbidden, InvalidPayload, TransitionNotAllowed, allowedEvents, step } from '@duban/engine';
 import { describe, expect, test } from 'vitest';
 import { isPartHolder, light, partLight, partUnits, reformTaskV1, taskParts } from '../src/index.ts';
 import { DEADLINE, DISTRICTS, EARLY, actors, contextOf, created, play, taskInput } from './support.ts';
@@ -44,6 +44,7 @@ describe('each unit’s own part of a task', () => {
       acknowledgedAt: t(1),
       doneAt: t(4),
       doneSummary: '全部下放到位',
+      returnedReason: null,
     });
     expect(Object.keys(contextOf(task).parts ?? {})).toEqual(['白碱滩区人民政府']);
   });
@@ -135,5 +136,34 @@ describe('each unit’s own part of a task', () => {
       for (const unit of units) expect(isPartHolder(input, { role: 'unit', unit }), `${unit} on ${input.leadUnits.join()}`).toBe(partUnits(input).includes(unit));
       expect(isPartHolder(input, actors.office)).toBe(false);
     }
+  });
+
+  test('given a district’s part done, when the lead returns it, then it is reporting again with the reason and its last percent; a part not done or no unit’s part is refused (422) naming unit', () => {
+    const task = play(created(), [
+      ['START', 'lead', t(1)],
+      ['PART_PROGRESS', 'district', t(2), { summary: '过半', percent: 60 }],
+      ['PART_DONE', 'district', t(3), { summary: '完成' }],
+    ]);
+    const notDone = step(reformTaskV1, task, 'RETURN_PART', { unit: '市自然资源局', reason: '补充' }, actors.lead, t(4));
+    expect(notDone.ok === false && notDone.error instanceof InvalidPayload && notDone.error.issues.map((i) => i.path)).toEqual(['unit']);
+    const noPart = step(reformTaskV1, task, 'RETURN_PART', { unit: '市林草局', reason: '补充' }, actors.office, t(4));
+    expect(noPart.ok === false && noPart.error instanceof InvalidPayload && noPart.error.issues.map((i) => i.path)).toEqual(['unit']);
+    const returned = play(task, [['RETURN_PART', 'lead', t(4), { unit: '白碱滩区人民政府', reason: '佐证材料不足' }]]);
+    const part = taskParts(contextOf(returned)).find((p) => p.unit === '白碱滩区人民政府');
+    expect(part).toMatchObject({ state: 'reporting', percent: 60, doneAt: null, returnedReason: '佐证材料不足' });
+    expect(contextOf(returned).parts?.['白碱滩区人民政府']?.lastReturn).toEqual({ reason: '佐证材料不足', at: t(4), by: '市林草局' });
+    // Reporting again, the district may finish its part once more.
+    expect(allowedEvents(reformTaskV1, returned.snapshot, actors.district, t(5))).toContain('PART_DONE');
+  });
+
+  test('given no part done, when the lead returns one, then the state refuses it (409): there is nothing to return', () => {
+    const result = step(reformTaskV1, created(), 'RETURN_PART', { unit: '白碱滩区人民政府', reason: '补充' }, actors.lead, t(1));
+    expect(result.ok === false && result.error instanceof TransitionNotAllowed).toBe(true);
+  });
+
+  test('given a district, when it returns another district’s part, then it is forbidden (403): only the lead unit or the office return parts', () => {
+    const task = play(created(), [['PART_DONE', 'district', t(1), { summary: '完成' }]]);
+    const result = step(reformTaskV1, task, 'RETURN_PART', { unit: '白碱滩区人民政府', reason: '补充' }, { role: 'unit', unit: '独山子区人民政府' }, t(2));
+    expect(result.ok === false && result.error instanceof Forbidden).toBe(true);
   });
 });

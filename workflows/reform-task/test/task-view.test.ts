@@ -4,7 +4,7 @@ import type { ReformTaskSnapshot } from '../src/index.ts';
 import { reformTaskV1, taskView } from '../src/index.ts';
 import { DAY, DEADLINE, EARLY, actors, created, play } from './support.ts';
 
-const untouched = { state: 'assigned', percent: null, progressReports: 0, lastProgress: null, acknowledgedAt: null, doneAt: null, doneSummary: null };
+const untouched = { state: 'assigned', percent: null, progressReports: 0, lastProgress: null, acknowledgedAt: null, doneAt: null, doneSummary: null, returnedReason: null };
 
 describe('taskView', () => {
   test('given an overdue task with a progress report, then the view shows it as the lead unit sees it', () => {
@@ -53,6 +53,7 @@ describe('taskView', () => {
           acknowledgedAt: EARLY + 1,
           doneAt: null,
           doneSummary: null,
+          returnedReason: null,
         },
         { ...untouched, unit: '乌尔禾区人民政府' },
         { ...untouched, unit: '市自然资源局' },

@@ -143,6 +143,7 @@ export const taskViewSchema = z.strictObject({
         acknowledgedAt: z.number().nullable(),
         doneAt: z.number().nullable(),
         doneSummary: z.string().nullable(),
+        returnedReason: z.string().nullable().describe('why the part was last returned (RETURN_PART) to reporting'),
       }),
     )
     .describe('each unit’s own part (every responsible unit; each member of a collective in its stead), in that order; `assigned` until the unit’s first part event'),

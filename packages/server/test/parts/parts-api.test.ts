@@ -91,6 +91,23 @@ describe('each unit’s own part of a shared task, over the API', () => {
     expect(await s.auditCount()).toBe(entries);
   });
 
+  it('when the lead unit returns a done part, then it is reporting again and its unit is told; naming a part not done is 422 and nothing is written', async () => {
+    const entries = await s.auditCount();
+    const notDone = await s.send(lead, taskId(3), { type: 'RETURN_PART', unit: '克拉玛依区人民政府', reason: '请补充' });
+    expect(notDone.status).toBe(422);
+    expect(JSON.stringify(await problemOf(notDone))).toContain('尚未完成');
+    expect(await s.auditCount()).toBe(entries);
+    const response = await s.send(lead, taskId(3), { type: 'RETURN_PART', unit: '独山子区人民政府', reason: '佐证材料不足' });
+    expect(response.status).toBe(200);
+    const { task: after } = (await response.json()) as { task: TaskAnswer };
+    expect(after.parts.find((part) => part.unit === '独山子区人民政府')).toMatchObject({ state: 'reporting', doneAt: null });
+    const notices = await s.db.selectFrom('notification').select(['unit', 'body']).where('type', '=', 'RETURN_PART').execute();
+    expect(notices.map((n) => n.unit)).toEqual(['独山子区人民政府']);
+    expect(notices[0]!.body).toContain('佐证材料不足');
+    // Reporting again, the district finishes its part once more.
+    expect((await s.send(dushanzi, taskId(3), { type: 'PART_DONE', summary: '已补充材料' })).status).toBe(200);
+  });
+
   it('given a closed task, when a district reports its part, then 409 and nothing is written', async () => {
     const water = await s.token('unit', '市水务局');
     for (const [token, body] of [

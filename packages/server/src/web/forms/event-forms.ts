@@ -113,6 +113,10 @@ export const eventForms: EventForms = {
     { name: 'summary', kind: 'textarea', required: true, hint: '本单位承担部分的完成情况；牵头单位据此汇总办结报告' },
     { name: 'attachments', kind: 'files', required: false, hint: FILES_HINT },
   ],
+  RETURN_PART: [
+    { name: 'unit', kind: 'text', required: true, hint: '填写已报告完成的单位名称（见“各单位承担部分”）；该单位的部分回到推进中' },
+    { name: 'reason', kind: 'textarea', required: true },
+  ],
 };
 
 /** Is this an event with a form? Pure. */
