@@ -136,7 +136,7 @@ describe.skipIf(chromiumMissing && !mustRun)('the web pages in a real browser', 
     await noHorizontalScrollOnAPhone('06-office-queue', { shot: false });
     await follow(page.getByRole('link', { name: /^核验\s*第7项/ }), `/tasks/${OWN_TASK}`);
     expect(await heading()).toBe('第7项任务');
-    await send('REJECT', { 'f-REJECT-reason': '佐证材料缺少印发文件扫描件，请补充后重新报送' });
+    await send('REJECT', { 'f-REJECT-reason': '佐证材料缺少印发文件扫描件，请补充后重新报送' }, ['f-REJECT-failed-requirementsMet']);
     expect(await textOf('.task-summary')).toContain('推进中');
     const rejectedAt = (await page.locator('.timeline > li', { hasText: '退回理由' }).locator('time').getAttribute('datetime')) ?? '';
     await shot('07-office-rejected');
@@ -161,7 +161,8 @@ describe.skipIf(chromiumMissing && !mustRun)('the web pages in a real browser', 
     await signIn(tokens.office);
     await go('/queue');
     await follow(page.getByRole('link', { name: /^核验\s*第7项/ }), `/tasks/${OWN_TASK}`);
-    await send('VERIFY', { 'f-VERIFY-opinion': '材料齐全，同意通过' });
+    // 四个是否: each judgement answered 是.
+    await send('VERIFY', { 'f-VERIFY-opinion': '材料齐全，同意通过' }, ['policyUnderstood', 'requirementsMet', 'difficultiesResolved', 'effectSignificant'].map((check) => `f-VERIFY-checks-${check}-true`));
     await send('CLOSE', { 'f-CLOSE-note': '按期完成' }, ['f-CLOSE-commend']);
     expect(await textOf('.task-summary')).toContain('已销号');
     expect(await textOf('svg.state-diagram .state.current')).toContain('已销号');

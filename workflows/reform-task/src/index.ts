@@ -5,7 +5,9 @@ export type { ReformTaskEventType, ReformTaskPayloads } from './reform-task-even
 export { reformTaskEventPayloads, reformTaskEventTypes } from './reform-task-events.ts';
 export type { ReformTaskState } from './reform-task-states.ts';
 export { activeStates, isActiveState, reformTaskStates, timedStates } from './reform-task-states.ts';
-export { eventFieldLabels, eventLabels, evidenceFieldLabels, lightLabels, stateLabels } from './reform-task-labels.ts';
+export { eventFieldLabels, eventLabels, evidenceFieldLabels, lightLabels, partStateLabels, stateLabels, verificationCheckLabels } from './reform-task-labels.ts';
+export type { VerificationCheck, VerificationCheckAnswers } from './verification-checks.ts';
+export { checkAnswersText, failedChecksText, verificationChecks } from './verification-checks.ts';
 export type { ExtensionRequest, GrantedExtension, Instruction, InterviewRecord, ReformTaskContext, ReportingPerson } from './reform-task-context.ts';
 export { initialContext } from './reform-task-context.ts';
 export type { ReformTaskEvent } from './reform-task-machine.ts';
@@ -13,8 +15,10 @@ export { reformTaskMachine } from './reform-task-machine.ts';
 export type { DueEscalation } from './reform-task-schedule.ts';
 export { deadlineDueAt, escalationDue, lateFrom, warningDueAt } from './reform-task-schedule.ts';
 export type { Light, LightFacts, ReformTaskSnapshot } from './reform-task-policy.ts';
-export { authorize, eventSenders, isOverdue, light, overdueDays, systemOnlyEvents, tags, timers, visibleTo } from './reform-task-policy.ts';
+export { authorize, eventSenders, isOverdue, light, overdueDays, partLight, systemOnlyEvents, tags, timers, visibleTo } from './reform-task-policy.ts';
 export { isLeadActor, isPartyActor, partyUnits } from './task-parties.ts';
+export type { PartRecord, PartState, PartView } from './task-parts.ts';
+export { isPartHolder, partEvents, partRecord, partState, partStates, partsDone, partUnits, taskParts } from './task-parts.ts';
 export { reformTaskV1 } from './reform-task-definition.ts';
 export type {
   InstancesFromPlanOptions,

@@ -1,5 +1,7 @@
 import { endOfDayShanghai } from './calendar-date.ts';
 import type { ReformTaskInput } from './reform-task-input.ts';
+import type { PartRecord } from './task-parts.ts';
+import type { VerificationCheck, VerificationCheckAnswers } from './verification-checks.ts';
 
 /** A formal interview (约谈) as the office recorded it. */
 export type InterviewRecord = {
@@ -51,8 +53,10 @@ export type ReformTaskContext = ReformTaskInput & {
   /** `by` the unit; `person` the account that reported, as the log names it (absent for a service token, and on tasks stored before accounts). */
   lastProgress: { summary: string; percent: number | null; at: number; by: string | null; person?: ReportingPerson } | null;
   lastReport: { summary: string; evidence: { title: string; ref: string | null }[]; at: number; by: string | null; person?: ReportingPerson } | null;
-  lastVerification: { opinion: string | null; at: number } | null;
-  lastRejection: { reason: string; at: number } | null;
+  /** `checks` the four judgements (四个是否), when the office gave them (absent on older verifications). */
+  lastVerification: { opinion: string | null; at: number; checks?: VerificationCheckAnswers } | null;
+  /** `failed` the judgements the report failed, when the office named them. */
+  lastRejection: { reason: string; at: number; failed?: VerificationCheck[] } | null;
   startedAt: number | null;
   reportedAt: number | null;
   verifiedAt: number | null;
@@ -75,6 +79,12 @@ export type ReformTaskContext = ReformTaskInput & {
    * stored before instructions replay unchanged.
    */
   lastInstruction?: Instruction;
+  /**
+   * Each unit's own part (task-parts.ts), by unit name, recorded from the unit's first part event:
+   * absent until the first, so tasks stored before parts replay unchanged; a unit with no record
+   * has its part `assigned`.
+   */
+  parts?: Record<string, PartRecord>;
 };
 
 /** A leader's instruction (批示): its text, when, and the leader's account as the log names it. */

@@ -4,6 +4,7 @@ import { checkExtensionDecision, checkExtensionRequest } from './extension-check
 import { checkInterviewRecord } from './interview-check.ts';
 import { checkCommentAsk } from './comment-check.ts';
 import { checkAmendment } from './amend-check.ts';
+import { checkPartReturn } from './task-parts.ts';
 import type { ReformTaskContext } from './reform-task-context.ts';
 import { reformTaskEventPayloads, reformTaskEventTypes } from './reform-task-events.ts';
 import type { ReformTaskEventType, ReformTaskPayloads } from './reform-task-events.ts';
@@ -29,6 +30,7 @@ const checks: Partial<Record<ReformTaskEventType, EventSpec['check']>> = {
   RECORD_INTERVIEW: (payload, _snapshot, at) => checkInterviewRecord(payload as ReformTaskPayloads['RECORD_INTERVIEW'], at),
   COMMENT: (payload, snapshot) => checkCommentAsk(payload as ReformTaskPayloads['COMMENT'], contextOf(snapshot)),
   AMEND: (payload, snapshot, at) => checkAmendment(payload as ReformTaskPayloads['AMEND'], contextOf(snapshot), at),
+  RETURN_PART: (payload, snapshot) => checkPartReturn(payload as ReformTaskPayloads['RETURN_PART'], contextOf(snapshot)),
 };
 
 function eventSpec(type: ReformTaskEventType): EventSpec {

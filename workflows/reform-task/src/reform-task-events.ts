@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { calendarDate } from './calendar-date.ts';
 import { unitName, unitNames } from './unit-name.ts';
+import { failedVerificationChecks, verificationCheckAnswers } from './verification-checks.ts';
 
 /** A visible character: neither white space nor an invisible format character (zero-width space, BOM, soft hyphen…). */
 const VISIBLE = /[^\s\p{Cf}]/u;
@@ -55,8 +56,8 @@ export const reformTaskEventPayloads = {
     evidence: z.array(z.strictObject({ title: text(200), ref: text(500).optional() })).min(1).max(50),
     attachments,
   }),
-  VERIFY: z.strictObject({ opinion: text(1000).optional() }),
-  REJECT: z.strictObject({ reason: text(1000) }),
+  VERIFY: z.strictObject({ opinion: text(1000).optional(), checks: verificationCheckAnswers.optional() }),
+  REJECT: z.strictObject({ reason: text(1000), failed: failedVerificationChecks.optional() }),
   CLOSE: z.strictObject({ note: text(500).optional(), commend: z.boolean().optional() }),
   URGE: z.strictObject({ message: text(1000) }),
   ESCALATE: z.strictObject({ reason: text(1000) }),
@@ -95,6 +96,14 @@ export const reformTaskEventPayloads = {
     }),
   COMMENT: z.strictObject({ text: text(4000), ask: unitNames(1, 50).optional(), attachments, supersedes }),
   INSTRUCT: z.strictObject({ text: text(2000) }),
+  ACKNOWLEDGE_PART: z.strictObject({}),
+  PART_PROGRESS: z.strictObject({
+    summary: text(2000),
+    percent: z.number().int().min(0).max(100).optional(),
+    attachments,
+  }),
+  PART_DONE: z.strictObject({ summary: text(2000), attachments }),
+  RETURN_PART: z.strictObject({ unit: unitName, reason: text(1000) }),
   WARN: z.strictObject({}),
   DEADLINE_PASSED: z.strictObject({}),
 };

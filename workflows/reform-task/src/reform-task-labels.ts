@@ -1,6 +1,8 @@
 import type { ReformTaskEventType, ReformTaskPayloads } from './reform-task-events.ts';
 import type { ReformTaskState } from './reform-task-states.ts';
 import type { Light } from './reform-task-policy.ts';
+import type { PartState } from './task-parts.ts';
+import type { VerificationCheck } from './verification-checks.ts';
 
 /** Chinese label of each state, as users read it. */
 export const stateLabels: Readonly<Record<ReformTaskState, string>> = {
@@ -33,6 +35,10 @@ export const eventLabels: Readonly<Record<ReformTaskEventType, string>> = {
   AMEND: '调整任务',
   COMMENT: '工作联系',
   INSTRUCT: '领导批示',
+  ACKNOWLEDGE_PART: '签收本单位部分',
+  PART_PROGRESS: '本单位部分进展',
+  PART_DONE: '本单位部分完成',
+  RETURN_PART: '退回单位部分',
   WARN: '预警',
   DEADLINE_PASSED: '逾期',
 };
@@ -44,8 +50,8 @@ export const eventFieldLabels: FieldLabels = {
   START: { note: '备注' },
   PROGRESS: { summary: '进展情况', percent: '完成进度（%）', attachments: '附件' },
   REPORT: { summary: '办结情况', evidence: '佐证材料', attachments: '佐证材料文件' },
-  VERIFY: { opinion: '核验意见' },
-  REJECT: { reason: '退回理由' },
+  VERIFY: { opinion: '核验意见', checks: '四个是否' },
+  REJECT: { reason: '退回理由', failed: '未达到的判断' },
   CLOSE: { note: '销号说明', commend: '予以表扬' },
   URGE: { message: '督办意见' },
   ESCALATE: { reason: '约谈事由' },
@@ -58,12 +64,32 @@ export const eventFieldLabels: FieldLabels = {
   AMEND: { reason: '调整依据', text: '任务内容', deadline: '完成时限', leadUnits: '牵头单位', responsibleUnits: '责任单位', collectives: '统称单位的成员' },
   COMMENT: { text: '内容', ask: '请以下单位答复', attachments: '附件', supersedes: '更正作废的材料' },
   INSTRUCT: { text: '批示内容' },
+  ACKNOWLEDGE_PART: {},
+  PART_PROGRESS: { summary: '本单位进展情况', percent: '本单位完成进度（%）', attachments: '附件' },
+  PART_DONE: { summary: '本单位完成情况', attachments: '佐证材料文件' },
+  RETURN_PART: { unit: '退回哪个单位的部分', reason: '退回理由' },
   WARN: {},
   DEADLINE_PASSED: {},
 };
 
 /** Chinese label of each item of one evidence entry of REPORT. */
 export const evidenceFieldLabels: Readonly<Record<'title' | 'ref', string>> = { title: '材料名称', ref: '材料编号或链接' };
+
+/** Chinese label of each of the four judgements (四个是否) of a verification. */
+export const verificationCheckLabels: Readonly<Record<VerificationCheck, string>> = {
+  policyUnderstood: '政策理解是否到位',
+  requirementsMet: '任务要求是否落实',
+  difficultiesResolved: '难点问题是否解决',
+  effectSignificant: '改革成效是否显著',
+};
+
+/** Chinese label of each state of a unit's part of a task. */
+export const partStateLabels: Readonly<Record<PartState, string>> = {
+  assigned: '待签收',
+  acknowledged: '已签收',
+  reporting: '推进中',
+  done: '已完成',
+};
 
 /** Chinese label of each light (红黄绿灯). */
 export const lightLabels: Readonly<Record<Light, string>> = {

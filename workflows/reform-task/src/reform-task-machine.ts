@@ -5,6 +5,8 @@ import type { ReformTaskContext } from './reform-task-context.ts';
 import { initialContext } from './reform-task-context.ts';
 import type { ReformTaskEventType, ReformTaskPayloads } from './reform-task-events.ts';
 import type { ReformTaskInput } from './reform-task-input.ts';
+import type { PartRecord } from './task-parts.ts';
+import { partRecord, partState } from './task-parts.ts';
 import { deadlineDueAt, escalationDue, lateFrom, warningDueAt } from './reform-task-schedule.ts';
 import { amendedFields } from './amend-check.ts';
 
@@ -14,13 +16,26 @@ export type ReformTaskEvent = {
 }[ReformTaskEventType];
 
 /**
+ * A unit's own part moves beside the task's state, in every active state: before the lead signs,
+ * while it works, and while the office verifies (a district may still finish its part).
+ */
+const partTransitions = {
+  ACKNOWLEDGE_PART: { guard: 'ownPartAssigned', actions: 'recordPartAcknowledged' },
+  PART_PROGRESS: { guard: 'ownPartOpen', actions: 'recordPartProgress' },
+  PART_DONE: { guard: 'ownPartOpen', actions: 'recordPartDone' },
+  // Which part is the payload's (checked against the parts before the machine: part-checks.ts).
+  RETURN_PART: { guard: 'somePartDone', actions: 'recordPartReturn' },
+} as const;
+
+/**
  * The reform-task lifecycle (DESIGN "The reform-task lifecycle"). Flat, JSON context, pure `assign`
  * actions only. Guards read the time and the context, never the payload.
  *
  * The machine says when an event is accepted, never who may send it: that is `eventSenders`
  * (reform-task-policy.ts), which the engine asks (through `authorize`) before the machine. The one
- * guard that reads the actor, `isAutomatic`, tells the system's escalation (its timer's, accepted only
- * when due and only before a report) from an office's (accepted any time until verified).
+ * guard that reads the actor's role, `isAutomatic`, tells the system's escalation (its timer's, accepted
+ * only when due and only before a report) from an office's (accepted any time until verified). The
+ * part guards read the actor's unit: a part event always acts on the sender's own part.
  */
 export const reformTaskMachine = setup({
   types: {} as { context: ReformTaskContext; events: ReformTaskEvent; input: ReformTaskInput },
@@ -30,6 +45,10 @@ export const reformTaskMachine = setup({
     hasDeadline: ({ context }) => context.deadlineAt !== null,
     hadInterview: ({ context }) => context.interviews.length > 0,
     hasPendingExtension: ({ context }) => context.pendingExtension !== null,
+    // Part guards read the sender's own part: the part an event acts on is always the sender's unit.
+    ownPartAssigned: ({ context, event }) => event.actor.unit !== null && partState(context, event.actor.unit) === 'assigned',
+    ownPartOpen: ({ context, event }) => event.actor.unit !== null && partState(context, event.actor.unit) !== 'done',
+    somePartDone: ({ context }) => Object.values(context.parts ?? {}).some((part) => part.state === 'done'),
     warningIsDue: ({ context, event }) => isDue(warningDueAt(context), event.at),
     deadlineIsDue: ({ context, event }) => isDue(deadlineDueAt(context), event.at),
     escalationIsDue: ({ context, event }) => isDue(escalationDue(context)?.dueAt ?? null, event.at),
@@ -55,14 +74,16 @@ export const reformTaskMachine = setup({
     }),
     recordVerification: assign(({ event }) => {
       assertEvent(event, 'VERIFY');
-      return { verifiedAt: event.at, lastVerification: { opinion: event.payload.opinion ?? null, at: event.at } };
+      const { opinion, checks } = event.payload;
+      // `checks` only when given: verifications without them keep the context they always had.
+      return { verifiedAt: event.at, lastVerification: { opinion: opinion ?? null, at: event.at, ...(checks === undefined ? {} : { checks }) } };
     }),
     recordRejection: assign(({ context, event }) => {
       assertEvent(event, 'REJECT');
       return {
         rejections: context.rejections + 1,
         rejectionsSinceInterview: context.rejectionsSinceInterview + 1,
-        lastRejection: { reason: event.payload.reason, at: event.at },
+        lastRejection: { reason: event.payload.reason, at: event.at, ...(event.payload.failed === undefined ? {} : { failed: event.payload.failed }) },
       };
     }),
     recordClose: assign(({ event }) => {
@@ -149,6 +170,50 @@ export const reformTaskMachine = setup({
       const account = event.actor.account;
       return { lastInstruction: { text: event.payload.text, at: event.at, by: account === undefined ? null : { id: account.id, name: account.name } } };
     }),
+    recordPartAcknowledged: assign(({ context, event }) => {
+      assertEvent(event, 'ACKNOWLEDGE_PART');
+      return { parts: withPart(context, event.actor.unit, (part) => ({ ...part, state: 'acknowledged', acknowledgedAt: event.at })) };
+    }),
+    recordPartProgress: assign(({ context, event }) => {
+      assertEvent(event, 'PART_PROGRESS');
+      const { summary, percent } = event.payload;
+      return {
+        parts: withPart(context, event.actor.unit, (part) => ({
+          ...part,
+          state: 'reporting',
+          // Reporting progress is also taking the part on: a unit need not acknowledge first.
+          acknowledgedAt: part.acknowledgedAt ?? event.at,
+          progressReports: part.progressReports + 1,
+          lastProgress: { summary, percent: percent ?? null, at: event.at, ...personOf(event.actor) },
+          percent: percent ?? part.percent,
+        })),
+      };
+    }),
+    recordPartDone: assign(({ context, event }) => {
+      assertEvent(event, 'PART_DONE');
+      return {
+        parts: withPart(context, event.actor.unit, (part) => ({
+          ...part,
+          state: 'done',
+          acknowledgedAt: part.acknowledgedAt ?? event.at,
+          percent: 100,
+          done: { summary: event.payload.summary, at: event.at, ...personOf(event.actor) },
+        })),
+      };
+    }),
+    recordPartReturn: assign(({ context, event }) => {
+      assertEvent(event, 'RETURN_PART');
+      const { unit, reason } = event.payload;
+      return {
+        parts: withPart(context, unit, (part) => ({
+          ...part,
+          state: 'reporting',
+          done: null,
+          percent: part.lastProgress?.percent ?? null,
+          lastReturn: { reason, at: event.at, by: event.actor.role === 'office' ? null : event.actor.unit },
+        })),
+      };
+    }),
     recordWarning: assign({ warned: true }),
     recordOverdue: assign(({ context }) => ({
       warned: true,
@@ -178,6 +243,7 @@ export const reformTaskMachine = setup({
         AMEND: { actions: 'recordAmendment' },
         COMMENT: { actions: 'recordComment' },
         INSTRUCT: { actions: 'recordInstruction' },
+        ...partTransitions,
         WARN: { guard: 'warningIsDue', actions: 'recordWarning' },
         DEADLINE_PASSED: { guard: 'deadlineIsDue', actions: 'recordOverdue' },
       },
@@ -201,6 +267,7 @@ export const reformTaskMachine = setup({
         AMEND: { actions: 'recordAmendment' },
         COMMENT: { actions: 'recordComment' },
         INSTRUCT: { actions: 'recordInstruction' },
+        ...partTransitions,
         WARN: { guard: 'warningIsDue', actions: 'recordWarning' },
         DEADLINE_PASSED: { guard: 'deadlineIsDue', actions: 'recordOverdue' },
       },
@@ -219,6 +286,7 @@ export const reformTaskMachine = setup({
         AMEND: { actions: 'recordAmendment' },
         COMMENT: { actions: 'recordComment' },
         INSTRUCT: { actions: 'recordInstruction' },
+        ...partTransitions,
       },
     },
     verified: {
@@ -233,6 +301,7 @@ export const reformTaskMachine = setup({
         AMEND: { actions: 'recordAmendment' },
         COMMENT: { actions: 'recordComment' },
         INSTRUCT: { actions: 'recordInstruction' },
+        ...partTransitions,
       },
     },
     interview: {
@@ -247,6 +316,7 @@ export const reformTaskMachine = setup({
         AMEND: { actions: 'recordAmendment' },
         COMMENT: { actions: 'recordComment' },
         INSTRUCT: { actions: 'recordInstruction' },
+        ...partTransitions,
       },
     },
     closed: { type: 'final', entry: 'enterState' },
@@ -254,6 +324,13 @@ export const reformTaskMachine = setup({
     cancelled: { type: 'final', entry: 'enterState' },
   },
 });
+
+/** The task's parts with the sender's part replaced by `change` of its record (a fresh one for its first part event). Pure. */
+function withPart(context: ReformTaskContext, unit: string | null, change: (part: PartRecord) => PartRecord): Record<string, PartRecord> {
+  if (unit === null) throw new Error('a part event without a unit (authorize admits only units with a part)');
+  const fresh: PartRecord = { state: 'acknowledged', acknowledgedAt: null, progressReports: 0, lastProgress: null, percent: null, done: null };
+  return { ...context.parts, [unit]: change(partRecord(context, unit) ?? fresh) };
+}
 
 function isDue(dueAt: number | null, at: number): boolean {
   return dueAt !== null && at >= dueAt;

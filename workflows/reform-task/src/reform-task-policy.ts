@@ -7,6 +7,8 @@ import { timedStates } from './reform-task-states.ts';
 import type { ReformTaskState } from './reform-task-states.ts';
 import { deadlineDueAt, escalationDue, lateFrom, warningDueAt } from './reform-task-schedule.ts';
 import { isLeadActor, isPartyActor, partyUnits } from './task-parties.ts';
+import { isPartHolder } from './task-parts.ts';
+import type { PartState } from './task-parts.ts';
 
 /** A stored reform-task snapshot. */
 export type ReformTaskSnapshot = StoredSnapshot<ReformTaskContext>;
@@ -23,7 +25,7 @@ export type Light = 'green' | 'yellow' | 'red' | 'none';
  * Who may ever send each event: the one place this is written. The machine (reform-task-machine.ts) holds
  * the state rules only, when an event is accepted; the engine asks `authorize` before the machine.
  */
-export const eventSenders: Readonly<Record<ReformTaskEventType, readonly ('lead' | 'party' | 'office' | 'admin' | 'leader' | 'system')[]>> = {
+export const eventSenders: Readonly<Record<ReformTaskEventType, readonly ('lead' | 'party' | 'part' | 'office' | 'admin' | 'leader' | 'system')[]>> = {
   START: ['lead'],
   PROGRESS: ['party'],
   REPORT: ['lead'],
@@ -42,6 +44,10 @@ export const eventSenders: Readonly<Record<ReformTaskEventType, readonly ('lead'
   AMEND: ['office', 'admin'],
   COMMENT: ['office', 'party'],
   INSTRUCT: ['leader'],
+  ACKNOWLEDGE_PART: ['part'],
+  PART_PROGRESS: ['part'],
+  PART_DONE: ['part'],
+  RETURN_PART: ['lead', 'office'],
   WARN: ['system'],
   DEADLINE_PASSED: ['system'],
 };
@@ -67,6 +73,9 @@ export function authorize(actor: Actor, type: string, snapshot: ReformTaskSnapsh
         return isLeadActor(snapshot.context, actor);
       case 'party':
         return isPartyActor(snapshot.context, actor);
+      case 'part':
+        // A unit acts on its own part only: the part is the sender's unit, so no payload names another's.
+        return isPartHolder(snapshot.context, actor);
     }
   });
 }
@@ -142,6 +151,16 @@ export function light(snapshot: LightFacts): Light {
       if (task.warned || (state === 'in_progress' && task.rejections > 0)) return 'yellow';
       return 'green';
   }
+}
+
+/**
+ * 红黄绿灯 of one unit's part: green once the part is done or the task verified or closed; otherwise
+ * the task's own light (a part not done shares its task's urgency); none once the task is cancelled. Pure.
+ */
+export function partLight(snapshot: LightFacts, part: { readonly state: PartState }): Light {
+  const lit = light(snapshot);
+  if (lit === 'none') return 'none';
+  return part.state === 'done' ? 'green' : lit;
 }
 
 /**

@@ -4,6 +4,8 @@ import { lightLabels, stateLabels } from './reform-task-labels.ts';
 import { isOverdue, light, overdueDays } from './reform-task-policy.ts';
 import type { Light } from './reform-task-policy.ts';
 import type { ReformTaskState } from './reform-task-states.ts';
+import type { PartView } from './task-parts.ts';
+import { taskParts } from './task-parts.ts';
 
 /** A task as the API and the pages show it (DESIGN "TaskView") plus what a UI needs beside it. */
 export interface TaskView {
@@ -30,6 +32,8 @@ export interface TaskView {
   readonly urges: number;
   readonly lastProgress: ReformTaskContext['lastProgress'];
   readonly pendingExtension: ExtensionRequest | null;
+  /** Each unit's own part (every responsible unit, each member of a collective): `assigned` until its first part event. */
+  readonly parts: PartView[];
   /** The events the caller may send now. */
   readonly allowedEvents: string[];
 }
@@ -65,6 +69,7 @@ export function taskView(
     urges: task.urges,
     lastProgress: task.lastProgress,
     pendingExtension: task.pendingExtension,
+    parts: taskParts(task),
     allowedEvents: [...allowedEvents],
   };
 }

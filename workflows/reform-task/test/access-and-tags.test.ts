@@ -25,9 +25,9 @@ describe('role rules', () => {
   const allowed = (kind: keyof typeof actors) => reformTaskEventTypes.filter((type) => authorize(actors[kind], type, task));
 
   test('then each actor may send exactly its events, in any state', () => {
-    expect(allowed('lead')).toEqual(['START', 'PROGRESS', 'REPORT', 'REQUEST_EXTENSION', 'COMMENT']);
-    expect(allowed('responsible')).toEqual(['PROGRESS', 'COMMENT']);
-    expect(allowed('district')).toEqual(['PROGRESS', 'COMMENT']);
+    expect(allowed('lead')).toEqual(['START', 'PROGRESS', 'REPORT', 'REQUEST_EXTENSION', 'COMMENT', 'RETURN_PART']);
+    expect(allowed('responsible')).toEqual(['PROGRESS', 'COMMENT', 'ACKNOWLEDGE_PART', 'PART_PROGRESS', 'PART_DONE']);
+    expect(allowed('district')).toEqual(['PROGRESS', 'COMMENT', 'ACKNOWLEDGE_PART', 'PART_PROGRESS', 'PART_DONE']);
     expect(allowed('unrelated')).toEqual([]);
     expect(allowed('office')).toEqual([
       'VERIFY',
@@ -42,6 +42,7 @@ describe('role rules', () => {
       'CANCEL',
       'AMEND',
       'COMMENT',
+      'RETURN_PART',
     ]);
     expect(allowed('leader')).toEqual(['INSTRUCT']);
     expect(allowed('reviewer')).toEqual([]);

@@ -22,6 +22,10 @@ const shapes: Readonly<Record<ReformTaskEventType, { required: readonly string[]
   INSTRUCT: { required: ['text'], maxText: { text: 2000 } },
   CANCEL: { required: ['reason'], maxText: { reason: 1000 } },
   AMEND: { required: ['reason'], maxText: { reason: 1000, text: 10_000 } },
+  ACKNOWLEDGE_PART: { required: [], maxText: {} },
+  PART_PROGRESS: { required: ['summary'], maxText: { summary: 2000 } },
+  PART_DONE: { required: ['summary'], maxText: { summary: 2000 } },
+  RETURN_PART: { required: ['unit', 'reason'], maxText: { unit: 100, reason: 1000 } },
   WARN: { required: [], maxText: {} },
   DEADLINE_PASSED: { required: [], maxText: {} },
 };

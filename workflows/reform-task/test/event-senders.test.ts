@@ -2,13 +2,14 @@ import type { AnyWorkflowDefinition, InstanceState } from '@duban/engine';
 import { step } from '@duban/engine';
 import { describe, expect, test } from 'vitest';
 import type { ReformTaskEventType } from '../src/index.ts';
-import { eventSenders, reformTaskEventTypes, reformTaskV1, systemOnlyEvents } from '../src/index.ts';
+import { eventSenders, partEvents, reformTaskEventTypes, reformTaskV1, systemOnlyEvents } from '../src/index.ts';
 import type { ActorKind, Move } from './support.ts';
 import { DAY, DEADLINE, EARLY, actorKinds, actors, created, play, validPayloads } from './support.ts';
 
 // Who may send each event is written once, in eventSenders. With it out of the way (authorize admits
 // anyone, no event is system-only) the machine must take from every actor what it takes from any:
-// it holds state rules only. Its one reading of the actor tells an automatic escalation from an office's.
+// it holds state rules only. It reads the actor twice: to tell an automatic escalation from an office's,
+// and to find the sender's own part (so a part event is taken from units only, never from a role without one).
 const open: AnyWorkflowDefinition = {
   ...reformTaskV1,
   authorize: () => true,
@@ -39,7 +40,8 @@ describe('who may send each event', () => {
     for (const type of reformTaskEventTypes) {
       const taken = takers(instance, type, probeAt);
       const everyoneBut = (kind: ActorKind) => actorKinds.filter((k) => k !== kind);
-      const allowed = type === 'ESCALATE' ? [[], actorKinds, everyoneBut('system')] : [[], actorKinds];
+      const units = actorKinds.filter((kind) => actors[kind].unit !== null);
+      const allowed = type === 'ESCALATE' ? [[], actorKinds, everyoneBut('system')] : partEvents.includes(type as never) ? [[], units] : [[], actorKinds];
       expect(allowed, `${type}: taken from ${taken.join(', ')}`).toContainEqual(taken);
     }
   });

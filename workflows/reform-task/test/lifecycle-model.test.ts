@@ -17,7 +17,9 @@ type Condition =
   | 'hadInterview'
   | 'warnDue'
   | 'deadlineDue'
-  | 'escalationDue';
+  | 'escalationDue'
+  /** Some unit's part of the task is done (独山子区's, in the fixture that has one). */
+  | 'partDone';
 
 interface Row {
   readonly event: ReformTaskEventType;
@@ -30,6 +32,8 @@ interface Row {
 
 const ACTIVE: readonly State[] = ['assigned', 'in_progress', 'reported', 'verified', 'interview'];
 const PARTIES: readonly ActorKind[] = ['lead', 'responsible', 'district'];
+/** The party units with a part of their own: all but the lead. */
+const PART_HOLDERS: readonly ActorKind[] = ['responsible', 'district'];
 
 const table: readonly Row[] = [
   { event: 'START', who: ['lead'], from: ['assigned'], to: 'in_progress' },
@@ -58,6 +62,11 @@ const table: readonly Row[] = [
   { event: 'AMEND', who: ['office', 'admin'], from: ACTIVE, to: 'same' },
   { event: 'COMMENT', who: ['office', ...PARTIES], from: ACTIVE, to: 'same' },
   { event: 'INSTRUCT', who: ['leader'], from: ACTIVE, to: 'same' },
+  // Every fixture leaves the parts untouched (each `assigned`); part-state rules are in task-parts.test.ts.
+  { event: 'ACKNOWLEDGE_PART', who: PART_HOLDERS, from: ACTIVE, to: 'same' },
+  { event: 'PART_PROGRESS', who: PART_HOLDERS, from: ACTIVE, to: 'same' },
+  { event: 'PART_DONE', who: PART_HOLDERS, from: ACTIVE, to: 'same' },
+  { event: 'RETURN_PART', who: ['lead', 'office'], from: ACTIVE, when: ['partDone'], to: 'same' },
   { event: 'WARN', who: ['system'], from: ['assigned', 'in_progress'], when: ['warnDue'], to: 'same' },
   { event: 'DEADLINE_PASSED', who: ['system'], from: ['assigned', 'in_progress'], when: ['deadlineDue'], to: 'same' },
 ];
@@ -70,6 +79,8 @@ interface Fixture {
   readonly path: readonly Move[];
   readonly probeAt: number;
   readonly holds: readonly Condition[];
+  /** A unit that is no actor kind here (so every actor's own part stays untouched) finishes its part first. */
+  readonly partDoneBy?: string;
 }
 
 const t = (minutes: number) => EARLY + minutes * 60_000;
@@ -118,6 +129,14 @@ const fixtures: readonly Fixture[] = [
     holds: ['beforeDeadline', 'pendingExtension'],
   },
   { name: 'in_progress, early', state: 'in_progress', path: [started], probeAt: t(10), holds: ['beforeDeadline', 'noPendingExtension'] },
+  {
+    name: 'in_progress, 独山子区’s part done',
+    state: 'in_progress',
+    path: [started],
+    partDoneBy: '独山子区人民政府',
+    probeAt: t(10),
+    holds: ['beforeDeadline', 'noPendingExtension', 'partDone'],
+  },
   {
     name: 'in_progress, warned',
     state: 'in_progress',
@@ -237,7 +256,11 @@ function expected(fixture: Fixture, event: ReformTaskEventType, actor: ActorKind
 
 function reach(fixture: Fixture): InstanceState {
   const input = fixture.ongoing === true ? taskInput({ deadline: { text: '2023年6月底前并长期坚持', date: '2023-06-30', ongoing: true } }) : taskInput();
-  return play(created(input), fixture.path);
+  const reached = play(created(input), fixture.path);
+  if (fixture.partDoneBy === undefined) return reached;
+  const done = step(reformTaskV1, reached, 'PART_DONE', { summary: '本区已完成' }, { role: 'unit', unit: fixture.partDoneBy }, fixture.probeAt - 1);
+  if (!done.ok) throw new Error(`PART_DONE by ${fixture.partDoneBy} was refused: ${done.error.message}`);
+  return { ...reached, version: reached.version + 1, snapshot: done.step.snapshot };
 }
 
 const exercised = new Set<Row>();

@@ -71,6 +71,10 @@ export const validPayloads: Readonly<Record<ReformTaskEventType, JsonObject>> = 
   AMEND: { reason: '市委深改委会议议定调整', deadline: { date: '2023-09-30' } },
   COMMENT: { text: '请补充区级落实情况', ask: ['白碱滩区人民政府'] },
   INSTRUCT: { text: '请市林草局主要负责同志亲自推动，月底前见到成效。' },
+  ACKNOWLEDGE_PART: {},
+  PART_PROGRESS: { summary: '本区已完成摸底', percent: 30 },
+  PART_DONE: { summary: '本区审批事项已全部下放到位' },
+  RETURN_PART: { unit: '独山子区人民政府', reason: '佐证材料不足' },
   WARN: {},
   DEADLINE_PASSED: {},
 };

@@ -4,11 +4,14 @@ import type { ReformTaskSnapshot } from '../src/index.ts';
 import { reformTaskV1, taskView } from '../src/index.ts';
 import { DAY, DEADLINE, EARLY, actors, created, play } from './support.ts';
 
+const untouched = { state: 'assigned', percent: null, progressReports: 0, lastProgress: null, acknowledgedAt: null, doneAt: null, doneSummary: null, returnedReason: null };
+
 describe('taskView', () => {
   test('given an overdue task with a progress report, then the view shows it as the lead unit sees it', () => {
     const task = play(created(), [
       ['START', 'lead', EARLY],
       ['PROGRESS', 'district', EARLY + 1, { summary: '已部署', percent: 20 }],
+      ['PART_PROGRESS', 'district', EARLY + 1, { summary: '本区已部署', percent: 20 }],
       ['URGE', 'office', EARLY + 2],
       ['DEADLINE_PASSED', 'system', DEADLINE],
     ]);
@@ -28,7 +31,7 @@ describe('taskView', () => {
       dueDate: '2023-06-30',
       state: 'in_progress',
       stateLabel: '推进中',
-      version: 5,
+      version: 6,
       overdue: true,
       overdueDays: 3,
       light: 'red',
@@ -37,6 +40,24 @@ describe('taskView', () => {
       urges: 1,
       lastProgress: { summary: '已部署', percent: 20, at: EARLY + 1, by: '白碱滩区人民政府' },
       pendingExtension: null,
+      // Each district government in place of 各区人民政府, then 市自然资源局; the lead has no part.
+      parts: [
+        { ...untouched, unit: '独山子区人民政府' },
+        { ...untouched, unit: '克拉玛依区人民政府' },
+        {
+          unit: '白碱滩区人民政府',
+          state: 'reporting',
+          percent: 20,
+          progressReports: 1,
+          lastProgress: { summary: '本区已部署', percent: 20, at: EARLY + 1 },
+          acknowledgedAt: EARLY + 1,
+          doneAt: null,
+          doneSummary: null,
+          returnedReason: null,
+        },
+        { ...untouched, unit: '乌尔禾区人民政府' },
+        { ...untouched, unit: '市自然资源局' },
+      ],
       allowedEvents: ['PROGRESS', 'REPORT', 'REQUEST_EXTENSION', 'COMMENT'],
     });
     expect(JSON.parse(JSON.stringify(view))).toEqual(view);

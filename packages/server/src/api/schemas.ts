@@ -1,4 +1,4 @@
-import { calendarDate, reformTaskStates } from '@duban/reform-task';
+import { calendarDate, partStates, reformTaskStates } from '@duban/reform-task';
 import type { TaskView } from '@duban/reform-task';
 import { z } from 'zod';
 import { AS_OF_TEXT } from '../time/as-of.ts';
@@ -199,6 +199,23 @@ export const taskViewSchema = z.strictObject({
     .strictObject({ summary: z.string(), percent: z.number().nullable(), at: z.number(), by: z.string().nullable(), person: z.strictObject({ id: z.number(), name: z.string() }).optional().describe('who reported (the account as the log names it); absent for a service token') })
     .nullable(),
   pendingExtension: z.strictObject({ until: z.string(), reason: z.string(), requestedBy: z.string().nullable(), requestedAt: z.number() }).nullable(),
+  parts: z
+    .array(
+      z.strictObject({
+        unit: z.string(),
+        state: z.enum(partStates),
+        percent: z.number().int().nullable().describe('the latest percent the unit gave; 100 once done'),
+        progressReports: z.number().int(),
+        lastProgress: z
+          .strictObject({ summary: z.string(), percent: z.number().nullable(), at: z.number(), person: z.strictObject({ id: z.number(), name: z.string() }).optional() })
+          .nullable(),
+        acknowledgedAt: z.number().nullable(),
+        doneAt: z.number().nullable(),
+        doneSummary: z.string().nullable(),
+        returnedReason: z.string().nullable().describe('why the part was last returned (RETURN_PART) to reporting'),
+      }),
+    )
+    .describe('each unit’s own part (every responsible unit; each member of a collective in its stead), in that order; `assigned` until the unit’s first part event'),
   allowedEvents: z.array(z.string()).describe('the events the caller may send now'),
   unreported: z.array(z.string()).optional().describe('未报: the units of the task that did not report in the latest closed reporting cycle and have not reported since (GET /api/tasks and /api/tasks/{id})'),
 });

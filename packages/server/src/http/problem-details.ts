@@ -11,6 +11,7 @@ import {
   VersionConflict,
 } from '@duban/engine';
 import { PlanInputError } from '@duban/plan';
+import { partEvents } from '@duban/reform-task';
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { HttpProblem, problemType } from './http-problem.ts';
@@ -71,6 +72,10 @@ export function toProblem(error: unknown): HttpProblem {
 function fromEngine(error: EngineError): HttpProblem {
   if (error instanceof InstanceNotFound) return TASK_NOT_FOUND;
   if (error instanceof Forbidden) {
+    // A part is its own unit's: say so, rather than the bare 无权, to a lead or another unit that tried.
+    if ((partEvents as readonly string[]).includes(error.eventType)) {
+      return problem('forbiddenPart', `${error.eventType} acts on the sender's own part: only a unit with a part of this task may send it`, { extensions: { eventType: error.eventType } });
+    }
     return problem('forbidden', `role ${error.role} may not send ${error.eventType} to this task`, { extensions: { eventType: error.eventType } });
   }
   if (error instanceof UnknownEvent) {

@@ -12,6 +12,7 @@ export const problemKinds = {
   badRequest: { status: 400, code: 'bad-request', title: '请求无效' },
   unauthorized: { status: 401, code: 'unauthorized', title: '未认证或令牌无效' },
   forbidden: { status: 403, code: 'forbidden', title: '无权执行此操作' },
+  forbiddenPart: { status: 403, code: 'forbidden', title: '只有承担该部分的单位可以签收、报送本单位的部分（牵头单位和其他单位不能代报）' },
   forbiddenPage: { status: 403, code: 'forbidden', title: '无权访问此页面' },
   forbiddenWatch: { status: 403, code: 'forbidden', title: '关注任务须以本人账号登录（领导或办公室工作人员）' },
   watchListFull: { status: 422, code: 'watch-list-full', title: '关注的任务已达上限，请先取消部分关注' },

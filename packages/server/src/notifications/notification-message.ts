@@ -87,6 +87,16 @@ function messageOf(type: NotifiedEvent, entry: Pick<AuditEntry, 'payload' | 'act
         body: `办公室调整了${subject}的${changed.join('、')}，依据：${text(p['reason'])}。${due === '' ? '' : `完成时限为${due}。`}请按调整后的要求推进。`,
       };
     }
+    case 'PART_DONE':
+      return {
+        title: `【部分完成】第${n}项任务 ${entry.actor.unit ?? ''}承担部分已完成`,
+        body: `${entry.actor.unit ?? '责任单位'}报告${subject}中本单位承担的部分已完成：${text(p['summary'])}。请在汇总办结报告时参考。`,
+      };
+    case 'RETURN_PART':
+      return {
+        title: `【部分退回】第${n}项任务 本单位承担部分被退回`,
+        body: `${entry.actor.role === 'office' ? '办公室' : (entry.actor.unit ?? '牵头单位')}退回了${text(p['unit'])}在${subject}中承担的部分，理由：${text(p['reason'])}。请补充完善后重新报告本单位部分完成。`,
+      };
     case 'DECIDE_EXTENSION': {
       const note = p['note'] === undefined ? '' : `，说明：${text(p['note'])}`;
       return p['approve'] === true

@@ -5,7 +5,7 @@ import { defaultAssessmentRules } from '../reports/assessment/assessment-rules.t
  * The reform-task events that notify units, and whom: `lead` the task's lead units (the report they
  * sent, interview decisions), `parties` every unit named on it (supervision signals every party must act
  * on, and the task's end, which every party worked for), `asked` the units a comment asks to answer (its
- * `ask`; a comment that asks no one notifies no one); DECIDE_EXTENSION depends on the decision
+ * `ask`; a comment that asks no one notifies no one), `returned` the unit whose part RETURN_PART names; DECIDE_EXTENSION depends on the decision
  * (`extensionAudience`).
  */
 export const notifiedEvents = {
@@ -22,6 +22,10 @@ export const notifiedEvents = {
   CLOSE: 'parties',
   DECIDE_EXTENSION: 'decision',
   AMEND: 'parties',
+  // A part done tells the lead units, who compile the completion report from the parts.
+  PART_DONE: 'lead',
+  // A returned part tells the unit whose part it is.
+  RETURN_PART: 'returned',
 } as const;
 
 /** Who hears of an extension decided: a granted one moves every party's deadline; a refused one answers the lead units that asked. */
@@ -51,7 +55,8 @@ export function notificationRecipients(
 ): string[] {
   const audience = notifiedEvents[type] === 'decision' ? extensionAudience(payload) : notifiedEvents[type];
   const asked = Array.isArray(payload['ask']) ? payload['ask'].filter((unit): unit is string => typeof unit === 'string') : [];
-  const named = audience === 'asked' ? asked : audience === 'lead' ? task.leadUnits : [...task.leadUnits, ...task.responsibleUnits];
+  const returned = typeof payload['unit'] === 'string' ? [payload['unit']] : [];
+  const named = audience === 'asked' ? asked : audience === 'returned' ? returned : audience === 'lead' ? task.leadUnits : [...task.leadUnits, ...task.responsibleUnits];
   const units = named.flatMap((unit) => {
     const members = task.collectives[unit] ?? [];
     return members.length > 0 ? members : [unit];

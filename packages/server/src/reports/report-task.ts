@@ -30,6 +30,8 @@ const factFields = [
   'dueDate', 'deadlineAt', 'warned', 'overdue', 'rejections', 'reportedAt', 'verifiedAt', 'graceFrom', 'pendingExtension', 'openQuestions',
   // The circular names who reported a completed task.
   'lastReport',
+  // The assessment charges a supporting unit for its own part only; the ledger sums the parts up.
+  'parts',
 ] as const satisfies readonly (keyof ReformTaskContext)[];
 
 export type TaskFactsContext = Pick<ReformTaskContext, (typeof factFields)[number]>;

@@ -19,7 +19,11 @@ export type SupervisionKind =
   | 'extension-approved'
   | 'instruction'
   /** A part (one unit of a task) that did not report in a reporting cycle: not read from the log's fold, but from the cycles' record (cycles/). */
-  | 'unreported';
+  | 'unreported'
+  /** One of the four judgements (四个是否) answered 是 at VERIFY; `detail` names it (policyUnderstood …). */
+  | 'check-passed'
+  /** One of the four judgements answered 否 at VERIFY, or named as failed by REJECT; `detail` names it. */
+  | 'check-failed';
 
 /** One supervision fact, with the task's parties as they stood when the entry was written. */
 export interface SupervisionEvent {
@@ -40,6 +44,8 @@ export interface SupervisionEvent {
   readonly onTime: boolean;
   /** The reason, message or receiving body the entry carries, when it carries one. */
   readonly detail: string | null;
+  /** For `overdue`: the limit in force that was passed (epoch ms); a unit whose part was done by then is not charged. */
+  readonly limitAt?: number;
 }
 
 interface Tracked {
@@ -104,8 +110,9 @@ export class SupervisionFold {
     }
     const task = this.tracked.get(entry.instanceId);
     if (task === undefined) return false;
-    const emit = (kind: SupervisionKind, detail: string | null, onTime = false) =>
+    const emit = (kind: SupervisionKind, detail: string | null, onTime = false, limitAt: number | null = null) =>
       this.events.push({
+        ...(limitAt === null ? {} : { limitAt }),
         kind,
         seq: entry.seq,
         at,
@@ -124,10 +131,15 @@ export class SupervisionFold {
       case 'VERIFY': {
         const inTime = task.deadlineAt === null || (task.lastReportAt !== null && task.lastReportAt < task.deadlineAt);
         emit('verified', text(payload['opinion']), inTime && !task.blemished);
+        const checks = payload['checks'];
+        if (typeof checks === 'object' && checks !== null) {
+          for (const [check, passed] of Object.entries(checks)) emit(passed === true ? 'check-passed' : 'check-failed', check);
+        }
         break;
       }
       case 'REJECT':
         emit('rejected', text(payload['reason']));
+        if (Array.isArray(payload['failed'])) for (const check of payload['failed']) emit('check-failed', text(check));
         break;
       case 'CLOSE':
         if (payload['commend'] === true) emit('commendation', text(payload['note']));
@@ -141,7 +153,7 @@ export class SupervisionFold {
       case 'DEADLINE_PASSED':
         task.blemished = true;
         // The unit could not act on a plan not yet imported: passing that deadline costs it nothing.
-        emit(task.graceFrom !== null && task.deadlineAt !== null && task.deadlineAt < task.graceFrom ? 'overdue-before-import' : 'overdue', null);
+        emit(task.graceFrom !== null && task.deadlineAt !== null && task.deadlineAt < task.graceFrom ? 'overdue-before-import' : 'overdue', null, false, task.deadlineAt);
         break;
       case 'ESCALATE':
         task.blemished = true;

@@ -66,7 +66,7 @@ describe('`duban report` and `duban webhook` (in process)', () => {
     const lines = csv.out.split('\r\n');
     expect(lines).toHaveLength(5);
     expect(lines[0]!.startsWith('\uFEFF序号,')).toBe(true);
-    expect(lines[3]).toBe('3,二、不断创新监管机制,（七）推进公正监管。,全面推行“双随机、一公开”监管。,市司法局,各区人民政府,2023年7月底前,推进中,红灯,,,20,,无,');
+    expect(lines[3]).toBe('3,二、不断创新监管机制,（七）推进公正监管。,全面推行“双随机、一公开”监管。,市司法局,各区人民政府,2023年7月底前,推进中,红灯,,,20,,无,,部分 0/4 完成');
 
     const json = JSON.parse((await run('report', 'ledger', '--db', db, '--as-of', '2023-09-30', '--format', 'json')).out);
     expect(json.map((row: Record<string, unknown>) => [row['序号'], row['当前状态']])).toEqual([[1, '已核验'], [2, '已销号'], [3, '已移交问责'], [4, '推进中']]);

@@ -6,10 +6,14 @@ import type { LedgerRow, PlanFacts } from '../../src/reports/index.ts';
 import { csvField, ledgerColumns, ledgerCsv, ledgerRows, ledgerXlsx } from '../../src/reports/index.ts';
 import { DATE_A, DATE_B, endOf, factsAt, runScenario } from './scenario.ts';
 
-const COLUMNS = ['序号', '所属部分', '具体举措', '任务内容', '牵头单位', '责任单位', '完成时限', '当前状态', '红黄绿灯', '最新进展', '核验意见', '逾期天数', '报送情况', '约谈情况', '领导批示'];
+const COLUMNS = ['序号', '所属部分', '具体举措', '任务内容', '牵头单位', '责任单位', '完成时限', '当前状态', '红黄绿灯', '最新进展', '核验意见', '逾期天数', '报送情况', '约谈情况', '领导批示', '部分完成情况'];
 
 type Values = [number, string, string, string, string, string, string, string, string, string, string, number, string, string, string?];
-const row = (...values: Values): LedgerRow => Object.fromEntries(COLUMNS.map((c, i) => [c, values[i] ?? ''])) as LedgerRow;
+// No unit of the scenario reports on its part: each task's parts read 部分 0/n 完成 (the districts of
+// 各区人民政府 one each, 市级各有关部门 none, any other responsible unit one).
+const PARTS: Readonly<Record<number, number>> = { 1: 4, 2: 1, 3: 4, 4: 1, 5: 4, 6: 1, 7: 1, 8: 1 };
+const row = (...values: Values): LedgerRow =>
+  ({ ...Object.fromEntries(COLUMNS.map((c, i) => [c, values[i] ?? ''])), 部分完成情况: `部分 0/${PARTS[values[0]]} 完成` }) as LedgerRow;
 
 const P1 = '一、持续深化简政放权';
 const P2 = '二、不断创新监管机制';
@@ -26,7 +30,7 @@ describe('the ledger (台账)', () => {
   });
   afterAll(() => engine.close());
 
-  it('has exactly the fifteen Chinese columns, in order', () => {
+  it('has exactly the sixteen Chinese columns, in order', () => {
     expect([...ledgerColumns]).toEqual(COLUMNS);
     for (const r of ledgerRows(atA.tasks, DATE_A)) expect(Object.keys(r)).toEqual(COLUMNS);
   });
@@ -84,7 +88,7 @@ describe('the ledger (台账)', () => {
       expect(csv.endsWith('\r\n')).toBe(true);
       expect(csv.replaceAll('\r\n', '')).not.toMatch(/[\r\n]/);
       expect(parseCsv(csv.slice(1))).toHaveLength(1 + 8);
-      expect(parseCsv(csv.slice(1))[8]).toEqual(['8', P3, '（十四）优化不动产登记。', '推行不动产登记“交房即交证”。', '市自然资源局', '市住建局', '2023年8月15日前', '已交办', '红灯', '', '', '16', '', '无', '']);
+      expect(parseCsv(csv.slice(1))[8]).toEqual(['8', P3, '（十四）优化不动产登记。', '推行不动产登记“交房即交证”。', '市自然资源局', '市住建局', '2023年8月15日前', '已交办', '红灯', '', '', '16', '', '无', '', '部分 0/1 完成']);
     });
 
     it('round-trips commas, quotes and line breaks, and neutralises formulas', () => {
@@ -122,10 +126,10 @@ describe('the ledger (台账)', () => {
 
       expect(buffer.subarray(0, 2).toString()).toBe('PK');
       expect(sheet.getCell('A1').value).toBe('克拉玛依市2023年“放管服”改革任务督办台账（截至2023年8月31日）');
-      expect(sheet.getCell('O1').isMerged).toBe(true);
+      expect(sheet.getCell('P1').isMerged).toBe(true);
       expect((sheet.getRow(2).values as unknown[]).slice(1)).toEqual(COLUMNS);
       expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
-      expect(sheet.autoFilter).toBe('A2:O2');
+      expect(sheet.autoFilter).toBe('A2:P2');
       expect(sheet.pageSetup).toMatchObject({ orientation: 'landscape', paperSize: 9, fitToPage: true, printTitlesRow: '1:2' });
       expect(sheet.getColumn(4).width).toBe(50);
       expect(sheet.getCell('D3').alignment?.wrapText).toBe(true);

@@ -42,7 +42,12 @@ describe('the event forms', () => {
     expect(payloadFromForm('DECIDE_EXTENSION', {}).payload).toEqual({});
     expect(payloadFromForm('REASSIGN', { leadUnits: '市水务局\r\n市林草局、 市发改委\n\n' }).payload).toEqual({ leadUnits: ['市水务局', '市林草局', '市发改委'] });
     // a field sent twice counts once, as a browser's single field would, and fields not on the form are dropped
-    expect(payloadFromForm('REJECT', { reason: ['a', 'b'], extra: 'x' }).payload).toEqual({ reason: 'b' });
+    expect(payloadFromForm('REJECT', { reason: ['a', 'b'], extra: 'x' }).payload).toEqual({ failed: [], reason: 'b' });
+    // 四个是否: each judgement's 是/否; one left unanswered is left out, for the schema to name it
+    expect(payloadFromForm('VERIFY', { 'checks.policyUnderstood': 'true', 'checks.requirementsMet': 'false', 'checks.effectSignificant': 'true', opinion: '' }).payload).toEqual({
+      checks: { policyUnderstood: true, requirementsMet: false, effectSignificant: true },
+    });
+    expect(payloadFromForm('REJECT', { failed: ['policyUnderstood', 'effectSignificant'], reason: '成效不明显' }).payload).toEqual({ failed: ['policyUnderstood', 'effectSignificant'], reason: '成效不明显' });
   });
 
   it('place the workflow\'s issues on the inputs they belong to', () => {

@@ -31,7 +31,7 @@ describe('a unit\'s notifications page', () => {
     await office.post(`/tasks/${taskId(7)}/events/URGE`, { _version: '3', message: '请尽快补充材料' });
     server.clock.advance(60_000);
     await office.get(`/tasks/${taskId(7)}`);
-    await office.post(`/tasks/${taskId(7)}/events/REJECT`, { _version: '4', reason: '缺少印发文件' });
+    await office.post(`/tasks/${taskId(7)}/events/REJECT`, { _version: '4', failed: 'requirementsMet', reason: '缺少印发文件' });
 
     // When the unit opens its notifications
     const page = await water.get('/notifications');

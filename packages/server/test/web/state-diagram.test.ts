@@ -19,7 +19,7 @@ describe('the state diagram', () => {
     expect(edges.filter((e) => e === 'assigned-ESCALATE->interview')).toHaveLength(1);
     expect(new Set(edges).size).toBe(edges.length);
     expect(graph.edges).toHaveLength(16);
-    expect(graph.selfEvents['in_progress']).toEqual(['PROGRESS', 'URGE', 'REQUEST_EXTENSION', 'DECIDE_EXTENSION', 'REASSIGN', 'AMEND', 'COMMENT', 'INSTRUCT', 'WARN', 'DEADLINE_PASSED']);
+    expect(graph.selfEvents['in_progress']).toEqual(['PROGRESS', 'URGE', 'REQUEST_EXTENSION', 'DECIDE_EXTENSION', 'REASSIGN', 'AMEND', 'COMMENT', 'INSTRUCT', 'ACKNOWLEDGE_PART', 'PART_PROGRESS', 'PART_DONE', 'RETURN_PART', 'WARN', 'DEADLINE_PASSED']);
   });
 
   it('lays the main path along one row and every other state in a cell of its own, the same every time', () => {

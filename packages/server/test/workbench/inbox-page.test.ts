@@ -48,8 +48,13 @@ describe('the 待办 page and the counts in the navigation', () => {
     expect(text).toContain('待核验的报送（2 项）');
     expect(text).toContain('待审批的延期申请（1 项）');
     const action = `/inbox/tasks/${taskId(5)}/events/VERIFY`;
-    const done = await office.post(action, { ...formFields(page.body, action), opinion: '材料齐全' });
+    const checks = { 'checks.policyUnderstood': 'true', 'checks.requirementsMet': 'true', 'checks.difficultiesResolved': 'true', 'checks.effectSignificant': 'false' };
+    const done = await office.post(action, { ...formFields(page.body, action), ...checks, opinion: '材料齐全' });
     expect(done.status).toBe(303);
+    // The four judgements (四个是否) are recorded with the verification.
+    expect(((await s.engine.getInstance(taskId(5)))!.snapshot.context as ReformTaskContext).lastVerification?.checks).toEqual({
+      policyUnderstood: true, requirementsMet: true, difficultiesResolved: true, effectSignificant: false,
+    });
     expect(done.location).toBe('/inbox?done=VERIFY&task=5');
     const after = await office.get(done.location!);
     expect(textOf(after.body)).toContain('第 5 项任务，办理记录已更新');
@@ -67,10 +72,13 @@ describe('the 待办 page and the counts in the navigation', () => {
     expect(refused.status).toBe(422);
     expect(textOf(refused.body)).toContain('第 7 项任务的“退回”未提交');
     expect(textOf(refused.body)).toContain('退回理由');
+    // No judgement ticked: the form asks which one failed.
+    expect(textOf(refused.body)).toContain('未达到的判断');
     expect(await s.auditCount()).toBe(before);
-    const done = await office.post(action, { ...formFields(refused.body, action), reason: '缺少验收材料' });
+    const done = await office.post(action, { ...formFields(refused.body, action), failed: ['requirementsMet', 'effectSignificant'], reason: '缺少验收材料' });
     expect(done.status).toBe(303);
     expect((await s.engine.getInstance(taskId(7)))!.snapshot.value).toBe('in_progress');
+    expect(((await s.engine.getInstance(taskId(7)))!.snapshot.context as ReformTaskContext).lastRejection?.failed).toEqual(['requirementsMet', 'effectSignificant']);
   });
 
   it('when the office approves an extension in place with another date, then the task’s limit is that date; the same form sent twice records one decision', async () => {

@@ -68,7 +68,9 @@ export interface Assessment {
  * reached earlier: `rules.base` plus the points of each rule each supervision fact up to `asOf`
  * triggers. A collective named on a task (input.collectives, e.g. 各区人民政府) passes each of its
  * points to every member and is not scored itself; names in `rules.notAssessed` are never scored. A
- * unit that both leads and supports a task is scored as lead only. Pure.
+ * unit that both leads and supports a task is scored as lead only. A supporting unit answers for its
+ * own part of the task: an `overdue` rule for responsible units charges only those whose part was not
+ * done (PART_DONE) by the limit in force that was passed (a part with no record is not done). Pure.
  */
 export function assessUnits(
   rules: AssessmentRules,
@@ -94,6 +96,14 @@ export function assessUnits(
     return found;
   };
   const rulesOf = rulesByFact(rules);
+  const tally = (unit: string, rule: AssessmentRule, count: number) => {
+    const score = scoreOf(unit);
+    let found = score.byRule.get(rule);
+    if (found === undefined) score.byRule.set(rule, (found = { ruleId: rule.id, text: rule.description, count: 0, points: 0 }));
+    found.count += count;
+    found.points += count * rule.points;
+  };
+  const partsOf = new Map(tasks.map(({ id, task }) => [id, task.parts]));
 
   // Facts of one task share its party lists: count per (parties, rule), then score each unit once per pair.
   const counted = new Map<Parties, Map<AssessmentRule, number>>();
@@ -107,19 +117,23 @@ export function assessUnits(
     let byRule = counted.get(party);
     if (byRule === undefined) counted.set(party, (byRule = new Map()));
     for (const rule of rulesOf(event)) {
+      if (rule.appliesTo === 'responsible' && event.kind === 'overdue') {
+        // Each supporting unit answers for its own part: one done by the limit it passed is not charged.
+        const parts = partsOf.get(event.taskId);
+        for (const { unit, via } of party.supporting) {
+          if (partDoneBy(parts, unit, event.limitAt ?? event.at)) continue;
+          tally(unit, rule, 1);
+          if (listReasons(unit)) scoreOf(unit).reasons!.push(reason(rule, event, via));
+        }
+        continue;
+      }
       byRule.set(rule, (byRule.get(rule) ?? 0) + 1);
       for (const { unit, via } of listedOf(party)[rule.appliesTo]) scoreOf(unit).reasons!.push(reason(rule, event, via));
     }
   }
   for (const [party, byRule] of counted) {
     for (const [rule, count] of byRule) {
-      for (const { unit } of rule.appliesTo === 'lead' ? party.leads : party.supporting) {
-        const score = scoreOf(unit);
-        let tally = score.byRule.get(rule);
-        if (tally === undefined) score.byRule.set(rule, (tally = { ruleId: rule.id, text: rule.description, count: 0, points: 0 }));
-        tally.count += count;
-        tally.points += count * rule.points;
-      }
+      for (const { unit } of rule.appliesTo === 'lead' ? party.leads : party.supporting) tally(unit, rule, count);
     }
   }
 
@@ -180,13 +194,21 @@ class PartyCache {
   }
 }
 
+/** Was the unit's own part of the task done by `limit` (epoch ms)? A part with no record is not done. Pure. */
+function partDoneBy(parts: TaskFacts['task']['parts'], unit: string, limit: number): boolean {
+  const done = parts !== undefined && Object.hasOwn(parts, unit) ? parts[unit]!.done : null;
+  return done !== null && done !== undefined && done.at <= limit;
+}
+
 /** The rules each supervision fact triggers, looked up by its kind (and for `verified`, whether on time). */
 function rulesByFact(rules: AssessmentRules): (event: SupervisionEvent) => readonly AssessmentRule[] {
   const byTrigger = new Map<AssessmentTrigger, AssessmentRule[]>();
   for (const rule of rules.rules) byTrigger.set(rule.trigger, [...(byTrigger.get(rule.trigger) ?? []), rule]);
   return (event) => {
     const trigger = event.kind === 'verified' ? (event.onTime ? 'verified-on-time' : 'verified-late') : (event.kind as AssessmentTrigger);
-    return byTrigger.get(trigger) ?? [];
+    const found = byTrigger.get(trigger) ?? [];
+    // A rule on one judgement (四个是否) counts only that judgement's facts.
+    return event.kind === 'check-passed' || event.kind === 'check-failed' ? found.filter((rule) => rule.check === undefined || rule.check === event.detail) : found;
   };
 }
 

@@ -1,10 +1,13 @@
+import { verificationChecks } from '@duban/reform-task';
 import { z } from 'zod';
 import rulesJson from '../../../../../workflows/reform-task/assessment-rules.json' with { type: 'json' };
 
 /**
  * What a rule counts, each read from one audit entry: VERIFY of a report made on time (or late),
- * DEADLINE_PASSED, REJECT, URGE, ESCALATE (an interview starts), REFER, CLOSE with commend; and a reporting
- * cycle's CYCLE_DUE for each part not reported (`unreported`: only that part's unit, as lead or responsible).
+ * DEADLINE_PASSED, REJECT, URGE, ESCALATE (an interview starts), REFER, CLOSE with commend; a reporting
+ * cycle's CYCLE_DUE for each part not reported (`unreported`: only that part's unit, as lead or responsible);
+ * and each of the four judgements (四个是否) answered 是 (`check-passed`) or 否 (`check-failed`) at VERIFY,
+ * or named as failed by REJECT (`check-failed`).
  */
 export const assessmentTriggers = [
   'verified-on-time',
@@ -16,6 +19,8 @@ export const assessmentTriggers = [
   'referral',
   'commendation',
   'unreported',
+  'check-passed',
+  'check-failed',
 ] as const;
 
 export type AssessmentTrigger = (typeof assessmentTriggers)[number];
@@ -26,6 +31,8 @@ const rule = z.strictObject({
   /** Who the points go to: the task's lead units, or its responsible (supporting) units. */
   appliesTo: z.enum(['lead', 'responsible']),
   points: z.number().finite(),
+  /** For `check-passed` / `check-failed`: only this judgement (e.g. effectSignificant 改革成效是否显著); any of the four when absent. */
+  check: z.enum(verificationChecks).optional(),
   /** Short Chinese text, shown as the reason for each point. */
   description: z.string().trim().min(1).max(100),
 });
@@ -43,6 +50,9 @@ export const assessmentRulesSchema = z
   .superRefine((rules, context) => {
     const seen = new Set<string>();
     rules.rules.forEach((r, index) => {
+      if (r.check !== undefined && r.trigger !== 'check-passed' && r.trigger !== 'check-failed') {
+        context.addIssue({ code: 'custom', path: ['rules', index, 'check'], message: 'check applies only to the triggers check-passed and check-failed' });
+      }
       if (seen.has(r.id)) context.addIssue({ code: 'custom', path: ['rules', index, 'id'], message: `duplicate rule id "${r.id}"` });
       seen.add(r.id);
     });

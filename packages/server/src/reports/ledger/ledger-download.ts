@@ -4,7 +4,7 @@ import { shanghaiDate } from '../../time/calendar.ts';
 import type { PlanReader } from '../plan-reader.ts';
 import { ledgerCsvPieces } from './ledger-csv.ts';
 import { ledgerXlsxPieces } from './ledger-xlsx.ts';
-import { ledgerColumnsFor, ledgerRowPieces } from './ledger.ts';
+import { ledgerColumnsFor, ledgerRowPieces, ledgerSheetPieces } from './ledger.ts';
 import { piecesOfPlan } from '../plan-scope.ts';
 
 /** Which plan a ledger covers (undefined: every plan), and whether the database holds several (then 所属计划 is a column). */
@@ -22,7 +22,7 @@ export type LedgerFormat = 'csv' | 'xlsx';
 
 /**
  * A ledger download, for the API, the pages and the CLI alike: its headers (type, file name
- * 台账-<date>) and its body, made as it is sent. As of now the rows come a few hundred at a time as
+ * 台账-<date>) and its body, made as it is sent; the workbook's second sheet lists each unit's part. As of now the rows come a few hundred at a time as
  * the stored tasks are read (the plan is never held whole); as of a past instant from one replay
  * (PlanReader.pieces). Narrowed to one plan by `scope`; across several plans its first column is
  * 所属计划. Does IO as the body is read.
@@ -30,12 +30,16 @@ export type LedgerFormat = 'csv' | 'xlsx';
 export function ledgerDownload(plans: PlanReader, asOf: AsOf, format: LedgerFormat, scope: LedgerScope = { plan: undefined, spansPlans: false }) {
   const date = shanghaiDate(asOf.at.getTime());
   const spans = scope.plan === undefined && scope.spansPlans;
-  const rows = ledgerRowPieces(piecesOfPlan(plans.pieces(asOf), scope.plan), asOf.at, spans);
+  const tasks = piecesOfPlan(plans.pieces(asOf), scope.plan);
   const columns = ledgerColumnsFor(spans);
   const headers = {
     'Content-Type': format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE,
     'Content-Disposition': attachmentDisposition(`台账-${date}.${format}`, `ledger-${date}.${format}`),
   };
-  const body: AsyncIterable<string | Uint8Array> = format === 'csv' ? ledgerCsvPieces(rows, columns) : ledgerXlsxPieces(rows, { title: LEDGER_TITLE, asOf: asOf.at, columns });
+  // The workbook adds a sheet of each unit's part; the CSV is the one ledger table.
+  const body: AsyncIterable<string | Uint8Array> =
+    format === 'csv'
+      ? ledgerCsvPieces(ledgerRowPieces(tasks, asOf.at, spans), columns)
+      : ledgerXlsxPieces(ledgerSheetPieces(tasks, asOf.at, spans), { title: LEDGER_TITLE, asOf: asOf.at, columns });
   return { headers, body };
 }

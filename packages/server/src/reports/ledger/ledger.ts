@@ -1,4 +1,4 @@
-import { DAY_MS, eventLabels, lateFrom, light, lightLabels, overdueDays, stateLabels } from '@duban/reform-task';
+import { checkAnswersText, DAY_MS, eventLabels, failedChecksText, lateFrom, light, lightLabels, overdueDays, partStateLabels, partsDone, stateLabels, taskParts } from '@duban/reform-task';
 import type { ReformTaskContext, ReformTaskState } from '@duban/reform-task';
 import type { ReportTask, ReportTasks } from '../report-task.ts';
 import { reportTasks } from '../report-task.ts';
@@ -22,6 +22,7 @@ export const ledgerColumns = [
   '报送情况',
   '约谈情况',
   '领导批示',
+  '部分完成情况',
 ] as const;
 
 /** The column a ledger across several plans starts with: the plan's id. */
@@ -77,7 +78,61 @@ function ledgerRow({ snapshot, task }: ReportTask, now: number): LedgerRow {
     报送情况: reportText(snapshot.value, task),
     约谈情况: interviewText(snapshot.value, task),
     领导批示: instructionText(task),
+    部分完成情况: partsText(task),
   };
+}
+
+/** The columns of the workbook's sheet of parts (各单位承担部分), in order. */
+export const ledgerPartColumns = ['序号', '任务内容', '牵头单位', '单位', '状态', '完成进度', '最新进展', '完成情况', '完成时间'] as const;
+
+/** One unit's part of one task, keyed by the Chinese column names; 序号 is a number. */
+export type LedgerPartRow = { readonly [K in (typeof ledgerPartColumns)[number]]: K extends '序号' ? number : string } & { readonly 所属计划?: string };
+
+/** One row per part of each task (each unit's own part), in plan order, as the tasks stood. Pure. */
+export function ledgerPartRows(tasks: ReportTasks, withPlan = false): LedgerPartRow[] {
+  return reportTasks(tasks).flatMap(({ task }) =>
+    taskParts(task).map((part) => {
+      const row: LedgerPartRow = {
+        序号: task.number,
+        任务内容: task.text,
+        牵头单位: task.leadUnits.join(UNIT_SEPARATOR),
+        单位: part.unit,
+        状态: partStateLabels[part.state],
+        完成进度: part.percent === null ? '' : `${part.percent}%`,
+        最新进展: part.lastProgress === null ? '' : `${shanghaiDate(part.lastProgress.at)} ${part.lastProgress.summary}`,
+        完成情况: part.doneSummary ?? '',
+        完成时间: part.doneAt === null ? '' : shanghaiDate(part.doneAt),
+      };
+      return withPlan ? { 所属计划: task.planId, ...row } : row;
+    }),
+  );
+}
+
+/** The ledger's rows and its part rows of each piece of tasks, as the pieces come: what the workbook writes. */
+export async function* ledgerSheetPieces(pieces: AsyncIterable<ReportTasks>, asOf: Instant, withPlan = false): AsyncGenerator<LedgerPiece> {
+  for await (const tasks of pieces) {
+    const listed = [...(isMapOf(tasks) ? tasks.values() : tasks)];
+    yield { rows: ledgerRows(listed, asOf, withPlan), parts: ledgerPartRows(listed, withPlan) };
+  }
+}
+
+/** A piece of the workbook: ledger rows and the rows of their tasks' parts. */
+export interface LedgerPiece {
+  readonly rows: readonly LedgerRow[];
+  readonly parts: readonly LedgerPartRow[];
+}
+
+function isMapOf<K, V>(tasks: Iterable<V> | ReadonlyMap<K, V>): tasks is ReadonlyMap<K, V> {
+  return typeof (tasks as ReadonlyMap<K, V>).get === 'function' && !Array.isArray(tasks);
+}
+
+/** 部分 3/5 完成, with the units not done while some are; empty for a task with no parts. */
+function partsText(task: ReformTaskContext): string {
+  const parts = taskParts(task);
+  const done = partsDone(parts);
+  if (done === null) return '';
+  const behind = parts.filter((part) => part.state !== 'done').map((part) => part.unit);
+  return `部分 ${done.done}/${done.total} 完成${done.done > 0 && behind.length > 0 ? `（未完成：${behind.join(UNIT_SEPARATOR)}）` : ''}`;
 }
 
 /** The latest 领导批示: its date, the leader and the text; empty when no leader has instructed. */
@@ -134,9 +189,11 @@ function reportedBy(report: { readonly by: string | null; readonly person?: { re
 function verificationOpinion(task: ReformTaskContext): string {
   const { lastVerification: verification, lastRejection: rejection } = task;
   if (verification !== null && (rejection === null || verification.at >= rejection.at)) {
-    return verification.opinion ?? eventLabels.VERIFY;
+    const opinion = verification.opinion ?? eventLabels.VERIFY;
+    return verification.checks === undefined ? opinion : `${opinion}（四个是否：${checkAnswersText(verification.checks)}）`;
   }
-  return rejection === null ? '' : `退回：${rejection.reason}`;
+  if (rejection === null) return '';
+  return `退回：${rejection.reason}${rejection.failed === undefined ? '' : `（未达到：${failedChecksText(rejection.failed)}）`}`;
 }
 
 function interviewText(state: string, task: ReformTaskContext): string {

@@ -1,4 +1,4 @@
-import { eventFieldLabels, evidenceFieldLabels } from '@duban/reform-task';
+import { eventFieldLabels, evidenceFieldLabels, verificationCheckLabels, verificationChecks } from '@duban/reform-task';
 import { CSRF_FIELD } from '../session/csrf.ts';
 import type { FormEventType, FormField } from './event-forms.ts';
 import { confirmedEvents, EVIDENCE_ROWS, eventForms, takesFiles } from './event-forms.ts';
@@ -98,6 +98,24 @@ function fieldView(type: FormEventType, field: FormField, state: EventFormState,
       return html`<fieldset class="field${invalid ? ' has-error' : ''}"${describedBy(hintId, errorId)}><legend>${label}${mark}</legend>${hint}<div class="field"><label for="${id}-sha256">作废的文件</label><select id="${id}-sha256" name="${field.name}.sha256"><option value="">（不作废）</option>${files.map(
         (file) => html`<option value="${file.sha256}"${chosen === file.sha256 ? html` selected` : ''}>${file.label}</option>`,
       )}</select></div><div class="field"><label for="${id}-reason">作废理由</label><input type="text" id="${id}-reason" name="${field.name}.reason" value="${state.values?.[`${field.name}.reason`] ?? ''}"></div>${errorList(`${id}-error`, errors)}</fieldset>`;
+    }
+    case 'judgements':
+      return html`<fieldset class="field judgements${invalid ? ' has-error' : ''}"${describedBy(hintId, errorId)}><legend>${label}${mark}</legend>${hint}${verificationChecks.map((check) => {
+        const name = `${field.name}.${check}`;
+        const chosen = state.values?.[name] ?? '';
+        const bad = state.errors?.byInput[name];
+        return html`<fieldset class="choice${bad === undefined ? '' : ' has-error'}"><legend>${verificationCheckLabels[check]}</legend>${[
+          ['true', '是'],
+          ['false', '否'],
+        ].map(
+          ([v, text]) => html`<span class="check"><input type="radio" id="${id}-${check}-${v}" name="${name}" value="${v}"${chosen === v ? html` checked` : ''}${field.required ? html` required` : ''}><label for="${id}-${check}-${v}">${text}</label></span>`,
+        )}${errorList(`${id}-${check}-error`, bad)}</fieldset>`;
+      })}${errorList(`${id}-error`, errors)}</fieldset>`;
+    case 'judgementList': {
+      const ticked = new Set((state.values?.[field.name] ?? '').split('\n'));
+      return wrap(html`<fieldset class="choice"${describedBy(hintId, errorId)}><legend>${label}${mark}</legend>${hint}${verificationChecks.map(
+        (check) => html`<span class="check"><input type="checkbox" id="${id}-${check}" name="${field.name}" value="${check}"${ticked.has(check) ? html` checked` : ''}><label for="${id}-${check}">${verificationCheckLabels[check]}：否</label></span>`,
+      )}</fieldset>`);
     }
     case 'evidence':
       return evidenceView(type, field, state, { legend: html`${label}${mark}`, hint, described: describedBy(hintId, errorId), invalid });

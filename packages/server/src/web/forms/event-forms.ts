@@ -20,7 +20,11 @@ export type FieldKind =
   /** Evidence files (佐证材料) uploaded with the form: the form is then sent as multipart. */
   | 'files'
   /** One of the task's files chosen to withdraw, with the reason (COMMENT's supersedes). */
-  | 'supersede';
+  | 'supersede'
+  /** The four judgements (四个是否), each 是 / 否 (VERIFY's checks). */
+  | 'judgements'
+  /** Some of the four judgements ticked (REJECT's failed). */
+  | 'judgementList';
 
 /** One field of an event's form. */
 export interface FormField<K extends string = string> {
@@ -57,8 +61,14 @@ export const eventForms: EventForms = {
     { name: 'evidence', kind: 'evidence', required: true, hint: '至少填写一项；编号或链接可不填' },
     { name: 'attachments', kind: 'files', required: false, hint: FILES_HINT },
   ],
-  VERIFY: [{ name: 'opinion', kind: 'textarea', required: false }],
-  REJECT: [{ name: 'reason', kind: 'textarea', required: true }],
+  VERIFY: [
+    { name: 'checks', kind: 'judgements', required: true, hint: '逐项作出判断' },
+    { name: 'opinion', kind: 'textarea', required: false },
+  ],
+  REJECT: [
+    { name: 'failed', kind: 'judgementList', required: true, hint: '勾选未达到要求的判断（至少一项）' },
+    { name: 'reason', kind: 'textarea', required: true },
+  ],
   CLOSE: [
     { name: 'note', kind: 'textarea', required: false },
     { name: 'commend', kind: 'checkbox', required: false },
@@ -96,6 +106,20 @@ export const eventForms: EventForms = {
     { name: 'supersedes', kind: 'supersede', required: false, hint: '上传有误的文件不会删除：选择后在记录中标为已作废，并写明理由；可在附件中上传更正后的文件' },
   ],
   INSTRUCT: [{ name: 'text', kind: 'textarea', required: true, hint: '至多 2000 字；发出后通知本任务的各单位' }],
+  ACKNOWLEDGE_PART: [],
+  PART_PROGRESS: [
+    { name: 'summary', kind: 'textarea', required: true, hint: '只写本单位承担部分的进展' },
+    { name: 'percent', kind: 'percent', required: false, hint: '本单位部分的完成进度，0 到 100 的整数' },
+    { name: 'attachments', kind: 'files', required: false, hint: FILES_HINT },
+  ],
+  PART_DONE: [
+    { name: 'summary', kind: 'textarea', required: true, hint: '本单位承担部分的完成情况；牵头单位据此汇总办结报告' },
+    { name: 'attachments', kind: 'files', required: false, hint: FILES_HINT },
+  ],
+  RETURN_PART: [
+    { name: 'unit', kind: 'text', required: true, hint: '填写已报告完成的单位名称（见“各单位承担部分”）；该单位的部分回到推进中' },
+    { name: 'reason', kind: 'textarea', required: true },
+  ],
 };
 
 /** Is this an event with a form? Pure. */

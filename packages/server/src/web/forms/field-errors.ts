@@ -53,6 +53,8 @@ export function formErrors(type: FormEventType, issues: readonly FieldIssue[], e
       general.push(message);
     } else if (field.kind === 'evidence' && index !== undefined && sub !== undefined && /^\d+$/.test(index)) {
       add(`evidence.${evidenceRows[Number(index)] ?? Number(index)}.${sub}`, message);
+    } else if (field.kind === 'judgements' && index !== undefined) {
+      add(`${name}.${index}`, message);
     } else if (index !== undefined && /^\d+$/.test(index)) {
       add(name, `第${Number(index) + 1}项：${message}`);
     } else {

@@ -1,3 +1,4 @@
+import { verificationChecks } from '@duban/reform-task';
 import type { FormEventType, FormField } from './event-forms.ts';
 import { eventForms } from './event-forms.ts';
 
@@ -57,6 +58,9 @@ function fieldValue(field: FormField, raw: string): unknown {
       throw new Error('fieldValue: files are received with the multipart body');
     case 'supersede':
       throw new Error('fieldValue: a supersession is read from its file and reason');
+    case 'judgements':
+    case 'judgementList':
+      throw new Error('fieldValue: judgements are read from their own inputs');
   }
 }
 
@@ -94,6 +98,23 @@ export function payloadFromForm(type: FormEventType, form: Readonly<Record<strin
       values[`${field.name}.reason`] = reason;
       // A file chosen without a reason is sent so, for the schema to ask for the reason.
       if (sha256 !== '') payload[field.name] = [{ sha256, reason: reason.trim() }];
+      continue;
+    }
+    if (field.kind === 'judgements') {
+      // Each judgement its own 是/否 pair; one left unanswered is left out, for the schema to name it.
+      const answers: Record<string, boolean> = {};
+      for (const check of verificationChecks) {
+        const raw = text(form[`${field.name}.${check}`]);
+        values[`${field.name}.${check}`] = raw;
+        if (raw === 'true' || raw === 'false') answers[check] = raw === 'true';
+      }
+      if (field.required || Object.keys(answers).length > 0) payload[field.name] = answers;
+      continue;
+    }
+    if (field.kind === 'judgementList') {
+      const ticked = ([] as unknown[]).concat(form[field.name] ?? []).filter((v): v is string => typeof v === 'string');
+      values[field.name] = ticked.join('\n');
+      if (field.required || ticked.length > 0) payload[field.name] = ticked;
       continue;
     }
     if (field.kind === 'units') {

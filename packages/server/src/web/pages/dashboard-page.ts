@@ -1,4 +1,4 @@
-import { light, lightLabels, partyUnits, reformTaskStates, stateLabels } from '@duban/reform-task';
+import { light, lightLabels, partLight, partyUnits, reformTaskStates, stateLabels, taskParts } from '@duban/reform-task';
 import type { Assessment, Summary, TaskFacts, Tally } from '../../reports/index.ts';
 import type { CompletionWeek } from '../../reports/completion-trend.ts';
 import { completionTrendChart } from '../charts/completion-trend-chart.ts';
@@ -59,6 +59,24 @@ function lightsByUnit(tasks: readonly TaskFacts[]): UnitLights[] {
   return [...rows.values()];
 }
 
+/**
+ * Each unit's own parts by light (its part done: green; not done: its task's light), a unit being any
+ * unit with a part (a responsible unit, a member of a collective). Pure.
+ */
+function lightsByPart(tasks: readonly TaskFacts[]): UnitLights[] {
+  const rows = new Map<string, { unit: string; red: number; yellow: number; green: number }>();
+  for (const { snapshot, task } of tasks) {
+    for (const part of taskParts(task)) {
+      const shade = partLight(snapshot, part);
+      if (shade === 'none') continue;
+      const row = rows.get(part.unit) ?? { unit: part.unit, red: 0, yellow: 0, green: 0 };
+      row[shade] += 1;
+      rows.set(part.unit, row);
+    }
+  }
+  return [...rows.values()];
+}
+
 /** 图表: the unit ranking, the completion trend by week and the lights by lead unit, each bar a link to the list it counts. Pure. */
 function pictures(model: DashboardModel): SafeHtml {
   if (model.pictures === undefined) return html``;
@@ -67,11 +85,12 @@ function pictures(model: DashboardModel): SafeHtml {
   const list = (filter: TaskFilter & { asOf?: string | undefined }) => taskListHref(day === undefined || filter.asOf !== undefined ? filter : { ...filter, asOf: day });
   const today = day ?? model.today;
   return html`<section aria-labelledby="pictures-h"><h2 id="pictures-h">图表</h2>
-<p class="muted">以下图表按全部任务统计（不受上方筛选影响）；点击条形可查看对应任务清单。部分（分项）尚未建立，暂不按部分出图。</p>
+<p class="muted">以下图表按全部任务统计（不受上方筛选影响）；点击条形可查看对应任务清单。</p>
 <div class="charts charts-wide">
 <figure>${completionTrendChart('chart-trend', trend, (week) => list({ done: true, ...(week.to === today ? {} : { asOf: week.to }) }))}<figcaption>完成趋势：每周末累计核验通过的任务数（柱上数字为当周新增）。</figcaption></figure>
 <figure>${unitRankingChart('chart-ranking', assessment, (unit) => list({ unit }))}<figcaption>单位考核排名：条形为相对基础分的加减分，数字为得分。</figcaption></figure>
 <figure>${lightsByUnitChart('chart-unit-lights', '各单位红黄绿灯', lightsByUnit(model.all), (unit, light) => list({ unit, light }))}<figcaption>各单位（牵头或责任）红黄绿灯任务数，红灯多者在前。</figcaption></figure>
+<figure>${lightsByUnitChart('chart-part-lights', '各单位承担部分红黄绿灯', lightsByPart(model.all), (unit) => list({ unit }))}<figcaption>各单位承担部分的红黄绿灯：本单位部分已完成的计绿灯，未完成的随所在任务的灯色；点击查看该单位的任务。</figcaption></figure>
 </div>
 </section>`;
 }

@@ -1,10 +1,12 @@
 import type { AuditEntry } from '@duban/engine';
 import type { ReformTaskContext, TaskView } from '@duban/reform-task';
+import { checkAnswersText } from '@duban/reform-task';
 import { auditPayloadView } from '../view/audit-payload-view.ts';
 import type { Supersession } from '../view/attachment-view.ts';
 import { attachmentList, supersededFiles } from '../view/attachment-view.ts';
 import { recordedFiles } from '../../files/task-files.ts';
 import { lightBadge, stateBadge, unreportedBadge } from '../view/badges.ts';
+import { partsTable } from '../view/parts-table.ts';
 import type { FormEventType } from '../forms/event-forms.ts';
 import { hasForm } from '../forms/event-forms.ts';
 import type { EventFormState, FormChoices } from '../forms/event-form-view.ts';
@@ -21,6 +23,8 @@ import type { Viewer } from '../session/web-viewer.ts';
 export interface TaskPageModel {
   readonly viewer: Viewer;
   readonly task: TaskView;
+  /** The server's time (epoch ms): a part not done past the limit in force reads 逾期未完成. */
+  readonly now: number;
   readonly history: readonly AuditEntry[];
   readonly diagram: SafeHtml;
   /** The workflow's transitions in words, for readers of the diagram who need text. */
@@ -72,6 +76,12 @@ function reporter(progress: { readonly by: string | null; readonly person?: { re
   return progress.person === undefined ? '' : ` · 报送人 ${progress.by === null ? '' : `${progress.by} `}${progress.person.name}`;
 }
 
+/** A VERIFY entry's four judgements, when the office gave them. */
+function checksOf(entry: AuditEntry): Record<string, unknown> | undefined {
+  const checks = entry.payload['checks'];
+  return typeof checks === 'object' && checks !== null && !Array.isArray(checks) ? (checks as Record<string, unknown>) : undefined;
+}
+
 function facts(task: TaskView, history: readonly AuditEntry[]): SafeHtml {
   const report = latest(history, 'REPORT');
   const rejection = latest(history, 'REJECT');
@@ -90,7 +100,7 @@ function facts(task: TaskView, history: readonly AuditEntry[]): SafeHtml {
 ${task.lastProgress === null ? '' : html`<dt>最新进展</dt><dd>${task.lastProgress.summary}${task.lastProgress.percent === null ? '' : `（完成 ${task.lastProgress.percent}%）`}<span class="muted"> · ${shanghaiDateTime(task.lastProgress.at)}${reporter(task.lastProgress)}</span></dd>`}
 ${report === undefined ? '' : html`<dt>办结报送</dt><dd>${shanghaiDateTime(report.at)} 报送${auditPayloadView(report)}</dd>`}
 ${rejection === undefined ? '' : html`<dt>最近退回</dt><dd>${shanghaiDateTime(rejection.at)} 退回${auditPayloadView(rejection)}</dd>`}
-${verification === undefined || (rejection !== undefined && rejection.seq > verification.seq) ? '' : html`<dt>核验意见</dt><dd>${shanghaiDateTime(verification.at)} 核验通过：${text(verification.payload['opinion']) ?? '无意见'}</dd>`}
+${verification === undefined || (rejection !== undefined && rejection.seq > verification.seq) ? '' : html`<dt>核验意见</dt><dd>${shanghaiDateTime(verification.at)} 核验通过：${text(verification.payload['opinion']) ?? '无意见'}${checksOf(verification) === undefined ? '' : html`<br><span class="judgements">四个是否：${checkAnswersText(checksOf(verification)!)}</span>`}</dd>`}
 ${closing === undefined ? '' : html`<dt>销号</dt><dd>${shanghaiDateTime(closing.at)} 销号${text(closing.payload['note']) === undefined ? '' : `：${text(closing.payload['note'])}`}${closing.payload['commend'] === true ? html` <span class="tag ok">予以表扬</span>` : ''}</dd>`}
 ${task.pendingExtension === null ? '' : html`<dt>延期申请</dt><dd>申请延期至 ${task.pendingExtension.until}：${task.pendingExtension.reason}（待审批）</dd>`}
 </dl>`;
@@ -171,6 +181,7 @@ export function taskPage(model: TaskPageModel): SafeHtml {
     body: html`<p class="task-summary">${lightBadge(task.light)} ${stateBadge(task.state)}${unreportedBadge(model.unreported)} <span class="muted">任务编号 ${task.number}</span></p>${model.unreported === undefined || model.unreported.length === 0 ? '' : html`<p class="unreported-note">上一报送周期未报送进展（未报）：${model.unreported.join('、')}</p>`}${watchForm(task, viewer, model.watching)}
 ${instructions(model.history)}
 <section aria-labelledby="facts-h"><h2 id="facts-h">任务信息</h2>${facts(task, model.history)}</section>
+${partsTable(task, viewer.principal.role === 'unit' ? viewer.principal.unit : null, model.now)}
 <section aria-labelledby="actions-h" class="actions-section"><h2 id="actions-h">可办理事项</h2>${actions}</section>
 ${filesSection(task.id, model.history, superseded)}
 ${conversationSection(model.openQuestions, model.history, superseded)}

@@ -1,5 +1,5 @@
 import type { AuditEntry } from '@duban/engine';
-import { eventFieldLabels } from '@duban/reform-task';
+import { checkAnswersText, eventFieldLabels, failedChecksText } from '@duban/reform-task';
 import { html } from '../../html/html.ts';
 import type { SafeHtml } from '../../html/html.ts';
 import { recordedFiles } from '../../files/task-files.ts';
@@ -61,8 +61,14 @@ export function auditPayloadView(entry: AuditEntry, superseded: ReadonlyMap<stri
   if (entry.type === 'AMEND') return amendmentView(entry.payload);
   const fields = Object.entries(entry.payload);
   if (fields.length === 0) return '';
-  const view = (name: string, value: unknown) =>
-    name === 'attachments' ? attachmentList(entry.instanceId, recordedFiles(entry), superseded) : name === 'supersedes' ? supersedesView(value) : valueView(value);
+  const view = (name: string, value: unknown) => {
+    if (name === 'attachments') return attachmentList(entry.instanceId, recordedFiles(entry), superseded);
+    if (name === 'supersedes') return supersedesView(value);
+    // VERIFY's four judgements (四个是否) and the ones a REJECT named, by their Chinese labels.
+    if (name === 'checks' && typeof value === 'object' && value !== null) return checkAnswersText(value as Record<string, unknown>);
+    if (name === 'failed' && Array.isArray(value)) return failedChecksText(value);
+    return valueView(value);
+  };
   return html`<dl class="payload">${fields.map(([name, value]) => html`<dt>${fieldLabel(entry.type, name)}</dt><dd>${view(name, value)}</dd>`)}</dl>`;
 }
 

@@ -1,3 +1,4 @@
+import { verificationCheckLabels, verificationChecks } from '@duban/reform-task';
 import type { InboxContents, InboxItem, InboxKind } from '../../tasks/inbox.ts';
 import { html } from '../../html/html.ts';
 import type { SafeHtml } from '../../html/html.ts';
@@ -39,9 +40,15 @@ function actions(viewer: Viewer, item: InboxItem, key: string): SafeHtml | '' {
   const n = item.task.task.number;
   if (item.kind === 'toVerify') {
     return html`<form class="inline-form" method="post" action="${inboxFormAction(id, 'VERIFY')}">${hidden(viewer, item, key, 'VERIFY')}
+${verificationChecks.map(
+      (check) => html`<fieldset class="choice"><legend>${verificationCheckLabels[check]}<span class="visually-hidden">（第${n}项）</span></legend><label><input type="radio" name="checks.${check}" value="true" required> 是</label> <label><input type="radio" name="checks.${check}" value="false"> 否</label></fieldset>`,
+    )}
 <label for="verify-${n}">核验意见（可不填）</label><input id="verify-${n}" name="opinion" maxlength="2000">
 <button type="submit" class="primary small">核验通过<span class="visually-hidden">第${n}项</span></button></form>
 <form class="inline-form" method="post" action="${inboxFormAction(id, 'REJECT')}">${hidden(viewer, item, key, 'REJECT')}
+<fieldset class="choice"><legend>未达到的判断<span class="visually-hidden">（第${n}项）</span></legend>${verificationChecks.map(
+      (check) => html`<label><input type="checkbox" name="failed" value="${check}"> ${verificationCheckLabels[check]}：否</label> `,
+    )}</fieldset>
 <label for="reject-${n}">退回理由</label><input id="reject-${n}" name="reason" required maxlength="2000">
 <button type="submit" class="danger small">退回<span class="visually-hidden">第${n}项</span></button></form>`;
   }

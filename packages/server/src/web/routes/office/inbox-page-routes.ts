@@ -1,3 +1,4 @@
+import { verificationCheckLabels } from '@duban/reform-task';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { RouteModule } from '../../../app/app-deps.ts';
@@ -26,10 +27,13 @@ const inboxQuery = z.strictObject({
   unsignedDays: z.string().regex(/^\d{1,3}$/, '天数须为 0 至 365 的整数').transform(Number).pipe(z.number().max(365, '天数须为 0 至 365 的整数')).optional(),
 });
 
-const fieldNames: Readonly<Record<string, string>> = { opinion: '核验意见', reason: '退回理由', approve: '审批意见', until: '延至日期', note: '说明' };
+const fieldNames: Readonly<Record<string, string>> = { opinion: '核验意见', checks: '四个是否', failed: '未达到的判断', reason: '退回理由', approve: '审批意见', until: '延至日期', note: '说明' };
 
 function fieldName(_type: InboxEventType, path: string): string {
-  return fieldNames[path] ?? path;
+  const [head = '', check] = path.split('.');
+  // checks.policyUnderstood names the judgement itself: 政策理解是否到位.
+  if (head === 'checks' && check !== undefined && Object.hasOwn(verificationCheckLabels, check)) return verificationCheckLabels[check as keyof typeof verificationCheckLabels];
+  return fieldNames[path] ?? fieldNames[head] ?? path;
 }
 
 /**

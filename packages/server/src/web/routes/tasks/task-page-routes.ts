@@ -108,6 +108,7 @@ export const taskPageRoutes: RouteModule = (deps) => (router) => {
       ...(unreported === undefined ? {} : { unreported }),
       viewer,
       task,
+      now: clock.now().getTime(),
       history,
       diagram: svg,
       transitions,
