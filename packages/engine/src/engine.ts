@@ -140,15 +140,7 @@ export class Engine {
     const steps = fresh.map(({ request, definition }) => ({ request, definition, result: start(definition, request.id, request.input, actor, at.getTime()) }));
     for (const { result } of steps) if (!result.ok) throw result.error;
     await this.store.transact(async (tx) => {
-      for (const { request, definition, result } of steps) {
-        const { snapshot, draft, timers, tags } = (result as Extract<StepResult, { ok: true }>).step;
-        const record: InstanceRecord = { id: request.id, workflowId: definition.id, workflowVersion: definition.version, snapshot, version: 1, createdAt: draft.at, updatedAt: draft.at };
-        await tx.insertInstance(record);
-        const entry = await tx.appendAudit(draft);
-        await tx.replaceTimers(request.id, [], timers);
-        await tx.replaceTags(request.id, [], tags);
-        await this.options.onCommit?.(tx, { instance: record, entry });
-      }
+      for (const { request, definition, result } of steps) await this.insertCreated(tx, definition, request.id, (result as Extract<StepResult, { ok: true }>).step);
     });
     return { created: fresh.map(({ request }) => request.id), existing };
   }
@@ -226,14 +218,7 @@ export class Engine {
         const definition = this.registry.latest(request.workflow);
         const result = start(definition, request.id, request.input, actor, at.getTime());
         if (!result.ok) throw result.error;
-        const { snapshot, draft, timers, tags } = result.step;
-        const record: InstanceRecord = { id: request.id, workflowId: definition.id, workflowVersion: definition.version, snapshot, version: 1, createdAt: draft.at, updatedAt: draft.at };
-        await tx.insertInstance(record);
-        const entry = await tx.appendAudit(draft);
-        await tx.replaceTimers(request.id, [], timers);
-        await tx.replaceTags(request.id, [], tags);
-        await this.options.onCommit?.(tx, { instance: record, entry });
-        entries.push(entry);
+        entries.push(await this.insertCreated(tx, definition, request.id, result.step));
       }
       for (const { instanceId, event, expectedVersion } of batch.send) {
         const instance = await tx.lockInstance(instanceId);
@@ -250,6 +235,18 @@ export class Engine {
       }
       return { ...outcome, replayed: false };
     });
+  }
+
+  /** A created instance written in `tx`: its record, its CREATE entry, its timers and tags, and the commit hook. */
+  private async insertCreated(tx: StoreTransaction, definition: AnyWorkflowDefinition, id: string, created: Extract<StepResult, { ok: true }>['step']): Promise<AuditEntry> {
+    const { snapshot, draft, timers, tags } = created;
+    const record: InstanceRecord = { id, workflowId: definition.id, workflowVersion: definition.version, snapshot, version: 1, createdAt: draft.at, updatedAt: draft.at };
+    await tx.insertInstance(record);
+    const entry = await tx.appendAudit(draft);
+    await tx.replaceTimers(id, [], timers);
+    await tx.replaceTags(id, [], tags);
+    await this.options.onCommit?.(tx, { instance: record, entry });
+    return entry;
   }
 
   /**
