@@ -52,7 +52,9 @@ async function cycleNotices(tx: StoreTransaction, db: Kysely<ServerDatabase>, in
   const missing = new Map<string, Part[]>();
   for (const part of parts) {
     if (reported.has(partKey(part.taskId, part.unit))) continue;
-    missing.set(part.unit, [...(missing.get(part.unit) ?? []), part]);
+    const owed = missing.get(part.unit);
+    if (owed === undefined) missing.set(part.unit, [part]);
+    else owed.push(part);
   }
   const notices = [...missing].map(([unit, owed]) => {
     const list = owed.map((part) => `第${part.number}项`).join('、');
