@@ -188,6 +188,10 @@ export class PlanImporter {
       if (await this.records.add(fresh)) record = fresh;
       else record = await this.records.get(planId);
     }
+    // Another server may have claimed the plan between the two reads above (its record committed after
+    // `get`, its tasks before `exists`): read its record, or this import would lack its settings (graceFrom)
+    // and differ from the tasks it created.
+    record ??= await this.records.get(planId);
     const settings = record === undefined ? {} : settingsOf(record);
     const importedAt = record === undefined ? at : new Date(record.importedAt);
     try {
