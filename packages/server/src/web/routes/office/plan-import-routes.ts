@@ -7,17 +7,14 @@ import { HttpProblem } from '../../../http/http-problem.ts';
 import { planIdOf } from '../../../plans/load-plan-file.ts';
 import { planChoices } from '../../../plans/plan-choices.ts';
 import { PlanImportRefused } from '../../../plans/plan-import-refused.ts';
-import type { PlanSource } from '../../../plans/plan-importer.ts';
-import { receivePlanSource } from '../../../plans/receive-plan-source.ts';
+import { receivePlanForm } from '../../forms/plan-form.ts';
 import { ADD_UNIT, planImportPage } from '../../plans/plan-import-page.ts';
 import type { PagePreview, PlanImportPageOptions } from '../../plans/plan-import-page.ts';
-import { checkCsrfField } from '../../session/csrf.ts';
 import { requireViewer, signedIn } from '../../session/web-viewer.ts';
 import type { Notice } from '../../view/layout.ts';
 
 /** The path of the page: its form posts multipart here (forms/form-body.ts lets it through unread). */
 export const PLAN_IMPORT_PATH = '/plans/import';
-
 
 const chinese = (message: string) => message.split(' / ')[0] ?? message;
 
@@ -44,22 +41,13 @@ export const planImportRoutes: RouteModule = (deps) => (router) => {
 
   router.post(PLAN_IMPORT_PATH, requireViewer(readers.planImport), async (req: Request, res: Response) => {
     const viewer = signedIn(res);
-    let received;
-    try {
-      // The previewed file comes back in a form field, base64: a third larger than the file.
-      received = await receivePlanSource(req, planImports.maxBytes, Math.ceil((planImports.maxBytes * 4) / 3) + 1024);
-    } catch (error) {
-      if (!(error instanceof HttpProblem) || error.status >= 500) throw error;
-      await page(res, error.status, { errors: { file: fileMessage(error) } });
+    const form = await receivePlanForm(req, planImports.maxBytes, viewer.csrf, 'import');
+    if (form.refused !== undefined) {
+      await page(res, form.refused.status, { errors: { file: form.refused.message } });
       return;
     }
-    checkCsrfField(received.fields, viewer.csrf);
-    const fields = Object.fromEntries(Object.entries(received.fields).map(([name, value]) => [name, typeof value === 'string' ? value : '']));
-    const source: PlanSource | undefined =
-      fields['step'] === 'import' && fields['source'] !== undefined && fields['source'] !== ''
-        ? { bytes: Buffer.from(fields['source'], 'base64'), fileName: fields['sourceName'] ?? 'plan' }
-        : received.source;
-    if (source === undefined || source.fileName === '') {
+    const { fields, source } = form;
+    if (source === undefined) {
       await page(res, 422, { errors: { file: '请选择计划文件' } });
       return;
     }
@@ -119,8 +107,3 @@ function fieldOf(path: string, indexOf: ReadonlyMap<string, number>): string {
   return ['planId', 'title', 'year'].includes(path) ? path : 'units';
 }
 
-function fileMessage(error: HttpProblem): string {
-  const errors = error.extensions['errors'];
-  const first = Array.isArray(errors) ? (errors[0] as { message?: unknown } | undefined)?.message : undefined;
-  return typeof first === 'string' ? first : error.title;
-}

@@ -4,17 +4,14 @@ import type { Request, Response } from 'express';
 import type { RouteModule } from '../../../app/app-deps.ts';
 import { actorOf } from '../../../auth/principal.ts';
 import { readers } from '../../../auth/readers.ts';
-import { HttpProblem } from '../../../http/http-problem.ts';
 import { PAGE_NOT_FOUND } from '../../../http/problems.ts';
 import { revisionChoices } from '../../../plans/plan-choices.ts';
 import { PlanImportRefused } from '../../../plans/plan-import-refused.ts';
-import type { PlanSource } from '../../../plans/plan-importer.ts';
 import type { ListedPlan } from '../../../plans/plan-records.ts';
-import { receivePlanSource } from '../../../plans/receive-plan-source.ts';
 import { formOf } from '../../forms/form-body.ts';
+import { receivePlanForm } from '../../forms/plan-form.ts';
 import { planRevisionPage } from '../../plans/plan-revision-page.ts';
 import type { PageRevision, PlanRevisionPageOptions } from '../../plans/plan-revision-page.ts';
-import { checkCsrfField } from '../../session/csrf.ts';
 import { requireViewer, signedIn } from '../../session/web-viewer.ts';
 
 const chinese = (message: string) => message.split(' / ')[0] ?? message;
@@ -97,19 +94,13 @@ export const planRevisionRoutes: RouteModule = (deps) => (router) => {
   router.post('/plans/:id/revise', office, async (req: Request, res: Response) => {
     const plan = await planOf(req);
     const viewer = signedIn(res);
-    let received;
-    try {
-      received = await receivePlanSource(req, planImports.maxBytes, Math.ceil((planImports.maxBytes * 4) / 3) + 1024);
-    } catch (error) {
-      if (!(error instanceof HttpProblem) || error.status >= 500) throw error;
-      await page(res, error.status, plan, { errors: { file: error.title } });
+    const form = await receivePlanForm(req, planImports.maxBytes, viewer.csrf, 'apply');
+    if (form.refused !== undefined) {
+      await page(res, form.refused.status, plan, { errors: { file: form.refused.message } });
       return;
     }
-    checkCsrfField(received.fields, viewer.csrf);
-    const fields = Object.fromEntries(Object.entries(received.fields).map(([name, value]) => [name, typeof value === 'string' ? value : '']));
-    const source: PlanSource | undefined =
-      fields['step'] === 'apply' && (fields['source'] ?? '') !== '' ? { bytes: Buffer.from(fields['source']!, 'base64'), fileName: fields['sourceName'] ?? 'plan' } : received.source;
-    if (source === undefined || source.fileName === '') {
+    const { fields, source } = form;
+    if (source === undefined) {
       await page(res, 422, plan, { errors: { file: '请选择修订稿' } });
       return;
     }
