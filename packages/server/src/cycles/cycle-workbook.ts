@@ -1,4 +1,5 @@
 import { chineseDate, shanghaiDate, shanghaiDateTime } from '../time/calendar.ts';
+import { newReportWorkbook } from '../reports/report-workbook.ts';
 import type { CycleStatus } from './reporting-cycles.ts';
 
 const HEAD = ['任务序号', '任务', '单位', '分工', '报送情况', '报送时间'] as const;
@@ -13,28 +14,8 @@ const WIDTHS = [10, 60, 28, 8, 10, 20];
  * or 未报 in red), and a closing row with the counts. No IO; resolves the bytes.
  */
 export async function cycleWorkbook(status: CycleStatus, planTitle: string, at: Date): Promise<Buffer> {
-  const { default: ExcelJS } = await import('exceljs');
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = 'duban';
-  workbook.created = at;
-  workbook.modified = at;
-  const sheet = workbook.addWorksheet('报送情况', {
-    views: [{ state: 'frozen', xSplit: 0, ySplit: 2, topLeftCell: 'A3', activeCell: 'A3' }],
-    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:2' },
-  });
-  sheet.columns = WIDTHS.map((width) => ({ width }));
-  const title = sheet.getRow(1);
-  title.getCell(1).value = `${planTitle} 信息报送情况表（${status.cycle.key}期，${chineseDate(status.cycle.dueDate)}截止${status.closed ? '' : `，截至${chineseDate(shanghaiDate(at.getTime()))}`}）`;
-  title.getCell(1).font = { bold: true, size: 14 };
-  sheet.mergeCells(1, 1, 1, HEAD.length);
-  const header = sheet.getRow(2);
-  HEAD.forEach((text, index) => {
-    const cell = header.getCell(index + 1);
-    cell.value = text;
-    cell.font = { bold: true };
-    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFD9D9D9' } };
-  });
-  sheet.autoFilter = { from: { row: 2, column: 1 }, to: { row: 2, column: HEAD.length } };
+  const when = `${status.cycle.key}期，${chineseDate(status.cycle.dueDate)}截止${status.closed ? '' : `，截至${chineseDate(shanghaiDate(at.getTime()))}`}`;
+  const { workbook, sheet } = await newReportWorkbook({ name: '报送情况', title: `${planTitle} 信息报送情况表（${when}）`, header: HEAD, widths: WIDTHS, at });
   status.parts.forEach((part, index) => {
     const row = sheet.getRow(index + 3);
     row.values = [part.number, part.text, part.unit, part.lead ? '牵头' : '配合', part.seq === null ? '未报' : '已报', part.reportedAt === null ? '' : shanghaiDateTime(Date.parse(part.reportedAt))];

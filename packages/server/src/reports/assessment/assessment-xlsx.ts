@@ -1,6 +1,7 @@
 import type { Assessment } from './assess-units.ts';
 import { chineseDate, chineseDateRange, shanghaiDate, shanghaiDateTime } from '../../time/calendar.ts';
 import { attachmentDisposition } from '../../http/content-disposition.ts';
+import { newReportWorkbook } from '../report-workbook.ts';
 
 const HEAD = ['名次', '单位', '得分', '加分', '扣分', '明细'] as const;
 const WIDTHS = [8, 30, 10, 10, 10, 80];
@@ -16,28 +17,11 @@ const REASON_WIDTHS = [30, 10, 50, 10, 20, 20];
  * when reasons were asked for, sheet 明细 with one row per scored audit entry. No IO; resolves the bytes.
  */
 export async function assessmentXlsx(assessment: Assessment, title: string): Promise<Buffer> {
-  // Loaded on first use, as for the ledger: exceljs is large.
-  const { default: ExcelJS } = await import('exceljs');
-  const workbook = new ExcelJS.Workbook();
   const asOf = new Date(assessment.asOf);
-  workbook.creator = 'duban';
-  workbook.created = asOf;
-  workbook.modified = asOf;
-  const sheet = workbook.addWorksheet('考核', {
-    views: [{ state: 'frozen', xSplit: 0, ySplit: 2, topLeftCell: 'A3', activeCell: 'A3' }],
-    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:2' },
-  });
-  sheet.columns = WIDTHS.map((width) => ({ width }));
   const when = assessment.period === undefined
     ? `截至${chineseDate(shanghaiDate(asOf.getTime()))}`
     : `${assessment.period.name}：${chineseDateRange(assessment.period.from, assessment.period.to)}，截至${chineseDate(shanghaiDate(asOf.getTime()))}`;
-  sheet.getCell('A1').value = `${title}（${when}）`;
-  sheet.getCell('A1').font = { bold: true, size: 16 };
-  sheet.getCell('A1').alignment = { horizontal: 'center' };
-  sheet.mergeCells(1, 1, 1, HEAD.length);
-  sheet.getRow(2).values = [...HEAD];
-  sheet.getRow(2).font = { bold: true };
-  sheet.autoFilter = { from: { row: 2, column: 1 }, to: { row: 2, column: HEAD.length } };
+  const { workbook, sheet } = await newReportWorkbook({ name: '考核', title: `${title}（${when}）`, header: HEAD, widths: WIDTHS, at: asOf });
   for (const unit of assessment.units) {
     const detail = unit.byRule.map((rule) => `${rule.text}×${rule.count}（${rule.points > 0 ? '+' : ''}${rule.points}）`).join('；');
     const row = sheet.addRow([unit.rank, unit.unit, unit.score, unit.gained, unit.lost, detail]);
