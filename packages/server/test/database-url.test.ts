@@ -1,14 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../src/cli.ts';
+import { runCli as run } from './support/run-cli.ts';
 import { openDuban } from '../src/app/open-duban.ts';
 import { reopenableDatabase } from './support/test-server.ts';
-
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => void out.push(t), err: (t) => void err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('DATABASE_URL stands for --db', () => {
   const saved = process.env['DATABASE_URL'];

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli.ts';
+import { runCli as run } from './support/run-cli.ts';
 import { listDataTables } from '../src/db/database-tables.ts';
 import { importPlan } from '../src/plans/import-plan.ts';
 import { loadPlanFile } from '../src/plans/load-plan-file.ts';
@@ -10,13 +10,6 @@ import { openDuban } from '../src/app/open-duban.ts';
 import type { Duban } from '../src/app/open-duban.ts';
 import { repoPaths } from '../src/app/repo-paths.ts';
 import { onPostgres, reopenableDatabase, taskId } from './support/test-server.ts';
-
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => void out.push(t), err: (t) => void err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 const water = { role: 'unit', unit: '市水务局' } as const;
 const office = { role: 'office', unit: null } as const;

@@ -1,16 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.ts';
+import { runCli as run } from '../support/run-cli.ts';
 import { openDuban } from '../../src/app/open-duban.ts';
 import { reopenableDatabase, startTestServer, taskId } from '../support/test-server.ts';
 import type { TestServer } from '../support/test-server.ts';
 import { textOf, WebClient } from '../web/support/web-client.ts';
-
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => void out.push(t), err: (t) => void err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('the person in the log', () => {
   let server: TestServer;

@@ -16,7 +16,7 @@ import type { RunningServer } from '../../src/app/run-server.ts';
 import { runServer } from '../../src/app/run-server.ts';
 import { ManualClock } from '../support/manual-clock.ts';
 import { taskId } from '../support/test-server.ts';
-import { runCli } from './support/run-cli.ts';
+import { runCli } from '../support/run-cli.ts';
 
 const logger = createLogger({ level: 'silent' });
 

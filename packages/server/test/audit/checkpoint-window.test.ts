@@ -12,7 +12,7 @@ import { ManualClock } from '../support/manual-clock.ts';
 import { ManualWakeups } from '../support/manual-wakeups.ts';
 import { runSql } from '../support/tamper.ts';
 import { taskId } from '../support/test-server.ts';
-import { runCli } from './support/run-cli.ts';
+import { runCli } from '../support/run-cli.ts';
 
 // The window in which entries have no signed checkpoint yet: after each commit when the log is quiet,
 // at most every 2 s under load. The issuer's waits are driven by hand (ManualWakeups), never by the wall clock.

@@ -8,7 +8,7 @@ import { publicKeyPem } from '../../src/audit/keys/audit-signing-key.ts';
 import { checkpointListResponse, consistencyProofResponse, inclusionProofResponse } from '../../src/api/schemas.ts';
 import type { TestServer } from '../support/test-server.ts';
 import { problemOf, startTestServer, taskId } from '../support/test-server.ts';
-import { runCli } from './support/run-cli.ts';
+import { runCli } from '../support/run-cli.ts';
 
 const key = generateKeyPairSync('ed25519');
 const signer = { origin: 'duban/test', privateKey: key.privateKey, publicKey: key.publicKey };

@@ -11,7 +11,7 @@ import { splitCheckpoints } from '../../src/audit/checkpoints/checkpoint-file.ts
 import { openDuban } from '../../src/app/open-duban.ts';
 import type { DatabaseFiles } from './support/audit-fixture.ts';
 import { copyDatabase, servedDatabase, taskId } from './support/audit-fixture.ts';
-import { runCli } from './support/run-cli.ts';
+import { runCli } from '../support/run-cli.ts';
 import { rehashFrom, rewriteLog, runSql, storedCheckpoints, tamperInstanceState } from '../support/tamper.ts';
 
 const otherKey = generateKeyPairSync('ed25519');

@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../audit/support/run-cli.ts';
+import { runCli } from '../support/run-cli.ts';
 import { tamperFile } from '../support/tamper.ts';
 import type { TestServer } from '../support/test-server.ts';
 import { startTestServer, taskId } from '../support/test-server.ts';

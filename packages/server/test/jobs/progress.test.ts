@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '@duban/engine';
 import { exportAuditLog } from '../../src/audit/export/export-audit-log.ts';
+import { progressOf } from '../../src/cli/cli-io.ts';
 import { counted, Interrupted, Progress, untilInterrupted } from '../../src/jobs/progress.ts';
 
 /** A stream that keeps what was written, a terminal or not. */
@@ -71,6 +72,16 @@ describe('Progress of long work', () => {
     expect(out.written[0]).toContain('] replay: 1,000/2,000 entries (50%), 500 entries/s, 2 s left');
     expect(out.written.at(-1)).toMatch(/\[#+\] replay: 2,000\/2,000 entries \(100%\), 500 entries\/s, 0 s left\n$/);
     expect(out.written.slice(0, -1).some((text) => text.endsWith('\n'))).toBe(false);
+  });
+
+  it('given a command run with no terminal (its output captured), when it shows progress, then the lines go through its own err, each without a trailing newline', () => {
+    const said: string[] = [];
+    const time = clock();
+    const progress = new Progress('replay', 10, progressOf({ out: () => undefined, err: (text) => void said.push(text) }), { now: time.now });
+    time.advance(6000);
+    progress.update(5);
+    progress.finish();
+    expect(said).toEqual(['replay: 5/10 entries (50%), 1 entries/s, 6 s left', 'replay: 5/10 entries (50%), 1 entries/s, 6 s left']);
   });
 
   it('given Ctrl-C during counted work, when the work checks, then it stops with Interrupted and the handler is removed', async () => {

@@ -3,20 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.ts';
+import { runCli as run } from '../support/run-cli.ts';
 import type { ServerDatabase } from '../../src/db/server-tables.ts';
 import { openDuban } from '../../src/app/open-duban.ts';
 import { reopenableDatabase } from '../support/test-server.ts';
 import { END_A, END_B, playScenario } from './support/oversight-scenario.ts';
 import { startOversightServer } from './support/oversight-server.ts';
 import { readSheet } from './support/read-xlsx.ts';
-
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => void out.push(t), err: (t) => void err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('`duban report` and `duban webhook` (in process)', () => {
   let dir: string;

@@ -2,6 +2,7 @@ import { isPostgresUrl } from '@duban/engine';
 import { migrateDatabase } from '../../db/migrate-database.ts';
 import { openDuban, redactUrl } from '../../app/open-duban.ts';
 import { parseCommandArgs, required } from '../cli-args.ts';
+import { progressOf } from '../cli-io.ts';
 import type { CliIo } from '../cli-io.ts';
 import { Progress, untilInterrupted } from '../../jobs/progress.ts';
 import { UsageError } from '../usage-error.ts';
@@ -33,7 +34,7 @@ export async function migrateDbCommand(args: readonly string[], io: CliIo): Prom
           if (stage !== shown) {
             bar?.finish();
             // Rows copied are counted without a total: every table's rows, the log's most of them.
-            bar = stage === 'replay' ? new Progress('migrate-db: replaying the source', total) : new Progress('migrate-db: copying', 0, undefined, { unit: 'rows' });
+            bar = stage === 'replay' ? new Progress('migrate-db: replaying the source', total, progressOf(io)) : new Progress('migrate-db: copying', 0, progressOf(io), { unit: 'rows' });
             shown = stage;
           }
           bar!.update(done);

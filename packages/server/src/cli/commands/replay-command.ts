@@ -2,6 +2,7 @@ import { openDuban } from '../../app/open-duban.ts';
 import { defaultReplayWorkers } from '@duban/engine';
 import { instant, integer, parseCommandArgs } from '../cli-args.ts';
 import { databaseOption } from '../database-option.ts';
+import { progressOf } from '../cli-io.ts';
 import type { CliIo } from '../cli-io.ts';
 import { Progress, untilInterrupted } from '../../jobs/progress.ts';
 import { replayDiffCommand } from './replay-diff-command.ts';
@@ -23,7 +24,7 @@ export async function replayCommand(args: readonly string[], io: CliIo): Promise
     const report = await untilInterrupted(async (stopped) => {
       const size = await duban.engine.auditSize();
       const workers = workersGiven ?? defaultReplayWorkers(size);
-      const progress = new Progress(asOf === undefined ? 'replay' : `replay as of ${asOf.toISOString()}`, size);
+      const progress = new Progress(asOf === undefined ? 'replay' : `replay as of ${asOf.toISOString()}`, size, progressOf(io));
       try {
         const tell = (done: number) => {
           stopped();

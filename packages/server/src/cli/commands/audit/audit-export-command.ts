@@ -13,6 +13,7 @@ import { systemClock } from '../../../time/clock.ts';
 import { openDuban } from '../../../app/open-duban.ts';
 import { parseCommandArgs, required } from '../../cli-args.ts';
 import { databaseOption } from '../../database-option.ts';
+import { progressOf } from '../../cli-io.ts';
 import type { CliIo } from '../../cli-io.ts';
 import { keyDirOption } from '../../key-dir-option.ts';
 import { counted, Progress, untilInterrupted } from '../../../jobs/progress.ts';
@@ -41,7 +42,7 @@ export async function auditExportCommand(args: readonly string[], io: CliIo): Pr
     } else {
       const stored = (await engine.checkpoints()).map((c) => c.text);
       const report = await untilInterrupted(async (stopped) => {
-        const progress = new Progress('audit export: verifying', await engine.auditSize());
+        const progress = new Progress('audit export: verifying', await engine.auditSize(), progressOf(io));
         try {
           return await verifyAuditLog(counted(engine.entries(), progress, stopped), [{ label: 'the database', texts: stored }, { label: files?.checkpointFile ?? 'the checkpoint file', texts: fileTexts }], key.publicKey, origin);
         } finally {
@@ -60,7 +61,7 @@ export async function auditExportCommand(args: readonly string[], io: CliIo): Pr
     const checkpoints = [...new Set([...(await engine.checkpoints()).map((c) => c.text), ...fileTexts])];
     const total = await engine.auditSize();
     const count = await untilInterrupted(async (stopped) => {
-      const progress = new Progress('audit export', total);
+      const progress = new Progress('audit export', total, progressOf(io));
       try {
         return await exportAuditLog(out, counted(engine.entries(), progress, stopped), { origin, checkpoints, publicKey: key?.publicKey, exportedAt: systemClock.now().toISOString(), files: duban.files });
       } finally {

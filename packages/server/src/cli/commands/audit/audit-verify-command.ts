@@ -16,6 +16,7 @@ import { openDuban } from '../../../app/open-duban.ts';
 import { UserError } from '../../../user-error.ts';
 import { parseCommandArgs } from '../../cli-args.ts';
 import { databaseOption } from '../../database-option.ts';
+import { progressOf } from '../../cli-io.ts';
 import type { CliIo } from '../../cli-io.ts';
 import { keyDirOption } from '../../key-dir-option.ts';
 import { counted, Progress, untilInterrupted } from '../../../jobs/progress.ts';
@@ -69,7 +70,7 @@ async function verifyDatabase(db: string, keyDir: string | undefined, held: Chec
     const sources: CheckpointSource[] = [{ label: 'the database', texts: stored.map((c) => c.text) }];
     if (files !== undefined && existsSync(files.checkpointFile)) sources.push({ label: files.checkpointFile, texts: await readCheckpointFile(files.checkpointFile) });
     const report = await untilInterrupted(async (stopped) => {
-      const progress = new Progress('audit verify', await duban.engine.auditSize());
+      const progress = new Progress('audit verify', await duban.engine.auditSize(), progressOf(io));
       try {
         return await verifyAuditLog(counted(duban.engine.entries(), progress, stopped), [...sources, ...held], key, stored[0]?.origin);
       } finally {
