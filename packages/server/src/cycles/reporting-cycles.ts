@@ -183,8 +183,13 @@ export class ReportingCycles {
       .select(['task_id', 'unit', 'at'])
       .where('task_id', 'in', [...new Set(candidates.map((row) => row.task_id))])
       .execute();
+    const lastReport = new Map<string, string>();
+    for (const report of since) {
+      const key = partKey(report.task_id, report.unit);
+      if ((lastReport.get(key) ?? '') < report.at) lastReport.set(key, report.at);
+    }
     for (const row of candidates) {
-      if (since.some((report) => report.task_id === row.task_id && report.unit === row.unit && report.at >= row.due_at)) continue;
+      if ((lastReport.get(partKey(row.task_id, row.unit)) ?? '') >= row.due_at) continue;
       const units = marks.get(row.task_id);
       if (units === undefined) marks.set(row.task_id, [row.unit]);
       else units.push(row.unit);
