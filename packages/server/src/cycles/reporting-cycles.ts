@@ -1,4 +1,5 @@
 import type { Actor, Engine } from '@duban/engine';
+import { VersionConflict } from '@duban/engine';
 import type { Cycle, CycleSettings, ReportingCycleContext } from '@duban/reform-task';
 import { cycleAt, cycleByKey, cyclesInstanceId, describeCycles, reportingCycleV1 } from '@duban/reform-task';
 import type { Kysely } from 'kysely';
@@ -18,6 +19,12 @@ export class CycleChangeRefused extends Error {
     super(`plan ${planId}: ${reports} reports in the running cycle ${cycle}; its cycles change only when none has reported`);
     this.name = 'CycleChangeRefused';
   }
+}
+
+/** Throws CycleChangeRefused when a part of plan `planId` has reported in `running`, read with `db` (the write's transaction). Does IO. */
+async function refuseIfReported(db: Kysely<ServerDatabase>, planId: string, running: Cycle): Promise<void> {
+  const reports = await reportsInWindow(db, planId, running.opensAt, running.dueAt);
+  if (reports.size > 0) throw new CycleChangeRefused(planId, running.key, reports.size);
 }
 
 /** A plan's cycles as they stand: the settings (null: never set) and the running cycle (null: none). */
@@ -71,17 +78,33 @@ export class ReportingCycles {
    * Sets the plan's cycles as `actor` (the office) at `at`: one SET_CYCLES entry (the plan's instance is
    * created with the first). Refused with CycleChangeRefused, writing nothing, when a part has reported
    * in the running cycle; otherwise the new cycles apply at once (the running cycle is the new settings').
+   * The check runs inside the entry's transaction, which every engine write is serialized with (SQLite's
+   * one writer, PostgreSQL's chain lock): a report committed up to the write is seen, one after it counts
+   * under the new cycles. The settings it checks against are those of the version the entry is written
+   * over (If-Match on the instance): when another change landed in between, it reads them again.
    */
   async set(planId: string, settings: CycleSettings, actor: Actor, at: Date): Promise<PlanCycles> {
-    const before = await this.settings(planId);
-    const running = before === null ? undefined : cycleAt(before, at.getTime());
-    if (running !== undefined) {
-      const reports = await reportsInWindow(this.db, planId, running.opensAt, running.dueAt);
-      if (reports.size > 0) throw new CycleChangeRefused(planId, running.key, reports.size);
-    }
     const id = cyclesInstanceId(planId);
-    await this.engine.create([{ id, workflow: reportingCycleV1.id, input: { planId } }], actor, at);
-    await this.engine.send(id, { type: 'SET_CYCLES', payload: settings }, actor, at);
+    for (let attempt = 1; ; attempt++) {
+      let instance = await this.engine.getInstance(id);
+      if (instance === undefined) {
+        await this.engine.create([{ id, workflow: reportingCycleV1.id, input: { planId } }], actor, at);
+        instance = (await this.engine.getInstance(id))!;
+      }
+      const before = (instance.snapshot.context as ReportingCycleContext).settings;
+      const running = before === null ? undefined : cycleAt(before, at.getTime());
+      try {
+        await this.engine.send(id, { type: 'SET_CYCLES', payload: settings }, actor, at, {
+          expectedVersion: instance.version,
+          ...(running === undefined ? {} : { inTransaction: (tx) => refuseIfReported(tx.kysely as Kysely<ServerDatabase>, planId, running) }),
+        });
+        break;
+      } catch (error) {
+        // A reminder, a due day or another office's change moved the instance since we read it.
+        if (error instanceof VersionConflict && attempt < 5) continue;
+        throw error;
+      }
+    }
     this.changes += 1;
     return this.get(planId, at);
   }
