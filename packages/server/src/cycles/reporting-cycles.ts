@@ -1,5 +1,4 @@
 import type { Actor, Engine } from '@duban/engine';
-import { VersionConflict } from '@duban/engine';
 import type { Cycle, CycleSettings, ReportingCycleContext } from '@duban/reform-task';
 import { cycleAt, cycleByKey, cyclesInstanceId, describeCycles, reportingCycleV1 } from '@duban/reform-task';
 import type { Kysely } from 'kysely';
@@ -18,6 +17,14 @@ export class CycleChangeRefused extends Error {
   ) {
     super(`plan ${planId}: ${reports} reports in the running cycle ${cycle}; its cycles change only when none has reported`);
     this.name = 'CycleChangeRefused';
+  }
+}
+
+/** The plan's cycles moved between reading them and writing over them: read them again. */
+class CyclesMoved extends Error {
+  constructor() {
+    super('the reporting cycles changed while a change was checked; read them again');
+    this.name = 'CyclesMoved';
   }
 }
 
@@ -81,27 +88,30 @@ export class ReportingCycles {
    * The check runs inside the entry's transaction, which every engine write is serialized with (SQLite's
    * one writer, PostgreSQL's chain lock): a report committed up to the write is seen, one after it counts
    * under the new cycles. The settings it checks against are those of the version the entry is written
-   * over (If-Match on the instance): when another change landed in between, it reads them again.
+   * over: when another entry landed in between, it reads them again.
    */
   async set(planId: string, settings: CycleSettings, actor: Actor, at: Date): Promise<PlanCycles> {
     const id = cyclesInstanceId(planId);
     for (let attempt = 1; ; attempt++) {
-      let instance = await this.engine.getInstance(id);
-      if (instance === undefined) {
+      let read = await this.engine.getInstance(id);
+      if (read === undefined) {
         await this.engine.create([{ id, workflow: reportingCycleV1.id, input: { planId } }], actor, at);
-        instance = (await this.engine.getInstance(id))!;
+        read = (await this.engine.getInstance(id))!;
       }
-      const before = (instance.snapshot.context as ReportingCycleContext).settings;
+      const version = read.version;
+      const before = (read.snapshot.context as ReportingCycleContext).settings;
       const running = before === null ? undefined : cycleAt(before, at.getTime());
       try {
         await this.engine.send(id, { type: 'SET_CYCLES', payload: settings }, actor, at, {
-          expectedVersion: instance.version,
-          ...(running === undefined ? {} : { inTransaction: (tx) => refuseIfReported(tx.kysely as Kysely<ServerDatabase>, planId, running) }),
+          inTransaction: async (tx, { instance: written }) => {
+            if (written.version !== version + 1) throw new CyclesMoved();
+            if (running !== undefined) await refuseIfReported(tx.kysely as Kysely<ServerDatabase>, planId, running);
+          },
         });
         break;
       } catch (error) {
         // A reminder, a due day or another office's change moved the instance since we read it.
-        if (error instanceof VersionConflict && attempt < 5) continue;
+        if (error instanceof CyclesMoved && attempt < 5) continue;
         throw error;
       }
     }
