@@ -6,6 +6,8 @@ import { taskSortKeys } from '../tasks/task-order.ts';
 import { SEARCH_TEXT_MAX } from '../tasks/task-search.ts';
 import { BULK_MAX_TASKS, bulkEventTypes } from '../tasks/send-bulk.ts';
 import { inboxKinds } from '../tasks/inbox.ts';
+import type { NoticeType } from '../notifications/channels/channel-settings.ts';
+import { noticeTypes } from '../notifications/channels/channel-settings.ts';
 import type { Assessment, AssessmentReason, Summary, UnitAssessment } from '../reports/index.ts';
 
 /**
@@ -418,11 +420,11 @@ export const notificationReadAllResponse = z.strictObject({ acknowledged: z.numb
 // ---- Notice channels: who gets notices by e-mail and the group robots, and the delivery log.
 
 const noticeKinds = z
-  .array(z.enum(['URGE', 'WARN', 'DEADLINE_PASSED', 'ESCALATE', 'REJECT', 'RECORD_INTERVIEW', 'REFER', 'VERIFY', 'CLOSE', 'DECIDE_EXTENSION']))
+  .array(z.enum(noticeTypes as [NoticeType, ...NoticeType[]]))
   .max(20)
   .nullable()
   .optional()
-  .describe('the notice types this channel takes; every type when absent or null');
+  .describe('the notice types this channel takes (the notified task events; REMIND and CYCLE_DUE: the reporting cycles’ reminder and 催报); every type when absent or null');
 
 export const noticeChannelParam = z.enum(['email', 'wecom', 'dingtalk']);
 
