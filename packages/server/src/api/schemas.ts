@@ -101,6 +101,11 @@ export const taskListQuery = z
     state: z.enum(reformTaskStates).optional().describe('only tasks in this state'),
     unit: z.string().trim().min(1).max(100).optional().describe('only tasks this unit is a party to (lead, responsible or collective member)'),
     light: z.enum(lights).optional().describe('only tasks with this light (红黄绿灯)'),
+    partUnit: z.string().trim().min(1).max(100).optional().describe('only tasks on which this unit has its own part (a responsible unit, or a member of a collective named on the task)'),
+    partLight: z
+      .enum(lights)
+      .optional()
+      .describe('with partUnit: only tasks on which that unit’s own part has this light (its part done: green; not done: the task’s light), as the dashboard’s 各单位承担部分 chart counts them'),
     plan: planIdParam.optional().describe('only the tasks of this plan (GET /api/plans lists them)'),
     q: z
       .string()
@@ -117,7 +122,8 @@ export const taskListQuery = z
     limit: limitParam.optional().describe('page size, default 100, at most 1000'),
     cursor: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, 'must be a cursor from nextCursor').optional().describe('opaque: nextCursor of the previous page (of the same query)'),
   })
-  .refine((query) => query.dueFrom === undefined || query.dueTo === undefined || query.dueFrom <= query.dueTo, { path: ['dueTo'], message: 'must not be before dueFrom' });
+  .refine((query) => query.dueFrom === undefined || query.dueTo === undefined || query.dueFrom <= query.dueTo, { path: ['dueTo'], message: 'must not be before dueFrom' })
+  .refine((query) => query.partLight === undefined || query.partUnit !== undefined, { path: ['partLight'], message: 'needs partUnit: the light of whose part' });
 
 export const auditQuery = z.strictObject({
   after: z.string().regex(/^\d{1,15}$/, 'must be a non-negative integer (a seq)').transform(Number).optional().describe('entries with seq greater than this'),
