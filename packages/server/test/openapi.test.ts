@@ -38,7 +38,7 @@ describe('GET /api/openapi.json', () => {
     expect(doc.components.schemas['TaskView']?.properties).toHaveProperty('allowedEvents');
     expect(doc.components.schemas['AuditEntry']?.properties).toHaveProperty('taskId');
     const listParams = (doc.paths['/api/tasks']?.['get'] as { parameters: { name: string }[] }).parameters.map((p) => p.name);
-    expect(listParams).toEqual(['state', 'unit', 'light', 'plan', 'q', 'sort', 'order', 'overdue', 'dueFrom', 'dueTo', 'limit', 'cursor']);
+    expect(listParams).toEqual(['state', 'unit', 'light', 'partUnit', 'partLight', 'plan', 'q', 'sort', 'order', 'overdue', 'dueFrom', 'dueTo', 'limit', 'cursor']);
     const pageParams = (path: string) => (doc.paths[path]?.['get'] as { parameters: { name: string }[] }).parameters.map((p) => p.name);
     // The checkpoints page like the log itself.
     expect(pageParams('/api/audit/checkpoints')).toEqual(['after', 'limit']);

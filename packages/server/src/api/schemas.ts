@@ -6,6 +6,8 @@ import { taskSortKeys } from '../tasks/task-order.ts';
 import { SEARCH_TEXT_MAX } from '../tasks/task-search.ts';
 import { BULK_MAX_TASKS, bulkEventTypes } from '../tasks/send-bulk.ts';
 import { inboxKinds } from '../tasks/inbox.ts';
+import type { NoticeType } from '../notifications/channels/channel-settings.ts';
+import { noticeTypes } from '../notifications/channels/channel-settings.ts';
 import type { Assessment, AssessmentReason, Summary, UnitAssessment } from '../reports/index.ts';
 
 /**
@@ -99,6 +101,11 @@ export const taskListQuery = z
     state: z.enum(reformTaskStates).optional().describe('only tasks in this state'),
     unit: z.string().trim().min(1).max(100).optional().describe('only tasks this unit is a party to (lead, responsible or collective member)'),
     light: z.enum(lights).optional().describe('only tasks with this light (红黄绿灯)'),
+    partUnit: z.string().trim().min(1).max(100).optional().describe('only tasks on which this unit has its own part (a responsible unit, or a member of a collective named on the task)'),
+    partLight: z
+      .enum(lights)
+      .optional()
+      .describe('with partUnit: only tasks on which that unit’s own part has this light (its part done: green; not done: the task’s light), as the dashboard’s 各单位承担部分 chart counts them'),
     plan: planIdParam.optional().describe('only the tasks of this plan (GET /api/plans lists them)'),
     q: z
       .string()
@@ -115,7 +122,8 @@ export const taskListQuery = z
     limit: limitParam.optional().describe('page size, default 100, at most 1000'),
     cursor: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, 'must be a cursor from nextCursor').optional().describe('opaque: nextCursor of the previous page (of the same query)'),
   })
-  .refine((query) => query.dueFrom === undefined || query.dueTo === undefined || query.dueFrom <= query.dueTo, { path: ['dueTo'], message: 'must not be before dueFrom' });
+  .refine((query) => query.dueFrom === undefined || query.dueTo === undefined || query.dueFrom <= query.dueTo, { path: ['dueTo'], message: 'must not be before dueFrom' })
+  .refine((query) => query.partLight === undefined || query.partUnit !== undefined, { path: ['partLight'], message: 'needs partUnit: the light of whose part' });
 
 export const auditQuery = z.strictObject({
   after: z.string().regex(/^\d{1,15}$/, 'must be a non-negative integer (a seq)').transform(Number).optional().describe('entries with seq greater than this'),
@@ -418,11 +426,11 @@ export const notificationReadAllResponse = z.strictObject({ acknowledged: z.numb
 // ---- Notice channels: who gets notices by e-mail and the group robots, and the delivery log.
 
 const noticeKinds = z
-  .array(z.enum(['URGE', 'WARN', 'DEADLINE_PASSED', 'ESCALATE', 'REJECT', 'RECORD_INTERVIEW', 'REFER', 'VERIFY', 'CLOSE', 'DECIDE_EXTENSION']))
+  .array(z.enum(noticeTypes as [NoticeType, ...NoticeType[]]))
   .max(20)
   .nullable()
   .optional()
-  .describe('the notice types this channel takes; every type when absent or null');
+  .describe('the notice types this channel takes (the notified task events; REMIND and CYCLE_DUE: the reporting cycles’ reminder and 催报); every type when absent or null');
 
 export const noticeChannelParam = z.enum(['email', 'wecom', 'dingtalk']);
 

@@ -20,6 +20,20 @@ export class CycleChangeRefused extends Error {
   }
 }
 
+/** The plan's cycles moved between reading them and writing over them: read them again. */
+class CyclesMoved extends Error {
+  constructor() {
+    super('the reporting cycles changed while a change was checked; read them again');
+    this.name = 'CyclesMoved';
+  }
+}
+
+/** Throws CycleChangeRefused when a part of plan `planId` has reported in `running`, read with `db` (the write's transaction). Does IO. */
+async function refuseIfReported(db: Kysely<ServerDatabase>, planId: string, running: Cycle): Promise<void> {
+  const reports = await reportsInWindow(db, planId, running.opensAt, running.dueAt);
+  if (reports.size > 0) throw new CycleChangeRefused(planId, running.key, reports.size);
+}
+
 /** A plan's cycles as they stand: the settings (null: never set) and the running cycle (null: none). */
 export interface PlanCycles {
   readonly planId: string;
@@ -71,17 +85,36 @@ export class ReportingCycles {
    * Sets the plan's cycles as `actor` (the office) at `at`: one SET_CYCLES entry (the plan's instance is
    * created with the first). Refused with CycleChangeRefused, writing nothing, when a part has reported
    * in the running cycle; otherwise the new cycles apply at once (the running cycle is the new settings').
+   * The check runs inside the entry's transaction, which every engine write is serialized with (SQLite's
+   * one writer, PostgreSQL's chain lock): a report committed up to the write is seen, one after it counts
+   * under the new cycles. The settings it checks against are those of the version the entry is written
+   * over: when another entry landed in between, it reads them again.
    */
   async set(planId: string, settings: CycleSettings, actor: Actor, at: Date): Promise<PlanCycles> {
-    const before = await this.settings(planId);
-    const running = before === null ? undefined : cycleAt(before, at.getTime());
-    if (running !== undefined) {
-      const reports = await reportsInWindow(this.db, planId, running.opensAt, running.dueAt);
-      if (reports.size > 0) throw new CycleChangeRefused(planId, running.key, reports.size);
-    }
     const id = cyclesInstanceId(planId);
-    await this.engine.create([{ id, workflow: reportingCycleV1.id, input: { planId } }], actor, at);
-    await this.engine.send(id, { type: 'SET_CYCLES', payload: settings }, actor, at);
+    for (let attempt = 1; ; attempt++) {
+      let read = await this.engine.getInstance(id);
+      if (read === undefined) {
+        await this.engine.create([{ id, workflow: reportingCycleV1.id, input: { planId } }], actor, at);
+        read = (await this.engine.getInstance(id))!;
+      }
+      const version = read.version;
+      const before = (read.snapshot.context as ReportingCycleContext).settings;
+      const running = before === null ? undefined : cycleAt(before, at.getTime());
+      try {
+        await this.engine.send(id, { type: 'SET_CYCLES', payload: settings }, actor, at, {
+          inTransaction: async (tx, { instance: written }) => {
+            if (written.version !== version + 1) throw new CyclesMoved();
+            if (running !== undefined) await refuseIfReported(tx.kysely as Kysely<ServerDatabase>, planId, running);
+          },
+        });
+        break;
+      } catch (error) {
+        // A reminder, a due day or another office's change moved the instance since we read it.
+        if (error instanceof CyclesMoved && attempt < 5) continue;
+        throw error;
+      }
+    }
     this.changes += 1;
     return this.get(planId, at);
   }

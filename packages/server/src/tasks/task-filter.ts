@@ -1,6 +1,6 @@
 import type { Actor } from '@duban/engine';
-import { light, overdueDays, partyUnits, visibleTo } from '@duban/reform-task';
-import type { Light, ReformTaskState } from '@duban/reform-task';
+import { light, overdueDays, partLight, partyUnits, taskParts, visibleTo } from '@duban/reform-task';
+import type { Light, LightFacts, ReformTaskState } from '@duban/reform-task';
 import type { TaskFacts } from '../reports/index.ts';
 
 /** Narrowing of a task list: each given criterion must hold. */
@@ -9,7 +9,15 @@ export interface TaskFilter {
   readonly light?: Light | undefined;
   /** A party to the task: lead, responsible, or member of a collective named on it. */
   readonly unit?: string | undefined;
+  /** The plan's part (所属部分) the task is listed under. */
   readonly part?: string | undefined;
+  /** Only tasks on which this unit has its own part (a responsible unit, a member of a collective named on it). */
+  readonly partUnit?: string | undefined;
+  /**
+   * With `partUnit`: only tasks on which that unit's own part has this light (its part done: green; not
+   * done: its task's light), as the dashboard's 各单位承担部分 chart counts them.
+   */
+  readonly partLight?: Light | undefined;
   /** Only the tasks of this plan (its id). */
   readonly plan?: string | undefined;
   /** Only tasks past their limit in force at the instant listed (as the summary's 逾期 counts them). */
@@ -29,6 +37,7 @@ export interface TaskFilter {
  */
 export function filterTasks<T extends TaskFacts>(tasks: readonly T[], filter: TaskFilter, actor: Actor, at?: number): T[] {
   if (filter.overdue === true && at === undefined) throw new Error('filterTasks: the overdue criterion needs the instant');
+  if (filter.partLight !== undefined && filter.partUnit === undefined) throw new Error('filterTasks: the partLight criterion needs partUnit');
   return tasks.filter(
     ({ id, snapshot, task }) =>
       (filter.ids === undefined || filter.ids.has(id)) &&
@@ -37,10 +46,17 @@ export function filterTasks<T extends TaskFacts>(tasks: readonly T[], filter: Ta
       (filter.light === undefined || light(snapshot) === filter.light) &&
       (filter.unit === undefined || partyUnits(task).includes(filter.unit)) &&
       (filter.part === undefined || task.part === filter.part) &&
+      (filter.partUnit === undefined || ownPartMatches(snapshot, task, filter.partUnit, filter.partLight)) &&
       (filter.plan === undefined || task.planId === filter.plan) &&
       (filter.overdue !== true || overdueDays(snapshot, at!) > 0) &&
       (filter.done !== true || snapshot.value === 'verified' || snapshot.value === 'closed') &&
       (filter.dueFrom === undefined || (task.dueDate !== null && task.dueDate >= filter.dueFrom)) &&
       (filter.dueTo === undefined || (task.dueDate !== null && task.dueDate <= filter.dueTo)),
   );
+}
+
+/** Has `unit` its own part of the task, with light `shade` when one is asked for? Pure. */
+function ownPartMatches(snapshot: LightFacts, task: TaskFacts['task'], unit: string, shade: Light | undefined): boolean {
+  const part = taskParts(task).find((candidate) => candidate.unit === unit);
+  return part !== undefined && (shade === undefined || partLight(snapshot, part) === shade);
 }

@@ -39,6 +39,9 @@ export const taskListQuery = z.strictObject({
   order: optional(z.enum(['asc', 'desc'], { error: '请从列表中选择升序或降序' })),
   dueFrom: optional(day),
   dueTo: optional(day),
+  // A bar of the dashboard's 各单位承担部分 chart: one unit's own parts, of one light.
+  partUnit: optional(z.string({ error: one }).trim().min(1, '不能为空').max(100, '单位名称不能超过100个字')),
+  partLight: optional(z.enum(['green', 'yellow', 'red', 'none'], { error: '请从列表中选择红黄绿灯' })),
   page: optional(z.coerce.number({ error: '页码须为正整数' }).int('页码须为正整数').min(1, '页码须为正整数').max(1_000_000, '页码过大')),
 });
 

@@ -1,3 +1,4 @@
+import type { Actor, Engine } from '@duban/engine';
 import { CREATE_EVENT } from '@duban/engine';
 import type { ReformTaskContext } from '@duban/reform-task';
 import ExcelJS from 'exceljs';
@@ -6,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cycleReportsResponse, planCyclesResponse } from '../../src/api/schemas.ts';
 import { createLogger } from '../../src/app/create-logger.ts';
 import { migrateServerSchema } from '../../src/db/server-migrations.ts';
+import { ReportingCycles } from '../../src/cycles/reporting-cycles.ts';
 import { Scheduler } from '../../src/jobs/scheduler.ts';
 import type { TestServer } from '../support/test-server.ts';
 import { PLAN_ID, reopenableDatabase, startTestServer, taskId } from '../support/test-server.ts';
@@ -268,5 +270,79 @@ describe('reporting cycles across restarts and downtime', () => {
     expect(filled.map((row) => ({ ...row, entry_seq: Number(row.entry_seq) }))).toEqual(written.map((row) => ({ ...row, entry_seq: Number(row.entry_seq) })));
     expect(filled[0]).toMatchObject({ plan_id: PLAN_ID, task_id: taskId(3), at: progress.entry.at });
     await s.close();
+  });
+});
+
+describe('a cycle change racing a report', () => {
+  const OFFICE: Actor = { role: 'office', unit: null };
+  const MONTHLY = { frequency: 'monthly', day: 5, remindDays: 3 } as const;
+  const QUARTERLY = { frequency: 'quarterly', day: 'last', remindDays: 3 } as const;
+  /** The engine, with `before` run once just before the first SET_CYCLES is sent: what lands between the cycles' read and their write. */
+  const racing = (engine: Engine, before: () => Promise<void>): Engine => {
+    let ran = false;
+    return new Proxy(engine, {
+      get(target, property) {
+        if (property === 'send') {
+          return async (...args: Parameters<Engine['send']>) => {
+            if (args[1].type === 'SET_CYCLES' && !ran) {
+              ran = true;
+              await before();
+            }
+            return target.send(...args);
+          };
+        }
+        const value = Reflect.get(target, property, target) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  };
+
+  it('given monthly cycles and nobody reported when the office read them, when a part reports just before the change is written, then the change is refused and nothing is written', async () => {
+    const s = await startTestServer();
+    try {
+      await new ReportingCycles(s.engine, s.db).set(PLAN_ID, MONTHLY, OFFICE, s.clock.now());
+      const lead = await s.token('unit', ((await s.engine.getInstance(taskId(2)))!.snapshot.context as ReformTaskContext).leadUnits[0]!);
+      expect((await s.send(lead, taskId(2), { type: 'START' })).status).toBe(200);
+      let entries = 0;
+      const cycles = new ReportingCycles(
+        racing(s.engine, async () => {
+          expect((await s.send(lead, taskId(2), { type: 'PROGRESS', summary: '已完成系统对接' })).status).toBe(200);
+          entries = await s.auditCount();
+        }),
+        s.db,
+      );
+      const timers = await s.engine.timers(`cycles:${PLAN_ID}`);
+
+      await expect(cycles.set(PLAN_ID, QUARTERLY, OFFICE, s.clock.now())).rejects.toMatchObject({ name: 'CycleChangeRefused', cycle: '2023-06', reports: 1 });
+
+      expect(entries).toBeGreaterThan(0);
+      expect(await s.auditCount()).toBe(entries);
+      expect(await cycles.settings(PLAN_ID)).toEqual(MONTHLY);
+      expect(await s.engine.timers(`cycles:${PLAN_ID}`)).toEqual(timers);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('given another office change lands between the read and the write, when the change is written, then it is checked against the settings that landed and written over them', async () => {
+    const s = await startTestServer();
+    try {
+      const plain = new ReportingCycles(s.engine, s.db);
+      await plain.set(PLAN_ID, MONTHLY, OFFICE, s.clock.now());
+      const cycles = new ReportingCycles(
+        racing(s.engine, async () => {
+          await plain.set(PLAN_ID, { ...MONTHLY, day: 10 }, OFFICE, s.clock.now());
+        }),
+        s.db,
+      );
+
+      const set = await cycles.set(PLAN_ID, QUARTERLY, OFFICE, s.clock.now());
+
+      expect(set.settings).toEqual(QUARTERLY);
+      const history = await s.engine.history(`cycles:${PLAN_ID}`);
+      expect(history.filter((entry) => entry.type === 'SET_CYCLES').map((entry) => entry.payload)).toEqual([MONTHLY, { ...MONTHLY, day: 10 }, QUARTERLY]);
+    } finally {
+      await s.close();
+    }
   });
 });

@@ -32,16 +32,17 @@ describe('the 通知渠道 and 推送记录 pages', () => {
     expect(badUnit.body).toMatch(/id="channel-unit-error">单位“火星局”不在单位名录中/);
     expect(await s.db.selectFrom('notice_channel').selectAll().execute()).toEqual([]);
 
-    // When it sets a good robot (loopback, as tests allow) taking only closings and verifications
+    // When it sets a good robot (loopback, as tests allow) taking only closings, verifications and the reporting cycles' reminder and 催报
     const robot = await startRobotReceiver();
     try {
-      await office.get('/notice-channels');
-      const saved = await office.post('/notice-channels', { unit: '市司法局', channel: 'wecom', target: `${robot.url}/send?key=secret-robot-key-9876`, secret: '', format: 'text', kinds: ['CLOSE', 'VERIFY'] });
+      const form = await office.get('/notice-channels');
+      for (const kind of ['CLOSE', 'REMIND', 'CYCLE_DUE']) expect(form.body).toContain(`name="kinds" value="${kind}"`);
+      const saved = await office.post('/notice-channels', { unit: '市司法局', channel: 'wecom', target: `${robot.url}/send?key=secret-robot-key-9876`, secret: '', format: 'text', kinds: ['CLOSE', 'VERIFY', 'REMIND', 'CYCLE_DUE'] });
       expect(saved.status).toBe(200);
       const text = textOf(saved.body);
       expect(text).toContain('已设置市司法局的企业微信群机器人');
       expect(text).toContain(`${robot.url}/send?key=****9876`);
-      expect(text).toContain('核验通过、销号');
+      expect(text).toContain('核验通过、销号、报送提醒、催报');
       expect(saved.body).not.toContain('secret-robot-key-9876');
     } finally {
       await robot.close();

@@ -9,7 +9,7 @@ import type { SmtpSettings } from '../../src/notifications/channels/email-sender
 import { smtpEmailSender } from '../../src/notifications/channels/email-sender.ts';
 import { problemOf, reopenableDatabase } from '../support/test-server.ts';
 import type { OversightServer } from '../oversight/support/oversight-server.ts';
-import { DISTRICTS, accepted, shanghai, startOversightServer } from '../oversight/support/oversight-server.ts';
+import { DISTRICTS, PLAN_ID, accepted, shanghai, startOversightServer } from '../oversight/support/oversight-server.ts';
 import { startHangingServer, startRobotReceiver, startSmtpServer } from './channel-receivers.ts';
 
 const FROM = 'duban@example.gov.cn';
@@ -204,6 +204,27 @@ describe('notice channels: e-mail, 企业微信 and 钉钉 robots from an outbox
     expect((await put('市司法局', 'wecom', { url: `${robot.url}/send?key=k`, kinds: ['CLOSE', 'VERIFY'] })).status).toBe(201);
     await accepted(s.send('2023-06-01 10:00', office, 3, { type: 'URGE', message: '请加快推进' }));
     expect(await deliveries()).toEqual([]);
+  });
+
+  it('given a robot that takes only the reporting reminder (REMIND), when the office urges, the reminder comes and the cycle falls due, then the robot is sent the reminder alone', async () => {
+    const robot = await startRobotReceiver();
+    closers.push(robot.close);
+    expect((await put('市司法局', 'wecom', { url: `${robot.url}/send?key=k`, kinds: ['REMIND'] })).status).toBe(201);
+    const cycles = await s.request(`/api/plans/${PLAN_ID}/cycles`, { method: 'PUT', token: office, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ frequency: 'monthly', day: 5 }) });
+    expect(cycles.status, await cycles.clone().text()).toBe(200);
+
+    await accepted(s.send('2023-05-20 10:00', office, 3, { type: 'URGE', message: '请加快推进' }));
+    await s.fire('2023-06-02 09:00');
+    await s.fire('2023-06-06 00:00');
+
+    // 市司法局 was sent all three notices, and its robot takes the reminder only
+    const notices = await s.db.selectFrom('notification').select(['id', 'type']).where('unit', '=', '市司法局').execute();
+    for (const type of ['URGE', 'REMIND', 'CYCLE_DUE']) expect(notices.map((notice) => notice.type)).toContain(type);
+    const typeOf = new Map(notices.map((notice) => [Number(notice.id), notice.type]));
+    expect((await deliveries()).map((row) => typeOf.get(Number(row.notification_id)))).toEqual(['REMIND']);
+    expect((await (await dispatcher({})).tick()).delivered).toHaveLength(1);
+    expect(robot.requests).toHaveLength(1);
+    expect(JSON.stringify(robot.requests[0]!.json)).toContain('报送提醒');
   });
 
   it('given two dispatchers on one database, when they run at once, then each send goes out once', async () => {

@@ -78,4 +78,46 @@ describe('each unit’s own part on the task page', () => {
     // Task 7 is past its limit: the district's part on it (done) is green while 独山子区's (not done) is not.
     expect(Number(district![3])).toBeGreaterThan(Number(other![3]));
   });
+
+  it('given the parts chart, when the office follows each of two units’ bars, then the list it links to has as many tasks as the bar counts, each with that unit’s part of that light', async () => {
+    const office = new WebClient(server.url);
+    await office.signIn(await server.token('office'));
+    const api = await server.token('office');
+    const page = await office.get('/dashboard');
+    const decode = (href: string) => href.replaceAll('&amp;', '&');
+    // The chart's bars: each segment links to the list it counts; its label says how many.
+    const segments = [...page.body.matchAll(/<a class="chart-link" href="([^"]*partUnit=[^"]*)" aria-label="([^"]+?)(红灯|黄灯|绿灯)(\d+)项，查看任务">/g)]
+      .map((m) => ({ href: decode(m[1]!), unit: m[2]!, light: m[3]!, count: Number(m[4]) }))
+      .filter((segment) => ['白碱滩区人民政府', '独山子区人民政府'].includes(segment.unit));
+    expect(new Set(segments.map((segment) => segment.light)).size).toBeGreaterThan(1);
+    for (const segment of segments) {
+      const listed = await office.get(segment.href);
+      expect(listed.status, segment.href).toBe(200);
+      const rows = new Set([...listed.body.matchAll(/href="\/tasks\/([^"/?]+)"/g)].map((m) => m[1]!));
+      expect(rows.size, `${segment.unit} ${segment.light}`).toBe(segment.count);
+      // The API's list with the same query holds the same tasks, and each has the unit's part.
+      const query = new URL(segment.href, server.url).searchParams;
+      const response = await server.request(`/api/tasks?limit=1000&partUnit=${encodeURIComponent(query.get('partUnit')!)}&partLight=${query.get('partLight')}`, { token: api });
+      expect(response.status).toBe(200);
+      const items = ((await response.json()) as { items: { id: string; parts: { unit: string; state: string }[] }[] }).items;
+      expect(new Set(items.map((item) => item.id))).toEqual(rows);
+      for (const item of items) expect(item.parts.map((part) => part.unit)).toContain(segment.unit);
+    }
+    // 白碱滩区's finished part on task 7 is green; 独山子区's there is not.
+    const green = segments.find((segment) => segment.unit === '白碱滩区人民政府' && segment.light === '绿灯')!;
+    expect((await office.get(green.href)).body).toContain(`href="/tasks/${TASK}"`);
+    const otherGreen = segments.find((segment) => segment.unit === '独山子区人民政府' && segment.light === '绿灯');
+    if (otherGreen !== undefined) expect((await office.get(otherGreen.href)).body).not.toContain(`href="/tasks/${TASK}"`);
+  });
+
+  it('given partLight without partUnit, then the API answers 422 and the page says beside the field which unit it needs', async () => {
+    const response = await server.request('/api/tasks?partLight=red', { token: await server.token('office') });
+    expect(response.status).toBe(422);
+    expect(JSON.stringify(await response.json())).toContain('query.partLight');
+    const office = new WebClient(server.url);
+    await office.signIn(await server.token('office'));
+    const page = await office.get('/tasks?partLight=red');
+    expect(page.status).toBe(422);
+    expect(textOf(page.body)).toContain('请同时指定承担部分的单位');
+  });
 });

@@ -7,7 +7,7 @@ import { DATE_A, DATE_B, factsAt, id, runScenario } from './scenario.ts';
 
 const TEXT: Record<string, string> = {
   'verified-on-time-lead': '牵头任务按时完成并通过核验',
-  'verified-on-time-responsible': '配合任务按时完成并通过核验',
+  'verified-on-time-responsible': '配合任务按时完成并通过核验（本单位部分已完成）',
   commendation: '任务销号时获通报表扬',
   'overdue-lead': '牵头任务逾期未完成',
   'overdue-responsible': '配合任务逾期未完成',
@@ -35,28 +35,28 @@ describe('unit assessment (考核)', () => {
   it('when the units are assessed at date A, then every unit is scored, highest first, then by name', () => {
     const assessment = assessUnits(defaultAssessmentRules, atA.tasks, atA.events, DATE_A);
 
-    expect(assessment.rulesVersion).toBe('2023.1');
+    expect(assessment.rulesVersion).toBe('2023.2');
     expect(assessment.units.map((u) => [u.unit, u.score])).toEqual([
       ['市发改委', 105],
-      ['白碱滩区人民政府', 100],
-      ['独山子区人民政府', 100],
-      ['克拉玛依区人民政府', 100],
       ['市财政局', 100],
       ['市人社局', 100],
       ['市医保局', 100],
       ['市政务服务和公共资源交易中心', 100],
-      ['乌尔禾区人民政府', 100],
+      ['白碱滩区人民政府', 99],
+      ['独山子区人民政府', 99],
+      ['克拉玛依区人民政府', 99],
       ['市税务局', 99],
       ['市住建局', 99],
+      ['乌尔禾区人民政府', 99],
       ['市市场监管局', 97],
       ['市自然资源局', 96],
-      ['市司法局', 92],
+      ['市司法局', 91],
     ]);
   });
 
   it('given units tied on a score at date A, when they are ranked, then they share a rank (并列) and the next rank skips', () => {
     const assessment = assessUnits(defaultAssessmentRules, atA.tasks, atA.events, DATE_A);
-    expect(assessment.units.map((u) => `${u.rank} ${u.score}`)).toEqual(['1 105', '2 100', '2 100', '2 100', '2 100', '2 100', '2 100', '2 100', '2 100', '10 99', '10 99', '12 97', '13 96', '14 92']);
+    expect(assessment.units.map((u) => `${u.rank} ${u.score}`)).toEqual(['1 105', '2 100', '2 100', '2 100', '2 100', '6 99', '6 99', '6 99', '6 99', '6 99', '6 99', '12 97', '13 96', '14 91']);
   });
 
   it('when the units are assessed at date A, then every point is traced to a rule, a task and an audit entry', () => {
@@ -72,18 +72,16 @@ describe('unit assessment (考核)', () => {
       reason('rejected', 2, -2, 20, '2023-06-15T02:00:00.000Z'),
       reason('verified-on-time-lead', 2, 2, 28, '2023-07-03T02:00:00.000Z'),
     ]);
-    expect(units.get('市司法局')).toMatchObject({ score: 92, gained: 1, lost: -9 });
+    // Task 2 was verified on time, but 市司法局 never reported its own part done: no credit for it.
+    expect(units.get('市司法局')).toMatchObject({ score: 91, gained: 0, lost: -9 });
     expect(units.get('市司法局')!.reasons!).toEqual([
       reason('urge', 3, -1, 25, '2023-06-26T03:00:00.000Z'),
       reason('overdue-lead', 3, -3, 27, '2023-07-01T01:00:00.000Z'),
-      reason('verified-on-time-responsible', 2, 1, 28, '2023-07-03T02:00:00.000Z'),
       reason('interview', 3, -5, 31, '2023-07-31T01:00:00.000Z'),
     ]);
-    // Each district answers for 各区人民政府; 市级各有关部门 names no one and is not scored.
-    expect(units.get('白碱滩区人民政府')!.reasons!).toEqual([
-      reason('verified-on-time-responsible', 1, 1, 23, '2023-06-25T02:00:00.000Z', '各区人民政府'),
-      reason('overdue-responsible', 3, -1, 27, '2023-07-01T01:00:00.000Z', '各区人民政府'),
-    ]);
+    // Each district answers for 各区人民政府 (no district reported its part of task 1 done, so none is credited
+    // its verification); 市级各有关部门 names no one and is not scored.
+    expect(units.get('白碱滩区人民政府')!.reasons!).toEqual([reason('overdue-responsible', 3, -1, 27, '2023-07-01T01:00:00.000Z', '各区人民政府')]);
     expect(units.has('各区人民政府')).toBe(false);
     expect(units.has('市级各有关部门')).toBe(false);
     expect(units.get('市自然资源局')!.reasons!).toEqual([
@@ -102,22 +100,22 @@ describe('unit assessment (考核)', () => {
     expect(assessment.units.map((u) => [u.unit, u.score])).toEqual([
       ['市发改委', 105],
       ['市人社局', 102],
-      ['市财政局', 101],
+      ['市财政局', 100],
       ['市医保局', 100],
       ['市政务服务和公共资源交易中心', 100],
-      ['白碱滩区人民政府', 99],
-      ['独山子区人民政府', 99],
-      ['克拉玛依区人民政府', 99],
       ['市税务局', 99],
       ['市住建局', 99],
-      ['乌尔禾区人民政府', 99],
+      ['白碱滩区人民政府', 98],
+      ['独山子区人民政府', 98],
+      ['克拉玛依区人民政府', 98],
+      ['乌尔禾区人民政府', 98],
       ['市市场监管局', 97],
       ['市自然资源局', 91],
-      ['市司法局', 79],
+      ['市司法局', 78],
     ]);
     expect(units.get('市人社局')!.reasons!).toEqual([reason('verified-on-time-lead', 4, 2, 46, '2023-10-25T02:00:00.000Z')]);
-    expect(units.get('市财政局')!.reasons!).toEqual([reason('verified-on-time-responsible', 4, 1, 46, '2023-10-25T02:00:00.000Z')]);
-    expect(units.get('市司法局')!.reasons!.slice(4)).toEqual([
+    expect(units.get('市财政局')!.reasons!).toEqual([]);
+    expect(units.get('市司法局')!.reasons!.slice(3)).toEqual([
       reason('overdue-lead', 3, -3, 43, '2023-10-01T01:00:00.000Z'),
       reason('referral', 3, -10, 44, '2023-10-10T02:00:00.000Z'),
     ]);
@@ -168,7 +166,7 @@ describe('unit assessment (考核)', () => {
       const units = new Map(assessUnits(strict, atA.tasks, atA.events, DATE_A).units.map((u) => [u.unit, u.score]));
 
       expect(units.get('市自然资源局')).toBe(95);
-      expect(units.get('市司法局')).toBe(91);
+      expect(units.get('市司法局')).toBe(90);
     });
   });
 });

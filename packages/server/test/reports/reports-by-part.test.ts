@@ -78,3 +78,37 @@ describe('reports by each unit’s own part', () => {
     expect(sheet.getRow(8).getCell(4).value ?? null).toBe(null);
   });
 });
+
+describe('an on-time completion credits each supporting unit for its own part', () => {
+  // One task led by 市发改委 with 各区人民政府 and 市财政局 supporting, due 2023-06-30, reported and verified on time.
+  const onTime = { tasks: [{ ...plan.tasks[0]!, leadUnits: ['市发改委'] }] };
+  const ON_TIME = 'verified-2023.001';
+  let engine: EngineType;
+  beforeAll(async () => {
+    engine = new Engine(await openStore(await freshDatabase()), [reformTaskV1]);
+    await engine.create(instancesFromPlan(onTime, registry, { planId: 'verified-2023' }), { role: 'admin', unit: null }, new Date('2023-05-10T02:00:00Z'));
+    const send = (actor: Actor, at: string, type: string, payload: Record<string, unknown> = {}) => engine.send(ON_TIME, { type, payload }, actor, new Date(at));
+    // 白碱滩区 and 独山子区 finish their parts before the verification; 市财政局 reports progress but never finishes; the other districts do nothing.
+    await send(unit('白碱滩区人民政府'), '2023-06-10T02:00:00Z', 'PART_DONE', { summary: '本区已完成' });
+    await send(unit('独山子区人民政府'), '2023-06-18T02:00:00Z', 'PART_DONE', { summary: '本区已完成' });
+    await send(unit('市财政局'), '2023-06-12T02:00:00Z', 'PART_PROGRESS', { summary: '经费已落实一半', percent: 50 });
+    await send(unit('市发改委'), '2023-06-15T02:00:00Z', 'START');
+    await send(unit('市发改委'), '2023-06-20T02:00:00Z', 'REPORT', { summary: '已全部完成', evidence: [{ title: '完成情况' }] });
+    await send({ role: 'office', unit: null }, '2023-06-25T02:00:00Z', 'VERIFY', { opinion: '同意' });
+  });
+  afterAll(() => engine.close());
+
+  it('given the task verified on time, when the units are assessed, then the lead gains its points and of the supporting units only those whose part was done', async () => {
+    const asOf = endOf('2023-07-31');
+    const facts = await factsAt(engine, asOf);
+    const units = new Map(assessUnits(defaultAssessmentRules, facts.tasks, facts.events, asOf).units.map((u) => [u.unit, u]));
+    const credited = (name: string) => units.get(name)!.reasons!.map((r) => [r.ruleId, r.points, r.via]);
+    expect(credited('市发改委')).toEqual([['verified-on-time-lead', 2, null]]);
+    expect(credited('白碱滩区人民政府')).toEqual([['verified-on-time-responsible', 1, '各区人民政府']]);
+    expect(credited('独山子区人民政府')).toEqual([['verified-on-time-responsible', 1, '各区人民政府']]);
+    expect(credited('克拉玛依区人民政府')).toEqual([]);
+    expect(credited('乌尔禾区人民政府')).toEqual([]);
+    expect(credited('市财政局')).toEqual([]);
+    expect([units.get('白碱滩区人民政府')!.score, units.get('克拉玛依区人民政府')!.score, units.get('市财政局')!.score]).toEqual([101, 100, 100]);
+  });
+});

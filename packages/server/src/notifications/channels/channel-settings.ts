@@ -7,15 +7,21 @@ export const noticeChannelKinds: readonly NoticeChannelKind[] = ['email', 'wecom
 
 export const channelLabels: Readonly<Record<NoticeChannelKind, string>> = { email: '电子邮件', wecom: '企业微信群机器人', dingtalk: '钉钉群机器人' };
 
-/** Every kind of notice (the notified events), for a channel's `kinds`. */
-export const noticeTypes = Object.keys(notifiedEvents) as NotifiedEvent[];
+/** The reporting cycles' notices (信息报送): the reminder before the due day (REMIND) and the 催报 after it (CYCLE_DUE). */
+export const cycleNoticeTypes = ['REMIND', 'CYCLE_DUE'] as const;
+
+/** A kind of notice a channel may take: a notified task event, or a reporting cycle's notice. */
+export type NoticeType = NotifiedEvent | (typeof cycleNoticeTypes)[number];
+
+/** Every kind of notice (the notified events, then the cycles' notices), for a channel's `kinds`, in the order pages show them. */
+export const noticeTypes: readonly NoticeType[] = [...(Object.keys(notifiedEvents) as NotifiedEvent[]), ...cycleNoticeTypes];
 
 /** A channel as the office sets it: the mailbox or robot URL, 钉钉's secret, 企业微信's format, which notice types (all when null). */
 export interface ChannelSetting {
   readonly target: string;
   readonly secret?: string | undefined;
   readonly format?: 'markdown' | 'text' | undefined;
-  readonly kinds?: readonly NotifiedEvent[] | null | undefined;
+  readonly kinds?: readonly NoticeType[] | null | undefined;
 }
 
 /** A field of a channel setting refused, in Chinese, by its path in the request (`body.url`, `path.unit` …). */

@@ -1,8 +1,7 @@
 import type { UnitRegistry } from '@duban/plan';
 import type { Kysely, Selectable } from 'kysely';
 import type { DeliveryStatus, NoticeChannelKind, NoticeChannelTable, ServerDatabase } from '../../db/server-tables.ts';
-import type { NotifiedEvent } from '../notification-recipients.ts';
-import type { ChannelSetting } from './channel-settings.ts';
+import type { ChannelSetting, NoticeType } from './channel-settings.ts';
 import { ChannelSettingRefused, noticeTypes } from './channel-settings.ts';
 import { emailAddress } from './email-address.ts';
 import type { RobotUrlPolicy } from './robot-url.ts';
@@ -17,7 +16,7 @@ export interface ChannelView {
   readonly secretSet: boolean;
   readonly format: string;
   /** The notice types it takes; null: every type. */
-  readonly kinds: NotifiedEvent[] | null;
+  readonly kinds: NoticeType[] | null;
   readonly createdAt: string;
   readonly updatedAt: string;
   /** Its outbox, by status. */
@@ -201,7 +200,7 @@ function toView(row: Selectable<NoticeChannelTable>, deliveries: Record<Delivery
     target: row.channel === 'email' ? row.target : maskedRobotUrl(row.target),
     secretSet: row.secret !== null,
     format: row.format,
-    kinds: row.kinds === null ? null : (JSON.parse(row.kinds) as NotifiedEvent[]),
+    kinds: row.kinds === null ? null : (JSON.parse(row.kinds) as NoticeType[]),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     deliveries,

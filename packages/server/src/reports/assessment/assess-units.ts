@@ -70,7 +70,8 @@ export interface Assessment {
  * points to every member and is not scored itself; names in `rules.notAssessed` are never scored. A
  * unit that both leads and supports a task is scored as lead only. A supporting unit answers for its
  * own part of the task: an `overdue` rule for responsible units charges only those whose part was not
- * done (PART_DONE) by the limit in force that was passed (a part with no record is not done). Pure.
+ * done (PART_DONE) by the limit in force that was passed, and a `verified-on-time` rule credits only those
+ * whose part was done by the verification (a part with no record is not done). Pure.
  */
 export function assessUnits(
   rules: AssessmentRules,
@@ -117,11 +118,13 @@ export function assessUnits(
     let byRule = counted.get(party);
     if (byRule === undefined) counted.set(party, (byRule = new Map()));
     for (const rule of rulesOf(event)) {
-      if (rule.appliesTo === 'responsible' && event.kind === 'overdue') {
-        // Each supporting unit answers for its own part: one done by the limit it passed is not charged.
+      const ownPart = rule.appliesTo === 'responsible' ? ownPartRule(event) : undefined;
+      if (ownPart !== undefined) {
+        // Each supporting unit answers for its own part: one done by the limit it passed is not charged an
+        // overdue; one not done by the verification is not credited the task's on-time completion.
         const parts = partsOf.get(event.taskId);
         for (const { unit, via } of party.supporting) {
-          if (partDoneBy(parts, unit, event.limitAt ?? event.at)) continue;
+          if (partDoneBy(parts, unit, ownPart.by) !== ownPart.done) continue;
           tally(unit, rule, 1);
           if (listReasons(unit)) scoreOf(unit).reasons!.push(reason(rule, event, via));
         }
@@ -192,6 +195,18 @@ class PartyCache {
     }
     return found;
   }
+}
+
+/**
+ * For a fact a supporting unit answers for by its own part, which units a `responsible` rule reaches:
+ * those whose part was (`done: true`) or was not (`done: false`) done by `by` (epoch ms). An overdue
+ * reaches the parts not done by the limit it passed; a verification on time, the parts done by then.
+ * Undefined for every other fact: it reaches every supporting unit. Pure.
+ */
+function ownPartRule(event: SupervisionEvent): { readonly done: boolean; readonly by: number } | undefined {
+  if (event.kind === 'overdue') return { done: false, by: event.limitAt ?? event.at };
+  if (event.kind === 'verified' && event.onTime) return { done: true, by: event.at };
+  return undefined;
 }
 
 /** Was the unit's own part of the task done by `limit` (epoch ms)? A part with no record is not done. Pure. */

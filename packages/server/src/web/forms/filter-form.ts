@@ -1,4 +1,5 @@
-import { lightLabels, partyUnits, reformTaskStates, stateLabels } from '@duban/reform-task';
+import { lightLabels, partyUnits, reformTaskStates, stateLabels, taskParts } from '@duban/reform-task';
+import type { Light } from '@duban/reform-task';
 import type { TaskFacts } from '../../reports/index.ts';
 import { compareUnits } from '../../reports/index.ts';
 import { html } from '../../html/html.ts';
@@ -42,16 +43,21 @@ export interface TaskListFields {
   readonly dueTo?: string | undefined;
   readonly sort?: TaskSortKey | undefined;
   readonly order?: SortOrder | undefined;
+  /** One unit's own parts (承担部分), of one light: a bar of the dashboard's 各单位承担部分 chart. */
+  readonly partUnit?: string | undefined;
+  readonly partLight?: Light | undefined;
 }
 
 const sortLabels: Readonly<Record<TaskSortKey, string>> = { number: '序号', deadline: '完成时限', state: '状态', light: '红黄绿灯', lead: '牵头单位', updated: '最近办理' };
 
-/** The task list's own fields: keywords, the deadline range and the order. Pure. */
-function searchFields(search: TaskListFields, errors: QueryErrors): SafeHtml {
+/** The task list's own fields: keywords, the deadline range, a unit's own parts and their light, and the order. Pure. */
+function searchFields(search: TaskListFields, errors: QueryErrors, partUnits: readonly string[]): SafeHtml {
   const error = errorOf('filter-q', errors['q']);
   return html`<div class="field wide${error.className}"><label for="filter-q">关键词</label><input type="search" id="filter-q" name="q" maxlength="${SEARCH_TEXT_MAX}" value="${search.q ?? ''}" placeholder="任务内容、单位、进展"${error.attrs}>${error.text}</div>
 ${dateField({ id: 'filter-dueFrom', name: 'dueFrom', label: '完成时限自', value: search.dueFrom ?? '', error: errors['dueFrom'] })}
 ${dateField({ id: 'filter-dueTo', name: 'dueTo', label: '完成时限至', value: search.dueTo ?? '', error: errors['dueTo'] })}
+${select('partUnit', '承担部分的单位', partUnits.map((u) => [u, u] as const), search.partUnit, errors)}
+${select('partLight', '本单位部分灯色', (['red', 'yellow', 'green', 'none'] as const).map((l) => [l, lightLabels[l]] as const), search.partLight, errors)}
 ${select('sort', '排序', taskSortKeys.filter((key) => key !== 'number').map((key) => [key, sortLabels[key]] as const), search.sort, errors, '序号')}
 ${select('order', '顺序', [['desc', '降序']] as const, search.order, errors, '升序')}`;
 }
@@ -80,7 +86,7 @@ ${select('unit', '单位', units.map((u) => [u, u] as const), filter.unit, error
 ${select('part', '所属部分', parts.map((p) => [p, p] as const), filter.part, errors)}
 ${tick('overdue', '仅看逾期', filter.overdue, errors)}
 ${tick('done', '仅看已完成（已核验、已销号）', filter.done, errors)}
-${search === undefined ? '' : searchFields(search, errors)}
+${search === undefined ? '' : searchFields(search, errors, [...new Set(tasks.flatMap(({ task }) => taskParts(task).map((part) => part.unit)))].sort(compareUnits))}
 ${options.asOf === undefined ? '' : dateField({ id: 'filter-asOf', name: 'asOf', label: '截至日期', max: options.asOf.max, value: filter.asOf ?? '', error: errors['asOf'] })}
 <div class="actions"><button type="submit" class="primary">筛选</button><a class="button secondary" href="${action}">清除</a></div>
 </form>`;

@@ -61,7 +61,7 @@ function lightsByUnit(tasks: readonly TaskFacts[]): UnitLights[] {
 
 /**
  * Each unit's own parts by light (its part done: green; not done: its task's light), a unit being any
- * unit with a part (a responsible unit, a member of a collective). Pure.
+ * unit with a part (a responsible unit, a member of a collective): what `/tasks?partUnit=&partLight=` lists. Pure.
  */
 function lightsByPart(tasks: readonly TaskFacts[]): UnitLights[] {
   const rows = new Map<string, { unit: string; red: number; yellow: number; green: number }>();
@@ -82,7 +82,8 @@ function pictures(model: DashboardModel): SafeHtml {
   if (model.pictures === undefined) return html``;
   const { assessment, trend } = model.pictures;
   const day = model.asOfDay;
-  const list = (filter: TaskFilter & { asOf?: string | undefined }) => taskListHref(day === undefined || filter.asOf !== undefined ? filter : { ...filter, asOf: day });
+  // The plan shown goes with each link: a bar counts that plan's tasks.
+  const list = (filter: TaskFilter & { asOf?: string | undefined }) => withPlan(taskListHref(day === undefined || filter.asOf !== undefined ? filter : { ...filter, asOf: day }), model.plan);
   const today = day ?? model.today;
   return html`<section aria-labelledby="pictures-h"><h2 id="pictures-h">图表</h2>
 <p class="muted">以下图表按全部任务统计（不受上方筛选影响）；点击条形可查看对应任务清单。</p>
@@ -90,7 +91,7 @@ function pictures(model: DashboardModel): SafeHtml {
 <figure>${completionTrendChart('chart-trend', trend, (week) => list({ done: true, ...(week.to === today ? {} : { asOf: week.to }) }))}<figcaption>完成趋势：每周末累计核验通过的任务数（柱上数字为当周新增）。</figcaption></figure>
 <figure>${unitRankingChart('chart-ranking', assessment, (unit) => list({ unit }))}<figcaption>单位考核排名：条形为相对基础分的加减分，数字为得分。</figcaption></figure>
 <figure>${lightsByUnitChart('chart-unit-lights', '各单位红黄绿灯', lightsByUnit(model.all), (unit, light) => list({ unit, light }))}<figcaption>各单位（牵头或责任）红黄绿灯任务数，红灯多者在前。</figcaption></figure>
-<figure>${lightsByUnitChart('chart-part-lights', '各单位承担部分红黄绿灯', lightsByPart(model.all), (unit) => list({ unit }))}<figcaption>各单位承担部分的红黄绿灯：本单位部分已完成的计绿灯，未完成的随所在任务的灯色；点击查看该单位的任务。</figcaption></figure>
+<figure>${lightsByUnitChart('chart-part-lights', '各单位承担部分红黄绿灯', lightsByPart(model.all), (unit, light) => list({ partUnit: unit, partLight: light }))}<figcaption>各单位承担部分的红黄绿灯：本单位部分已完成的计绿灯，未完成的随所在任务的灯色；点击查看该单位该灯色的部分所在的任务。</figcaption></figure>
 </div>
 </section>`;
 }

@@ -24,6 +24,8 @@ export const taskRoutes: RouteModule = (deps) => (router) => {
       light: query.light,
       plan: query.plan,
       unit: query.unit === undefined ? undefined : units.canonical(query.unit),
+      partUnit: query.partUnit === undefined ? undefined : units.canonical(query.partUnit),
+      partLight: query.partLight,
       overdue: query.overdue,
       dueFrom: query.dueFrom,
       dueTo: query.dueTo,

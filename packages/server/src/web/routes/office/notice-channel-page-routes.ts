@@ -5,7 +5,7 @@ import type { NoticeChannelKind } from '../../../db/server-tables.ts';
 import { PAGE_NOT_FOUND } from '../../../http/problems.ts';
 import { validateInput } from '../../../http/validate-input.ts';
 import { ChannelSettingRefused, channelLabels, noticeChannelKinds, noticeTypes } from '../../../notifications/channels/channel-settings.ts';
-import type { NotifiedEvent } from '../../../notifications/notification-recipients.ts';
+import type { NoticeType } from '../../../notifications/channels/channel-settings.ts';
 import { readDeliveryLog } from '../../../notifications/channels/delivery-log.ts';
 import { formOf } from '../../forms/form-body.ts';
 import type { ChannelFormState } from '../../notices/notice-channels-page.ts';
@@ -65,13 +65,13 @@ export const noticeChannelPageRoutes: RouteModule = (deps) => (router) => {
       const channel = text(form['channel']) as NoticeChannelKind;
       if (!noticeChannelKinds.includes(channel)) throw new ChannelSettingRefused('body.channel', '请从列表中选择渠道');
       const kinds = list(form['kinds']);
-      if (kinds.some((kind) => !(noticeTypes as string[]).includes(kind))) throw new ChannelSettingRefused('body.kinds', '请从列表中选择通知类别');
+      if (kinds.some((kind) => !(noticeTypes as readonly string[]).includes(kind))) throw new ChannelSettingRefused('body.kinds', '请从列表中选择通知类别');
       const secret = text(form['secret']);
       const format = text(form['format']) === 'text' ? 'text' : 'markdown';
       const { view, created } = await channels.set(
         text(form['unit']),
         channel,
-        { target: text(form['target']), ...(channel === 'dingtalk' && secret !== '' ? { secret } : {}), ...(channel === 'wecom' ? { format } : {}), kinds: kinds.length === 0 ? null : (kinds as NotifiedEvent[]) },
+        { target: text(form['target']), ...(channel === 'dingtalk' && secret !== '' ? { secret } : {}), ...(channel === 'wecom' ? { format } : {}), kinds: kinds.length === 0 ? null : (kinds as NoticeType[]) },
         clock.now(),
       );
       return { kind: 'success', text: `已${created ? '设置' : '更新'}${view.unit}的${channelLabels[view.channel]}。` };

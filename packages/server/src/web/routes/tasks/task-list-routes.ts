@@ -46,7 +46,7 @@ export const taskListRoutes: RouteModule = (deps) => (router) => {
   const matching = async (req: Request, viewer: Viewer) => {
     const { query, errors } = pageQuery(taskListQuery, req.query);
     const actor = actorOf(viewer.principal);
-    const filter = { ...query, ...(query.unit === undefined ? {} : { unit: units.canonical(query.unit) }) };
+    const filter = { ...query, ...(query.unit === undefined ? {} : { unit: units.canonical(query.unit) }), ...(query.partUnit === undefined ? {} : { partUnit: units.canonical(query.partUnit) }) };
     const now = clock.now();
     // Now from the read model; as of a past day (a link from that day's dashboard) replayed from the log.
     const instant = checkTime(errors as QueryErrors, () => asOf(query.asOf, now), () => asOf(undefined, now));
@@ -54,6 +54,10 @@ export const taskListRoutes: RouteModule = (deps) => (router) => {
     if (filter.dueFrom !== undefined && filter.dueTo !== undefined && filter.dueFrom > filter.dueTo) {
       errors['dueTo'] = '结束日期不能早于开始日期';
       delete filter.dueTo;
+    }
+    if (filter.partLight !== undefined && filter.partUnit === undefined) {
+      errors['partLight'] = '请同时指定承担部分的单位';
+      delete filter.partLight;
     }
     const order = { sort: filter.sort, order: filter.order };
     // One plan (the newest active one unless asked), or every plan with ?plan=all.
