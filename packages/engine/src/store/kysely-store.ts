@@ -7,6 +7,7 @@ import { StoreUnavailable } from '../errors.ts';
 import type { JsonObject } from '../json.ts';
 import type { HotQueries } from './hot-queries.ts';
 import { hotQueries } from './hot-queries.ts';
+import { InstanceCache } from './instance-cache.ts';
 import { KyselyTransaction } from './kysely-transaction.ts';
 import { migrationsFor } from './migrations.ts';
 import { checkDurability, currentSchema, lockChain } from './postgres-session.ts';
@@ -14,6 +15,9 @@ import { isPostgresUnavailable } from './postgres-unavailable.ts';
 import { toCheckpoint, toEntry, toInstance, toTimer } from './row-mapping.ts';
 import type { Database } from './schema.ts';
 import { isSqliteUnavailable } from './sqlite.ts';
+import type { SyncSqlite } from './sqlite-statements.ts';
+import { SqliteStatements } from './sqlite-statements.ts';
+import { SqliteTransaction } from './sqlite-transaction.ts';
 import type { AuditQuery, Dialect, InstanceQuery, InstanceRecord, LeanEntry, Store, StoreTransaction, StoredTimer } from './store.ts';
 
 const BEGIN = { sqlite: CompiledQuery.raw('BEGIN IMMEDIATE'), postgres: CompiledQuery.raw('BEGIN') };
@@ -23,20 +27,27 @@ const ROLLBACK = CompiledQuery.raw('ROLLBACK');
 /** The store over kysely: SQLite (one serialized connection) or PostgreSQL (a pool). */
 export class KyselyStore implements Store {
   private readonly hot: HotQueries;
+  /** On SQLite: a transition's statements, run synchronously, and the instances last committed. */
+  private readonly sqlite: { readonly statements: SqliteStatements; readonly cache: InstanceCache } | undefined;
 
   private constructor(
     private readonly db: Kysely<Database>,
     readonly dialect: Dialect,
+    sync: SyncSqlite | undefined,
   ) {
     this.hot = hotQueries(db, dialect);
+    this.sqlite = sync === undefined ? undefined : { statements: new SqliteStatements(sync), cache: new InstanceCache() };
   }
 
   get kysely(): Kysely<any> {
     return this.db;
   }
 
-  /** Opens the store and brings its schema up to date. */
-  static async open(db: Kysely<Database>, dialect: Dialect): Promise<KyselyStore> {
+  /**
+   * Opens the store and brings its schema up to date. `sync`, on SQLite, is the same connection as
+   * `db`'s, for the statements a transition runs without kysely.
+   */
+  static async open(db: Kysely<Database>, dialect: Dialect, sync?: SyncSqlite): Promise<KyselyStore> {
     if (dialect === 'postgres') await checkDurability(db);
     // Without a schema kysely's migrator takes a migration table in ANY schema of the database for ours.
     const schema = dialect === 'postgres' ? await currentSchema(db) : undefined;
@@ -49,7 +60,7 @@ export class KyselyStore implements Store {
     });
     const { error } = await migrator.migrateToLatest();
     if (error !== undefined) throw new Error('database migration failed', { cause: error });
-    return new KyselyStore(db, dialect);
+    return new KyselyStore(db, dialect, sync);
   }
 
   async transact<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
@@ -61,7 +72,8 @@ export class KyselyStore implements Store {
           // Every write appends to the one chain, so servers sharing the database take its lock FIRST: a
           // transaction never holds a row lock while it waits for the chain, and so never deadlocks.
           if (this.dialect === 'postgres') await lockChain(connection);
-          const tx = new KyselyTransaction(connection as Transaction<Database>, this.dialect, this.hot);
+          const held = connection as Transaction<Database>;
+          const tx = this.sqlite === undefined ? new KyselyTransaction(held, this.dialect, this.hot) : new SqliteTransaction(held, this.hot, this.sqlite.statements, this.sqlite.cache);
           const result = await work(tx);
           // PostgreSQL answers COMMIT after a failed statement with a silent ROLLBACK; a probe that fails
           // instead turns such a transaction into an error rather than a write reported but not kept.

@@ -1,6 +1,13 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './schema.ts';
+import type { SyncSqlite } from './sqlite-statements.ts';
+
+/** A SQLite database opened for the store: kysely over it, and the same connection for synchronous statements. */
+export interface OpenedSqlite {
+  readonly kysely: Kysely<Database>;
+  readonly sync: SyncSqlite;
+}
 
 /**
  * Opens (creating if needed) a SQLite database file for the store: WAL journal, synchronous=FULL
@@ -8,7 +15,7 @@ import type { Database } from './schema.ts';
  * are read back and checked: a database that will not take them is refused.
  * This is the only file that knows better-sqlite3.
  */
-export function openSqlite(file: string): Kysely<Database> {
+export function openSqlite(file: string): OpenedSqlite {
   const db = new BetterSqlite3(file);
   try {
     db.pragma('journal_mode = WAL');
@@ -23,7 +30,8 @@ export function openSqlite(file: string): Kysely<Database> {
     db.close();
     throw error;
   }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(db) }) });
+  const cached = withStatementCache(db);
+  return { kysely: new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) }), sync: cached };
 }
 
 /**
