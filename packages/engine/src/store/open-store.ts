@@ -22,6 +22,6 @@ export async function openStore(location: string, options: { poolSize?: number }
       throw error;
     }
   }
-  const { kysely, sync } = openSqlite(location);
-  return KyselyStore.open(kysely, 'sqlite', sync);
+  const { kysely, sync, file } = openSqlite(location);
+  return KyselyStore.open(kysely, 'sqlite', { sync, file });
 }

@@ -1,12 +1,19 @@
+import { resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './schema.ts';
 import type { SyncSqlite } from './sqlite-statements.ts';
 
-/** A SQLite database opened for the store: kysely over it, and the same connection for synchronous statements. */
-export interface OpenedSqlite {
-  readonly kysely: Kysely<Database>;
+/** A SQLite connection as the store uses it beside kysely: for synchronous statements, and its file. */
+export interface SqliteConnection {
   readonly sync: SyncSqlite;
+  /** The database file, absolute; undefined for `:memory:`. */
+  readonly file: string | undefined;
+}
+
+/** A SQLite database opened for the store: kysely over it, and the same connection. */
+export interface OpenedSqlite extends SqliteConnection {
+  readonly kysely: Kysely<Database>;
 }
 
 /**
@@ -31,7 +38,7 @@ export function openSqlite(file: string): OpenedSqlite {
     throw error;
   }
   const cached = withStatementCache(db);
-  return { kysely: new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) }), sync: cached };
+  return { kysely: new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) }), sync: cached, file: file === ':memory:' ? undefined : resolve(file) };
 }
 
 /**
