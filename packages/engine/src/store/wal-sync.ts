@@ -37,7 +37,13 @@ export class WalSync {
   private async fsyncWal(): Promise<void> {
     // The WAL file stays the same file while this process holds its connection (SQLite removes it
     // only when the last connection closes); opened each time, a reset or truncated WAL is no matter.
-    await fsyncPath(`${this.databaseFile}-wal`);
+    try {
+      await fsyncPath(`${this.databaseFile}-wal`);
+    } catch (error) {
+      // No WAL: everything was checkpointed into the database file, which is then what must be on disk.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await fsyncPath(this.databaseFile);
+    }
     if (!this.directorySynced) {
       // Once: the WAL's own directory entry, as SQLite does on its first sync of a new WAL.
       await fsyncPath(dirname(this.databaseFile));
