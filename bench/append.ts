@@ -12,6 +12,17 @@ export interface AppendResult {
   dubanSequentialPerSec: number;
   dubanConcurrentPerSec: number;
   ratio: number;
+  /**
+   * This process's CPU time (user + system) per event: emmett's, and duban's with 32 in flight. Steadier
+   * than the rates on a loaded machine, where emmett waits on fsync and duban on the CPU.
+   */
+  emmettCpuUsPerEvent: number;
+  dubanCpuUsPerEvent: number;
+}
+
+function cpuMicros(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return used.user + used.system;
 }
 
 function freshFile(name: string): string {
@@ -34,6 +45,7 @@ export async function appendBench(events = 3000, streams = 213): Promise<AppendR
   await connection.command('PRAGMA synchronous = FULL');
   await createEventStoreSchema(connection);
   const versions = new Map<string, bigint>();
+  const emmettCpu = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < events; i++) {
     const stream = `task-${i % streams}`;
@@ -43,6 +55,7 @@ export async function appendBench(events = 3000, streams = 213): Promise<AppendR
     versions.set(stream, result.nextStreamPosition);
   }
   const emmettPerSec = events / ((performance.now() - t0) / 1000);
+  const emmettCpuUsPerEvent = cpuMicros(emmettCpu) / events;
   connection.close();
 
   const run = async (concurrency: number) => {
@@ -58,15 +71,17 @@ export async function appendBench(events = 3000, streams = 213): Promise<AppendR
         await engine.send(id, { type: 'PROGRESS', payload: { summary: `进展 ${i}`, percent: 50 } }, leads.get(id)!, new Date('2023-05-12T00:00:00Z'));
       }
     };
+    const cpu = process.cpuUsage();
     const start = performance.now();
     await Promise.all(Array.from({ length: concurrency }, worker));
     const rate = events / ((performance.now() - start) / 1000);
+    const cpuUsPerEvent = cpuMicros(cpu) / events;
     await engine.close();
-    return rate;
+    return { rate, cpuUsPerEvent };
   };
-  const dubanSequentialPerSec = await run(1);
-  const dubanConcurrentPerSec = await run(32);
-  return { events, emmettPerSec: Math.round(emmettPerSec), dubanSequentialPerSec: Math.round(dubanSequentialPerSec), dubanConcurrentPerSec: Math.round(dubanConcurrentPerSec), ratio: dubanConcurrentPerSec / emmettPerSec };
+  const { rate: dubanSequentialPerSec } = await run(1);
+  const { rate: dubanConcurrentPerSec, cpuUsPerEvent: dubanCpuUsPerEvent } = await run(32);
+  return { events, emmettPerSec: Math.round(emmettPerSec), dubanSequentialPerSec: Math.round(dubanSequentialPerSec), dubanConcurrentPerSec: Math.round(dubanConcurrentPerSec), ratio: dubanConcurrentPerSec / emmettPerSec, emmettCpuUsPerEvent: Math.round(emmettCpuUsPerEvent), dubanCpuUsPerEvent: Math.round(dubanCpuUsPerEvent) };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) console.log(await appendBench());

@@ -58,7 +58,7 @@ if (only.has('replay')) {
 if (only.has('append')) {
   const r = await appendBench();
   results['append'] = r;
-  rows.push(['Append with expected version (events/s)', `duban ${fmt(r.dubanConcurrentPerSec)} (32 in flight), ${fmt(r.dubanSequentialPerSec)} one at a time`, `emmett-sqlite ${fmt(r.emmettPerSec)}`, `${fmt(r.ratio)} (target >= 10)`]);
+  rows.push(['Append with expected version (events/s)', `duban ${fmt(r.dubanConcurrentPerSec)} (32 in flight, CPU ${r.dubanCpuUsPerEvent} µs/event), ${fmt(r.dubanSequentialPerSec)} one at a time`, `emmett-sqlite ${fmt(r.emmettPerSec)} (CPU ${r.emmettCpuUsPerEvent} µs/event)`, `${fmt(r.ratio)} (target >= 10)`]);
 }
 if (only.has('scale')) {
   const r = await scaleBench(scaleTasks, scaleEntries);

@@ -15,7 +15,7 @@ import type { JsonObject } from './json.ts';
 import type { LogVerification } from './log-verification.ts';
 import type { ReplayedInstance } from './replay.ts';
 import type { Step, StepResult } from './step.ts';
-import { allowedEvents, start, step } from './step.ts';
+import { allowedEvents, start, step, tagsOf, timersOf } from './step.ts';
 import { DuplicateKey } from './store/duplicate-key.ts';
 import type { CheckpointKey, InstanceQuery, InstanceRecord, LeanEntry, Store, StoreTransaction, StoredTimer } from './store/store.ts';
 import type { AnyWorkflowDefinition, TimerSpec } from './workflow-definition.ts';
@@ -362,7 +362,7 @@ export class Engine {
     const instance = await tx.lockInstance(timer.instanceId);
     if (instance === undefined) return undefined;
     const definition = this.definitionOf(instance);
-    const armed = definition.timers(instance.snapshot);
+    const armed = timersOf(definition, instance.snapshot);
     const wanted = armed.find((t) => t.key === timer.key && t.dueAt === timer.dueAt);
     const result = wanted === undefined
       ? undefined
@@ -382,8 +382,8 @@ export class Engine {
     const entry = await tx.appendAudit(next.draft);
     const record: InstanceRecord = { ...instance, snapshot: next.snapshot, version: next.draft.version, updatedAt: next.draft.at };
     if (!(await tx.updateInstance(record, instance.version))) throw new VersionConflict(instance.id, instance.version, -1);
-    await tx.replaceTimers(instance.id, armedBefore ?? definition.timers(instance.snapshot), next.timers);
-    await tx.replaceTags(instance.id, definition.tags(instance.snapshot), next.tags);
+    await tx.replaceTimers(instance.id, armedBefore ?? timersOf(definition, instance.snapshot), next.timers);
+    await tx.replaceTags(instance.id, tagsOf(definition, instance.snapshot), next.tags);
     await this.options.onCommit?.(tx, { instance: record, entry });
     return { instance: record, entry };
   }

@@ -6,13 +6,23 @@ type Job<T> = {
   readonly reject: (error: unknown) => void;
 };
 
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** Commits that the disk catches up with while the next batch runs (store.synced() before any answer). */
+const SYNC_LATER = { syncLater: true } as const;
+
 /**
  * Group commit: work submitted while the event loop is busy is gathered and run in ONE transaction,
- * so one fsync makes a whole batch durable. Every promise settles only after that commit.
+ * so one fsync makes a whole batch durable. Every promise settles only once that commit is durable:
+ * the batch commits without waiting for the disk, the next batch starts at once, and the answers of
+ * this one wait for `store.synced()` (on SQLite the WAL's fsync, off the event loop), so the fsync
+ * of one batch overlaps the work of the next. Refusals wait too: they were decided on what the
+ * earlier batches committed.
  * A job that throws before writing (a refusal) fails alone. If a job fails after it has written, the
  * batch is rolled back and each of its jobs is run again in a transaction of its own, so one job's
  * failure never fails or changes another's outcome. If the transaction itself fails (busy, disk full),
- * nothing was committed and every job gets that error.
+ * nothing was committed and every job gets that error; if the sync fails, every job of the batch gets
+ * that error (what committed stays committed: a retry with its idempotency key finds it).
  */
 export class GroupCommit {
   private queue: Job<any>[] = [];
@@ -37,25 +47,34 @@ export class GroupCommit {
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
-      if (batch.length === 1) await this.runAlone(batch[0]!);
-      else await this.runTogether(batch);
+      const outcomes = batch.length === 1 ? [await this.runAlone(batch[0]!)] : await this.runTogether(batch);
+      void this.settleWhenSynced(batch, outcomes);
     }
     this.scheduled = false;
   }
 
-  private async runAlone(job: Job<unknown>): Promise<void> {
+  private async settleWhenSynced(batch: readonly Job<unknown>[], outcomes: readonly Outcome[]): Promise<void> {
     try {
-      job.resolve(await this.store.transact(job.work));
+      await this.store.synced();
     } catch (error) {
-      job.reject(error);
+      for (const job of batch) job.reject(error);
+      return;
+    }
+    outcomes.forEach((outcome, i) => (outcome.ok ? batch[i]!.resolve(outcome.value) : batch[i]!.reject(outcome.error)));
+  }
+
+  private async runAlone(job: Job<unknown>): Promise<Outcome> {
+    try {
+      return { ok: true, value: await this.store.transact(job.work, SYNC_LATER) };
+    } catch (error) {
+      return { ok: false, error };
     }
   }
 
-  private async runTogether(batch: Job<unknown>[]): Promise<void> {
-    let outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[];
+  private async runTogether(batch: readonly Job<unknown>[]): Promise<Outcome[]> {
     try {
-      outcomes = await this.store.transact(async (tx) => {
-        const results: typeof outcomes = [];
+      return await this.store.transact(async (tx) => {
+        const results: Outcome[] = [];
         for (const job of batch) {
           const writesBefore = tx.writes;
           try {
@@ -67,15 +86,15 @@ export class GroupCommit {
           }
         }
         return results;
-      });
+      }, SYNC_LATER);
     } catch (error) {
       // One job failed after writing: rerun each alone. Anything else (the database busy or full at
       // BEGIN or COMMIT) failed the batch as a whole, and would fail each job again: report it to all.
-      if (error instanceof PartialWrite) for (const job of batch) await this.runAlone(job);
-      else for (const job of batch) job.reject(error);
-      return;
+      if (!(error instanceof PartialWrite)) return batch.map(() => ({ ok: false, error }));
+      const outcomes: Outcome[] = [];
+      for (const job of batch) outcomes.push(await this.runAlone(job));
+      return outcomes;
     }
-    outcomes.forEach((outcome, i) => (outcome.ok ? batch[i]!.resolve(outcome.value) : batch[i]!.reject(outcome.error)));
   }
 }
 

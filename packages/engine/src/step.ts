@@ -93,20 +93,40 @@ export function allowedEvents(definition: AnyWorkflowDefinition, snapshot: Store
 
 function ok(definition: AnyWorkflowDefinition, machineSnapshot: MachineSnapshot, snapshot: StoredSnapshot, draft: AuditDraft): StepResult {
   machineSnapshots.set(snapshot, { machine: definition.machine, machineSnapshot });
-  let timers: TimerSpec[] | undefined;
-  let tags: string[] | undefined;
   const step: Step = {
     snapshot,
     draft,
     machineSnapshot,
     get timers() {
-      return (timers ??= definition.timers(snapshot));
+      return timersOf(definition, snapshot);
     },
     get tags() {
-      return (tags ??= definition.tags(snapshot));
+      return tagsOf(definition, snapshot);
     },
   };
   return { ok: true, step };
+}
+
+/**
+ * The timers a snapshot arms, computed once per snapshot object: the next step on the same snapshot
+ * (kept in memory by the store) diffs its timers against these without computing them again. Pure.
+ */
+export function timersOf(definition: AnyWorkflowDefinition, snapshot: StoredSnapshot): TimerSpec[] {
+  return remembered(definition, snapshot).timers ??= definition.timers(snapshot);
+}
+
+/** The tags of a snapshot, computed once per snapshot object (as `timersOf`). Pure. */
+export function tagsOf(definition: AnyWorkflowDefinition, snapshot: StoredSnapshot): string[] {
+  return remembered(definition, snapshot).tags ??= definition.tags(snapshot);
+}
+
+/** What was computed from each snapshot, by the definition it was computed with. */
+const derived = new WeakMap<StoredSnapshot, { definition: AnyWorkflowDefinition; timers?: TimerSpec[]; tags?: string[] }>();
+
+function remembered(definition: AnyWorkflowDefinition, snapshot: StoredSnapshot): { timers?: TimerSpec[]; tags?: string[] } {
+  let known = derived.get(snapshot);
+  if (known === undefined || known.definition !== definition) derived.set(snapshot, (known = { definition }));
+  return known;
 }
 
 /** The XState snapshot each stored snapshot a step produced came from (the answer lists its allowed events). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
-import { Engine, Forbidden, openStore, TransitionNotAllowed } from '../src/index.ts';
+import { Engine, Forbidden, openStore, StoreUnavailable, TransitionNotAllowed } from '../src/index.ts';
 import type { Store } from '../src/index.ts';
 import { admin, ownerA, ownerB, t } from './support/engine-fixture.ts';
 import { freshDatabase } from './support/test-database.ts';
@@ -115,5 +115,45 @@ describe('a send with its own writes (SendOptions.inTransaction)', () => {
     expect((await engine.history('t2')).map((entry) => entry.type)).toEqual(['CREATE']);
     for (const i of [0, 1, 3]) expect((await engine.getInstance(`t${i}`))?.version).toBe(2);
     expect((await engine.verify()).ok).toBe(true);
+  });
+
+  it('given a batch committed, when its sync to disk has not finished, then no send of it is answered until it has', async () => {
+    const store = await openStore(await freshDatabase());
+    const synced = store.synced.bind(store);
+    let release: (() => void) | undefined;
+    store.synced = async () => {
+      await new Promise<void>((resolve) => (release = resolve));
+      await synced();
+    };
+    const engine = new Engine(store, [ticketV1]);
+    await engine.create([{ id: 't1', workflow: 'ticket', input: { owner: 'A', dueAt: null } }, { id: 't2', workflow: 'ticket', input: { owner: 'A', dueAt: null } }], admin, t('2023-05-10T00:00:00Z'));
+    let answered = 0;
+    const sends = [engine.send('t1', { type: 'WORK' }, ownerA, t('2023-05-11T00:00:00Z')), engine.send('t2', { type: 'NOTE', payload: { text: 'x' } }, ownerA, t('2023-05-11T00:00:00Z'))];
+    for (const send of sends) void send.then(() => (answered += 1), () => (answered += 1));
+    for (let turn = 0; release === undefined && turn < 1000; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(release).toBeDefined();
+    // Committed (another reader sees it) but not yet durable: nobody has an answer, the refusal neither.
+    expect((await engine.getInstance('t1'))?.version).toBe(2);
+    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(answered).toBe(0);
+    release?.();
+    await expect(sends[0]).resolves.toMatchObject({ instance: { version: 2 } });
+    await expect(sends[1]).rejects.toBeInstanceOf(TransitionNotAllowed);
+    await engine.close();
+  });
+
+  it('given the sync to disk fails, then the sends of its batch fail with StoreUnavailable, and a retry with its idempotency key gets the committed answer', async () => {
+    const store = await openStore(await freshDatabase());
+    const synced = store.synced.bind(store);
+    let failures = 1;
+    store.synced = () => (failures-- > 0 ? Promise.reject(new StoreUnavailable('database unavailable: fsync failed')) : synced());
+    const engine = new Engine(store, [ticketV1]);
+    await engine.create([{ id: 't1', workflow: 'ticket', input: { owner: 'A', dueAt: null } }], admin, t('2023-05-10T00:00:00Z'));
+    const options = { idempotencyKey: 'k1', fingerprint: 'f1' };
+    await expect(engine.send('t1', { type: 'WORK' }, ownerA, t('2023-05-11T00:00:00Z'), options)).rejects.toBeInstanceOf(StoreUnavailable);
+    const retry = await engine.send('t1', { type: 'WORK' }, ownerA, t('2023-05-11T00:00:00Z'), options);
+    expect(retry).toMatchObject({ replayed: true, instance: { version: 2 } });
+    expect((await engine.readAudit(0, 10)).length).toBe(2);
+    await engine.close();
   });
 });

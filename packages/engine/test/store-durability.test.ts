@@ -1,4 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { admin, newEngine, onPostgres, ownerA, reopenableDatabase, t, tempDbFile } from './support/engine-fixture.ts';
 
@@ -11,6 +12,19 @@ describe('the store', () => {
     await engine.close();
     const raw = new BetterSqlite3(file);
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    raw.close();
+  });
+
+  it.skipIf(onPostgres)('given concurrent sends on a file, when they have been answered, then their commits were synced and the connection is back to synchronous=FULL for every other writer', async () => {
+    const file = tempDbFile();
+    const engine = await newEngine({ file });
+    await engine.create([1, 2, 3].map((n) => ({ id: `t${n}`, workflow: 'ticket', input: { owner: 'A', dueAt: null } })), admin, t('2023-05-10T00:00:00Z'));
+    await Promise.all([1, 2, 3].map((n) => engine.send(`t${n}`, { type: 'WORK' }, ownerA, t('2023-05-11T00:00:00Z'))));
+    const { rows } = await sql<{ synchronous: number }>`PRAGMA synchronous`.execute(engine.store.kysely);
+    expect(rows[0]?.synchronous).toBe(2);
+    await engine.close();
+    const raw = new BetterSqlite3(file);
+    expect(raw.prepare("SELECT count(*) AS n FROM audit_log WHERE type = 'WORK'").get()).toEqual({ n: 3 });
     raw.close();
   });
 

@@ -7,6 +7,7 @@ import { StoreUnavailable } from '../errors.ts';
 import type { JsonObject } from '../json.ts';
 import type { HotQueries } from './hot-queries.ts';
 import { hotQueries } from './hot-queries.ts';
+import { InstanceCache } from './instance-cache.ts';
 import { KyselyTransaction } from './kysely-transaction.ts';
 import { migrationsFor } from './migrations.ts';
 import { checkDurability, currentSchema, lockChain } from './postgres-session.ts';
@@ -14,29 +15,47 @@ import { isPostgresUnavailable } from './postgres-unavailable.ts';
 import { toCheckpoint, toEntry, toInstance, toTimer } from './row-mapping.ts';
 import type { Database } from './schema.ts';
 import { isSqliteUnavailable } from './sqlite.ts';
+import type { SqliteConnection } from './sqlite.ts';
+import { SqliteStatements } from './sqlite-statements.ts';
+import { SqliteTransaction } from './sqlite-transaction.ts';
+import { WalSync } from './wal-sync.ts';
 import type { AuditQuery, Dialect, InstanceQuery, InstanceRecord, LeanEntry, Store, StoreTransaction, StoredTimer } from './store.ts';
 
 const BEGIN = { sqlite: CompiledQuery.raw('BEGIN IMMEDIATE'), postgres: CompiledQuery.raw('BEGIN') };
 const COMMIT = CompiledQuery.raw('COMMIT');
 const ROLLBACK = CompiledQuery.raw('ROLLBACK');
+const SYNCHRONOUS = { normal: CompiledQuery.raw('PRAGMA synchronous = NORMAL'), full: CompiledQuery.raw('PRAGMA synchronous = FULL') };
 
 /** The store over kysely: SQLite (one serialized connection) or PostgreSQL (a pool). */
 export class KyselyStore implements Store {
   private readonly hot: HotQueries;
+  /**
+   * On SQLite: a transition's statements, run synchronously; the instances last committed; and the
+   * WAL's fsync for commits made durable later (none for `:memory:`).
+   */
+  private readonly sqlite: { readonly statements: SqliteStatements; readonly cache: InstanceCache; readonly wal: WalSync | undefined } | undefined;
 
   private constructor(
     private readonly db: Kysely<Database>,
     readonly dialect: Dialect,
+    sqlite: SqliteConnection | undefined,
   ) {
     this.hot = hotQueries(db, dialect);
+    this.sqlite =
+      sqlite === undefined
+        ? undefined
+        : { statements: new SqliteStatements(sqlite.sync), cache: new InstanceCache(), wal: sqlite.file === undefined ? undefined : new WalSync(sqlite.file) };
   }
 
   get kysely(): Kysely<any> {
     return this.db;
   }
 
-  /** Opens the store and brings its schema up to date. */
-  static async open(db: Kysely<Database>, dialect: Dialect): Promise<KyselyStore> {
+  /**
+   * Opens the store and brings its schema up to date. `sqlite`, on SQLite, is the same connection as
+   * `db`'s, for the statements a transition runs without kysely, and its file.
+   */
+  static async open(db: Kysely<Database>, dialect: Dialect, sqlite?: SqliteConnection): Promise<KyselyStore> {
     if (dialect === 'postgres') await checkDurability(db);
     // Without a schema kysely's migrator takes a migration table in ANY schema of the database for ours.
     const schema = dialect === 'postgres' ? await currentSchema(db) : undefined;
@@ -49,33 +68,55 @@ export class KyselyStore implements Store {
     });
     const { error } = await migrator.migrateToLatest();
     if (error !== undefined) throw new Error('database migration failed', { cause: error });
-    return new KyselyStore(db, dialect);
+    return new KyselyStore(db, dialect, sqlite);
   }
 
-  async transact<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+  async transact<T>(work: (tx: StoreTransaction) => Promise<T>, options: { readonly syncLater?: boolean } = {}): Promise<T> {
+    // Only a WAL file can be synced later; every other commit is durable when COMMIT returns.
+    const syncLater = options.syncLater === true && this.sqlite?.wal !== undefined;
     try {
       return await this.db.connection().execute(async (connection) => {
-        // IMMEDIATE takes SQLite's write lock up front, so a transaction never fails half-way on upgrade.
-        await connection.executeQuery(BEGIN[this.dialect]);
+        // This commit writes the WAL without waiting for the disk; the caller waits for synced() instead.
+        if (syncLater) await connection.executeQuery(SYNCHRONOUS.normal);
         try {
-          // Every write appends to the one chain, so servers sharing the database take its lock FIRST: a
-          // transaction never holds a row lock while it waits for the chain, and so never deadlocks.
-          if (this.dialect === 'postgres') await lockChain(connection);
-          const tx = new KyselyTransaction(connection as Transaction<Database>, this.dialect, this.hot);
-          const result = await work(tx);
-          // PostgreSQL answers COMMIT after a failed statement with a silent ROLLBACK; a probe that fails
-          // instead turns such a transaction into an error rather than a write reported but not kept.
-          if (this.dialect === 'postgres') await sql`SELECT 1`.execute(connection);
-          await connection.executeQuery(COMMIT);
-          runCommitted(tx.committed);
-          return result;
-        } catch (error) {
-          await connection.executeQuery(ROLLBACK).catch(() => undefined);
-          throw error;
+          return await this.inTransaction(connection, work);
+        } finally {
+          if (syncLater) await connection.executeQuery(SYNCHRONOUS.full);
         }
       });
     } catch (error) {
       throw this.translate(error);
+    }
+  }
+
+  async synced(): Promise<void> {
+    try {
+      await this.sqlite?.wal?.sync();
+    } catch (error) {
+      throw new StoreUnavailable(`database unavailable: the log could not be synced to disk: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /** BEGIN, `work`, COMMIT (or ROLLBACK if anything throws) on the connection `transact` holds. */
+  private async inTransaction<T>(connection: Kysely<Database>, work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    // IMMEDIATE takes SQLite's write lock up front, so a transaction never fails half-way on upgrade.
+    await connection.executeQuery(BEGIN[this.dialect]);
+    try {
+      // Every write appends to the one chain, so servers sharing the database take its lock FIRST: a
+      // transaction never holds a row lock while it waits for the chain, and so never deadlocks.
+      if (this.dialect === 'postgres') await lockChain(connection);
+      const held = connection as Transaction<Database>;
+      const tx = this.sqlite === undefined ? new KyselyTransaction(held, this.dialect, this.hot) : new SqliteTransaction(held, this.hot, this.sqlite.statements, this.sqlite.cache);
+      const result = await work(tx);
+      // PostgreSQL answers COMMIT after a failed statement with a silent ROLLBACK; a probe that fails
+      // instead turns such a transaction into an error rather than a write reported but not kept.
+      if (this.dialect === 'postgres') await sql`SELECT 1`.execute(connection);
+      await connection.executeQuery(COMMIT);
+      runCommitted(tx.committed);
+      return result;
+    } catch (error) {
+      await connection.executeQuery(ROLLBACK).catch(() => undefined);
+      throw error;
     }
   }
 

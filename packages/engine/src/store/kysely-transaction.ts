@@ -16,7 +16,7 @@ const CHECKPOINT_KEY_ROW = 1;
 /** One transaction of a KyselyStore: its writes, and the reads that must see them or hold locks. */
 export class KyselyTransaction implements StoreTransaction {
   /** The chain's head as this transaction last wrote it: later appends in a batch need no query. */
-  private head: { seq: number; hash: string } | undefined;
+  protected head: { seq: number; hash: string } | undefined;
   writes = 0;
   /** What runs once the transaction has committed (KyselyStore.transact runs them). */
   readonly committed: (() => void)[] = [];
@@ -71,10 +71,7 @@ export class KyselyTransaction implements StoreTransaction {
   }
 
   async replaceTimers(instanceId: string, before: readonly TimerSpec[], after: readonly TimerSpec[]): Promise<void> {
-    const wanted = new Map(after.map((t) => [t.key, t]));
-    const had = new Map(before.map((t) => [t.key, t]));
-    const gone = before.filter((t) => !sameTimer(t, wanted.get(t.key))).map((t) => t.key);
-    const added = after.filter((t) => !sameTimer(t, had.get(t.key)));
+    const { gone, added } = timerChanges(before, after);
     if (gone.length + added.length > 0) this.writes += 1;
     if (gone.length > 0) await this.db.deleteFrom('timer').where('instance_id', '=', instanceId).where('key', 'in', gone).execute();
     if (added.length > 0) {
@@ -157,6 +154,13 @@ export class KyselyTransaction implements StoreTransaction {
       .values({ size: checkpoint.size, root_hash: checkpoint.rootHash, time: checkpoint.time, text: checkpoint.text, frontier: frontier === undefined ? null : JSON.stringify(frontier) })
       .execute();
   }
+}
+
+/** The timers to delete (by key) and to write (new, or changed under their key) to go from `before` to `after`. Pure. */
+export function timerChanges(before: readonly TimerSpec[], after: readonly TimerSpec[]): { gone: string[]; added: TimerSpec[] } {
+  const wanted = new Map(after.map((t) => [t.key, t]));
+  const had = new Map(before.map((t) => [t.key, t]));
+  return { gone: before.filter((t) => !sameTimer(t, wanted.get(t.key))).map((t) => t.key), added: after.filter((t) => !sameTimer(t, had.get(t.key))) };
 }
 
 function sameTimer(a: TimerSpec, b: TimerSpec | undefined): boolean {

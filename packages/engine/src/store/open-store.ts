@@ -22,5 +22,6 @@ export async function openStore(location: string, options: { poolSize?: number }
       throw error;
     }
   }
-  return KyselyStore.open(openSqlite(location), 'sqlite');
+  const { kysely, sync, file } = openSqlite(location);
+  return KyselyStore.open(kysely, 'sqlite', { sync, file });
 }

@@ -1,6 +1,20 @@
+import { resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './schema.ts';
+import type { SyncSqlite } from './sqlite-statements.ts';
+
+/** A SQLite connection as the store uses it beside kysely: for synchronous statements, and its file. */
+export interface SqliteConnection {
+  readonly sync: SyncSqlite;
+  /** The database file, absolute; undefined for `:memory:`. */
+  readonly file: string | undefined;
+}
+
+/** A SQLite database opened for the store: kysely over it, and the same connection. */
+export interface OpenedSqlite extends SqliteConnection {
+  readonly kysely: Kysely<Database>;
+}
 
 /**
  * Opens (creating if needed) a SQLite database file for the store: WAL journal, synchronous=FULL
@@ -8,7 +22,7 @@ import type { Database } from './schema.ts';
  * are read back and checked: a database that will not take them is refused.
  * This is the only file that knows better-sqlite3.
  */
-export function openSqlite(file: string): Kysely<Database> {
+export function openSqlite(file: string): OpenedSqlite {
   const db = new BetterSqlite3(file);
   try {
     db.pragma('journal_mode = WAL');
@@ -23,7 +37,8 @@ export function openSqlite(file: string): Kysely<Database> {
     db.close();
     throw error;
   }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(db) }) });
+  const cached = withStatementCache(db);
+  return { kysely: new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) }), sync: cached, file: file === ':memory:' ? undefined : resolve(file) };
 }
 
 /**

@@ -67,8 +67,14 @@ export interface Store {
   readonly dialect: Dialect;
   /** The database, for an application's own tables (with its own migrations). */
   readonly kysely: Kysely<any>;
-  /** Runs `work` in one database transaction, serialized with every other writer; rolls back if it throws. */
-  transact<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in one database transaction, serialized with every other writer; rolls back if it throws.
+   * Resolves once the commit is durable; with `syncLater`, once it is committed (seen by every reader,
+   * and kept if the process is killed), and `synced()` then makes it durable against a power loss.
+   */
+  transact<T>(work: (tx: StoreTransaction) => Promise<T>, options?: { readonly syncLater?: boolean }): Promise<T>;
+  /** Resolves once every transaction committed before the call is durable (at once where every commit already is, as on PostgreSQL). */
+  synced(): Promise<void>;
   getInstance(id: string): Promise<InstanceRecord | undefined>;
   /** The instances of `ids` that exist, in no particular order (at most a few hundred ids a call). */
   getInstances(ids: readonly string[]): Promise<InstanceRecord[]>;
