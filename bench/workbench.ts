@@ -19,8 +19,14 @@ export interface WorkbenchResult {
   plainListP95Ms: number;
   /** Baseline, same database file: an indexed lookup of 100 ids by primary key, straight through SQLite. */
   indexedQueryP95Ms: number;
-  /** The FTS5 trigram match alone, straight through SQLite. */
+  /** The FTS5 trigram match alone, every match, straight through SQLite. */
   ftsQueryP95Ms: number;
+  /** The same match as a search page reads it: the first 101 matches in rowid order (plan order, migration 0017), straight through SQLite. */
+  ftsPageQueryP95Ms: number;
+  /** A search page by number descending (the reverse walk). */
+  searchDescP95Ms: number;
+  /** The second page of a search (through its cursor). */
+  searchNextPageP95Ms: number;
   bulkUrgeTasks: number;
   bulkUrgeMs: number;
   bulkUrgeOk: number;
@@ -83,6 +89,9 @@ export async function workbenchBench(tasks = 100_000, entries = 2_000_000, log: 
     const firstSearchSec = Math.round((performance.now() - s0) / 100) / 10;
     const words = ['不动产', '营商环境', '政务服务', '审批', '行政许可'].map(encodeURIComponent);
     const searchP95Ms = await timed(100, (i) => `/api/tasks?q=${words[i % words.length]}&limit=100`);
+    const searchDescP95Ms = await timed(50, (i) => `/api/tasks?q=${words[i % words.length]}&order=desc&limit=100`);
+    const cursors = await Promise.all(words.map(async (word) => (JSON.parse(await get(`/api/tasks?q=${word}&limit=100`)) as { nextCursor: string }).nextCursor));
+    const searchNextPageP95Ms = await timed(50, (i) => `/api/tasks?q=${words[i % words.length]}&limit=100&cursor=${cursors[i % words.length]}`);
     const shortSearchP95Ms = await timed(30, (i) => `/api/tasks?q=${encodeURIComponent(['医保', '局'][i % 2]!)}&limit=100`);
     const inboxP95Ms = await timed(100, () => '/api/inbox?limit=20');
     const plainListP95Ms = await timed(100, () => '/api/tasks?limit=100');
@@ -93,6 +102,8 @@ export async function workbenchBench(tasks = 100_000, entries = 2_000_000, log: 
     const indexedQueryP95Ms = timedSync(200, (i) => byIds.all(...Array.from({ length: 100 }, (_, k) => ids[(i + k) % ids.length])));
     const fts = sqlite.prepare('SELECT s.task_id FROM task_search_fts f JOIN task_search s ON s.rowid = f.rowid WHERE task_search_fts MATCH ?');
     const ftsQueryP95Ms = timedSync(200, (i) => fts.all(`"${['不动产', '营商环境', '政务服务', '审批', '行政许可'][i % 5]}"`));
+    const ftsPage = sqlite.prepare('SELECT s.task_id FROM task_search_fts f JOIN task_search s ON s.rowid = f.rowid WHERE task_search_fts MATCH ? ORDER BY f.rowid LIMIT 101');
+    const ftsPageQueryP95Ms = timedSync(200, (i) => ftsPage.all(`"${['不动产', '营商环境', '政务服务', '审批', '行政许可'][i % 5]}"`));
     sqlite.close();
 
     const urgeable = (JSON.parse(await get('/api/tasks?state=in_progress&limit=1000')) as { items: { id: string }[] }).items.map((item) => item.id);
@@ -113,6 +124,9 @@ export async function workbenchBench(tasks = 100_000, entries = 2_000_000, log: 
       plainListP95Ms,
       indexedQueryP95Ms,
       ftsQueryP95Ms,
+      ftsPageQueryP95Ms,
+      searchDescP95Ms,
+      searchNextPageP95Ms,
       bulkUrgeTasks: urgeable.length,
       bulkUrgeMs,
       bulkUrgeOk: results.filter((result) => result.status === 200).length,

@@ -153,7 +153,7 @@ export async function openDuban(location: string, options: OpenOptions): Promise
   }
   const db = store.kysely as Kysely<ServerDatabase>;
   // Notifications, the search index, the organisation's changes to the units and the reports and notices of the reporting cycles are written in the transaction of the entry that causes them.
-  const engine = new Engine(store, workflows, { workflowsModule, onCommit: organisationHook(notificationHook(cycleHook(searchIndexHook(options.onCommit)))) });
+  const engine = new Engine(store, workflows, { workflowsModule, onCommit: organisationHook(notificationHook(cycleHook(searchIndexHook(store.dialect, options.onCommit)))) });
   const units = new UnitDirectory(db, options.unitsMaxAgeMs);
   const organisation = new OrganisationLog(engine);
   const unitStore = new UnitStore(db, organisation, units);

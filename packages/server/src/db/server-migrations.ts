@@ -18,10 +18,12 @@ import { noticeChannelsMigration } from './migrations/0012-notice-channels.ts';
 import { leadersAndCircularsMigration } from './migrations/0013-leaders-and-circulars.ts';
 import { fileChunksKeyMigration } from './migrations/0014-file-chunks-key.ts';
 import { reportingCyclesMigration } from './migrations/0015-reporting-cycles.ts';
+import { taskSearchOrderMigration } from './migrations/0016-0030/0017-task-search-order.ts';
 
 /**
  * The server's migrations, one file each in migrations/, by the name its databases recorded. A
  * migration that has landed is never edited (test/db/migrations.test.ts holds their hashes): add a new one.
+ * From 0016 on they go in folders of fifteen (`migrations/0016-0030/`): no folder holds more than fifteen files.
  */
 export const serverMigrationFiles: Readonly<Record<string, (dialect: Dialect) => Migration>> = {
   '0001-api-token': apiTokenMigration,
@@ -39,6 +41,7 @@ export const serverMigrationFiles: Readonly<Record<string, (dialect: Dialect) =>
   '0013-leaders-and-circulars': leadersAndCircularsMigration,
   '0014-file-chunks-key': fileChunksKeyMigration,
   '0015-reporting-cycles': reportingCyclesMigration,
+  '0017-task-search-order': taskSearchOrderMigration,
 };
 
 function serverMigrations(dialect: Dialect): MigrationProvider {

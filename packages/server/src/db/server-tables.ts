@@ -345,6 +345,9 @@ export interface CyclePartTable {
 /** The text a keyword search looks through, one row a task (0011; on SQLite also an FTS5 trigram index over it). */
 export interface TaskSearchTable {
   task_id: string;
+  /** The task's place in plan order (0017): plan id, then number, then task id. */
+  plan_id: string;
+  number: number;
   body: string;
 }
 

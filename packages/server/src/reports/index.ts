@@ -1,5 +1,5 @@
 export type { ReportTask, ReportTasks, ReportTaskSource, TaskFacts, TaskFactsContext } from './report-task.ts';
-export { comparePlanOrder, compareUnits, reportTasks, taskFacts } from './report-task.ts';
+export { comparePlanOrder, compareUnits, findInPlanOrder, reportTasks, taskFacts } from './report-task.ts';
 export type { ReplayedFacts } from './plan-reader.ts';
 export { PlanReader } from './plan-reader.ts';
 export type { PlanFacts } from './current-plan.ts';

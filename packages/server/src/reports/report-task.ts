@@ -62,6 +62,21 @@ export function comparePlanOrder(a: TaskFacts, b: TaskFacts): number {
   return compareText(a.task.planId, b.task.planId) || a.task.number - b.task.number || compareText(a.id, b.id);
 }
 
+/** The task of `tasks` (in plan order) at `place` — its plan, number and id — by binary search; undefined when none is there. Pure. */
+export function findInPlanOrder<T extends TaskFacts>(tasks: readonly T[], place: { readonly id: string; readonly planId: string; readonly number: number }): T | undefined {
+  let low = 0;
+  let high = tasks.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const { id, task } = tasks[middle]!;
+    const order = compareText(task.planId, place.planId) || task.number - place.number || compareText(id, place.id);
+    if (order === 0) return tasks[middle];
+    if (order < 0) low = middle + 1;
+    else high = middle - 1;
+  }
+  return undefined;
+}
+
 const REFORM_TASK = 'reform-task';
 
 /** The reform tasks among `tasks`, in plan order (plan id, then task number, then id). Pure. */

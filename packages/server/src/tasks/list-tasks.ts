@@ -1,5 +1,6 @@
 import type { Actor, Engine, InstanceRecord } from '@duban/engine';
 import type { PlanReader, TaskFacts } from '../reports/index.ts';
+import { findInPlanOrder } from '../reports/index.ts';
 import type { TaskFilter } from './task-filter.ts';
 import type { TaskOrder } from './task-order.ts';
 import type { TaskSearch } from './task-search.ts';
@@ -18,29 +19,49 @@ export interface TaskListRequest {
   readonly order?: TaskOrder;
   /** A cursor's task: only those after it in the list's order. */
   readonly afterId?: string | undefined;
+  /** A page's length: at most this many and one more (enough to tell whether more follow); all without it. */
+  readonly limit?: number | undefined;
 }
 
 /**
  * The one way to list tasks, for the API, the pages and a unit's own list: the tasks `actor` may
  * see that match the request's filter and keywords, as of now, from the report read model (so every
  * list counts, pages and orders the same tasks), in plan order or the order asked for; with
- * `afterId`, only those after that task in that order. Keywords go through the search index
- * (`TaskSearch`), then the visibility check like every criterion: a unit finds only its own tasks.
- * Does IO (the read model first catches up with the log); a 422 for an unknown `afterId`.
+ * `afterId`, only those after that task in that order; with `limit`, at most `limit` + 1.
+ * Keywords go through the search index (`TaskSearch`), then the visibility check like every
+ * criterion: a unit finds only its own tasks. A page of keywords in plan order (the default, either
+ * way) reads the index's matches in that order and stops once the page is full; in any other order
+ * every match is found first. Does IO (the read model first catches up with the log); a 422 for an unknown `afterId`.
  */
 export async function listTasks(sources: { readonly plans: PlanReader; readonly search: TaskSearch }, now: Date, actor: Actor, request: TaskListRequest = {}): Promise<TaskFacts[]> {
   const { tasks } = await sources.plans.facts({ at: now, now: true });
-  const ids = request.q === undefined ? undefined : await sources.search.matching(request.q, tasks.map((task) => task.id));
-  const listed = filterTasks(tasks, { ...request.filter, ...(ids === undefined ? {} : { ids }) }, actor, now.getTime());
   const order = request.order ?? {};
+  const after = request.afterId === undefined ? undefined : tasks.find((task) => task.id === request.afterId);
+  if (request.afterId !== undefined && after === undefined) throw cursorNotOurs();
+  if (request.q !== undefined && request.limit !== undefined && (order.sort ?? 'number') === 'number') {
+    return searchedPage(sources.search, tasks, now, actor, { ...request, q: request.q, limit: request.limit }, after);
+  }
+  const ids = request.q === undefined ? undefined : await sources.search.matching(request.q, tasks);
+  const listed = filterTasks(tasks, { ...request.filter, ...(ids === undefined ? {} : { ids }) }, actor, now.getTime());
   const ordered = (order.sort ?? 'number') === 'number' && order.order !== 'desc';
   const compare = taskComparator(order);
   if (!ordered) listed.sort(compare);
-  if (request.afterId === undefined) return listed;
-  const after = tasks.find((task) => task.id === request.afterId);
-  if (after === undefined) throw cursorNotOurs();
-  const start = listed.findIndex((task) => compare(task, after) > 0);
-  return start < 0 ? [] : listed.slice(start);
+  const start = after === undefined ? 0 : listed.findIndex((task) => compare(task, after) > 0);
+  const rest = start < 0 ? [] : start === 0 ? listed : listed.slice(start);
+  return request.limit === undefined ? rest : rest.slice(0, request.limit + 1);
+}
+
+/** Up to `limit` + 1 tasks of the keyword search in plan order (or its reverse) after `after`, found piece by piece through the index until the page is full. */
+async function searchedPage(search: TaskSearch, tasks: readonly TaskFacts[], now: Date, actor: Actor, request: TaskListRequest & { q: string; limit: number }, after: TaskFacts | undefined): Promise<TaskFacts[]> {
+  const wanted = request.limit + 1;
+  const found: TaskFacts[] = [];
+  const place = after === undefined ? undefined : { id: after.id, planId: after.task.planId, number: after.task.number };
+  for await (const piece of search.inPlanOrder(request.q, tasks, { after: place, descending: request.order?.order === 'desc', first: wanted })) {
+    const facts = piece.map((match) => findInPlanOrder(tasks, match)).filter((task) => task !== undefined);
+    found.push(...filterTasks(facts, request.filter ?? {}, actor, now.getTime()));
+    if (found.length >= wanted) return found.slice(0, wanted);
+  }
+  return found;
 }
 
 /**

@@ -36,6 +36,7 @@ export const taskRoutes: RouteModule = (deps) => (router) => {
       q: query.q,
       order: { sort: query.sort, order: query.order },
       afterId: query.cursor === undefined ? undefined : decodeTaskCursor(query.cursor),
+      limit,
     });
     const page = listed.slice(0, limit);
     const last = page[page.length - 1];

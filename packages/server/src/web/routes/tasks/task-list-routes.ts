@@ -69,7 +69,7 @@ export const taskListRoutes: RouteModule = (deps) => (router) => {
       listed = await listTasks({ plans, search }, now, actor, { filter: { ...filter, ...inPlan }, q: filter.q, order });
     } else {
       // A past day's tasks, found by the words they hold now (the index keeps only the current text).
-      const ids = filter.q === undefined ? undefined : await search.matching(filter.q, visible.map((task) => task.id));
+      const ids = filter.q === undefined ? undefined : await search.matching(filter.q, visible);
       listed = filterTasks(visible, { ...filter, ...inPlan, ...(ids === undefined ? {} : { ids }) }, actor, instant.at.getTime()).sort(taskComparator(order));
     }
     const shownFilter = { ...filter, plan: chosen.plans.length > 1 ? chosen.chosen : undefined };
