@@ -1,9 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { ClientRequest } from 'node:http';
+import { openStore } from '@duban/engine';
+import type { Kysely } from 'kysely';
+import { Migrator } from 'kysely/migration';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/app/create-logger.ts';
+import { serverMigrationFiles } from '../../src/db/server-migrations.ts';
+import type { ServerDatabase } from '../../src/db/server-tables.ts';
 import { AbandonedUploads } from '../../src/files/abandoned-uploads.ts';
+import { FileStore } from '../../src/files/file-store.ts';
 import type { TestServer } from '../support/test-server.ts';
 import { startTestServer, taskId } from '../support/test-server.ts';
 import { pdfBytes } from './support.ts';
@@ -143,5 +149,40 @@ describe('abandoned uploads: the chunks a stopped server left behind are removed
     expect(await count('file_chunk')).toBe(chunksBefore);
     expect(await count('file_incoming')).toBe(0);
     await everyKeptFileIntact();
+  });
+});
+
+describe('migration 0018-file-incoming on a database that already holds chunks no file names', () => {
+  it('given a kept file and the chunks of an upload cut off before 0018, when migrated and swept, then the orphan chunks are listed, kept one safe age from the first sweep, then removed, and the kept file stays', async () => {
+    const store = await openStore(':memory:');
+    const db = store.kysely as unknown as Kysely<ServerDatabase>;
+    const migrate = async (wanted: (name: string) => boolean) => {
+      const names = Object.keys(serverMigrationFiles).filter(wanted);
+      const migrations = Object.fromEntries(names.map((name) => [name, serverMigrationFiles[name]!(store.dialect)]));
+      const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableName: 'server_migration', migrationLockTableName: 'server_migration_lock' });
+      const { error } = await migrator.migrateToLatest();
+      if (error !== undefined) throw error;
+    };
+    try {
+      await migrate((name) => name < '0018');
+      const kept = pdfBytes('kept before 0018');
+      const sha256 = createHash('sha256').update(kept).digest('hex');
+      await db.insertInto('file_content').values({ sha256, size: kept.length, type: 'application/pdf', crc32: 0, chunks: 1, created_at: '2026-12-01T00:00:00.000Z', chunks_key: 'upload:kept' }).execute();
+      await db.insertInto('file_chunk').values([{ content_key: 'upload:kept', n: 0, data: kept }, { content_key: 'upload:cut', n: 0, data: randomBytes(100) }, { content_key: 'upload:cut', n: 1, data: randomBytes(50) }]).execute();
+
+      await migrate((name) => name <= '0018-file-incoming');
+
+      expect(await db.selectFrom('file_incoming').selectAll().execute()).toEqual([{ chunks_key: 'upload:cut', started_at: null, abandoned_at: null }]);
+      const sweeper = new AbandonedUploads(db, createLogger({ level: 'silent' }));
+      expect((await sweeper.sweep(new Date('2026-12-08T00:00:00Z'))).removed).toEqual([]);
+      expect((await sweeper.sweep(new Date('2026-12-08T00:59:00Z'))).removed).toEqual([]);
+      const late = await sweeper.sweep(new Date('2026-12-08T01:01:00Z'));
+      expect(late.removed).toEqual([{ key: 'upload:cut', startedAt: '2026-12-08T00:00:00.000Z', chunks: 2, bytes: 150 }]);
+      expect(await db.selectFrom('file_chunk').select(['content_key', 'n']).execute()).toEqual([{ content_key: 'upload:kept', n: 0 }]);
+      const files = new FileStore(db, store.dialect);
+      expect(await files.check({ sha256, size: kept.length })).toBe('intact');
+    } finally {
+      await store.close();
+    }
   });
 });
