@@ -18,7 +18,7 @@ import { noticeChannelsMigration } from './migrations/0012-notice-channels.ts';
 import { leadersAndCircularsMigration } from './migrations/0013-leaders-and-circulars.ts';
 import { fileChunksKeyMigration } from './migrations/0014-file-chunks-key.ts';
 import { reportingCyclesMigration } from './migrations/0015-reporting-cycles.ts';
-import { fileIncomingMigration } from './migrations/0018-file-incoming.ts';
+import { fileIncomingMigration } from './migrations/0016-0030/0018-file-incoming.ts';
 
 /**
  * The server's migrations, one file each in migrations/, by the name its databases recorded. A
