@@ -111,6 +111,9 @@ export class FileStore {
   }
 }
 
+/** SQLite's page cache while a chunk is written (pages; it spills to the WAL beyond). */
+const CHUNK_WRITE_CACHE_PAGES = 64;
+
 /**
  * One file streaming in: its chunks under `upload:<id>`, where they stay once `finish` keeps them.
  * Before its first chunk, a `file_incoming` row names the key with the upload's start, so chunks a
@@ -120,6 +123,8 @@ export class FileWriter {
   readonly id = randomUUID();
   private readonly key = `upload:${this.id}`;
   private next = 0;
+  /** The SQLite connection's page cache size, given back after each chunk's write. */
+  private cacheSize: number | undefined;
 
   constructor(
     private readonly db: Kysely<ServerDatabase>,
@@ -146,12 +151,18 @@ export class FileWriter {
       });
     } else {
       await this.db.connection().execute(async (connection) => {
+        this.cacheSize ??= (await sql<{ cache_size: number }>`PRAGMA cache_size`.execute(connection)).rows[0]?.cache_size ?? -2000;
         await sql`PRAGMA synchronous = NORMAL`.execute(connection);
+        // A chunk's pages would otherwise stay in the connection's page cache (16 MB with better-sqlite3),
+        // read by no one: the cache is cut to a few pages for the write, which holds them only until the
+        // WAL has them, and given back its size after (it refills with what queries read).
+        await sql.raw(`PRAGMA cache_size = ${CHUNK_WRITE_CACHE_PAGES}`).execute(connection);
         try {
           if (incoming !== undefined) await connection.insertInto('file_incoming').values(incoming).execute();
           await connection.insertInto('file_chunk').values(row).execute();
         } finally {
           await sql`PRAGMA synchronous = FULL`.execute(connection);
+          await sql.raw(`PRAGMA cache_size = ${this.cacheSize}`).execute(connection);
         }
       });
     }
