@@ -16,6 +16,7 @@ import { TokenStore } from '../auth/token-store.ts';
 import { poolSizeFromEnv } from '../db/pool-size.ts';
 import { migrateServerSchema } from '../db/server-migrations.ts';
 import type { ServerDatabase } from '../db/server-tables.ts';
+import { AbandonedUploads } from '../files/abandoned-uploads.ts';
 import { FileStore } from '../files/file-store.ts';
 import { notificationHook } from '../notifications/notification-hook.ts';
 import { NotificationStore } from '../notifications/notification-store.ts';
@@ -71,6 +72,8 @@ export interface Duban {
   readonly accessLog: AccessLog;
   /** Evidence files, content-addressed in the database. */
   readonly files: FileStore;
+  /** Removes the chunks of uploads a killed server left unfinished, once older than the safe age (`serve` sweeps at start and every 10 minutes). */
+  readonly abandonedUploads: AbandonedUploads;
   /** The plan as of now (from the report read model) and as of any instant (replayed). */
   readonly plans: PlanReader;
   /** Keyword search over the tasks' text (FTS5 trigram / pg_trgm), its index kept in each transition's transaction. */
@@ -105,7 +108,7 @@ export interface OpenOptions {
   readonly rateLimit?: number;
   /** Heavy reads at once and waiting; by default 2 and 6. */
   readonly heavyReads?: HeavyReadLimits;
-  /** Where the access log reports failed writes; silent by default. */
+  /** Where the access log reports failed writes and the abandoned uploads' sweep what it removed; silent by default. */
   readonly logger?: Logger;
   /** The largest plan file an import takes; 20 MB by default. */
   readonly planMaxBytes?: number;
@@ -192,6 +195,7 @@ export async function openDuban(location: string, options: OpenOptions): Promise
     allowLoopbackRobots: options.allowLoopbackRobots ?? false,
     accessLog: new AccessLog(db, options.logger ?? createLogger({ level: 'silent' })),
     files: new FileStore(db, store.dialect),
+    abandonedUploads: new AbandonedUploads(db, options.logger ?? createLogger({ level: 'silent' })),
     plans: new PlanReader(engine, new CurrentPlan(engine)),
     search: new TaskSearch(db, store.dialect, engine),
     watches: new TaskWatches(db),

@@ -79,6 +79,8 @@ export interface RunningServer extends Duban {
 
 /** How long in-flight requests get to finish on shutdown before their connections are cut. */
 const DRAIN_MS = 10_000;
+/** How often the chunks of uploads a killed server left behind are looked for (and once at start). */
+const ABANDONED_UPLOADS_INTERVAL_MS = 10 * 60 * 1000;
 /** How often the report read model reads the log's tail between reports. */
 const READ_MODEL_INTERVAL_MS = 5_000;
 
@@ -96,6 +98,7 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
   let channels: ChannelDispatcher | undefined;
   const mailer = options.smtp === undefined ? undefined : await smtpEmailSender(options.smtp);
   let readModel: PeriodicRounds<void> | undefined;
+  let sweeps: PeriodicRounds<void> | undefined;
   try {
     const signer = await openAuditSigner(engine, options.db, { keyDir: options.keyDir, create: true });
     checkpoints = new CheckpointIssuer(engine, signer, options.clock, options.logger, options.checkpoints, options.checkpointWakeups);
@@ -141,12 +144,24 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
       READ_MODEL_INTERVAL_MS,
     );
     readModel.start();
+    // Bounded rounds (a few hundred megabytes of chunks at most), so the first runs beside the first requests.
+    sweeps = new PeriodicRounds(
+      'abandoned uploads',
+      () => duban.abandonedUploads.sweep(options.clock.now()).then(
+        () => undefined,
+        (error: unknown) => options.logger.warn({ err: error }, 'abandoned uploads: the sweep failed; the next round retries'),
+      ),
+      ABANDONED_UPLOADS_INTERVAL_MS,
+    );
+    void sweeps.tick();
+    sweeps.start();
     const listening = server;
     const running = scheduler;
     const signing = checkpoints;
     const dispatching = webhooks;
     const sendingChannels = channels;
     const reading = readModel;
+    const sweeping = sweeps;
     let closing: Promise<void> | undefined;
     return {
       ...duban,
@@ -158,13 +173,14 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
       channelDispatcher: sendingChannels,
       // The dispatchers stop first: what they have not sent stays in the outbox for the next start.
       close: () =>
-        (closing ??= Promise.all([dispatching.stop(), sendingChannels.stop(), reading.stop()]).then(() => {
+        (closing ??= Promise.all([dispatching.stop(), sendingChannels.stop(), reading.stop(), sweeping.stop()]).then(() => {
           mailer?.close();
           return shutdown(listening, running, signing, duban, options.logger);
         })),
     };
   } catch (error) {
     await readModel?.stop();
+    await sweeps?.stop();
     await webhooks?.stop();
     await channels?.stop();
     mailer?.close();

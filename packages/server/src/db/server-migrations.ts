@@ -19,6 +19,7 @@ import { leadersAndCircularsMigration } from './migrations/0013-leaders-and-circ
 import { fileChunksKeyMigration } from './migrations/0014-file-chunks-key.ts';
 import { reportingCyclesMigration } from './migrations/0015-reporting-cycles.ts';
 import { taskSearchOrderMigration } from './migrations/0016-0030/0017-task-search-order.ts';
+import { fileIncomingMigration } from './migrations/0016-0030/0018-file-incoming.ts';
 
 /**
  * The server's migrations, one file each in migrations/, by the name its databases recorded. A
@@ -42,6 +43,7 @@ export const serverMigrationFiles: Readonly<Record<string, (dialect: Dialect) =>
   '0014-file-chunks-key': fileChunksKeyMigration,
   '0015-reporting-cycles': reportingCyclesMigration,
   '0017-task-search-order': taskSearchOrderMigration,
+  '0018-file-incoming': fileIncomingMigration,
 };
 
 function serverMigrations(dialect: Dialect): MigrationProvider {

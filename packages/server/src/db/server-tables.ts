@@ -156,6 +156,18 @@ export interface FileChunkTable {
   data: Uint8Array;
 }
 
+/**
+ * `file_incoming`: an upload whose chunks are being written under `chunks_key` and not yet kept; the
+ * row goes when the upload is kept or dropped, so one left behind is a killed server's (files/abandoned-uploads.ts).
+ */
+export interface FileIncomingTable {
+  chunks_key: string;
+  /** When the upload started; null for chunks found by migration 0018, until a sweep first sees them. */
+  started_at: string | null;
+  /** When a sweep claimed the upload as abandoned: it can no longer be kept, and its chunks are being removed. */
+  abandoned_at: string | null;
+}
+
 /** `file_upload`: who uploaded a file under which name; an event may name only its own unit's uploads. */
 export interface FileUploadTable {
   id: string;
@@ -375,6 +387,7 @@ export interface ServerDatabase {
   file_content: FileContentTable;
   file_chunk: FileChunkTable;
   file_upload: FileUploadTable;
+  file_incoming: FileIncomingTable;
   unit: UnitTable;
   unit_alias: UnitAliasTable;
   unit_member: UnitMemberTable;

@@ -49,9 +49,9 @@ export class FileStore {
     private readonly dialect: Dialect,
   ) {}
 
-  /** A writer for one incoming file; `finish` or `abort` it. */
-  writer(): FileWriter {
-    return new FileWriter(this.db, this.dialect);
+  /** A writer for one incoming file, started at `at`; `finish` or `abort` it. */
+  writer(at: Date): FileWriter {
+    return new FileWriter(this.db, this.dialect, at);
   }
 
   /** The uploads with these ids (the ones that exist). */
@@ -111,15 +111,25 @@ export class FileStore {
   }
 }
 
-/** One file streaming in: its chunks under `upload:<id>`, where they stay once `finish` keeps them. */
+/** SQLite's page cache while a chunk is written (pages; it spills to the WAL beyond). */
+const CHUNK_WRITE_CACHE_PAGES = 64;
+
+/**
+ * One file streaming in: its chunks under `upload:<id>`, where they stay once `finish` keeps them.
+ * Before its first chunk, a `file_incoming` row names the key with the upload's start, so chunks a
+ * killed server leaves behind are found and removed later (abandoned-uploads.ts).
+ */
 export class FileWriter {
   readonly id = randomUUID();
   private readonly key = `upload:${this.id}`;
   private next = 0;
+  /** The SQLite connection's page cache size, given back after each chunk's write. */
+  private cacheSize: number | undefined;
 
   constructor(
     private readonly db: Kysely<ServerDatabase>,
     private readonly dialect: Dialect,
+    private readonly startedAt: Date,
   ) {}
 
   /**
@@ -131,18 +141,28 @@ export class FileWriter {
    */
   async write(chunk: Buffer): Promise<void> {
     const row = { content_key: this.key, n: this.next, data: chunk };
+    // The key is listed before its first chunk is written: a log that keeps a chunk keeps what came before it.
+    const incoming = this.next === 0 ? { chunks_key: this.key, started_at: this.startedAt.toISOString(), abandoned_at: null } : undefined;
     if (this.dialect === 'postgres') {
       await this.db.transaction().execute(async (trx) => {
         await sql`SET LOCAL synchronous_commit = off`.execute(trx);
+        if (incoming !== undefined) await trx.insertInto('file_incoming').values(incoming).execute();
         await trx.insertInto('file_chunk').values(row).execute();
       });
     } else {
       await this.db.connection().execute(async (connection) => {
+        this.cacheSize ??= (await sql<{ cache_size: number }>`PRAGMA cache_size`.execute(connection)).rows[0]?.cache_size ?? -2000;
         await sql`PRAGMA synchronous = NORMAL`.execute(connection);
+        // A chunk's pages would otherwise stay in the connection's page cache (16 MB with better-sqlite3),
+        // read by no one: the cache is cut to a few pages for the write, which holds them only until the
+        // WAL has them, and given back its size after (it refills with what queries read).
+        await sql.raw(`PRAGMA cache_size = ${CHUNK_WRITE_CACHE_PAGES}`).execute(connection);
         try {
+          if (incoming !== undefined) await connection.insertInto('file_incoming').values(incoming).execute();
           await connection.insertInto('file_chunk').values(row).execute();
         } finally {
           await sql`PRAGMA synchronous = FULL`.execute(connection);
+          await sql.raw(`PRAGMA cache_size = ${this.cacheSize}`).execute(connection);
         }
       });
     }
@@ -152,11 +172,15 @@ export class FileWriter {
   /**
    * Keeps the file as `content` and records the upload, in one transaction; the content row points to
    * the chunks as written (nothing is moved), and when the same bytes were kept before, this upload's
-   * chunks are dropped and the upload names the content kept.
+   * chunks are dropped and the upload names the content kept. Throws, keeping nothing, when a sweep
+   * took the upload for abandoned (it outlived the safe age) and may have removed chunks already.
    */
   async finish(content: KeptFile, upload: UploadRecord): Promise<Upload> {
     const uploadedAt = upload.at.toISOString();
     await this.db.transaction().execute(async (trx) => {
+      // Deleting the row is the claim: a sweep that marked it first (PostgreSQL: whose mark this delete waited for) wins.
+      const listed = await trx.deleteFrom('file_incoming').where('chunks_key', '=', this.key).where('abandoned_at', 'is', null).executeTakeFirst();
+      if (this.next > 0 && Number(listed.numDeletedRows) === 0) throw new Error(`upload ${this.id}: its chunks were taken for abandoned by a sweep; the file is not kept`);
       const inserted = await trx
         .insertInto('file_content')
         .values({ sha256: content.sha256, size: content.size, type: content.type, crc32: content.crc32, chunks: this.next, created_at: uploadedAt, chunks_key: this.key })
@@ -170,6 +194,9 @@ export class FileWriter {
 
   /** Drops what was written: the upload was refused or cut off. */
   async abort(): Promise<void> {
-    await this.db.deleteFrom('file_chunk').where('content_key', '=', this.key).execute();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('file_chunk').where('content_key', '=', this.key).execute();
+      await trx.deleteFrom('file_incoming').where('chunks_key', '=', this.key).execute();
+    });
   }
 }

@@ -139,7 +139,7 @@ export function receiveFiles(req: Request, store: FileStore, uploader: Uploader,
         if (nameRefusal !== undefined) fail(invalidFields('body', [{ path: `${field}.name`, message: `文件“${printable(name)}”：${nameRefusal}` }]));
         return;
       }
-      const writer = store.writer();
+      const writer = store.writer(at);
       writers.push(writer);
       work = work.then(() => {
         active = stream;
