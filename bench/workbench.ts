@@ -21,7 +21,7 @@ export interface WorkbenchResult {
   indexedQueryP95Ms: number;
   /** The FTS5 trigram match alone, every match, straight through SQLite. */
   ftsQueryP95Ms: number;
-  /** The same match as a search page reads it: the first 101 matches in rowid order (plan order, migration 0017), straight through SQLite. */
+  /** The same match as a search page reads it: the first 101 matches in rowid order (plan order, migration 0016), straight through SQLite. */
   ftsPageQueryP95Ms: number;
   /** A search page by number descending (the reverse walk). */
   searchDescP95Ms: number;

@@ -18,8 +18,8 @@ import { noticeChannelsMigration } from './migrations/0012-notice-channels.ts';
 import { leadersAndCircularsMigration } from './migrations/0013-leaders-and-circulars.ts';
 import { fileChunksKeyMigration } from './migrations/0014-file-chunks-key.ts';
 import { reportingCyclesMigration } from './migrations/0015-reporting-cycles.ts';
-import { taskSearchOrderMigration } from './migrations/0016-0030/0017-task-search-order.ts';
-import { fileIncomingMigration } from './migrations/0016-0030/0018-file-incoming.ts';
+import { taskSearchOrderMigration } from './migrations/0016-0030/0016-task-search-order.ts';
+import { fileIncomingMigration } from './migrations/0016-0030/0017-file-incoming.ts';
 
 /**
  * The server's migrations, one file each in migrations/, by the name its databases recorded. A
@@ -42,8 +42,8 @@ export const serverMigrationFiles: Readonly<Record<string, (dialect: Dialect) =>
   '0013-leaders-and-circulars': leadersAndCircularsMigration,
   '0014-file-chunks-key': fileChunksKeyMigration,
   '0015-reporting-cycles': reportingCyclesMigration,
-  '0017-task-search-order': taskSearchOrderMigration,
-  '0018-file-incoming': fileIncomingMigration,
+  '0016-task-search-order': taskSearchOrderMigration,
+  '0017-file-incoming': fileIncomingMigration,
 };
 
 function serverMigrations(dialect: Dialect): MigrationProvider {

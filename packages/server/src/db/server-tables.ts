@@ -162,7 +162,7 @@ export interface FileChunkTable {
  */
 export interface FileIncomingTable {
   chunks_key: string;
-  /** When the upload started; null for chunks found by migration 0018, until a sweep first sees them. */
+  /** When the upload started; null for chunks found by migration 0017, until a sweep first sees them. */
   started_at: string | null;
   /** When a sweep claimed the upload as abandoned: it can no longer be kept, and its chunks are being removed. */
   abandoned_at: string | null;
@@ -357,7 +357,7 @@ export interface CyclePartTable {
 /** The text a keyword search looks through, one row a task (0011; on SQLite also an FTS5 trigram index over it). */
 export interface TaskSearchTable {
   task_id: string;
-  /** The task's place in plan order (0017): plan id, then number, then task id. */
+  /** The task's place in plan order (0016): plan id, then number, then task id. */
   plan_id: string;
   number: number;
   body: string;

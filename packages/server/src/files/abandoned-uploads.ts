@@ -62,7 +62,7 @@ export class AbandonedUploads {
   async sweep(now: Date): Promise<SweepReport> {
     const at = now.toISOString();
     const cutoff = new Date(now.getTime() - this.limits.safeAgeMs).toISOString();
-    // Chunks found by migration 0018 start their safe age when first seen.
+    // Chunks found by migration 0017 start their safe age when first seen.
     await this.db.updateTable('file_incoming').set({ started_at: at }).where('started_at', 'is', null).execute();
     await this.db
       .updateTable('file_incoming')

@@ -32,7 +32,7 @@ export function searchText(task: ReformTaskContext): string {
 
 /**
  * Writes (or rewrites, when it changed) the search rows of reform tasks `records`, on `db` — a
- * transaction's in the commit hook — with each task's place in plan order (0017). On SQLite the row's
+ * transaction's in the commit hook — with each task's place in plan order (0016). On SQLite the row's
  * rowid follows plan order (the FTS5 index reads its matches in rowid order): a new row, or one whose
  * plan or number changed, takes a rowid between its neighbours', and when none is free every row is
  * laid out again. Does IO.

@@ -32,7 +32,7 @@ export interface PlanPlace {
 const WALK_PIECE_MAX = 4000;
 
 /**
- * Keyword search over the tasks' text (migrations 0011 and 0017): substring search that works for
+ * Keyword search over the tasks' text (migrations 0011 and 0016): substring search that works for
  * Chinese, through SQLite's FTS5 trigram index or PostgreSQL's `pg_trgm`, and a scan with LIKE for
  * texts of one or two characters, which a trigram index cannot hold. Rows are written in each
  * transition's transaction (`indexTasks`, from the commit hook), each with its task's place in plan
@@ -67,7 +67,7 @@ export class TaskSearch {
    * The tasks whose text contains `text` (as `matching`), in plan order — reversed when `descending` —
    * and after the task at `after` when given, piece by piece: the first piece `first` long, each next
    * one longer. The caller stops when it has its page, and the index reads no further: on SQLite the
-   * FTS5 index walks its matches in rowid order, which is plan order (0017); on PostgreSQL an index on
+   * FTS5 index walks its matches in rowid order, which is plan order (0016); on PostgreSQL an index on
    * the place serves the order. Does IO.
    */
   async *inPlanOrder(text: string, tasks: readonly { readonly id: string }[], options: { readonly after?: PlanPlace | undefined; readonly descending?: boolean; readonly first: number }): AsyncGenerator<PlanPlace[]> {

@@ -264,7 +264,7 @@ describe('reporting cycles across restarts and downtime', () => {
     expect(written).toHaveLength(1);
     await sql`DROP TABLE cycle_report`.execute(s.db);
     await sql`DROP TABLE cycle_part`.execute(s.db);
-    // 0015 itself, not the migrator: the migrator refuses to run a migration older than ones it has run since (0017).
+    // 0015 itself, not the migrator: the migrator refuses to run a migration older than ones it has run since (0016).
     await serverMigrationFiles['0015-reporting-cycles']!(s.engine.store.dialect).up(s.db);
     const filled = await s.db.selectFrom('cycle_report').selectAll().execute();
     expect(filled.map((row) => ({ ...row, entry_seq: Number(row.entry_seq) }))).toEqual(written.map((row) => ({ ...row, entry_seq: Number(row.entry_seq) })));

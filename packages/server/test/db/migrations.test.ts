@@ -43,8 +43,8 @@ const landed: Record<string, { sqlite: string; postgres: string }> = {
   '0013-leaders-and-circulars': { sqlite: '8a60615b655e4e22', postgres: '95f310953521f38c' },
   '0014-file-chunks-key': { sqlite: '914ee123653c11f1', postgres: '914ee123653c11f1' },
   '0015-reporting-cycles': { sqlite: '638ec19f8ff79069', postgres: '22fc9bf571a44add' },
-  '0017-task-search-order': { sqlite: 'ba1d57665ded4e3e', postgres: '7ccd5d2c24995545' },
-  '0018-file-incoming': { sqlite: '94d1b899900cbee7', postgres: '94d1b899900cbee7' },
+  '0016-task-search-order': { sqlite: 'ba1d57665ded4e3e', postgres: '7ccd5d2c24995545' },
+  '0017-file-incoming': { sqlite: '94d1b899900cbee7', postgres: '94d1b899900cbee7' },
 };
 
 describe('the server migrations', () => {

@@ -152,8 +152,8 @@ describe('abandoned uploads: the chunks a stopped server left behind are removed
   });
 });
 
-describe('migration 0018-file-incoming on a database that already holds chunks no file names', () => {
-  it('given a kept file and the chunks of an upload cut off before 0018, when migrated and swept, then the orphan chunks are listed, kept one safe age from the first sweep, then removed, and the kept file stays', async () => {
+describe('migration 0017-file-incoming on a database that already holds chunks no file names', () => {
+  it('given a kept file and the chunks of an upload cut off before 0017, when migrated and swept, then the orphan chunks are listed, kept one safe age from the first sweep, then removed, and the kept file stays', async () => {
     const store = await openStore(':memory:');
     const db = store.kysely as unknown as Kysely<ServerDatabase>;
     const migrate = async (wanted: (name: string) => boolean) => {
@@ -164,13 +164,13 @@ describe('migration 0018-file-incoming on a database that already holds chunks n
       if (error !== undefined) throw error;
     };
     try {
-      await migrate((name) => name < '0018');
-      const kept = pdfBytes('kept before 0018');
+      await migrate((name) => name < '0017');
+      const kept = pdfBytes('kept before 0017');
       const sha256 = createHash('sha256').update(kept).digest('hex');
       await db.insertInto('file_content').values({ sha256, size: kept.length, type: 'application/pdf', crc32: 0, chunks: 1, created_at: '2026-12-01T00:00:00.000Z', chunks_key: 'upload:kept' }).execute();
       await db.insertInto('file_chunk').values([{ content_key: 'upload:kept', n: 0, data: kept }, { content_key: 'upload:cut', n: 0, data: randomBytes(100) }, { content_key: 'upload:cut', n: 1, data: randomBytes(50) }]).execute();
 
-      await migrate((name) => name <= '0018-file-incoming');
+      await migrate((name) => name <= '0017-file-incoming');
 
       expect(await db.selectFrom('file_incoming').selectAll().execute()).toEqual([{ chunks_key: 'upload:cut', started_at: null, abandoned_at: null }]);
       const sweeper = new AbandonedUploads(db, createLogger({ level: 'silent' }));

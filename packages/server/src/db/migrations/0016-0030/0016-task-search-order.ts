@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import type { Migration } from 'kysely/migration';
 
 /**
- * Server migration 0017-task-search-order: each search row (0011) also holds its task's place in plan
+ * Server migration 0016-task-search-order: each search row (0011) also holds its task's place in plan
  * order (plan id, then number; the task id breaks ties), so a keyword search can walk its matches in
  * the list's default order and stop at the first page instead of finding every match first
  * (`tasks/task-search.ts`).

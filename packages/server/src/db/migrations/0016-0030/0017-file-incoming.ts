@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Migration } from 'kysely/migration';
 
 /**
- * Server migration 0018-file-incoming: `file_incoming` names each upload whose chunks are being
+ * Server migration 0017-file-incoming: `file_incoming` names each upload whose chunks are being
  * written and not yet kept (`file_content.chunks_key`), with when it started, so that the chunks a
  * killed server left behind can be found and removed once old enough (files/abandoned-uploads.ts).
  * `abandoned_at` is set when a sweep claims an upload: from then on the upload can no longer be kept,
