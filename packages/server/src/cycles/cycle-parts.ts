@@ -20,11 +20,12 @@ export interface Part {
 type PartyFields = Pick<ReformTaskContext, 'leadUnits' | 'responsibleUnits' | 'collectives'>;
 
 /**
- * The units of a task that each owe a report: every party, each member of a collective instead of the
- * collective's name; a collective wording with no known members (市级各有关部门, in `collectives`) names
- * nobody who could report, and owes nothing. Pure.
+ * The units of a task that each owe a cycle's report: every party, each member of a collective instead
+ * of the collective's name; a collective wording with no known members (市级各有关部门, in `collectives`)
+ * names nobody who could report, and owes nothing. Unlike the task's parts (`partUnits` in
+ * @duban/reform-task: supporting units only), the lead units owe a report too: theirs is PROGRESS. Pure.
  */
-export function partUnits(task: PartyFields, collectives: ReadonlySet<string>): string[] {
+export function reportingUnits(task: PartyFields, collectives: ReadonlySet<string>): string[] {
   return partyUnits(task).filter((unit) => !Object.hasOwn(task.collectives, unit) && !collectives.has(unit));
 }
 
@@ -40,7 +41,7 @@ export function owingParts(tasks: readonly PartTask[], collectives: ReadonlySet<
     .filter((task) => OWING_STATES.includes(task.snapshot.value))
     .flatMap(({ id, snapshot: { context } }) => {
       const leads = new Set(context.leadUnits.flatMap((unit) => [unit, ...(context.collectives[unit] ?? [])]));
-      return partUnits(context, collectives).map((unit) => ({ taskId: id, number: context.number, text: context.text, unit, lead: leads.has(unit) }));
+      return reportingUnits(context, collectives).map((unit) => ({ taskId: id, number: context.number, text: context.text, unit, lead: leads.has(unit) }));
     });
 }
 
