@@ -3,6 +3,7 @@ import type { AsOf } from '../time/as-of.ts';
 import type { CurrentPlan, PlanFacts } from './current-plan.ts';
 import type { ReportTask } from './report-task.ts';
 import { reportTasks } from './report-task.ts';
+import { PastPlan } from './past-plan.ts';
 import { SupervisionFold } from './supervision-events.ts';
 
 const INSTANCE_PAGE = 1000;
@@ -26,18 +27,23 @@ export class PlanReader {
     readonly current: CurrentPlan,
     /** Threads a replay as of a past instant runs its tasks on (1: the calling thread). */
     private readonly replayWorkers = 1,
-  ) {}
+  ) {
+    this.past = new PastPlan(engine);
+  }
+
+  /** The plan as of a past instant, folded from the log without the state machine. */
+  private readonly past: PastPlan;
 
   /** The tasks' facts and the supervision facts as of `asOf`: what the summary, the assessment, the circular, the dashboard and the task lists read. */
   async facts(asOf: AsOf): Promise<PlanFacts> {
-    return (asOf.now ? await this.current.at(asOf.at.getTime()) : undefined) ?? this.replay(asOf.at.getTime());
+    return (asOf.now ? await this.current.at(asOf.at.getTime()) : undefined) ?? this.past.facts(asOf.at.getTime());
   }
 
   /** Whole tasks (every field of their context) in plan order as of `asOf`, optionally only those in `state`. */
   async tasks(asOf: AsOf, filter: { readonly state?: string } = {}): Promise<ReportTask[]> {
     const tasks = asOf.now
       ? reportTasks(await this.stored(filter.state === undefined ? {} : { allTags: [`state:${filter.state}`] }))
-      : reportTasks(await this.engine.snapshotsAt(asOf.at, { workers: this.replayWorkers }));
+      : await this.past.tasks(asOf.at.getTime());
     return filter.state === undefined ? tasks : tasks.filter((task) => task.snapshot.value === filter.state);
   }
 
