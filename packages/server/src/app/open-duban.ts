@@ -30,6 +30,7 @@ import { unlimited } from '../rate-limit/rate-limiter.ts';
 import { CurrentPlan } from '../reports/current-plan.ts';
 import { workflows, workflowsModule } from './workflows.ts';
 import { PlanReader } from '../reports/plan-reader.ts';
+import { PlanHistory } from '../reports/past/plan-history.ts';
 import { PlanImporter } from '../plans/plan-importer.ts';
 import { PlanAmendments } from '../plans/plan-amendments.ts';
 import { PlanRecords } from '../plans/plan-records.ts';
@@ -192,7 +193,7 @@ export async function openDuban(location: string, options: OpenOptions): Promise
     allowLoopbackRobots: options.allowLoopbackRobots ?? false,
     accessLog: new AccessLog(db, options.logger ?? createLogger({ level: 'silent' })),
     files: new FileStore(db, store.dialect),
-    plans: new PlanReader(engine, new CurrentPlan(engine)),
+    plans: new PlanReader(engine, new CurrentPlan(engine), 1, new PlanHistory(engine, db)),
     search: new TaskSearch(db, store.dialect, engine),
     watches: new TaskWatches(db),
     circulars: new CircularRegister(db, store.dialect),

@@ -18,6 +18,7 @@ import { noticeChannelsMigration } from './migrations/0012-notice-channels.ts';
 import { leadersAndCircularsMigration } from './migrations/0013-leaders-and-circulars.ts';
 import { fileChunksKeyMigration } from './migrations/0014-file-chunks-key.ts';
 import { reportingCyclesMigration } from './migrations/0015-reporting-cycles.ts';
+import { planHistoryMigration } from './migrations/0019-plan-history.ts';
 
 /**
  * The server's migrations, one file each in migrations/, by the name its databases recorded. A
@@ -39,6 +40,7 @@ export const serverMigrationFiles: Readonly<Record<string, (dialect: Dialect) =>
   '0013-leaders-and-circulars': leadersAndCircularsMigration,
   '0014-file-chunks-key': fileChunksKeyMigration,
   '0015-reporting-cycles': reportingCyclesMigration,
+  '0019-plan-history': planHistoryMigration,
 };
 
 function serverMigrations(dialect: Dialect): MigrationProvider {

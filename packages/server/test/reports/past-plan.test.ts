@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, Engine } from '@duban/engine';
-import { ledgerRows, reportTasks, summarize, taskFacts } from '../../src/reports/index.ts';
-import { PastPlan } from '../../src/reports/past-plan.ts';
+import { CurrentPlan, ledgerRows, PlanReader, reportTasks, summarize, taskFacts } from '../../src/reports/index.ts';
+import type { ReportTask } from '../../src/reports/index.ts';
+import { PastPlan } from '../../src/reports/past/past-plan.ts';
+import { PlanHistory } from '../../src/reports/past/plan-history.ts';
+import { migrateServerSchema } from '../../src/db/server-migrations.ts';
+import type { ServerDatabase } from '../../src/db/server-tables.ts';
+import type { Kysely } from 'kysely';
 import { DATE_B, factsAt, id, leader, office, runScenario } from './scenario.ts';
 
 const person = (unit: string, accountId: number, name: string): Actor => ({ role: 'unit', unit, account: { id: accountId, name } });
@@ -47,6 +52,9 @@ async function richLog(): Promise<Engine> {
   return engine;
 }
 
+/** Each task (id, version, state, status, context) in plan order. */
+const whole = (tasks: readonly ReportTask[]) => tasks.map(({ id, version, snapshot }) => ({ id, version, value: snapshot.value, status: snapshot.status, context: snapshot.context }));
+
 describe('PastPlan: the plan as of a past instant, folded from the log without the state machine', () => {
   let engine: Engine;
   let instants: number[];
@@ -62,9 +70,7 @@ describe('PastPlan: the plan as of a past instant, folded from the log without t
   it('given a log with parts, questions, extensions, an amendment and a reassignment, when each task is folded as of every instant, then it equals the state machine’s replay', async () => {
     const past = new PastPlan(engine);
     for (const at of instants) {
-      const replayed = reportTasks(await engine.snapshotsAt(new Date(at))).map(({ id, version, snapshot }) => ({ id, version, value: snapshot.value, status: snapshot.status, context: snapshot.context }));
-      const folded = (await past.tasks(at)).map(({ id, version, snapshot }) => ({ id, version, value: snapshot.value, status: snapshot.status, context: snapshot.context }));
-      expect(folded, new Date(at).toISOString()).toEqual(replayed);
+      expect(whole(await past.tasks(at)), new Date(at).toISOString()).toEqual(whole(reportTasks(await engine.snapshotsAt(new Date(at)))));
     }
   });
 
@@ -77,5 +83,43 @@ describe('PastPlan: the plan as of a past instant, folded from the log without t
       expect(summarize(folded.tasks, folded.events, new Date(at))).toEqual(summarize(replayed.tasks, replayed.events, new Date(at)));
       expect(ledgerRows(await past.tasks(at), new Date(at))).toEqual(ledgerRows(replayed.tasks, new Date(at)));
     }
+  });
+
+  it('given the plan’s history built from the log, when a past view is read as of every instant, then its tasks, facts, summary and ledger equal the full replay’s', async () => {
+    const db = engine.store.kysely as Kysely<ServerDatabase>;
+    await migrateServerSchema(db, engine.store.dialect);
+    const history = new PlanHistory(engine, db);
+    const plans = new PlanReader(engine, new CurrentPlan(engine), 1, history);
+    expect(await history.catchUp()).toBe(true);
+    const rows = await db.selectFrom('plan_history').select(['plan', 'standing', 'detail']).execute();
+    // A group is written only where it changed: most entries (a progress line, an urge) write one of three.
+    expect(rows.filter((row) => row.plan !== null).length).toBeLessThan(rows.length / 2);
+    for (const at of instants) {
+      const asOf = { at: new Date(at), now: false };
+      const replayed = await factsAt(engine, at);
+      const read = await plans.facts(asOf);
+      expect({ tasks: read.tasks, events: read.events }, new Date(at).toISOString()).toEqual({ tasks: replayed.tasks.map(taskFacts), events: replayed.events });
+      const tasks = await plans.tasks(asOf);
+      expect(whole(tasks)).toEqual(whole(replayed.tasks));
+      expect(tasks.map((task) => [task.assignedAt, task.changedAt])).toEqual(replayed.tasks.map((task) => [task.assignedAt, task.changedAt]));
+      expect(ledgerRows(tasks, new Date(at))).toEqual(ledgerRows(replayed.tasks, new Date(at)));
+    }
+
+    // When the log grows, a second history (another server, its memory cold) appends after the first's rows
+    await engine.send(id(8), { type: 'URGE', payload: { message: '再次督促' } }, office, new Date('2023-12-20T02:00:00Z'));
+    const other = new PlanHistory(engine, db);
+    expect(await other.catchUp()).toBe(true);
+    await engine.send(id(8), { type: 'START', payload: {} }, { role: 'unit', unit: '市自然资源局' }, new Date('2023-12-21T02:00:00Z')).catch(() => undefined);
+    expect(await history.catchUp()).toBe(true);
+    const end = Date.parse('2023-12-22T00:00:00Z');
+    expect(whole(await history.tasks(end))).toEqual(whole(reportTasks(await engine.snapshotsAt(new Date(end)))));
+    const versions = await db.selectFrom('plan_history').select(['instance_id', 'version']).execute();
+    expect(new Set(versions.map((row) => `${row.instance_id}/${row.version}`)).size).toBe(versions.length);
+
+    // When an entry is stamped before its task's previous one (a clock set back), then the history declines and past views fold the log
+    await engine.send(id(8), { type: 'URGE', payload: { message: '时钟回拨' } }, office, new Date('2023-12-01T02:00:00Z'));
+    expect(await history.catchUp()).toBe(false);
+    const late = Date.parse('2023-12-25T00:00:00Z');
+    expect((await plans.facts({ at: new Date(late), now: false })).tasks).toEqual((await factsAt(engine, late)).tasks.map(taskFacts));
   });
 });

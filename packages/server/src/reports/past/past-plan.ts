@@ -2,11 +2,11 @@ import type { Engine, LeanEntry } from '@duban/engine';
 import { CREATE_EVENT } from '@duban/engine';
 import { foldActorTypes, foldPayloadTypes, foldReformTask } from '@duban/reform-task';
 import type { FoldedTask, ReformTaskContext, ReformTaskSnapshot } from '@duban/reform-task';
-import type { PlanFacts } from './current-plan.ts';
-import type { ReportTask } from './report-task.ts';
-import { comparePlanOrder, factFieldNames, taskFacts } from './report-task.ts';
-import { SharedValues } from './shared-values.ts';
-import { SupervisionFold } from './supervision-events.ts';
+import type { PlanFacts } from '../current-plan.ts';
+import type { ReportTask } from '../report-task.ts';
+import { comparePlanOrder, factFieldNames, taskFacts } from '../report-task.ts';
+import { SharedValues } from '../shared-values.ts';
+import { SupervisionFold } from '../supervision-events.ts';
 
 const AUDIT_PAGE = 2000;
 const PAYLOAD_TYPES = [...new Set([...foldPayloadTypes, ...SupervisionFold.payloadTypes])];

@@ -1,0 +1,14 @@
+import { Engine, openStore } from '../../packages/engine/src/index.ts';
+import { reformTaskV1, reportingCycleV1 } from '../../workflows/reform-task/src/index.ts';
+import { PastPlan } from '../../packages/server/src/reports/past-plan.ts';
+import { summarize } from '../../packages/server/src/reports/index.ts';
+const engine = new Engine(await openStore('/tmp/asof-fixture.db'), [reformTaskV1, reportingCycleV1]);
+const at = Date.parse(process.argv[2] ?? '2023-05-20T15:59:59Z');
+let peak = 0; const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50);
+const t0 = performance.now();
+const facts = await new PastPlan(engine).facts(at);
+const t1 = performance.now();
+const s = summarize(facts.tasks, facts.events, new Date(at));
+console.log(JSON.stringify({ tasks: facts.tasks.length, events: facts.events.length, factsSec: ((t1 - t0) / 1000).toFixed(2), summarizeMs: (performance.now() - t1).toFixed(0), peakMB: Math.round(Math.max(peak, process.memoryUsage().rss) / 1e6), total: s.total }));
+clearInterval(timer);
+await engine.close();
