@@ -367,9 +367,11 @@ export interface PlanHistoryTable {
   state: string;
   plan_v: number;
   standing_v: number;
+  progress_v: number;
   detail_v: number;
   plan: string | null;
   standing: string | null;
+  progress: string | null;
   detail: string | null;
 }
 

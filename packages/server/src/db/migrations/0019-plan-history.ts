@@ -5,10 +5,11 @@ import type { Migration } from 'kysely/migration';
 /**
  * Server migration 0019-plan-history: the plan's past, derived from the audit log and rebuildable
  * from it (never read by `audit verify`). `plan_history`: one row per reform-task entry (its task,
- * version, seq and time, its state), each task's context as three groups of fields — the plan's
- * fields, the standing the reports read, the rest the ledger reads — written as JSON only in the row
- * where the group changed; `plan_v`, `standing_v`, `detail_v` name the version whose row holds each.
- * The task as of an instant is its latest row at or before it (index `plan_history_at`) and up to three
+ * version, seq and time, its state), each task's context as four groups of fields — the plan's
+ * fields, the standing the reports read, the latest progress line and the rest the ledger reads —
+ * written as JSON only in the row where the group changed; `plan_v`, `standing_v`, `progress_v`,
+ * `detail_v` name the version whose row holds each (a progress line writes only its own).
+ * The task as of an instant is its latest row at or before it (index `plan_history_at`) and up to four
  * rows by primary key; the tasks are read along their first rows (partial index `plan_history_tasks`). `plan_history_state`: how far the log is folded in (seq) and whether some
  * task's entries were ever stamped out of order (then past views fold the log instead).
  * Landed migrations are never edited.
@@ -25,9 +26,11 @@ export function planHistoryMigration(): Migration {
         .addColumn('state', 'text', (c) => c.notNull())
         .addColumn('plan_v', 'integer', (c) => c.notNull())
         .addColumn('standing_v', 'integer', (c) => c.notNull())
+        .addColumn('progress_v', 'integer', (c) => c.notNull())
         .addColumn('detail_v', 'integer', (c) => c.notNull())
         .addColumn('plan', 'text')
         .addColumn('standing', 'text')
+        .addColumn('progress', 'text')
         .addColumn('detail', 'text')
         .addPrimaryKeyConstraint('plan_history_pk', ['instance_id', 'version'])
         .execute();

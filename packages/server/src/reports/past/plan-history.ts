@@ -23,10 +23,11 @@ const STANDING = new Set<string>([
 /** The plan's fields: the task's input as imported, amended and reassigned. */
 const PLAN = new Set<string>(['planId', 'number', 'part', 'measure', 'text', 'leadUnits', 'responsibleUnits', 'collectives', 'deadline', 'graceFrom', 'warningLeadDays', 'escalateAfterDays', 'maxRejections', 'addition']);
 
-type Group = 'plan' | 'standing' | 'detail';
+type Group = 'plan' | 'standing' | 'progress' | 'detail';
+const GROUPS: readonly Group[] = ['plan', 'standing', 'progress', 'detail'];
 
 function groupOf(field: string): Group {
-  return PLAN.has(field) ? 'plan' : STANDING.has(field) ? 'standing' : 'detail';
+  return PLAN.has(field) ? 'plan' : STANDING.has(field) ? 'standing' : field === 'lastProgress' ? 'progress' : 'detail';
 }
 
 /** A task's latest version as the fold holds it, with each group's JSON and the version whose row holds it. */
@@ -43,7 +44,7 @@ type Row = ServerDatabase['plan_history'];
 /**
  * The plan's past, derived from the audit log (table `plan_history`, migration 0019): each reform
  * task's entry folded by `foldReformTask` (no state machine) into a row of its version, its fields
- * as three groups written only when they changed. A past view as of an instant is then one indexed
+ * as four groups written only when they changed. A past view as of an instant is then one indexed
  * read: each task's latest row at or before it. The rows are rebuilt from the log when missing (a new
  * database, `migrate-db`), appended as the log grows, and never trusted by `audit verify`.
  *
@@ -93,10 +94,11 @@ export class PlanHistory {
 
   private async read(at: number, detail: boolean, each: (task: ReportTask) => void): Promise<void> {
     for (let after = ''; ; ) {
-      const rows = await sql<{ instance_id: string; version: number | string; at: number | string; assigned_at: number | string; state: string; plan: string; standing: string; detail: string | null }>`
+      const rows = await sql<{ instance_id: string; version: number | string; at: number | string; assigned_at: number | string; state: string; plan: string; standing: string; progress: string | null; detail: string | null }>`
         SELECT h.instance_id, h.version, h.at, c.at AS assigned_at, h.state,
           (SELECT p.plan FROM plan_history p WHERE p.instance_id = h.instance_id AND p.version = h.plan_v) AS plan,
           (SELECT s.standing FROM plan_history s WHERE s.instance_id = h.instance_id AND s.version = h.standing_v) AS standing,
+          ${detail ? sql`(SELECT g.progress FROM plan_history g WHERE g.instance_id = h.instance_id AND g.version = h.progress_v)` : sql`NULL`} AS progress,
           ${detail ? sql`(SELECT d.detail FROM plan_history d WHERE d.instance_id = h.instance_id AND d.version = h.detail_v)` : sql`NULL`} AS detail
         FROM plan_history c
         JOIN plan_history h ON h.instance_id = c.instance_id AND h.version = (
@@ -105,7 +107,7 @@ export class PlanHistory {
         ORDER BY c.instance_id
         LIMIT ${READ_PAGE}`.execute(this.db);
       for (const row of rows.rows) {
-        const context = { ...JSON.parse(row.plan), ...JSON.parse(row.standing), ...(row.detail === null ? {} : JSON.parse(row.detail)) } as ReformTaskContext;
+        const context = { ...JSON.parse(row.plan), ...JSON.parse(row.standing), ...(row.progress === null ? {} : JSON.parse(row.progress)), ...(row.detail === null ? {} : JSON.parse(row.detail)) } as ReformTaskContext;
         const snapshot = { value: row.state, status: FINAL_STATES.has(row.state) ? 'done' : 'active', context } as unknown as ReformTaskSnapshot;
         each({ id: row.instance_id, version: Number(row.version), snapshot, task: context, assignedAt: Number(row.assigned_at), changedAt: Number(row.at) });
       }
@@ -161,7 +163,7 @@ export class PlanHistory {
       task = foldReformTask(latest.task, folded);
     }
     const json = groupsOf(task.context);
-    const holder = { plan: entry.version, standing: entry.version, detail: entry.version };
+    const holder: Record<Group, number> = { plan: entry.version, standing: entry.version, progress: entry.version, detail: entry.version };
     const row: Row = {
       instance_id: entry.instanceId,
       version: entry.version,
@@ -170,19 +172,22 @@ export class PlanHistory {
       state: task.value,
       plan_v: entry.version,
       standing_v: entry.version,
+      progress_v: entry.version,
       detail_v: entry.version,
       plan: json.plan,
       standing: json.standing,
+      progress: json.progress,
       detail: json.detail,
     };
     if (latest !== undefined) {
-      for (const group of ['plan', 'standing', 'detail'] as const) {
+      for (const group of GROUPS) {
         if (json[group] !== latest.json[group]) continue;
         holder[group] = latest.holder[group];
         row[group] = null;
       }
       row.plan_v = holder.plan;
       row.standing_v = holder.standing;
+      row.progress_v = holder.progress;
       row.detail_v = holder.detail;
     }
     return { row, latest: { task, version: entry.version, at, json, holder } };
@@ -194,20 +199,20 @@ export class PlanHistory {
     if (cached !== undefined) return cached;
     const row = await this.db.selectFrom('plan_history').selectAll().where('instance_id', '=', id).orderBy('version', 'desc').limit(1).executeTakeFirst();
     if (row === undefined) return undefined;
-    const holder = { plan: Number(row.plan_v), standing: Number(row.standing_v), detail: Number(row.detail_v) };
+    const holder: Record<Group, number> = { plan: Number(row.plan_v), standing: Number(row.standing_v), progress: Number(row.progress_v), detail: Number(row.detail_v) };
     const held = await this.db
       .selectFrom('plan_history')
-      .select(['version', 'plan', 'standing', 'detail'])
+      .select(['version', 'plan', 'standing', 'progress', 'detail'])
       .where('instance_id', '=', id)
       .where('version', 'in', [...new Set(Object.values(holder))])
       .execute();
     const json = {} as Record<Group, string>;
-    for (const group of ['plan', 'standing', 'detail'] as const) {
+    for (const group of GROUPS) {
       const text = held.find((h) => Number(h.version) === holder[group])?.[group];
       if (text === null || text === undefined) throw new Error(`plan_history: ${id} version ${holder[group]} lacks its ${group}`);
       json[group] = text;
     }
-    const context = { ...JSON.parse(json.plan), ...JSON.parse(json.standing), ...JSON.parse(json.detail) } as ReformTaskContext;
+    const context = { ...JSON.parse(json.plan), ...JSON.parse(json.standing), ...JSON.parse(json.progress), ...JSON.parse(json.detail) } as ReformTaskContext;
     const task: FoldedTask = { value: row.state, status: FINAL_STATES.has(row.state) ? 'done' : 'active', context };
     return { task, version: Number(row.version), at: Number(row.at), json, holder };
   }
@@ -221,7 +226,7 @@ export class PlanHistory {
 
 /** The context's fields as the JSON of each group (keys in the context's order). Pure. */
 function groupsOf(context: ReformTaskContext): Record<Group, string> {
-  const groups: Record<Group, Record<string, unknown>> = { plan: {}, standing: {}, detail: {} };
+  const groups: Record<Group, Record<string, unknown>> = { plan: {}, standing: {}, progress: {}, detail: {} };
   for (const [field, value] of Object.entries(context)) groups[groupOf(field)][field] = value;
-  return { plan: JSON.stringify(groups.plan), standing: JSON.stringify(groups.standing), detail: JSON.stringify(groups.detail) };
+  return { plan: JSON.stringify(groups.plan), standing: JSON.stringify(groups.standing), progress: JSON.stringify(groups.progress), detail: JSON.stringify(groups.detail) };
 }
