@@ -1,14 +1,20 @@
-import { Engine, openStore } from '../../packages/engine/src/index.ts';
-import { reformTaskV1, reportingCycleV1 } from '../../workflows/reform-task/src/index.ts';
-import { PastPlan } from '../../packages/server/src/reports/past-plan.ts';
-import { summarize } from '../../packages/server/src/reports/index.ts';
-const engine = new Engine(await openStore('/tmp/asof-fixture.db'), [reformTaskV1, reportingCycleV1]);
-const at = Date.parse(process.argv[2] ?? '2023-05-20T15:59:59Z');
-let peak = 0; const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50);
-const t0 = performance.now();
-const facts = await new PastPlan(engine).facts(at);
-const t1 = performance.now();
-const s = summarize(facts.tasks, facts.events, new Date(at));
-console.log(JSON.stringify({ tasks: facts.tasks.length, events: facts.events.length, factsSec: ((t1 - t0) / 1000).toFixed(2), summarizeMs: (performance.now() - t1).toFixed(0), peakMB: Math.round(Math.max(peak, process.memoryUsage().rss) / 1e6), total: s.total }));
+import { openDuban } from '../../packages/server/src/index.ts';
+import { summarize, ledgerRows } from '../../packages/server/src/reports/index.ts';
+const duban = await openDuban('/tmp/asof-fixture.db', { create: false });
+let peak = 0; const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 100);
+const mb = () => Math.round(Math.max(peak, process.memoryUsage().rss) / 1e6);
+const time = async <T>(label: string, run: () => Promise<T>): Promise<T> => { const t0 = performance.now(); const r = await run(); console.log(label, ((performance.now() - t0) / 1000).toFixed(2), 's', 'peak', mb(), 'MB'); return r; };
+const history = (duban.plans as any).history;
+let last = 0; history.onProgress = (seq: number) => { if (seq - last >= 200000) { last = seq; console.log('  built to', seq, mb(), 'MB'); } };
+await time('build', () => history.catchUp());
+const past = new Date(process.argv[2] ?? '2023-05-10T10:00:00Z');
+const now = new Date('2023-06-01T01:00:00Z');
+for (let i = 0; i < 3; i++) {
+  const f = await time('facts now (baseline)', () => duban.plans.facts({ at: now, now: true }));
+  const p = await time('facts past', () => duban.plans.facts({ at: past, now: false }));
+  await time('summary past', async () => summarize(p.tasks, p.events, past));
+  await time('ledger past', async () => ledgerRows(await duban.plans.tasks({ at: past, now: false }), past).length);
+  console.log(' tasks', f.tasks.length, p.tasks.length);
+}
 clearInterval(timer);
-await engine.close();
+await duban.close();

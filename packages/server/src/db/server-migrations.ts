@@ -18,10 +18,11 @@ import { noticeChannelsMigration } from './migrations/0012-notice-channels.ts';
 import { leadersAndCircularsMigration } from './migrations/0013-leaders-and-circulars.ts';
 import { fileChunksKeyMigration } from './migrations/0014-file-chunks-key.ts';
 import { reportingCyclesMigration } from './migrations/0015-reporting-cycles.ts';
-import { planHistoryMigration } from './migrations/0019-plan-history.ts';
+import { planHistoryMigration } from './migrations/derived/0019-plan-history.ts';
 
 /**
- * The server's migrations, one file each in migrations/, by the name its databases recorded. A
+ * The server's migrations, one file each in migrations/ (tables derived from the audit log, rebuildable
+ * from it, in migrations/derived/), by the name its databases recorded. A
  * migration that has landed is never edited (test/db/migrations.test.ts holds their hashes): add a new one.
  */
 export const serverMigrationFiles: Readonly<Record<string, (dialect: Dialect) => Migration>> = {
