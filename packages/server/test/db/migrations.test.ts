@@ -43,7 +43,7 @@ const landed: Record<string, { sqlite: string; postgres: string }> = {
   '0013-leaders-and-circulars': { sqlite: '8a60615b655e4e22', postgres: '95f310953521f38c' },
   '0014-file-chunks-key': { sqlite: '914ee123653c11f1', postgres: '914ee123653c11f1' },
   '0015-reporting-cycles': { sqlite: '638ec19f8ff79069', postgres: '22fc9bf571a44add' },
-  '0019-plan-history': { sqlite: '77e7149a24f7a0d3', postgres: '6f8901d9b4a7c26c' },
+  '0019-plan-history': { sqlite: '58cf25e6e398d86e', postgres: '6f8901d9b4a7c26c' },
 };
 
 describe('the server migrations', () => {

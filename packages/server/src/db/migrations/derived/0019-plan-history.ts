@@ -1,3 +1,4 @@
+import type { Dialect } from '@duban/engine';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Migration } from 'kysely/migration';
@@ -10,11 +11,11 @@ import type { Migration } from 'kysely/migration';
  * written as JSON only in the row where the group changed; `plan_v`, `standing_v`, `progress_v`,
  * `detail_v` name the version whose row holds each (a progress line writes only its own).
  * The task as of an instant is its latest row at or before it (index `plan_history_at`) and up to four
- * rows by primary key; the tasks are read along their first rows (partial index `plan_history_tasks`). `plan_history_state`: how far the log is folded in (seq) and whether some
+ * rows by primary key (SQLite keeps the rows in that key's tree: WITHOUT ROWID); the tasks are read along their first rows (partial index `plan_history_tasks`). `plan_history_state`: how far the log is folded in (seq) and whether some
  * task's entries were ever stamped out of order (then past views fold the log instead).
  * Landed migrations are never edited.
  */
-export function planHistoryMigration(): Migration {
+export function planHistoryMigration(dialect: Dialect): Migration {
   return {
     async up(db: Kysely<any>) {
       await db.schema
@@ -33,6 +34,8 @@ export function planHistoryMigration(): Migration {
         .addColumn('progress', 'text')
         .addColumn('detail', 'text')
         .addPrimaryKeyConstraint('plan_history_pk', ['instance_id', 'version'])
+        // SQLite: the rows in their primary key's tree, so a lookup by task and version is one descent, not two.
+        .$call((table) => (dialect === 'sqlite' ? table.modifyEnd(sql`without rowid`) : table))
         .execute();
       await db.schema.createIndex('plan_history_at').on('plan_history').columns(['instance_id', 'at', 'version']).execute();
       // Each task's first row: the tasks that existed at an instant, in id order.
