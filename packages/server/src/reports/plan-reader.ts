@@ -71,6 +71,25 @@ export class PlanReader {
     }
   }
 
+  /**
+   * Folds the log's tail into the plan's history (the whole log the first time: minutes at 2,000,000
+   * entries), so that the next past view finds little to fold; `onProgress` hears the seq each page reached.
+   */
+  async catchUpHistory(onProgress?: (seq: number) => void): Promise<void> {
+    const history = this.history;
+    if (history === undefined) return;
+    if (onProgress === undefined) {
+      await history.catchUp();
+      return;
+    }
+    history.onProgress = onProgress;
+    try {
+      await history.catchUp();
+    } finally {
+      if (history.onProgress === onProgress) history.onProgress = undefined;
+    }
+  }
+
   /** The facts as of a past instant `at` (epoch ms): from the history when it can answer, else folded from the log. */
   private async pastFacts(at: number): Promise<PlanFacts> {
     if (this.history !== undefined && (await this.history.catchUp())) {

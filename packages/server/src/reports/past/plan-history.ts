@@ -56,6 +56,7 @@ type Row = ServerDatabase['plan_history'];
 export class PlanHistory {
   private readonly cache = new Map<string, Latest>();
   private running: Promise<boolean> | undefined;
+  private pending: Promise<boolean> | undefined;
   /** Hears the seq each page of the log reached (the first build of a large log takes a while). */
   onProgress: ((seq: number) => void) | undefined;
 
@@ -66,10 +67,18 @@ export class PlanHistory {
 
   /** Folds in every entry committed before the call; whether the rows can answer past views (see the class). */
   catchUp(): Promise<boolean> {
-    // One catch-up at a time; a caller arriving during one runs another after it, which sees its entries.
-    const run = (this.running ?? Promise.resolve(true)).catch(() => true).then(() => this.readTail());
-    this.running = run;
-    return run;
+    // One catch-up at a time; callers arriving during one join the next, which starts after it and sees their entries.
+    this.pending ??= (this.running ?? Promise.resolve(true))
+      .catch(() => true)
+      .then(() => {
+        this.pending = undefined;
+        const run = this.readTail().finally(() => {
+          if (this.running === run) this.running = undefined;
+        });
+        this.running = run;
+        return run;
+      });
+    return this.pending;
   }
 
   /** Each reform task's facts as of `at` (epoch ms), in plan order. */
