@@ -56,9 +56,17 @@ export class PlanReader {
   /**
    * Whole tasks in plan order as of `asOf`, `size` at a time (the ledger's rows). As of now the order
    * and the ids come from the read model and each piece is read from the store when it is asked for,
-   * so the whole plan is never held; as of a past instant, one replay in one piece.
+   * so the whole plan is never held; as of a past instant the same from the plan's history (or, when
+   * it cannot answer, one fold of the log in one piece).
    */
   async *pieces(asOf: AsOf, size = 500): AsyncGenerator<ReportTask[]> {
+    if (!asOf.now && this.history !== undefined && (await this.history.catchUp())) {
+      // As of a past instant from the history: the order from the tasks' facts, each piece read whole when it is asked for.
+      const at = asOf.at.getTime();
+      const order = await this.history.facts(at);
+      for (let start = 0; start < order.length; start += size) yield await this.history.tasksOf(at, order.slice(start, start + size).map((task) => task.id));
+      return;
+    }
     const plan = asOf.now ? await this.current.at(asOf.at.getTime()) : undefined;
     if (plan === undefined) {
       // As of now with a read model that cannot answer (a clock set back): the stored tasks.

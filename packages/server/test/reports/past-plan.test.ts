@@ -106,6 +106,11 @@ describe('PastPlan: the plan as of a past instant, folded from the log without t
       expect(whole(tasks)).toEqual(whole(replayed.tasks));
       expect(tasks.map((task) => [task.assignedAt, task.changedAt])).toEqual(replayed.tasks.map((task) => [task.assignedAt, task.changedAt]));
       expect(ledgerRows(tasks, new Date(at))).toEqual(ledgerRows(replayed.tasks, new Date(at)));
+      // The ledger's pieces: three tasks at a time, in plan order, the same tasks
+      const pieces: ReportTask[][] = [];
+      for await (const piece of plans.pieces(asOf, 3)) pieces.push(piece);
+      expect(pieces.every((piece) => piece.length <= 3)).toBe(true);
+      expect(whole(pieces.flat())).toEqual(whole(replayed.tasks));
     }
 
     // When the log grows, a second history (another server, its memory cold) appends after the first's rows

@@ -101,7 +101,14 @@ export class PlanHistory {
     return tasks.sort(comparePlanOrder);
   }
 
-  private async read(at: number, detail: boolean, each: (task: ReportTask) => void): Promise<void> {
+  /** The tasks `ids` whole as of `at` (epoch ms), in plan order (those that did not exist yet left out): a piece of a ledger. */
+  async tasksOf(at: number, ids: readonly string[]): Promise<ReportTask[]> {
+    const tasks: ReportTask[] = [];
+    if (ids.length > 0) await this.read(at, true, (task) => tasks.push(task), ids);
+    return tasks.sort(comparePlanOrder);
+  }
+
+  private async read(at: number, detail: boolean, each: (task: ReportTask) => void, ids?: readonly string[]): Promise<void> {
     for (let after = ''; ; ) {
       const rows = await sql<{ instance_id: string; version: number | string; at: number | string; assigned_at: number | string; state: string; plan: string; standing: string; progress: string | null; detail: string | null }>`
         SELECT h.instance_id, h.version, h.at, c.at AS assigned_at, h.state,
@@ -112,7 +119,7 @@ export class PlanHistory {
         FROM plan_history c
         JOIN plan_history h ON h.instance_id = c.instance_id AND h.version = (
           SELECT l.version FROM plan_history l WHERE l.instance_id = c.instance_id AND l.at <= ${at} ORDER BY l.at DESC, l.version DESC LIMIT 1)
-        WHERE c.version = 1 AND c.at <= ${at} AND c.instance_id > ${after}
+        WHERE c.version = 1 AND c.at <= ${at} AND c.instance_id > ${after} ${ids === undefined ? sql`` : sql`AND c.instance_id IN (${sql.join(ids)})`}
         ORDER BY c.instance_id
         LIMIT ${READ_PAGE}`.execute(this.db);
       for (const row of rows.rows) {
