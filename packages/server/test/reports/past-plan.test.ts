@@ -112,6 +112,10 @@ describe('PastPlan: the plan as of a past instant, folded from the log without t
       expect(pieces.every((piece) => piece.length <= 3)).toBe(true);
       expect(whole(pieces.flat())).toEqual(whole(replayed.tasks));
     }
+    // Backwards in time too: the plans kept from the last read (task 5's amended text) are not the earlier ones
+    for (const at of [...instants].reverse()) {
+      expect((await plans.facts({ at: new Date(at), now: false })).tasks, new Date(at).toISOString()).toEqual(replays.get(at)!.facts.tasks.map(taskFacts));
+    }
 
     // When the log grows, a second history (another server, its memory cold) appends after the first's rows
     await engine.send(id(8), { type: 'URGE', payload: { message: '再次督促' } }, office, new Date('2023-12-20T02:00:00Z'));

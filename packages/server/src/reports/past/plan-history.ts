@@ -55,6 +55,13 @@ type Row = ServerDatabase['plan_history'];
  */
 export class PlanHistory {
   private readonly cache = new Map<string, Latest>();
+  /**
+   * Each task's plan group as the last past view read it (the version whose row holds it, parsed, its
+   * unit lists shared): it changes only on AMEND and REASSIGN, so a past view reads and parses only the
+   * plans that differ from the last one's (~400 bytes a task held).
+   */
+  private readonly plans = new Map<string, { version: number; plan: Readonly<Record<string, unknown>> }>();
+  private readonly planValues = new SharedValues();
   private running: Promise<boolean> | undefined;
   private pending: Promise<boolean> | undefined;
   /** Hears the seq each page of the log reached (the first build of a large log takes a while). */
@@ -83,14 +90,8 @@ export class PlanHistory {
 
   /** Each reform task's facts as of `at` (epoch ms), in plan order. */
   async facts(at: number): Promise<TaskFacts[]> {
-    const values = new SharedValues();
     const facts: TaskFacts[] = [];
-    await this.read(at, false, (task) => {
-      const slim = taskFacts(task);
-      const context = slim.task as Record<string, unknown>;
-      for (const field of ['planId', 'part', 'leadUnits', 'responsibleUnits', 'collectives'] as const) context[field] = values.share(context[field]);
-      facts.push(slim);
-    });
+    await this.read(at, false, (task) => facts.push(taskFacts(task)));
     return facts.sort(comparePlanOrder);
   }
 
@@ -110,9 +111,8 @@ export class PlanHistory {
 
   private async read(at: number, detail: boolean, each: (task: ReportTask) => void, ids?: readonly string[]): Promise<void> {
     for (let after = ''; ; ) {
-      const rows = await sql<{ instance_id: string; version: number | string; at: number | string; assigned_at: number | string; state: string; plan: string; standing: string; progress: string | null; detail: string | null }>`
-        SELECT h.instance_id, h.version, h.at, c.at AS assigned_at, h.state,
-          (SELECT p.plan FROM plan_history p WHERE p.instance_id = h.instance_id AND p.version = h.plan_v) AS plan,
+      const rows = await sql<{ instance_id: string; version: number | string; at: number | string; assigned_at: number | string; state: string; plan_v: number | string; standing: string; progress: string | null; detail: string | null }>`
+        SELECT h.instance_id, h.version, h.at, c.at AS assigned_at, h.state, h.plan_v,
           (SELECT s.standing FROM plan_history s WHERE s.instance_id = h.instance_id AND s.version = h.standing_v) AS standing,
           ${detail ? sql`(SELECT g.progress FROM plan_history g WHERE g.instance_id = h.instance_id AND g.version = h.progress_v)` : sql`NULL`} AS progress,
           ${detail ? sql`(SELECT d.detail FROM plan_history d WHERE d.instance_id = h.instance_id AND d.version = h.detail_v)` : sql`NULL`} AS detail
@@ -122,14 +122,30 @@ export class PlanHistory {
         WHERE c.version = 1 AND c.at <= ${at} AND c.instance_id > ${after} ${ids === undefined ? sql`` : sql`AND c.instance_id IN (${sql.join(ids)})`}
         ORDER BY c.instance_id
         LIMIT ${READ_PAGE}`.execute(this.db);
+      await this.readPlans(rows.rows.map((row) => ({ id: row.instance_id, version: Number(row.plan_v) })));
       for (const row of rows.rows) {
         // One object per task, the groups parsed into it: a past view of the whole plan makes 100,000 of them.
-        const context = Object.assign(JSON.parse(row.plan), JSON.parse(row.standing), row.progress === null ? undefined : JSON.parse(row.progress), row.detail === null ? undefined : JSON.parse(row.detail)) as ReformTaskContext;
+        const context = Object.assign({}, this.plans.get(row.instance_id)!.plan, JSON.parse(row.standing), row.progress === null ? undefined : JSON.parse(row.progress), row.detail === null ? undefined : JSON.parse(row.detail)) as ReformTaskContext;
         const snapshot = { value: row.state, status: FINAL_STATES.has(row.state) ? 'done' : 'active', context } as unknown as ReformTaskSnapshot;
         each({ id: row.instance_id, version: Number(row.version), snapshot, task: context, assignedAt: Number(row.assigned_at), changedAt: Number(row.at) });
       }
       if (rows.rows.length < READ_PAGE) return;
       after = rows.rows[rows.rows.length - 1]!.instance_id;
+    }
+  }
+
+  /** Makes sure each task's plan group of `version` is in memory (`plans`), reading those that are not in one statement. */
+  private async readPlans(wanted: readonly { id: string; version: number }[]): Promise<void> {
+    const missing = wanted.filter(({ id, version }) => this.plans.get(id)?.version !== version);
+    if (missing.length === 0) return;
+    const rows = await sql<{ instance_id: string; version: number | string; plan: string | null }>`
+      SELECT instance_id, version, plan FROM plan_history
+      WHERE (instance_id, version) IN (${sql.join(missing.map(({ id, version }) => sql`(${id}, ${version})`))})`.execute(this.db);
+    for (const row of rows.rows) {
+      if (row.plan === null) throw new Error(`plan_history: ${row.instance_id} version ${row.version} lacks its plan`);
+      const plan = JSON.parse(row.plan) as Record<string, unknown>;
+      for (const field of ['planId', 'part', 'leadUnits', 'responsibleUnits', 'collectives']) if (field in plan) plan[field] = this.planValues.share(plan[field]);
+      this.plans.set(row.instance_id, { version: Number(row.version), plan });
     }
   }
 
