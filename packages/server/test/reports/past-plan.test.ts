@@ -97,7 +97,7 @@ describe('PastPlan: the plan as of a past instant, folded from the log without t
     const rows = await db.selectFrom('plan_history').select(['plan', 'standing', 'detail']).execute();
     // A group is written only where it changed: most entries (a progress line, an urge) write one of three.
     expect(rows.filter((row) => row.plan !== null).length).toBeLessThan(rows.length / 2);
-    for (const at of instants) {
+    for (const [index, at] of instants.entries()) {
       const asOf = { at: new Date(at), now: false };
       const replayed = replays.get(at)!.facts;
       const read = await plans.facts(asOf);
@@ -106,14 +106,15 @@ describe('PastPlan: the plan as of a past instant, folded from the log without t
       expect(whole(tasks)).toEqual(whole(replayed.tasks));
       expect(tasks.map((task) => [task.assignedAt, task.changedAt])).toEqual(replayed.tasks.map((task) => [task.assignedAt, task.changedAt]));
       expect(ledgerRows(tasks, new Date(at))).toEqual(ledgerRows(replayed.tasks, new Date(at)));
-      // The ledger's pieces: three tasks at a time, in plan order, the same tasks
+      // The ledger's pieces (at every fourth instant, and the last): three tasks at a time, in plan order, the same tasks
+      if (index % 4 !== 0 && index !== instants.length - 1) continue;
       const pieces: ReportTask[][] = [];
       for await (const piece of plans.pieces(asOf, 3)) pieces.push(piece);
       expect(pieces.every((piece) => piece.length <= 3)).toBe(true);
       expect(whole(pieces.flat())).toEqual(whole(replayed.tasks));
     }
     // Backwards in time too: the plans kept from the last read (task 5's amended text) are not the earlier ones
-    for (const at of [...instants].reverse()) {
+    for (const at of [...instants].reverse().filter((_, index) => index % 2 === 0)) {
       expect((await plans.facts({ at: new Date(at), now: false })).tasks, new Date(at).toISOString()).toEqual(replays.get(at)!.facts.tasks.map(taskFacts));
     }
 
