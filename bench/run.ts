@@ -11,14 +11,15 @@ import { scaleBench } from './scale.ts';
 import { uploadBench } from './upload.ts';
 import type { UploadResult } from './upload.ts';
 import { workbenchBench } from './workbench.ts';
+import { pastViewsBench } from './past-views.ts';
 
 /**
  * `pnpm bench`: every benchmark against its baseline in the same run, a table on stdout and
  * bench/results.json. Not a test: nothing here passes or fails, it measures.
- * BENCH_ONLY=http,heavy,replay,append,scale,postgres,plan,upload,workbench picks some; BENCH_SCALE=TASKS,ENTRIES shrinks the scale run.
+ * BENCH_ONLY=http,heavy,replay,append,scale,postgres,plan,upload,workbench,past picks some; BENCH_SCALE=TASKS,ENTRIES shrinks the scale run.
  * The PostgreSQL run needs DUBAN_TEST_PG_URL: `.ci/postgres.sh npx -y pnpm@10 bench` starts a throwaway cluster.
  */
-const only = new Set((process.env['BENCH_ONLY'] ?? 'http,heavy,replay,append,scale,postgres,plan,upload,workbench').split(','));
+const only = new Set((process.env['BENCH_ONLY'] ?? 'http,heavy,replay,append,scale,postgres,plan,upload,workbench,past').split(','));
 const [scaleTasks, scaleEntries] = (process.env['BENCH_SCALE'] ?? '100000,2000000').split(',').map(Number);
 const results: Record<string, unknown> = {
   machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
@@ -95,6 +96,11 @@ if (only.has('upload')) {
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), 10));
 console.log(rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')).join('\n'));
+if (only.has('past')) {
+  const r = await pastViewsBench(scaleTasks, scaleEntries);
+  results['past'] = r;
+  rows.push([`Past views at ${fmt(r.tasks)} tasks (p95 ms, as of a past day)`, `summary ${fmt(r.pastSummaryP95Ms)}, ledger CSV ${fmt(r.pastLedgerCsvP95Ms)}; the past facts alone ${fmt(r.historyReadMs)}${r.buildSec === null ? '' : `; history built in ${r.buildSec} s`}`, `as of now: summary ${fmt(r.nowSummaryP95Ms)}, ledger CSV ${fmt(r.nowLedgerCsvP95Ms)}`, `${fmt(r.pastSummaryP95Ms / Math.max(r.nowSummaryP95Ms, 1))}x now; RSS ${r.peakRssMb} MB (target < 1000 ms, RSS < 300 MB)`]);
+}
 // A partial run (BENCH_ONLY) updates its sections and keeps the others from earlier runs.
 const file = join(import.meta.dirname, 'results.json');
 const earlier = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};

@@ -70,9 +70,9 @@ export class AuditLog {
     return this.store.readAudit({ afterSeq, limit });
   }
 
-  /** Entries after `afterSeq`, without actor and hashes, with payloads of `payloadTypes` only (see LeanEntry). */
-  readLean(afterSeq: number, limit: number, payloadTypes: readonly string[]): Promise<LeanEntry[]> {
-    return this.store.readLean(afterSeq, limit, payloadTypes);
+  /** Entries after `afterSeq`, without hashes, with payloads of `payloadTypes` and actors of `actorTypes` only (see LeanEntry). */
+  readLean(afterSeq: number, limit: number, payloadTypes: readonly string[], actorTypes: readonly string[] = []): Promise<LeanEntry[]> {
+    return this.store.readLean(afterSeq, limit, payloadTypes, actorTypes);
   }
 
   /** The whole log (or one instance's part of it) in seq order, read page by page. */

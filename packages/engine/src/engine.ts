@@ -314,8 +314,8 @@ export class Engine {
   readAudit(afterSeq: number, limit: number): Promise<AuditEntry[]> {
     return this.log.read(afterSeq, limit);
   }
-  readLean(afterSeq: number, limit: number, payloadTypes: readonly string[]): Promise<LeanEntry[]> {
-    return this.log.readLean(afterSeq, limit, payloadTypes);
+  readLean(afterSeq: number, limit: number, payloadTypes: readonly string[], actorTypes: readonly string[] = []): Promise<LeanEntry[]> {
+    return this.log.readLean(afterSeq, limit, payloadTypes, actorTypes);
   }
   entries(filter: { instanceId?: string } = {}): AsyncGenerator<AuditEntry> {
     return this.log.entries(filter);

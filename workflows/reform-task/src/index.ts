@@ -12,6 +12,8 @@ export type { ExtensionRequest, GrantedExtension, Instruction, InterviewRecord, 
 export { initialContext } from './reform-task-context.ts';
 export type { ReformTaskEvent } from './reform-task-machine.ts';
 export { reformTaskMachine } from './reform-task-machine.ts';
+export type { FoldableEntry, FoldedTask } from './reform-task-fold.ts';
+export { foldActorTypes, foldPayloadTypes, foldReformTask } from './reform-task-fold.ts';
 export type { DueEscalation } from './reform-task-schedule.ts';
 export { deadlineDueAt, escalationDue, lateFrom, warningDueAt } from './reform-task-schedule.ts';
 export type { Light, LightFacts, ReformTaskSnapshot } from './reform-task-policy.ts';

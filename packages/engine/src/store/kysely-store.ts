@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { CompiledQuery, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
+import type { Actor } from '../actor.ts';
 import type { AuditEntry } from '../audit-entry.ts';
 import type { SignedCheckpoint } from '../checkpoint.ts';
 import { StoreUnavailable } from '../errors.ts';
@@ -170,18 +171,29 @@ export class KyselyStore implements Store {
     return rows.map(toEntry);
   }
 
-  async readLean(afterSeq: number, limit: number, payloadTypes: readonly string[]): Promise<LeanEntry[]> {
+  async readLean(afterSeq: number, limit: number, payloadTypes: readonly string[], actorTypes: readonly string[] = []): Promise<LeanEntry[]> {
     const payload =
       payloadTypes.length === 0 ? sql<string | null>`NULL` : sql<string | null>`CASE WHEN type IN (${sql.join(payloadTypes)}) THEN payload END`;
+    const actor = actorTypes.length === 0 ? sql<string | null>`NULL` : sql<string | null>`CASE WHEN type IN (${sql.join(actorTypes)}) THEN actor END`;
     const rows = await this.db
       .selectFrom('audit_log')
-      .select(['seq', 'instance_id', 'type', 'at', payload.as('payload')])
+      .select(['seq', 'instance_id', 'version', 'type', 'from_state', 'to_state', 'at', payload.as('payload'), actor.as('actor')])
       .where('seq', '>', afterSeq)
       .orderBy('seq')
       .limit(limit)
       .execute();
     await this.yieldAfterBulkRead();
-    return rows.map((row) => ({ seq: Number(row.seq), instanceId: row.instance_id, type: row.type, at: row.at, payload: row.payload === null ? null : (JSON.parse(row.payload) as JsonObject) }));
+    return rows.map((row) => ({
+      seq: Number(row.seq),
+      instanceId: row.instance_id,
+      version: Number(row.version),
+      type: row.type,
+      from: row.from_state,
+      to: row.to_state,
+      at: row.at,
+      payload: row.payload === null ? null : (JSON.parse(row.payload) as JsonObject),
+      actor: row.actor === null ? null : (JSON.parse(row.actor) as Actor),
+    }));
   }
 
   async readHashes(afterSeq: number, limit: number): Promise<string[]> {

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Actor } from '../actor.ts';
 import type { AuditDraft, AuditEntry } from '../audit-entry.ts';
 import type { SignedCheckpoint } from '../checkpoint.ts';
 import type { JsonObject } from '../json.ts';
@@ -43,7 +44,11 @@ export interface InstanceQuery {
  * An audit entry without its actor and hashes, with its payload only when its type is one asked for
  * (null otherwise): what a read model folding the whole log needs, at a fraction of the reading.
  */
-export type LeanEntry = Pick<AuditEntry, 'seq' | 'instanceId' | 'type' | 'at'> & { readonly payload: JsonObject | null };
+export type LeanEntry = Pick<AuditEntry, 'seq' | 'instanceId' | 'version' | 'type' | 'from' | 'to' | 'at'> & {
+  readonly payload: JsonObject | null;
+  /** The actor only when its type is one of the `actorTypes` asked for (null otherwise). */
+  readonly actor: Actor | null;
+};
 
 /** The public key that signs a log's checkpoints, as recorded in its database. */
 export interface CheckpointKey {
@@ -83,7 +88,7 @@ export interface Store {
   /** Entry hashes (Merkle leaves) in seq order, after `afterSeq`. */
   readHashes(afterSeq: number, limit: number): Promise<string[]>;
   /** Entries after `afterSeq` in seq order, lean: see LeanEntry. */
-  readLean(afterSeq: number, limit: number, payloadTypes: readonly string[]): Promise<LeanEntry[]>;
+  readLean(afterSeq: number, limit: number, payloadTypes: readonly string[], actorTypes?: readonly string[]): Promise<LeanEntry[]>;
   auditSize(): Promise<number>;
   checkpoints(): Promise<SignedCheckpoint[]>;
   /** Up to `limit` checkpoints of logs larger than `size`, smallest first (keyset paging by size). */

@@ -31,6 +31,7 @@ import { unlimited } from '../rate-limit/rate-limiter.ts';
 import { CurrentPlan } from '../reports/current-plan.ts';
 import { workflows, workflowsModule } from './workflows.ts';
 import { PlanReader } from '../reports/plan-reader.ts';
+import { PlanHistory } from '../reports/past/plan-history.ts';
 import { PlanImporter } from '../plans/plan-importer.ts';
 import { PlanAmendments } from '../plans/plan-amendments.ts';
 import { PlanRecords } from '../plans/plan-records.ts';
@@ -196,7 +197,7 @@ export async function openDuban(location: string, options: OpenOptions): Promise
     accessLog: new AccessLog(db, options.logger ?? createLogger({ level: 'silent' })),
     files: new FileStore(db, store.dialect),
     abandonedUploads: new AbandonedUploads(db, options.logger ?? createLogger({ level: 'silent' })),
-    plans: new PlanReader(engine, new CurrentPlan(engine)),
+    plans: new PlanReader(engine, new CurrentPlan(engine), 1, new PlanHistory(engine, db)),
     search: new TaskSearch(db, store.dialect, engine),
     watches: new TaskWatches(db),
     circulars: new CircularRegister(db, store.dialect),

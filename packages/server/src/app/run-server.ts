@@ -127,10 +127,19 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
     // after a busy spell finds little left to read.
     const currentPlan = duban.plans.current;
     // Its progress in the log, a line every few seconds: at 2,000,000 entries it takes a while.
-    const firstPass = new Progress('report read model: first catch-up', await duban.engine.auditSize(), { write: (text: string) => options.logger.info(text.trim()) });
+    const logSize = await duban.engine.auditSize();
+    const firstPass = new Progress('report read model: first catch-up', logSize, { write: (text: string) => options.logger.info(text.trim()) });
     currentPlan.onProgress = (seq) => firstPass.update(seq);
     currentPlan.catchUp().finally(() => (currentPlan.onProgress = undefined)).then(
-      () => options.logger.info('report read model current'),
+      () => {
+        options.logger.info('report read model current');
+        // Then the plan's history (past views), once: the whole log on a database that has none yet.
+        const building = new Progress('plan history: catch-up', logSize, { write: (text: string) => options.logger.info(text.trim()) });
+        duban.plans.catchUpHistory((seq) => building.update(seq)).then(
+          () => options.logger.info('plan history current'),
+          (error: unknown) => options.logger.error({ err: error }, 'plan history: folding the log failed; the next past view retries'),
+        );
+      },
       (error: unknown) => options.logger.error({ err: error }, 'report read model: reading the log failed; the next report retries'),
     );
     // pg_trgm may be missing on PostgreSQL: search still answers, by a scan, and the log says how to fix it.
@@ -140,7 +149,11 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
     );
     readModel = new PeriodicRounds(
       'report read model',
-      () => currentPlan.catchUp().catch((error: unknown) => options.logger.warn({ err: error }, 'report read model: reading the log’s tail failed; the next round retries')),
+      () =>
+        currentPlan
+          .catchUp()
+          .then(() => duban.plans.catchUpHistory())
+          .catch((error: unknown) => options.logger.warn({ err: error }, 'report read model: reading the log’s tail failed; the next round retries')),
       READ_MODEL_INTERVAL_MS,
     );
     readModel.start();

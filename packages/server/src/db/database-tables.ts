@@ -22,15 +22,20 @@ function isSearchIndex(name: string): boolean {
   return name === 'task_search' || name.startsWith('task_search_fts');
 }
 
+/** The plan's history (0018): derived from the audit log; never copied — the copy folds its log again on its first past view. */
+function isPlanHistory(name: string): boolean {
+  return name === 'plan_history' || name === 'plan_history_state';
+}
+
 /**
  * Every data table of the database (SQLite) or of the connection's current schema (PostgreSQL), parents
  * before the tables that refer to them, ties by name; migration bookkeeping left out. Read from the
  * database itself, so tables added by later migrations are included without being named here; the
- * search index left out (derived). Does IO.
+ * search index and the plan's history left out (derived). Does IO.
  */
 export async function listDataTables(db: Kysely<any>, dialect: Dialect): Promise<DatabaseTable[]> {
   const tables = dialect === 'sqlite' ? await sqliteTables(db) : await postgresTables(db);
-  return parentsFirst(tables.filter((t) => !MIGRATION_TABLES.has(t.name) && !isSearchIndex(t.name)));
+  return parentsFirst(tables.filter((t) => !MIGRATION_TABLES.has(t.name) && !isSearchIndex(t.name) && !isPlanHistory(t.name)));
 }
 
 async function sqliteTables(db: Kysely<any>): Promise<DatabaseTable[]> {

@@ -20,6 +20,7 @@ import { fileChunksKeyMigration } from './migrations/0014-file-chunks-key.ts';
 import { reportingCyclesMigration } from './migrations/0015-reporting-cycles.ts';
 import { taskSearchOrderMigration } from './migrations/0016-0030/0016-task-search-order.ts';
 import { fileIncomingMigration } from './migrations/0016-0030/0017-file-incoming.ts';
+import { planHistoryMigration } from './migrations/0016-0030/0018-plan-history.ts';
 
 /**
  * The server's migrations, one file each in migrations/, by the name its databases recorded. A
@@ -44,6 +45,7 @@ export const serverMigrationFiles: Readonly<Record<string, (dialect: Dialect) =>
   '0015-reporting-cycles': reportingCyclesMigration,
   '0016-task-search-order': taskSearchOrderMigration,
   '0017-file-incoming': fileIncomingMigration,
+  '0018-plan-history': planHistoryMigration,
 };
 
 function serverMigrations(dialect: Dialect): MigrationProvider {

@@ -372,7 +372,35 @@ export interface BulkRequestTable {
   created_at: string;
 }
 
+/** One reform-task entry's version of its task (migration 0018): see planHistoryMigration. */
+export interface PlanHistoryTable {
+  instance_id: string;
+  version: number;
+  seq: number;
+  /** Epoch ms. */
+  at: number;
+  state: string;
+  plan_v: number;
+  standing_v: number;
+  progress_v: number;
+  detail_v: number;
+  plan: string | null;
+  standing: string | null;
+  progress: string | null;
+  detail: string | null;
+}
+
+/** How far plan_history has folded the log in (one row, id 1). */
+export interface PlanHistoryStateTable {
+  id: number;
+  seq: number;
+  /** 1 once some task's entries were stamped out of order: its versions do not follow time. */
+  unordered: number;
+}
+
 export interface ServerDatabase {
+  plan_history: PlanHistoryTable;
+  plan_history_state: PlanHistoryStateTable;
   cycle_report: CycleReportTable;
   cycle_part: CyclePartTable;
   api_token: ApiTokenTable;

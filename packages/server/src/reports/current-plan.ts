@@ -55,6 +55,16 @@ export class CurrentPlan {
   }
 
   /**
+   * The supervision facts of the entries stamped at or before `at` (epoch ms), including every entry
+   * committed before the call: the facts as of a past instant, when each task's entries follow time
+   * (each fact depends only on its entry and the task's earlier ones).
+   */
+  async eventsUpTo(at: number): Promise<SupervisionEvent[]> {
+    await this.catchUp();
+    return this.fold.events.filter((event) => event.at <= at);
+  }
+
+  /**
    * Folds in the entries written since the last catch-up. Calls during a catch-up join the next one,
    * which starts after it: every caller sees every entry committed before its call.
    */

@@ -34,6 +34,9 @@ const factFields = [
   'parts',
 ] as const satisfies readonly (keyof ReformTaskContext)[];
 
+/** The context fields of `TaskFacts`. */
+export const factFieldNames: readonly (keyof ReformTaskContext)[] = factFields;
+
 export type TaskFactsContext = Pick<ReformTaskContext, (typeof factFields)[number]>;
 
 /**
