@@ -1,5 +1,9 @@
 import mammoth from 'mammoth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/app/create-logger.ts';
+import { ChannelDispatcher } from '../../src/notifications/channels/channel-dispatcher.ts';
+import { smtpEmailSender } from '../../src/notifications/channels/email-sender.ts';
+import { startRobotReceiver, startSmtpServer } from '../notices/channel-receivers.ts';
 import type { TestServer } from '../support/test-server.ts';
 import { problemOf, startTestServer } from '../support/test-server.ts';
 
@@ -127,5 +131,43 @@ describe('circulars issued (通报印发): numbered, registered, sent to the uni
     const issued = (await (await s.request('/api/reports/circulars/1', { token: office })).json()) as Issued & { circular: { sections: { overdue: { tasks: { number: number; text: string }[] } } } };
     const firstOverdue = issued.circular.sections.overdue.tasks[0]!;
     expect(page).toContain(`<td><p>${firstOverdue.number}</p></td>`);
+  });
+});
+
+describe('a circular’s notices reach the units’ channels like any other notice', () => {
+  it('given 市司法局’s mailbox and a robot of another unit that takes only 督办, when the office issues a circular naming both, then the mailbox gets the 通报 by real SMTP, with no task number, and the robot nothing', async () => {
+    const s = await startTestServer();
+    const mail = await startSmtpServer();
+    const robot = await startRobotReceiver();
+    try {
+      s.clock.set('2023-09-05T10:00:00+08:00');
+      const office = await s.token('office');
+      const put = (unit: string, channel: string, body: unknown) =>
+        s.request(`/api/notice-channels/${encodeURIComponent(unit)}/${channel}`, { method: 'PUT', token: office, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      expect((await put('市司法局', 'email', { address: 'sifaju@example.gov.cn', kinds: ['URGE', 'CIRCULAR'] })).status).toBe(201);
+      expect((await put('市发改委', 'wecom', { url: `${robot.url}/cgi-bin/webhook/send?key=fgw`, kinds: ['URGE'] })).status).toBe(201);
+
+      const response = await s.request('/api/reports/circulars', { method: 'POST', token: office, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ from: '2023-05', to: '2023-08' }) });
+      expect(response.status).toBe(201);
+      const issued = (await response.json()) as Issued;
+      expect(issued.units).toEqual(expect.arrayContaining(['市司法局', '市发改委']));
+      const queued = await s.db.selectFrom('notice_delivery as d').innerJoin('notification as n', 'n.id', 'd.notification_id').select(['n.unit', 'n.type', 'd.channel', 'd.recipient']).execute();
+      expect(queued).toEqual([{ unit: '市司法局', type: 'CIRCULAR', channel: 'email', recipient: 'sifaju@example.gov.cn' }]);
+
+      const mailer = await smtpEmailSender({ host: '127.0.0.1', port: mail.port, from: 'duban@example.gov.cn', startTls: false });
+      const logger = createLogger({ level: 'silent' });
+      const report = await new ChannelDispatcher(s.db, s.engine.store.dialect, s.clock, logger, { robots: { allowLoopback: true }, random: () => 0.5, mailer }).tick();
+      mailer.close();
+      expect(report.delivered).toHaveLength(1);
+      expect(mail.mails.map((m) => [m.to, m.subject])).toEqual([[['sifaju@example.gov.cn'], `【通报】${issued.number}`]]);
+      expect(mail.mails[0]!.text).toContain(`${issued.title}（${issued.number}）已印发`);
+      expect(mail.mails[0]!.text).toContain('发往：市司法局');
+      expect(mail.mails[0]!.text).not.toContain('任务编号');
+      expect(robot.requests).toHaveLength(0);
+    } finally {
+      await robot.close();
+      await mail.close();
+      await s.close();
+    }
   });
 });

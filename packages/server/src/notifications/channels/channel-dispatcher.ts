@@ -155,7 +155,7 @@ export class ChannelDispatcher {
       if (channel === 'email') {
         const mailer = this.options.mailer;
         if (mailer === undefined) return 'no SMTP server configured';
-        await mailer.send({ to: target, subject: notice.title, text: `${notice.body}\n\n任务编号：${notice.taskId}\n发往：${notice.unit}\n\n（本邮件由督办系统自动发送，请勿直接回复。）` });
+        await mailer.send({ to: target, subject: notice.title, text: `${notice.body}\n\n${notice.taskId === '' ? '' : `任务编号：${notice.taskId}\n`}发往：${notice.unit}\n\n（本邮件由督办系统自动发送，请勿直接回复。）` });
         return null;
       }
       const href = await checkRobotUrl(target, this.options.robots);

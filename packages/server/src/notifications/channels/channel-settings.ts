@@ -10,11 +10,14 @@ export const channelLabels: Readonly<Record<NoticeChannelKind, string>> = { emai
 /** The reporting cycles' notices (信息报送): the reminder before the due day (REMIND) and the 催报 after it (CYCLE_DUE). */
 export const cycleNoticeTypes = ['REMIND', 'CYCLE_DUE'] as const;
 
-/** A kind of notice a channel may take: a notified task event, or a reporting cycle's notice. */
-export type NoticeType = NotifiedEvent | (typeof cycleNoticeTypes)[number];
+/** The notice of an issued circular (通报), to each unit it names. */
+export const circularNoticeTypes = ['CIRCULAR'] as const;
 
-/** Every kind of notice (the notified events, then the cycles' notices), for a channel's `kinds`, in the order pages show them. */
-export const noticeTypes: readonly NoticeType[] = [...(Object.keys(notifiedEvents) as NotifiedEvent[]), ...cycleNoticeTypes];
+/** A kind of notice a channel may take: a notified task event, a reporting cycle's notice, or a circular's. */
+export type NoticeType = NotifiedEvent | (typeof cycleNoticeTypes)[number] | (typeof circularNoticeTypes)[number];
+
+/** Every kind of notice (the notified events, the cycles' notices, the circular's), for a channel's `kinds`, in the order pages show them. */
+export const noticeTypes: readonly NoticeType[] = [...(Object.keys(notifiedEvents) as NotifiedEvent[]), ...cycleNoticeTypes, ...circularNoticeTypes];
 
 /** A channel as the office sets it: the mailbox or robot URL, 钉钉's secret, 企业微信's format, which notice types (all when null). */
 export interface ChannelSetting {

@@ -4,6 +4,7 @@ import { canonicalJson } from '@duban/engine';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import type { CircularIssueTable, ServerDatabase } from '../../db/server-tables.ts';
+import { writeNotices } from '../../notifications/notification-hook.ts';
 import { shanghaiDate } from '../../time/calendar.ts';
 import type { Circular } from './circular.ts';
 
@@ -159,24 +160,22 @@ export class CircularRegister {
     const row = { ...fields, hash: rowHash(fields) };
     const { id } = await trx.insertInto('circular_issue').values(row).returning('id').executeTakeFirstOrThrow();
     const issued = toIssued({ ...row, id });
-    if (issued.units.length > 0) {
-      // The notice has no audit entry behind it: its entry_seq is the circular's id, negated, so it never meets a transition's.
-      await trx
-        .insertInto('notification')
-        .values(
-          issued.units.map((unit) => ({
-            unit,
-            task_id: '',
-            entry_seq: -Number(id),
-            type: 'CIRCULAR',
-            title: `【通报】${number}`,
-            body: `${issued.title}（${number}）已印发，请查阅并按通报要求抓好落实。`,
-            created_at: issued.issuedAt,
-            acknowledged_at: null,
-          })),
-        )
-        .execute();
-    }
+    // The notices, with their channels' and webhooks' deliveries, have no audit entry behind them: their
+    // entry_seq is the circular's id, negated, so it never meets a transition's.
+    await writeNotices(
+      trx,
+      issued.units.map((unit) => ({
+        unit,
+        task_id: '',
+        entry_seq: -Number(id),
+        type: 'CIRCULAR',
+        title: `【通报】${number}`,
+        body: `${issued.title}（${number}）已印发，请查阅并按通报要求抓好落实。`,
+        created_at: issued.issuedAt,
+        acknowledged_at: null,
+      })),
+      issued.issuedAt,
+    );
     return issued;
   }
 }

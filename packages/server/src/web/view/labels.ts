@@ -16,6 +16,7 @@ export const roleLabels: Readonly<Record<string, string>> = {
 export function eventLabel(type: string): string {
   if (type === CREATE_EVENT) return '任务交办';
   if (Object.hasOwn(cycleEventLabels, type)) return cycleEventLabels[type]!;
+  if (type === 'CIRCULAR') return '通报';
   return Object.hasOwn(eventLabels, type) ? eventLabels[type as keyof typeof eventLabels] : type;
 }
 
