@@ -110,7 +110,7 @@ describe('each unit’s own part on the task page', () => {
     if (otherGreen !== undefined) expect((await office.get(otherGreen.href)).body).not.toContain(`href="/tasks/${TASK}"`);
   });
 
-  it('given partLight without partUnit, then the API answers 422 and the page says beside the field which unit it needs', async () => {
+  it('given partLight without partUnit, then the API answers 422 naming query.partLight, the CSV download 422 saying why, and the page says beside the field which unit it needs', async () => {
     const response = await server.request('/api/tasks?partLight=red', { token: await server.token('office') });
     expect(response.status).toBe(422);
     expect(JSON.stringify(await response.json())).toContain('query.partLight');
@@ -119,5 +119,9 @@ describe('each unit’s own part on the task page', () => {
     const page = await office.get('/tasks?partLight=red');
     expect(page.status).toBe(422);
     expect(textOf(page.body)).toContain('请同时指定承担部分的单位');
+    // The download has no field to show it beside: it is refused whole, not served unfiltered.
+    const csv = await office.get('/tasks.csv?partLight=red');
+    expect(csv.status).toBe(422);
+    expect(csv.body).toContain('请同时指定承担部分的单位');
   });
 });

@@ -6,7 +6,7 @@ import type { RouteModule } from '../../../app/app-deps.ts';
 import { actorOf } from '../../../auth/principal.ts';
 import { readers } from '../../../auth/readers.ts';
 import { attachmentDisposition } from '../../../http/content-disposition.ts';
-import { PAGE_NOT_FOUND } from '../../../http/problems.ts';
+import { PAGE_NOT_FOUND, invalidFields } from '../../../http/problems.ts';
 import { validateInput } from '../../../http/validate-input.ts';
 import type { TaskFacts } from '../../../reports/index.ts';
 import { listTasks } from '../../../tasks/list-tasks.ts';
@@ -105,7 +105,11 @@ export const taskListRoutes: RouteModule = (deps) => (router) => {
   router.get('/tasks.csv', requireViewer(), async (req, res) => {
     const viewer = signedIn(res);
     const { errors, instant, listed } = await matching(req, viewer);
-    if (Object.keys(errors).length > 0) validateInput(taskListQuery, req.query, 'query');
+    // A download has no page to show a refusal beside its field: every one refuses the whole file (422).
+    if (Object.keys(errors).length > 0) {
+      validateInput(taskListQuery, req.query, 'query');
+      throw invalidFields('query', Object.entries(errors).map(([field, message]) => ({ path: `query.${field}`, message: String(message) })));
+    }
     const day = shanghaiDate(instant.at.getTime());
     res.setHeader('Content-Disposition', attachmentDisposition(`任务列表-${day}.csv`, `tasks-${day}.csv`));
     res.type('text/csv; charset=utf-8').send(taskListCsv(listed, instant.at.getTime()));
