@@ -30,6 +30,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Test files share their worker's module graph instead of importing the server afresh each: a
+    // directory of page tests ran in 55 s instead of 171 s (imports were 44 % of the time). Every file
+    // opens its own databases and servers and closes them, and restores any environment it sets.
+    isolate: false,
     projects: [
       // Projects add to the root's include (arrays merge), so each project names its own files.
       {
