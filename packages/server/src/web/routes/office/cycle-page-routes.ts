@@ -36,16 +36,16 @@ export const cyclePageRoutes: RouteModule = ({ cycles, planRecords, plans, clock
     const planId = plan.id;
     const current = planId === undefined ? undefined : await cycles.get(planId, now);
     const key = asked.cycle ?? current?.current?.key;
-    const cycle = planId === undefined || key === undefined ? undefined : await cycles.cycle(planId, key);
-    if (asked.cycle !== undefined && cycle === undefined) throw PAGE_NOT_FOUND;
-    const facts = cycle === undefined ? undefined : await plans.facts({ at: now, now: true });
+    const schedules = planId === undefined || key === undefined ? [] : await cycles.cycles(planId, key, now);
+    if (asked.cycle !== undefined && schedules.length === 0) throw PAGE_NOT_FOUND;
+    const facts = schedules.length === 0 ? undefined : await plans.facts({ at: now, now: true });
     const page = cyclesPage({
       viewer,
       plan: planView(plan, errors),
       planId,
       cycles: current,
       closed: planId === undefined ? [] : await cycles.closedCycles(planId),
-      status: planId === undefined || cycle === undefined || facts === undefined ? undefined : await cycles.status(planId, cycle, facts.tasks, now),
+      status: planId === undefined || facts === undefined ? undefined : await cycles.status(planId, schedules, facts.tasks, now),
       setter: (readers.setCycles as readonly string[]).includes(viewer.principal.role),
       notices,
       ...(form === undefined ? {} : { form }),
@@ -88,10 +88,10 @@ export const cyclePageRoutes: RouteModule = ({ cycles, planRecords, plans, clock
     const query = validateInput(cyclesQuery, req.query, 'query');
     const key = validateInput(cycleKeyParam, String(req.params['cycle']), 'path');
     const plan = await pagePlan(planRecords, query.plan, {});
-    const cycle = plan.id === undefined ? undefined : await cycles.cycle(plan.id, key);
-    if (plan.id === undefined || cycle === undefined) throw PAGE_NOT_FOUND;
     const now = clock.now();
-    const status = await cycles.status(plan.id, cycle, (await plans.facts({ at: now, now: true })).tasks, now);
+    const schedules = plan.id === undefined ? [] : await cycles.cycles(plan.id, key, now);
+    if (plan.id === undefined || schedules.length === 0) throw PAGE_NOT_FOUND;
+    const status = await cycles.status(plan.id, schedules, (await plans.facts({ at: now, now: true })).tasks, now);
     const title = (await planRecords.get(plan.id))?.title ?? plan.id;
     res
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
