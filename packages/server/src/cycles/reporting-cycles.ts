@@ -236,7 +236,8 @@ export class ReportingCycles {
 
   /** Task `ref` (its number, or its id `<planId>.<number>`) of plan `planId`; undefined when the plan has no such task. */
   async task(planId: string, ref: string): Promise<{ id: string; number: number } | undefined> {
-    const id = /^\d{1,6}$/.test(ref) ? `${planId}.${Number(ref)}` : ref;
+    // A plan's task ids are `<planId>.<number, 3 digits at least>` (instances-from-plan).
+    const id = /^\d{1,6}$/.test(ref) ? `${planId}.${String(Number(ref)).padStart(3, '0')}` : ref;
     const instance = await this.engine.getInstance(id);
     if (instance === undefined || instance.workflowId !== 'reform-task') return undefined;
     const context = instance.snapshot.context as ReformTaskContext;
