@@ -10,6 +10,7 @@ import { createLogger } from '../../src/app/create-logger.ts';
 import { Scheduler } from '../../src/jobs/scheduler.ts';
 import type { TestServer } from '../support/test-server.ts';
 import { PLAN_ID, problemOf, reopenableDatabase, startTestServer, taskId } from '../support/test-server.ts';
+import { textOf, WebClient } from '../web/support/web-client.ts';
 
 const CYCLES = `/api/plans/${PLAN_ID}/cycles`;
 const TASK2 = `${CYCLES}/tasks/2`;
@@ -267,6 +268,46 @@ describe('a task\'s own cycles across restarts, and plans whose cycles began on 
       expect((await s.engine.getInstance(`cycles:${PLAN_ID}`))!.workflowVersion).toBe(1);
       expect((await s.engine.replay()).differences).toEqual([]);
       expect(await s.engine.verify()).toMatchObject({ ok: true });
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('a task\'s own cycles on the 信息报送 page', () => {
+  it('given the office signed in, when it adds task 2\'s own cycles by its form, then a bad number or day 31 shows the reason beside the field and stores nothing; a good one lists it; removing it goes back to the plan\'s', async () => {
+    const s = await startTestServer();
+    try {
+      const office = await s.token('office');
+      const web = new WebClient(s.url);
+      await web.signIn(office);
+      const page = await web.get('/cycles');
+      expect(page.status).toBe(200);
+      expect(textOf(page.body)).toContain('为某项任务单独设定');
+      const before = await s.auditCount();
+      const unknown = await web.post('/cycles/tasks', { plan: PLAN_ID, task: '999', frequency: 'monthly', day: '20', remindDays: '3' });
+      expect(unknown.status).toBe(422);
+      expect(unknown.body).toMatch(/id="task-cycles-new-task-error">本计划没有第999项任务/);
+      const day31 = await web.post('/cycles/tasks', { plan: PLAN_ID, task: '2', frequency: 'monthly', day: '31', remindDays: '3' });
+      expect(day31.status).toBe(422);
+      expect(day31.body).toMatch(/id="task-cycles-new-day-error">[^<]*月末/);
+      expect((await web.post('/cycles/tasks', { plan: PLAN_ID, task: '2', frequency: 'monthly', day: '20', remindDays: '3' }, { csrf: null })).status).toBe(403);
+      expect(await s.auditCount()).toBe(before);
+
+      const saved = await web.post('/cycles/tasks', { plan: PLAN_ID, task: '2', frequency: 'quarterly', day: 'last', remindDays: '5' });
+      expect(saved.status).toBe(200);
+      expect(textOf(saved.body)).toContain('第2项任务的报送周期已设为每季度季末');
+      expect(saved.body).toContain('id="task-cycles-2-frequency"');
+      expect(await s.auditCount()).toBe(before + 2);
+      expect((await s.engine.getInstance(OWN2))!.snapshot.context).toMatchObject({ taskId: taskId(2), settings: { frequency: 'quarterly', day: 'last', remindDays: 5 } });
+
+      const removed = await web.post('/cycles/tasks/remove', { plan: PLAN_ID, task: '2' });
+      expect(removed.status).toBe(200);
+      expect(textOf(removed.body)).toContain('第2项任务已改按计划的报送周期报送');
+      expect(removed.body).not.toContain('id="task-cycles-2-frequency"');
+      const again = await web.post('/cycles/tasks/remove', { plan: PLAN_ID, task: '2' });
+      expect(again.status).toBe(404);
+      expect(await s.auditCount()).toBe(before + 3);
     } finally {
       await s.close();
     }
