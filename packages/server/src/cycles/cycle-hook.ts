@@ -64,12 +64,14 @@ async function cycleNotices(tx: StoreTransaction, db: Kysely<ServerDatabase>, in
     if (owed === undefined) missing.set(part.unit, [part]);
     else owed.push(part);
   }
+  // A task's own schedule says so: its due day differs from the plan's.
+  const period = taskId === null ? key : `${key}，该任务单独设定的报送周期`;
   const notices = [...missing].map(([unit, owed]) => {
     const list = owed.map((part) => `第${part.number}项`).join('、');
     const [title, body] =
       type === 'REMIND'
-        ? [`【报送提醒】请于${cycle.dueDate}前报送进展`, `本期（${key}）报送截止日为${cycle.dueDate}，贵单位尚有${owed.length}项任务未报送进展：${list}。`]
-        : [`【催报】${key}期进展未按时报送`, `本期（${key}）报送已于${cycle.dueDate}截止，贵单位有${owed.length}项任务未报送进展：${list}。请立即报送。`];
+        ? [`【报送提醒】请于${cycle.dueDate}前报送进展`, `本期（${period}）报送截止日为${cycle.dueDate}，贵单位尚有${owed.length}项任务未报送进展：${list}。`]
+        : [`【催报】${key}期进展未按时报送`, `本期（${period}）报送已于${cycle.dueDate}截止，贵单位有${owed.length}项任务未报送进展：${list}。请立即报送。`];
     return { unit, task_id: owed.length === 1 ? owed[0]!.taskId : '', entry_seq: seq, type, title, body, created_at: at, acknowledged_at: null };
   });
   await writeNotices(db, notices, at);

@@ -1,5 +1,6 @@
 import type { Actor } from '@duban/engine';
 import { CREATE_EVENT, Engine } from '@duban/engine';
+import { ReportingCycles } from '../../src/cycles/reporting-cycles.ts';
 import { organisationV1 } from '@duban/organisation';
 import type { ReformTaskContext } from '@duban/reform-task';
 import { reformTaskV1, reportingCycleV1 } from '@duban/reform-task';
@@ -308,6 +309,48 @@ describe('a task\'s own cycles on the 信息报送 page', () => {
       const again = await web.post('/cycles/tasks/remove', { plan: PLAN_ID, task: '2' });
       expect(again.status).toBe(404);
       expect(await s.auditCount()).toBe(before + 3);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('a task\'s cycles change racing a report', () => {
+  const OFFICE: Actor = { role: 'office', unit: null };
+
+  it('given task 2\'s own cycles and no report when the office read them, when its lead reports just before the change is written, then the change is refused and nothing is written', async () => {
+    const s = await startTestServer();
+    try {
+      const task = { id: taskId(2), number: 2 };
+      await new ReportingCycles(s.engine, s.db).setTask(PLAN_ID, task, { frequency: 'monthly', day: 20, remindDays: 3 }, OFFICE, s.clock.now());
+      const lead = await s.token('unit', ((await s.engine.getInstance(taskId(2)))!.snapshot.context as ReformTaskContext).leadUnits[0]!);
+      expect((await s.send(lead, taskId(2), { type: 'START' })).status).toBe(200);
+      let entries = 0;
+      let ran = false;
+      // The engine, with a report landing just before the change's entry is sent: after the cycles were read.
+      const racing = new Proxy(s.engine, {
+        get(target, property) {
+          if (property === 'send') {
+            return async (...args: Parameters<Engine['send']>) => {
+              if (args[0] === OWN2 && !ran) {
+                ran = true;
+                expect((await s.send(lead, taskId(2), { type: 'PROGRESS', summary: '已完成系统对接' })).status).toBe(200);
+                entries = await s.auditCount();
+              }
+              return target.send(...args);
+            };
+          }
+          const value = Reflect.get(target, property, target) as unknown;
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      const timers = await s.engine.timers(OWN2);
+
+      await expect(new ReportingCycles(racing, s.db).setTask(PLAN_ID, task, null, OFFICE, s.clock.now())).rejects.toMatchObject({ name: 'CycleChangeRefused', cycle: '2023-05', reports: 1, taskId: taskId(2) });
+
+      expect(entries).toBeGreaterThan(0);
+      expect(await s.auditCount()).toBe(entries);
+      expect(await s.engine.timers(OWN2)).toEqual(timers);
     } finally {
       await s.close();
     }

@@ -16,7 +16,7 @@ describe.skipIf(postgresUrl === undefined)(`reporting cycles with two servers on
     await second?.close();
   });
 
-  it('given cycles set on one server, when both servers fire due timers at the same moment past the reminder and the due day, then each fires once: one REMIND, one CYCLE_DUE, one notice per unit each', async () => {
+  it('given the plan\'s cycles and task 2\'s own set on one server, when both servers fire due timers at the same moment past the reminders and the due days, then each schedule\'s timers fire once: one REMIND, one CYCLE_DUE, one notice per unit each', async () => {
     const office = await first.token('office');
     const set = await first.request(`/api/plans/${PLAN_ID}/cycles`, { method: 'PUT', token: office, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ frequency: 'monthly', day: 5 }) });
     expect(set.status, await set.clone().text()).toBe(200);
