@@ -284,14 +284,17 @@ export class ReportingCycles {
     const lines: PartReport[] = [];
     for (const schedule of schedules) {
       const judged = ofPlan.filter((task) => (schedule.taskId === null ? !own.has(task.id) && (only === undefined || task.id === only) : task.id === schedule.taskId));
-      lines.push(...(await this.scheduleLines(planId, schedule, judged, collectives, only)));
+      lines.push(...(await this.scheduleLines(planId, schedule, judged, ofPlan, collectives, only)));
     }
     const reported = lines.filter((line) => line.seq !== null).length;
     return { planId, cycle: schedules[0]!.cycle, closed: schedules.every((schedule) => schedule.closed), schedules, parts: lines, reported, unreported: lines.length - reported };
   }
 
-  /** One schedule's lines of 报送情况: the parts recorded when its cycle closed, else those of `tasks` (those it judges) owing now. */
-  private async scheduleLines(planId: string, { taskId, cycle, closed }: ScheduleCycle, tasks: readonly PartTask[], collectives: ReadonlySet<string>, only: string | undefined): Promise<PartReport[]> {
+  /**
+   * One schedule's lines of 报送情况: the parts recorded when its cycle closed (named from `all`, the
+   * plan's tasks: a task recorded then may have its own schedule now), else those of `tasks` (those it judges) owing now.
+   */
+  private async scheduleLines(planId: string, { taskId, cycle, closed }: ScheduleCycle, tasks: readonly PartTask[], all: readonly PartTask[], collectives: ReadonlySet<string>, only: string | undefined): Promise<PartReport[]> {
     const kind: ScheduleKind = taskId === null ? 'plan' : 'task';
     const reports = await reportsInWindow(this.db, planId, cycle.opensAt, cycle.dueAt, taskId ?? only);
     let recorded: { task_id: string; unit: string }[] = [];
@@ -303,7 +306,7 @@ export class ReportingCycles {
     let parts: Part[] = owingParts(tasks, collectives);
     if (recorded.length > 0) {
       // The parts as recorded when the cycle fell due; their task's number and text from the task.
-      const byId = new Map(tasks.map((task) => [task.id, task.snapshot.context]));
+      const byId = new Map(all.map((task) => [task.id, task.snapshot.context]));
       const leads = (id: string, unit: string) => {
         const context = byId.get(id);
         return context !== undefined && context.leadUnits.flatMap((u) => [u, ...(context.collectives[u] ?? [])]).includes(unit);

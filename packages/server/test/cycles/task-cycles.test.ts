@@ -208,6 +208,13 @@ describe('a task with reporting cycles of its own (per-task override)', () => {
     const july = await status(`${CYCLES}/2023-07/reports`);
     expect(july.schedules.map((schedule) => schedule.taskId)).toEqual([null]);
     expect(july.parts.filter((part) => part.taskId === taskId(2)).map((part) => part.schedule)).toEqual(['plan', 'plan', 'plan', 'plan', 'plan']);
+
+    // Task 3, recorded in the plan's June, takes its own cycles now: June's record still names its lead.
+    const recordedLead = (june: Status) => june.parts.filter((part) => part.taskId === taskId(3) && part.schedule === 'plan').map((part) => [part.unit, part.lead]);
+    const before = recordedLead(await status(`${CYCLES}/2023-06/reports`));
+    expect(before).toContainEqual([await leadOf(3), true]);
+    expect((await s.request(`${CYCLES}/tasks/3`, { token: office, ...put({ frequency: 'quarterly', day: 'last' }) })).status).toBe(200);
+    expect(recordedLead(await status(`${CYCLES}/2023-06/reports`))).toEqual(before);
     expect((await s.engine.replay()).differences).toEqual([]);
   });
 });
