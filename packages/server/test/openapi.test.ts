@@ -25,7 +25,7 @@ describe('GET /api/openapi.json', () => {
        '/api/audit/checkpoints', '/api/audit/entries/{seq}/proof', '/api/audit/consistency', '/api/audit/access-log', '/api/replay/diff',
        '/api/reports/summary', '/api/reports/units', '/api/reports/ledger.csv', '/api/reports/ledger.xlsx', '/api/reports/circular', '/api/notifications', '/api/notifications/{id}/ack', '/api/notifications/read-all',
        '/api/units', '/api/units/{name}', '/api/reports/circulars', '/api/reports/circulars/{id}', '/api/reports/units.xlsx', '/api/tasks/{id}/watch', '/api/watches', '/api/notice-channels', '/api/notice-channels/{unit}/{channel}', '/api/notice-people', '/api/notice-people/{accountId}', '/api/notice-deliveries',
-       '/api/plans/{id}/cycles', '/api/plans/{id}/cycles/{cycle}/reports', '/api/plans/{id}/cycles/{cycle}/reports.xlsx',
+       '/api/plans/{id}/cycles', '/api/plans/{id}/cycles/tasks/{task}', '/api/plans/{id}/cycles/{cycle}/reports', '/api/plans/{id}/cycles/{cycle}/reports.xlsx',
       '/api/plans/{id}', '/api/plans/{id}/tasks', '/api/plans/{id}/revisions/preview', '/api/plans/{id}/revisions'].sort(),
     );
     expect(doc.paths['/api/tasks/{id}/events']).toHaveProperty('post');

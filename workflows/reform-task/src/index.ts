@@ -36,3 +36,5 @@ export type { Cycle, CycleFrequency, CycleSettings } from './reporting-cycle/cyc
 export { cycleAt, cycleByKey, cycleFrequencies, cycleSettings, DEFAULT_REMIND_DAYS, describeCycles, DUE_DAY_MESSAGE, nextCycle, previousCycle } from './reporting-cycle/cycle-calendar.ts';
 export type { ReportingCycleContext, ReportingCycleEventType } from './reporting-cycle/reporting-cycle-definition.ts';
 export { cycleTimers, cyclesInstanceId, reportingCycleEventPayloads, reportingCycleV1 } from './reporting-cycle/reporting-cycle-definition.ts';
+export type { ScheduleContext } from './reporting-cycle/reporting-cycle-v2.ts';
+export { reportingCycleV2, scheduleEventPayloads, scheduleTask, taskCyclesInstanceId } from './reporting-cycle/reporting-cycle-v2.ts';

@@ -1,8 +1,8 @@
 import { WorkflowRegistry, start, step } from '@duban/engine';
 import type { StoredSnapshot } from '@duban/engine';
 import { describe, expect, test } from 'vitest';
-import type { ReportingCycleContext } from '../src/index.ts';
-import { cycleAt, cycleByKey, cycleSettings, cycleTimers, DUE_DAY_MESSAGE, reportingCycleV1 } from '../src/index.ts';
+import type { ReportingCycleContext, ScheduleContext } from '../src/index.ts';
+import { cycleAt, cycleByKey, cycleSettings, cycleTimers, DUE_DAY_MESSAGE, reportingCycleV1, reportingCycleV2, taskCyclesInstanceId } from '../src/index.ts';
 
 const shanghai = (text: string) => Date.parse(`${text}+08:00`);
 const office = { role: 'office', unit: null };
@@ -109,5 +109,48 @@ describe('reporting cycles: a reminder too late', () => {
     expect(step(reportingCycleV1, at, 'REMIND', { cycle: '2023-06' }, system, shanghai('2023-06-07T08:00:00')).ok).toBe(false);
     expect(step(reportingCycleV1, at, 'REMIND', { cycle: '2023-06' }, system, shanghai('2023-06-02T09:00:00')).ok).toBe(true);
     expect(step(reportingCycleV1, at, 'CYCLE_DUE', { cycle: '2023-06' }, system, shanghai('2023-06-07T08:00:00')).ok).toBe(true);
+  });
+});
+
+describe('reporting cycles, version 2: a task\'s own schedule', () => {
+  const id = 'cycles:p#2';
+  const begin = (input: object) => {
+    const started = start(reportingCycleV2, id, input, office, shanghai('2023-05-10T09:00:00'));
+    if (!started.ok) throw started.error;
+    return started.step.snapshot as StoredSnapshot<ScheduleContext>;
+  };
+  const send = (snapshot: StoredSnapshot<ScheduleContext>, version: number, type: string, payload: object, actor: { role: string; unit: null }, at: number) =>
+    step(reportingCycleV2, { instanceId: id, version, snapshot }, type, payload, actor, at);
+
+  test('given both versions registered, then an instance keeps its version and new ones take version 2', () => {
+    const registry = new WorkflowRegistry([reportingCycleV1, reportingCycleV2]);
+    expect(registry.get('reporting-cycle', 1)).toBe(reportingCycleV1);
+    expect(registry.latest('reporting-cycle')).toBe(reportingCycleV2);
+    expect(taskCyclesInstanceId('p', 2)).toBe(id);
+  });
+
+  test('given a task\'s schedule, when the office sets it, then its own timers are armed; when it clears it, then none is armed and a second clear is refused', () => {
+    const snapshot = begin({ planId: 'p', taskId: 'p.002' });
+    expect(snapshot.context).toMatchObject({ planId: 'p', taskId: 'p.002', settings: null });
+    const set = send(snapshot, 1, 'SET_CYCLES', { frequency: 'monthly', day: 20 }, office, shanghai('2023-05-10T09:00:00'));
+    if (!set.ok) throw set.error;
+    expect(set.step.timers.map((t) => [t.key, t.dueAt])).toEqual([
+      ['remind:2023-05', shanghai('2023-05-17T09:00:00')],
+      ['due:2023-05', shanghai('2023-05-21T00:00:00')],
+    ]);
+    const cleared = send(set.step.snapshot as StoredSnapshot<ScheduleContext>, 2, 'CLEAR_CYCLES', {}, office, shanghai('2023-05-11T09:00:00'));
+    if (!cleared.ok) throw cleared.error;
+    expect(cleared.step.timers).toEqual([]);
+    expect(cleared.step.snapshot.context).toMatchObject({ taskId: 'p.002', settings: null, cycle: null });
+    expect(send(cleared.step.snapshot as StoredSnapshot<ScheduleContext>, 3, 'CLEAR_CYCLES', {}, office, shanghai('2023-05-12T09:00:00')).ok).toBe(false);
+  });
+
+  test('given a plan\'s schedule on version 2, then CLEAR_CYCLES is refused (the plan sets `none`), and a unit may not set a task\'s', () => {
+    const plan = begin({ planId: 'p' });
+    expect(plan.context.taskId).toBeNull();
+    const set = send(plan, 1, 'SET_CYCLES', { frequency: 'monthly', day: 5 }, office, 1);
+    if (!set.ok) throw set.error;
+    expect(send(set.step.snapshot as StoredSnapshot<ScheduleContext>, 2, 'CLEAR_CYCLES', {}, office, 2).ok).toBe(false);
+    expect(send(begin({ planId: 'p', taskId: 'p.002' }), 1, 'SET_CYCLES', { frequency: 'monthly', day: 5 }, { role: 'unit', unit: '市水务局' } as never, 1).ok).toBe(false);
   });
 });

@@ -20,7 +20,7 @@ import {
 } from './schemas.ts';
 import { deliveryLogQuery, deliveryLogResponse, dingtalkChannelBody, emailChannelBody, noticeChannelListQuery, noticeChannelListResponse, noticeChannelSchema, noticePeopleResponse, noticePersonBody, noticePersonSchema, wecomChannelBody } from './schemas.ts';
 import { assessmentResponse, circularQuery, notificationListQuery, notificationListResponse, notificationReadAllBody, notificationReadAllResponse, notificationSchema, reportQuery, summaryResponse } from './schemas.ts';
-import { bulkEventBody, bulkEventResponse, cycleReportsResponse, inboxQuery, inboxResponse, planCyclesResponse } from './schemas.ts';
+import { bulkEventBody, bulkEventResponse, cycleReportsResponse, inboxQuery, inboxResponse, planCyclesResponse, taskCyclesResponse } from './schemas.ts';
 import { cyclesBody } from '../cycles/cycle-input.ts';
 import { issueCircularBody, issuedCircularQuery, unitsReportQuery } from './schemas.ts';
 import { amendmentResponse, newTaskBody, planActiveBody, revisionApplyBody, revisionPreviewResponse } from './schemas.ts';
@@ -131,6 +131,7 @@ export function openApiDocument(workflow: AnyWorkflowDefinition): JsonSchema {
         Inbox: schemaOf(inboxResponse),
         PlanCycles: schemaOf(planCyclesResponse),
         PlanCyclesInput: schemaOf(cyclesBody, 'input'),
+        TaskCycles: schemaOf(taskCyclesResponse),
         CycleReports: schemaOf(cycleReportsResponse),
         History: schemaOf(historyResponse),
         AuditPage: schemaOf(auditPageResponse),
@@ -548,6 +549,8 @@ function accountabilityPaths(security: JsonSchema[]): Record<string, JsonSchema>
 function cyclePaths(security: JsonSchema[]): Record<string, JsonSchema> {
   const plan = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'plan id (GET /api/plans)' };
   const cycle = { name: 'cycle', in: 'path', required: true, schema: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2]|Q[1-4])$' }, description: 'cycle key: 2023-06 (monthly) or 2023-Q3 (quarterly)' };
+  const task = { name: 'task', in: 'path', required: true, schema: { type: 'string' }, description: 'the task: its number in the plan (5) or its id' };
+  const taskQuery = { name: 'task', in: 'query', required: false, schema: { type: 'string' }, description: 'only this task (its number or id), by the schedule that judges it' };
   return {
     '/api/plans/{id}/cycles': {
       get: {
@@ -564,11 +567,26 @@ function cyclePaths(security: JsonSchema[]): Record<string, JsonSchema> {
         responses: { ...ok('PlanCycles', 'the cycles as set'), ...problems(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
       },
     },
+    '/api/plans/{id}/cycles/tasks/{task}': {
+      put: {
+        summary: 'give a task cycles of its own (office), overriding the plan’s for its parts: the same settings as the plan’s; an audited SET_CYCLES entry of the task’s schedule; 409 when its parts have reported in the cycle running for it; 404 for an unknown task',
+        security,
+        parameters: [plan, task],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('PlanCyclesInput') } } },
+        responses: { ...ok('TaskCycles', 'the task’s cycles as set'), ...problems(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) },
+      },
+      delete: {
+        summary: 'remove a task’s own cycles (office): it follows the plan’s again; an audited CLEAR_CYCLES entry; 409 as PUT; 404 task-cycles-not-found when it has none',
+        security,
+        parameters: [plan, task],
+        responses: { '204': { description: 'removed' }, ...problems(401, 403, 404, 409, 422, 429, 503) },
+      },
+    },
     '/api/plans/{id}/cycles/{cycle}/reports': {
       get: {
-        summary: '报送情况: each part (task, unit) owing a report in the cycle, reported or not (a closed cycle as recorded when it fell due)',
+        summary: '报送情况: each part (task, unit) owing a report in the cycle, reported or not (a closed cycle as recorded when it fell due), across the plan’s schedule and the tasks’ own that have the key, each line naming its schedule',
         security,
-        parameters: [plan, cycle],
+        parameters: [plan, cycle, taskQuery],
         responses: { ...ok('CycleReports', 'the parts'), ...problems(401, 403, 404, 422, 429, 503) },
       },
     },
@@ -576,7 +594,7 @@ function cyclePaths(security: JsonSchema[]): Record<string, JsonSchema> {
       get: {
         summary: '报送情况表 as an Excel workbook',
         security,
-        parameters: [plan, cycle],
+        parameters: [plan, cycle, taskQuery],
         responses: {
           '200': { description: 'the workbook', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } } } },
           ...problems(401, 403, 404, 422, 429, 503),

@@ -665,23 +665,37 @@ const cycleSchema = z.strictObject({
   remindAt: z.string().describe('the reminder: 09:00 remindDays days before the due day'),
 });
 
+const cycleSettingsSchema = z.strictObject({ frequency: z.enum(['monthly', 'quarterly', 'none']), day: z.union([z.literal('last'), z.number().int()]), remindDays: z.number().int() });
+const closedCyclesSchema = z.array(z.strictObject({ key: z.string(), dueAt: z.string(), parts: z.number().int(), reported: z.number().int() })).describe('the closed cycles recorded, latest first');
+
+/** A task's own reporting cycles (PUT /api/plans/{id}/cycles/tasks/{task}; each of `overrides`). */
+export const taskCyclesResponse = z.strictObject({
+  taskId: z.string(),
+  number: z.number().int(),
+  settings: cycleSettingsSchema,
+  description: z.string().describe('in words, as the plan’s'),
+  current: cycleSchema.nullable().describe('the cycle running for the task; null for none'),
+  closed: closedCyclesSchema.describe('the closed cycles of the task’s own schedule, latest first'),
+});
+
 /** A plan's reporting cycles (GET and PUT /api/plans/{id}/cycles). */
 export const planCyclesResponse = z.strictObject({
   planId: z.string(),
-  settings: z
-    .strictObject({ frequency: z.enum(['monthly', 'quarterly', 'none']), day: z.union([z.literal('last'), z.number().int()]), remindDays: z.number().int() })
-    .nullable()
-    .describe('null until the office sets them'),
+  settings: cycleSettingsSchema.nullable().describe('null until the office sets them'),
   description: z.string().describe('in words: 每月5日, 每月月末, 每季度首月10日, 每季度季末, 不设报送周期'),
   current: cycleSchema.nullable().describe('the running cycle; null without cycles'),
-  closed: z.array(z.strictObject({ key: z.string(), dueAt: z.string(), parts: z.number().int(), reported: z.number().int() })).describe('the closed cycles recorded, latest first'),
+  closed: closedCyclesSchema.describe('the closed cycles of the plan’s schedule recorded, latest first'),
+  overrides: z.array(taskCyclesResponse).describe('the tasks with cycles of their own, by number: the plan’s do not judge them'),
 });
 
 /** 报送情况 of one cycle (GET /api/plans/{id}/cycles/{cycle}/reports). */
 export const cycleReportsResponse = z.strictObject({
   planId: z.string(),
-  cycle: cycleSchema,
-  closed: z.boolean().describe('fell due: the parts as recorded then'),
+  cycle: cycleSchema.describe('the plan’s cycle of this key when it has one, else the first task’s own'),
+  closed: z.boolean().describe('every schedule’s cycle of this key fell due: the parts as recorded then'),
+  schedules: z
+    .array(z.strictObject({ taskId: z.string().nullable().describe('null: the plan’s schedule; else the task whose own it is'), cycle: cycleSchema, closed: z.boolean() }))
+    .describe('each schedule with a cycle of this key: the plan’s first, then the tasks’ own by number'),
   reported: z.number().int(),
   unreported: z.number().int(),
   parts: z.array(
@@ -690,6 +704,8 @@ export const cycleReportsResponse = z.strictObject({
       number: z.number().int(),
       unit: z.string(),
       lead: z.boolean().describe('牵头 (else 配合)'),
+      schedule: z.enum(['plan', 'task']).describe('judged by the plan’s schedule, or by its task’s own'),
+      dueDate: z.string().describe('the due day of this line’s cycle, YYYY-MM-DD'),
       reported: z.boolean(),
       reportedAt: z.string().nullable().describe('the first report in the cycle’s window'),
       seq: z.number().int().nullable().describe('its audit entry'),

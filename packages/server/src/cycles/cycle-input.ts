@@ -5,6 +5,9 @@ import { z } from 'zod';
 /** A cycle's key in a path: `2023-06` (monthly) or `2023-Q3` (quarterly). */
 export const cycleKeyParam = z.string().regex(/^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$/, 'must be a cycle key such as 2023-06 or 2023-Q3');
 
+/** A task in a path: its number in the plan (5), or its id (`2023.5`). */
+export const taskRefParam = z.string().regex(/^(\d{1,6}|[A-Za-z0-9][A-Za-z0-9._-]{0,120})$/, 'must be a task number or id');
+
 /**
  * The cycles as the office sends them (the API's PUT body, the form's fields as numbers): a frequency,
  * the due day (1–28 or `last`: 月末; not needed for `none`), the reminder's lead in days (3 by default).

@@ -339,9 +339,11 @@ export interface CycleReportTable {
   at: string;
 }
 
-/** `cycle_part`: a closed cycle's record (0015), one row per part that owed a report when it fell due; `reported_seq` null: 未报. */
+/** `cycle_part`: a closed cycle's record (0015, `schedule` 0019), one row per part that owed a report when it fell due; `reported_seq` null: 未报. */
 export interface CyclePartTable {
   plan_id: string;
+  /** Which schedule closed the cycle (0019): `plan`, the plan's; `task`, the task's own. */
+  schedule: 'plan' | 'task';
   cycle_key: string;
   task_id: string;
   unit: string;

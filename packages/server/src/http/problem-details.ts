@@ -18,7 +18,7 @@ import { HttpProblem, problemType } from './http-problem.ts';
 import { internalError, invalidFields, problem, storeUnavailable, TASK_NOT_FOUND } from './problems.ts';
 import { requestIdOf } from './request-id.ts';
 import { PlanImportRefused } from '../plans/plan-import-refused.ts';
-import { CycleChangeRefused } from '../cycles/reporting-cycles.ts';
+import { CycleChangeRefused, NoTaskCycles } from '../cycles/reporting-cycles.ts';
 
 /**
  * The one error middleware: maps typed refusals (engine errors, HTTP problems, body-parser errors)
@@ -60,8 +60,9 @@ export function toProblem(error: unknown): HttpProblem {
   if (error instanceof EngineError) return fromEngine(error);
   if (error instanceof PlanInputError) return fromPlanFile(error);
   if (error instanceof PlanImportRefused) return fromPlanImport(error);
+  if (error instanceof NoTaskCycles) return problem('taskCyclesNotFound', error.message);
   if (error instanceof CycleChangeRefused) {
-    return problem('cyclesChangeRefused', error.message, { extensions: { cycle: error.cycle, reports: error.reports } });
+    return problem('cyclesChangeRefused', error.message, { extensions: { cycle: error.cycle, reports: error.reports, ...(error.taskId === null ? {} : { taskId: error.taskId }) } });
   }
   const bodyProblem = fromBodyParser(error);
   if (bodyProblem !== undefined) return bodyProblem;

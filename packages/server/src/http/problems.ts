@@ -48,6 +48,7 @@ export const problemKinds = {
   unknownUnits: { status: 422, code: 'unknown-units', title: '计划中有不在单位名录中的单位，请先对应到已有单位或新增为单位' },
   planNotFound: { status: 404, code: 'plan-not-found', title: '计划不存在' },
   cycleNotFound: { status: 404, code: 'cycle-not-found', title: '该计划未设置报送周期，或没有这一期' },
+  taskCyclesNotFound: { status: 404, code: 'task-cycles-not-found', title: '该任务未单独设定报送周期' },
   cyclesChangeRefused: { status: 409, code: 'cycles-change-refused', title: '本期已有单位报送进展，报送周期不能修改，请在本期截止后再修改' },
   taskNumberTaken: { status: 409, code: 'task-number-taken', title: '本计划已有该序号的任务' },
   revisionStale: { status: 409, code: 'revision-stale', title: '预览之后计划已有变动，请重新上传修订稿并预览' },
