@@ -16,11 +16,53 @@ const SLOTS = FIRST_STANDING_SLOT + STANDING_FACTS.length;
 /** A change is stored as (version index × 16 + slot, value id). */
 const SLOT_BITS = 4;
 if (SLOTS > 1 << SLOT_BITS) throw new Error(`FactsTimeline: ${SLOTS} slots do not fit in ${SLOT_BITS} bits`);
-/** Each fact field's source: the plan group (PLAN_SLOT) or its own standing slot. */
-const FACT_SOURCES: readonly { field: keyof ReformTaskContext; slot: number }[] = factFieldNames.map((field) => ({
-  field,
-  slot: PLAN_FIELDS.has(field) ? PLAN_SLOT : FIRST_STANDING_SLOT + STANDING_FACTS.indexOf(field),
-}));
+/** The slot of each standing fact. */
+const slotOf = (field: string) => FIRST_STANDING_SLOT + STANDING_FACTS.indexOf(field);
+const DUE_DATE = slotOf('dueDate');
+const DEADLINE_AT = slotOf('deadlineAt');
+const WARNED = slotOf('warned');
+const OVERDUE = slotOf('overdue');
+const REJECTIONS = slotOf('rejections');
+const REPORTED_AT = slotOf('reportedAt');
+const VERIFIED_AT = slotOf('verifiedAt');
+const PENDING_EXTENSION = slotOf('pendingExtension');
+const OPEN_QUESTIONS = slotOf('openQuestions');
+const LAST_REPORT = slotOf('lastReport');
+const PARTS = slotOf('parts');
+
+type PlanGroup = Pick<ReformTaskContext, 'planId' | 'number' | 'part' | 'text' | 'leadUnits' | 'responsibleUnits' | 'collectives' | 'deadline' | 'graceFrom'>;
+
+/**
+ * A version's facts as one object literal (one shape for every task: the summary reads 100,000 of
+ * them), the plan's fields from its plan group, the others from their slots. Pure.
+ */
+function factsContext(plan: PlanGroup, values: readonly unknown[], slots: Int32Array): TaskFactsContext {
+  return {
+    planId: plan.planId,
+    number: plan.number,
+    part: plan.part,
+    text: plan.text,
+    leadUnits: plan.leadUnits,
+    responsibleUnits: plan.responsibleUnits,
+    collectives: plan.collectives,
+    deadline: plan.deadline,
+    dueDate: values[slots[DUE_DATE]!],
+    deadlineAt: values[slots[DEADLINE_AT]!],
+    warned: values[slots[WARNED]!],
+    overdue: values[slots[OVERDUE]!],
+    rejections: values[slots[REJECTIONS]!],
+    reportedAt: values[slots[REPORTED_AT]!],
+    verifiedAt: values[slots[VERIFIED_AT]!],
+    graceFrom: plan.graceFrom,
+    pendingExtension: values[slots[PENDING_EXTENSION]!],
+    openQuestions: values[slots[OPEN_QUESTIONS]!],
+    lastReport: values[slots[LAST_REPORT]!],
+    parts: values[slots[PARTS]!],
+  } as TaskFactsContext;
+}
+// The literal above must name every fact field (report-task.ts) and no other.
+const literalFields = Object.keys(factsContext({} as PlanGroup, [], new Int32Array(SLOTS))).sort().join();
+if (literalFields !== [...factFieldNames].sort().join()) throw new Error(`FactsTimeline: the facts literal names ${literalFields}, not the fact fields`);
 /** The plan group's fields many tasks share (one copy each). */
 const SHARED_PLAN_FIELDS = ['planId', 'part', 'leadUnits', 'responsibleUnits', 'collectives'];
 /** Versions appended since the last compaction beyond which they are merged into the packed arrays. */
@@ -57,7 +99,8 @@ export class FactsTimeline {
   private tails: (Tail | undefined)[] = [];
   private tailVersions = 0;
   private readonly values: unknown[] = [undefined, null, true, false];
-  private readonly primitiveIds = new Map<unknown, number>();
+  /** Each primitive's id while the history is first read (then dropped: the tail's few values are added as they come). */
+  private primitiveIds: Map<unknown, number> | undefined = new Map<unknown, number>();
   private readonly planValues = new SharedValues();
   /** Task indexes in plan order by their latest plan; undefined after a task or a plan was added. */
   private order: Int32Array | undefined;
@@ -100,8 +143,7 @@ export class FactsTimeline {
     const code = (slot: number) => (count << SLOT_BITS) | slot;
     const slots = this.slots;
     if (count > 0) this.slotsAt(task, count - 1, slots);
-    const stateId = this.idOf(state);
-    if (count === 0 || slots[STATE_SLOT] !== stateId) changes.push(code(STATE_SLOT), stateId);
+    if (count === 0 || !this.same(slots[STATE_SLOT]!, state)) changes.push(code(STATE_SLOT), this.idOf(state));
     if (plan !== undefined) {
       for (const field of SHARED_PLAN_FIELDS) if (field in plan) plan[field] = this.planValues.share(plan[field]);
       changes.push(code(PLAN_SLOT), this.idOf(plan));
@@ -122,6 +164,7 @@ export class FactsTimeline {
   /** Ends the first reading: the packed arrays trimmed to their size; later versions go beside them. */
   endPacking(): void {
     this.packing = false;
+    this.primitiveIds = undefined;
     this.trim();
   }
 
@@ -134,13 +177,10 @@ export class FactsTimeline {
       const version = this.versionAt(task, at);
       if (version < 0) continue;
       this.slotsAt(task, version, slots);
-      const plan = this.values[slots[PLAN_SLOT]!] as Record<string, unknown>;
-      const context: Record<string, unknown> = {};
-      for (const { field, slot } of FACT_SOURCES) context[field] = slot === PLAN_SLOT ? plan[field] : this.values[slots[slot]!];
+      const context = factsContext(this.values[slots[PLAN_SLOT]!] as PlanGroup, this.values, slots);
       const value = this.values[slots[STATE_SLOT]!] as string;
       const status = FINAL_STATES.has(value) ? 'done' : 'active';
-      const fields = context as unknown as TaskFactsContext;
-      facts.push({ id: this.ids[task]!, version: version + 1, snapshot: { value, status, context: fields } as TaskFacts['snapshot'], task: fields, assignedAt: this.atOf(task, 0), changedAt: this.atOf(task, version) });
+      facts.push({ id: this.ids[task]!, version: version + 1, snapshot: { value, status, context } as TaskFacts['snapshot'], task: context, assignedAt: this.atOf(task, 0), changedAt: this.atOf(task, version) });
     }
     return facts.sort(comparePlanOrder);
   }
@@ -210,7 +250,7 @@ export class FactsTimeline {
     if (value === null) return 1;
     if (value === true) return 2;
     if (value === false) return 3;
-    if (typeof value !== 'object') {
+    if (typeof value !== 'object' && this.primitiveIds !== undefined) {
       const known = this.primitiveIds.get(value);
       if (known !== undefined) return known;
       this.primitiveIds.set(value, this.values.length);

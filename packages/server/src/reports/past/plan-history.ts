@@ -13,8 +13,8 @@ import { HISTORY_GROUPS, historyGroupOf } from './history-groups.ts';
 
 const AUDIT_PAGE = 2000;
 const READ_PAGE = 2000;
-/** Rows read at a time when the timeline of facts is first built from the history. */
-const TIMELINE_PAGE = 20_000;
+/** Rows read at a time when the timeline of facts is first built from the history (small pages: less garbage outlives a page). */
+const TIMELINE_PAGE = 2000;
 /** Entries written by another server beyond which the timeline is built again rather than followed row by row. */
 const REBUILD_AFTER = 50_000;
 /** Tasks whose latest version the fold keeps in memory between pages (the others are read back from their rows). */
