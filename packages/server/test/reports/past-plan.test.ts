@@ -140,8 +140,14 @@ describe('PastPlan: the plan as of a past instant, folded from the log without t
 
     // When the log grows, a second history (another server, its memory cold) appends after the first's rows
     await engine.send(id(8), { type: 'URGE', payload: { message: '再次督促' } }, office, new Date('2023-12-20T02:00:00Z'));
+    await engine.send(id(5), { type: 'URGE', payload: { message: '请尽快补齐材料' } }, office, new Date('2023-12-20T03:00:00Z'));
+    await engine.send(id(8), { type: 'URGE', payload: { message: '第三次督促' } }, office, new Date('2023-12-20T04:00:00Z'));
+    await engine.send(id(5), { type: 'AMEND', payload: { reason: '会议议定', text: '推进“一件事一次办”全市全覆盖。' } }, office, new Date('2023-12-20T05:00:00Z'));
     const other = new PlanHistory(engine, db);
     expect(await other.catchUp()).toBe(true);
+    // Whole tasks read before the first history catches up: the amended plan, which its timeline lacks yet, comes from its row
+    const amended = Date.parse('2023-12-20T06:00:00Z');
+    expect(whole(await history.tasks(amended))).toEqual(whole(reportTasks(await engine.snapshotsAt(new Date(amended)))));
     await engine.send(id(8), { type: 'START', payload: {} }, { role: 'unit', unit: '市自然资源局' }, new Date('2023-12-21T02:00:00Z')).catch(() => undefined);
     expect(await history.catchUp()).toBe(true);
     const end = Date.parse('2023-12-22T00:00:00Z');

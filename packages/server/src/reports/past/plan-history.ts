@@ -143,7 +143,7 @@ export class PlanHistory {
     const rows = await sql<{ instance_id: string; version: number | string; plan: string | null }>`
       SELECT instance_id, version, plan FROM plan_history
       WHERE (instance_id, version) IN (${sql.join(missing.map(({ id, version }) => sql`(${id}, ${version})`))})`.execute(this.db);
-    const read = new Map(rows.rows.map((row) => [`${row.instance_id}/${row.version}`, row.plan]));
+    const read = new Map(rows.rows.map((row) => [`${row.instance_id}/${Number(row.version)}`, row.plan]));
     return wanted.map(({ id, version }, index) => {
       const plan = plans[index] ?? read.get(`${id}/${version}`);
       if (plan === undefined || plan === null) throw new Error(`plan_history: ${id} version ${version} lacks its plan`);
@@ -223,12 +223,11 @@ export class PlanHistory {
     for (let seq = timeline.seq; seq < to; ) {
       const page = (await this.engine.readLean(seq, AUDIT_PAGE, [])).filter((entry) => entry.seq <= to);
       if (page.length === 0) break;
-      const rows = await this.db
-        .selectFrom('plan_history')
-        .select(['instance_id', 'version', 'at', 'state', 'plan', 'standing'])
-        .where((eb) => eb.or(page.map((entry) => eb.and([eb('instance_id', '=', entry.instanceId), eb('version', '=', entry.version)]))))
-        .execute();
-      const held = new Map(rows.map((row) => [`${row.instance_id}/${row.version}`, row]));
+      // Row values, not 2,000 ORs (SQLite nests an OR chain deeper than its expression limit).
+      const rows = await sql<{ instance_id: string; version: number | string; at: number | string; state: string; plan: string | null; standing: string | null }>`
+        SELECT instance_id, version, at, state, plan, standing FROM plan_history
+        WHERE (instance_id, version) IN (${sql.join(page.map((entry) => sql`(${entry.instanceId}, ${entry.version})`))})`.execute(this.db);
+      const held = new Map(rows.rows.map((row) => [`${row.instance_id}/${Number(row.version)}`, row]));
       for (const entry of page) {
         const row = held.get(`${entry.instanceId}/${entry.version}`);
         if (row !== undefined) addRow(timeline, row);
