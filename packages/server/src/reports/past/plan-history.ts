@@ -39,8 +39,9 @@ type Row = ServerDatabase['plan_history'];
 /**
  * The plan's past, derived from the audit log (table `plan_history`, migration 0018): each reform
  * task's entry folded by `foldReformTask` (no state machine) into a row of its version, its fields
- * as four groups written only when they changed. A past view as of an instant is then one indexed
- * read: each task's latest row at or before it. The rows are rebuilt from the log when missing (a new
+ * as four groups written only when they changed. The facts as of an instant come from memory (a
+ * FactsTimeline built from the rows and extended with each page); whole tasks as of an instant are one
+ * indexed read: each task's latest row at or before it. The rows are rebuilt from the log when missing (a new
  * database, `migrate-db`), appended as the log grows, and never trusted by `audit verify`.
  *
  * The rows follow time per task: when some task's entries were stamped out of order (a clock set
