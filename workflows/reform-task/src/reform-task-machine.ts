@@ -1,14 +1,13 @@
 import type { Actor } from '@duban/engine';
 import { and, assertEvent, assign, not, or, setup } from 'xstate';
-import { endOfDayShanghai } from './calendar-date.ts';
 import type { ReformTaskContext } from './reform-task-context.ts';
 import { initialContext } from './reform-task-context.ts';
 import type { ReformTaskEventType, ReformTaskPayloads } from './reform-task-events.ts';
 import type { ReformTaskInput } from './reform-task-input.ts';
-import type { PartRecord } from './task-parts.ts';
-import { partRecord, partState } from './task-parts.ts';
-import { deadlineDueAt, escalationDue, lateFrom, warningDueAt } from './reform-task-schedule.ts';
-import { amendedFields } from './amend-check.ts';
+import { partState } from './task-parts.ts';
+import { deadlineDueAt, escalationDue, warningDueAt } from './reform-task-schedule.ts';
+import type { AssignedEvent, ReformTaskAssign } from './reform-task-assigns.ts';
+import { reformTaskAssigns } from './reform-task-assigns.ts';
 
 /** The event the machine receives: a validated payload, who sent it and when (epoch ms). */
 export type ReformTaskEvent = {
@@ -55,172 +54,30 @@ export const reformTaskMachine = setup({
   },
   actions: {
     enterState: assign({ stateSince: ({ event }) => event.at }),
-    recordStart: assign(({ event }) => {
-      assertEvent(event, 'START');
-      return { startedAt: event.at };
-    }),
-    recordProgress: assign(({ event }) => {
-      assertEvent(event, 'PROGRESS');
-      const { summary, percent } = event.payload;
-      return { lastProgress: { summary, percent: percent ?? null, at: event.at, by: event.actor.unit, ...personOf(event.actor) } };
-    }),
-    recordReport: assign(({ event }) => {
-      assertEvent(event, 'REPORT');
-      const { summary, evidence } = event.payload;
-      return {
-        reportedAt: event.at,
-        lastReport: { summary, evidence: evidence.map((e) => ({ title: e.title, ref: e.ref ?? null })), at: event.at, by: event.actor.unit, ...personOf(event.actor) },
-      };
-    }),
-    recordVerification: assign(({ event }) => {
-      assertEvent(event, 'VERIFY');
-      const { opinion, checks } = event.payload;
-      // `checks` only when given: verifications without them keep the context they always had.
-      return { verifiedAt: event.at, lastVerification: { opinion: opinion ?? null, at: event.at, ...(checks === undefined ? {} : { checks }) } };
-    }),
-    recordRejection: assign(({ context, event }) => {
-      assertEvent(event, 'REJECT');
-      return {
-        rejections: context.rejections + 1,
-        rejectionsSinceInterview: context.rejectionsSinceInterview + 1,
-        lastRejection: { reason: event.payload.reason, at: event.at, ...(event.payload.failed === undefined ? {} : { failed: event.payload.failed }) },
-      };
-    }),
-    recordClose: assign(({ event }) => {
-      assertEvent(event, 'CLOSE');
-      return { closedAt: event.at, closeNote: event.payload.note ?? null, commended: event.payload.commend ?? false };
-    }),
-    recordUrge: assign(({ context, event }) => {
-      assertEvent(event, 'URGE');
-      return { urges: context.urges + 1, lastUrge: { message: event.payload.message, at: event.at } };
-    }),
-    recordEscalation: assign(({ event }) => {
-      assertEvent(event, 'ESCALATE');
-      return { escalatedBy: event.actor.role, escalationReason: event.payload.reason };
-    }),
-    recordInterview: assign(({ context, event }) => {
-      assertEvent(event, 'RECORD_INTERVIEW');
-      const { heldOn, attendees, findings, rectifyBy } = event.payload;
-      return {
-        interviews: [...context.interviews, { heldOn, attendees, findings, rectifyBy, recordedAt: event.at }],
-        // The rectification date becomes the limit in force; the task starts a fresh clock.
-        dueDate: rectifyBy,
-        deadlineAt: endOfDayShanghai(rectifyBy),
-        warned: false,
-        overdue: false,
-        overdueSince: null,
-        rejectionsSinceInterview: 0,
-      };
-    }),
-    recordReferral: assign(({ event }) => {
-      assertEvent(event, 'REFER');
-      return { referral: { reason: event.payload.reason, referredTo: event.payload.referredTo, at: event.at } };
-    }),
-    recordExtensionRequest: assign(({ event }) => {
-      assertEvent(event, 'REQUEST_EXTENSION');
-      return {
-        pendingExtension: { until: event.payload.until, reason: event.payload.reason, requestedBy: event.actor.unit, requestedAt: event.at },
-      };
-    }),
-    recordExtensionDecision: assign(({ context, event }) => {
-      assertEvent(event, 'DECIDE_EXTENSION');
-      const { approve, note } = event.payload;
-      const pending = context.pendingExtension;
-      if (pending === null) throw new Error('DECIDE_EXTENSION without a pending request (guard hasPendingExtension)');
-      if (!approve) {
-        return { pendingExtension: null, lastExtensionDecision: { approve, until: null, note: note ?? null, at: event.at } };
-      }
-      const until = event.payload.until ?? pending.until;
-      return {
-        pendingExtension: null,
-        lastExtensionDecision: { approve, until, note: note ?? null, at: event.at },
-        extensions: [...context.extensions, { from: context.dueDate, until, requested: pending.until, note: note ?? null, grantedAt: event.at }],
-        dueDate: until,
-        deadlineAt: endOfDayShanghai(until),
-        warned: false,
-        overdue: false,
-        overdueSince: null,
-      };
-    }),
-    recordReassignment: assign(({ event }) => {
-      assertEvent(event, 'REASSIGN');
-      return { leadUnits: event.payload.leadUnits };
-    }),
-    recordAmendment: assign(({ context, event }) => {
-      assertEvent(event, 'AMEND');
-      return amendedFields(event.payload, context);
-    }),
-    recordCancellation: assign(({ event }) => {
-      assertEvent(event, 'CANCEL');
-      return { cancelledReason: event.payload.reason };
-    }),
-    recordComment: assign(({ context, event }) => {
-      assertEvent(event, 'COMMENT');
-      const answered = (context.openQuestions ?? [])
-        .map((q) => ({ ...q, waitingFor: q.waitingFor.filter((unit) => unit !== event.actor.unit) }))
-        .filter((q) => q.waitingFor.length > 0);
-      const { ask } = event.payload;
-      const asked = ask === undefined ? [] : [{ askedAt: event.at, askedBy: { role: event.actor.role, unit: event.actor.unit }, text: event.payload.text, waitingFor: ask }];
-      const openQuestions = [...answered, ...asked];
-      // Absent rather than empty while nothing was ever asked, so older tasks keep their context as stored.
-      return context.openQuestions === undefined && openQuestions.length === 0 ? {} : { openQuestions };
-    }),
-    recordInstruction: assign(({ event }) => {
-      assertEvent(event, 'INSTRUCT');
-      const account = event.actor.account;
-      return { lastInstruction: { text: event.payload.text, at: event.at, by: account === undefined ? null : { id: account.id, name: account.name } } };
-    }),
-    recordPartAcknowledged: assign(({ context, event }) => {
-      assertEvent(event, 'ACKNOWLEDGE_PART');
-      return { parts: withPart(context, event.actor.unit, (part) => ({ ...part, state: 'acknowledged', acknowledgedAt: event.at })) };
-    }),
-    recordPartProgress: assign(({ context, event }) => {
-      assertEvent(event, 'PART_PROGRESS');
-      const { summary, percent } = event.payload;
-      return {
-        parts: withPart(context, event.actor.unit, (part) => ({
-          ...part,
-          state: 'reporting',
-          // Reporting progress is also taking the part on: a unit need not acknowledge first.
-          acknowledgedAt: part.acknowledgedAt ?? event.at,
-          progressReports: part.progressReports + 1,
-          lastProgress: { summary, percent: percent ?? null, at: event.at, ...personOf(event.actor) },
-          percent: percent ?? part.percent,
-        })),
-      };
-    }),
-    recordPartDone: assign(({ context, event }) => {
-      assertEvent(event, 'PART_DONE');
-      return {
-        parts: withPart(context, event.actor.unit, (part) => ({
-          ...part,
-          state: 'done',
-          acknowledgedAt: part.acknowledgedAt ?? event.at,
-          percent: 100,
-          done: { summary: event.payload.summary, at: event.at, ...personOf(event.actor) },
-        })),
-      };
-    }),
-    recordPartReturn: assign(({ context, event }) => {
-      assertEvent(event, 'RETURN_PART');
-      const { unit, reason } = event.payload;
-      return {
-        parts: withPart(context, unit, (part) => ({
-          ...part,
-          state: 'reporting',
-          done: null,
-          percent: part.lastProgress?.percent ?? null,
-          lastReturn: { reason, at: event.at, by: event.actor.role === 'office' ? null : event.actor.unit },
-        })),
-      };
-    }),
-    recordWarning: assign({ warned: true }),
-    recordOverdue: assign(({ context }) => ({
-      warned: true,
-      overdue: true,
-      // The task became overdue at its deadline, however late the timer fired (at the import, when imported late).
-      overdueSince: lateFrom(context),
-    })),
+    // Each assigns what reformTaskAssigns says (reform-task-assigns.ts), as the fold of the log does.
+    recordStart: assign(({ context, event }) => assigned('START', context, event)),
+    recordProgress: assign(({ context, event }) => assigned('PROGRESS', context, event)),
+    recordReport: assign(({ context, event }) => assigned('REPORT', context, event)),
+    recordVerification: assign(({ context, event }) => assigned('VERIFY', context, event)),
+    recordRejection: assign(({ context, event }) => assigned('REJECT', context, event)),
+    recordClose: assign(({ context, event }) => assigned('CLOSE', context, event)),
+    recordUrge: assign(({ context, event }) => assigned('URGE', context, event)),
+    recordEscalation: assign(({ context, event }) => assigned('ESCALATE', context, event)),
+    recordInterview: assign(({ context, event }) => assigned('RECORD_INTERVIEW', context, event)),
+    recordReferral: assign(({ context, event }) => assigned('REFER', context, event)),
+    recordExtensionRequest: assign(({ context, event }) => assigned('REQUEST_EXTENSION', context, event)),
+    recordExtensionDecision: assign(({ context, event }) => assigned('DECIDE_EXTENSION', context, event)),
+    recordReassignment: assign(({ context, event }) => assigned('REASSIGN', context, event)),
+    recordAmendment: assign(({ context, event }) => assigned('AMEND', context, event)),
+    recordCancellation: assign(({ context, event }) => assigned('CANCEL', context, event)),
+    recordComment: assign(({ context, event }) => assigned('COMMENT', context, event)),
+    recordInstruction: assign(({ context, event }) => assigned('INSTRUCT', context, event)),
+    recordPartAcknowledged: assign(({ context, event }) => assigned('ACKNOWLEDGE_PART', context, event)),
+    recordPartProgress: assign(({ context, event }) => assigned('PART_PROGRESS', context, event)),
+    recordPartDone: assign(({ context, event }) => assigned('PART_DONE', context, event)),
+    recordPartReturn: assign(({ context, event }) => assigned('RETURN_PART', context, event)),
+    recordWarning: assign(({ context, event }) => assigned('WARN', context, event)),
+    recordOverdue: assign(({ context, event }) => assigned('DEADLINE_PASSED', context, event)),
   },
 }).createMachine({
   id: 'reform-task',
@@ -325,18 +182,12 @@ export const reformTaskMachine = setup({
   },
 });
 
-/** The task's parts with the sender's part replaced by `change` of its record (a fresh one for its first part event). Pure. */
-function withPart(context: ReformTaskContext, unit: string | null, change: (part: PartRecord) => PartRecord): Record<string, PartRecord> {
-  if (unit === null) throw new Error('a part event without a unit (authorize admits only units with a part)');
-  const fresh: PartRecord = { state: 'acknowledged', acknowledgedAt: null, progressReports: 0, lastProgress: null, percent: null, done: null };
-  return { ...context.parts, [unit]: change(partRecord(context, unit) ?? fresh) };
-}
-
 function isDue(dueAt: number | null, at: number): boolean {
   return dueAt !== null && at >= dueAt;
 }
 
-/** The person an entry names, to keep beside a report; nothing when a service or a timer acted, so such tasks keep their context as before. Pure. */
-function personOf(actor: Actor): { person?: { id: number; name: string } } {
-  return actor.account === undefined ? {} : { person: { id: actor.account.id, name: actor.account.name } };
+/** What the action of `type` assigns for `event`, which must be of that type. Pure. */
+function assigned<K extends ReformTaskEventType>(type: K, context: ReformTaskContext, event: ReformTaskEvent): Partial<ReformTaskContext> {
+  assertEvent(event, type);
+  return (reformTaskAssigns[type] as ReformTaskAssign<K>)(context, event as unknown as AssignedEvent<K>);
 }

@@ -3,6 +3,7 @@ import type { Actor, Engine } from '@duban/engine';
 import { CurrentPlan, ledgerRows, PlanReader, reportTasks, summarize, taskFacts } from '../../src/reports/index.ts';
 import type { ReportTask } from '../../src/reports/index.ts';
 import { PastPlan } from '../../src/reports/past/past-plan.ts';
+import { FactsTimeline } from '../../src/reports/past/facts-timeline.ts';
 import { PlanHistory } from '../../src/reports/past/plan-history.ts';
 import { migrateServerSchema } from '../../src/db/server-migrations.ts';
 import type { ServerDatabase } from '../../src/db/server-tables.ts';
@@ -88,6 +89,25 @@ describe('PastPlan: the plan as of a past instant, folded from the log without t
     }
   });
 
+  it('given the history’s rows added to a timeline of facts in log order, merged into its packed arrays every few versions, when the facts are read as of every instant, then they equal the full replay’s', async () => {
+    const db = engine.store.kysely as Kysely<ServerDatabase>;
+    await migrateServerSchema(db, engine.store.dialect);
+    expect(await new PlanHistory(engine, db).catchUp()).toBe(true);
+    const rows = await db.selectFrom('plan_history').select(['instance_id', 'version', 'at', 'state', 'plan', 'standing']).orderBy('seq').execute();
+    const parse = (json: string | null) => (json === null ? undefined : (JSON.parse(json) as Record<string, unknown>));
+    // Nothing packed first: every version beside the packed arrays, merged into them after each seven.
+    const timeline = new FactsTimeline(0, 7);
+    timeline.endPacking();
+    for (const row of rows) timeline.add(row.instance_id, Number(row.version), Number(row.at), row.state, parse(row.plan), parse(row.standing));
+    // A row read twice (a page another server wrote, seen by both reads) changes nothing; one with a version missing before it is refused.
+    const first = rows[0]!;
+    timeline.add(first.instance_id, 1, Number(first.at), first.state, parse(first.plan), parse(first.standing));
+    expect(() => timeline.add(first.instance_id, 1000, Number(first.at), first.state, undefined, undefined)).toThrow(/version 1000 after/);
+    for (const at of instants) {
+      expect(timeline.factsAt(at), new Date(at).toISOString()).toEqual(replays.get(at)!.facts.tasks.map(taskFacts));
+    }
+  });
+
   it('given the plan’s history built from the log, when a past view is read as of every instant, then its tasks, facts, summary and ledger equal the full replay’s', async () => {
     const db = engine.store.kysely as Kysely<ServerDatabase>;
     await migrateServerSchema(db, engine.store.dialect);
@@ -120,12 +140,21 @@ describe('PastPlan: the plan as of a past instant, folded from the log without t
 
     // When the log grows, a second history (another server, its memory cold) appends after the first's rows
     await engine.send(id(8), { type: 'URGE', payload: { message: '再次督促' } }, office, new Date('2023-12-20T02:00:00Z'));
+    await engine.send(id(5), { type: 'URGE', payload: { message: '请尽快补齐材料' } }, office, new Date('2023-12-20T03:00:00Z'));
+    await engine.send(id(8), { type: 'URGE', payload: { message: '第三次督促' } }, office, new Date('2023-12-20T04:00:00Z'));
+    await engine.send(id(5), { type: 'AMEND', payload: { reason: '会议议定', text: '推进“一件事一次办”全市全覆盖。' } }, office, new Date('2023-12-20T05:00:00Z'));
     const other = new PlanHistory(engine, db);
     expect(await other.catchUp()).toBe(true);
+    // Whole tasks read before the first history catches up: the amended plan, which its timeline lacks yet, comes from its row
+    const amended = Date.parse('2023-12-20T06:00:00Z');
+    expect(whole(await history.tasks(amended))).toEqual(whole(reportTasks(await engine.snapshotsAt(new Date(amended)))));
     await engine.send(id(8), { type: 'START', payload: {} }, { role: 'unit', unit: '市自然资源局' }, new Date('2023-12-21T02:00:00Z')).catch(() => undefined);
     expect(await history.catchUp()).toBe(true);
     const end = Date.parse('2023-12-22T00:00:00Z');
     expect(whole(await history.tasks(end))).toEqual(whole(reportTasks(await engine.snapshotsAt(new Date(end)))));
+    // Its facts too: the timeline followed the row the other history wrote and added its own
+    expect(await history.facts(end)).toEqual((await factsAt(engine, end)).tasks.map(taskFacts));
+    expect((await history.facts(end)).find((task) => task.id === id(8))?.version).toBe((await engine.getInstance(id(8)))!.version);
     const versions = await db.selectFrom('plan_history').select(['instance_id', 'version']).execute();
     expect(new Set(versions.map((row) => `${row.instance_id}/${row.version}`)).size).toBe(versions.length);
 

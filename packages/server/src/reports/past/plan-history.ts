@@ -6,29 +6,24 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { ServerDatabase } from '../../db/server-tables.ts';
 import type { ReportTask, TaskFacts } from '../report-task.ts';
-import { comparePlanOrder, factFieldNames, taskFacts } from '../report-task.ts';
-import { SharedValues } from '../shared-values.ts';
+import { comparePlanOrder } from '../report-task.ts';
+import { FactsTimeline } from './facts-timeline.ts';
+import type { HistoryGroup } from './history-groups.ts';
+import { HISTORY_GROUPS, historyGroupOf } from './history-groups.ts';
 
 const AUDIT_PAGE = 2000;
 const READ_PAGE = 2000;
+/** Rows read at a time when the timeline of facts is first built from the history (small pages: less garbage outlives a page). */
+const TIMELINE_PAGE = 2000;
+/** Entries written by another server beyond which the timeline is built again rather than followed row by row. */
+const REBUILD_AFTER = 50_000;
 /** Tasks whose latest version the fold keeps in memory between pages (the others are read back from their rows). */
 const CACHED_TASKS = 5000;
 const FINAL_STATES: ReadonlySet<string> = new Set(['closed', 'accountability', 'cancelled']);
 
-/** The standing: what the summary, the assessment, the circular and the diffs read, besides the plan's fields, and what the fold's actions count. */
-const STANDING = new Set<string>([
-  ...factFieldNames.filter((field) => !['planId', 'number', 'part', 'text', 'leadUnits', 'responsibleUnits', 'collectives', 'deadline', 'graceFrom'].includes(field)),
-  'rejectionsSinceInterview', 'urges', 'interviews', 'extensions', 'startedAt', 'overdueSince',
-]);
-/** The plan's fields: the task's input as imported, amended and reassigned. */
-const PLAN = new Set<string>(['planId', 'number', 'part', 'measure', 'text', 'leadUnits', 'responsibleUnits', 'collectives', 'deadline', 'graceFrom', 'warningLeadDays', 'escalateAfterDays', 'maxRejections', 'addition']);
-
-type Group = 'plan' | 'standing' | 'progress' | 'detail';
-const GROUPS: readonly Group[] = ['plan', 'standing', 'progress', 'detail'];
-
-function groupOf(field: string): Group {
-  return PLAN.has(field) ? 'plan' : STANDING.has(field) ? 'standing' : field === 'lastProgress' ? 'progress' : 'detail';
-}
+type Group = HistoryGroup;
+const GROUPS = HISTORY_GROUPS;
+const groupOf = historyGroupOf;
 
 /** A task's latest version as the fold holds it, with each group's JSON and the version whose row holds it. */
 interface Latest {
@@ -44,8 +39,9 @@ type Row = ServerDatabase['plan_history'];
 /**
  * The plan's past, derived from the audit log (table `plan_history`, migration 0018): each reform
  * task's entry folded by `foldReformTask` (no state machine) into a row of its version, its fields
- * as four groups written only when they changed. A past view as of an instant is then one indexed
- * read: each task's latest row at or before it. The rows are rebuilt from the log when missing (a new
+ * as four groups written only when they changed. The facts as of an instant come from memory (a
+ * FactsTimeline built from the rows and extended with each page); whole tasks as of an instant are one
+ * indexed read: each task's latest row at or before it. The rows are rebuilt from the log when missing (a new
  * database, `migrate-db`), appended as the log grows, and never trusted by `audit verify`.
  *
  * The rows follow time per task: when some task's entries were stamped out of order (a clock set
@@ -56,12 +52,11 @@ type Row = ServerDatabase['plan_history'];
 export class PlanHistory {
   private readonly cache = new Map<string, Latest>();
   /**
-   * Each task's plan group as the last past view read it (the version whose row holds it, parsed, its
-   * unit lists shared): it changes only on AMEND and REASSIGN, so a past view reads and parses only the
-   * plans that differ from the last one's (~400 bytes a task held).
+   * Every task's facts at each of its versions, in memory (FactsTimeline): built from the rows by the
+   * first catch-up that finds the history usable, then extended with each page written, so a view of
+   * the facts as of an instant reads no row. Undefined until built, and again when it cannot follow.
    */
-  private readonly plans = new Map<string, { version: number; plan: Readonly<Record<string, unknown>> }>();
-  private readonly planValues = new SharedValues();
+  private timeline: FactsTimeline | undefined;
   private running: Promise<boolean> | undefined;
   private pending: Promise<boolean> | undefined;
   /** Hears the seq each page of the log reached (the first build of a large log takes a while). */
@@ -90,42 +85,49 @@ export class PlanHistory {
 
   /** Each reform task's facts as of `at` (epoch ms), in plan order. */
   async facts(at: number): Promise<TaskFacts[]> {
-    const facts: TaskFacts[] = [];
-    await this.read(at, false, (task) => facts.push(taskFacts(task)));
-    return facts.sort(comparePlanOrder);
+    return (await this.builtTimeline()).factsAt(at);
   }
 
   /** Whole tasks (every field of their context) as of `at` (epoch ms), in plan order. */
   async tasks(at: number): Promise<ReportTask[]> {
     const tasks: ReportTask[] = [];
-    await this.read(at, true, (task) => tasks.push(task));
+    await this.read(at, (task) => tasks.push(task));
     return tasks.sort(comparePlanOrder);
   }
 
   /** The tasks `ids` whole as of `at` (epoch ms), in plan order (those that did not exist yet left out): a piece of a ledger. */
   async tasksOf(at: number, ids: readonly string[]): Promise<ReportTask[]> {
     const tasks: ReportTask[] = [];
-    if (ids.length > 0) await this.read(at, true, (task) => tasks.push(task), ids);
+    if (ids.length > 0) await this.read(at, (task) => tasks.push(task), ids);
     return tasks.sort(comparePlanOrder);
   }
 
-  private async read(at: number, detail: boolean, each: (task: ReportTask) => void, ids?: readonly string[]): Promise<void> {
+  /** The timeline of facts, built first when missing (by a catch-up, so that no page is written meanwhile). */
+  private async builtTimeline(): Promise<FactsTimeline> {
+    if (this.timeline === undefined) await this.catchUp();
+    if (this.timeline === undefined) throw new Error('plan_history: no timeline of facts (the history cannot answer past views)');
+    return this.timeline;
+  }
+
+  private async read(at: number, each: (task: ReportTask) => void, ids?: readonly string[]): Promise<void> {
+    const timeline = await this.builtTimeline();
     for (let after = ''; ; ) {
       const rows = await sql<{ instance_id: string; version: number | string; at: number | string; assigned_at: number | string; state: string; plan_v: number | string; standing: string; progress: string | null; detail: string | null }>`
         SELECT h.instance_id, h.version, h.at, c.at AS assigned_at, h.state, h.plan_v,
           (SELECT s.standing FROM plan_history s WHERE s.instance_id = h.instance_id AND s.version = h.standing_v) AS standing,
-          ${detail ? sql`(SELECT g.progress FROM plan_history g WHERE g.instance_id = h.instance_id AND g.version = h.progress_v)` : sql`NULL`} AS progress,
-          ${detail ? sql`(SELECT d.detail FROM plan_history d WHERE d.instance_id = h.instance_id AND d.version = h.detail_v)` : sql`NULL`} AS detail
+          (SELECT g.progress FROM plan_history g WHERE g.instance_id = h.instance_id AND g.version = h.progress_v) AS progress,
+          (SELECT d.detail FROM plan_history d WHERE d.instance_id = h.instance_id AND d.version = h.detail_v) AS detail
         FROM plan_history c
         JOIN plan_history h ON h.instance_id = c.instance_id AND h.version = (
           SELECT l.version FROM plan_history l WHERE l.instance_id = c.instance_id AND l.at <= ${at} ORDER BY l.at DESC, l.version DESC LIMIT 1)
         WHERE c.version = 1 AND c.at <= ${at} AND c.instance_id > ${after} ${ids === undefined ? sql`` : sql`AND c.instance_id IN (${sql.join(ids)})`}
         ORDER BY c.instance_id
         LIMIT ${READ_PAGE}`.execute(this.db);
-      await this.readPlans(rows.rows.map((row) => ({ id: row.instance_id, version: Number(row.plan_v) })));
-      for (const row of rows.rows) {
-        // One object per task, the groups parsed into it: a past view of the whole plan makes 100,000 of them.
-        const context = Object.assign({}, this.plans.get(row.instance_id)!.plan, JSON.parse(row.standing), row.progress === null ? undefined : JSON.parse(row.progress), row.detail === null ? undefined : JSON.parse(row.detail)) as ReformTaskContext;
+      // The plan group from the timeline (it holds each version's, parsed once); read only where another server wrote it since.
+      const plans = await this.plansOf(timeline, rows.rows.map((row) => ({ id: row.instance_id, version: Number(row.plan_v) })));
+      for (const [index, row] of rows.rows.entries()) {
+        const plan = plans[index]!;
+        const context = Object.assign({}, plan, JSON.parse(row.standing), row.progress === null ? undefined : JSON.parse(row.progress), row.detail === null ? undefined : JSON.parse(row.detail)) as ReformTaskContext;
         const snapshot = { value: row.state, status: FINAL_STATES.has(row.state) ? 'done' : 'active', context } as unknown as ReformTaskSnapshot;
         each({ id: row.instance_id, version: Number(row.version), snapshot, task: context, assignedAt: Number(row.assigned_at), changedAt: Number(row.at) });
       }
@@ -134,27 +136,35 @@ export class PlanHistory {
     }
   }
 
-  /** Makes sure each task's plan group of `version` is in memory (`plans`), reading those that are not in one statement. */
-  private async readPlans(wanted: readonly { id: string; version: number }[]): Promise<void> {
-    const missing = wanted.filter(({ id, version }) => this.plans.get(id)?.version !== version);
-    if (missing.length === 0) return;
+  /** Each task's plan group at its version: from the timeline, else (rows written since by another server) from its row. */
+  private async plansOf(timeline: FactsTimeline, wanted: readonly { id: string; version: number }[]): Promise<Readonly<Record<string, unknown>>[]> {
+    const plans = wanted.map(({ id, version }) => timeline.planAt(id, version));
+    const missing = wanted.filter((_, index) => plans[index] === undefined);
+    if (missing.length === 0) return plans as Readonly<Record<string, unknown>>[];
     const rows = await sql<{ instance_id: string; version: number | string; plan: string | null }>`
       SELECT instance_id, version, plan FROM plan_history
       WHERE (instance_id, version) IN (${sql.join(missing.map(({ id, version }) => sql`(${id}, ${version})`))})`.execute(this.db);
-    for (const row of rows.rows) {
-      if (row.plan === null) throw new Error(`plan_history: ${row.instance_id} version ${row.version} lacks its plan`);
-      const plan = JSON.parse(row.plan) as Record<string, unknown>;
-      for (const field of ['planId', 'part', 'leadUnits', 'responsibleUnits', 'collectives']) if (field in plan) plan[field] = this.planValues.share(plan[field]);
-      this.plans.set(row.instance_id, { version: Number(row.version), plan });
-    }
+    const read = new Map(rows.rows.map((row) => [`${row.instance_id}/${Number(row.version)}`, row.plan]));
+    return wanted.map(({ id, version }, index) => {
+      const plan = plans[index] ?? read.get(`${id}/${version}`);
+      if (plan === undefined || plan === null) throw new Error(`plan_history: ${id} version ${version} lacks its plan`);
+      return typeof plan === 'string' ? (JSON.parse(plan) as Record<string, unknown>) : plan;
+    });
   }
 
   private async readTail(): Promise<boolean> {
     for (;;) {
       const state = await this.db.selectFrom('plan_history_state').select(['seq', 'unordered']).where('id', '=', 1).executeTakeFirstOrThrow();
       const from = Number(state.seq);
+      // The timeline follows the rows: those another server wrote since are read back (or, when many, it is built again).
+      if (state.unordered !== 0 || (this.timeline !== undefined && from - this.timeline.seq > REBUILD_AFTER)) this.timeline = undefined;
+      if (this.timeline !== undefined && this.timeline.seq < from) await this.followRows(this.timeline, from);
       const page = await this.engine.readLean(from, AUDIT_PAGE, foldPayloadTypes, foldActorTypes);
-      if (page.length === 0) return state.unordered === 0;
+      if (page.length === 0) {
+        if (state.unordered !== 0) return false;
+        this.timeline ??= await this.buildTimeline(from);
+        return true;
+      }
       let unordered = state.unordered !== 0;
       const rows: Row[] = [];
       const touched = new Map<string, Latest>();
@@ -176,11 +186,56 @@ export class PlanHistory {
       });
       if (written) {
         for (const [id, latest] of touched) this.remember(id, latest);
+        if (unordered) this.timeline = undefined;
+        else if (this.timeline !== undefined) {
+          for (const row of rows) addRow(this.timeline, row);
+          this.timeline.seq = to;
+        }
       } else {
         this.cache.clear();
       }
       this.onProgress?.(to);
     }
+  }
+
+  /**
+   * The timeline of facts from every row (task after task in key order; the rows' JSON parsed once, the
+   * progress and detail never read). `seq`: how far the history had reached before the first row was read.
+   */
+  private async buildTimeline(seq: number): Promise<FactsTimeline> {
+    const timeline = new FactsTimeline(seq);
+    for (let after: { id: string; version: number } | undefined; ; ) {
+      const rows = await sql<{ instance_id: string; version: number | string; at: number | string; state: string; plan: string | null; standing: string | null }>`
+        SELECT instance_id, version, at, state, plan, standing FROM plan_history
+        ${after === undefined ? sql`` : sql`WHERE (instance_id, version) > (${after.id}, ${after.version})`}
+        ORDER BY instance_id, version
+        LIMIT ${TIMELINE_PAGE}`.execute(this.db);
+      for (const row of rows.rows) addRow(timeline, row);
+      if (rows.rows.length < TIMELINE_PAGE) break;
+      const last = rows.rows[rows.rows.length - 1]!;
+      after = { id: last.instance_id, version: Number(last.version) };
+    }
+    timeline.endPacking();
+    return timeline;
+  }
+
+  /** Adds to `timeline` the rows of the entries after its seq up to `to` (written by another server), in log order. */
+  private async followRows(timeline: FactsTimeline, to: number): Promise<void> {
+    for (let seq = timeline.seq; seq < to; ) {
+      const page = (await this.engine.readLean(seq, AUDIT_PAGE, [])).filter((entry) => entry.seq <= to);
+      if (page.length === 0) break;
+      // Row values, not 2,000 ORs (SQLite nests an OR chain deeper than its expression limit).
+      const rows = await sql<{ instance_id: string; version: number | string; at: number | string; state: string; plan: string | null; standing: string | null }>`
+        SELECT instance_id, version, at, state, plan, standing FROM plan_history
+        WHERE (instance_id, version) IN (${sql.join(page.map((entry) => sql`(${entry.instanceId}, ${entry.version})`))})`.execute(this.db);
+      const held = new Map(rows.rows.map((row) => [`${row.instance_id}/${Number(row.version)}`, row]));
+      for (const entry of page) {
+        const row = held.get(`${entry.instanceId}/${entry.version}`);
+        if (row !== undefined) addRow(timeline, row);
+      }
+      seq = page[page.length - 1]!.seq;
+    }
+    timeline.seq = to;
   }
 
   /** The row an entry adds and the task's new latest version; undefined for an entry of another workflow. */
@@ -255,6 +310,12 @@ export class PlanHistory {
     this.cache.set(id, latest);
     if (this.cache.size > CACHED_TASKS) this.cache.delete(this.cache.keys().next().value!);
   }
+}
+
+/** Adds a history row's version to the timeline, its groups parsed. */
+function addRow(timeline: FactsTimeline, row: { instance_id: string; version: number | string; at: number | string; state: string; plan: string | null; standing: string | null }): void {
+  const parse = (json: string | null) => (json === null ? undefined : (JSON.parse(json) as Record<string, unknown>));
+  timeline.add(row.instance_id, Number(row.version), Number(row.at), row.state, parse(row.plan), parse(row.standing));
 }
 
 /** The context's fields as the JSON of each group (keys in the context's order). Pure. */
