@@ -9,7 +9,8 @@ const SPACING = 2 ** 24;
 /** A row placed between two others leaves at most this much room below it, so a run of rows added after one (a plan's new tasks, before the next plan's) finds room for 4,096. */
 const STEP = 2 ** 12;
 
-interface SearchRow {
+/** A task's search row as written: its place in plan order and its text in two parts (on PostgreSQL stored joined, in `body`). */
+export interface SearchRow {
   readonly task_id: string;
   readonly plan_id: string;
   readonly number: number;
@@ -50,6 +51,7 @@ export async function indexTasks(db: Kysely<ServerDatabase>, dialect: Dialect, r
       const task = record.snapshot.context as ReformTaskContext;
       return { task_id: record.id, plan_id: task.planId, number: task.number, body: searchText(task) };
     });
+    // Written only where the text or the place changed (the WHERE below): an URGE leaves the row and its GIN entries alone.
     await db
       .insertInto('task_search')
       .values(rows)
@@ -87,6 +89,26 @@ export async function indexTasks(db: Kysely<ServerDatabase>, dialect: Dialect, r
     return;
   }
   for (const row of placed) await place(db, row, stored.has(row.task_id));
+}
+
+/**
+ * Brings reform task `record`'s search row up to date on `db` (a transition's transaction) when the row
+ * as stored is known to be `before` — the row its previous version wrote, remembered by the caller —
+ * without reading it: nothing when its text and place are unchanged, one short UPDATE when only its
+ * latest lines changed (a PROGRESS), `indexTasks` otherwise. Returns the row now stored. Does IO.
+ */
+export async function indexKnownTask(db: Kysely<ServerDatabase>, dialect: Dialect, record: InstanceRecord, before: SearchRow): Promise<SearchRow> {
+  const row = searchRowOf(record);
+  if (row.plan_id !== before.plan_id || row.number !== before.number || row.body !== before.body) await indexTasks(db, dialect, [record]);
+  else if (row.latest === before.latest) return row;
+  else if (dialect === 'postgres') await sql`UPDATE task_search SET body = ${searchText(record.snapshot.context as ReformTaskContext)} WHERE task_id = ${row.task_id}`.execute(db);
+  else await sql`UPDATE task_search SET latest = ${row.latest} WHERE task_id = ${row.task_id}`.execute(db);
+  return row;
+}
+
+/** The search row of reform task `record`, as `indexTasks` writes it. Pure. */
+export function searchRowOf(record: InstanceRecord): SearchRow {
+  return rowOf(record.id, record.snapshot.context as ReformTaskContext);
 }
 
 /** Writes `row` (already stored when `exists`, at a place that is no longer its own) at a rowid between its neighbours' in plan order. */
