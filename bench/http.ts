@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -13,6 +13,8 @@ export interface HttpSide {
   requests: number;
   non2xx: number;
   errors: number;
+  /** The server process's CPU time (user + system, from /proc) over the run, per request answered: what the machine's load does not change. */
+  cpuUsPerRequest: number | null;
 }
 
 export interface HttpResult {
@@ -30,8 +32,16 @@ export interface HttpResult {
 
 const connections = 32;
 
-export async function load(url: string, pairs: LoadTarget[], durationSec: number, conns = connections): Promise<HttpSide> {
+/** The CPU time (user + system) process `pid` has used so far, in µs (Linux /proc, in clock ticks of 10 ms). */
+export function cpuUs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/** Loads the server at `url` with PROGRESS over `pairs`; its process `pid`, when given, has its CPU time read over the run. */
+export async function load(url: string, pairs: LoadTarget[], durationSec: number, conns = connections, pid?: number): Promise<HttpSide> {
   let next = 0;
+  const cpuBefore = pid === undefined ? 0 : cpuUs(pid);
   const result = await autocannon({
     url,
     connections: conns,
@@ -58,6 +68,7 @@ export async function load(url: string, pairs: LoadTarget[], durationSec: number
     requests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors,
+    cpuUsPerRequest: pid === undefined ? null : Math.round((cpuUs(pid) - cpuBefore) / Math.max(1, result.requests.total)),
   };
 }
 
@@ -74,7 +85,7 @@ export async function httpBench(durationSec = 10, copies = 6): Promise<HttpResul
   const pairs = await startedTasks(db, copies);
 
   const bare = await startBareExpress();
-  const bareSide = await load(`http://127.0.0.1:${bare.match[1]}`, pairs, durationSec);
+  const bareSide = await load(`http://127.0.0.1:${bare.match[1]}`, pairs, durationSec, connections, bare.child.pid);
   await stopProcess(bare.child);
 
   // Each policy on its own copy of the started database, so neither pays for the log the other wrote
@@ -90,7 +101,7 @@ export async function httpBench(durationSec = 10, copies = 6): Promise<HttpResul
   };
   const run = async (file: string, extra: string[]) => {
     const server = await startServer(['--db', file, '--rate-limit', '0', '--clock', '2023-05-12T09:00:00+08:00', ...extra], { LOG_LEVEL: 'info' });
-    const side = await load(server.url, pairs, durationSec);
+    const side = await load(server.url, pairs, durationSec, connections, server.child.pid);
     await stopProcess(server.child);
     return side;
   };

@@ -37,10 +37,13 @@ describe('HTTP status codes (DESIGN "Status codes")', () => {
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
-  it('200: when a lead unit starts its task, then the answer carries the task, the entry and the new ETag', async () => {
+  it('200: when a lead unit starts its task, then the answer carries the task, the entry and the new ETag, as JSON in UTF-8 with its length', async () => {
     const response = await s.send(water, taskId(7), { type: 'START', note: '已签收' });
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { task: Record<string, unknown>; entry: Record<string, unknown> };
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const text = await response.text();
+    expect(response.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+    const body = JSON.parse(text) as { task: Record<string, unknown>; entry: Record<string, unknown> };
     expect(body.task).toMatchObject({ id: taskId(7), state: 'in_progress', version: 2, light: 'green', overdue: false });
     expect(body.entry).toMatchObject({ taskId: taskId(7), type: 'START', from: 'assigned', to: 'in_progress', actor: { role: 'unit', unit: '市水务局' }, payload: { note: '已签收' } });
     expect(body.entry).not.toHaveProperty('instanceId');

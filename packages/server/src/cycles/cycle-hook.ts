@@ -2,6 +2,7 @@ import type { CommitHook, InstanceRecord, StoreTransaction } from '@duban/engine
 import type { ReformTaskContext, ReportingCycleContext } from '@duban/reform-task';
 import { cycleByKey, scheduleTask } from '@duban/reform-task';
 import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { ServerDatabase } from '../db/server-tables.ts';
 import { writeNotices } from '../notifications/notification-hook.ts';
 import type { Part } from './cycle-parts.ts';
@@ -23,11 +24,8 @@ export function cycleHook(next?: CommitHook): CommitHook {
     const db = tx.kysely as Kysely<ServerDatabase>;
     if (instance.workflowId === 'reform-task' && REPORTING_TYPES.includes(entry.type) && entry.actor.role === 'unit' && entry.actor.unit !== null) {
       const task = instance.snapshot.context as ReformTaskContext;
-      await db
-        .insertInto('cycle_report')
-        .values({ entry_seq: entry.seq, plan_id: task.planId, task_id: instance.id, unit: entry.actor.unit, at: entry.at })
-        .onConflict((conflict) => conflict.column('entry_seq').doNothing())
-        .execute();
+      // Written on every report, so as SQL text rather than a query builder, which builds and compiles it anew each time.
+      await sql`INSERT INTO cycle_report (entry_seq, plan_id, task_id, unit, at) VALUES (${entry.seq}, ${task.planId}, ${instance.id}, ${entry.actor.unit}, ${entry.at}) ON CONFLICT (entry_seq) DO NOTHING`.execute(db);
     }
     if (instance.workflowId === 'reporting-cycle' && (entry.type === 'REMIND' || entry.type === 'CYCLE_DUE')) {
       await cycleNotices(tx, db, instance, entry.type, (entry.payload as { cycle: string }).cycle, entry.seq, entry.at);

@@ -22,6 +22,7 @@ import { taskSearchOrderMigration } from './migrations/0016-0030/0016-task-searc
 import { fileIncomingMigration } from './migrations/0016-0030/0017-file-incoming.ts';
 import { planHistoryMigration } from './migrations/0016-0030/0018-plan-history.ts';
 import { cycleSchedulesMigration } from './migrations/0016-0030/0019-cycle-schedules.ts';
+import { taskSearchLatestMigration } from './migrations/0016-0030/0020-task-search-latest.ts';
 
 /**
  * The server's migrations, one file each in migrations/, by the name its databases recorded. A
@@ -48,6 +49,7 @@ export const serverMigrationFiles: Readonly<Record<string, (dialect: Dialect) =>
   '0017-file-incoming': fileIncomingMigration,
   '0018-plan-history': planHistoryMigration,
   '0019-cycle-schedules': cycleSchedulesMigration,
+  '0020-task-search-latest': taskSearchLatestMigration,
 };
 
 function serverMigrations(dialect: Dialect): MigrationProvider {

@@ -362,6 +362,7 @@ export interface TaskSearchTable {
   /** The task's place in plan order (0016): plan id, then number, then task id. */
   plan_id: string;
   number: number;
+  /** The text searched: on SQLite the task's own (number, part, measure, text, units), its latest progress and report being in `latest` (0020, SQLite only, written with raw SQL); on PostgreSQL all of it. */
   body: string;
 }
 

@@ -9,38 +9,49 @@ const SPACING = 2 ** 24;
 /** A row placed between two others leaves at most this much room below it, so a run of rows added after one (a plan's new tasks, before the next plan's) finds room for 4,096. */
 const STEP = 2 ** 12;
 
-interface SearchRow {
+/** A task's search row as written: its place in plan order and its text in two parts (on PostgreSQL stored joined, in `body`). */
+export interface SearchRow {
   readonly task_id: string;
   readonly plan_id: string;
   readonly number: number;
+  /** The task's own text (`ownText`). */
   readonly body: string;
+  /** Its latest progress and report (`latestText`). */
+  readonly latest: string;
 }
 
-/** The text of a task a keyword search looks through: number, part, measure, text, units, latest progress and report. Pure. */
+/** The text of a task a keyword search looks through: number, part, measure, text, units, latest progress and report — `ownText`, a line break, `latestText`. Pure. */
 export function searchText(task: ReformTaskContext): string {
-  return [
-    String(task.number),
-    task.part,
-    task.measure,
-    task.text,
-    task.leadUnits.join('、'),
-    task.responsibleUnits.join('、'),
-    task.lastProgress?.summary ?? '',
-    task.lastReport?.summary ?? '',
-  ].join('\n');
+  return `${ownText(task)}\n${latestText(task)}`;
+}
+
+/** What a task says of itself, changed only by an amendment, a reassignment or a plan: number, part, measure, text, units, one a line. Pure. */
+export function ownText(task: ReformTaskContext): string {
+  return [String(task.number), task.part, task.measure, task.text, task.leadUnits.join('、'), task.responsibleUnits.join('、')].join('\n');
+}
+
+/** What changes with each report: the latest progress line, then the latest report's, one a line. Pure. */
+export function latestText(task: ReformTaskContext): string {
+  return `${task.lastProgress?.summary ?? ''}\n${task.lastReport?.summary ?? ''}`;
 }
 
 /**
  * Writes (or rewrites, when it changed) the search rows of reform tasks `records`, on `db` — a
  * transaction's in the commit hook — with each task's place in plan order (0016). On SQLite the row's
- * rowid follows plan order (the FTS5 index reads its matches in rowid order): a new row, or one whose
+ * rowid follows plan order (the FTS5 indexes read their matches in rowid order): a new row, or one whose
  * plan or number changed, takes a rowid between its neighbours', and when none is free every row is
- * laid out again. Does IO.
+ * laid out again; a row whose latest progress or report alone changed rewrites only that column, which
+ * re-indexes only its short line (0020). PostgreSQL keeps the whole text in `body`. Does IO.
  */
 export async function indexTasks(db: Kysely<ServerDatabase>, dialect: Dialect, records: readonly InstanceRecord[]): Promise<void> {
-  const rows = records.filter((record) => record.workflowId === 'reform-task').map((record) => rowOf(record.id, record.snapshot.context as ReformTaskContext));
-  if (rows.length === 0) return;
+  const tasks = records.filter((record) => record.workflowId === 'reform-task');
+  if (tasks.length === 0) return;
   if (dialect === 'postgres') {
+    const rows = tasks.map((record) => {
+      const task = record.snapshot.context as ReformTaskContext;
+      return { task_id: record.id, plan_id: task.planId, number: task.number, body: searchText(task) };
+    });
+    // Written only where the text or the place changed (the WHERE below): an URGE leaves the row and its GIN entries alone.
     await db
       .insertInto('task_search')
       .values(rows)
@@ -53,14 +64,16 @@ export async function indexTasks(db: Kysely<ServerDatabase>, dialect: Dialect, r
       .execute();
     return;
   }
+  const rows = tasks.map((record) => rowOf(record.id, record.snapshot.context as ReformTaskContext));
   const stored = new Map(
-    (await db.selectFrom('task_search').select(['task_id', 'plan_id', 'number', 'body']).where('task_id', 'in', rows.map((row) => row.task_id)).execute()).map((row) => [row.task_id, row]),
+    (await sql<SearchRow>`SELECT task_id, plan_id, number, body, latest FROM task_search WHERE task_id IN (${sql.join(rows.map((row) => row.task_id))})`.execute(db)).rows.map((row) => [row.task_id, row]),
   );
   const placed: SearchRow[] = [];
   for (const row of rows) {
     const before = stored.get(row.task_id);
     if (before === undefined || before.plan_id !== row.plan_id || before.number !== row.number) placed.push(row);
-    else if (before.body !== row.body) await db.updateTable('task_search').set({ body: row.body }).where('task_id', '=', row.task_id).execute();
+    else if (before.body !== row.body) await sql`UPDATE task_search SET body = ${row.body}, latest = ${row.latest} WHERE task_id = ${row.task_id}`.execute(db);
+    else if (before.latest !== row.latest) await sql`UPDATE task_search SET latest = ${row.latest} WHERE task_id = ${row.task_id}`.execute(db);
   }
   if (placed.length === 0) return;
   // The common case, a whole index written or a plan imported: rows after every row there is, in plan order, each appended.
@@ -78,6 +91,26 @@ export async function indexTasks(db: Kysely<ServerDatabase>, dialect: Dialect, r
   for (const row of placed) await place(db, row, stored.has(row.task_id));
 }
 
+/**
+ * Brings reform task `record`'s search row up to date on `db` (a transition's transaction) when the row
+ * as stored is known to be `before` — the row its previous version wrote, remembered by the caller —
+ * without reading it: nothing when its text and place are unchanged, one short UPDATE when only its
+ * latest lines changed (a PROGRESS), `indexTasks` otherwise. Returns the row now stored. Does IO.
+ */
+export async function indexKnownTask(db: Kysely<ServerDatabase>, dialect: Dialect, record: InstanceRecord, before: SearchRow): Promise<SearchRow> {
+  const row = searchRowOf(record);
+  if (row.plan_id !== before.plan_id || row.number !== before.number || row.body !== before.body) await indexTasks(db, dialect, [record]);
+  else if (row.latest === before.latest) return row;
+  else if (dialect === 'postgres') await sql`UPDATE task_search SET body = ${searchText(record.snapshot.context as ReformTaskContext)} WHERE task_id = ${row.task_id}`.execute(db);
+  else await sql`UPDATE task_search SET latest = ${row.latest} WHERE task_id = ${row.task_id}`.execute(db);
+  return row;
+}
+
+/** The search row of reform task `record`, as `indexTasks` writes it. Pure. */
+export function searchRowOf(record: InstanceRecord): SearchRow {
+  return rowOf(record.id, record.snapshot.context as ReformTaskContext);
+}
+
 /** Writes `row` (already stored when `exists`, at a place that is no longer its own) at a rowid between its neighbours' in plan order. */
 async function place(db: Kysely<ServerDatabase>, row: SearchRow, exists: boolean): Promise<void> {
   let rowid = await freeRowid(db, row);
@@ -85,7 +118,7 @@ async function place(db: Kysely<ServerDatabase>, row: SearchRow, exists: boolean
     await layOut(db);
     rowid = (await freeRowid(db, row))!;
   }
-  if (exists) await sql`UPDATE task_search SET rowid = ${rowid}, plan_id = ${row.plan_id}, number = ${row.number}, body = ${row.body} WHERE task_id = ${row.task_id}`.execute(db);
+  if (exists) await sql`UPDATE task_search SET rowid = ${rowid}, plan_id = ${row.plan_id}, number = ${row.number}, body = ${row.body}, latest = ${row.latest} WHERE task_id = ${row.task_id}`.execute(db);
   else await db.insertInto('task_search').values({ rowid, ...row } as never).execute();
 }
 
@@ -109,7 +142,7 @@ async function layOut(db: Kysely<ServerDatabase>): Promise<void> {
 }
 
 function rowOf(taskId: string, task: ReformTaskContext): SearchRow {
-  return { task_id: taskId, plan_id: task.planId, number: task.number, body: searchText(task) };
+  return { task_id: taskId, plan_id: task.planId, number: task.number, body: ownText(task), latest: latestText(task) };
 }
 
 /** Plan order, as `comparePlanOrder` has it: plan id, number, task id (code-point order, as SQLite's BINARY collation). Pure. */

@@ -28,13 +28,29 @@ export interface PlanPlace {
   readonly number: number;
 }
 
+/**
+ * Whether SQLite's trigram indexes can find `text`: three characters or more, and no line break — the
+ * row's own text and its latest lines are indexed apart (0020), and only a text holding the line break
+ * between them can match across the two. Pure.
+ */
+function indexable(text: string): boolean {
+  return [...text].length >= TRIGRAM && !text.includes('\n');
+}
+
+/** The rows holding `text` by a scan (SQLite): in either column, or across the line break joining them (see `searchText`). */
+function sqliteScan(text: string) {
+  const pattern = containsPattern(text);
+  return text.includes('\n') ? sql`(s.body || char(10) || s.latest) LIKE ${pattern} ESCAPE '\\'` : sql`(s.body LIKE ${pattern} ESCAPE '\\' OR s.latest LIKE ${pattern} ESCAPE '\\')`;
+}
+
 /** Matches read per query while walking them in plan order: the first piece a page and one more, each next one twice the last, up to this. */
 const WALK_PIECE_MAX = 4000;
 
 /**
- * Keyword search over the tasks' text (migrations 0011 and 0016): substring search that works for
- * Chinese, through SQLite's FTS5 trigram index or PostgreSQL's `pg_trgm`, and a scan with LIKE for
- * texts of one or two characters, which a trigram index cannot hold. Rows are written in each
+ * Keyword search over the tasks' text (migrations 0011, 0016 and 0020): substring search that works for
+ * Chinese, through SQLite's FTS5 trigram indexes (the task's own text, and apart its latest progress and
+ * report lines) or PostgreSQL's `pg_trgm`, and a scan with LIKE for texts of one or two characters,
+ * which a trigram index cannot hold. Rows are written in each
  * transition's transaction (`indexTasks`, from the commit hook), each with its task's place in plan
  * order; tasks stored without it (before the migrations, or written in bulk around the engine) are
  * indexed on the first search. Does IO.
@@ -56,10 +72,10 @@ export class TaskSearch {
       const rows = await sql<{ task_id: string }>`SELECT task_id FROM task_search WHERE body ILIKE ${pattern} ESCAPE '\\'`.execute(this.db);
       return new Set(rows.rows.map((row) => row.task_id));
     }
-    const rows =
-      [...text].length >= TRIGRAM
-        ? await sql<{ task_id: string }>`SELECT s.task_id FROM task_search_fts f JOIN task_search s ON s.rowid = f.rowid WHERE task_search_fts MATCH ${ftsPhrase(text)}`.execute(this.db)
-        : await sql<{ task_id: string }>`SELECT task_id FROM task_search WHERE body LIKE ${pattern} ESCAPE '\\'`.execute(this.db);
+    const rows = !indexable(text)
+      ? await sql<{ task_id: string }>`SELECT s.task_id FROM task_search s WHERE ${sqliteScan(text)}`.execute(this.db)
+      : await sql<{ task_id: string }>`SELECT s.task_id FROM task_search_fts f JOIN task_search s ON s.rowid = f.rowid WHERE task_search_fts MATCH ${ftsPhrase(text)}
+          UNION SELECT s.task_id FROM task_search_fts_latest f JOIN task_search s ON s.rowid = f.rowid WHERE task_search_fts_latest MATCH ${ftsPhrase(text)}`.execute(this.db);
     return new Set(rows.rows.map((row) => row.task_id));
   }
 
@@ -113,17 +129,24 @@ export class TaskSearch {
     return found.rows[0]?.rowid ?? (descending ? Number.MAX_SAFE_INTEGER : 0);
   }
 
-  /** Up to `size` matches beyond rowid `bound`, in rowid order (SQLite). */
+  /**
+   * Up to `size` matches beyond rowid `bound`, in rowid order (SQLite): those of the task's own text and
+   * those of its latest lines (0020), each index walked in rowid order up to `size`, merged, the first
+   * `size` kept — a match of either index beyond the last one kept lies after it in plan order too.
+   */
   private async sqlitePiece(text: string, bound: number, descending: boolean, size: number): Promise<(PlanPlace & { rowid: number })[]> {
     const columns = sql`s.rowid AS rowid, s.task_id AS id, s.plan_id AS "planId", s.number AS number`;
-    if ([...text].length < TRIGRAM) {
+    if (!indexable(text)) {
       const beyond = descending ? sql`s.rowid < ${bound} ORDER BY s.rowid DESC` : sql`s.rowid > ${bound} ORDER BY s.rowid`;
-      return (await sql<PlanPlace & { rowid: number }>`SELECT ${columns} FROM task_search s WHERE s.body LIKE ${containsPattern(text)} ESCAPE '\\' AND ${beyond} LIMIT ${size}`.execute(this.db)).rows;
+      return (await sql<PlanPlace & { rowid: number }>`SELECT ${columns} FROM task_search s WHERE ${sqliteScan(text)} AND ${beyond} LIMIT ${size}`.execute(this.db)).rows;
     }
     // The bound and the order on the FTS5 table's rowid, not the joined table's: only then does the index walk its matches in order and stop at the limit.
     const beyond = descending ? sql`f.rowid < ${bound} ORDER BY f.rowid DESC` : sql`f.rowid > ${bound} ORDER BY f.rowid`;
-    const rows = await sql<PlanPlace & { rowid: number }>`SELECT ${columns} FROM task_search_fts f JOIN task_search s ON s.rowid = f.rowid WHERE task_search_fts MATCH ${ftsPhrase(text)} AND ${beyond} LIMIT ${size}`.execute(this.db);
-    return rows.rows;
+    const own = await sql<PlanPlace & { rowid: number }>`SELECT ${columns} FROM task_search_fts f JOIN task_search s ON s.rowid = f.rowid WHERE task_search_fts MATCH ${ftsPhrase(text)} AND ${beyond} LIMIT ${size}`.execute(this.db);
+    const latest = await sql<PlanPlace & { rowid: number }>`SELECT ${columns} FROM task_search_fts_latest f JOIN task_search s ON s.rowid = f.rowid WHERE task_search_fts_latest MATCH ${ftsPhrase(text)} AND ${beyond} LIMIT ${size}`.execute(this.db);
+    if (latest.rows.length === 0) return own.rows;
+    const merged = new Map([...own.rows, ...latest.rows].map((row) => [row.rowid, row]));
+    return [...merged.values()].sort((a, b) => (descending ? b.rowid - a.rowid : a.rowid - b.rowid)).slice(0, size);
   }
 
   /** Up to `size` matches of `pattern` after `after` in plan order (PostgreSQL, the key in the "C" collation, as the server compares it). */

@@ -100,6 +100,31 @@ describe('GET /api/tasks with keywords, order and deadline filters', () => {
     expect(await ids(`q=${encodeURIComponent('巡护')}`)).toEqual([id]);
   });
 
+  it('when a later PROGRESS replaces the line, then the old words are found no more, the new ones are, and pages mixing the line with tasks’ own text keep plan order', async () => {
+    const { id, task } = plan.find(({ id, task }) => id !== taskId(5) && task.responsibleUnits.length > 0)!;
+    const lead = await s.token('unit', task.leadUnits[0]!);
+    expect((await s.send(lead, id, { type: 'START' })).status).toBe(200);
+    expect((await s.send(lead, id, { type: 'PROGRESS', summary: '冰川测绘旧稿已报不动产中心', percent: 20 })).status).toBe(200);
+    expect(await ids(`q=${encodeURIComponent('冰川测绘旧稿')}`)).toEqual([id]);
+    expect((await s.send(lead, id, { type: 'PROGRESS', summary: '冰川测绘新稿已报不动产中心', percent: 30 })).status).toBe(200);
+    expect(await ids(`q=${encodeURIComponent('冰川测绘旧稿')}`)).toEqual([]);
+    expect(await ids(`q=${encodeURIComponent('旧稿')}&limit=1000`)).toEqual(holding('旧稿'));
+    expect(await ids(`q=${encodeURIComponent('冰川测绘新稿')}`)).toEqual([id]);
+    // The text searched joins the task's own text and its latest line with a line break: a search across it still finds the task.
+    const across = `${task.responsibleUnits.join('、').slice(-2)}\n冰川`;
+    expect(await ids(`q=${encodeURIComponent(across)}&limit=1000`)).toEqual([id]);
+    const expected = plan.filter((entry) => entry.id === id || holding('不动产').includes(entry.id)).sort((a, b) => a.task.number - b.task.number).map((entry) => entry.id);
+    expect(expected.length).toBeGreaterThan(holding('不动产').length);
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Page = await list(`q=${encodeURIComponent('不动产')}&limit=2${cursor === null ? '' : `&cursor=${cursor}`}`);
+      paged.push(...page.items.map((item) => item.id));
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    expect(paged).toEqual(expected);
+  });
+
   it('when sorted by deadline descending and paged, then the limits never rise, the pages join without gap or repeat, and tasks without a date come last', async () => {
     const whole = (await list('sort=deadline&order=desc&limit=1000')).items;
     expect(whole).toHaveLength(71);

@@ -2,6 +2,7 @@ import type { Json } from '@duban/engine';
 import type { RouteModule } from '../../../app/app-deps.ts';
 import { actorOf, principalOf } from '../../../auth/principal.ts';
 import { expectedVersion, taskEtag } from '../../../http/etag.ts';
+import { sendJson } from '../../../http/send-json.ts';
 import { validateInput } from '../../../http/validate-input.ts';
 import { presentTask } from '../../../tasks/present-task.ts';
 import { toAuditEntryView } from '../../audit-entry-view.ts';
@@ -33,7 +34,7 @@ export const eventRoutes: RouteModule = ({ engine, events }) => (router) => {
     // Computed as at the commit, so a replayed answer is the first answer, byte for byte.
     const committedAt = new Date(result.entry.at);
     res.setHeader('ETag', taskEtag(result.instance.version));
-    res.json({ task: presentTask(engine, result.instance, actorOf(principal), committedAt), entry: toAuditEntryView(result.entry) });
+    sendJson(res, { task: presentTask(engine, result.instance, actorOf(principal), committedAt), entry: toAuditEntryView(result.entry) });
   });
 
   // `POST /tasks/:id/comments` `{ text, ask?, attachments? }`: the COMMENT event (工作联系) by DESIGN's shape, 201.
