@@ -1,0 +1,157 @@
+import { closeSync, fdatasync, open } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+
+/** Slots of the Int32Array shared with the checkpoint thread. */
+const POKES = 0;
+const STOP = 1;
+const CLOSED = 2;
+
+/** A checkpoint at most this often: a page written by many batches in a row is copied once per interval. */
+const CHECKPOINT_INTERVAL_MS = 20;
+/**
+ * SQLite's own checkpoint, on the writing connection, once the WAL holds this many pages (40 MiB) while
+ * the thread runs (1,000 otherwise). It is still needed: SQLite starts the WAL over from its beginning
+ * only at a write that begins with the WAL wholly copied, which under steady writes the thread, always
+ * a batch behind, never sees; the writer's checkpoint at COMMIT then copies only that batch's pages.
+ */
+const WRITER_CHECKPOINT_PAGES = 10_000;
+const SQLITE_DEFAULT_CHECKPOINT_PAGES = 1000;
+/** How long `close()` waits for the checkpoint thread to close its connection (a checkpoint in progress ends first). */
+const STOP_TIMEOUT_MS = 10_000;
+
+/**
+ * The checkpoint thread: its own connection to the file, which copies the WAL into the database
+ * (PASSIVE: never waits for, nor blocks, the writer) when poked, at most once per interval. Plain
+ * JavaScript evaluated in the worker, so the same code runs from the sources and from dist/.
+ */
+const CHECKPOINT_THREAD = `
+const { workerData } = require('node:worker_threads');
+const state = new Int32Array(workerData.state);
+let db;
+try {
+  if (Atomics.load(state, ${STOP}) === 0) {
+    const Database = require(workerData.driver);
+    db = new Database(workerData.file, { fileMustExist: true });
+    db.pragma('synchronous = FULL');
+    let seen = 0;
+    while (Atomics.load(state, ${STOP}) === 0) {
+      Atomics.wait(state, ${POKES}, seen);
+      if (Atomics.load(state, ${STOP}) !== 0) break;
+      seen = Atomics.load(state, ${POKES});
+      db.pragma('wal_checkpoint(PASSIVE)');
+      Atomics.wait(state, ${STOP}, 0, ${CHECKPOINT_INTERVAL_MS});
+    }
+  }
+} finally {
+  try { db?.close(); } finally { Atomics.store(state, ${CLOSED}, 1); Atomics.notify(state, ${CLOSED}); }
+}
+`;
+
+const opened = new Map<string, WalFile>();
+
+/**
+ * The write-ahead log of one SQLite connection to a file, for commits made durable off the event loop
+ * (synchronous=NORMAL, then `sync()`):
+ * - `sync()` makes the WAL durable with one `fdatasync` in libuv's thread pool, on a descriptor kept
+ *   open (the WAL stays the same file while this connection holds it: SQLite removes it only when
+ *   the last connection closes, and resets it in place);
+ * - `checkpointSoon()` has a thread of its own copy the WAL into the database. Left to the writing
+ *   connection, SQLite's automatic checkpoint (every 1,000 pages) runs inside a COMMIT on the event
+ *   loop, with two fsyncs: a few milliseconds to tens of them, every twenty batches or so. A PASSIVE
+ *   checkpoint on another connection takes that off the event loop; the automatic one stays as the
+ *   fallback should the thread fall behind.
+ * The store finds it by the database file (`WalFile.of`): the connection's owner (openSqlite) opens
+ * and closes it with the connection; `close()` closes the thread's connection first, so that the
+ * writer's own close is the last one and leaves the database file whole, without a WAL beside it.
+ */
+export class WalFile {
+  private fd: number | undefined;
+  private opening: Promise<number> | undefined;
+  private syncing = 0;
+  private closed = false;
+  private worker: { readonly thread: Worker; readonly state: Int32Array } | undefined;
+
+  private constructor(
+    readonly databaseFile: string,
+    private readonly driver: string,
+    private readonly setWriterCheckpoint: (pages: number) => void,
+  ) {}
+
+  /**
+   * Opened with the connection to `databaseFile` (absolute); `driver` is the path better-sqlite3 loads
+   * from; `setWriterCheckpoint` sets that connection's `wal_autocheckpoint`.
+   */
+  static open(databaseFile: string, driver: string, setWriterCheckpoint: (pages: number) => void): WalFile {
+    const file = new WalFile(databaseFile, driver, setWriterCheckpoint);
+    opened.set(databaseFile, file);
+    return file;
+  }
+
+  /** The WAL of the connection open on `databaseFile` in this process, if any. */
+  static of(databaseFile: string): WalFile | undefined {
+    return opened.get(databaseFile);
+  }
+
+  /** Resolves once an fdatasync of the WAL, started now, has finished. Rejects with ENOENT when there is no WAL. */
+  async sync(): Promise<void> {
+    if (this.closed) throw new Error(`the WAL of ${this.databaseFile} is closed`);
+    this.syncing += 1;
+    try {
+      const fd = await (this.opening ??= openReadOnly(`${this.databaseFile}-wal`).then((fd) => (this.fd = fd)));
+      await new Promise<void>((resolve, reject) => fdatasync(fd, (error) => (error === null ? resolve() : reject(error))));
+    } catch (error) {
+      this.opening = undefined;
+      throw error;
+    } finally {
+      this.syncing -= 1;
+      if (this.closed && this.syncing === 0) this.closeDescriptor();
+    }
+  }
+
+  /** Asks the checkpoint thread (started on first use) to checkpoint; returns at once. */
+  checkpointSoon(): void {
+    if (this.closed) return;
+    this.worker ??= this.startWorker();
+    Atomics.add(this.worker.state, POKES, 1);
+    Atomics.notify(this.worker.state, POKES);
+  }
+
+  /** Synchronous, as the connection's own close: stops the checkpoint thread once its connection is closed. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (opened.get(this.databaseFile) === this) opened.delete(this.databaseFile);
+    if (this.worker !== undefined) {
+      const { thread, state } = this.worker;
+      Atomics.store(state, STOP, 1);
+      Atomics.notify(state, POKES);
+      Atomics.notify(state, STOP);
+      if (Atomics.wait(state, CLOSED, 0, STOP_TIMEOUT_MS) === 'timed-out') void thread.terminate();
+      this.worker = undefined;
+    }
+    if (this.syncing === 0) this.closeDescriptor();
+  }
+
+  private startWorker(): { thread: Worker; state: Int32Array } {
+    const state = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
+    const thread = new Worker(CHECKPOINT_THREAD, { eval: true, workerData: { state: state.buffer, driver: this.driver, file: this.databaseFile } });
+    // A checkpoint is only ever an optimization: the process neither waits for the thread nor fails with it.
+    thread.unref();
+    thread.on('error', () => {
+      if (!this.closed) this.setWriterCheckpoint(SQLITE_DEFAULT_CHECKPOINT_PAGES);
+    });
+    this.setWriterCheckpoint(WRITER_CHECKPOINT_PAGES);
+    return { thread, state };
+  }
+
+  private closeDescriptor(): void {
+    const fd = this.fd;
+    this.fd = undefined;
+    this.opening = undefined;
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function openReadOnly(path: string): Promise<number> {
+  return new Promise((resolve, reject) => open(path, 'r', (error, fd) => (error === null ? resolve(fd) : reject(error))));
+}
