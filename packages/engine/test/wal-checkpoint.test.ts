@@ -23,7 +23,7 @@ async function engineWithTickets(file: string, n: number, groupCommit: boolean):
   return engine;
 }
 
-// SQLite only: the WAL and its checkpoints are SQLite's (store/wal-file.ts).
+// SQLite only: the WAL and its checkpoints are SQLite's (store/wal-checkpointer.ts).
 describe.skipIf(onPostgres)('the WAL of a group commit, copied into the database off the event loop', () => {
   it('given group commits on a file, when the writer is still open, then a checkpoint thread has copied them into the database file', async () => {
     const file = tempDbFile();

@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './schema.ts';
 import type { SyncSqlite } from './sqlite-statements.ts';
-import { WalFile } from './wal-file.ts';
+import { WalCheckpointer } from './wal-checkpointer.ts';
 
 /** A SQLite connection as the store uses it beside kysely: for synchronous statements, and its file. */
 export interface SqliteConnection {
@@ -40,13 +40,13 @@ export function openSqlite(file: string): OpenedSqlite {
     throw error;
   }
   const absolute = file === ':memory:' ? undefined : resolve(file);
-  // The WAL's fsync and checkpoints off the event loop, for commits made durable later (WalSync).
-  const wal = absolute === undefined ? undefined : WalFile.open(absolute, DRIVER, (pages) => db.pragma(`wal_autocheckpoint = ${pages}`));
-  const cached = withStatementCache(db, () => wal?.close());
+  // The WAL's checkpoints off the event loop, for group commits (WalSync).
+  const checkpointer = absolute === undefined ? undefined : WalCheckpointer.open(absolute, DRIVER, (pages) => db.pragma(`wal_autocheckpoint = ${pages}`));
+  const cached = withStatementCache(db, () => checkpointer?.close());
   return { kysely: new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) }), sync: cached, file: absolute };
 }
 
-/** Where better-sqlite3 loads from, for the checkpoint thread's own connection (WalFile). */
+/** Where better-sqlite3 loads from, for the checkpoint thread's own connection (WalCheckpointer). */
 const DRIVER = createRequire(import.meta.url).resolve('better-sqlite3');
 
 /**

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { WalFile } from './wal-file.ts';
+import { WalCheckpointer } from './wal-checkpointer.ts';
 
 /**
  * Makes a SQLite write-ahead log durable off the event loop. A transaction committed with
@@ -9,7 +9,7 @@ import { WalFile } from './wal-file.ts';
  * that started after the call has finished, so everything committed before the call survives a power
  * loss too. The fsync runs in libuv's thread pool while the event loop goes on with the next batch.
  * Concurrent calls share fsyncs: one running, at most one more waiting to start after it. Each sync
- * also asks the connection's checkpoint thread (WalFile) to copy the WAL into the database, so that
+ * also asks the connection's checkpoint thread (WalCheckpointer) to copy the WAL into the database, so that
  * SQLite's own checkpoint, with its fsyncs, does not run inside a COMMIT on the event loop.
  */
 export class WalSync {
@@ -38,12 +38,10 @@ export class WalSync {
   }
 
   private async fsyncWal(): Promise<void> {
-    const wal = WalFile.of(this.databaseFile);
+    // The WAL file stays the same file while this process holds its connection (SQLite removes it
+    // only when the last connection closes); opened each time, a reset or truncated WAL is no matter.
     try {
-      // The connection's WAL, its descriptor kept open; without one (a connection not opened by
-      // openSqlite), the file opened each time.
-      if (wal === undefined) await fsyncPath(`${this.databaseFile}-wal`);
-      else await wal.sync();
+      await fsyncPath(`${this.databaseFile}-wal`);
     } catch (error) {
       // No WAL: everything was checkpointed into the database file, which is then what must be on disk.
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
@@ -54,7 +52,7 @@ export class WalSync {
       await fsyncPath(dirname(this.databaseFile));
       this.directorySynced = true;
     }
-    wal?.checkpointSoon();
+    WalCheckpointer.of(this.databaseFile)?.checkpointSoon();
   }
 }
 

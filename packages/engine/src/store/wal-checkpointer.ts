@@ -1,4 +1,3 @@
-import { closeSync, fdatasync, open } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 
 /** Slots of the Int32Array shared with the checkpoint thread. */
@@ -7,12 +6,12 @@ const STOP = 1;
 const CLOSED = 2;
 
 /** A checkpoint at most this often: a page written by many batches in a row is copied once per interval. */
-const CHECKPOINT_INTERVAL_MS = 20;
+const CHECKPOINT_INTERVAL_MS = 250;
 /**
  * SQLite's own checkpoint, on the writing connection, once the WAL holds this many pages (40 MiB) while
  * the thread runs (1,000 otherwise). It is still needed: SQLite starts the WAL over from its beginning
  * only at a write that begins with the WAL wholly copied, which under steady writes the thread, always
- * a batch behind, never sees; the writer's checkpoint at COMMIT then copies only that batch's pages.
+ * behind the writer, never sees; the writer's checkpoint at COMMIT then copies only what the thread has not.
  */
 const WRITER_CHECKPOINT_PAGES = 10_000;
 const SQLITE_DEFAULT_CHECKPOINT_PAGES = 1000;
@@ -47,27 +46,20 @@ try {
 }
 `;
 
-const opened = new Map<string, WalFile>();
+const opened = new Map<string, WalCheckpointer>();
 
 /**
- * The write-ahead log of one SQLite connection to a file, for commits made durable off the event loop
- * (synchronous=NORMAL, then `sync()`):
- * - `sync()` makes the WAL durable with one `fdatasync` in libuv's thread pool, on a descriptor kept
- *   open (the WAL stays the same file while this connection holds it: SQLite removes it only when
- *   the last connection closes, and resets it in place);
- * - `checkpointSoon()` has a thread of its own copy the WAL into the database. Left to the writing
- *   connection, SQLite's automatic checkpoint (every 1,000 pages) runs inside a COMMIT on the event
- *   loop, with two fsyncs: a few milliseconds to tens of them, every twenty batches or so. A PASSIVE
- *   checkpoint on another connection takes that off the event loop; the automatic one stays as the
- *   fallback should the thread fall behind.
- * The store finds it by the database file (`WalFile.of`): the connection's owner (openSqlite) opens
- * and closes it with the connection; `close()` closes the thread's connection first, so that the
- * writer's own close is the last one and leaves the database file whole, without a WAL beside it.
+ * Copies a SQLite file's write-ahead log into the database on a thread of its own. Left to the
+ * writing connection, SQLite's automatic checkpoint (every 1,000 pages) runs inside a COMMIT, on the
+ * event loop, with two fsyncs: a few milliseconds to tens of them, every twenty batches or so of a
+ * group commit. `checkpointSoon()` (WalSync calls it after each sync) has the thread's own connection
+ * run a PASSIVE checkpoint instead, which neither waits for nor blocks the writer; the writer's
+ * automatic checkpoint stays as the fallback, at a higher threshold while the thread runs.
+ * The store finds it by the database file (`WalCheckpointer.of`): the connection's owner (openSqlite)
+ * opens and closes it with the connection; `close()` closes the thread's connection first, so that
+ * the writer's own close is the last one and leaves the database file whole, without a WAL beside it.
  */
-export class WalFile {
-  private fd: number | undefined;
-  private opening: Promise<number> | undefined;
-  private syncing = 0;
+export class WalCheckpointer {
   private closed = false;
   private worker: { readonly thread: Worker; readonly state: Int32Array } | undefined;
 
@@ -79,33 +71,17 @@ export class WalFile {
 
   /**
    * Opened with the connection to `databaseFile` (absolute); `driver` is the path better-sqlite3 loads
-   * from; `setWriterCheckpoint` sets that connection's `wal_autocheckpoint`.
+   * from; `setWriterCheckpoint` sets that connection's `wal_autocheckpoint`. The thread starts on first use.
    */
-  static open(databaseFile: string, driver: string, setWriterCheckpoint: (pages: number) => void): WalFile {
-    const file = new WalFile(databaseFile, driver, setWriterCheckpoint);
-    opened.set(databaseFile, file);
-    return file;
+  static open(databaseFile: string, driver: string, setWriterCheckpoint: (pages: number) => void): WalCheckpointer {
+    const checkpointer = new WalCheckpointer(databaseFile, driver, setWriterCheckpoint);
+    opened.set(databaseFile, checkpointer);
+    return checkpointer;
   }
 
-  /** The WAL of the connection open on `databaseFile` in this process, if any. */
-  static of(databaseFile: string): WalFile | undefined {
+  /** The checkpointer of the connection open on `databaseFile` in this process, if any. */
+  static of(databaseFile: string): WalCheckpointer | undefined {
     return opened.get(databaseFile);
-  }
-
-  /** Resolves once an fdatasync of the WAL, started now, has finished. Rejects with ENOENT when there is no WAL. */
-  async sync(): Promise<void> {
-    if (this.closed) throw new Error(`the WAL of ${this.databaseFile} is closed`);
-    this.syncing += 1;
-    try {
-      const fd = await (this.opening ??= openReadOnly(`${this.databaseFile}-wal`).then((fd) => (this.fd = fd)));
-      await new Promise<void>((resolve, reject) => fdatasync(fd, (error) => (error === null ? resolve() : reject(error))));
-    } catch (error) {
-      this.opening = undefined;
-      throw error;
-    } finally {
-      this.syncing -= 1;
-      if (this.closed && this.syncing === 0) this.closeDescriptor();
-    }
   }
 
   /** Asks the checkpoint thread (started on first use) to checkpoint; returns at once. */
@@ -121,15 +97,13 @@ export class WalFile {
     if (this.closed) return;
     this.closed = true;
     if (opened.get(this.databaseFile) === this) opened.delete(this.databaseFile);
-    if (this.worker !== undefined) {
-      const { thread, state } = this.worker;
-      Atomics.store(state, STOP, 1);
-      Atomics.notify(state, POKES);
-      Atomics.notify(state, STOP);
-      if (Atomics.wait(state, CLOSED, 0, STOP_TIMEOUT_MS) === 'timed-out') void thread.terminate();
-      this.worker = undefined;
-    }
-    if (this.syncing === 0) this.closeDescriptor();
+    if (this.worker === undefined) return;
+    const { thread, state } = this.worker;
+    this.worker = undefined;
+    Atomics.store(state, STOP, 1);
+    Atomics.notify(state, POKES);
+    Atomics.notify(state, STOP);
+    if (Atomics.wait(state, CLOSED, 0, STOP_TIMEOUT_MS) === 'timed-out') void thread.terminate();
   }
 
   private startWorker(): { thread: Worker; state: Int32Array } {
@@ -143,15 +117,4 @@ export class WalFile {
     this.setWriterCheckpoint(WRITER_CHECKPOINT_PAGES);
     return { thread, state };
   }
-
-  private closeDescriptor(): void {
-    const fd = this.fd;
-    this.fd = undefined;
-    this.opening = undefined;
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
-function openReadOnly(path: string): Promise<number> {
-  return new Promise((resolve, reject) => open(path, 'r', (error, fd) => (error === null ? resolve(fd) : reject(error))));
 }
