@@ -32,6 +32,7 @@ try {
     const Database = require(workerData.driver);
     db = new Database(workerData.file, { fileMustExist: true });
     db.pragma('synchronous = FULL');
+    db.pragma('cache_size = 16');
     let seen = 0;
     while (Atomics.load(state, ${STOP}) === 0) {
       Atomics.wait(state, ${POKES}, seen);
