@@ -31,17 +31,19 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 /** SHA-256 over 0x00 and the canonical JSON of the entry without `hash` (an RFC 6962 leaf hash). Pure. */
 export function hashEntry(entry: Omit<AuditEntry, 'hash'>): string {
-  return createHash('sha256').update(LEAF_PREFIX).update(canonicalBody(entry), 'utf8').digest('hex');
+  // The 0x00 prefix as the string's first character (U+0000 is the one byte 0x00 in UTF-8): one update.
+  return createHash('sha256').update(`\u0000${canonicalBody(entry)}`, 'utf8').digest('hex');
 }
-
-const LEAF_PREFIX = Buffer.from([0]);
 
 /** The canonical JSON that `hashEntry` hashes. Pure. */
 function canonicalBody(entry: Omit<AuditEntry, 'hash'>): string {
   const { seq, instanceId, version, type, actor, payload, from, to, at, prevHash } = entry;
   // Every field present and no account (the usual case): written with its keys already in canonical order.
-  if (actor.account === undefined && [seq, instanceId, version, type, actor.role, actor.unit, payload, from, to, at, prevHash].every((v) => v !== undefined)) {
-    return `{"actor":{"role":${canonicalJson(actor.role)},"unit":${canonicalJson(actor.unit)}},"at":${canonicalJson(at)},"from":${canonicalJson(from)},"instanceId":${canonicalJson(instanceId)},"payload":${canonicalJson(payload)},"prevHash":${canonicalJson(prevHash)},"seq":${canonicalJson(seq)},"to":${canonicalJson(to)},"type":${canonicalJson(type)},"version":${canonicalJson(version)}}`;
+  if (
+    actor.account === undefined && actor.role !== undefined && actor.unit !== undefined && payload !== undefined && from !== undefined &&
+    typeof seq === 'number' && typeof version === 'number' && typeof instanceId === 'string' && typeof type === 'string' && typeof to === 'string' && typeof at === 'string' && typeof prevHash === 'string'
+  ) {
+    return `{"actor":{"role":${canonicalJson(actor.role)},"unit":${canonicalJson(actor.unit)}},"at":${JSON.stringify(at)},"from":${canonicalJson(from)},"instanceId":${JSON.stringify(instanceId)},"payload":${canonicalJson(payload)},"prevHash":${JSON.stringify(prevHash)},"seq":${canonicalJson(seq)},"to":${JSON.stringify(to)},"type":${JSON.stringify(type)},"version":${canonicalJson(version)}}`;
   }
   const body: JsonObject = {
     seq: entry.seq,

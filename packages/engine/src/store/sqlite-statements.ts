@@ -35,13 +35,10 @@ export class SqliteStatements {
     this.insertInstanceRow = db.prepare(
       'INSERT INTO workflow_instance (id, workflow_id, workflow_version, state, snapshot, version, created_at, updated_at) VALUES (@id, @workflow_id, @workflow_version, @state, @snapshot, @version, @created_at, @updated_at)',
     );
-    this.updateInstanceRow = db.prepare(
-      'UPDATE workflow_instance SET workflow_id = @workflow_id, workflow_version = @workflow_version, state = @state, snapshot = @snapshot, version = @version, updated_at = @updated_at WHERE id = @id AND version = @expected_version',
-    );
+    // Positional parameters: better-sqlite3 binds them without looking names up in an object built for the call.
+    this.updateInstanceRow = db.prepare('UPDATE workflow_instance SET workflow_id = ?, workflow_version = ?, state = ?, snapshot = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?');
     this.selectChainHead = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
-    this.insertEntry = db.prepare(
-      'INSERT INTO audit_log (seq, instance_id, version, type, actor, payload, from_state, to_state, at, prev_hash, hash) VALUES (@seq, @instance_id, @version, @type, @actor, @payload, @from_state, @to_state, @at, @prev_hash, @hash)',
-    );
+    this.insertEntry = db.prepare('INSERT INTO audit_log (seq, instance_id, version, type, actor, payload, from_state, to_state, at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     this.deleteTimer = db.prepare('DELETE FROM timer WHERE instance_id = ? AND key = ?');
     this.upsertTimer = db.prepare('INSERT INTO timer (instance_id, key, due_at, event) VALUES (?, ?, ?, ?) ON CONFLICT (instance_id, key) DO UPDATE SET due_at = excluded.due_at, event = excluded.event');
     this.deleteTag = db.prepare('DELETE FROM instance_tag WHERE instance_id = ? AND tag = ?');
@@ -65,7 +62,7 @@ export class SqliteStatements {
 
   /** Whether the row was at `expectedVersion` (and so is now written). */
   updateInstance(row: WorkflowInstanceTable, expectedVersion: number): boolean {
-    return this.updateInstanceRow.run({ ...row, expected_version: expectedVersion }).changes === 1;
+    return this.updateInstanceRow.run(row.workflow_id, row.workflow_version, row.state, row.snapshot, row.version, row.updated_at, row.id, expectedVersion).changes === 1;
   }
 
   chainHead(): { seq: number; hash: string } | undefined {
@@ -73,7 +70,7 @@ export class SqliteStatements {
   }
 
   appendEntry(row: AuditLogTable): void {
-    this.insertEntry.run(row);
+    this.insertEntry.run(row.seq, row.instance_id, row.version, row.type, row.actor, row.payload, row.from_state, row.to_state, row.at, row.prev_hash, row.hash);
   }
 
   removeTimer(instanceId: string, key: string): void {

@@ -1,8 +1,10 @@
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './schema.ts';
 import type { SyncSqlite } from './sqlite-statements.ts';
+import { WalCheckpointer } from './wal-checkpointer.ts';
 
 /** A SQLite connection as the store uses it beside kysely: for synchronous statements, and its file. */
 export interface SqliteConnection {
@@ -37,18 +39,28 @@ export function openSqlite(file: string): OpenedSqlite {
     db.close();
     throw error;
   }
-  const cached = withStatementCache(db);
-  return { kysely: new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) }), sync: cached, file: file === ':memory:' ? undefined : resolve(file) };
+  const absolute = file === ':memory:' ? undefined : resolve(file);
+  // The WAL's checkpoints off the event loop, for group commits (WalSync).
+  const checkpointer = absolute === undefined ? undefined : WalCheckpointer.open(absolute, DRIVER, (pages) => db.pragma(`wal_autocheckpoint = ${pages}`));
+  const cached = withStatementCache(db, () => checkpointer?.close());
+  return { kysely: new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) }), sync: cached, file: absolute };
 }
+
+/** Where better-sqlite3 loads from, for the checkpoint thread's own connection (WalCheckpointer). */
+const DRIVER = createRequire(import.meta.url).resolve('better-sqlite3');
 
 /**
  * kysely prepares every query anew; preparing costs more than running our small statements. Queries are
  * serialized on this one connection and each statement is run to completion, so reusing one is safe.
  */
-function withStatementCache(db: BetterSqlite3.Database) {
+function withStatementCache(db: BetterSqlite3.Database, beforeClose: () => void) {
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
-    close: () => db.close(),
+    close: () => {
+      // Any other connection of ours closed first: this one's close, the last, checkpoints and removes the WAL.
+      beforeClose();
+      db.close();
+    },
     prepare(sql: string) {
       let statement = cache.get(sql);
       if (statement === undefined) {

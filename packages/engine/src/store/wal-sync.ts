@@ -1,5 +1,6 @@
-import { open } from 'node:fs/promises';
+import { close, fsync, open } from 'node:fs';
 import { dirname } from 'node:path';
+import { WalCheckpointer } from './wal-checkpointer.ts';
 
 /**
  * Makes a SQLite write-ahead log durable off the event loop. A transaction committed with
@@ -7,7 +8,9 @@ import { dirname } from 'node:path';
  * in the operating system's cache) but not fsynced them; `sync()` resolves once an fsync of the WAL
  * that started after the call has finished, so everything committed before the call survives a power
  * loss too. The fsync runs in libuv's thread pool while the event loop goes on with the next batch.
- * Concurrent calls share fsyncs: one running, at most one more waiting to start after it.
+ * Concurrent calls share fsyncs: one running, at most one more waiting to start after it. Each sync
+ * also asks the connection's checkpoint thread (WalCheckpointer) to copy the WAL into the database, so that
+ * SQLite's own checkpoint, with its fsyncs, does not run inside a COMMIT on the event loop.
  */
 export class WalSync {
   private running: Promise<void> | undefined;
@@ -49,16 +52,22 @@ export class WalSync {
       await fsyncPath(dirname(this.databaseFile));
       this.directorySynced = true;
     }
+    WalCheckpointer.of(this.databaseFile)?.checkpointSoon();
   }
 }
 
-async function fsyncPath(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+/** open, fsync, close, each in the thread pool; with callbacks, as FileHandle's promises cost the event loop more. */
+function fsyncPath(path: string): Promise<void> {
+  return new Promise((resolve, reject) =>
+    open(path, 'r', (openError, fd) => {
+      if (openError !== null) return reject(openError);
+      fsync(fd, (syncError) => close(fd, (closeError) => {
+        const error = syncError ?? closeError;
+        if (error === null || error === undefined) resolve();
+        else reject(error);
+      }));
+    }),
+  );
 }
 
 function ignore(): void {}
