@@ -83,7 +83,7 @@ export async function costed(pids: number[], loads: () => Promise<HttpSide[]>): 
 }
 
 /** GET /api/tasks/:id over `pairs`, each with its lead unit's token. */
-async function reads(url: string, pairs: LoadTarget[], durationSec: number, connections: number): Promise<HttpSide> {
+export async function reads(url: string, pairs: LoadTarget[], durationSec: number, connections: number): Promise<HttpSide> {
   let next = 0;
   const result = await autocannon({
     url,

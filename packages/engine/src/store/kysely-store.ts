@@ -124,7 +124,7 @@ export class KyselyStore implements Store {
             ? new PostgresTransaction(held, this.hot, this.postgres)
             : new KyselyTransaction(held, this.dialect, this.hot);
       const result = await work(tx);
-      if (tx instanceof PostgresTransaction) await tx.finish();
+      await tx.settle();
       const { rows } = await connection.executeQuery(COMMIT);
       // PostgreSQL answers COMMIT after a failed statement with a silent ROLLBACK: an error, never a write reported but not kept.
       if ((rows[0] as { command?: string } | undefined)?.command === 'ROLLBACK') throw new Error('PostgreSQL rolled the transaction back at COMMIT: a statement in it had failed');

@@ -1,17 +1,18 @@
 import type { Transaction } from 'kysely';
+import { sql } from 'kysely';
 import type { AuditDraft, AuditEntry } from '../audit-entry.ts';
 import { GENESIS_HASH, sealEntry } from '../audit-entry.ts';
 import type { HotQueries } from './hot-queries.ts';
 import { InstanceCache } from './instance-cache.ts';
 import { KyselyTransaction } from './kysely-transaction.ts';
-import { fromEntry, toInstance } from './row-mapping.ts';
+import { fromEntry, fromInstance, toInstance } from './row-mapping.ts';
 import type { AuditLogTable, Database } from './schema.ts';
 import type { InstanceRecord } from './store.ts';
 
 /** Past this many entries written by others since this process last looked, it forgets every cached instance. */
 const SINCE_LIMIT = 512;
-/** Audit rows sent in one INSERT (PostgreSQL takes at most 65,535 parameters a statement; a row has 11). */
-const AUDIT_ROWS_A_STATEMENT = 1000;
+/** Rows sent in one statement (PostgreSQL takes at most 65,535 parameters a statement; an audit row has 11, an instance 9). */
+const ROWS_A_STATEMENT = 1000;
 
 /**
  * What a store on PostgreSQL remembers between transactions: the instances this process last
@@ -51,15 +52,17 @@ export class StaleInstance extends Error {
  *   this process last knew the head; their cached records are forgotten, every other cached record is
  *   still the stored one, and no one can change it before COMMIT. So an instance is read from the
  *   database only on a miss (the UPDATE's version check still guards every write).
- * - the audit rows are sealed in memory and inserted together at the end (`finish`), one statement
- *   for the whole transaction (a group commit's batch): nothing reads the log inside a transaction.
+ * - the audit rows are sealed in memory, and the instances' new versions kept, and both are written
+ *   at the end (`settle`, which KyselyStore runs before COMMIT): one INSERT and one UPDATE for a whole
+ *   group commit's batch instead of two statements a transition. The UPDATE checks every version it
+ *   expects; one found changed can only be a cached record that was stale, and the transaction runs again.
  */
 export class PostgresTransaction extends KyselyTransaction {
   /** Instances this transaction wrote, newest: a later job of the same batch reads them from here. */
   private readonly written = new Map<string, InstanceRecord>();
-  /** Instances handed out from the cache: a failed version check on one means the cache was wrong. */
-  private readonly cached = new Set<string>();
   private readonly pending: AuditLogTable[] = [];
+  /** Instances to write at the end: each one's newest record, and the version stored before this transaction. */
+  private readonly updates = new Map<string, { record: InstanceRecord; expectedVersion: number }>();
   private readonly tx: Transaction<Database>;
 
   constructor(
@@ -76,10 +79,7 @@ export class PostgresTransaction extends KyselyTransaction {
     if (written !== undefined) return written;
     await this.readHead();
     const cached = this.memory.cache.get(id);
-    if (cached !== undefined) {
-      this.cached.add(id);
-      return cached;
-    }
+    if (cached !== undefined) return cached;
     const [row] = (await this.hotQueries.lockInstance.run(this.tx, { id })).rows;
     return row && toInstance(row);
   }
@@ -90,13 +90,10 @@ export class PostgresTransaction extends KyselyTransaction {
   }
 
   override async updateInstance(record: InstanceRecord, expectedVersion: number): Promise<boolean> {
-    if (!(await super.updateInstance(record, expectedVersion))) {
-      if (this.cached.has(record.id)) {
-        this.memory.forgetAll();
-        throw new StaleInstance(record.id);
-      }
-      return false;
-    }
+    // The instance came from this transaction's writes, from a cache checked under the lock, or from the
+    // database under the lock: no one else can have changed it, and the version check runs in `settle`.
+    this.writes += 1;
+    this.updates.set(record.id, { record, expectedVersion: this.updates.get(record.id)?.expectedVersion ?? expectedVersion });
     this.wrote(record);
     return true;
   }
@@ -110,13 +107,43 @@ export class PostgresTransaction extends KyselyTransaction {
     return entry;
   }
 
-  /** Writes what was kept for the end (the audit rows); KyselyStore runs it before COMMIT. */
-  async finish(): Promise<void> {
-    for (let i = 0; i < this.pending.length; i += AUDIT_ROWS_A_STATEMENT) {
-      await this.tx.insertInto('audit_log').values(this.pending.slice(i, i + AUDIT_ROWS_A_STATEMENT)).execute();
+  /** Writes what was kept for the end: the instances' new versions (checked), then the audit rows. */
+  override async settle(): Promise<void> {
+    const updates = [...this.updates.values()];
+    this.updates.clear();
+    for (let i = 0; i < updates.length; i += ROWS_A_STATEMENT) {
+      const rows = updates.slice(i, i + ROWS_A_STATEMENT);
+      const updated = await this.updateAll(rows);
+      if (updated !== rows.length) {
+        // Under the chain's lock only a stale cached record can expect a version the database no longer holds.
+        this.memory.forgetAll();
+        throw new StaleInstance(rows.map((row) => row.record.id).join(', '));
+      }
+    }
+    const pending = this.pending.splice(0);
+    for (let i = 0; i < pending.length; i += ROWS_A_STATEMENT) {
+      await this.tx.insertInto('audit_log').values(pending.slice(i, i + ROWS_A_STATEMENT)).execute();
     }
     const head = this.head;
-    if (this.pending.length > 0 && head !== undefined) this.afterCommit(() => this.memory.knowHead(head));
+    if (pending.length > 0 && head !== undefined) this.afterCommit(() => this.memory.knowHead(head));
+  }
+
+  /** Writes `rows`, each only where its instance is still at the version expected; how many were written. */
+  private async updateAll(rows: readonly { record: InstanceRecord; expectedVersion: number }[]): Promise<number> {
+    if (rows.length === 1) {
+      const [{ record, expectedVersion }] = rows as [{ record: InstanceRecord; expectedVersion: number }];
+      const result = await this.hotQueries.updateInstance.run(this.tx, { ...fromInstance(record), expected_version: expectedVersion });
+      return Number(result.numAffectedRows ?? 0);
+    }
+    const values = rows.map(({ record, expectedVersion }) => {
+      const row = fromInstance(record);
+      return sql`(${row.id}, ${row.workflow_id}, ${row.workflow_version}::integer, ${row.state}, ${row.snapshot}, ${row.version}::integer, ${row.created_at}, ${row.updated_at}, ${expectedVersion}::integer)`;
+    });
+    const result = await sql`UPDATE workflow_instance AS w
+      SET workflow_id = v.workflow_id, workflow_version = v.workflow_version, state = v.state, snapshot = v.snapshot, version = v.version, created_at = v.created_at, updated_at = v.updated_at
+      FROM (VALUES ${sql.join(values)}) AS v (id, workflow_id, workflow_version, state, snapshot, version, created_at, updated_at, expected_version)
+      WHERE w.id = v.id AND w.version = v.expected_version`.execute(this.tx);
+    return Number(result.numAffectedRows ?? 0);
   }
 
   /**

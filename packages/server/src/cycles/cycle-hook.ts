@@ -39,6 +39,8 @@ async function cycleNotices(tx: StoreTransaction, db: Kysely<ServerDatabase>, in
   const { planId, settings } = instance.snapshot.context as ReportingCycleContext;
   const cycle = settings === null ? undefined : cycleByKey(settings, key);
   if (cycle === undefined) return;
+  // The plan's tasks as this transaction leaves them (a batch's earlier transitions included).
+  await tx.settle();
   const parts = owingParts(await planTasks(tx.kysely, planId), await collectiveNames(db));
   const reported = await reportsInWindow(db, planId, cycle.opensAt, cycle.dueAt);
   if (type === 'CYCLE_DUE' && parts.length > 0) {
