@@ -40,8 +40,8 @@ export class PostgresMemory {
 
 /** A cached instance another writer had changed after all, found by the update's version check: the transaction must run again. */
 export class StaleInstance extends Error {
-  constructor(readonly instanceId: string) {
-    super(`instance ${instanceId} changed since this process cached it`);
+  constructor(readonly instanceIds: readonly string[]) {
+    super(`an instance among ${instanceIds.join(', ')} changed since this process cached it`);
   }
 }
 
@@ -117,7 +117,7 @@ export class PostgresTransaction extends KyselyTransaction {
       if (updated !== rows.length) {
         // Under the chain's lock only a stale cached record can expect a version the database no longer holds.
         this.memory.forgetAll();
-        throw new StaleInstance(rows.map((row) => row.record.id).join(', '));
+        throw new StaleInstance(rows.map((row) => row.record.id));
       }
     }
     const pending = this.pending.splice(0);
