@@ -5,6 +5,7 @@ import { appendBench } from './append.ts';
 import { heavyReadsBench } from './heavy-reads.ts';
 import { httpBench } from './http.ts';
 import { planDocumentBench } from './plan-document.ts';
+import type { CostedSide } from './postgres.ts';
 import { postgresBench } from './postgres.ts';
 import { replayBench } from './replay.ts';
 import { scaleBench } from './scale.ts';
@@ -46,8 +47,10 @@ if (only.has('postgres')) {
   } else {
     const r = await postgresBench(url);
     results['postgres'] = r;
-    const sqlite = (results['http'] as { duban?: { requestsPerSec: number } } | undefined)?.duban?.requestsPerSec;
-    rows.push(['HTTP PROGRESS on PostgreSQL (req/s)', `one server ${fmt(r.oneServer.requestsPerSec)} (p99 ${r.oneServer.p99Ms} ms), two servers ${fmt(r.twoServers.requestsPerSec)}`, sqlite === undefined ? '' : `SQLite, one server ${fmt(sqlite)}`, '']);
+    const cpu = (c: CostedSide) => `CPU/answer: server ${c.serverCpuUs} µs, postgres ${c.postgresCpuUs ?? '?'} µs`;
+    const { writes: w, reads: g } = r;
+    rows.push(['HTTP PROGRESS on PostgreSQL, 32 connections (req/s)', `one server ${fmt(w.oneServer.requestsPerSec)} (p99 ${w.oneServer.p99Ms} ms; ${cpu(w.oneServer)}), two servers ${fmt(w.twoServers.requestsPerSec)} (p99 ${w.twoServers.p99Ms} ms; ${cpu(w.twoServers)})`, `SQLite, one server, same run: ${fmt(w.sqlite.requestsPerSec)} (${cpu(w.sqlite)}); load ${r.load.join(' -> ')}`, `${fmt(w.ratioToSqlite)} of SQLite (target >= 0.5)`]);
+    rows.push(['GET /api/tasks/:id on PostgreSQL, 32 connections (req/s)', `one server ${fmt(g.oneServer.requestsPerSec)} (${cpu(g.oneServer)}), two servers ${fmt(g.twoServers.requestsPerSec)} (${cpu(g.twoServers)})`, `SQLite, one server, same run: ${fmt(g.sqlite.requestsPerSec)}`, `two servers ${fmt(g.twoOverOne)}x one (target > 1)`]);
   }
 }
 if (only.has('replay')) {

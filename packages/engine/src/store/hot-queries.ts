@@ -20,6 +20,10 @@ export function hotQueries(db: Kysely<Database>, dialect: Dialect) {
         .where('id', '=', arg('id'))
         .where('version', '=', arg('expected_version')),
     ),
+    /** PostgreSQL, under the chain's lock: the entries appended after `after`, newest first, with whose instance each wrote. */
+    entriesSince: new PrecompiledQuery((arg) =>
+      db.selectFrom('audit_log').select(['seq', 'hash', 'instance_id']).where('seq', '>', arg('after')).orderBy('seq', 'desc').limit(arg('limit')),
+    ),
     chainHead: new PrecompiledQuery(() => db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1)),
     appendAudit: new PrecompiledQuery((arg) => db.insertInto('audit_log').values(Object.fromEntries(AUDIT_COLUMNS.map((column) => [column, arg(column)])) as unknown as AuditLogTable)),
   };

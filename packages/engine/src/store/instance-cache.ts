@@ -27,4 +27,9 @@ export class InstanceCache {
     this.records.set(record.id, record);
     if (this.records.size > this.limit) this.records.delete(this.records.keys().next().value!);
   }
+
+  /** Forgets `id` (another process wrote it). */
+  delete(id: string): void {
+    this.records.delete(id);
+  }
 }

@@ -11,7 +11,8 @@ import { hotQueries } from './hot-queries.ts';
 import { InstanceCache } from './instance-cache.ts';
 import { KyselyTransaction } from './kysely-transaction.ts';
 import { migrationsFor } from './migrations.ts';
-import { checkDurability, currentSchema, lockChain } from './postgres-session.ts';
+import { BEGIN_WITH_CHAIN_LOCK, checkDurability, currentSchema } from './postgres-session.ts';
+import { PostgresMemory, PostgresTransaction, StaleInstance } from './postgres-transaction.ts';
 import { isPostgresUnavailable } from './postgres-unavailable.ts';
 import { toCheckpoint, toEntry, toInstance, toTimer } from './row-mapping.ts';
 import type { Database } from './schema.ts';
@@ -22,10 +23,14 @@ import { SqliteTransaction } from './sqlite-transaction.ts';
 import { WalSync } from './wal-sync.ts';
 import type { AuditQuery, Dialect, InstanceQuery, InstanceRecord, LeanEntry, Store, StoreTransaction, StoredTimer } from './store.ts';
 
-const BEGIN = { sqlite: CompiledQuery.raw('BEGIN IMMEDIATE'), postgres: CompiledQuery.raw('BEGIN') };
+// IMMEDIATE takes SQLite's write lock up front, so a transaction never fails half-way on upgrade.
+const BEGIN = { sqlite: CompiledQuery.raw('BEGIN IMMEDIATE'), postgres: BEGIN_WITH_CHAIN_LOCK };
 const COMMIT = CompiledQuery.raw('COMMIT');
 const ROLLBACK = CompiledQuery.raw('ROLLBACK');
 const SYNCHRONOUS = { normal: CompiledQuery.raw('PRAGMA synchronous = NORMAL'), full: CompiledQuery.raw('PRAGMA synchronous = FULL') };
+
+/** A transaction that met a stale cached instance runs again (with the cache emptied) at most this many times. */
+const STALE_RETRIES = 2;
 
 /** The store over kysely: SQLite (one serialized connection) or PostgreSQL (a pool). */
 export class KyselyStore implements Store {
@@ -35,6 +40,8 @@ export class KyselyStore implements Store {
    * WAL's fsync for commits made durable later (none for `:memory:`).
    */
   private readonly sqlite: { readonly statements: SqliteStatements; readonly cache: InstanceCache; readonly wal: WalSync | undefined } | undefined;
+  /** On PostgreSQL: the instances last committed, and the chain's head as this process last knew it. */
+  private readonly postgres: PostgresMemory | undefined;
 
   private constructor(
     private readonly db: Kysely<Database>,
@@ -46,6 +53,7 @@ export class KyselyStore implements Store {
       sqlite === undefined
         ? undefined
         : { statements: new SqliteStatements(sqlite.sync), cache: new InstanceCache(), wal: sqlite.file === undefined ? undefined : new WalSync(sqlite.file) };
+    this.postgres = dialect === 'postgres' ? new PostgresMemory() : undefined;
   }
 
   get kysely(): Kysely<any> {
@@ -75,18 +83,22 @@ export class KyselyStore implements Store {
   async transact<T>(work: (tx: StoreTransaction) => Promise<T>, options: { readonly syncLater?: boolean } = {}): Promise<T> {
     // Only a WAL file can be synced later; every other commit is durable when COMMIT returns.
     const syncLater = options.syncLater === true && this.sqlite?.wal !== undefined;
-    try {
-      return await this.db.connection().execute(async (connection) => {
-        // This commit writes the WAL without waiting for the disk; the caller waits for synced() instead.
-        if (syncLater) await connection.executeQuery(SYNCHRONOUS.normal);
-        try {
-          return await this.inTransaction(connection, work);
-        } finally {
-          if (syncLater) await connection.executeQuery(SYNCHRONOUS.full);
-        }
-      });
-    } catch (error) {
-      throw this.translate(error);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.db.connection().execute(async (connection) => {
+          // This commit writes the WAL without waiting for the disk; the caller waits for synced() instead.
+          if (syncLater) await connection.executeQuery(SYNCHRONOUS.normal);
+          try {
+            return await this.inTransaction(connection, work);
+          } finally {
+            if (syncLater) await connection.executeQuery(SYNCHRONOUS.full);
+          }
+        });
+      } catch (error) {
+        // Rolled back having decided on a cached instance another server had changed: decide again on the stored one.
+        if (error instanceof StaleInstance && attempt < STALE_RETRIES) continue;
+        throw this.translate(error);
+      }
     }
   }
 
@@ -100,19 +112,22 @@ export class KyselyStore implements Store {
 
   /** BEGIN, `work`, COMMIT (or ROLLBACK if anything throws) on the connection `transact` holds. */
   private async inTransaction<T>(connection: Kysely<Database>, work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
-    // IMMEDIATE takes SQLite's write lock up front, so a transaction never fails half-way on upgrade.
+    // On PostgreSQL BEGIN takes the chain's lock too: every write appends to the one chain, so servers
+    // sharing the database take it FIRST, and a transaction never holds a row lock while it waits for it.
     await connection.executeQuery(BEGIN[this.dialect]);
     try {
-      // Every write appends to the one chain, so servers sharing the database take its lock FIRST: a
-      // transaction never holds a row lock while it waits for the chain, and so never deadlocks.
-      if (this.dialect === 'postgres') await lockChain(connection);
       const held = connection as Transaction<Database>;
-      const tx = this.sqlite === undefined ? new KyselyTransaction(held, this.dialect, this.hot) : new SqliteTransaction(held, this.hot, this.sqlite.statements, this.sqlite.cache);
+      const tx =
+        this.sqlite !== undefined
+          ? new SqliteTransaction(held, this.hot, this.sqlite.statements, this.sqlite.cache)
+          : this.postgres !== undefined
+            ? new PostgresTransaction(held, this.hot, this.postgres)
+            : new KyselyTransaction(held, this.dialect, this.hot);
       const result = await work(tx);
-      // PostgreSQL answers COMMIT after a failed statement with a silent ROLLBACK; a probe that fails
-      // instead turns such a transaction into an error rather than a write reported but not kept.
-      if (this.dialect === 'postgres') await sql`SELECT 1`.execute(connection);
-      await connection.executeQuery(COMMIT);
+      await tx.settle();
+      const { rows } = await connection.executeQuery(COMMIT);
+      // PostgreSQL answers COMMIT after a failed statement with a silent ROLLBACK: an error, never a write reported but not kept.
+      if ((rows[0] as { command?: string } | undefined)?.command === 'ROLLBACK') throw new Error('PostgreSQL rolled the transaction back at COMMIT: a statement in it had failed');
       runCommitted(tx.committed);
       return result;
     } catch (error) {

@@ -35,6 +35,9 @@ export class KyselyTransaction implements StoreTransaction {
     this.committed.push(callback);
   }
 
+  /** Every write is made as it is asked for here: nothing is kept for the end. */
+  async settle(): Promise<void> {}
+
   async lockInstance(id: string): Promise<InstanceRecord | undefined> {
     const [row] = (await this.hot.lockInstance.run(this.db, { id })).rows;
     return row && toInstance(row);

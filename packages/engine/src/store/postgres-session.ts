@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Database } from './schema.ts';
 
 // What the store asks of a PostgreSQL session: that it keeps commits, which schema it is in, the chain's lock.
@@ -30,9 +30,9 @@ export async function currentSchema(db: Kysely<Database>): Promise<string> {
 }
 
 /**
- * Takes the audit chain's lock until the transaction ends: every PostgreSQL write transaction takes it first,
- * so appends from several servers form one chain and no transaction waits for it while holding a row lock.
+ * BEGIN, then the audit chain's lock until the transaction ends, in one round trip (two statements of
+ * one simple query: the lock is taken inside the transaction). Every PostgreSQL write transaction takes
+ * it first, so appends from several servers form one chain and no transaction waits for it while
+ * holding a row lock. Whatever the transaction reads next is read after the lock is granted.
  */
-export async function lockChain(connection: Kysely<Database>): Promise<void> {
-  await sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}, hashtext(current_schema()))`.execute(connection);
-}
+export const BEGIN_WITH_CHAIN_LOCK = CompiledQuery.raw(`BEGIN; SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}, hashtext(current_schema()))`);

@@ -142,4 +142,10 @@ export interface StoreTransaction {
    * checkpoint. A throw from it is ignored; it should not throw.
    */
   afterCommit(callback: () => void): void;
+  /**
+   * Writes what the store keeps for the transaction's end. On PostgreSQL the instances' new versions
+   * and the audit entries reach the database only at COMMIT (one statement each for a whole batch):
+   * a query through `kysely` that reads `workflow_instance` or `audit_log` must call this first.
+   */
+  settle(): Promise<void>;
 }

@@ -40,6 +40,8 @@ async function cycleNotices(tx: StoreTransaction, db: Kysely<ServerDatabase>, in
   const cycle = settings === null ? undefined : cycleByKey(settings, key);
   if (cycle === undefined) return;
   const taskId = scheduleTask(context);
+  // The plan's tasks as this transaction leaves them (a batch's earlier transitions included).
+  await tx.settle();
   let tasks = await planTasks(tx.kysely, planId, taskId ?? undefined);
   if (taskId === null) {
     const own = overriddenTasks(await taskSchedules(tx.kysely, planId));

@@ -114,10 +114,9 @@ export class CurrentPlan {
         afterId = page[page.length - 1]!.id;
       }
     } else {
-      for (const id of this.stale) {
-        const record = await this.engine.getInstance(id);
-        if (record !== undefined) keep([record]);
-      }
+      // A page of ids a query: on PostgreSQL each read is a round trip to the database.
+      const ids = [...this.stale];
+      for (let i = 0; i < ids.length; i += INSTANCE_PAGE) keep(await this.engine.getInstances(ids.slice(i, i + INSTANCE_PAGE)));
     }
     // Readers may still hold the current array: changes go to a copy.
     const ordered = [...this.ordered];
