@@ -219,6 +219,8 @@ export class ReportingCycles {
         await this.engine.send(id, event, actor, at, {
           inTransaction: async (tx, { instance: written }) => {
             if (written.version !== version + 1) throw new CyclesMoved();
+            // The plan's settings as this transaction leaves them (PostgreSQL writes a batch's instances at its end).
+            await tx.settle();
             const db = tx.kysely as Kysely<ServerDatabase>;
             const running = await runningIn(db);
             if (running !== undefined) await refuseIfReported(db, planId, running, task.id);
