@@ -99,7 +99,7 @@ export async function reads(url: string, pairs: LoadTarget[], durationSec: numbe
       },
     ],
   });
-  return { requestsPerSec: Math.round(result.requests.average), p50Ms: result.latency.p50, p99Ms: result.latency.p99, requests: result.requests.total, non2xx: result.non2xx, errors: result.errors };
+  return { requestsPerSec: Math.round(result.requests.average), p50Ms: result.latency.p50, p99Ms: result.latency.p99, requests: result.requests.total, non2xx: result.non2xx, errors: result.errors, cpuUsPerRequest: null };
 }
 
 /**
