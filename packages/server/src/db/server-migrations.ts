@@ -21,6 +21,7 @@ import { reportingCyclesMigration } from './migrations/0015-reporting-cycles.ts'
 import { taskSearchOrderMigration } from './migrations/0016-0030/0016-task-search-order.ts';
 import { fileIncomingMigration } from './migrations/0016-0030/0017-file-incoming.ts';
 import { planHistoryMigration } from './migrations/0016-0030/0018-plan-history.ts';
+import { reportModelCheckpointMigration } from './migrations/0016-0030/0022-report-model-checkpoint.ts';
 
 /**
  * The server's migrations, one file each in migrations/, by the name its databases recorded. A
@@ -46,6 +47,7 @@ export const serverMigrationFiles: Readonly<Record<string, (dialect: Dialect) =>
   '0016-task-search-order': taskSearchOrderMigration,
   '0017-file-incoming': fileIncomingMigration,
   '0018-plan-history': planHistoryMigration,
+  '0022-report-model-checkpoint': reportModelCheckpointMigration,
 };
 
 function serverMigrations(dialect: Dialect): MigrationProvider {

@@ -46,6 +46,7 @@ const landed: Record<string, { sqlite: string; postgres: string }> = {
   '0016-task-search-order': { sqlite: 'ba1d57665ded4e3e', postgres: '7ccd5d2c24995545' },
   '0017-file-incoming': { sqlite: '94d1b899900cbee7', postgres: '94d1b899900cbee7' },
   '0018-plan-history': { sqlite: '58cf25e6e398d86e', postgres: '6f8901d9b4a7c26c' },
+  '0022-report-model-checkpoint': { sqlite: '5227c173fc9a8963', postgres: '5227c173fc9a8963' },
 };
 
 describe('the server migrations', () => {
