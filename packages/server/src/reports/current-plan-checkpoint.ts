@@ -8,8 +8,14 @@ import type { SupervisionEvent, SupervisionKind, TrackedTask } from './supervisi
 
 /** Bumped whenever the rows below change shape: a checkpoint of another format is ignored and written again. */
 export const CHECKPOINT_FORMAT = 1;
-/** Rows a part holds: each part is one JSON text, parsed and written a slice at a time. */
-const SLICE = 5000;
+/**
+ * The characters of JSON a part holds at most (but one row): each part is one JSON text. Small parts keep
+ * each text out of V8's large-object space, which only a full collection frees: read in parts of
+ * megabytes, the texts of a 100,000-task model would pile up there (a hundred megabytes and more).
+ */
+const PART_CHARS = 30_000;
+/** Parts read by one query at start. */
+const READ_PARTS = 100;
 
 /** The read model as it stood after folding the log up to `seq`: what a checkpoint holds. */
 export interface ReadModelState {
@@ -54,7 +60,7 @@ interface Header {
 }
 
 /** The context fields whose values many tasks share: stored once in the header and named by index. */
-const SHARED_FIELDS: ReadonlySet<string> = new Set(['planId', 'part', 'leadUnits', 'responsibleUnits', 'collectives']);
+const SHARED_FIELDS: ReadonlySet<string> = new Set(['planId', 'part', 'leadUnits', 'responsibleUnits', 'collectives', 'deadline']);
 
 /**
  * The report read model's checkpoint (table `report_model_checkpoint`, migration 0022): `CurrentPlan`'s
@@ -79,14 +85,20 @@ export class ReadModelCheckpoints {
       const shared = new SharedValues();
       for (const value of values) shared.share(value);
       const state: ReadModelState = { seq: header.seq, latestAt: header.latestAt ?? Number.NEGATIVE_INFINITY, tracked: new Map(), events: [], tasks: [], values: shared };
-      for (let part = 1; part <= header.parts.length; part++) {
-        const [kind, count] = header.parts[part - 1]!;
-        const row = await this.db.selectFrom('report_model_checkpoint').select('body').where('part', '=', part).executeTakeFirst();
-        const rows = row === undefined ? undefined : (JSON.parse(row.body) as unknown[][]);
-        if (!Array.isArray(rows) || rows.length !== count) return { refused: `part ${part} is missing or damaged` };
-        if (kind === 'tracked') for (const r of rows) state.tracked.set(r[0] as string, trackedOf(r, values));
-        else if (kind === 'events') for (const r of rows) state.events.push(eventOf(r, values));
-        else for (const r of rows) state.tasks.push(taskOf(r, values));
+      for (let first = 1; first <= header.parts.length; first += READ_PARTS) {
+        // Other requests (a health check) are answered between reads.
+        if (first > 1) await new Promise((resolve) => setImmediate(resolve));
+        const last = Math.min(header.parts.length, first + READ_PARTS - 1);
+        const read = await this.db.selectFrom('report_model_checkpoint').select(['part', 'body']).where('part', '>=', first).where('part', '<=', last).orderBy('part').execute();
+        for (let part = first; part <= last; part++) {
+          const [kind, count] = header.parts[part - 1]!;
+          const row = read[part - first];
+          const rows = row === undefined || Number(row.part) !== part ? undefined : (JSON.parse(row.body) as unknown[][]);
+          if (!Array.isArray(rows) || rows.length !== count) return { refused: `part ${part} is missing or damaged` };
+          if (kind === 'tracked') for (const r of rows) state.tracked.set(r[0] as string, trackedOf(r, values));
+          else if (kind === 'events') for (const r of rows) state.events.push(eventOf(r, values));
+          else for (const r of rows) state.tasks.push(taskOf(r, values));
+        }
       }
       return state;
     } catch (error) {
@@ -103,19 +115,33 @@ export class ReadModelCheckpoints {
     if (entry?.seq !== state.seq) throw new Error(`read model checkpoint: the log has no entry ${state.seq}`);
     const parts: [PartKind, number][] = [];
     const bodies: string[] = [];
-    const add = async (kind: PartKind, rows: readonly unknown[][]) => {
-      parts.push([kind, rows.length]);
-      bodies.push(JSON.stringify(rows));
-      await new Promise((resolve) => setImmediate(resolve));
+    const add = async <T>(kind: PartKind, items: readonly T[], row: (item: T) => unknown[]) => {
+      let texts: string[] = [];
+      let chars = 0;
+      const close = () => {
+        parts.push([kind, texts.length]);
+        bodies.push(`[${texts.join(',')}]`);
+        texts = [];
+        chars = 0;
+      };
+      for (let i = 0; i < items.length; i++) {
+        const text = JSON.stringify(row(items[i]!));
+        if (chars + text.length > PART_CHARS && texts.length > 0) close();
+        texts.push(text);
+        chars += text.length + 1;
+        // Requests are answered between slices.
+        if (i % 2000 === 1999) await new Promise((resolve) => setImmediate(resolve));
+      }
+      if (texts.length > 0) close();
     };
-    for (let i = 0; i < state.trackedRows.length; i += SLICE) await add('tracked', state.trackedRows.slice(i, i + SLICE));
-    for (let i = 0; i < state.events.length; i += SLICE) await add('events', state.events.slice(i, i + SLICE).map((event) => eventRow(event, state.values)));
-    for (let i = 0; i < state.tasks.length; i += SLICE) await add('tasks', state.tasks.slice(i, i + SLICE).map((task) => taskRow(task, state.values)));
+    await add('tracked', state.trackedRows, (row) => row);
+    await add('events', state.events, (event) => eventRow(event, state.values));
+    await add('tasks', state.tasks, (task) => taskRow(task, state.values));
     const header: Header = { format: CHECKPOINT_FORMAT, seq: state.seq, hash: entry.hash, latestAt: Number.isFinite(state.latestAt) ? state.latestAt : null, values: state.values.list, parts };
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('report_model_checkpoint').execute();
       await trx.insertInto('report_model_checkpoint').values({ part: 0, body: JSON.stringify(header) }).execute();
-      for (let i = 0; i < bodies.length; i++) await trx.insertInto('report_model_checkpoint').values({ part: i + 1, body: bodies[i]! }).execute();
+      for (let i = 0; i < bodies.length; i += 50) await trx.insertInto('report_model_checkpoint').values(bodies.slice(i, i + 50).map((body, j) => ({ part: i + j + 1, body }))).execute();
     });
   }
 }
@@ -209,12 +235,15 @@ function taskRow(task: TaskFacts, values: ValueTable): unknown[] {
 
 function taskOf(r: unknown[], values: readonly unknown[]): TaskFacts {
   const absent = r[6] as number;
-  const context: Record<string, unknown> = {};
-  factFieldNames.forEach((field, bit) => {
-    const value = r[7 + bit];
-    context[field] = (absent & (1 << bit)) !== 0 ? undefined : SHARED_FIELDS.has(field) ? valueAt(values, value) : value;
-  });
-  const task = context as unknown as TaskFactsContext;
+  const f = (bit: number): any => ((absent & (1 << bit)) !== 0 ? undefined : r[7 + bit]);
+  const v = (bit: number): any => ((absent & (1 << bit)) !== 0 ? undefined : valueAt(values, r[7 + bit]));
+  // One literal with every field, in `factFieldNames` order (checked below): V8 lays such objects out in
+  // place, about 60% of the size of one whose fields are added one by one.
+  const task: TaskFactsContext = {
+    planId: v(0), number: f(1), part: v(2), text: f(3), leadUnits: v(4), responsibleUnits: v(5), collectives: v(6), deadline: v(7),
+    dueDate: f(8), deadlineAt: f(9), warned: f(10), overdue: f(11), rejections: f(12), reportedAt: f(13), verifiedAt: f(14), graceFrom: f(15),
+    pendingExtension: f(16), openQuestions: f(17), lastReport: f(18), parts: f(19),
+  };
   return {
     id: r[0] as string,
     version: r[1] as number,
@@ -223,4 +252,10 @@ function taskOf(r: unknown[], values: readonly unknown[]): TaskFacts {
     assignedAt: r[4] as number | null,
     changedAt: r[5] as number | null,
   };
+}
+
+// The literal above names the fields by position: it must follow `factFieldNames` and the shared ones.
+const LITERAL_FIELDS = ['planId', 'number', 'part', 'text', 'leadUnits', 'responsibleUnits', 'collectives', 'deadline', 'dueDate', 'deadlineAt', 'warned', 'overdue', 'rejections', 'reportedAt', 'verifiedAt', 'graceFrom', 'pendingExtension', 'openQuestions', 'lastReport', 'parts'];
+if (LITERAL_FIELDS.join() !== factFieldNames.join() || LITERAL_FIELDS.some((field, bit) => SHARED_FIELDS.has(field) !== [0, 2, 4, 5, 6, 7].includes(bit))) {
+  throw new Error('current-plan-checkpoint: taskOf does not follow factFieldNames; bump CHECKPOINT_FORMAT and update it');
 }
