@@ -62,7 +62,7 @@ export const reportRoutes: RouteModule = ({ plans, planRecords, clock, units, he
     const plan = factsOfPlan(await plans.facts(period?.asOf ?? instant(query.asOf)), planId);
     // The parts that missed a reporting cycle count beside the log's facts.
     const missed = await cycles.missedFacts(planId, instantMs(plan.asOf));
-    const scored = assessUnits(defaultAssessmentRules, plan.tasks, [...plan.events, ...missed], plan.asOf, {
+    const scored = assessUnits(defaultAssessmentRules, plan.tasks, missed.length === 0 ? plan.events : [...plan.events, ...missed], plan.asOf, {
       reasonsFor: (name) => name === unit,
       ...(period === undefined ? {} : { since: period.since, period: { name: period.name, ...period.period } }),
     });
