@@ -147,7 +147,7 @@ export function assessUnits(
     const gained = round(byRule.reduce((total, t) => total + Math.max(0, t.points), 0));
     const lost = round(byRule.reduce((total, t) => total + Math.min(0, t.points), 0));
     const assessed = { unit, score: round(rules.base + gained + lost), gained, lost, byRule };
-    return score.reasons === undefined ? assessed : { ...assessed, reasons: score.reasons.sort((a, b) => a.seq - b.seq) };
+    return score.reasons === undefined ? assessed : { ...assessed, reasons: inSeqOrder(score.reasons) };
   });
   unranked.sort((a, b) => b.score - a.score || compareUnits(a.unit, b.unit));
   let rank = 0;
@@ -294,6 +294,12 @@ function reason(rule: AssessmentRule, event: SupervisionEvent, via: string | nul
     at: new Date(event.at).toISOString(),
     via,
   };
+}
+
+/** The reasons in seq order: as the facts come they mostly are already, and then sorting (and its scratch space) is skipped. */
+function inSeqOrder(reasons: AssessmentReason[]): AssessmentReason[] {
+  for (let i = 1; i < reasons.length; i++) if (reasons[i]!.seq < reasons[i - 1]!.seq) return reasons.sort((a, b) => a.seq - b.seq);
+  return reasons;
 }
 
 // Points may be fractional (0.5); keep sums free of binary noise.
