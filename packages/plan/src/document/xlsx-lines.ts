@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import type { CellValue, Worksheet } from 'exceljs';
 import { isTaskTableHeader } from '../read-task-table.ts';
 import type { DocumentLines } from './document-lines.ts';
@@ -13,6 +12,8 @@ import { tableRow } from './document-lines.ts';
  * cached result is the value, and a formula without one is a warning. Async (exceljs unzips).
  */
 export async function xlsxLines(bytes: Uint8Array, fileStem: string): Promise<DocumentLines> {
+  // Loaded on first use: exceljs is the largest module the server would otherwise load at start (over a second of its start on a busy machine).
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
   const out: DocumentLines = { lines: [], where: [], warnings: [] };

@@ -29,6 +29,7 @@ import { FixedWindowRateLimiter } from '../rate-limit/fixed-window-rate-limiter.
 import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import { unlimited } from '../rate-limit/rate-limiter.ts';
 import { CurrentPlan } from '../reports/current-plan.ts';
+import { ReadModelCheckpoints } from '../reports/current-plan-checkpoint.ts';
 import { workflows, workflowsModule } from './workflows.ts';
 import { PlanReader } from '../reports/plan-reader.ts';
 import { PlanHistory } from '../reports/past/plan-history.ts';
@@ -197,7 +198,7 @@ export async function openDuban(location: string, options: OpenOptions): Promise
     accessLog: new AccessLog(db, options.logger ?? createLogger({ level: 'silent' })),
     files: new FileStore(db, store.dialect),
     abandonedUploads: new AbandonedUploads(db, options.logger ?? createLogger({ level: 'silent' })),
-    plans: new PlanReader(engine, new CurrentPlan(engine), 1, new PlanHistory(engine, db)),
+    plans: new PlanReader(engine, new CurrentPlan(engine, new ReadModelCheckpoints(db)), 1, new PlanHistory(engine, db)),
     search: new TaskSearch(db, store.dialect, engine),
     watches: new TaskWatches(db),
     circulars: new CircularRegister(db, store.dialect),

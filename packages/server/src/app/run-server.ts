@@ -83,6 +83,9 @@ const DRAIN_MS = 10_000;
 const ABANDONED_UPLOADS_INTERVAL_MS = 10 * 60 * 1000;
 /** How often the report read model reads the log's tail between reports. */
 const READ_MODEL_INTERVAL_MS = 5_000;
+/** How often the report read model's checkpoint is written again, when this many entries or more were folded in since the last. */
+const READ_MODEL_CHECKPOINT_INTERVAL_MS = 10 * 60 * 1000;
+const READ_MODEL_CHECKPOINT_ENTRIES = 10_000;
 
 /**
  * Opens the database (creating and migrating it), imports the plan if given, fires the timers due
@@ -98,6 +101,7 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
   let channels: ChannelDispatcher | undefined;
   const mailer = options.smtp === undefined ? undefined : await smtpEmailSender(options.smtp);
   let readModel: PeriodicRounds<void> | undefined;
+  let readModelCheckpoints: PeriodicRounds<void> | undefined;
   let sweeps: PeriodicRounds<void> | undefined;
   try {
     const signer = await openAuditSigner(engine, options.db, { keyDir: options.keyDir, create: true });
@@ -130,15 +134,26 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
     const logSize = await duban.engine.auditSize();
     const firstPass = new Progress('report read model: first catch-up', logSize, { write: (text: string) => options.logger.info(text.trim()) });
     currentPlan.onProgress = (seq) => firstPass.update(seq);
+    const saveCheckpoint = () =>
+      currentPlan.saveCheckpoint(READ_MODEL_CHECKPOINT_ENTRIES).then(
+        (written) => (written ? options.logger.info('report read model: checkpoint written') : undefined),
+        (error: unknown) => options.logger.warn({ err: error }, 'report read model: writing its checkpoint failed; the next round retries'),
+      );
+    // Its rounds are stopped (and awaited) on close, the first one after the first catch-up included.
+    const checkpointRounds = new PeriodicRounds('report read model checkpoint', saveCheckpoint, READ_MODEL_CHECKPOINT_INTERVAL_MS);
+    readModelCheckpoints = checkpointRounds;
     currentPlan.catchUp().finally(() => (currentPlan.onProgress = undefined)).then(
       () => {
-        options.logger.info('report read model current');
-        // Then the plan's history (past views), once: the whole log on a database that has none yet.
-        const building = new Progress('plan history: catch-up', logSize, { write: (text: string) => options.logger.info(text.trim()) });
-        duban.plans.catchUpHistory((seq) => building.update(seq)).then(
-          () => options.logger.info('plan history current'),
-          (error: unknown) => options.logger.error({ err: error }, 'plan history: folding the log failed; the next past view retries'),
-        );
+        options.logger.info({ checkpoint: currentPlan.checkpoint }, 'report read model current');
+        // Then, in the background, its checkpoint (the next start loads it and folds only the log's tail),
+        // and the plan's history (past views), once: the whole log on a database that has none yet.
+        void checkpointRounds.tick().then(() => {
+          const building = new Progress('plan history: catch-up', logSize, { write: (text: string) => options.logger.info(text.trim()) });
+          duban.plans.catchUpHistory((seq) => building.update(seq)).then(
+            () => options.logger.info('plan history current'),
+            (error: unknown) => options.logger.error({ err: error }, 'plan history: folding the log failed; the next past view retries'),
+          );
+        });
       },
       (error: unknown) => options.logger.error({ err: error }, 'report read model: reading the log failed; the next report retries'),
     );
@@ -157,6 +172,7 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
       READ_MODEL_INTERVAL_MS,
     );
     readModel.start();
+    checkpointRounds.start();
     // Bounded rounds (a few hundred megabytes of chunks at most), so the first runs beside the first requests.
     sweeps = new PeriodicRounds(
       'abandoned uploads',
@@ -174,6 +190,7 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
     const dispatching = webhooks;
     const sendingChannels = channels;
     const reading = readModel;
+    const checkpointing = checkpointRounds;
     const sweeping = sweeps;
     let closing: Promise<void> | undefined;
     return {
@@ -186,13 +203,14 @@ export async function runServer(options: ServerOptions): Promise<RunningServer> 
       channelDispatcher: sendingChannels,
       // The dispatchers stop first: what they have not sent stays in the outbox for the next start.
       close: () =>
-        (closing ??= Promise.all([dispatching.stop(), sendingChannels.stop(), reading.stop(), sweeping.stop()]).then(() => {
+        (closing ??= Promise.all([dispatching.stop(), sendingChannels.stop(), reading.stop(), checkpointing.stop(), sweeping.stop()]).then(() => {
           mailer?.close();
           return shutdown(listening, running, signing, duban, options.logger);
         })),
     };
   } catch (error) {
     await readModel?.stop();
+    await readModelCheckpoints?.stop();
     await sweeps?.stop();
     await webhooks?.stop();
     await channels?.stop();

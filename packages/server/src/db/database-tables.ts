@@ -27,15 +27,20 @@ function isPlanHistory(name: string): boolean {
   return name === 'plan_history' || name === 'plan_history_state';
 }
 
+/** The report read model's checkpoint (0021): derived from the audit log; never copied — the copy's server folds its log again and writes its own. */
+function isReadModelCheckpoint(name: string): boolean {
+  return name === 'report_model_checkpoint';
+}
+
 /**
  * Every data table of the database (SQLite) or of the connection's current schema (PostgreSQL), parents
  * before the tables that refer to them, ties by name; migration bookkeeping left out. Read from the
  * database itself, so tables added by later migrations are included without being named here; the
- * search index and the plan's history left out (derived). Does IO.
+ * search index, the plan's history and the read model's checkpoint left out (derived). Does IO.
  */
 export async function listDataTables(db: Kysely<any>, dialect: Dialect): Promise<DatabaseTable[]> {
   const tables = dialect === 'sqlite' ? await sqliteTables(db) : await postgresTables(db);
-  return parentsFirst(tables.filter((t) => !MIGRATION_TABLES.has(t.name) && !isSearchIndex(t.name) && !isPlanHistory(t.name)));
+  return parentsFirst(tables.filter((t) => !MIGRATION_TABLES.has(t.name) && !isSearchIndex(t.name) && !isPlanHistory(t.name) && !isReadModelCheckpoint(t.name)));
 }
 
 async function sqliteTables(db: Kysely<any>): Promise<DatabaseTable[]> {

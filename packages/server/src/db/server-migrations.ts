@@ -23,6 +23,7 @@ import { fileIncomingMigration } from './migrations/0016-0030/0017-file-incoming
 import { planHistoryMigration } from './migrations/0016-0030/0018-plan-history.ts';
 import { cycleSchedulesMigration } from './migrations/0016-0030/0019-cycle-schedules.ts';
 import { taskSearchLatestMigration } from './migrations/0016-0030/0020-task-search-latest.ts';
+import { reportModelCheckpointMigration } from './migrations/0016-0030/0021-report-model-checkpoint.ts';
 
 /**
  * The server's migrations, one file each in migrations/, by the name its databases recorded. A
@@ -50,6 +51,7 @@ export const serverMigrationFiles: Readonly<Record<string, (dialect: Dialect) =>
   '0018-plan-history': planHistoryMigration,
   '0019-cycle-schedules': cycleSchedulesMigration,
   '0020-task-search-latest': taskSearchLatestMigration,
+  '0021-report-model-checkpoint': reportModelCheckpointMigration,
 };
 
 function serverMigrations(dialect: Dialect): MigrationProvider {

@@ -401,7 +401,14 @@ export interface PlanHistoryStateTable {
   unordered: number;
 }
 
+/** One part of the report read model's checkpoint (migration 0021): part 0 its header, then its rows in slices, each JSON. */
+export interface ReportModelCheckpointTable {
+  part: number;
+  body: string;
+}
+
 export interface ServerDatabase {
+  report_model_checkpoint: ReportModelCheckpointTable;
   plan_history: PlanHistoryTable;
   plan_history_state: PlanHistoryStateTable;
   cycle_report: CycleReportTable;

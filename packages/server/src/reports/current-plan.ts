@@ -1,6 +1,8 @@
 import type { Engine, InstanceRecord } from '@duban/engine';
 import type { TaskFacts } from './report-task.ts';
 import { comparePlanOrder, reportTasks, taskFacts } from './report-task.ts';
+import type { ReadModelCheckpoints } from './current-plan-checkpoint.ts';
+import { captureState } from './current-plan-checkpoint.ts';
 import { SharedValues } from './shared-values.ts';
 import type { SupervisionEvent } from './supervision-events.ts';
 import { SupervisionFold } from './supervision-events.ts';
@@ -28,21 +30,34 @@ const REREAD_ONE_BY_ONE = 2000;
  *
  * The log is the only source: several servers on one database each keep their own, each as fresh as
  * the log when its report began. Memory: a few hundred bytes per task and per supervision fact.
+ *
+ * With `checkpoints`, the first catch-up starts from the saved state (when there is a usable one) and
+ * folds only the entries after it; `saveCheckpoint` writes the state again (the server does, in the
+ * background, after its first catch-up and now and then).
  */
 export class CurrentPlan {
-  private readonly fold = new SupervisionFold();
+  private fold = new SupervisionFold();
   private ordered: TaskFacts[] = [];
   /** Tasks whose entries were folded in but whose facts are not yet re-read. */
   private readonly stale = new Set<string>();
   private seq = 0;
   private latestAt = Number.NEGATIVE_INFINITY;
-  private readonly values = new SharedValues();
+  private values = new SharedValues();
   private running: Promise<void> | undefined;
+  /** Whether the first catch-up has looked for a checkpoint. */
+  private restored = false;
+  /** The seq of the checkpoint last loaded or written (0: none). */
+  private savedSeq = 0;
+  /** What became of the checkpoint at the first catch-up: the seq it was loaded at, or why it was not used. */
+  checkpoint: { readonly loadedAt: number } | { readonly refused: string } | undefined;
   /** Hears the seq each page of the log's tail reached (the server shows its first catch-up's progress). */
   onProgress: ((seq: number) => void) | undefined;
   private pending: Promise<void> | undefined;
 
-  constructor(private readonly engine: Engine) {}
+  constructor(
+    private readonly engine: Engine,
+    private readonly checkpoints?: ReadModelCheckpoints,
+  ) {}
 
   /**
    * The plan as of `now` (epoch ms), including every entry committed before the call; undefined when
@@ -82,7 +97,42 @@ export class CurrentPlan {
     return this.pending;
   }
 
+  /**
+   * Writes the model's state as the checkpoint, after a catch-up, when `minEntries` or more entries were
+   * folded in since the last checkpoint (loaded or written); returns whether it wrote one.
+   */
+  async saveCheckpoint(minEntries = 1): Promise<boolean> {
+    if (this.checkpoints === undefined) return false;
+    // The state is captured between catch-ups: a catch-up may start again while the previous one is awaited.
+    do await this.catchUp();
+    while (this.running !== undefined || this.stale.size > 0);
+    if (this.seq === 0 || this.seq - this.savedSeq < Math.max(1, minEntries)) return false;
+    const state = captureState(this.seq, this.latestAt, this.fold.tasks, this.fold.events, this.ordered);
+    await this.checkpoints.save(this.engine, state);
+    this.savedSeq = Math.max(this.savedSeq, state.seq);
+    return true;
+  }
+
+  /** The first catch-up: the saved state, when a usable checkpoint holds one. */
+  private async restore(): Promise<void> {
+    this.restored = true;
+    if (this.checkpoints === undefined || this.seq !== 0) return;
+    const saved = await this.checkpoints.load(this.engine);
+    if ('refused' in saved) {
+      this.checkpoint = saved;
+      return;
+    }
+    this.fold = new SupervisionFold({ tasks: saved.tracked, events: saved.events, values: saved.values });
+    this.values = saved.values;
+    this.ordered = saved.tasks;
+    this.seq = saved.seq;
+    this.savedSeq = saved.seq;
+    this.latestAt = saved.latestAt;
+    this.checkpoint = { loadedAt: saved.seq };
+  }
+
   private async readTail(): Promise<void> {
+    if (!this.restored) await this.restore();
     for (;;) {
       // Lean: without actors, hashes and the payloads the fold does not read (most of the log's bytes).
       const page = await this.engine.readLean(this.seq, AUDIT_PAGE, SupervisionFold.payloadTypes);

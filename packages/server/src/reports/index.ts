@@ -21,6 +21,7 @@ export { assessmentRulesSchema, assessmentTriggers, defaultAssessmentRules, pars
 export type { Assessment, AssessmentReason, AssessOptions, RuleTally, UnitAssessment } from './assessment/assess-units.ts';
 export { assessUnits } from './assessment/assess-units.ts';
 export { assessmentCsv } from './assessment/assessment-csv.ts';
+export { assessmentJson } from './assessment/assessment-json.ts';
 export { assessmentDownload, assessmentXlsx } from './assessment/assessment-xlsx.ts';
 export type { Circular, CircularOptions, CircularTask, CircularUnit } from './circular/circular.ts';
 export { circular, circularHeadings } from './circular/circular.ts';

@@ -48,7 +48,8 @@ export interface SupervisionEvent {
   readonly limitAt?: number;
 }
 
-interface Tracked {
+/** What a fold keeps of one reform task between its entries (the read model's checkpoint holds it). */
+export interface TrackedTask {
   readonly number: number;
   leadUnits: readonly string[];
   responsibleUnits: readonly string[];
@@ -83,10 +84,22 @@ export class SupervisionFold {
     CREATE_EVENT, 'VERIFY', 'REJECT', 'CLOSE', 'URGE', 'ESCALATE', 'RECORD_INTERVIEW', 'REFER', 'REQUEST_EXTENSION', 'DECIDE_EXTENSION', 'REASSIGN', 'AMEND', 'INSTRUCT',
   ];
 
-  readonly events: SupervisionEvent[] = [];
-  private readonly tracked = new Map<string, Tracked>();
+  readonly events: SupervisionEvent[];
+  private readonly tracked: Map<string, TrackedTask>;
   /** One copy of each distinct list of units and of collectives: many tasks name the same. */
-  private readonly values = new SharedValues();
+  private readonly values: SharedValues;
+
+  /** An empty fold, or one going on from a saved state (`tasks` and `events` are taken over, not copied; their unit lists already shared through `values`). */
+  constructor(saved?: { readonly tasks: Map<string, TrackedTask>; readonly events: SupervisionEvent[]; readonly values: SharedValues }) {
+    this.tracked = saved?.tasks ?? new Map();
+    this.events = saved?.events ?? [];
+    this.values = saved?.values ?? new SharedValues();
+  }
+
+  /** Each reform task folded so far, by instance id, as the fold holds it now (it changes as entries are added). */
+  get tasks(): ReadonlyMap<string, Readonly<TrackedTask>> {
+    return this.tracked;
+  }
 
   /** Folds one entry in (an AuditEntry, or a LeanEntry with the payloads of `payloadTypes`); returns whether it belongs to a reform task. */
   add(entry: LeanEntry): boolean {

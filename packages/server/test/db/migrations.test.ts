@@ -48,6 +48,7 @@ const landed: Record<string, { sqlite: string; postgres: string }> = {
   '0018-plan-history': { sqlite: '58cf25e6e398d86e', postgres: '6f8901d9b4a7c26c' },
   '0019-cycle-schedules': { sqlite: '91d7d327b52a8de1', postgres: '91d7d327b52a8de1' },
   '0020-task-search-latest': { sqlite: '2d5574d766a2945b', postgres: 'e3b0c44298fc1c14' },
+  '0021-report-model-checkpoint': { sqlite: '5227c173fc9a8963', postgres: '5227c173fc9a8963' },
 };
 
 describe('the server migrations', () => {

@@ -88,7 +88,7 @@ export function assessUnits(
     if (score === undefined) scores.set(unit, (score = { byRule: new Map(), reasons: listReasons(unit) ? [] : undefined }));
     return score;
   };
-  const parties = new PartyCache(new Set(rules.notAssessed));
+  const parties = partyCacheOf(rules);
   // The units of each party list whose reasons are listed (none, usually).
   const listed = new Map<Parties, { lead: Assessed[]; responsible: Assessed[] }>();
   const listedOf = (party: Parties) => {
@@ -104,12 +104,11 @@ export function assessUnits(
     found.count += count;
     found.points += count * rule.points;
   };
-  const partsOf = new Map(tasks.map(({ id, task }) => [id, task.parts]));
+  const partsOf = partsByTask(tasks);
 
   // Facts of one task share its party lists: count per (parties, rule), then score each unit once per pair.
   const counted = new Map<Parties, Map<AssessmentRule, number>>();
-  const named = new Set<Parties>();
-  for (const { task } of tasks) named.add(parties.of(task.leadUnits, task.responsibleUnits, task.collectives));
+  const named = parties.namedBy(tasks);
   for (const party of named) for (const { unit } of party.all) scoreOf(unit);
   const since = options.since ?? Number.NEGATIVE_INFINITY;
   for (const event of events) {
@@ -148,7 +147,7 @@ export function assessUnits(
     const gained = round(byRule.reduce((total, t) => total + Math.max(0, t.points), 0));
     const lost = round(byRule.reduce((total, t) => total + Math.min(0, t.points), 0));
     const assessed = { unit, score: round(rules.base + gained + lost), gained, lost, byRule };
-    return score.reasons === undefined ? assessed : { ...assessed, reasons: score.reasons.sort((a, b) => a.seq - b.seq) };
+    return score.reasons === undefined ? assessed : { ...assessed, reasons: inSeqOrder(score.reasons) };
   });
   unranked.sort((a, b) => b.score - a.score || compareUnits(a.unit, b.unit));
   let rank = 0;
@@ -157,6 +156,25 @@ export function assessUnits(
     return { unit, rank, ...scored };
   });
   return { rulesVersion: rules.version, base: rules.base, asOf: new Date(now).toISOString(), ...(options.period === undefined ? {} : { period: options.period }), units };
+}
+
+type Parts = TaskFacts['task']['parts'];
+
+/**
+ * The parts of each task that has a record of them, by task id, worked out once per list of tasks: the
+ * read model hands every report the same list until an entry changes it (then a new list), and a map of
+ * 100,000 tasks built for each report was most of its time and garbage. A list whose length changed
+ * (grown in place) is worked out again.
+ */
+const partsByList = new WeakMap<readonly TaskFacts[], { readonly length: number; readonly parts: ReadonlyMap<string, Parts> }>();
+
+function partsByTask(tasks: readonly TaskFacts[]): ReadonlyMap<string, Parts> {
+  const known = partsByList.get(tasks);
+  if (known !== undefined && known.length === tasks.length) return known.parts;
+  const parts = new Map<string, Parts>();
+  for (const { id, task } of tasks) if (task.parts !== undefined) parts.set(id, task.parts);
+  partsByList.set(tasks, { length: tasks.length, parts });
+  return parts;
 }
 
 interface UnitScore {
@@ -179,8 +197,19 @@ interface Parties {
  */
 class PartyCache {
   private readonly byLeads = new WeakMap<readonly string[], WeakMap<readonly string[], Parties>>();
+  private readonly byList = new WeakMap<readonly TaskFacts[], { readonly length: number; readonly named: ReadonlySet<Parties> }>();
 
   constructor(private readonly skip: ReadonlySet<string>) {}
+
+  /** The party lists the tasks name, worked out once per list of tasks (see `partsByTask`). */
+  namedBy(tasks: readonly TaskFacts[]): ReadonlySet<Parties> {
+    const known = this.byList.get(tasks);
+    if (known !== undefined && known.length === tasks.length) return known.named;
+    const named = new Set<Parties>();
+    for (const { task } of tasks) named.add(this.of(task.leadUnits, task.responsibleUnits, task.collectives));
+    this.byList.set(tasks, { length: tasks.length, named });
+    return named;
+  }
 
   of(leadUnits: readonly string[], responsibleUnits: readonly string[], collectives: Readonly<Record<string, readonly string[]>>): Parties {
     let byResponsible = this.byLeads.get(leadUnits);
@@ -195,6 +224,15 @@ class PartyCache {
     }
     return found;
   }
+}
+
+/** One cache of parties per set of rules (their `notAssessed` decides who is scored), kept while the rules are. */
+const partyCaches = new WeakMap<AssessmentRules, PartyCache>();
+
+function partyCacheOf(rules: AssessmentRules): PartyCache {
+  let cache = partyCaches.get(rules);
+  if (cache === undefined) partyCaches.set(rules, (cache = new PartyCache(new Set(rules.notAssessed))));
+  return cache;
 }
 
 /**
@@ -256,6 +294,12 @@ function reason(rule: AssessmentRule, event: SupervisionEvent, via: string | nul
     at: new Date(event.at).toISOString(),
     via,
   };
+}
+
+/** The reasons in seq order: as the facts come they mostly are already, and then sorting (and its scratch space) is skipped. */
+function inSeqOrder(reasons: AssessmentReason[]): AssessmentReason[] {
+  for (let i = 1; i < reasons.length; i++) if (reasons[i]!.seq < reasons[i - 1]!.seq) return reasons.sort((a, b) => a.seq - b.seq);
+  return reasons;
 }
 
 // Points may be fractional (0.5); keep sums free of binary noise.

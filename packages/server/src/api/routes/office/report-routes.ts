@@ -7,7 +7,7 @@ import { invalidFields, invalidTime, problem } from '../../../http/problems.ts';
 import { heavyRead, pastAsOf } from '../../../http/heavy-reads.ts';
 import { sendPieces } from '../../../http/send-pieces.ts';
 import { validateInput } from '../../../http/validate-input.ts';
-import { assessmentDownload, assessUnits, circular, circularHtml, circularMarkdown, defaultAssessmentRules, factsOfPlan, summarize } from '../../../reports/index.ts';
+import { assessmentDownload, assessmentJson, assessUnits, circular, circularHtml, circularMarkdown, defaultAssessmentRules, factsOfPlan, summarize } from '../../../reports/index.ts';
 import type { LedgerFormat } from '../../../reports/ledger/ledger-download.ts';
 import { ledgerDownload } from '../../../reports/ledger/ledger-download.ts';
 import { asOf, AsOfError, assessmentPeriod, reportPeriod } from '../../../time/as-of.ts';
@@ -62,7 +62,7 @@ export const reportRoutes: RouteModule = ({ plans, planRecords, clock, units, he
     const plan = factsOfPlan(await plans.facts(period?.asOf ?? instant(query.asOf)), planId);
     // The parts that missed a reporting cycle count beside the log's facts.
     const missed = await cycles.missedFacts(planId, instantMs(plan.asOf));
-    const scored = assessUnits(defaultAssessmentRules, plan.tasks, [...plan.events, ...missed], plan.asOf, {
+    const scored = assessUnits(defaultAssessmentRules, plan.tasks, missed.length === 0 ? plan.events : [...plan.events, ...missed], plan.asOf, {
       reasonsFor: (name) => name === unit,
       ...(period === undefined ? {} : { since: period.since, period: { name: period.name, ...period.period } }),
     });
@@ -70,7 +70,8 @@ export const reportRoutes: RouteModule = ({ plans, planRecords, clock, units, he
   };
 
   router.get('/reports/units', assessmentReaders, pastPeriod, async (req, res) => {
-    res.json(await assessment(req, res));
+    // Written a piece at a time: one unit's reasons are megabytes of JSON.
+    await sendPieces(res, assessmentJson(await assessment(req, res)), { 'Content-Type': 'application/json; charset=utf-8' });
   });
 
   router.get('/reports/units.xlsx', assessmentReaders, pastPeriod, async (req, res) => {
