@@ -53,10 +53,16 @@ export class PlanHistory {
   private readonly cache = new Map<string, Latest>();
   /**
    * Every task's facts at each of its versions, in memory (FactsTimeline): built from the rows by the
-   * first catch-up that finds the history usable, then extended with each page written, so a view of
+   * first catch-up after a past view asked for it (`wanted`), then extended with each page written, so a view of
    * the facts as of an instant reads no row. Undefined until built, and again when it cannot follow.
    */
   private timeline: FactsTimeline | undefined;
+  /**
+   * Whether a past view has asked for the timeline: until then catch-ups write rows only. Building it reads
+   * every row (seconds at 2,000,000 entries, the connection and the event loop busy meanwhile), which a
+   * start must not impose on the requests of people who never look at a past day.
+   */
+  private wanted = false;
   private running: Promise<boolean> | undefined;
   private pending: Promise<boolean> | undefined;
   /** Hears the seq each page of the log reached (the first build of a large log takes a while). */
@@ -104,6 +110,7 @@ export class PlanHistory {
 
   /** The timeline of facts, built first when missing (by a catch-up, so that no page is written meanwhile). */
   private async builtTimeline(): Promise<FactsTimeline> {
+    this.wanted = true;
     if (this.timeline === undefined) await this.catchUp();
     if (this.timeline === undefined) throw new Error('plan_history: no timeline of facts (the history cannot answer past views)');
     return this.timeline;
@@ -162,7 +169,7 @@ export class PlanHistory {
       const page = await this.engine.readLean(from, AUDIT_PAGE, foldPayloadTypes, foldActorTypes);
       if (page.length === 0) {
         if (state.unordered !== 0) return false;
-        this.timeline ??= await this.buildTimeline(from);
+        if (this.wanted) this.timeline ??= await this.buildTimeline(from);
         return true;
       }
       let unordered = state.unordered !== 0;
