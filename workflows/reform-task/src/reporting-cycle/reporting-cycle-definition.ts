@@ -39,23 +39,35 @@ function runningFrom(settings: CycleSettings, from: { key: string } | undefined,
   return cycle === undefined ? { cycle: null, reminded: false } : { cycle: cycle.key, reminded: cycle.remindAt <= at };
 }
 
+type Schedule = Pick<ReportingCycleContext, 'settings' | 'cycle' | 'reminded'>;
+
+/** What a schedule's events change and when they apply: one set of pure functions for every version of the workflow. */
+export const scheduleSteps = {
+  /** SET_CYCLES: the settings, and the cycle running at `at` under them. */
+  set: (payload: JsonObject, at: number): Schedule => {
+    const settings = cycleSettings.parse(payload);
+    return { settings, ...runningFrom(settings, undefined, at) };
+  },
+  /** CYCLE_DUE: on to the next cycle. */
+  advance: (context: Schedule, at: number): Partial<Schedule> => (context.settings === null || context.cycle === null ? {} : runningFrom(context.settings, { key: context.cycle }, at)),
+  running: (context: Schedule): boolean => context.settings !== null && context.cycle !== null,
+  /** A reminder after the due day (the server was down through it) says nothing useful: it is dropped, the 催报 follows. */
+  notReminded: (context: Schedule, at: number): boolean => {
+    const cycle = context.settings === null || context.cycle === null ? undefined : cycleByKey(context.settings, context.cycle);
+    return cycle !== undefined && !context.reminded && at < cycle.dueAt;
+  },
+};
+
 const reportingCycleMachine = setup({
   types: {} as { context: ReportingCycleContext; events: CycleEvent; input: ReportingCycleInput },
   actions: {
-    set: assign(({ event }) => {
-      const settings = cycleSettings.parse(event.payload);
-      return { settings, ...runningFrom(settings, undefined, event.at) };
-    }),
+    set: assign(({ event }) => scheduleSteps.set(event.payload, event.at)),
     remind: assign({ reminded: true }),
-    advance: assign(({ context, event }) => (context.settings === null || context.cycle === null ? {} : runningFrom(context.settings, { key: context.cycle }, event.at))),
+    advance: assign(({ context, event }) => scheduleSteps.advance(context, event.at)),
   },
   guards: {
-    running: ({ context }) => context.settings !== null && context.cycle !== null,
-    // A reminder after the due day (the server was down through it) says nothing useful: it is dropped, the 催报 follows.
-    notReminded: ({ context, event }) => {
-      const cycle = context.settings === null || context.cycle === null ? undefined : cycleByKey(context.settings, context.cycle);
-      return cycle !== undefined && !context.reminded && event.at < cycle.dueAt;
-    },
+    running: ({ context }) => scheduleSteps.running(context),
+    notReminded: ({ context, event }) => scheduleSteps.notReminded(context, event.at),
   },
 }).createMachine({
   id: 'reporting-cycle',

@@ -1,10 +1,9 @@
 import type { Actor, EventSpec, JsonObject, StoredSnapshot, TimerSpec, WorkflowDefinition } from '@duban/engine';
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
-import type { CycleSettings } from './cycle-calendar.ts';
-import { cycleAt, cycleByKey, cycleSettings, nextCycle } from './cycle-calendar.ts';
+import { cycleSettings } from './cycle-calendar.ts';
 import type { ReportingCycleContext } from './reporting-cycle-definition.ts';
-import { cycleTimers } from './reporting-cycle-definition.ts';
+import { cycleTimers, scheduleSteps } from './reporting-cycle-definition.ts';
 
 /**
  * One reporting schedule (version 2): a plan's (`taskId` null) or one task's own, overriding the plan's
@@ -33,29 +32,18 @@ type ScheduleEventType = keyof typeof scheduleEventPayloads;
 
 type ScheduleEvent = { type: ScheduleEventType; payload: JsonObject; actor: { role: string }; at: number };
 
-function runningFrom(settings: CycleSettings, from: { key: string } | undefined, at: number): Pick<ScheduleContext, 'cycle' | 'reminded'> {
-  const cycle = from === undefined ? cycleAt(settings, at) : nextCycle(settings, from.key);
-  return cycle === undefined ? { cycle: null, reminded: false } : { cycle: cycle.key, reminded: cycle.remindAt <= at };
-}
-
 const scheduleMachine = setup({
   types: {} as { context: ScheduleContext; events: ScheduleEvent; input: ScheduleInput },
   actions: {
-    set: assign(({ event }) => {
-      const settings = cycleSettings.parse(event.payload);
-      return { settings, ...runningFrom(settings, undefined, event.at) };
-    }),
+    set: assign(({ event }) => scheduleSteps.set(event.payload, event.at)),
     clear: assign({ settings: null, cycle: null, reminded: false }),
     remind: assign({ reminded: true }),
-    advance: assign(({ context, event }) => (context.settings === null || context.cycle === null ? {} : runningFrom(context.settings, { key: context.cycle }, event.at))),
+    advance: assign(({ context, event }) => scheduleSteps.advance(context, event.at)),
   },
   guards: {
-    running: ({ context }) => context.settings !== null && context.cycle !== null,
+    running: ({ context }) => scheduleSteps.running(context),
     overridden: ({ context }) => context.taskId !== null && context.settings !== null,
-    notReminded: ({ context, event }) => {
-      const cycle = context.settings === null || context.cycle === null ? undefined : cycleByKey(context.settings, context.cycle);
-      return cycle !== undefined && !context.reminded && event.at < cycle.dueAt;
-    },
+    notReminded: ({ context, event }) => scheduleSteps.notReminded(context, event.at),
   },
 }).createMachine({
   id: 'reporting-cycle',
